@@ -1,0 +1,123 @@
+//! Running a command step: `sh -c`, a time limit that kills the whole process group, and
+//! output captured up to a bound.
+
+use super::event::CommandRan;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::process::Command;
+
+/// Output beyond this is counted but not kept.
+pub const CAPTURE_LIMIT: usize = 1 << 20;
+/// How much of each stream goes into the journal entry itself.
+pub const EXCERPT_LIMIT: usize = 4096;
+
+pub struct Captured {
+    pub ran: CommandRan,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+async fn drain(mut stream: impl AsyncRead + Unpin) -> (Vec<u8>, u64) {
+    let mut kept = Vec::new();
+    let mut total = 0u64;
+    let mut buffer = [0u8; 8192];
+    while let Ok(read) = stream.read(&mut buffer).await {
+        if read == 0 {
+            break;
+        }
+        total += read as u64;
+        let room = CAPTURE_LIMIT.saturating_sub(kept.len());
+        kept.extend_from_slice(&buffer[..read.min(room)]);
+    }
+    (kept, total)
+}
+
+fn excerpt(bytes: &[u8]) -> String {
+    let cut = bytes.len().min(EXCERPT_LIMIT);
+    String::from_utf8_lossy(&bytes[..cut]).into_owned()
+}
+
+pub async fn run_command(step: &str, command: &str, timeout: Duration, expect_exit: i32, folder: &Path) -> std::io::Result<Captured> {
+    let started = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(folder)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()?;
+    let group = child.id().map(|pid| pid as i32);
+    let stdout = tokio::spawn(drain(child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout pipe"))?));
+    let stderr = tokio::spawn(drain(child.stderr.take().ok_or_else(|| std::io::Error::other("no stderr pipe"))?));
+    let (status, timed_out) = match tokio::time::timeout(timeout, child.wait()).await {
+        Ok(status) => (Some(status?), false),
+        Err(_) => {
+            if let Some(group) = group {
+                // SAFETY: killpg only sends a signal to the group this function created.
+                unsafe { libc::killpg(group, libc::SIGKILL) };
+            }
+            let _ = child.wait().await;
+            (None, true)
+        }
+    };
+    if let Some(group) = group {
+        // Whatever the shell left running in its group must not outlive the step.
+        // SAFETY: as above.
+        unsafe { libc::killpg(group, libc::SIGKILL) };
+    }
+    let (out, out_total) = stdout.await.unwrap_or_default();
+    let (err, err_total) = stderr.await.unwrap_or_default();
+    let exit_code = status.and_then(|s| s.code());
+    let ran = CommandRan {
+        step: step.to_owned(),
+        command: command.to_owned(),
+        exit_code,
+        timed_out,
+        duration_ms: started.elapsed().as_millis() as u64,
+        stdout: excerpt(&out),
+        stdout_sha256: hex::encode(Sha256::digest(&out)),
+        stdout_bytes: out_total,
+        stderr: excerpt(&err),
+        stderr_sha256: hex::encode(Sha256::digest(&err)),
+        stderr_bytes: err_total,
+        passed: !timed_out && exit_code == Some(expect_exit),
+    };
+    Ok(Captured { ran, stdout: out, stderr: err })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn captures_status_and_output() {
+        let captured = run_command("s", "echo out; echo err >&2; exit 3", Duration::from_secs(5), 3, Path::new(".")).await.unwrap();
+        assert_eq!(captured.ran.exit_code, Some(3));
+        assert!(captured.ran.passed);
+        assert_eq!(captured.stdout, b"out\n");
+        assert_eq!(captured.ran.stderr, "err\n");
+        assert_eq!(captured.ran.stdout_sha256, hex::encode(Sha256::digest(b"out\n")));
+    }
+
+    #[tokio::test]
+    async fn a_hung_command_is_killed_with_its_children() {
+        let captured = run_command("s", "sleep 30 & sleep 30", Duration::from_millis(300), 0, Path::new(".")).await.unwrap();
+        assert!(captured.ran.timed_out);
+        assert!(!captured.ran.passed);
+        assert!(captured.ran.duration_ms < 10_000);
+    }
+
+    #[tokio::test]
+    async fn output_is_bounded_but_counted() {
+        let captured = run_command("s", "head -c 3000000 /dev/zero", Duration::from_secs(10), 0, Path::new(".")).await.unwrap();
+        assert_eq!(captured.stdout.len(), CAPTURE_LIMIT);
+        assert_eq!(captured.ran.stdout_bytes, 3_000_000);
+        assert_eq!(captured.ran.stdout.len(), EXCERPT_LIMIT);
+    }
+}

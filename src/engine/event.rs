@@ -1,0 +1,164 @@
+//! What the journal records: one event per line, each a transition or a piece of evidence.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Offline,
+    Live,
+    Drill,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Live => "live",
+            Self::Drill => "drill",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunStarted {
+    pub runbook: String,
+    pub version: String,
+    /// The runbook file, relative to the workspace.
+    pub path: String,
+    /// SHA-256 of the runbook file when the run started.
+    pub sha256: String,
+    pub title: String,
+    pub inputs: BTreeMap<String, String>,
+    pub network: String,
+    pub chain_id: Option<u64>,
+    pub mode: Mode,
+    pub operator: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandRan {
+    pub step: String,
+    /// The command as run, with its inputs filled in.
+    pub command: String,
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    /// The start of stdout, bounded; the whole is in the evidence store under its hash.
+    pub stdout: String,
+    pub stdout_sha256: String,
+    pub stdout_bytes: u64,
+    pub stderr: String,
+    pub stderr_sha256: String,
+    pub stderr_bytes: u64,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpChecked {
+    pub step: String,
+    pub url: String,
+    pub status: Option<u16>,
+    pub passed: bool,
+    pub detail: String,
+    pub body_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "body", rename_all = "kebab-case")]
+pub enum Event {
+    RunStarted(RunStarted),
+    ItemChecked {
+        step: String,
+        item: usize,
+        checked: bool,
+    },
+    CommandRan(CommandRan),
+    HttpChecked(HttpChecked),
+    EvidenceAttached {
+        step: String,
+        name: String,
+        sha256: String,
+        size: u64,
+    },
+    Note {
+        step: String,
+        text: String,
+    },
+    StepCompleted {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    BranchChosen {
+        step: String,
+        option: String,
+        goto: String,
+    },
+    RunCompleted {},
+    RunAborted {
+        reason: String,
+    },
+}
+
+impl Event {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::RunStarted(_) => "run-started",
+            Self::ItemChecked { .. } => "item-checked",
+            Self::CommandRan(_) => "command-ran",
+            Self::HttpChecked(_) => "http-checked",
+            Self::EvidenceAttached { .. } => "evidence-attached",
+            Self::Note { .. } => "note",
+            Self::StepCompleted { .. } => "step-completed",
+            Self::StepSkipped { .. } => "step-skipped",
+            Self::BranchChosen { .. } => "branch-chosen",
+            Self::RunCompleted {} => "run-completed",
+            Self::RunAborted { .. } => "run-aborted",
+        }
+    }
+}
+
+/// One journal line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    /// UTC, RFC 3339.
+    pub time: String,
+    pub run: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_line_shape_round_trips() {
+        let entry = Entry {
+            seq: 3,
+            time: "2026-11-23T10:00:00Z".into(),
+            run: "r-1".into(),
+            event: Event::StepSkipped {
+                step: "s".into(),
+                reason: "why".into(),
+            },
+        };
+        let line = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            line,
+            r#"{"seq":3,"time":"2026-11-23T10:00:00Z","run":"r-1","type":"step-skipped","body":{"step":"s","reason":"why"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), entry);
+        let done = Entry {
+            event: Event::RunCompleted {},
+            ..entry
+        };
+        let line = serde_json::to_string(&done).unwrap();
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), done);
+    }
+}

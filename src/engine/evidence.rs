@@ -1,0 +1,64 @@
+//! The content-addressed evidence store: `storage/evidence/<sha256>`, written durably.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+pub struct EvidenceStore {
+    folder: PathBuf,
+}
+
+impl EvidenceStore {
+    pub fn new(folder: PathBuf) -> Self {
+        Self { folder }
+    }
+
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        self.folder.join(sha256)
+    }
+
+    /// Stores bytes under their hash; returns the hash.
+    pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<String> {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        self.write_once(&sha256, |file| file.write_all(bytes))?;
+        Ok(sha256)
+    }
+
+    /// Copies a regular file into the store; returns its hash and size.
+    pub fn put_file(&self, source: &Path) -> io::Result<(String, u64)> {
+        let metadata = fs::metadata(source)?;
+        if !metadata.is_file() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} is not a regular file", source.display())));
+        }
+        let mut hasher = Sha256::new();
+        let mut reader = File::open(source)?;
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut bytes = Vec::with_capacity(metadata.len() as usize);
+        loop {
+            let read = reader.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            bytes.extend_from_slice(&buffer[..read]);
+        }
+        let sha256 = hex::encode(hasher.finalize());
+        self.write_once(&sha256, |file| file.write_all(&bytes))?;
+        Ok((sha256, bytes.len() as u64))
+    }
+
+    fn write_once(&self, sha256: &str, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+        let target = self.path_of(sha256);
+        if target.is_file() {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.folder)?;
+        let partial = self.folder.join(format!(".{sha256}.partial-{}", std::process::id()));
+        let mut file = File::create(&partial)?;
+        write(&mut file)?;
+        file.sync_all()?;
+        fs::rename(&partial, &target)?;
+        File::open(&self.folder)?.sync_all()
+    }
+}

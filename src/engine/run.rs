@@ -1,0 +1,310 @@
+//! A run: the runbook, what was started with, and the recorded outcomes. Position, branch
+//! history and the current step's progress are all derived by replaying the events.
+
+use super::event::{CommandRan, Entry, Event, HttpChecked, RunStarted};
+use crate::runbook::{CommandRun, Next, Runbook, Step, StepAction};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    At(String),
+    Completed,
+    Aborted(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Completed,
+    Skipped(String),
+    Branch { option: String, goto: String },
+}
+
+/// One finished visit to a step, in the order they happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visited {
+    pub step: String,
+    pub outcome: Outcome,
+    pub time: String,
+}
+
+/// What has happened at the current step since the run arrived there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visit {
+    pub checked: BTreeSet<usize>,
+    pub commands: Vec<CommandRan>,
+    pub http: Vec<HttpChecked>,
+    pub attachments: Vec<(String, String, u64)>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("the run is over ({0}); nothing more can be recorded")]
+    Finished(&'static str),
+    #[error("the journal names step `{0}`, which this runbook does not have")]
+    UnknownStep(String),
+    #[error("event for step `{got}` but the run is at `{at}`")]
+    WrongStep { got: String, at: String },
+    #[error("{0}")]
+    Blocked(String),
+    #[error("the journal holds no run-started entry for run {0}")]
+    NotStarted(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: String,
+    pub started: RunStarted,
+    pub started_at: String,
+    pub last_time: String,
+    pub runbook: Arc<Runbook>,
+    pub history: Vec<Visited>,
+    pub visit: Visit,
+    pub position: Position,
+}
+
+impl Run {
+    /// A new run, before its `run-started` entry is recorded.
+    pub fn new(id: String, started: RunStarted, time: String, runbook: Arc<Runbook>) -> Self {
+        let position = match runbook.first_step() {
+            Some(step) => Position::At(step.id.clone()),
+            None => Position::Completed,
+        };
+        Self {
+            id,
+            started,
+            started_at: time.clone(),
+            last_time: time,
+            runbook,
+            history: Vec::new(),
+            visit: Visit::default(),
+            position,
+        }
+    }
+
+    /// Rebuilds a run from its journal entries (in order, this run's only).
+    pub fn replay(runbook: Arc<Runbook>, entries: &[Entry]) -> Result<Self, EngineError> {
+        let mut entries = entries.iter();
+        let first = entries.next();
+        let Some(Entry { event: Event::RunStarted(started), run, time, .. }) = first else {
+            let id = first.map(|e| e.run.clone()).unwrap_or_default();
+            return Err(EngineError::NotStarted(id));
+        };
+        let mut state = Self::new(run.clone(), started.clone(), time.clone(), runbook);
+        for entry in entries {
+            state.apply(&entry.event, &entry.time)?;
+        }
+        Ok(state)
+    }
+
+    /// What `{{…}}` placeholders are filled with: the inputs, and the run's own context.
+    pub fn template_values(&self) -> std::collections::BTreeMap<String, String> {
+        let mut values = self.started.inputs.clone();
+        values.insert("network".into(), self.started.network.clone());
+        values.insert("chain_id".into(), self.started.chain_id.map(|id| id.to_string()).unwrap_or_default());
+        values.insert("run_id".into(), self.id.clone());
+        values.insert("operator".into(), self.started.operator.clone());
+        values
+    }
+
+    pub fn current_step(&self) -> Option<&Step> {
+        match &self.position {
+            Position::At(id) => self.runbook.step(id),
+            _ => None,
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        !matches!(self.position, Position::At(_))
+    }
+
+    fn here(&self) -> Result<&Step, EngineError> {
+        match &self.position {
+            Position::At(id) => self.runbook.step(id).ok_or_else(|| EngineError::UnknownStep(id.clone())),
+            Position::Completed => Err(EngineError::Finished("completed")),
+            Position::Aborted(_) => Err(EngineError::Finished("aborted")),
+        }
+    }
+
+    fn expect_here(&self, step: &str) -> Result<&Step, EngineError> {
+        let here = self.here()?;
+        if here.id != step {
+            return Err(EngineError::WrongStep { got: step.to_owned(), at: here.id.clone() });
+        }
+        Ok(here)
+    }
+
+    /// Applies a recorded event. Only called with events already in the journal.
+    pub fn apply(&mut self, event: &Event, time: &str) -> Result<(), EngineError> {
+        self.last_time = time.to_owned();
+        let step_of_event = match event {
+            Event::ItemChecked { step, .. }
+            | Event::EvidenceAttached { step, .. }
+            | Event::Note { step, .. }
+            | Event::StepCompleted { step }
+            | Event::StepSkipped { step, .. }
+            | Event::BranchChosen { step, .. } => Some(step.as_str()),
+            Event::CommandRan(ran) => Some(ran.step.as_str()),
+            Event::HttpChecked(checked) => Some(checked.step.as_str()),
+            Event::RunStarted(_) | Event::RunCompleted {} | Event::RunAborted { .. } => None,
+        };
+        if let Some(step) = step_of_event {
+            self.expect_here(step)?;
+        }
+        match event {
+            Event::RunStarted(_) => {}
+            Event::ItemChecked { item, checked, .. } => {
+                if *checked {
+                    self.visit.checked.insert(*item);
+                } else {
+                    self.visit.checked.remove(item);
+                }
+            }
+            Event::CommandRan(ran) => self.visit.commands.push(ran.clone()),
+            Event::HttpChecked(checked) => self.visit.http.push(checked.clone()),
+            Event::EvidenceAttached { name, sha256, size, .. } => {
+                self.visit.attachments.push((name.clone(), sha256.clone(), *size))
+            }
+            Event::Note { text, .. } => self.visit.note = Some(text.clone()),
+            Event::StepCompleted { step } => self.leave(step, Outcome::Completed, time),
+            Event::StepSkipped { step, reason } => self.leave(step, Outcome::Skipped(reason.clone()), time),
+            Event::BranchChosen { step, option, goto } => {
+                self.leave(step, Outcome::Branch { option: option.clone(), goto: goto.clone() }, time)
+            }
+            Event::RunCompleted {} => self.position = Position::Completed,
+            Event::RunAborted { reason } => self.position = Position::Aborted(reason.clone()),
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self, step: &str, outcome: Outcome, time: &str) {
+        let next = match &outcome {
+            Outcome::Branch { goto, .. } if goto == "end" => Next::End,
+            Outcome::Branch { goto, .. } => Next::Step(goto.clone()),
+            _ => self.runbook.step(step).map(|s| s.next.clone()).unwrap_or(Next::End),
+        };
+        self.history.push(Visited { step: step.to_owned(), outcome, time: time.to_owned() });
+        self.visit = Visit::default();
+        self.position = match next {
+            Next::Step(id) => Position::At(id),
+            Next::End => Position::Completed,
+        };
+    }
+
+    /// The events that end the run when the step being left leads to the end.
+    fn closing(&self, leads_to_end: bool, mut events: Vec<Event>) -> Vec<Event> {
+        if leads_to_end {
+            events.push(Event::RunCompleted {});
+        }
+        events
+    }
+
+    pub fn toggle_item(&self, item: usize) -> Result<Event, EngineError> {
+        let step = self.here()?;
+        let StepAction::Checklist { items } = &step.action else {
+            return Err(EngineError::Blocked(format!("step `{}` is not a checklist", step.id)));
+        };
+        if item >= items.len() {
+            return Err(EngineError::Blocked(format!("the checklist has items 1 to {}, not {}", items.len(), item + 1)));
+        }
+        Ok(Event::ItemChecked { step: step.id.clone(), item, checked: !self.visit.checked.contains(&item) })
+    }
+
+    pub fn note(&self, text: &str) -> Result<Event, EngineError> {
+        let step = self.here()?;
+        Ok(Event::Note { step: step.id.clone(), text: text.to_owned() })
+    }
+
+    /// Why the current step cannot be completed yet, if it cannot.
+    pub fn completion_blocker(&self) -> Option<String> {
+        let step = self.here().ok()?;
+        let visit = &self.visit;
+        match &step.action {
+            StepAction::Checklist { items } => {
+                let open = items.len() - visit.checked.iter().filter(|i| **i < items.len()).count();
+                (open > 0).then(|| format!("{open} checklist item(s) not ticked"))
+            }
+            StepAction::Command { run: CommandRun::Confirm, expect_exit, .. } => match visit.commands.last() {
+                None => Some("the command has not been run yet".to_owned()),
+                Some(ran) if ran.passed => None,
+                Some(ran) if ran.timed_out => Some("the last run timed out".to_owned()),
+                Some(ran) => Some(format!("the last run exited {:?}, expected {expect_exit}", ran.exit_code)),
+            },
+            StepAction::Command { .. } => None,
+            StepAction::Decision { .. } => Some("a decision is answered by choosing an option".to_owned()),
+            StepAction::Note { required: true, .. } => match &visit.note {
+                Some(text) if !text.trim().is_empty() => None,
+                _ => Some("the note is empty".to_owned()),
+            },
+            StepAction::Note { .. } => None,
+            StepAction::Evidence { min_files, .. } => {
+                let have = visit.attachments.len() as u32;
+                (have < *min_files).then(|| format!("{have} of {min_files} file(s) attached"))
+            }
+            StepAction::HttpCheck { .. } => match visit.http.last() {
+                Some(check) if check.passed => None,
+                Some(check) => Some(format!("the last check failed: {}", check.detail)),
+                None => Some("the check has not been run yet".to_owned()),
+            },
+            other => Some(format!(
+                "`{}` steps are not carried out by this version: do it by hand and skip with a reason",
+                other.kind_name()
+            )),
+        }
+    }
+
+    pub fn complete(&self, typed_confirmation: Option<&str>) -> Result<Vec<Event>, EngineError> {
+        let step = self.here()?;
+        if let Some(blocker) = self.completion_blocker() {
+            return Err(EngineError::Blocked(blocker));
+        }
+        check_confirmation(step, typed_confirmation)?;
+        Ok(self.closing(step.next == Next::End, vec![Event::StepCompleted { step: step.id.clone() }]))
+    }
+
+    pub fn skip(&self, reason: &str) -> Result<Vec<Event>, EngineError> {
+        let step = self.here()?;
+        if !step.skippable {
+            return Err(EngineError::Blocked(format!("step `{}` may not be skipped", step.id)));
+        }
+        if reason.trim().is_empty() {
+            return Err(EngineError::Blocked("a skip needs a reason".to_owned()));
+        }
+        let event = Event::StepSkipped { step: step.id.clone(), reason: reason.trim().to_owned() };
+        Ok(self.closing(step.next == Next::End, vec![event]))
+    }
+
+    /// Chooses a decision's option by its label (case-insensitive).
+    pub fn choose(&self, label: &str, typed_confirmation: Option<&str>) -> Result<Vec<Event>, EngineError> {
+        let step = self.here()?;
+        let StepAction::Decision { options, .. } = &step.action else {
+            return Err(EngineError::Blocked(format!("step `{}` is not a decision", step.id)));
+        };
+        let Some(option) = options.iter().find(|o| o.label.eq_ignore_ascii_case(label.trim())) else {
+            let valid: Vec<_> = options.iter().map(|o| o.label.as_str()).collect();
+            return Err(EngineError::Blocked(format!("`{label}` is not an option here (valid: {})", valid.join(", "))));
+        };
+        check_confirmation(step, typed_confirmation)?;
+        let event = Event::BranchChosen { step: step.id.clone(), option: option.label.clone(), goto: option.goto.clone() };
+        Ok(self.closing(option.goto == "end", vec![event]))
+    }
+
+    pub fn abort(&self, reason: &str) -> Result<Event, EngineError> {
+        self.here()?;
+        if reason.trim().is_empty() {
+            return Err(EngineError::Blocked("an abort needs a reason".to_owned()));
+        }
+        Ok(Event::RunAborted { reason: reason.trim().to_owned() })
+    }
+}
+
+fn check_confirmation(step: &Step, typed: Option<&str>) -> Result<(), EngineError> {
+    match &step.confirm {
+        Some(word) if typed.map(str::trim) != Some(word.as_str()) => Err(EngineError::Blocked(format!(
+            "step `{}` is irreversible: type `{word}` to confirm",
+            step.id
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,12 @@
+//! owner-console: runbooks, run engine and journal for the AGI Jobs platform's owners and
+//! operators. The domain modules here import no terminal library; `tui` is a thin view.
+
+pub mod cli;
+pub mod engine;
+pub mod runbook;
+pub mod settings;
+pub mod tui;
+pub mod workspace;
+pub mod session;
+pub mod step_actions;
+pub mod logging;

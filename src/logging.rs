@@ -1,0 +1,28 @@
+//! Logs go to a file under the user's state folder, never to the terminal.
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub fn log_file() -> Option<PathBuf> {
+    let dirs = crate::workspace::project_dirs()?;
+    let folder = dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("logs");
+    Some(folder.join("owner-console.log"))
+}
+
+/// Starts logging to the log file; returns its path, or None when it cannot be opened (the
+/// app then runs without logs rather than writing them to the screen).
+pub fn init() -> Option<PathBuf> {
+    let path = log_file()?;
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    let file = OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OWNER_CONSOLE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
+}

@@ -1,0 +1,34 @@
+use clap::Parser;
+use owner_console::cli::{self, Cli};
+use owner_console::{logging, tui};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    let _log = logging::init();
+    let result = match &cli.command {
+        Some(command) => cli::dispatch(&cli, command),
+        None => open_tui(&cli),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("owner-console: the interactive console needs a terminal (stdin and stdout).");
+        eprintln!("For scripts, use the command forms: `owner-console run list`, `run start`, `run next`, `show`, `validate` (see --help).");
+        return Ok(ExitCode::from(2));
+    }
+    let session = cli::open_session(cli)?;
+    tui::run(session)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,56 @@
+//! Finds where a field path sits in the TOML source, so that every problem can name its line.
+
+use super::problem::{FieldPath, Segment};
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+pub struct Locator<'i> {
+    root: Option<Spanned<DeTable<'i>>>,
+}
+
+impl<'i> Locator<'i> {
+    pub fn new(text: &'i str) -> Self {
+        Self {
+            root: DeTable::parse(text).ok(),
+        }
+    }
+
+    /// The span of the deepest part of `path` that exists: the key itself when the path ends
+    /// on a key, so that an unknown key is pointed at rather than its value.
+    pub fn span(&self, path: &FieldPath) -> Range<usize> {
+        let Some(root) = &self.root else {
+            return 0..0;
+        };
+        let mut best = root.span();
+        let mut table: Option<&DeTable<'i>> = Some(root.get_ref());
+        let mut array: Option<&[Spanned<DeValue<'i>>]> = None;
+        for segment in &path.0 {
+            let value = match segment {
+                Segment::Key(name) => {
+                    let Some(entries) = table else { break };
+                    let Some((key, value)) = entries.iter().find(|(k, _)| k.get_ref() == name)
+                    else {
+                        break;
+                    };
+                    best = key.span();
+                    value
+                }
+                Segment::Index(index) => {
+                    let Some(items) = array else { break };
+                    let Some(value) = items.get(*index) else { break };
+                    best = value.span();
+                    value
+                }
+            };
+            table = None;
+            array = None;
+            match value.get_ref() {
+                DeValue::Table(inner) => table = Some(inner),
+                DeValue::Array(items) => array = Some(items.as_ref()),
+                _ => {}
+            }
+        }
+        best
+    }
+}

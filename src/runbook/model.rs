@@ -1,0 +1,296 @@
+//! The validated runbook: what the engine and the views work from.
+
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunbookKind {
+    Emergency,
+    Update,
+    Restore,
+    Drill,
+}
+
+impl RunbookKind {
+    pub const ALL: [RunbookKind; 4] = [Self::Emergency, Self::Update, Self::Restore, Self::Drill];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Emergency => "emergency",
+            Self::Update => "update",
+            Self::Restore => "restore",
+            Self::Drill => "drill",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Self::Low, Self::Medium, Self::High, Self::Critical];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputType {
+    Address,
+    Uint,
+    Bytes32,
+    String,
+    Enum,
+    File,
+}
+
+impl InputType {
+    pub const ALL: [InputType; 6] = [
+        Self::Address,
+        Self::Uint,
+        Self::Bytes32,
+        Self::String,
+        Self::Enum,
+        Self::File,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Address => "address",
+            Self::Uint => "uint",
+            Self::Bytes32 => "bytes32",
+            Self::String => "string",
+            Self::Enum => "enum",
+            Self::File => "file",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == text)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSpec {
+    pub name: String,
+    pub kind: InputType,
+    pub description: String,
+    pub required: bool,
+    pub default: Option<String>,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Runbook {
+    pub id: String,
+    pub title: String,
+    pub kind: RunbookKind,
+    pub severity: Severity,
+    pub version: String,
+    pub summary: String,
+    pub networks: Vec<String>,
+    pub roles: Vec<String>,
+    pub inputs: Vec<InputSpec>,
+    pub steps: Vec<Step>,
+    /// Where the runbook was read from, relative to the workspace.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// Text as written in a TOML multi-line string, reflowed: single line breaks join words,
+/// blank lines separate paragraphs, and lines starting with `-` or `*` stay list items.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.trim().lines().map(str::trim) {
+        if line.is_empty() {
+            open = false;
+            continue;
+        }
+        let item = line.starts_with("- ") || line.starts_with("* ");
+        match out.last_mut() {
+            Some(last) if open && !item => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => out.push(line.to_owned()),
+        }
+        open = true;
+    }
+    out
+}
+
+impl Runbook {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|step| step.id == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|step| step.id == id)
+    }
+
+    pub fn first_step(&self) -> Option<&Step> {
+        self.steps.first()
+    }
+
+    pub fn input(&self, name: &str) -> Option<&InputSpec> {
+        self.inputs.iter().find(|input| input.name == name)
+    }
+}
+
+/// Where a step leads once it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Next {
+    Step(String),
+    End,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub next: Next,
+    pub confirm: Option<String>,
+    pub skippable: bool,
+    pub action: StepAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandRun {
+    Never,
+    Confirm,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionOption {
+    pub label: String,
+    pub goto: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainCheck {
+    pub contract: String,
+    pub call: String,
+    pub op: String,
+    pub value: Option<String>,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractCall {
+    pub contract: String,
+    pub method: String,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StepAction {
+    Checklist {
+        items: Vec<String>,
+    },
+    Command {
+        command: String,
+        run: CommandRun,
+        timeout_secs: u64,
+        expect_exit: i32,
+    },
+    Decision {
+        question: String,
+        options: Vec<DecisionOption>,
+    },
+    Note {
+        prompt: String,
+        required: bool,
+    },
+    Evidence {
+        files: Vec<String>,
+        min_files: u32,
+    },
+    HttpCheck {
+        url: String,
+        timeout_secs: u64,
+        expect_status: u16,
+        json_pointer: Option<String>,
+        json_equals: Option<String>,
+    },
+    Diff {
+        domains: Vec<String>,
+        block_on_violation: bool,
+    },
+    ChainCheck {
+        checks: Vec<ChainCheck>,
+    },
+    SafeBatch {
+        source: String,
+        calls: Vec<ContractCall>,
+    },
+    Receipt {
+        contract: String,
+        events: Vec<String>,
+    },
+    Signoff {
+        quorum: u32,
+        signer_roles: Vec<String>,
+        exclude_executor: bool,
+        require_fingerprint: bool,
+    },
+}
+
+impl StepAction {
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Checklist { .. } => "checklist",
+            Self::Command { .. } => "command",
+            Self::Decision { .. } => "decision",
+            Self::Note { .. } => "note",
+            Self::Evidence { .. } => "evidence",
+            Self::HttpCheck { .. } => "http-check",
+            Self::Diff { .. } => "diff",
+            Self::ChainCheck { .. } => "chain-check",
+            Self::SafeBatch { .. } => "safe-batch",
+            Self::Receipt { .. } => "receipt",
+            Self::Signoff { .. } => "signoff",
+        }
+    }
+
+    /// Kinds whose behaviour this version defines but does not yet carry out: a run reaching
+    /// one must skip it with a reason.
+    pub fn is_supported(&self) -> bool {
+        !matches!(
+            self,
+            Self::Diff { .. }
+                | Self::ChainCheck { .. }
+                | Self::SafeBatch { .. }
+                | Self::Receipt { .. }
+                | Self::Signoff { .. }
+        )
+    }
+}

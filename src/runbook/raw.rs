@@ -1,0 +1,165 @@
+//! The runbook file as written: every field optional where a kind may omit it, so that loading
+//! can report every problem at once instead of stopping at the first.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(title = "owner-console runbook", deny_unknown_fields)]
+pub struct RawRunbook {
+    /// Stable identifier, lowercase letters, digits and dashes, e.g. `pause-job-intake`.
+    #[schemars(required)]
+    pub id: Option<String>,
+    #[schemars(required)]
+    pub title: Option<String>,
+    /// One of `update`, `emergency`, `restore`, `drill`; must match the folder it sits in.
+    #[schemars(required)]
+    pub kind: Option<String>,
+    /// One of `low`, `medium`, `high`, `critical`.
+    pub severity: Option<String>,
+    /// Version of this runbook, e.g. `1.2.0`.
+    pub version: Option<String>,
+    /// A plain-language change brief that a non-technical owner can read.
+    pub summary: Option<String>,
+    /// Network profiles (from `config/networks.toml`) this runbook may run on.
+    #[serde(default)]
+    pub networks: Vec<String>,
+    /// Roles the operator of a run must hold, e.g. `operator`, `pauser`.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub inputs: Vec<RawInput>,
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawInput {
+    pub name: Option<String>,
+    /// One of `address`, `uint`, `bytes32`, `string`, `enum`, `file`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    /// Defaults to true.
+    pub required: Option<bool>,
+    pub default: Option<String>,
+    /// The allowed values of an `enum` input.
+    pub options: Option<Vec<String>>,
+}
+
+/// One step. `kind` decides which of the optional fields apply; loading rejects the others.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawStep {
+    #[schemars(required)]
+    pub id: Option<String>,
+    #[schemars(required)]
+    pub title: Option<String>,
+    pub body: Option<String>,
+    /// One of `checklist`, `command`, `decision`, `note`, `evidence`, `http-check`, `diff`,
+    /// `chain-check`, `safe-batch`, `receipt`, `signoff`.
+    #[schemars(required)]
+    pub kind: Option<String>,
+    /// Step to go to after this one (or `end`); defaults to the next step in the file.
+    pub next: Option<String>,
+    /// A word the operator must type before this step's irreversible action.
+    pub confirm: Option<String>,
+    /// Whether the operator may skip this step with a reason; defaults to true.
+    pub skippable: Option<bool>,
+
+    /// checklist: the items to tick off.
+    pub items: Option<Vec<String>>,
+
+    /// command: the shell snippet, with `{{input}}` placeholders (shell-quoted when filled in).
+    pub command: Option<String>,
+    /// command: `never` (default: shown only) or `confirm` (run after an explicit confirmation).
+    pub run: Option<String>,
+    /// command / http-check: time limit in seconds.
+    pub timeout_secs: Option<u64>,
+    /// command: the exit status that lets the run move on; defaults to 0.
+    pub expect_exit: Option<i32>,
+
+    /// decision: the question asked.
+    pub question: Option<String>,
+    /// decision: the options, each leading to a step.
+    pub options: Option<Vec<RawOption>>,
+
+    /// note: what to write.
+    pub prompt: Option<String>,
+    /// note: whether an empty note blocks the step; defaults to true.
+    pub required: Option<bool>,
+
+    /// evidence: what to attach, one description a file.
+    pub files: Option<Vec<String>>,
+    /// evidence: how many files at least; defaults to 1.
+    pub min_files: Option<u32>,
+
+    /// http-check: the URL to GET, with `{{input}}` placeholders.
+    pub url: Option<String>,
+    /// http-check: the expected HTTP status; defaults to 200.
+    pub expect_status: Option<u16>,
+    /// http-check: a JSON pointer into the response body, e.g. `/status`.
+    pub json_pointer: Option<String>,
+    /// http-check: the value expected at `json_pointer`, compared as text.
+    pub json_equals: Option<String>,
+
+    /// diff: the parameter domains to compare; all when omitted.
+    pub domains: Option<Vec<String>>,
+    /// diff: whether a guardrail violation blocks the step; defaults to true.
+    pub block_on_violation: Option<bool>,
+
+    /// chain-check: reads and their expectations.
+    pub checks: Option<Vec<RawCheck>>,
+
+    /// safe-batch: `diff` (derive calls from the diff) or `calls` (the calls listed here).
+    pub source: Option<String>,
+    /// safe-batch: explicit calls.
+    pub calls: Option<Vec<RawCall>>,
+
+    /// receipt: the contract the transaction must target.
+    pub contract: Option<String>,
+    /// receipt: event signatures the receipt must contain, e.g. `Paused(address)`.
+    pub events: Option<Vec<String>>,
+
+    /// signoff: distinct signers needed.
+    pub quorum: Option<u32>,
+    /// signoff: the roles whose signatures count.
+    pub signer_roles: Option<Vec<String>>,
+    /// signoff: whether the run's executor is excluded from the quorum; defaults to true.
+    pub exclude_executor: Option<bool>,
+    /// signoff: whether each signer must supply their own diff fingerprint.
+    pub require_fingerprint: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawOption {
+    pub label: Option<String>,
+    pub goto: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawCheck {
+    /// Module name from the catalogue, e.g. `JobRegistry`.
+    pub contract: Option<String>,
+    /// Getter as a Solidity signature with its return type, e.g. `paused()(bool)`.
+    pub call: Option<String>,
+    /// One of `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `role`.
+    pub op: Option<String>,
+    pub value: Option<String>,
+    /// For `in`: the allowed values.
+    pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RawCall {
+    pub contract: Option<String>,
+    /// Solidity signature of the method, e.g. `setSigner(address,bool)`.
+    pub method: Option<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+}

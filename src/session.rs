@@ -1,0 +1,271 @@
+//! The application's one door into the domain, shared by the CLI and the TUI: load the
+//! workspace's runbooks, start and resume runs, and record each transition in the journal
+//! before the run moves.
+
+use crate::engine::journal::Damage;
+use crate::engine::{Entry, Event, Journal, JournalError, Mode, Position, Run, RunStarted};
+use crate::engine::evidence::EvidenceStore;
+use crate::runbook::{self, Level, Problem, Runbook, inputs::check_value};
+use crate::workspace::networks::Networks;
+use crate::workspace::snapshot::StateSnapshot;
+use crate::workspace::{Workspace, WorkspaceError};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    #[error("no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)")]
+    UnknownRunbook(String),
+    #[error("no run `{0}` in the journal")]
+    UnknownRun(String),
+    #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]
+    RunbookGone { run: String, runbook: String },
+    #[error("run {run}: its runbook {path} changed since the run started (sha256 {was} then, {now} now); it is not resumed. Restore the file or abort the run with `owner-console run abort {run} --reason …`")]
+    RunbookChanged { run: String, path: String, was: String, now: String },
+    #[error("runbook `{runbook}` does not run on network `{network}` (valid: {valid})")]
+    WrongNetwork { runbook: String, network: String, valid: String },
+    #[error("input `{name}`: {why}")]
+    BadInput { name: String, why: String },
+    #[error("{0}")]
+    Config(String),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// A run as listed on the start screen and by `run list`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunSummary {
+    pub id: String,
+    pub runbook: String,
+    pub title: String,
+    pub network: String,
+    pub operator: String,
+    pub mode: Mode,
+    pub started_at: String,
+    pub last_time: String,
+    pub entries: usize,
+    /// `unfinished`, `completed` or `aborted`.
+    pub status: &'static str,
+    pub current_step: Option<String>,
+    /// Why the run cannot be resumed as it stands, if it cannot.
+    pub problem: Option<String>,
+}
+
+pub struct Session {
+    pub workspace: Workspace,
+    pub runbooks: Vec<Arc<Runbook>>,
+    pub problems: Vec<Problem>,
+    pub networks: Networks,
+    pub operator: String,
+}
+
+pub fn now() -> String {
+    jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default()
+}
+
+fn new_run_id() -> String {
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let random = RandomState::new().hash_one(std::process::id());
+    format!("r-{stamp}-{:06x}", random & 0xff_ffff)
+}
+
+impl Session {
+    pub fn open(workspace: Workspace, operator: String) -> Result<Self, SessionError> {
+        let mut runbooks = Vec::new();
+        let mut problems = Vec::new();
+        for (path, text) in workspace.runbook_files()? {
+            let loaded = runbook::load_text(&path, &text);
+            problems.extend(loaded.problems);
+            runbooks.extend(loaded.runbook.map(Arc::new));
+        }
+        let mut seen = HashMap::new();
+        for book in &runbooks {
+            if let Some(first) = seen.insert(book.id.clone(), book.path.clone()) {
+                problems.push(Problem {
+                    level: Level::Error,
+                    file: book.path.clone(),
+                    line: 1,
+                    column: 1,
+                    field: "id".into(),
+                    message: format!("runbook id `{}` is also used by {}", book.id, first.display()),
+                    hint: Some("every runbook id must be unique in a workspace".into()),
+                });
+            }
+        }
+        let networks = match workspace.read_text(Networks::FILE) {
+            Some(text) => Networks::parse(&text).map_err(SessionError::Config)?,
+            None => Networks::default(),
+        };
+        Ok(Self { workspace, runbooks, problems, networks, operator })
+    }
+
+    pub fn journal(&self) -> Journal {
+        self.workspace.journal()
+    }
+
+    pub fn evidence(&self) -> EvidenceStore {
+        self.workspace.evidence()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.level == Level::Error)
+    }
+
+    /// A runbook by id, or by its path in the workspace.
+    pub fn runbook(&self, name: &str) -> Result<Arc<Runbook>, SessionError> {
+        let name = name.trim_end_matches(".toml");
+        self.runbooks
+            .iter()
+            .find(|book| book.id == name || book.path.with_extension("") == std::path::Path::new(name))
+            .cloned()
+            .ok_or_else(|| SessionError::UnknownRunbook(name.to_owned()))
+    }
+
+    /// The offline state snapshot of a network, when it has one.
+    pub fn snapshot(&self, network: &str) -> Option<Result<StateSnapshot, String>> {
+        let file = self.networks.get(network)?.snapshot.as_deref()?;
+        Some(match self.workspace.read_text(file) {
+            Some(text) => StateSnapshot::parse(file, &text),
+            None => Err(format!("{file}: the snapshot file is missing")),
+        })
+    }
+
+    /// Checks the inputs, fills in defaults, and records `run-started`.
+    pub fn start(&self, book: &Arc<Runbook>, network: &str, given: BTreeMap<String, String>) -> Result<Run, SessionError> {
+        if !book.networks.iter().any(|n| n == network) {
+            return Err(SessionError::WrongNetwork { runbook: book.id.clone(), network: network.to_owned(), valid: book.networks.join(", ") });
+        }
+        if let Some(unknown) = given.keys().find(|name| book.input(name).is_none()) {
+            let valid: Vec<_> = book.inputs.iter().map(|i| i.name.as_str()).collect();
+            return Err(SessionError::BadInput { name: unknown.clone(), why: format!("the runbook declares no such input (valid: {})", valid.join(", ")) });
+        }
+        let mut inputs = BTreeMap::new();
+        for spec in &book.inputs {
+            let value = given.get(&spec.name).cloned().or_else(|| spec.default.clone());
+            match value {
+                Some(value) => {
+                    check_value(spec, &value).map_err(|why| SessionError::BadInput { name: spec.name.clone(), why })?;
+                    inputs.insert(spec.name.clone(), value);
+                }
+                None if spec.required => {
+                    return Err(SessionError::BadInput { name: spec.name.clone(), why: format!("is required ({})", spec.kind.name()) });
+                }
+                None => {}
+            }
+        }
+        let started = RunStarted {
+            runbook: book.id.clone(),
+            version: book.version.clone(),
+            path: book.path.display().to_string(),
+            sha256: book.sha256.clone(),
+            title: book.title.clone(),
+            inputs,
+            network: network.to_owned(),
+            chain_id: self.networks.get(network).map(|n| n.chain_id),
+            mode: Mode::Offline,
+            operator: self.operator.clone(),
+        };
+        let id = new_run_id();
+        let time = now();
+        let mut run = Run::new(id.clone(), started.clone(), time.clone(), book.clone());
+        self.journal().append(&id, &time, vec![Event::RunStarted(started)])?;
+        run.last_time = time;
+        Ok(run)
+    }
+
+    /// Appends the events, then applies them: the run moves only once they are on disk.
+    pub fn record(&self, run: &mut Run, events: Vec<Event>) -> Result<(), SessionError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let entries = self.journal().append(&run.id, &now(), events)?;
+        for entry in &entries {
+            run.apply(&entry.event, &entry.time)?;
+        }
+        Ok(())
+    }
+
+    /// Every run in the journal, unfinished first, newest first within each group; and the
+    /// journal's damaged lines.
+    pub fn runs(&self) -> Result<(Vec<RunSummary>, Vec<Damage>), SessionError> {
+        let contents = self.journal().read()?;
+        let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for entry in contents.entries {
+            by_run.entry(entry.run.clone()).or_default().push(entry);
+        }
+        let mut summaries: Vec<RunSummary> = by_run.into_iter().filter_map(|(id, entries)| self.summarize(id, &entries)).collect();
+        summaries.sort_by(|a, b| (a.status != "unfinished").cmp(&(b.status != "unfinished")).then(b.last_time.cmp(&a.last_time)));
+        Ok((summaries, contents.damage))
+    }
+
+    fn summarize(&self, id: String, entries: &[Entry]) -> Option<RunSummary> {
+        let Event::RunStarted(started) = &entries.first()?.event else { return None };
+        let replayed = self.replay(&id, entries);
+        let (status, current_step, problem) = match &replayed {
+            Ok(run) => match &run.position {
+                Position::At(step) => ("unfinished", Some(step.clone()), None),
+                Position::Completed => ("completed", None, None),
+                Position::Aborted(_) => ("aborted", None, None),
+            },
+            Err(error) => {
+                let closed = entries.iter().rev().find_map(|e| match e.event {
+                    Event::RunCompleted {} => Some("completed"),
+                    Event::RunAborted { .. } => Some("aborted"),
+                    _ => None,
+                });
+                (closed.unwrap_or("unfinished"), None, Some(error.to_string()))
+            }
+        };
+        Some(RunSummary {
+            id,
+            runbook: started.runbook.clone(),
+            title: started.title.clone(),
+            network: started.network.clone(),
+            operator: started.operator.clone(),
+            mode: started.mode,
+            started_at: entries[0].time.clone(),
+            last_time: entries.last().map(|e| e.time.clone()).unwrap_or_default(),
+            entries: entries.len(),
+            status,
+            current_step,
+            problem,
+        })
+    }
+
+    fn replay(&self, id: &str, entries: &[Entry]) -> Result<Run, SessionError> {
+        let Some(Entry { event: Event::RunStarted(started), .. }) = entries.first() else {
+            return Err(SessionError::UnknownRun(id.to_owned()));
+        };
+        let book = self.runbook(&started.runbook).map_err(|_| SessionError::RunbookGone { run: id.to_owned(), runbook: started.runbook.clone() })?;
+        if book.sha256 != started.sha256 {
+            return Err(SessionError::RunbookChanged { run: id.to_owned(), path: started.path.clone(), was: short(&started.sha256), now: short(&book.sha256) });
+        }
+        Ok(Run::replay(book, entries)?)
+    }
+
+    /// Rebuilds a run from the journal, exactly as it stood.
+    pub fn open_run(&self, id: &str) -> Result<Run, SessionError> {
+        let contents = self.journal().read()?;
+        let entries: Vec<Entry> = contents.entries.into_iter().filter(|e| e.run == id).collect();
+        if entries.is_empty() {
+            return Err(SessionError::UnknownRun(id.to_owned()));
+        }
+        self.replay(id, &entries)
+    }
+
+    /// The entries of one run, in order.
+    pub fn run_entries(&self, id: &str) -> Result<Vec<Entry>, SessionError> {
+        Ok(self.journal().read()?.entries.into_iter().filter(|e| e.run == id).collect())
+    }
+}
+
+fn short(sha256: &str) -> String {
+    sha256.chars().take(12).collect()
+}

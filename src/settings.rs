@@ -1,0 +1,48 @@
+//! User settings: a TOML file in the user's config folder, layered over the defaults. A bad
+//! setting is an error that names it; nothing is silently ignored.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Action name → keys, e.g. `skip = ["s", "ctrl+s"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// Colour role → colour name or `#rrggbb`, e.g. `accent = "cyan"`.
+    #[serde(default)]
+    pub colors: BTreeMap<String, String>,
+}
+
+pub fn settings_file() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("OWNER_CONSOLE_SETTINGS") {
+        return Some(PathBuf::from(path));
+    }
+    Some(crate::workspace::project_dirs()?.config_dir().join("settings.toml"))
+}
+
+impl Settings {
+    /// The user's settings, or the defaults when there is no file.
+    pub fn load() -> Result<Self, String> {
+        let Some(path) = settings_file() else {
+            return Ok(Self::default());
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&path.display().to_string(), &text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(error) => Err(format!("{}: {error}", path.display())),
+        }
+    }
+
+    pub fn parse(name: &str, text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|error| {
+            let (line, column) = error
+                .span()
+                .map(|span| crate::runbook::problem::line_column(text, span.start))
+                .unwrap_or((1, 1));
+            format!("{name}:{line}:{column}: {}", error.message().trim())
+        })
+    }
+}

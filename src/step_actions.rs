@@ -1,0 +1,116 @@
+//! The step actions that touch the outside world: running a command, calling a health
+//! endpoint, attaching a file. Each is prepared from the run (pure), carried out (I/O, possibly
+//! in the background), and yields the event to record.
+
+use crate::engine::command::run_command;
+use crate::engine::evidence::EvidenceStore;
+use crate::engine::http_check::{Expectation, check};
+use crate::engine::{Event, Run};
+use crate::runbook::template::{render_shell, render_url};
+use crate::runbook::{CommandRun, StepAction};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The current step's command with its inputs filled in, shell-quoted.
+pub fn rendered_command(run: &Run) -> Option<Result<String, String>> {
+    let step = run.current_step()?;
+    let StepAction::Command { command, .. } = &step.action else { return None };
+    Some(render_shell(command, &run.template_values()).map_err(|e| e.to_string()))
+}
+
+pub struct PreparedCommand {
+    step: String,
+    rendered: String,
+    timeout: Duration,
+    expect_exit: i32,
+    folder: PathBuf,
+    evidence: PathBuf,
+}
+
+pub fn prepare_command(run: &Run, folder: &Path, evidence: &Path) -> Result<PreparedCommand, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::Command { run: mode, timeout_secs, expect_exit, .. } = &step.action else {
+        return Err(format!("step `{}` is not a command step", step.id));
+    };
+    if *mode != CommandRun::Confirm {
+        return Err(format!("step `{}` only shows its command (run = \"never\"): run it yourself, then complete the step", step.id));
+    }
+    let rendered = rendered_command(run).ok_or("no command")??;
+    Ok(PreparedCommand {
+        step: step.id.clone(),
+        rendered,
+        timeout: Duration::from_secs(*timeout_secs),
+        expect_exit: *expect_exit,
+        folder: folder.to_path_buf(),
+        evidence: evidence.to_path_buf(),
+    })
+}
+
+impl PreparedCommand {
+    pub fn command(&self) -> &str {
+        &self.rendered
+    }
+
+    /// Runs the command; its whole (bounded) output goes to the evidence store.
+    pub async fn execute(self) -> Result<Event, String> {
+        let captured = run_command(&self.step, &self.rendered, self.timeout, self.expect_exit, &self.folder)
+            .await
+            .map_err(|e| format!("cannot start `sh`: {e}"))?;
+        let store = EvidenceStore::new(self.evidence);
+        store.put_bytes(&captured.stdout).map_err(|e| format!("cannot store stdout as evidence: {e}"))?;
+        store.put_bytes(&captured.stderr).map_err(|e| format!("cannot store stderr as evidence: {e}"))?;
+        Ok(Event::CommandRan(captured.ran))
+    }
+}
+
+pub struct PreparedHttp {
+    step: String,
+    url: String,
+    timeout: Duration,
+    status: u16,
+    pointer: Option<String>,
+    equals: Option<String>,
+    evidence: PathBuf,
+}
+
+pub fn prepare_http(run: &Run, evidence: &Path) -> Result<PreparedHttp, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::HttpCheck { url, timeout_secs, expect_status, json_pointer, json_equals } = &step.action else {
+        return Err(format!("step `{}` is not an http-check step", step.id));
+    };
+    Ok(PreparedHttp {
+        step: step.id.clone(),
+        url: render_url(url, &run.template_values()).map_err(|e| e.to_string())?,
+        timeout: Duration::from_secs(*timeout_secs),
+        status: *expect_status,
+        pointer: json_pointer.clone(),
+        equals: json_equals.clone(),
+        evidence: evidence.to_path_buf(),
+    })
+}
+
+impl PreparedHttp {
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub async fn execute(self) -> Result<Event, String> {
+        let expect = Expectation { status: self.status, json_pointer: self.pointer.as_deref(), json_equals: self.equals.as_deref() };
+        let checked = check(&self.step, &self.url, self.timeout, &expect).await;
+        if checked.result.body_sha256.is_some() {
+            EvidenceStore::new(self.evidence).put_bytes(&checked.body).map_err(|e| format!("cannot store the response as evidence: {e}"))?;
+        }
+        Ok(Event::HttpChecked(checked.result))
+    }
+}
+
+/// Copies a file into the evidence store for the current evidence step.
+pub fn attach(run: &Run, store: &EvidenceStore, file: &Path) -> Result<Event, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    if !matches!(step.action, StepAction::Evidence { .. }) {
+        return Err(format!("step `{}` is not an evidence step", step.id));
+    }
+    let (sha256, size) = store.put_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Event::EvidenceAttached { step: step.id.clone(), name, sha256, size })
+}

@@ -1,0 +1,71 @@
+//! Everything a key can ask for. Keys become actions through the keymap only.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Open,
+    Filter,
+    Complete,
+    Toggle,
+    Skip,
+    Note,
+    Attach,
+    Execute,
+    Flowchart,
+    Abort,
+}
+
+impl Action {
+    pub const ALL: [Action; 17] = [
+        Self::Quit,
+        Self::Help,
+        Self::Back,
+        Self::Up,
+        Self::Down,
+        Self::PageUp,
+        Self::PageDown,
+        Self::Open,
+        Self::Filter,
+        Self::Complete,
+        Self::Toggle,
+        Self::Skip,
+        Self::Note,
+        Self::Attach,
+        Self::Execute,
+        Self::Flowchart,
+        Self::Abort,
+    ];
+
+    /// The name used in the settings file's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Quit => "quit",
+            Self::Help => "help",
+            Self::Back => "back",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::PageUp => "page_up",
+            Self::PageDown => "page_down",
+            Self::Open => "open",
+            Self::Filter => "filter",
+            Self::Complete => "complete",
+            Self::Toggle => "toggle",
+            Self::Skip => "skip",
+            Self::Note => "note",
+            Self::Attach => "attach",
+            Self::Execute => "execute",
+            Self::Flowchart => "flowchart",
+            Self::Abort => "abort",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+}

@@ -1,0 +1,200 @@
+//! The one table of key bindings: it dispatches keys, and the help overlay and hint bar are
+//! generated from it, so they cannot drift from the real keys.
+
+use super::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+
+/// Where a binding acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    Home,
+    Run,
+    Flowchart,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Global => "Everywhere",
+            Self::Home => "Start screen",
+            Self::Run => "Run view",
+            Self::Flowchart => "Flowchart",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Self {
+        Self { code, modifiers: KeyModifiers::NONE }
+    }
+
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let modifiers = event.modifiers - KeyModifiers::SHIFT;
+        let wanted = self.modifiers - KeyModifiers::SHIFT;
+        match (self.code, event.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b && modifiers == wanted,
+            (a, b) => a == b && event.modifiers == self.modifiers,
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let lower = text.to_ascii_lowercase();
+        let (modifiers, rest) = match lower.strip_prefix("ctrl+") {
+            Some(rest) => (KeyModifiers::CONTROL, &text[5..text.len().min(5 + rest.len())]),
+            None => (KeyModifiers::NONE, text),
+        };
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "space" => KeyCode::Char(' '),
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ if rest.chars().count() == 1 => KeyCode::Char(rest.chars().next().unwrap_or(' ')),
+            _ => return Err(format!("`{text}` is not a key (valid: a single character, enter, esc, space, tab, up, down, left, right, pageup, pagedown, home, end, f1–f12, each optionally with ctrl+)")),
+        };
+        Ok(Self { code, modifiers })
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Enter => "Enter".to_owned(),
+            KeyCode::Esc => "Esc".to_owned(),
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Tab => "Tab".to_owned(),
+            KeyCode::Up => "↑".to_owned(),
+            KeyCode::Down => "↓".to_owned(),
+            KeyCode::Left => "←".to_owned(),
+            KeyCode::Right => "→".to_owned(),
+            KeyCode::PageUp => "PgUp".to_owned(),
+            KeyCode::PageDown => "PgDn".to_owned(),
+            KeyCode::Home => "Home".to_owned(),
+            KeyCode::End => "End".to_owned(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("Ctrl+{base}") } else { base }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub action: Action,
+    pub keys: Vec<Key>,
+    pub description: &'static str,
+    /// Step kinds for which the binding is offered in the run view; empty means all.
+    pub step_kinds: &'static [&'static str],
+}
+
+fn chars(text: &str) -> Vec<Key> {
+    text.chars().map(|c| Key::plain(KeyCode::Char(c))).collect()
+}
+
+fn bind(context: Context, action: Action, keys: Vec<Key>, description: &'static str, step_kinds: &'static [&'static str]) -> Binding {
+    Binding { context, action, keys, description, step_kinds }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use Action::*;
+        use Context::*;
+        let k = Key::plain;
+        let ctrl_c = Key { code: KeyCode::Char('c'), modifiers: KeyModifiers::CONTROL };
+        Self {
+            bindings: vec![
+                bind(Global, Help, chars("?"), "show every key", &[]),
+                bind(Global, Quit, vec![ctrl_c], "quit (every recorded step is kept)", &[]),
+                bind(Global, Up, vec![k(KeyCode::Up), Key::plain(KeyCode::Char('k'))], "move up", &[]),
+                bind(Global, Down, vec![k(KeyCode::Down), Key::plain(KeyCode::Char('j'))], "move down", &[]),
+                bind(Global, PageUp, vec![k(KeyCode::PageUp)], "page up", &[]),
+                bind(Global, PageDown, vec![k(KeyCode::PageDown)], "page down", &[]),
+                bind(Home, Open, vec![k(KeyCode::Enter)], "open: resume the run or start the runbook", &[]),
+                bind(Home, Filter, chars("/"), "filter runbooks", &[]),
+                bind(Home, Quit, vec![Key::plain(KeyCode::Char('q'))], "quit", &[]),
+                bind(Home, Back, vec![k(KeyCode::Esc)], "clear the filter", &[]),
+                bind(Run, Complete, vec![k(KeyCode::Enter)], "complete the step / choose the option", &[]),
+                bind(Run, Toggle, vec![k(KeyCode::Char(' '))], "tick / untick the item", &["checklist"]),
+                bind(Run, Execute, chars("x"), "run the command / the check", &["command", "http-check"]),
+                bind(Run, Note, chars("n"), "write the note", &["note"]),
+                bind(Run, Attach, chars("a"), "attach a file", &["evidence"]),
+                bind(Run, Skip, chars("s"), "skip the step (with a reason)", &[]),
+                bind(Run, Action::Flowchart, chars("f"), "flowchart of the runbook", &[]),
+                bind(Run, Abort, chars("A"), "abort the run (type `abort`)", &[]),
+                bind(Run, Back, vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q'))], "back to the start screen (run kept)", &[]),
+                bind(Context::Flowchart, Back, vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q')), Key::plain(KeyCode::Char('f'))], "back to the run", &[]),
+            ],
+        }
+    }
+}
+
+impl Keymap {
+    /// The action a key asks for in `context`; context bindings win over global ones.
+    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        let find = |ctx: Context| {
+            self.bindings
+                .iter()
+                .filter(|b| b.context == ctx)
+                .find(|b| b.keys.iter().any(|key| key.matches(event)))
+                .map(|b| b.action)
+        };
+        find(context).or_else(|| find(Context::Global))
+    }
+
+    /// Replaces the keys of actions named in the settings file (`[keys] skip = ["s", "ctrl+s"]`).
+    pub fn with_overrides(mut self, overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
+        for (name, keys) in overrides {
+            let action = Action::from_name(name).ok_or_else(|| {
+                let valid: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
+                format!("[keys] `{name}`: no such action (valid: {})", valid.join(", "))
+            })?;
+            let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>().map_err(|why| format!("[keys] `{name}`: {why}"))?;
+            if parsed.is_empty() {
+                return Err(format!("[keys] `{name}`: lists no key"));
+            }
+            for binding in self.bindings.iter_mut().filter(|b| b.action == action) {
+                binding.keys = parsed.clone();
+            }
+        }
+        Ok(self)
+    }
+
+    /// The bindings of a context for the hint bar, filtered to the current step's kind.
+    pub fn hints(&self, context: Context, step_kind: Option<&str>) -> Vec<(String, &'static str)> {
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context)
+            .filter(|b| b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k)))
+            .map(|b| (b.keys.first().map(Key::label).unwrap_or_default(), short(b.description)))
+            .collect()
+    }
+}
+
+fn short(description: &'static str) -> &'static str {
+    description.split([' ', '/', ':', '(']).next().unwrap_or(description)
+}

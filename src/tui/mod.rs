@@ -1,0 +1,89 @@
+//! The terminal view: a thin layer over `Session`. One loop: keys, background results and
+//! signals in; draw once after each, only when something changed.
+
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod home;
+pub mod keymap;
+pub mod popup;
+pub mod run_screen;
+pub mod task;
+pub mod theme;
+pub mod views;
+
+use crate::session::Session;
+use crate::settings::Settings;
+use app::App;
+use color_eyre::eyre::eyre;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use keymap::Keymap;
+use ratatui::DefaultTerminal;
+use theme::Theme;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+/// Builds the app from the user's settings; a bad setting stops here, before the screen
+/// changes, with the setting named.
+pub fn build_app(session: Session) -> color_eyre::Result<App> {
+    let settings = Settings::load().map_err(|e| eyre!("settings: {e}"))?;
+    let keymap = Keymap::default().with_overrides(&settings.keys).map_err(|e| eyre!("settings: {e}"))?;
+    let theme = Theme::new(Theme::color_wanted(), &settings.colors).map_err(|e| eyre!("settings: {e}"))?;
+    Ok(App::new(session, keymap, theme))
+}
+
+pub fn run(session: Session) -> color_eyre::Result<()> {
+    let app = build_app(session)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    let mut terminal = ratatui::init();
+    let result = runtime.block_on(event_loop(&mut terminal, app));
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre::Result<()> {
+    let mut events = EventStream::new();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| views::draw(frame, &app))?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
+                    if let Some(task) = app.handle_key(key) {
+                        let done_tx = done_tx.clone();
+                        tokio::spawn(async move {
+                            let _ = done_tx.send(task.execute().await);
+                        });
+                    }
+                    dirty = true;
+                }
+                Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(error.into()),
+                None => return Ok(()),
+            },
+            Some(done) = done_rx.recv() => {
+                app.on_task_done(done);
+                dirty = true;
+            }
+            _ = terminate.recv() => {
+                tracing::info!("SIGTERM: leaving, terminal restored");
+                return Ok(());
+            }
+            _ = hangup.recv() => {
+                tracing::info!("SIGHUP: leaving, terminal restored");
+                return Ok(());
+            }
+        }
+    }
+}

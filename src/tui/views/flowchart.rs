@@ -1,0 +1,40 @@
+use super::run::mark_style;
+use crate::runbook::graph::{Mark, flowchart};
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(screen) = &app.run else { return };
+    let theme = &app.theme;
+    let mut current_line = 0;
+    let mut owner: Option<String> = None;
+    let lines: Vec<Line> = flowchart(&screen.run.runbook)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| match &line.step_id {
+            Some(id) => {
+                owner = Some(id.clone());
+                let mark = screen.mark(id);
+                if mark == Mark::Current {
+                    current_line = index;
+                    return Line::from(vec![Span::styled("▶ YOU ARE HERE ", theme.accent()), Span::styled(line.text.clone(), theme.selected())]);
+                }
+                Line::from(vec![Span::styled(format!("{} {:<8}", mark.symbol(), mark.word()), mark_style(mark, theme)), Span::raw(line.text.clone())])
+            }
+            None => {
+                let taken = owner.as_deref().and_then(|id| screen.branch_taken(id));
+                let is_taken = taken.is_some_and(|label| line.text.contains(&format!(" {label} →")));
+                let text = format!("{}{}{}", " ".repeat(9), "  ".repeat(line.depth), line.text);
+                if is_taken { Line::from(vec![Span::styled(text, theme.bold()), Span::styled("  ● taken", theme.accent())]) } else { Line::from(Span::styled(text, theme.muted())) }
+            }
+        })
+        .collect();
+    let visible = area.height.saturating_sub(2) as usize;
+    let auto = current_line.saturating_sub(visible / 2) as u16;
+    let scroll = auto.saturating_add(screen.flow_scroll);
+    let title = format!(" Flowchart: {} ", screen.run.runbook.title);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(Block::default().borders(Borders::ALL).title(title)), area);
+}

@@ -1,0 +1,127 @@
+//! Drawing: a pure view of the app state. Nothing here changes state or does I/O.
+
+mod flowchart;
+mod home;
+mod popups;
+mod run;
+mod step_detail;
+
+use super::app::{App, View};
+use crate::workspace::snapshot::short_age;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "The terminal is {}×{}: owner-console needs at least {MIN_WIDTH}×{MIN_HEIGHT} (80×24 is best). Enlarge it; nothing is lost. Ctrl+C quits.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [title, body, hints, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(title_line(app), title);
+    let width = area.width as usize;
+    match app.view {
+        View::Home => home::draw(frame, body, app),
+        View::Run => run::draw(frame, body, app),
+        View::Flowchart => flowchart::draw(frame, body, app),
+    }
+    frame.render_widget(hint_line(app, width), hints);
+    frame.render_widget(status_line(app, width), status);
+    if let Some(popup) = app.popups.last() {
+        popups::draw(frame, area, app, popup);
+    }
+}
+
+fn title_line(app: &App) -> Line<'static> {
+    let run_id = app.run.as_ref().map(|s| s.run.id.as_str()).unwrap_or_default();
+    let view = match app.view {
+        View::Home => "start".to_owned(),
+        View::Run => format!("run {run_id}"),
+        View::Flowchart => format!("flowchart {run_id}"),
+    };
+    let mut spans = vec![Span::styled(" owner-console ", app.theme.selected()), Span::raw(format!(" {view}"))];
+    if let Some(busy) = &app.busy {
+        spans.push(Span::styled(format!("  ⏳ {busy}"), app.theme.warning()));
+    }
+    Line::from(spans)
+}
+
+fn hint_line(app: &App, width: usize) -> Line<'static> {
+    if let Some((message, error)) = &app.status {
+        let style = if *error { app.theme.danger() } else { app.theme.ok() };
+        return Line::from(Span::styled(format!(" {message}"), style));
+    }
+    let mut spans = Vec::new();
+    let mut used = " ? help".len();
+    for (key, word) in app.keymap.hints(app.context(), app.current_step_kind()) {
+        let cost = key.chars().count() + word.len() + 3;
+        if used + cost > width {
+            break;
+        }
+        used += cost;
+        spans.push(Span::styled(format!(" {key}"), app.theme.accent()));
+        spans.push(Span::raw(format!(" {word} ")));
+    }
+    spans.push(Span::styled(" ?", app.theme.accent()));
+    spans.push(Span::raw(" help"));
+    Line::from(spans)
+}
+
+/// The status bar: most important first, and only what fits.
+fn status_line(app: &App, width: usize) -> Line<'static> {
+    let session = &app.session;
+    let theme = &app.theme;
+    let chain = session.networks.get(&app.network).map(|n| format!(" {}", n.chain_id)).unwrap_or_default();
+    let journal = if app.damage.is_empty() {
+        Span::styled(format!("journal ✓{}", app.entries), theme.ok())
+    } else {
+        Span::styled(format!("journal ⚠ {} bad line(s)", app.damage.len()), theme.danger())
+    };
+    let snapshot = match session.snapshot(&app.network) {
+        Some(Ok(snapshot)) => {
+            let age = snapshot.age_seconds(jiff::Timestamp::now()).map(short_age).unwrap_or_else(|| "?".into());
+            Span::styled(format!("#{} ({age} old)", snapshot.block.number), theme.muted())
+        }
+        Some(Err(_)) => Span::styled("snapshot unreadable", theme.danger()),
+        None => Span::styled("no snapshot", theme.muted()),
+    };
+    let workspace = match &session.workspace.source {
+        crate::workspace::Source::Embedded => "embedded".to_owned(),
+        crate::workspace::Source::Folder(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    let segments = [
+        Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
+        journal,
+        Span::raw(session.operator.clone()),
+        snapshot,
+        Span::styled(workspace, theme.muted()),
+    ];
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for segment in segments {
+        let cost = segment.content.chars().count() + 3;
+        if used + cost > width {
+            break;
+        }
+        used += cost;
+        spans.push(Span::raw(if spans.is_empty() { " " } else { " · " }));
+        spans.push(segment);
+    }
+    Line::from(spans)
+}
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}

@@ -1,0 +1,71 @@
+use super::home::{kind_marker, severity_badge};
+use super::step_detail;
+use crate::engine::Position;
+use crate::runbook::graph::Mark;
+use crate::tui::app::App;
+use crate::tui::run_screen::RunScreen;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+
+pub fn mark_style(mark: Mark, theme: &Theme) -> Style {
+    match mark {
+        Mark::Done => theme.ok(),
+        Mark::Current => theme.accent(),
+        Mark::Skipped => theme.warning(),
+        Mark::Pending => theme.muted(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(screen) = &app.run else { return };
+    let run = &screen.run;
+    let book = &run.runbook;
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let position = match &run.position {
+        Position::At(id) => format!("step {}/{}", book.step_index(id).map_or(0, |i| i + 1), book.steps.len()),
+        Position::Completed => "✓ completed".to_owned(),
+        Position::Aborted(_) => "✗ aborted".to_owned(),
+    };
+    frame.render_widget(
+        Line::from(vec![
+            kind_marker(book, &app.theme),
+            severity_badge(book.severity, &app.theme),
+            Span::styled(format!(" {} ", book.title), app.theme.bold()),
+            Span::raw(format!("· {position}")),
+        ]),
+        header,
+    );
+    let list_width = (body.width / 3).clamp(20, 30);
+    let [list_area, detail_area] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
+    draw_steps(frame, list_area, screen, &app.theme);
+    step_detail::draw(frame, detail_area, app, screen);
+}
+
+fn draw_steps(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
+    let mut selected = None;
+    let items: Vec<ListItem> = screen
+        .run
+        .runbook
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| {
+            let mark = screen.mark(&step.id);
+            if mark == Mark::Current {
+                selected = Some(index);
+            }
+            let mut spans = vec![Span::styled(format!("{} ", mark.symbol()), mark_style(mark, theme)), Span::styled(step.id.clone(), mark_style(mark, theme))];
+            if let Some(option) = screen.branch_taken(&step.id) {
+                spans.push(Span::styled(format!(" → {option}"), theme.bold()));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let list = List::new(items).block(Block::default().borders(Borders::ALL).title(" Steps ")).highlight_style(theme.bold());
+    let mut state = ListState::default().with_selected(selected);
+    frame.render_stateful_widget(list, area, &mut state);
+}

@@ -1,0 +1,152 @@
+//! Where runbooks, config and run state live: a folder, or the default workspace embedded in
+//! the binary (read-only, with its run state in the user's data folder).
+
+pub mod embedded;
+pub mod networks;
+pub mod snapshot;
+
+use crate::engine::evidence::EvidenceStore;
+use crate::engine::journal::{JOURNAL_FILE, Journal};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Folder(PathBuf),
+    Embedded,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub source: Source,
+    pub storage: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{0}: no such workspace folder")]
+    Missing(PathBuf),
+    #[error("{0}: not a workspace (it has no runbooks/ folder); `owner-console init {0}` creates one")]
+    NotWorkspace(PathBuf),
+    #[error("cannot find a data folder for run state (is HOME set?)")]
+    NoDataFolder,
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}: already holds a workspace (runbooks/); choose an empty or new folder")]
+    AlreadyWorkspace(PathBuf),
+}
+
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "owner-console")
+}
+
+impl Workspace {
+    /// `--workspace DIR`, else the current folder when it holds `runbooks/`, else the
+    /// embedded default.
+    pub fn discover(explicit: Option<&Path>) -> Result<Self, WorkspaceError> {
+        if let Some(folder) = explicit {
+            if !folder.is_dir() {
+                return Err(WorkspaceError::Missing(folder.to_path_buf()));
+            }
+            if !folder.join("runbooks").is_dir() {
+                return Err(WorkspaceError::NotWorkspace(folder.to_path_buf()));
+            }
+            return Ok(Self::folder(folder));
+        }
+        let here = std::env::current_dir().map_err(|source| WorkspaceError::Io { path: PathBuf::from("."), source })?;
+        if here.join("runbooks").is_dir() {
+            return Ok(Self::folder(&here));
+        }
+        Self::embedded()
+    }
+
+    pub fn folder(folder: &Path) -> Self {
+        let root = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
+        Self { storage: root.join("storage"), source: Source::Folder(root) }
+    }
+
+    pub fn embedded() -> Result<Self, WorkspaceError> {
+        let dirs = project_dirs().ok_or(WorkspaceError::NoDataFolder)?;
+        Ok(Self { source: Source::Embedded, storage: dirs.data_dir().join("storage") })
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Source::Folder(root) => root.display().to_string(),
+            Source::Embedded => "embedded default (read-only)".to_owned(),
+        }
+    }
+
+    /// Runbook files as (shown path relative to the workspace, text), sorted by path.
+    pub fn runbook_files(&self) -> Result<Vec<(PathBuf, String)>, WorkspaceError> {
+        let mut files = match &self.source {
+            Source::Embedded => embedded::runbook_files(),
+            Source::Folder(root) => {
+                let mut files = Vec::new();
+                collect_toml(root, &root.join("runbooks"), &mut files)?;
+                files
+            }
+        };
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    }
+
+    /// A file of the workspace by its relative path (`config/networks.toml`).
+    pub fn read_text(&self, relative: &str) -> Option<String> {
+        match &self.source {
+            Source::Embedded => embedded::file_text(relative),
+            Source::Folder(root) => std::fs::read_to_string(root.join(relative)).ok(),
+        }
+    }
+
+    pub fn journal(&self) -> Journal {
+        Journal::new(self.storage.join(JOURNAL_FILE))
+    }
+
+    pub fn evidence(&self) -> EvidenceStore {
+        EvidenceStore::new(self.storage.join("evidence"))
+    }
+
+    /// Where commands run: the workspace folder, or the storage folder for the embedded one.
+    pub fn command_folder(&self) -> PathBuf {
+        match &self.source {
+            Source::Folder(root) => root.clone(),
+            Source::Embedded => self.storage.clone(),
+        }
+    }
+}
+
+fn collect_toml(root: &Path, folder: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<(), WorkspaceError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WorkspaceError::Io { path, source }
+    };
+    for entry in std::fs::read_dir(folder).map_err(io(folder))? {
+        let path = entry.map_err(io(folder))?.path();
+        if path.is_dir() {
+            collect_toml(root, &path, files)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            files.push((shown, text));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the embedded workspace out into `folder` as a starting workspace.
+pub fn init(folder: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
+    if folder.join("runbooks").exists() {
+        return Err(WorkspaceError::AlreadyWorkspace(folder.to_path_buf()));
+    }
+    let mut written = Vec::new();
+    for (relative, bytes) in embedded::all_files() {
+        let target = folder.join(&relative);
+        let io = |source| WorkspaceError::Io { path: target.clone(), source };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&target, bytes).map_err(io)?;
+        written.push(relative);
+    }
+    Ok(written)
+}

@@ -1,0 +1,56 @@
+//! Shared by the integration tests: throwaway workspaces copied from the fixtures.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the `walk` fixture workspace in a temporary folder.
+pub fn walk_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("walk"), dir.path());
+    dir
+}
+
+/// A fresh copy of the repository's own workspace (runbooks, config, assets).
+pub fn shipped_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["runbooks", "config", "assets"] {
+        copy_tree(&root.join(part), &dir.path().join(part));
+    }
+    dir
+}
+
+/// A tiny HTTP server on loopback that answers every request with `status` and `body`, for
+/// as many requests as `count`.
+pub fn serve(status: u16, body: &'static str, count: usize) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let response = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    port
+}

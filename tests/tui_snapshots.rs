@@ -1,0 +1,157 @@
+//! The whole app on ratatui's TestBackend after scripted keys, snapshotted with insta. Run
+//! ids, times, ages and temporary folder names are filtered out.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use owner_console::session::Session;
+use owner_console::tui::app::App;
+use owner_console::tui::keymap::Keymap;
+use owner_console::tui::theme::Theme;
+use owner_console::tui::views;
+use owner_console::workspace::Workspace;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct Harness {
+    app: App,
+    terminal: Terminal<TestBackend>,
+    _workspace: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(width: u16, height: u16) -> Self {
+        let workspace = common::shipped_workspace();
+        let session = Session::open(Workspace::folder(workspace.path()), "alice".into()).unwrap();
+        let app = App::new(session, Keymap::default(), Theme::new(false, &Default::default()).unwrap());
+        let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        Self { app, terminal, _workspace: workspace }
+    }
+
+    fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
+        for code in keys {
+            assert!(self.app.handle_key(KeyEvent::new(*code, KeyModifiers::NONE)).is_none(), "no background task expected");
+        }
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+        self.keys(&codes)
+    }
+
+    fn screen(&mut self) -> String {
+        self.terminal.draw(|frame| views::draw(frame, &self.app)).unwrap();
+        self.terminal.backend().to_string()
+    }
+
+    fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.terminal.backend_mut().resize(width, height);
+        self
+    }
+
+    /// Opens the failure-recovery matrix and starts it with an incident id.
+    fn start_matrix(&mut self) -> &mut Self {
+        self.keys(&[KeyCode::Enter, KeyCode::Tab]).typed("INC-42").keys(&[KeyCode::Enter])
+    }
+}
+
+macro_rules! snapshot {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({ filters => vec![
+            (r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"),
+            (r"\d{2}-\d{2} \d{2}:\d{2}", "[TIME]"),
+            (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"),
+            (r"· \.tmp\w+", "· [WS]"),
+        ]}, {
+            insta::assert_snapshot!($name, $screen);
+        });
+    };
+}
+
+use KeyCode::{Down, Enter, Esc};
+
+#[test]
+fn start_screen() {
+    let mut h = Harness::new(80, 24);
+    snapshot!("start_screen", h.screen());
+    h.keys(&[KeyCode::Char('/')]).typed("pause");
+    snapshot!("start_screen_filtered", h.screen());
+}
+
+#[test]
+fn start_form() {
+    let mut h = Harness::new(80, 24);
+    h.keys(&[Enter]);
+    snapshot!("start_form", h.screen());
+    h.keys(&[Enter]);
+    snapshot!("start_form_missing_input", h.screen());
+}
+
+#[test]
+fn walking_the_high_branch() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix();
+    snapshot!("run_first_step", h.screen());
+    h.keys(&[KeyCode::Char(' '), Down, KeyCode::Char(' ')]);
+    snapshot!("run_two_ticked", h.screen());
+    h.keys(&[Enter]);
+    snapshot!("run_blocked_enter", h.screen());
+    h.keys(&[Down, KeyCode::Char(' '), Down, KeyCode::Char(' '), Enter, Down, Down]);
+    snapshot!("run_triage_high_selected", h.screen());
+    h.keys(&[Enter]);
+    snapshot!("run_after_high", h.screen());
+    h.keys(&[KeyCode::Char('f')]);
+    snapshot!("flowchart_after_high", h.screen());
+}
+
+#[test]
+fn help_lists_every_binding() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix().keys(&[KeyCode::Char('?')]);
+    let first = h.screen();
+    let mut screen = first.clone();
+    for _ in 0..20 {
+        screen.push_str(&h.keys(&[Down]).screen());
+    }
+    for binding in &Keymap::default().bindings {
+        if binding.context != owner_console::tui::keymap::Context::Flowchart {
+            assert!(screen.contains(binding.description), "help shows `{}`", binding.description);
+        }
+    }
+    snapshot!("help", first);
+}
+
+#[test]
+fn skip_asks_for_a_reason_and_abort_for_the_word() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix().keys(&[KeyCode::Char('s')]);
+    snapshot!("skip_prompt", h.screen());
+    h.typed("facts already known").keys(&[Enter]);
+    snapshot!("after_skip", h.screen());
+    h.keys(&[KeyCode::Char('A')]).typed("drill over").keys(&[Enter]);
+    snapshot!("abort_confirm", h.screen());
+    h.typed("abrt").keys(&[Enter]);
+    snapshot!("abort_confirm_wrong_word", h.screen());
+}
+
+#[test]
+fn small_and_too_small_terminals() {
+    let mut h = Harness::new(60, 20);
+    h.start_matrix();
+    snapshot!("run_60x20", h.screen());
+    h.resize(50, 15);
+    snapshot!("too_small", h.screen());
+    h.resize(80, 24);
+    assert!(h.screen().contains("stabilise"), "a resize back redraws the run");
+}
+
+#[test]
+fn resuming_from_the_start_screen() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix().keys(&[KeyCode::Char(' '), Esc]);
+    snapshot!("start_screen_with_unfinished_run", h.screen());
+    h.keys(&[Enter]);
+    let screen = h.screen();
+    assert!(screen.contains("[x] I know which alert fired"), "{screen}");
+}
