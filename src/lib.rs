@@ -3,10 +3,10 @@
 
 pub mod cli;
 pub mod engine;
+pub mod logging;
 pub mod runbook;
+pub mod session;
 pub mod settings;
+pub mod step_actions;
 pub mod tui;
 pub mod workspace;
-pub mod session;
-pub mod step_actions;
-pub mod logging;

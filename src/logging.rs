@@ -6,7 +6,10 @@ use std::sync::Mutex;
 
 pub fn log_file() -> Option<PathBuf> {
     let dirs = crate::workspace::project_dirs()?;
-    let folder = dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("logs");
+    let folder = dirs
+        .state_dir()
+        .unwrap_or(dirs.data_local_dir())
+        .join("logs");
     Some(folder.join("owner-console.log"))
 }
 
@@ -15,7 +18,11 @@ pub fn log_file() -> Option<PathBuf> {
 pub fn init() -> Option<PathBuf> {
     let path = log_file()?;
     std::fs::create_dir_all(path.parent()?).ok()?;
-    let file = OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("OWNER_CONSOLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

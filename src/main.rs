@@ -25,7 +25,9 @@ fn main() -> ExitCode {
 fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("owner-console: the interactive console needs a terminal (stdin and stdout).");
-        eprintln!("For scripts, use the command forms: `owner-console run list`, `run start`, `run next`, `show`, `validate` (see --help).");
+        eprintln!(
+            "For scripts, use the command forms: `owner-console run list`, `run start`, `run next`, `show`, `validate` (see --help)."
+        );
         return Ok(ExitCode::from(2));
     }
     let session = cli::open_session(cli)?;

@@ -2,9 +2,9 @@
 //! workspace's runbooks, start and resume runs, and record each transition in the journal
 //! before the run moves.
 
+use crate::engine::evidence::EvidenceStore;
 use crate::engine::journal::Damage;
 use crate::engine::{Entry, Event, Journal, JournalError, Mode, Position, Run, RunStarted};
-use crate::engine::evidence::EvidenceStore;
 use crate::runbook::{self, Level, Problem, Runbook, inputs::check_value};
 use crate::workspace::networks::Networks;
 use crate::workspace::snapshot::StateSnapshot;
@@ -21,22 +21,38 @@ pub enum SessionError {
     Journal(#[from] JournalError),
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
-    #[error("no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)")]
+    #[error(
+        "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"
+    )]
     UnknownRunbook(String),
     #[error("no run `{0}` in the journal")]
     UnknownRun(String),
     #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]
     RunbookGone { run: String, runbook: String },
-    #[error("run {run}: its runbook {path} changed since the run started (sha256 {was} then, {now} now); it is not resumed. Restore the file or abort the run with `owner-console run abort {run} --reason …`")]
-    RunbookChanged { run: String, path: String, was: String, now: String },
+    #[error(
+        "run {run}: its runbook {path} changed since the run started (sha256 {was} then, {now} now); it is not resumed. Restore the file or abort the run with `owner-console run abort {run} --reason …`"
+    )]
+    RunbookChanged {
+        run: String,
+        path: String,
+        was: String,
+        now: String,
+    },
     #[error("runbook `{runbook}` does not run on network `{network}` (valid: {valid})")]
-    WrongNetwork { runbook: String, network: String, valid: String },
+    WrongNetwork {
+        runbook: String,
+        network: String,
+        valid: String,
+    },
     #[error("input `{name}`: {why}")]
     BadInput { name: String, why: String },
     #[error("{0}")]
     Config(String),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A run as listed on the start screen and by `run list`.
@@ -67,11 +83,16 @@ pub struct Session {
 }
 
 pub fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 fn new_run_id() -> String {
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
     let random = RandomState::new().hash_one(std::process::id());
     format!("r-{stamp}-{:06x}", random & 0xff_ffff)
 }
@@ -94,7 +115,11 @@ impl Session {
                     line: 1,
                     column: 1,
                     field: "id".into(),
-                    message: format!("runbook id `{}` is also used by {}", book.id, first.display()),
+                    message: format!(
+                        "runbook id `{}` is also used by {}",
+                        book.id,
+                        first.display()
+                    ),
                     hint: Some("every runbook id must be unique in a workspace".into()),
                 });
             }
@@ -103,7 +128,13 @@ impl Session {
             Some(text) => Networks::parse(&text).map_err(SessionError::Config)?,
             None => Networks::default(),
         };
-        Ok(Self { workspace, runbooks, problems, networks, operator })
+        Ok(Self {
+            workspace,
+            runbooks,
+            problems,
+            networks,
+            operator,
+        })
     }
 
     pub fn journal(&self) -> Journal {
@@ -123,7 +154,9 @@ impl Session {
         let name = name.trim_end_matches(".toml");
         self.runbooks
             .iter()
-            .find(|book| book.id == name || book.path.with_extension("") == std::path::Path::new(name))
+            .find(|book| {
+                book.id == name || book.path.with_extension("") == std::path::Path::new(name)
+            })
             .cloned()
             .ok_or_else(|| SessionError::UnknownRunbook(name.to_owned()))
     }
@@ -138,24 +171,48 @@ impl Session {
     }
 
     /// Checks the inputs, fills in defaults, and records `run-started`.
-    pub fn start(&self, book: &Arc<Runbook>, network: &str, given: BTreeMap<String, String>) -> Result<Run, SessionError> {
+    pub fn start(
+        &self,
+        book: &Arc<Runbook>,
+        network: &str,
+        given: BTreeMap<String, String>,
+    ) -> Result<Run, SessionError> {
         if !book.networks.iter().any(|n| n == network) {
-            return Err(SessionError::WrongNetwork { runbook: book.id.clone(), network: network.to_owned(), valid: book.networks.join(", ") });
+            return Err(SessionError::WrongNetwork {
+                runbook: book.id.clone(),
+                network: network.to_owned(),
+                valid: book.networks.join(", "),
+            });
         }
         if let Some(unknown) = given.keys().find(|name| book.input(name).is_none()) {
             let valid: Vec<_> = book.inputs.iter().map(|i| i.name.as_str()).collect();
-            return Err(SessionError::BadInput { name: unknown.clone(), why: format!("the runbook declares no such input (valid: {})", valid.join(", ")) });
+            return Err(SessionError::BadInput {
+                name: unknown.clone(),
+                why: format!(
+                    "the runbook declares no such input (valid: {})",
+                    valid.join(", ")
+                ),
+            });
         }
         let mut inputs = BTreeMap::new();
         for spec in &book.inputs {
-            let value = given.get(&spec.name).cloned().or_else(|| spec.default.clone());
+            let value = given
+                .get(&spec.name)
+                .cloned()
+                .or_else(|| spec.default.clone());
             match value {
                 Some(value) => {
-                    check_value(spec, &value).map_err(|why| SessionError::BadInput { name: spec.name.clone(), why })?;
+                    check_value(spec, &value).map_err(|why| SessionError::BadInput {
+                        name: spec.name.clone(),
+                        why,
+                    })?;
                     inputs.insert(spec.name.clone(), value);
                 }
                 None if spec.required => {
-                    return Err(SessionError::BadInput { name: spec.name.clone(), why: format!("is required ({})", spec.kind.name()) });
+                    return Err(SessionError::BadInput {
+                        name: spec.name.clone(),
+                        why: format!("is required ({})", spec.kind.name()),
+                    });
                 }
                 None => {}
             }
@@ -175,7 +232,8 @@ impl Session {
         let id = new_run_id();
         let time = now();
         let mut run = Run::new(id.clone(), started.clone(), time.clone(), book.clone());
-        self.journal().append(&id, &time, vec![Event::RunStarted(started)])?;
+        self.journal()
+            .append(&id, &time, vec![Event::RunStarted(started)])?;
         run.last_time = time;
         Ok(run)
     }
@@ -200,13 +258,22 @@ impl Session {
         for entry in contents.entries {
             by_run.entry(entry.run.clone()).or_default().push(entry);
         }
-        let mut summaries: Vec<RunSummary> = by_run.into_iter().filter_map(|(id, entries)| self.summarize(id, &entries)).collect();
-        summaries.sort_by(|a, b| (a.status != "unfinished").cmp(&(b.status != "unfinished")).then(b.last_time.cmp(&a.last_time)));
+        let mut summaries: Vec<RunSummary> = by_run
+            .into_iter()
+            .filter_map(|(id, entries)| self.summarize(id, &entries))
+            .collect();
+        summaries.sort_by(|a, b| {
+            (a.status != "unfinished")
+                .cmp(&(b.status != "unfinished"))
+                .then(b.last_time.cmp(&a.last_time))
+        });
         Ok((summaries, contents.damage))
     }
 
     fn summarize(&self, id: String, entries: &[Entry]) -> Option<RunSummary> {
-        let Event::RunStarted(started) = &entries.first()?.event else { return None };
+        let Event::RunStarted(started) = &entries.first()?.event else {
+            return None;
+        };
         let replayed = self.replay(&id, entries);
         let (status, current_step, problem) = match &replayed {
             Ok(run) => match &run.position {
@@ -220,7 +287,11 @@ impl Session {
                     Event::RunAborted { .. } => Some("aborted"),
                     _ => None,
                 });
-                (closed.unwrap_or("unfinished"), None, Some(error.to_string()))
+                (
+                    closed.unwrap_or("unfinished"),
+                    None,
+                    Some(error.to_string()),
+                )
             }
         };
         Some(RunSummary {
@@ -240,12 +311,26 @@ impl Session {
     }
 
     fn replay(&self, id: &str, entries: &[Entry]) -> Result<Run, SessionError> {
-        let Some(Entry { event: Event::RunStarted(started), .. }) = entries.first() else {
+        let Some(Entry {
+            event: Event::RunStarted(started),
+            ..
+        }) = entries.first()
+        else {
             return Err(SessionError::UnknownRun(id.to_owned()));
         };
-        let book = self.runbook(&started.runbook).map_err(|_| SessionError::RunbookGone { run: id.to_owned(), runbook: started.runbook.clone() })?;
+        let book = self
+            .runbook(&started.runbook)
+            .map_err(|_| SessionError::RunbookGone {
+                run: id.to_owned(),
+                runbook: started.runbook.clone(),
+            })?;
         if book.sha256 != started.sha256 {
-            return Err(SessionError::RunbookChanged { run: id.to_owned(), path: started.path.clone(), was: short(&started.sha256), now: short(&book.sha256) });
+            return Err(SessionError::RunbookChanged {
+                run: id.to_owned(),
+                path: started.path.clone(),
+                was: short(&started.sha256),
+                now: short(&book.sha256),
+            });
         }
         Ok(Run::replay(book, entries)?)
     }
@@ -253,7 +338,11 @@ impl Session {
     /// Rebuilds a run from the journal, exactly as it stood.
     pub fn open_run(&self, id: &str) -> Result<Run, SessionError> {
         let contents = self.journal().read()?;
-        let entries: Vec<Entry> = contents.entries.into_iter().filter(|e| e.run == id).collect();
+        let entries: Vec<Entry> = contents
+            .entries
+            .into_iter()
+            .filter(|e| e.run == id)
+            .collect();
         if entries.is_empty() {
             return Err(SessionError::UnknownRun(id.to_owned()));
         }
@@ -262,7 +351,13 @@ impl Session {
 
     /// The entries of one run, in order.
     pub fn run_entries(&self, id: &str) -> Result<Vec<Entry>, SessionError> {
-        Ok(self.journal().read()?.entries.into_iter().filter(|e| e.run == id).collect())
+        Ok(self
+            .journal()
+            .read()?
+            .entries
+            .into_iter()
+            .filter(|e| e.run == id)
+            .collect())
     }
 }
 

@@ -20,7 +20,11 @@ pub fn settings_file() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("OWNER_CONSOLE_SETTINGS") {
         return Some(PathBuf::from(path));
     }
-    Some(crate::workspace::project_dirs()?.config_dir().join("settings.toml"))
+    Some(
+        crate::workspace::project_dirs()?
+            .config_dir()
+            .join("settings.toml"),
+    )
 }
 
 impl Settings {

@@ -14,7 +14,9 @@ use std::time::Duration;
 /// The current step's command with its inputs filled in, shell-quoted.
 pub fn rendered_command(run: &Run) -> Option<Result<String, String>> {
     let step = run.current_step()?;
-    let StepAction::Command { command, .. } = &step.action else { return None };
+    let StepAction::Command { command, .. } = &step.action else {
+        return None;
+    };
     Some(render_shell(command, &run.template_values()).map_err(|e| e.to_string()))
 }
 
@@ -27,13 +29,26 @@ pub struct PreparedCommand {
     evidence: PathBuf,
 }
 
-pub fn prepare_command(run: &Run, folder: &Path, evidence: &Path) -> Result<PreparedCommand, String> {
+pub fn prepare_command(
+    run: &Run,
+    folder: &Path,
+    evidence: &Path,
+) -> Result<PreparedCommand, String> {
     let step = run.current_step().ok_or("the run is over")?;
-    let StepAction::Command { run: mode, timeout_secs, expect_exit, .. } = &step.action else {
+    let StepAction::Command {
+        run: mode,
+        timeout_secs,
+        expect_exit,
+        ..
+    } = &step.action
+    else {
         return Err(format!("step `{}` is not a command step", step.id));
     };
     if *mode != CommandRun::Confirm {
-        return Err(format!("step `{}` only shows its command (run = \"never\"): run it yourself, then complete the step", step.id));
+        return Err(format!(
+            "step `{}` only shows its command (run = \"never\"): run it yourself, then complete the step",
+            step.id
+        ));
     }
     let rendered = rendered_command(run).ok_or("no command")??;
     Ok(PreparedCommand {
@@ -53,12 +68,22 @@ impl PreparedCommand {
 
     /// Runs the command; its whole (bounded) output goes to the evidence store.
     pub async fn execute(self) -> Result<Event, String> {
-        let captured = run_command(&self.step, &self.rendered, self.timeout, self.expect_exit, &self.folder)
-            .await
-            .map_err(|e| format!("cannot start `sh`: {e}"))?;
+        let captured = run_command(
+            &self.step,
+            &self.rendered,
+            self.timeout,
+            self.expect_exit,
+            &self.folder,
+        )
+        .await
+        .map_err(|e| format!("cannot start `sh`: {e}"))?;
         let store = EvidenceStore::new(self.evidence);
-        store.put_bytes(&captured.stdout).map_err(|e| format!("cannot store stdout as evidence: {e}"))?;
-        store.put_bytes(&captured.stderr).map_err(|e| format!("cannot store stderr as evidence: {e}"))?;
+        store
+            .put_bytes(&captured.stdout)
+            .map_err(|e| format!("cannot store stdout as evidence: {e}"))?;
+        store
+            .put_bytes(&captured.stderr)
+            .map_err(|e| format!("cannot store stderr as evidence: {e}"))?;
         Ok(Event::CommandRan(captured.ran))
     }
 }
@@ -75,7 +100,14 @@ pub struct PreparedHttp {
 
 pub fn prepare_http(run: &Run, evidence: &Path) -> Result<PreparedHttp, String> {
     let step = run.current_step().ok_or("the run is over")?;
-    let StepAction::HttpCheck { url, timeout_secs, expect_status, json_pointer, json_equals } = &step.action else {
+    let StepAction::HttpCheck {
+        url,
+        timeout_secs,
+        expect_status,
+        json_pointer,
+        json_equals,
+    } = &step.action
+    else {
         return Err(format!("step `{}` is not an http-check step", step.id));
     };
     Ok(PreparedHttp {
@@ -95,10 +127,16 @@ impl PreparedHttp {
     }
 
     pub async fn execute(self) -> Result<Event, String> {
-        let expect = Expectation { status: self.status, json_pointer: self.pointer.as_deref(), json_equals: self.equals.as_deref() };
+        let expect = Expectation {
+            status: self.status,
+            json_pointer: self.pointer.as_deref(),
+            json_equals: self.equals.as_deref(),
+        };
         let checked = check(&self.step, &self.url, self.timeout, &expect).await;
         if checked.result.body_sha256.is_some() {
-            EvidenceStore::new(self.evidence).put_bytes(&checked.body).map_err(|e| format!("cannot store the response as evidence: {e}"))?;
+            EvidenceStore::new(self.evidence)
+                .put_bytes(&checked.body)
+                .map_err(|e| format!("cannot store the response as evidence: {e}"))?;
         }
         Ok(Event::HttpChecked(checked.result))
     }
@@ -110,7 +148,17 @@ pub fn attach(run: &Run, store: &EvidenceStore, file: &Path) -> Result<Event, St
     if !matches!(step.action, StepAction::Evidence { .. }) {
         return Err(format!("step `{}` is not an evidence step", step.id));
     }
-    let (sha256, size) = store.put_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Event::EvidenceAttached { step: step.id.clone(), name, sha256, size })
+    let (sha256, size) = store
+        .put_file(file)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Event::EvidenceAttached {
+        step: step.id.clone(),
+        name,
+        sha256,
+        size,
+    })
 }

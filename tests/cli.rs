@@ -30,7 +30,10 @@ impl Home {
 }
 
 fn text(output: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn json(output: &Output) -> serde_json::Value {
@@ -50,15 +53,26 @@ fn validate_reports_each_broken_runbook_and_fails() {
         ("cycle.toml", 10, "cycle with no exit"),
         ("dangling-goto.toml", 21, "incident-respons"),
         ("duplicate-id.toml", 16, "duplicate step id"),
-        ("missing-input.toml", 17, "`{{reason}}` names no declared input"),
+        (
+            "missing-input.toml",
+            17,
+            "`{{reason}}` names no declared input",
+        ),
         ("unknown-step-kind.toml", 12, "unknown step kind `teleport`"),
     ] {
         let located = format!("{file}:{line}:");
-        assert!(err.lines().any(|l| l.contains(&located) && l.contains(what)), "{located} {what}\n{err}");
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&located) && l.contains(what)),
+            "{located} {what}\n{err}"
+        );
     }
     assert!(out.contains("8 runbook file(s): 11 error(s)"), "{out}");
 
-    let json = json(&home.cli(Path::new("."), &["validate", "--json", broken.to_str().unwrap()]));
+    let json = json(&home.cli(
+        Path::new("."),
+        &["validate", "--json", broken.to_str().unwrap()],
+    ));
     assert_eq!(json["errors"], 11);
     assert_eq!(json["problems"][0]["line"], 9);
 }
@@ -72,7 +86,11 @@ fn validate_passes_on_the_shipped_and_embedded_workspaces() {
     let empty = tempfile::tempdir().unwrap();
     let embedded = home.cli(empty.path(), &["validate"]);
     assert!(embedded.status.success(), "{:?}", text(&embedded));
-    assert_eq!(text(&output).0.lines().last(), text(&embedded).0.lines().last(), "the embedded workspace is the repository's");
+    assert_eq!(
+        text(&output).0.lines().last(),
+        text(&embedded).0.lines().last(),
+        "the embedded workspace is the repository's"
+    );
 }
 
 #[test]
@@ -82,7 +100,14 @@ fn init_writes_a_workspace_and_refuses_to_overwrite_one() {
     let target = dir.path().join("ops");
     let output = home.cli(dir.path(), &["init", target.to_str().unwrap()]);
     assert!(output.status.success(), "{:?}", text(&output));
-    for file in ["runbooks/emergency/failure-recovery-matrix.toml", "runbooks/emergency/pause-job-intake.toml", "runbooks/update/fee-update.toml", "config/networks.toml", "assets/demo-state.json", "assets/runbook.schema.json"] {
+    for file in [
+        "runbooks/emergency/failure-recovery-matrix.toml",
+        "runbooks/emergency/pause-job-intake.toml",
+        "runbooks/update/fee-update.toml",
+        "config/networks.toml",
+        "assets/demo-state.json",
+        "assets/runbook.schema.json",
+    ] {
         assert!(target.join(file).is_file(), "{file}");
     }
     assert!(home.cli(&target, &["validate"]).status.success());
@@ -96,7 +121,19 @@ fn a_scripted_run_moves_step_by_step_and_resumes_across_processes() {
     let home = Home::new();
     let ws = common::walk_workspace();
     let cwd = ws.path();
-    let started = json(&home.cli(cwd, &["run", "start", "walk", "--network", "demo", "--input", "label=hello", "--json"]));
+    let started = json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "start",
+            "walk",
+            "--network",
+            "demo",
+            "--input",
+            "label=hello",
+            "--json",
+        ],
+    ));
     let run = started["run"].as_str().unwrap().to_owned();
     assert_eq!(started["position"]["step"], "prepare");
 
@@ -108,13 +145,19 @@ fn a_scripted_run_moves_step_by_step_and_resumes_across_processes() {
     assert_eq!(next["position"]["step"], "echo");
     let ran = json(&home.cli(cwd, &["run", "next", &run, "--execute", "--json"]));
     assert_eq!(ran["position"]["step"], "route");
-    assert_eq!(std::fs::read_to_string(cwd.join("label.out")).unwrap(), "hello");
+    assert_eq!(
+        std::fs::read_to_string(cwd.join("label.out")).unwrap(),
+        "hello"
+    );
 
     let wrong = home.cli(cwd, &["run", "next", &run, "--choose", "Up"]);
     assert!(text(&wrong).1.contains("valid: Left, Right"));
     let chose = json(&home.cli(cwd, &["run", "next", &run, "--choose", "Left", "--json"]));
     assert_eq!(chose["position"]["step"], "brief");
-    let noted = json(&home.cli(cwd, &["run", "next", &run, "--note", "why and what", "--json"]));
+    let noted = json(&home.cli(
+        cwd,
+        &["run", "next", &run, "--note", "why and what", "--json"],
+    ));
     assert_eq!(noted["position"]["step"], "attach");
 
     let listed = json(&home.cli(cwd, &["run", "list", "--json"]));
@@ -124,7 +167,17 @@ fn a_scripted_run_moves_step_by_step_and_resumes_across_processes() {
 
     let evidence = cwd.join("tx.json");
     std::fs::write(&evidence, "{}").unwrap();
-    json(&home.cli(cwd, &["run", "next", &run, "--attach", evidence.to_str().unwrap(), "--json"]));
+    json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "next",
+            &run,
+            "--attach",
+            evidence.to_str().unwrap(),
+            "--json",
+        ],
+    ));
     let unconfirmed = home.cli(cwd, &["run", "next", &run, "--check", "1"]);
     assert!(text(&unconfirmed).1.contains("type `COMMIT` to confirm"));
     let done = json(&home.cli(cwd, &["run", "next", &run, "--confirm", "COMMIT", "--json"]));
@@ -133,19 +186,50 @@ fn a_scripted_run_moves_step_by_step_and_resumes_across_processes() {
     assert_eq!(status["history"].as_array().unwrap().len(), 6);
 
     let ledger = std::fs::read_to_string(cwd.join("storage/owner-ledger.jsonl")).unwrap();
-    let types: Vec<String> = ledger.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["type"].as_str().unwrap().to_owned()).collect();
+    let types: Vec<String> = ledger
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
     assert_eq!(types.first().map(String::as_str), Some("run-started"));
     assert_eq!(types.last().map(String::as_str), Some("run-completed"));
-    assert!(types.iter().any(|t| t == "branch-chosen") && types.iter().any(|t| t == "command-ran") && types.iter().any(|t| t == "evidence-attached"));
+    assert!(
+        types.iter().any(|t| t == "branch-chosen")
+            && types.iter().any(|t| t == "command-ran")
+            && types.iter().any(|t| t == "evidence-attached")
+    );
 }
 
 #[test]
 fn bad_inputs_are_refused_with_the_input_named() {
     let home = Home::new();
     let ws = common::walk_workspace();
-    let output = home.cli(ws.path(), &["run", "start", "walk", "--network", "demo", "--input", "label=a", "--input", "port=0x10"]);
+    let output = home.cli(
+        ws.path(),
+        &[
+            "run",
+            "start",
+            "walk",
+            "--network",
+            "demo",
+            "--input",
+            "label=a",
+            "--input",
+            "port=0x10",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output).1.contains("input `port`: `0x10` is not an unsigned decimal integer"), "{:?}", text(&output));
+    assert!(
+        text(&output)
+            .1
+            .contains("input `port`: `0x10` is not an unsigned decimal integer"),
+        "{:?}",
+        text(&output)
+    );
     let unknown = home.cli(ws.path(), &["run", "start", "nope", "--network", "demo"]);
     assert!(text(&unknown).1.contains("no runbook `nope`"));
     assert!(!ws.path().join("storage/owner-ledger.jsonl").exists());
@@ -156,9 +240,24 @@ fn a_truncated_journal_line_is_reported_and_nothing_recorded_is_lost() {
     let home = Home::new();
     let ws = common::walk_workspace();
     let cwd = ws.path();
-    let started = json(&home.cli(cwd, &["run", "start", "walk", "--network", "demo", "--input", "label=a", "--json"]));
+    let started = json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "start",
+            "walk",
+            "--network",
+            "demo",
+            "--input",
+            "label=a",
+            "--json",
+        ],
+    ));
     let run = started["run"].as_str().unwrap().to_owned();
-    json(&home.cli(cwd, &["run", "next", &run, "--check", "1", "--stay", "--json"]));
+    json(&home.cli(
+        cwd,
+        &["run", "next", &run, "--check", "1", "--stay", "--json"],
+    ));
     let path = cwd.join("storage/owner-ledger.jsonl");
     let whole = std::fs::read(&path).unwrap();
     let mut torn = whole.clone();
@@ -167,16 +266,34 @@ fn a_truncated_journal_line_is_reported_and_nothing_recorded_is_lost() {
 
     let listed = home.cli(cwd, &["run", "list"]);
     assert!(listed.status.success());
-    assert!(text(&listed).1.contains("owner-ledger.jsonl:3: incomplete last line"), "{:?}", text(&listed));
+    assert!(
+        text(&listed)
+            .1
+            .contains("owner-ledger.jsonl:3: incomplete last line"),
+        "{:?}",
+        text(&listed)
+    );
     let check = home.cli(cwd, &["journal", "check"]);
     assert_eq!(check.status.code(), Some(1));
 
     let refused = home.cli(cwd, &["run", "next", &run, "--check", "2"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(text(&refused).1.contains("the last line is incomplete"), "{:?}", text(&refused));
-    assert_eq!(std::fs::read(&path).unwrap(), torn, "nothing was appended after the torn line");
+    assert!(
+        text(&refused).1.contains("the last line is incomplete"),
+        "{:?}",
+        text(&refused)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        torn,
+        "nothing was appended after the torn line"
+    );
     let status = json(&home.cli(cwd, &["run", "status", &run, "--json"]));
-    assert_eq!(status["checked"], serde_json::json!([0]), "the recorded tick survives");
+    assert_eq!(
+        status["checked"],
+        serde_json::json!([0]),
+        "the recorded tick survives"
+    );
 
     assert!(home.cli(cwd, &["journal", "repair"]).status.success());
     let moved = json(&home.cli(cwd, &["run", "next", &run, "--check", "2", "--json"]));
@@ -205,7 +322,10 @@ fn without_a_terminal_the_console_points_to_the_command_forms() {
     assert_eq!(output.status.code(), Some(2));
     let (out, err) = text(&output);
     assert!(out.is_empty(), "nothing garbled on stdout: {out:?}");
-    assert!(err.contains("needs a terminal") && err.contains("run list"), "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("run list"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -219,11 +339,23 @@ fn completions_and_man_page_come_from_the_same_definitions() {
 
 #[test]
 fn a_bad_user_setting_is_named() {
-    let parsed = owner_console::settings::Settings::parse("settings.toml", "[keys]\nsikp = [\"s\"]\n").unwrap();
-    let error = owner_console::tui::keymap::Keymap::default().with_overrides(&parsed.keys).unwrap_err();
+    let parsed =
+        owner_console::settings::Settings::parse("settings.toml", "[keys]\nsikp = [\"s\"]\n")
+            .unwrap();
+    let error = owner_console::tui::keymap::Keymap::default()
+        .with_overrides(&parsed.keys)
+        .unwrap_err();
     assert!(error.contains("[keys] `sikp`: no such action"), "{error}");
-    let bad_color = owner_console::tui::theme::Theme::new(true, &[("accent".to_owned(), "blurple".to_owned())].into()).unwrap_err();
+    let bad_color = owner_console::tui::theme::Theme::new(
+        true,
+        &[("accent".to_owned(), "blurple".to_owned())].into(),
+    )
+    .unwrap_err();
     assert!(bad_color.contains("`blurple` is not a colour"));
-    let unknown_table = owner_console::settings::Settings::parse("settings.toml", "[colours]\n").unwrap_err();
-    assert!(unknown_table.contains("settings.toml:1:"), "{unknown_table}");
+    let unknown_table =
+        owner_console::settings::Settings::parse("settings.toml", "[colours]\n").unwrap_err();
+    assert!(
+        unknown_table.contains("settings.toml:1:"),
+        "{unknown_table}"
+    );
 }

@@ -15,7 +15,10 @@ fn session(dir: &std::path::Path) -> Session {
 
 fn start(session: &Session, label: &str, port: u16) -> Run {
     let book = session.runbook("walk").unwrap();
-    let inputs = BTreeMap::from([("label".to_owned(), label.to_owned()), ("port".to_owned(), port.to_string())]);
+    let inputs = BTreeMap::from([
+        ("label".to_owned(), label.to_owned()),
+        ("port".to_owned(), port.to_string()),
+    ]);
     session.start(&book, "demo", inputs).unwrap()
 }
 
@@ -28,7 +31,10 @@ fn assert_same(live: &Run, session: &Session) {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -39,7 +45,12 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     let mut run = start(&session, hostile, 9);
     assert_same(&run, &session);
 
-    assert!(run.complete(None).unwrap_err().to_string().contains("2 checklist item(s) not ticked"));
+    assert!(
+        run.complete(None)
+            .unwrap_err()
+            .to_string()
+            .contains("2 checklist item(s) not ticked")
+    );
     for item in [0, 1] {
         let event = run.toggle_item(item).unwrap();
         session.record(&mut run, vec![event]).unwrap();
@@ -49,13 +60,27 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     session.record(&mut run, events).unwrap();
     assert_eq!(run.position, Position::At("echo".into()));
 
-    assert!(run.complete(None).unwrap_err().to_string().contains("not been run"));
+    assert!(
+        run.complete(None)
+            .unwrap_err()
+            .to_string()
+            .contains("not been run")
+    );
     let prepared = prepare_command(&run, dir.path(), &session.evidence().path_of("")).unwrap();
     let event = runtime().block_on(prepared.execute()).unwrap();
-    let Event::CommandRan(ran) = &event else { panic!("{event:?}") };
+    let Event::CommandRan(ran) = &event else {
+        panic!("{event:?}")
+    };
     assert!(ran.passed, "{ran:?}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("label.out")).unwrap(), hostile, "the value reached the command as one word");
-    assert!(!dir.path().join("pwned").exists(), "nothing in the value was run");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("label.out")).unwrap(),
+        hostile,
+        "the value reached the command as one word"
+    );
+    assert!(
+        !dir.path().join("pwned").exists(),
+        "nothing in the value was run"
+    );
     assert!(session.evidence().path_of(&ran.stdout_sha256).is_file());
     session.record(&mut run, vec![event]).unwrap();
     let events = run.complete(None).unwrap();
@@ -81,7 +106,11 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     assert_same(&run, &session);
     let events = run.complete(None).unwrap();
     session.record(&mut run, events).unwrap();
-    assert_eq!(run.position, Position::At("commit".into()), "the evidence step jumps over the other branch");
+    assert_eq!(
+        run.position,
+        Position::At("commit".into()),
+        "the evidence step jumps over the other branch"
+    );
 
     let event = run.toggle_item(0).unwrap();
     session.record(&mut run, vec![event]).unwrap();
@@ -94,8 +123,14 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     assert_same(&run, &session);
 
     let branches: Vec<_> = run.history.iter().map(|v| v.step.as_str()).collect();
-    assert_eq!(branches, ["prepare", "echo", "route", "brief", "attach", "commit"]);
-    assert!(matches!(run.note("late"), Err(owner_console::engine::EngineError::Finished(_))));
+    assert_eq!(
+        branches,
+        ["prepare", "echo", "route", "brief", "attach", "commit"]
+    );
+    assert!(matches!(
+        run.note("late"),
+        Err(owner_console::engine::EngineError::Finished(_))
+    ));
 }
 
 #[test]
@@ -121,7 +156,10 @@ fn right_branch_http_check_gates_on_status_and_field() {
     let event = runtime().block_on(prepared.execute()).unwrap();
     session.record(&mut run, vec![event]).unwrap();
     let blocker = run.completion_blocker().unwrap();
-    assert!(blocker.contains("/status = degraded, expected ok"), "{blocker}");
+    assert!(
+        blocker.contains("/status = degraded, expected ok"),
+        "{blocker}"
+    );
     assert!(run.complete(None).is_err());
     assert_same(&run, &session);
 }
@@ -144,7 +182,11 @@ fn a_command_that_fails_blocks_until_it_passes() {
     let blocker = run.completion_blocker().unwrap();
     assert!(blocker.contains("expected 0"), "{blocker}");
     assert!(run.complete(None).is_err());
-    assert_eq!(run.visit.commands.len(), 1, "the failed attempt is kept as evidence");
+    assert_eq!(
+        run.visit.commands.len(),
+        1,
+        "the failed attempt is kept as evidence"
+    );
 }
 
 #[test]
@@ -153,14 +195,29 @@ fn inputs_are_checked_before_anything_is_recorded() {
     let session = session(dir.path());
     let book = session.runbook("walk").unwrap();
     let bad = |inputs: &[(&str, &str)], network: &str| {
-        let map = inputs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map = inputs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         session.start(&book, network, map).unwrap_err().to_string()
     };
     assert!(bad(&[], "demo").contains("input `label`: is required"));
-    assert!(bad(&[("label", "a"), ("port", "-1")], "demo").contains("input `port`: `-1` is not an unsigned decimal integer"));
-    assert!(bad(&[("label", "a"), ("colour", "red")], "demo").contains("input `colour`: the runbook declares no such input"));
-    assert!(bad(&[("label", "a")], "mainnet").contains("does not run on network `mainnet` (valid: demo)"));
-    assert!(session.runs().unwrap().0.is_empty(), "no refused start reached the journal");
+    assert!(
+        bad(&[("label", "a"), ("port", "-1")], "demo")
+            .contains("input `port`: `-1` is not an unsigned decimal integer")
+    );
+    assert!(
+        bad(&[("label", "a"), ("colour", "red")], "demo")
+            .contains("input `colour`: the runbook declares no such input")
+    );
+    assert!(
+        bad(&[("label", "a")], "mainnet")
+            .contains("does not run on network `mainnet` (valid: demo)")
+    );
+    assert!(
+        session.runs().unwrap().0.is_empty(),
+        "no refused start reached the journal"
+    );
 }
 
 #[test]
@@ -170,11 +227,21 @@ fn a_changed_runbook_is_not_silently_resumed() {
     let run = start(&first, "z", 9);
     let path = dir.path().join("runbooks/update/walk.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("items = [\"first\", \"second\"]", "items = [\"first\"]")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("items = [\"first\", \"second\"]", "items = [\"first\"]"),
+    )
+    .unwrap();
     let second = session(dir.path());
     let error = second.open_run(&run.id).unwrap_err();
-    assert!(matches!(error, SessionError::RunbookChanged { .. }), "{error}");
+    assert!(
+        matches!(error, SessionError::RunbookChanged { .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("changed since the run started"));
     let (runs, _) = second.runs().unwrap();
-    assert!(runs[0].problem.as_deref().unwrap_or("").contains("changed"), "the start screen flags it");
+    assert!(
+        runs[0].problem.as_deref().unwrap_or("").contains("changed"),
+        "the start screen flags it"
+    );
 }

@@ -6,7 +6,10 @@ use owner_console::engine::journal::parse;
 use owner_console::engine::{Event, Journal, JournalError};
 
 fn note(text: &str) -> Vec<Event> {
-    vec![Event::Note { step: "s".into(), text: text.into() }]
+    vec![Event::Note {
+        step: "s".into(),
+        text: text.into(),
+    }]
 }
 
 #[test]
@@ -22,7 +25,13 @@ fn concurrent_writers_never_interleave_or_lose_a_line() {
                 let journal = Journal::new(path);
                 for index in 0..per_writer {
                     let text = format!("{writer}-{index}-{}", "x".repeat(3000));
-                    journal.append(&format!("run-{writer}"), "2026-11-23T00:00:00Z", note(&text)).unwrap();
+                    journal
+                        .append(
+                            &format!("run-{writer}"),
+                            "2026-11-23T00:00:00Z",
+                            note(&text),
+                        )
+                        .unwrap();
                 }
             })
         })
@@ -45,7 +54,10 @@ fn concurrent_writers_never_interleave_or_lose_a_line() {
             })
             .collect();
         let expected: Vec<String> = (0..per_writer).map(|i| i.to_string()).collect();
-        assert_eq!(mine, expected, "writer {writer}'s entries are all there, in order");
+        assert_eq!(
+            mine, expected,
+            "writer {writer}'s entries are all there, in order"
+        );
     }
 }
 
@@ -54,8 +66,12 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("owner-ledger.jsonl");
     let journal = Journal::new(path.clone());
-    journal.append("r", "2026-11-23T00:00:00Z", note("one")).unwrap();
-    journal.append("r", "2026-11-23T00:00:01Z", note("two")).unwrap();
+    journal
+        .append("r", "2026-11-23T00:00:00Z", note("one"))
+        .unwrap();
+    journal
+        .append("r", "2026-11-23T00:00:01Z", note("two"))
+        .unwrap();
     let whole = std::fs::read(&path).unwrap();
     let mut torn = whole.clone();
     torn.extend_from_slice(br#"{"seq":2,"time":"2026-11-23T00:00:02Z","run":"r","type":"no"#);
@@ -67,17 +83,36 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
     assert_eq!(contents.damage[0].line, 3);
     assert!(contents.damage[0].why.contains("incomplete last line"));
 
-    let refused = journal.append("r", "2026-11-23T00:00:03Z", note("three")).unwrap_err();
-    assert!(matches!(refused, JournalError::TornTail { line: 3, .. }), "{refused}");
+    let refused = journal
+        .append("r", "2026-11-23T00:00:03Z", note("three"))
+        .unwrap_err();
+    assert!(
+        matches!(refused, JournalError::TornTail { line: 3, .. }),
+        "{refused}"
+    );
     assert!(refused.to_string().contains("journal repair"));
-    assert_eq!(std::fs::read(&path).unwrap(), torn, "a refused append changes nothing");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        torn,
+        "a refused append changes nothing"
+    );
 
     let backup = journal.repair().unwrap().unwrap();
-    assert_eq!(std::fs::read(&backup).unwrap(), &torn[whole.len()..], "the torn bytes are kept");
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        &torn[whole.len()..],
+        "the torn bytes are kept"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), whole);
-    let appended = journal.append("r", "2026-11-23T00:00:03Z", note("three")).unwrap();
+    let appended = journal
+        .append("r", "2026-11-23T00:00:03Z", note("three"))
+        .unwrap();
     assert_eq!(appended[0].seq, 2);
-    assert_eq!(journal.repair().unwrap(), None, "a whole journal needs no repair");
+    assert_eq!(
+        journal.repair().unwrap(),
+        None,
+        "a whole journal needs no repair"
+    );
 }
 
 #[test]

@@ -23,14 +23,27 @@ impl Harness {
     fn new(width: u16, height: u16) -> Self {
         let workspace = common::shipped_workspace();
         let session = Session::open(Workspace::folder(workspace.path()), "alice".into()).unwrap();
-        let app = App::new(session, Keymap::default(), Theme::new(false, &Default::default()).unwrap());
+        let app = App::new(
+            session,
+            Keymap::default(),
+            Theme::new(false, &Default::default()).unwrap(),
+        );
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        Self { app, terminal, _workspace: workspace }
+        Self {
+            app,
+            terminal,
+            _workspace: workspace,
+        }
     }
 
     fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
         for code in keys {
-            assert!(self.app.handle_key(KeyEvent::new(*code, KeyModifiers::NONE)).is_none(), "no background task expected");
+            assert!(
+                self.app
+                    .handle_key(KeyEvent::new(*code, KeyModifiers::NONE))
+                    .is_none(),
+                "no background task expected"
+            );
         }
         self
     }
@@ -40,8 +53,24 @@ impl Harness {
         self.keys(&codes)
     }
 
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        assert!(self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).is_none());
+        self
+    }
+
+    /// Presses a key that starts background work, runs that work, and feeds its result back.
+    fn key_running_task(&mut self, code: KeyCode) -> &mut Self {
+        let task = self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE)).expect("a background task");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let done = runtime.block_on(task.execute());
+        self.app.on_task_done(done);
+        self
+    }
+
     fn screen(&mut self) -> String {
-        self.terminal.draw(|frame| views::draw(frame, &self.app)).unwrap();
+        self.terminal
+            .draw(|frame| views::draw(frame, &self.app))
+            .unwrap();
         self.terminal.backend().to_string()
     }
 
@@ -52,7 +81,9 @@ impl Harness {
 
     /// Opens the failure-recovery matrix and starts it with an incident id.
     fn start_matrix(&mut self) -> &mut Self {
-        self.keys(&[KeyCode::Enter, KeyCode::Tab]).typed("INC-42").keys(&[KeyCode::Enter])
+        self.keys(&[KeyCode::Enter, KeyCode::Tab])
+            .typed("INC-42")
+            .keys(&[KeyCode::Enter])
     }
 }
 
@@ -60,6 +91,8 @@ macro_rules! snapshot {
     ($name:expr, $screen:expr) => {
         insta::with_settings!({ filters => vec![
             (r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"),
+            (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[TIMESTAMP]"),
+            (r"in \d+ ms", "in [N] ms"),
             (r"\d{2}-\d{2} \d{2}:\d{2}", "[TIME]"),
             (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"),
             (r"· \.tmp\w+", "· [WS]"),
@@ -69,7 +102,7 @@ macro_rules! snapshot {
     };
 }
 
-use KeyCode::{Down, Enter, Esc};
+use KeyCode::{Down, Enter, Esc, Tab};
 
 #[test]
 fn start_screen() {
@@ -97,7 +130,15 @@ fn walking_the_high_branch() {
     snapshot!("run_two_ticked", h.screen());
     h.keys(&[Enter]);
     snapshot!("run_blocked_enter", h.screen());
-    h.keys(&[Down, KeyCode::Char(' '), Down, KeyCode::Char(' '), Enter, Down, Down]);
+    h.keys(&[
+        Down,
+        KeyCode::Char(' '),
+        Down,
+        KeyCode::Char(' '),
+        Enter,
+        Down,
+        Down,
+    ]);
     snapshot!("run_triage_high_selected", h.screen());
     h.keys(&[Enter]);
     snapshot!("run_after_high", h.screen());
@@ -116,7 +157,11 @@ fn help_lists_every_binding() {
     }
     for binding in &Keymap::default().bindings {
         if binding.context != owner_console::tui::keymap::Context::Flowchart {
-            assert!(screen.contains(binding.description), "help shows `{}`", binding.description);
+            assert!(
+                screen.contains(binding.description),
+                "help shows `{}`",
+                binding.description
+            );
         }
     }
     snapshot!("help", first);
@@ -129,7 +174,9 @@ fn skip_asks_for_a_reason_and_abort_for_the_word() {
     snapshot!("skip_prompt", h.screen());
     h.typed("facts already known").keys(&[Enter]);
     snapshot!("after_skip", h.screen());
-    h.keys(&[KeyCode::Char('A')]).typed("drill over").keys(&[Enter]);
+    h.keys(&[KeyCode::Char('A')])
+        .typed("drill over")
+        .keys(&[Enter]);
     snapshot!("abort_confirm", h.screen());
     h.typed("abrt").keys(&[Enter]);
     snapshot!("abort_confirm_wrong_word", h.screen());
@@ -143,7 +190,10 @@ fn small_and_too_small_terminals() {
     h.resize(50, 15);
     snapshot!("too_small", h.screen());
     h.resize(80, 24);
-    assert!(h.screen().contains("stabilise"), "a resize back redraws the run");
+    assert!(
+        h.screen().contains("stabilise"),
+        "a resize back redraws the run"
+    );
 }
 
 #[test]
@@ -154,4 +204,27 @@ fn resuming_from_the_start_screen() {
     h.keys(&[Enter]);
     let screen = h.screen();
     assert!(screen.contains("[x] I know which alert fired"), "{screen}");
+}
+
+#[test]
+fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
+    let mut h = Harness::new(80, 24);
+    h.keys(&[KeyCode::Char('/')]).typed("fee").keys(&[Enter, Enter, Tab]).typed("3").keys(&[Tab]).typed("5").keys(&[Enter]);
+    h.keys(&[KeyCode::Char('n')]).typed("Burn 2 -> 3, fee 5 stays.").ctrl('s');
+    snapshot!("note_recorded", h.screen());
+    h.keys(&[Enter]);
+    for _ in 0..4 {
+        h.keys(&[KeyCode::Char(' '), Down]);
+    }
+    h.keys(&[Enter, KeyCode::Char('x')]);
+    snapshot!("command_confirm", h.screen());
+    let wrong = h.typed("yes").keys(&[Enter]).screen();
+    assert!(wrong.contains("type `run` exactly"), "{wrong}");
+    for _ in 0..3 {
+        h.keys(&[KeyCode::Backspace]);
+    }
+    h.typed("run").key_running_task(Enter);
+    snapshot!("command_passed", h.screen());
+    h.keys(&[Enter]);
+    assert!(h.screen().contains("diff-dry-run"), "the passing command let the run move on");
 }

@@ -16,15 +16,34 @@ pub fn dispatch(session: &Session, command: &JournalCommand) -> color_eyre::Resu
         JournalCommand::Check => {
             let contents = journal.read()?;
             for damage in &contents.damage {
-                eprintln!("{}:{}: {}", journal.path().display(), damage.line, damage.why);
+                eprintln!(
+                    "{}:{}: {}",
+                    journal.path().display(),
+                    damage.line,
+                    damage.why
+                );
             }
-            println!("{}: {} entries, {} damaged line(s)", journal.path().display(), contents.entries.len(), contents.damage.len());
-            Ok(if contents.damage.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            println!(
+                "{}: {} entries, {} damaged line(s)",
+                journal.path().display(),
+                contents.entries.len(),
+                contents.damage.len()
+            );
+            Ok(if contents.damage.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         JournalCommand::Repair => {
             match journal.repair()? {
-                Some(backup) => println!("moved the incomplete last line into {}", backup.display()),
-                None => println!("{}: the last line is whole; nothing to repair", journal.path().display()),
+                Some(backup) => {
+                    println!("moved the incomplete last line into {}", backup.display())
+                }
+                None => println!(
+                    "{}: the last line is whole; nothing to repair",
+                    journal.path().display()
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }

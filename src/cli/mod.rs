@@ -19,10 +19,20 @@ use std::process::ExitCode;
 pub struct Cli {
     /// The workspace folder (holding runbooks/ and config/). Default: the current folder when
     /// it holds runbooks/, else the workspace embedded in this binary.
-    #[arg(long, global = true, env = "OWNER_CONSOLE_WORKSPACE", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "OWNER_CONSOLE_WORKSPACE",
+        value_name = "DIR"
+    )]
     pub workspace: Option<PathBuf>,
     /// Who is operating, as recorded in the journal. Default: $USER.
-    #[arg(long, global = true, env = "OWNER_CONSOLE_OPERATOR", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "OWNER_CONSOLE_OPERATOR",
+        value_name = "NAME"
+    )]
     pub operator: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -87,7 +87,12 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
 
 pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<ExitCode> {
     match command {
-        RunCommand::Start { runbook, network, inputs, json } => {
+        RunCommand::Start {
+            runbook,
+            network,
+            inputs,
+            json,
+        } => {
             let book = session.runbook(runbook)?;
             let given: BTreeMap<_, _> = inputs.iter().cloned().collect();
             let run = session.start(&book, network, given)?;
@@ -96,7 +101,12 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
         RunCommand::List { json } => {
             let (runs, damage) = session.runs()?;
             for line in &damage {
-                eprintln!("warning: {}:{}: {}", session.journal().path().display(), line.line, line.why);
+                eprintln!(
+                    "warning: {}:{}: {}",
+                    session.journal().path().display(),
+                    line.line,
+                    line.why
+                );
             }
             if *json {
                 print_json(&runs)?;
@@ -105,7 +115,10 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
             }
             for run in runs.iter().filter(|_| !*json) {
                 let at = run.current_step.as_deref().unwrap_or("-");
-                println!("{}  {:<10} {:<28} {:<8} at {at}  (last {})", run.id, run.status, run.runbook, run.network, run.last_time);
+                println!(
+                    "{}  {:<10} {:<28} {:<8} at {at}  (last {})",
+                    run.id, run.status, run.runbook, run.network, run.last_time
+                );
                 if let Some(problem) = &run.problem {
                     println!("    ⚠ {problem}");
                 }
@@ -130,25 +143,39 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         session.record(&mut run, vec![event])?;
     }
     for file in &args.attach {
-        let event = attach(&run, &session.evidence(), file).map_err(color_eyre::eyre::Report::msg)?;
+        let event =
+            attach(&run, &session.evidence(), file).map_err(color_eyre::eyre::Report::msg)?;
         session.record(&mut run, vec![event])?;
     }
     for item in ticks(&run, &args.check)? {
         let event = run.toggle_item(item)?;
         session.record(&mut run, vec![event])?;
     }
-    let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
     if args.execute {
-        let prepared = prepare_command(&run, &session.workspace.command_folder(), &session.evidence().path_of(""))
-            .map_err(color_eyre::eyre::Report::msg)?;
+        let prepared = prepare_command(
+            &run,
+            &session.workspace.command_folder(),
+            &session.evidence().path_of(""),
+        )
+        .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!("running: {}", prepared.command());
-        let event = runtime()?.block_on(prepared.execute()).map_err(color_eyre::eyre::Report::msg)?;
+        let event = runtime()?
+            .block_on(prepared.execute())
+            .map_err(color_eyre::eyre::Report::msg)?;
         session.record(&mut run, vec![event])?;
     }
     if args.http {
-        let prepared = prepare_http(&run, &session.evidence().path_of("")).map_err(color_eyre::eyre::Report::msg)?;
+        let prepared = prepare_http(&run, &session.evidence().path_of(""))
+            .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!("checking: {}", prepared.url());
-        let event = runtime()?.block_on(prepared.execute()).map_err(color_eyre::eyre::Report::msg)?;
+        let event = runtime()?
+            .block_on(prepared.execute())
+            .map_err(color_eyre::eyre::Report::msg)?;
         session.record(&mut run, vec![event])?;
     }
     if !args.stay {
@@ -187,12 +214,17 @@ fn ticks(run: &Run, given: &[String]) -> color_eyre::Result<Vec<usize>> {
         }
         match text.parse::<usize>() {
             Ok(n) if (1..=count).contains(&n) => items.push(n - 1),
-            _ => color_eyre::eyre::bail!("--check {text}: the checklist has items 1 to {count}, or `all`"),
+            _ => color_eyre::eyre::bail!(
+                "--check {text}: the checklist has items 1 to {count}, or `all`"
+            ),
         }
     }
     items.sort_unstable();
     items.dedup();
-    Ok(items.into_iter().filter(|i| !run.visit.checked.contains(i)).collect())
+    Ok(items
+        .into_iter()
+        .filter(|i| !run.visit.checked.contains(i))
+        .collect())
 }
 
 fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
@@ -214,20 +246,31 @@ fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
             "history": history,
         }));
     }
-    println!("run {} — {} on {}", run.id, run.started.title, run.started.network);
+    println!(
+        "run {} — {} on {}",
+        run.id, run.started.title, run.started.network
+    );
     for visited in &run.history {
         println!("  ✓ {} {:?}", visited.step, visited.outcome);
     }
     match run.current_step() {
         Some(step) => {
-            println!("▶ now at step {} of {}:", run.runbook.step_index(&step.id).map_or(0, |i| i + 1), run.runbook.steps.len());
+            println!(
+                "▶ now at step {} of {}:",
+                run.runbook.step_index(&step.id).map_or(0, |i| i + 1),
+                run.runbook.steps.len()
+            );
             print!("{}", step_text(step));
             if let Some(Ok(command)) = rendered_command(run) {
                 println!("   ready to copy: {command}");
             }
             if let StepAction::Checklist { items } = &step.action {
                 for (index, item) in items.iter().enumerate() {
-                    let mark = if run.visit.checked.contains(&index) { "x" } else { " " };
+                    let mark = if run.visit.checked.contains(&index) {
+                        "x"
+                    } else {
+                        " "
+                    };
                     println!("   {}. [{mark}] {item}", index + 1);
                 }
             }

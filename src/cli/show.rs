@@ -18,17 +18,42 @@ pub fn run(session: &Session, name: &str, json: bool) -> color_eyre::Result<Exit
 pub fn runbook_text(book: &Runbook) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} (v{})", book.id, book.title, book.version);
-    let _ = writeln!(out, "kind: {}   severity: {}   networks: {}", book.kind.name(), book.severity.name(), book.networks.join(", "));
+    let _ = writeln!(
+        out,
+        "kind: {}   severity: {}   networks: {}",
+        book.kind.name(),
+        book.severity.name(),
+        book.networks.join(", ")
+    );
     if !book.roles.is_empty() {
         let _ = writeln!(out, "roles: {}", book.roles.join(", "));
     }
-    let _ = writeln!(out, "file: {}   sha256: {}", book.path.display(), book.sha256);
-    let _ = writeln!(out, "\n{}\n", crate::runbook::paragraphs(&book.summary).join("\n\n"));
+    let _ = writeln!(
+        out,
+        "file: {}   sha256: {}",
+        book.path.display(),
+        book.sha256
+    );
+    let _ = writeln!(
+        out,
+        "\n{}\n",
+        crate::runbook::paragraphs(&book.summary).join("\n\n")
+    );
     if !book.inputs.is_empty() {
         let _ = writeln!(out, "Inputs:");
         for input in &book.inputs {
-            let need = if input.required { "required" } else { "optional" };
-            let _ = writeln!(out, "  {} ({}, {need}) {}", input.name, input.kind.name(), input.description);
+            let need = if input.required {
+                "required"
+            } else {
+                "optional"
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}, {need}) {}",
+                input.name,
+                input.kind.name(),
+                input.description
+            );
         }
         out.push('\n');
     }
@@ -46,7 +71,13 @@ pub fn runbook_text(book: &Runbook) -> String {
 
 pub fn step_text(step: &Step) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} [{}] {}", step.title, step.action.kind_name(), step.id);
+    let _ = writeln!(
+        out,
+        "{} [{}] {}",
+        step.title,
+        step.action.kind_name(),
+        step.id
+    );
     for paragraph in crate::runbook::paragraphs(&step.body) {
         let _ = writeln!(out, "   {paragraph}");
     }
@@ -62,7 +93,11 @@ pub fn step_text(step: &Step) -> String {
         StepAction::Decision { question, options } => {
             let _ = writeln!(out, "   ? {question}");
             for option in options {
-                let _ = writeln!(out, "     - {} → {}  {}", option.label, option.goto, option.description);
+                let _ = writeln!(
+                    out,
+                    "     - {} → {}  {}",
+                    option.label, option.goto, option.description
+                );
             }
         }
         StepAction::Note { prompt, .. } => {
@@ -71,11 +106,16 @@ pub fn step_text(step: &Step) -> String {
         StepAction::Evidence { files, min_files } => {
             let _ = writeln!(out, "   attach at least {min_files}: {}", files.join("; "));
         }
-        StepAction::HttpCheck { url, expect_status, .. } => {
+        StepAction::HttpCheck {
+            url, expect_status, ..
+        } => {
             let _ = writeln!(out, "   GET {url} → expect {expect_status}");
         }
         other if !other.is_supported() => {
-            let _ = writeln!(out, "   (carried out by a later version: skip with a reason)");
+            let _ = writeln!(
+                out,
+                "   (carried out by a later version: skip with a reason)"
+            );
         }
         _ => {}
     }

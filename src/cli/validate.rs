@@ -1,5 +1,5 @@
-use super::{Cli, open_session};
 use super::output::print_json;
+use super::{Cli, open_session};
 use crate::runbook::{Level, Problem, load_file};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,13 +27,18 @@ pub fn run(cli: &Cli, paths: &[PathBuf], json: bool) -> color_eyre::Result<ExitC
         for path in paths {
             collect(path, &mut files)?;
         }
-        let problems: Vec<Problem> = files.iter().flat_map(|f| load_file(f, f).problems).collect();
+        let problems: Vec<Problem> = files
+            .iter()
+            .flat_map(|f| load_file(f, f).problems)
+            .collect();
         (problems, files.len())
     };
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     let warnings = problems.len() - errors;
     if json {
-        print_json(&serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "problems": problems }))?;
+        print_json(
+            &serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "problems": problems }),
+        )?;
     } else {
         for problem in &problems {
             if problem.level == Level::Error {
@@ -44,5 +49,9 @@ pub fn run(cli: &Cli, paths: &[PathBuf], json: bool) -> color_eyre::Result<ExitC
         }
         println!("{files} runbook file(s): {errors} error(s), {warnings} warning(s)");
     }
-    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -40,7 +40,13 @@ fn excerpt(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..cut]).into_owned()
 }
 
-pub async fn run_command(step: &str, command: &str, timeout: Duration, expect_exit: i32, folder: &Path) -> std::io::Result<Captured> {
+pub async fn run_command(
+    step: &str,
+    command: &str,
+    timeout: Duration,
+    expect_exit: i32,
+    folder: &Path,
+) -> std::io::Result<Captured> {
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
@@ -53,8 +59,18 @@ pub async fn run_command(step: &str, command: &str, timeout: Duration, expect_ex
         .kill_on_drop(true)
         .spawn()?;
     let group = child.id().map(|pid| pid as i32);
-    let stdout = tokio::spawn(drain(child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout pipe"))?));
-    let stderr = tokio::spawn(drain(child.stderr.take().ok_or_else(|| std::io::Error::other("no stderr pipe"))?));
+    let stdout = tokio::spawn(drain(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stdout pipe"))?,
+    ));
+    let stderr = tokio::spawn(drain(
+        child
+            .stderr
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stderr pipe"))?,
+    ));
     let (status, timed_out) = match tokio::time::timeout(timeout, child.wait()).await {
         Ok(status) => (Some(status?), false),
         Err(_) => {
@@ -88,7 +104,11 @@ pub async fn run_command(step: &str, command: &str, timeout: Duration, expect_ex
         stderr_bytes: err_total,
         passed: !timed_out && exit_code == Some(expect_exit),
     };
-    Ok(Captured { ran, stdout: out, stderr: err })
+    Ok(Captured {
+        ran,
+        stdout: out,
+        stderr: err,
+    })
 }
 
 #[cfg(test)]
@@ -97,17 +117,36 @@ mod tests {
 
     #[tokio::test]
     async fn captures_status_and_output() {
-        let captured = run_command("s", "echo out; echo err >&2; exit 3", Duration::from_secs(5), 3, Path::new(".")).await.unwrap();
+        let captured = run_command(
+            "s",
+            "echo out; echo err >&2; exit 3",
+            Duration::from_secs(5),
+            3,
+            Path::new("."),
+        )
+        .await
+        .unwrap();
         assert_eq!(captured.ran.exit_code, Some(3));
         assert!(captured.ran.passed);
         assert_eq!(captured.stdout, b"out\n");
         assert_eq!(captured.ran.stderr, "err\n");
-        assert_eq!(captured.ran.stdout_sha256, hex::encode(Sha256::digest(b"out\n")));
+        assert_eq!(
+            captured.ran.stdout_sha256,
+            hex::encode(Sha256::digest(b"out\n"))
+        );
     }
 
     #[tokio::test]
     async fn a_hung_command_is_killed_with_its_children() {
-        let captured = run_command("s", "sleep 30 & sleep 30", Duration::from_millis(300), 0, Path::new(".")).await.unwrap();
+        let captured = run_command(
+            "s",
+            "sleep 30 & sleep 30",
+            Duration::from_millis(300),
+            0,
+            Path::new("."),
+        )
+        .await
+        .unwrap();
         assert!(captured.ran.timed_out);
         assert!(!captured.ran.passed);
         assert!(captured.ran.duration_ms < 10_000);
@@ -115,7 +154,15 @@ mod tests {
 
     #[tokio::test]
     async fn output_is_bounded_but_counted() {
-        let captured = run_command("s", "head -c 3000000 /dev/zero", Duration::from_secs(10), 0, Path::new(".")).await.unwrap();
+        let captured = run_command(
+            "s",
+            "head -c 3000000 /dev/zero",
+            Duration::from_secs(10),
+            0,
+            Path::new("."),
+        )
+        .await
+        .unwrap();
         assert_eq!(captured.stdout.len(), CAPTURE_LIMIT);
         assert_eq!(captured.ran.stdout_bytes, 3_000_000);
         assert_eq!(captured.ran.stdout.len(), EXCERPT_LIMIT);

@@ -29,7 +29,10 @@ impl EvidenceStore {
     pub fn put_file(&self, source: &Path) -> io::Result<(String, u64)> {
         let metadata = fs::metadata(source)?;
         if !metadata.is_file() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} is not a regular file", source.display())));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a regular file", source.display()),
+            ));
         }
         let mut hasher = Sha256::new();
         let mut reader = File::open(source)?;
@@ -48,13 +51,19 @@ impl EvidenceStore {
         Ok((sha256, bytes.len() as u64))
     }
 
-    fn write_once(&self, sha256: &str, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    fn write_once(
+        &self,
+        sha256: &str,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> io::Result<()> {
         let target = self.path_of(sha256);
         if target.is_file() {
             return Ok(());
         }
         fs::create_dir_all(&self.folder)?;
-        let partial = self.folder.join(format!(".{sha256}.partial-{}", std::process::id()));
+        let partial = self
+            .folder
+            .join(format!(".{sha256}.partial-{}", std::process::id()));
         let mut file = File::create(&partial)?;
         write(&mut file)?;
         file.sync_all()?;

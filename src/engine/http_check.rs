@@ -17,25 +17,44 @@ pub struct Checked {
 
 pub async fn check(step: &str, url: &str, timeout: Duration, expect: &Expectation<'_>) -> Checked {
     let failed = |detail: String| Checked {
-        result: HttpChecked { step: step.to_owned(), url: url.to_owned(), status: None, passed: false, detail, body_sha256: None },
+        result: HttpChecked {
+            step: step.to_owned(),
+            url: url.to_owned(),
+            status: None,
+            passed: false,
+            detail,
+            body_sha256: None,
+        },
         body: Vec::new(),
     };
     if url.starts_with("https://") && !cfg!(feature = "tls") {
-        return failed("this build has no TLS: rebuild with `--features tls` for https URLs".to_owned());
+        return failed(
+            "this build has no TLS: rebuild with `--features tls` for https URLs".to_owned(),
+        );
     }
-    let client = match reqwest::Client::builder().timeout(timeout).no_proxy().build() {
+    let client = match reqwest::Client::builder()
+        .timeout(timeout)
+        .no_proxy()
+        .build()
+    {
         Ok(client) => client,
         Err(error) => return failed(format!("cannot build an HTTP client: {error}")),
     };
     let response = match client.get(url).send().await {
         Ok(response) => response,
-        Err(error) if error.is_timeout() => return failed(format!("no answer within {} s", timeout.as_secs())),
+        Err(error) if error.is_timeout() => {
+            return failed(format!("no answer within {} s", timeout.as_secs()));
+        }
         Err(error) => return failed(format!("request failed: {error}")),
     };
     let status = response.status().as_u16();
     let body = match response.bytes().await {
         Ok(body) => body.to_vec(),
-        Err(error) => return failed(format!("status {status}, but the body could not be read: {error}")),
+        Err(error) => {
+            return failed(format!(
+                "status {status}, but the body could not be read: {error}"
+            ));
+        }
     };
     let (passed, detail) = judge(status, &body, expect);
     Checked {
@@ -53,7 +72,10 @@ pub async fn check(step: &str, url: &str, timeout: Duration, expect: &Expectatio
 
 fn judge(status: u16, body: &[u8], expect: &Expectation<'_>) -> (bool, String) {
     if status != expect.status {
-        return (false, format!("status {status}, expected {}", expect.status));
+        return (
+            false,
+            format!("status {status}, expected {}", expect.status),
+        );
     }
     let (Some(pointer), Some(wanted)) = (expect.json_pointer, expect.json_equals) else {
         return (true, format!("status {status}"));
@@ -62,9 +84,15 @@ fn judge(status: u16, body: &[u8], expect: &Expectation<'_>) -> (bool, String) {
         return (false, format!("status {status}, but the body is not JSON"));
     };
     match json.pointer(pointer) {
-        None => (false, format!("status {status}, but the body has nothing at {pointer}")),
+        None => (
+            false,
+            format!("status {status}, but the body has nothing at {pointer}"),
+        ),
         Some(found) => {
-            let text = found.as_str().map(str::to_owned).unwrap_or_else(|| found.to_string());
+            let text = found
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| found.to_string());
             if text == wanted {
                 (true, format!("status {status}, {pointer} = {text}"))
             } else {
@@ -80,12 +108,20 @@ mod tests {
 
     #[test]
     fn judges_status_and_field() {
-        let expect = Expectation { status: 200, json_pointer: Some("/status"), json_equals: Some("ok") };
+        let expect = Expectation {
+            status: 200,
+            json_pointer: Some("/status"),
+            json_equals: Some("ok"),
+        };
         assert!(judge(200, br#"{"status":"ok"}"#, &expect).0);
         assert!(!judge(200, br#"{"status":"degraded"}"#, &expect).0);
         assert!(!judge(503, br#"{"status":"ok"}"#, &expect).0);
         assert!(!judge(200, b"<html>", &expect).0);
-        let numeric = Expectation { status: 200, json_pointer: Some("/lag"), json_equals: Some("0") };
+        let numeric = Expectation {
+            status: 200,
+            json_pointer: Some("/lag"),
+            json_equals: Some("0"),
+        };
         assert!(judge(200, br#"{"lag":0}"#, &numeric).0);
     }
 }

@@ -87,7 +87,13 @@ impl Run {
     pub fn replay(runbook: Arc<Runbook>, entries: &[Entry]) -> Result<Self, EngineError> {
         let mut entries = entries.iter();
         let first = entries.next();
-        let Some(Entry { event: Event::RunStarted(started), run, time, .. }) = first else {
+        let Some(Entry {
+            event: Event::RunStarted(started),
+            run,
+            time,
+            ..
+        }) = first
+        else {
             let id = first.map(|e| e.run.clone()).unwrap_or_default();
             return Err(EngineError::NotStarted(id));
         };
@@ -102,7 +108,13 @@ impl Run {
     pub fn template_values(&self) -> std::collections::BTreeMap<String, String> {
         let mut values = self.started.inputs.clone();
         values.insert("network".into(), self.started.network.clone());
-        values.insert("chain_id".into(), self.started.chain_id.map(|id| id.to_string()).unwrap_or_default());
+        values.insert(
+            "chain_id".into(),
+            self.started
+                .chain_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        );
         values.insert("run_id".into(), self.id.clone());
         values.insert("operator".into(), self.started.operator.clone());
         values
@@ -121,7 +133,10 @@ impl Run {
 
     fn here(&self) -> Result<&Step, EngineError> {
         match &self.position {
-            Position::At(id) => self.runbook.step(id).ok_or_else(|| EngineError::UnknownStep(id.clone())),
+            Position::At(id) => self
+                .runbook
+                .step(id)
+                .ok_or_else(|| EngineError::UnknownStep(id.clone())),
             Position::Completed => Err(EngineError::Finished("completed")),
             Position::Aborted(_) => Err(EngineError::Finished("aborted")),
         }
@@ -130,7 +145,10 @@ impl Run {
     fn expect_here(&self, step: &str) -> Result<&Step, EngineError> {
         let here = self.here()?;
         if here.id != step {
-            return Err(EngineError::WrongStep { got: step.to_owned(), at: here.id.clone() });
+            return Err(EngineError::WrongStep {
+                got: step.to_owned(),
+                at: here.id.clone(),
+            });
         }
         Ok(here)
     }
@@ -163,15 +181,25 @@ impl Run {
             }
             Event::CommandRan(ran) => self.visit.commands.push(ran.clone()),
             Event::HttpChecked(checked) => self.visit.http.push(checked.clone()),
-            Event::EvidenceAttached { name, sha256, size, .. } => {
-                self.visit.attachments.push((name.clone(), sha256.clone(), *size))
-            }
+            Event::EvidenceAttached {
+                name, sha256, size, ..
+            } => self
+                .visit
+                .attachments
+                .push((name.clone(), sha256.clone(), *size)),
             Event::Note { text, .. } => self.visit.note = Some(text.clone()),
             Event::StepCompleted { step } => self.leave(step, Outcome::Completed, time),
-            Event::StepSkipped { step, reason } => self.leave(step, Outcome::Skipped(reason.clone()), time),
-            Event::BranchChosen { step, option, goto } => {
-                self.leave(step, Outcome::Branch { option: option.clone(), goto: goto.clone() }, time)
+            Event::StepSkipped { step, reason } => {
+                self.leave(step, Outcome::Skipped(reason.clone()), time)
             }
+            Event::BranchChosen { step, option, goto } => self.leave(
+                step,
+                Outcome::Branch {
+                    option: option.clone(),
+                    goto: goto.clone(),
+                },
+                time,
+            ),
             Event::RunCompleted {} => self.position = Position::Completed,
             Event::RunAborted { reason } => self.position = Position::Aborted(reason.clone()),
         }
@@ -182,9 +210,17 @@ impl Run {
         let next = match &outcome {
             Outcome::Branch { goto, .. } if goto == "end" => Next::End,
             Outcome::Branch { goto, .. } => Next::Step(goto.clone()),
-            _ => self.runbook.step(step).map(|s| s.next.clone()).unwrap_or(Next::End),
+            _ => self
+                .runbook
+                .step(step)
+                .map(|s| s.next.clone())
+                .unwrap_or(Next::End),
         };
-        self.history.push(Visited { step: step.to_owned(), outcome, time: time.to_owned() });
+        self.history.push(Visited {
+            step: step.to_owned(),
+            outcome,
+            time: time.to_owned(),
+        });
         self.visit = Visit::default();
         self.position = match next {
             Next::Step(id) => Position::At(id),
@@ -203,17 +239,31 @@ impl Run {
     pub fn toggle_item(&self, item: usize) -> Result<Event, EngineError> {
         let step = self.here()?;
         let StepAction::Checklist { items } = &step.action else {
-            return Err(EngineError::Blocked(format!("step `{}` is not a checklist", step.id)));
+            return Err(EngineError::Blocked(format!(
+                "step `{}` is not a checklist",
+                step.id
+            )));
         };
         if item >= items.len() {
-            return Err(EngineError::Blocked(format!("the checklist has items 1 to {}, not {}", items.len(), item + 1)));
+            return Err(EngineError::Blocked(format!(
+                "the checklist has items 1 to {}, not {}",
+                items.len(),
+                item + 1
+            )));
         }
-        Ok(Event::ItemChecked { step: step.id.clone(), item, checked: !self.visit.checked.contains(&item) })
+        Ok(Event::ItemChecked {
+            step: step.id.clone(),
+            item,
+            checked: !self.visit.checked.contains(&item),
+        })
     }
 
     pub fn note(&self, text: &str) -> Result<Event, EngineError> {
         let step = self.here()?;
-        Ok(Event::Note { step: step.id.clone(), text: text.to_owned() })
+        Ok(Event::Note {
+            step: step.id.clone(),
+            text: text.to_owned(),
+        })
     }
 
     /// Why the current step cannot be completed yet, if it cannot.
@@ -225,14 +275,23 @@ impl Run {
                 let open = items.len() - visit.checked.iter().filter(|i| **i < items.len()).count();
                 (open > 0).then(|| format!("{open} checklist item(s) not ticked"))
             }
-            StepAction::Command { run: CommandRun::Confirm, expect_exit, .. } => match visit.commands.last() {
+            StepAction::Command {
+                run: CommandRun::Confirm,
+                expect_exit,
+                ..
+            } => match visit.commands.last() {
                 None => Some("the command has not been run yet".to_owned()),
                 Some(ran) if ran.passed => None,
                 Some(ran) if ran.timed_out => Some("the last run timed out".to_owned()),
-                Some(ran) => Some(format!("the last run exited {:?}, expected {expect_exit}", ran.exit_code)),
+                Some(ran) => Some(format!(
+                    "the last run exited {:?}, expected {expect_exit}",
+                    ran.exit_code
+                )),
             },
             StepAction::Command { .. } => None,
-            StepAction::Decision { .. } => Some("a decision is answered by choosing an option".to_owned()),
+            StepAction::Decision { .. } => {
+                Some("a decision is answered by choosing an option".to_owned())
+            }
             StepAction::Note { required: true, .. } => match &visit.note {
                 Some(text) if !text.trim().is_empty() => None,
                 _ => Some("the note is empty".to_owned()),
@@ -260,33 +319,61 @@ impl Run {
             return Err(EngineError::Blocked(blocker));
         }
         check_confirmation(step, typed_confirmation)?;
-        Ok(self.closing(step.next == Next::End, vec![Event::StepCompleted { step: step.id.clone() }]))
+        Ok(self.closing(
+            step.next == Next::End,
+            vec![Event::StepCompleted {
+                step: step.id.clone(),
+            }],
+        ))
     }
 
     pub fn skip(&self, reason: &str) -> Result<Vec<Event>, EngineError> {
         let step = self.here()?;
         if !step.skippable {
-            return Err(EngineError::Blocked(format!("step `{}` may not be skipped", step.id)));
+            return Err(EngineError::Blocked(format!(
+                "step `{}` may not be skipped",
+                step.id
+            )));
         }
         if reason.trim().is_empty() {
             return Err(EngineError::Blocked("a skip needs a reason".to_owned()));
         }
-        let event = Event::StepSkipped { step: step.id.clone(), reason: reason.trim().to_owned() };
+        let event = Event::StepSkipped {
+            step: step.id.clone(),
+            reason: reason.trim().to_owned(),
+        };
         Ok(self.closing(step.next == Next::End, vec![event]))
     }
 
     /// Chooses a decision's option by its label (case-insensitive).
-    pub fn choose(&self, label: &str, typed_confirmation: Option<&str>) -> Result<Vec<Event>, EngineError> {
+    pub fn choose(
+        &self,
+        label: &str,
+        typed_confirmation: Option<&str>,
+    ) -> Result<Vec<Event>, EngineError> {
         let step = self.here()?;
         let StepAction::Decision { options, .. } = &step.action else {
-            return Err(EngineError::Blocked(format!("step `{}` is not a decision", step.id)));
+            return Err(EngineError::Blocked(format!(
+                "step `{}` is not a decision",
+                step.id
+            )));
         };
-        let Some(option) = options.iter().find(|o| o.label.eq_ignore_ascii_case(label.trim())) else {
+        let Some(option) = options
+            .iter()
+            .find(|o| o.label.eq_ignore_ascii_case(label.trim()))
+        else {
             let valid: Vec<_> = options.iter().map(|o| o.label.as_str()).collect();
-            return Err(EngineError::Blocked(format!("`{label}` is not an option here (valid: {})", valid.join(", "))));
+            return Err(EngineError::Blocked(format!(
+                "`{label}` is not an option here (valid: {})",
+                valid.join(", ")
+            )));
         };
         check_confirmation(step, typed_confirmation)?;
-        let event = Event::BranchChosen { step: step.id.clone(), option: option.label.clone(), goto: option.goto.clone() };
+        let event = Event::BranchChosen {
+            step: step.id.clone(),
+            option: option.label.clone(),
+            goto: option.goto.clone(),
+        };
         Ok(self.closing(option.goto == "end", vec![event]))
     }
 
@@ -295,16 +382,20 @@ impl Run {
         if reason.trim().is_empty() {
             return Err(EngineError::Blocked("an abort needs a reason".to_owned()));
         }
-        Ok(Event::RunAborted { reason: reason.trim().to_owned() })
+        Ok(Event::RunAborted {
+            reason: reason.trim().to_owned(),
+        })
     }
 }
 
 fn check_confirmation(step: &Step, typed: Option<&str>) -> Result<(), EngineError> {
     match &step.confirm {
-        Some(word) if typed.map(str::trim) != Some(word.as_str()) => Err(EngineError::Blocked(format!(
-            "step `{}` is irreversible: type `{word}` to confirm",
-            step.id
-        ))),
+        Some(word) if typed.map(str::trim) != Some(word.as_str()) => {
+            Err(EngineError::Blocked(format!(
+                "step `{}` is irreversible: type `{word}` to confirm",
+                step.id
+            )))
+        }
         _ => Ok(()),
     }
 }

@@ -19,7 +19,11 @@ pub fn successors(step: &Step) -> Vec<Option<&str>> {
 
 pub fn reachable(runbook: &Runbook) -> BTreeSet<&str> {
     let mut seen = BTreeSet::new();
-    let mut queue: VecDeque<&str> = runbook.first_step().map(|s| s.id.as_str()).into_iter().collect();
+    let mut queue: VecDeque<&str> = runbook
+        .first_step()
+        .map(|s| s.id.as_str())
+        .into_iter()
+        .collect();
     while let Some(id) = queue.pop_front() {
         if !seen.insert(id) {
             continue;
@@ -100,7 +104,11 @@ pub fn flowchart(runbook: &Runbook) -> Vec<FlowLine> {
         match &step.action {
             StepAction::Decision { options, .. } => {
                 for (position, option) in options.iter().enumerate() {
-                    let branch = if position + 1 == options.len() { "└─" } else { "├─" };
+                    let branch = if position + 1 == options.len() {
+                        "└─"
+                    } else {
+                        "├─"
+                    };
                     lines.push(FlowLine {
                         depth: 1,
                         step_id: None,

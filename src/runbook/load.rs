@@ -58,7 +58,6 @@ pub fn load_text(shown_path: &Path, text: &str) -> Loaded {
         problems.push(at(path, level, message, hint));
     });
     let runbook = validator.build(raw, shown_path.to_path_buf(), sha256);
-    drop(validator);
     problems.sort_by_key(|problem| (problem.line, problem.column));
     let has_error = problems.iter().any(|p| p.level == Level::Error);
     Loaded {

@@ -2,8 +2,8 @@
 
 use super::problem::{FieldPath, Segment};
 use std::ops::Range;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 pub struct Locator<'i> {
     root: Option<Spanned<DeTable<'i>>>,
@@ -38,7 +38,9 @@ impl<'i> Locator<'i> {
                 }
                 Segment::Index(index) => {
                     let Some(items) = array else { break };
-                    let Some(value) = items.get(*index) else { break };
+                    let Some(value) = items.get(*index) else {
+                        break;
+                    };
                     best = value.span();
                     value
                 }

@@ -9,6 +9,7 @@ pub mod model;
 pub mod problem;
 pub mod raw;
 pub mod schema;
+mod step_checks;
 pub mod template;
 pub mod validate;
 

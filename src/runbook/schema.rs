@@ -15,7 +15,11 @@ fn drop_null(value: &mut Value) {
                 }
             }
             if let Some(Value::Array(any)) = map.get("anyOf") {
-                let kept: Vec<Value> = any.iter().filter(|s| s.get("type").is_none_or(|t| t != "null")).cloned().collect();
+                let kept: Vec<Value> = any
+                    .iter()
+                    .filter(|s| s.get("type").is_none_or(|t| t != "null"))
+                    .cloned()
+                    .collect();
                 if let [only] = kept.as_slice() {
                     map.remove("anyOf");
                     if let Value::Object(inner) = only {

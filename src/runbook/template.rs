@@ -78,7 +78,10 @@ pub fn render_shell(
 }
 
 /// Fills a URL: every value is percent-encoded as one path or query component.
-pub fn render_url(template: &str, values: &BTreeMap<String, String>) -> Result<String, TemplateError> {
+pub fn render_url(
+    template: &str,
+    values: &BTreeMap<String, String>,
+) -> Result<String, TemplateError> {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
     render(template, values, |_, value| {
         Ok(utf8_percent_encode(value, NON_ALPHANUMERIC).to_string())

@@ -20,13 +20,35 @@ pub struct StartForm {
 impl StartForm {
     pub fn new(runbook: Arc<Runbook>, preferred_network: &str) -> Self {
         let networks = runbook.networks.clone();
-        let network = networks.iter().position(|n| n == preferred_network).unwrap_or(0);
-        let fields = runbook.inputs.iter().map(|spec| (spec.clone(), line_input(spec.default.as_deref().unwrap_or("")))).collect();
-        Self { runbook, networks, network, fields, focus: 0, error: None }
+        let network = networks
+            .iter()
+            .position(|n| n == preferred_network)
+            .unwrap_or(0);
+        let fields = runbook
+            .inputs
+            .iter()
+            .map(|spec| {
+                (
+                    spec.clone(),
+                    line_input(spec.default.as_deref().unwrap_or("")),
+                )
+            })
+            .collect();
+        Self {
+            runbook,
+            networks,
+            network,
+            fields,
+            focus: 0,
+            error: None,
+        }
     }
 
     pub fn network(&self) -> &str {
-        self.networks.get(self.network).map(String::as_str).unwrap_or("")
+        self.networks
+            .get(self.network)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// The inputs as given; empty fields are left out so that defaults and `required` apply.
@@ -46,7 +68,9 @@ impl StartForm {
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1).min(last),
             KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
             KeyCode::Left if self.focus == 0 => self.network = self.network.saturating_sub(1),
-            KeyCode::Right if self.focus == 0 => self.network = (self.network + 1).min(self.networks.len().saturating_sub(1)),
+            KeyCode::Right if self.focus == 0 => {
+                self.network = (self.network + 1).min(self.networks.len().saturating_sub(1))
+            }
             _ if self.focus > 0 => {
                 if let Some((_, area)) = self.fields.get_mut(self.focus - 1) {
                     area.input(key);

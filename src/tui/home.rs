@@ -7,7 +7,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Row {
     Heading(String),
-    Run(RunSummary),
+    Run(Box<RunSummary>),
     Runbook(Arc<Runbook>),
 }
 
@@ -29,13 +29,28 @@ impl Home {
         let needle = self.filter.to_lowercase();
         let matches = |text: &str| needle.is_empty() || text.to_lowercase().contains(&needle);
         let mut rows = Vec::new();
-        let unfinished: Vec<_> = runs.iter().filter(|r| r.status == "unfinished" && (matches(&r.runbook) || matches(&r.title))).collect();
+        let unfinished: Vec<_> = runs
+            .iter()
+            .filter(|r| r.status == "unfinished" && (matches(&r.runbook) || matches(&r.title)))
+            .collect();
         if !unfinished.is_empty() {
-            rows.push(Row::Heading(format!("Unfinished runs ({})", unfinished.len())));
-            rows.extend(unfinished.into_iter().cloned().map(Row::Run));
+            rows.push(Row::Heading(format!(
+                "Unfinished runs ({})",
+                unfinished.len()
+            )));
+            rows.extend(
+                unfinished
+                    .into_iter()
+                    .cloned()
+                    .map(|run| Row::Run(Box::new(run))),
+            );
         }
         for kind in RunbookKind::ALL {
-            let mut books: Vec<_> = runbooks.iter().filter(|b| b.kind == kind && (matches(&b.id) || matches(&b.title))).cloned().collect();
+            let mut books: Vec<_> = runbooks
+                .iter()
+                .filter(|b| b.kind == kind && (matches(&b.id) || matches(&b.title)))
+                .cloned()
+                .collect();
             if books.is_empty() {
                 continue;
             }
@@ -55,11 +70,20 @@ impl Home {
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        let selectable: Vec<usize> = self.rows.iter().enumerate().filter(|(_, r)| r.selectable()).map(|(i, _)| i).collect();
+        let selectable: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.selectable())
+            .map(|(i, _)| i)
+            .collect();
         if selectable.is_empty() {
             return;
         }
-        let current = selectable.iter().position(|&i| i >= self.selected).unwrap_or(0);
+        let current = selectable
+            .iter()
+            .position(|&i| i >= self.selected)
+            .unwrap_or(0);
         let target = (current as isize + delta).clamp(0, selectable.len() as isize - 1) as usize;
         self.selected = selectable[target];
     }
@@ -71,5 +95,8 @@ impl Home {
 
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }

@@ -33,7 +33,10 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Self {
-        Self { code, modifiers: KeyModifiers::NONE }
+        Self {
+            code,
+            modifiers: KeyModifiers::NONE,
+        }
     }
 
     pub fn matches(&self, event: &KeyEvent) -> bool {
@@ -48,7 +51,10 @@ impl Key {
     pub fn parse(text: &str) -> Result<Self, String> {
         let lower = text.to_ascii_lowercase();
         let (modifiers, rest) = match lower.strip_prefix("ctrl+") {
-            Some(rest) => (KeyModifiers::CONTROL, &text[5..text.len().min(5 + rest.len())]),
+            Some(rest) => (
+                KeyModifiers::CONTROL,
+                &text[5..text.len().min(5 + rest.len())],
+            ),
             None => (KeyModifiers::NONE, text),
         };
         let code = match rest.to_ascii_lowercase().as_str() {
@@ -66,11 +72,18 @@ impl Key {
             "pagedown" => KeyCode::PageDown,
             "home" => KeyCode::Home,
             "end" => KeyCode::End,
-            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
                 KeyCode::F(f[1..].parse().unwrap_or(1))
             }
             _ if rest.chars().count() == 1 => KeyCode::Char(rest.chars().next().unwrap_or(' ')),
-            _ => return Err(format!("`{text}` is not a key (valid: a single character, enter, esc, space, tab, up, down, left, right, pageup, pagedown, home, end, f1–f12, each optionally with ctrl+)")),
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a key (valid: a single character, enter, esc, space, tab, up, down, left, right, pageup, pagedown, home, end, f1–f12, each optionally with ctrl+)"
+                ));
+            }
         };
         Ok(Self { code, modifiers })
     }
@@ -93,7 +106,11 @@ impl Key {
             KeyCode::Char(c) => c.to_string(),
             other => format!("{other:?}"),
         };
-        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("Ctrl+{base}") } else { base }
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl+{base}")
+        } else {
+            base
+        }
     }
 }
 
@@ -111,8 +128,20 @@ fn chars(text: &str) -> Vec<Key> {
     text.chars().map(|c| Key::plain(KeyCode::Char(c))).collect()
 }
 
-fn bind(context: Context, action: Action, keys: Vec<Key>, description: &'static str, step_kinds: &'static [&'static str]) -> Binding {
-    Binding { context, action, keys, description, step_kinds }
+fn bind(
+    context: Context,
+    action: Action,
+    keys: Vec<Key>,
+    description: &'static str,
+    step_kinds: &'static [&'static str],
+) -> Binding {
+    Binding {
+        context,
+        action,
+        keys,
+        description,
+        step_kinds,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -125,29 +154,108 @@ impl Default for Keymap {
         use Action::*;
         use Context::*;
         let k = Key::plain;
-        let ctrl_c = Key { code: KeyCode::Char('c'), modifiers: KeyModifiers::CONTROL };
+        let ctrl_c = Key {
+            code: KeyCode::Char('c'),
+            modifiers: KeyModifiers::CONTROL,
+        };
         Self {
             bindings: vec![
                 bind(Global, Help, chars("?"), "show every key", &[]),
-                bind(Global, Quit, vec![ctrl_c], "quit (every recorded step is kept)", &[]),
-                bind(Global, Up, vec![k(KeyCode::Up), Key::plain(KeyCode::Char('k'))], "move up", &[]),
-                bind(Global, Down, vec![k(KeyCode::Down), Key::plain(KeyCode::Char('j'))], "move down", &[]),
+                bind(
+                    Global,
+                    Quit,
+                    vec![ctrl_c],
+                    "quit (every recorded step is kept)",
+                    &[],
+                ),
+                bind(
+                    Global,
+                    Up,
+                    vec![k(KeyCode::Up), Key::plain(KeyCode::Char('k'))],
+                    "move up",
+                    &[],
+                ),
+                bind(
+                    Global,
+                    Down,
+                    vec![k(KeyCode::Down), Key::plain(KeyCode::Char('j'))],
+                    "move down",
+                    &[],
+                ),
                 bind(Global, PageUp, vec![k(KeyCode::PageUp)], "page up", &[]),
-                bind(Global, PageDown, vec![k(KeyCode::PageDown)], "page down", &[]),
-                bind(Home, Open, vec![k(KeyCode::Enter)], "open: resume the run or start the runbook", &[]),
+                bind(
+                    Global,
+                    PageDown,
+                    vec![k(KeyCode::PageDown)],
+                    "page down",
+                    &[],
+                ),
+                bind(
+                    Home,
+                    Open,
+                    vec![k(KeyCode::Enter)],
+                    "open: resume the run or start the runbook",
+                    &[],
+                ),
                 bind(Home, Filter, chars("/"), "filter runbooks", &[]),
-                bind(Home, Quit, vec![Key::plain(KeyCode::Char('q'))], "quit", &[]),
+                bind(
+                    Home,
+                    Quit,
+                    vec![Key::plain(KeyCode::Char('q'))],
+                    "quit",
+                    &[],
+                ),
                 bind(Home, Back, vec![k(KeyCode::Esc)], "clear the filter", &[]),
-                bind(Run, Complete, vec![k(KeyCode::Enter)], "complete the step / choose the option", &[]),
-                bind(Run, Toggle, vec![k(KeyCode::Char(' '))], "tick / untick the item", &["checklist"]),
-                bind(Run, Execute, chars("x"), "run the command / the check", &["command", "http-check"]),
+                bind(
+                    Run,
+                    Complete,
+                    vec![k(KeyCode::Enter)],
+                    "complete the step / choose the option",
+                    &[],
+                ),
+                bind(
+                    Run,
+                    Toggle,
+                    vec![k(KeyCode::Char(' '))],
+                    "tick / untick the item",
+                    &["checklist"],
+                ),
+                bind(
+                    Run,
+                    Execute,
+                    chars("x"),
+                    "run the command / the check",
+                    &["command", "http-check"],
+                ),
                 bind(Run, Note, chars("n"), "write the note", &["note"]),
                 bind(Run, Attach, chars("a"), "attach a file", &["evidence"]),
                 bind(Run, Skip, chars("s"), "skip the step (with a reason)", &[]),
-                bind(Run, Action::Flowchart, chars("f"), "flowchart of the runbook", &[]),
+                bind(
+                    Run,
+                    Action::Flowchart,
+                    chars("f"),
+                    "flowchart of the runbook",
+                    &[],
+                ),
                 bind(Run, Abort, chars("A"), "abort the run (type `abort`)", &[]),
-                bind(Run, Back, vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q'))], "back to the start screen (run kept)", &[]),
-                bind(Context::Flowchart, Back, vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q')), Key::plain(KeyCode::Char('f'))], "back to the run", &[]),
+                bind(
+                    Run,
+                    Back,
+                    vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q'))],
+                    "back to the start screen (run kept)",
+                    &[],
+                ),
+                bind(
+                    Context::Flowchart,
+                    Back,
+                    vec![
+                        k(KeyCode::Esc),
+                        Key::plain(KeyCode::Char('q')),
+                        Key::plain(KeyCode::Char('f')),
+                    ],
+                    "back to the run",
+                    &[],
+                ),
             ],
         }
     }
@@ -167,13 +275,23 @@ impl Keymap {
     }
 
     /// Replaces the keys of actions named in the settings file (`[keys] skip = ["s", "ctrl+s"]`).
-    pub fn with_overrides(mut self, overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
+    pub fn with_overrides(
+        mut self,
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Self, String> {
         for (name, keys) in overrides {
             let action = Action::from_name(name).ok_or_else(|| {
                 let valid: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!("[keys] `{name}`: no such action (valid: {})", valid.join(", "))
+                format!(
+                    "[keys] `{name}`: no such action (valid: {})",
+                    valid.join(", ")
+                )
             })?;
-            let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>().map_err(|why| format!("[keys] `{name}`: {why}"))?;
+            let parsed = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|why| format!("[keys] `{name}`: {why}"))?;
             if parsed.is_empty() {
                 return Err(format!("[keys] `{name}`: lists no key"));
             }
@@ -189,12 +307,22 @@ impl Keymap {
         self.bindings
             .iter()
             .filter(|b| b.context == context)
-            .filter(|b| b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k)))
-            .map(|b| (b.keys.first().map(Key::label).unwrap_or_default(), short(b.description)))
+            .filter(|b| {
+                b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k))
+            })
+            .map(|b| {
+                (
+                    b.keys.first().map(Key::label).unwrap_or_default(),
+                    short(b.description),
+                )
+            })
             .collect()
     }
 }
 
 fn short(description: &'static str) -> &'static str {
-    description.split([' ', '/', ':', '(']).next().unwrap_or(description)
+    description
+        .split([' ', '/', ':', '('])
+        .next()
+        .unwrap_or(description)
 }

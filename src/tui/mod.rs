@@ -7,6 +7,7 @@ pub mod form;
 pub mod home;
 pub mod keymap;
 pub mod popup;
+pub mod run_actions;
 pub mod run_screen;
 pub mod task;
 pub mod theme;
@@ -28,14 +29,20 @@ use tokio::sync::mpsc;
 /// changes, with the setting named.
 pub fn build_app(session: Session) -> color_eyre::Result<App> {
     let settings = Settings::load().map_err(|e| eyre!("settings: {e}"))?;
-    let keymap = Keymap::default().with_overrides(&settings.keys).map_err(|e| eyre!("settings: {e}"))?;
-    let theme = Theme::new(Theme::color_wanted(), &settings.colors).map_err(|e| eyre!("settings: {e}"))?;
+    let keymap = Keymap::default()
+        .with_overrides(&settings.keys)
+        .map_err(|e| eyre!("settings: {e}"))?;
+    let theme =
+        Theme::new(Theme::color_wanted(), &settings.colors).map_err(|e| eyre!("settings: {e}"))?;
     Ok(App::new(session, keymap, theme))
 }
 
 pub fn run(session: Session) -> color_eyre::Result<()> {
     let app = build_app(session)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
     let mut terminal = ratatui::init();
     let result = runtime.block_on(event_loop(&mut terminal, app));
     ratatui::restore();

@@ -24,10 +24,29 @@ pub enum Pending {
 }
 
 pub enum Popup {
-    Help { scroll: u16 },
-    Message { title: String, text: String, error: bool },
-    Prompt { title: String, hint: String, input: TextArea<'static>, purpose: Purpose, multiline: bool },
-    Confirm { title: String, detail: Vec<String>, word: String, input: TextArea<'static>, then: Pending, error: Option<String> },
+    Help {
+        scroll: u16,
+    },
+    Message {
+        title: String,
+        text: String,
+        error: bool,
+    },
+    Prompt {
+        title: String,
+        hint: String,
+        input: TextArea<'static>,
+        purpose: Purpose,
+        multiline: bool,
+    },
+    Confirm {
+        title: String,
+        detail: Vec<String>,
+        word: String,
+        input: TextArea<'static>,
+        then: Pending,
+        error: Option<String>,
+    },
     Start(Box<StartForm>),
 }
 
@@ -49,20 +68,41 @@ pub fn line_input(text: &str) -> TextArea<'static> {
 impl Popup {
     pub fn prompt(title: &str, hint: &str, purpose: Purpose, initial: &str) -> Self {
         let multiline = purpose == Purpose::Note;
-        let mut input = if multiline { TextArea::new(initial.lines().map(str::to_owned).collect()) } else { line_input(initial) };
+        let mut input = if multiline {
+            TextArea::new(initial.lines().map(str::to_owned).collect())
+        } else {
+            line_input(initial)
+        };
         if multiline {
             input.move_cursor(ratatui_textarea::CursorMove::Bottom);
             input.move_cursor(ratatui_textarea::CursorMove::End);
         }
-        Self::Prompt { title: title.to_owned(), hint: hint.to_owned(), input, purpose, multiline }
+        Self::Prompt {
+            title: title.to_owned(),
+            hint: hint.to_owned(),
+            input,
+            purpose,
+            multiline,
+        }
     }
 
     pub fn confirm(title: &str, detail: Vec<String>, word: &str, then: Pending) -> Self {
-        Self::Confirm { title: title.to_owned(), detail, word: word.to_owned(), input: line_input(""), then, error: None }
+        Self::Confirm {
+            title: title.to_owned(),
+            detail,
+            word: word.to_owned(),
+            input: line_input(""),
+            then,
+            error: None,
+        }
     }
 
     pub fn error(title: &str, text: impl Into<String>) -> Self {
-        Self::Message { title: title.to_owned(), text: text.into(), error: true }
+        Self::Message {
+            title: title.to_owned(),
+            text: text.into(),
+            error: true,
+        }
     }
 
     pub fn handle(&mut self, key: KeyEvent) -> Outcome {
@@ -88,19 +128,36 @@ impl Popup {
                 _ => Outcome::Close,
             },
             Self::Message { .. } => match key.code {
-                KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => Outcome::Close,
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => {
+                    Outcome::Close
+                }
                 _ => Outcome::Stay,
             },
-            Self::Prompt { input, purpose, multiline, .. } => match key.code {
+            Self::Prompt {
+                input,
+                purpose,
+                multiline,
+                ..
+            } => match key.code {
                 KeyCode::Esc => Outcome::Close,
-                KeyCode::Char('s') if ctrl && *multiline => Outcome::Submit(purpose.clone(), input.lines().join("\n")),
-                KeyCode::Enter if !*multiline => Outcome::Submit(purpose.clone(), input.lines().join("")),
+                KeyCode::Char('s') if ctrl && *multiline => {
+                    Outcome::Submit(purpose.clone(), input.lines().join("\n"))
+                }
+                KeyCode::Enter if !*multiline => {
+                    Outcome::Submit(purpose.clone(), input.lines().join(""))
+                }
                 _ => {
                     input.input(key);
                     Outcome::Stay
                 }
             },
-            Self::Confirm { input, word, then, error, .. } => match key.code {
+            Self::Confirm {
+                input,
+                word,
+                then,
+                error,
+                ..
+            } => match key.code {
                 KeyCode::Esc => Outcome::Close,
                 KeyCode::Enter => {
                     let typed = input.lines().join("");

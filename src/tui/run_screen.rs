@@ -14,7 +14,11 @@ pub struct RunScreen {
 
 impl RunScreen {
     pub fn new(run: Run) -> Self {
-        Self { run, cursor: 0, flow_scroll: 0 }
+        Self {
+            run,
+            cursor: 0,
+            flow_scroll: 0,
+        }
     }
 
     /// How many things the cursor can be on in the current step.
@@ -38,7 +42,14 @@ impl RunScreen {
         if self.run.position == Position::At(step_id.to_owned()) {
             return Mark::Current;
         }
-        match self.run.history.iter().rev().find(|v| v.step == step_id).map(|v| &v.outcome) {
+        match self
+            .run
+            .history
+            .iter()
+            .rev()
+            .find(|v| v.step == step_id)
+            .map(|v| &v.outcome)
+        {
             Some(Outcome::Skipped(_)) => Mark::Skipped,
             Some(_) => Mark::Done,
             None => Mark::Pending,
@@ -47,9 +58,14 @@ impl RunScreen {
 
     /// The option taken at a decision step, if it was answered.
     pub fn branch_taken(&self, step_id: &str) -> Option<&str> {
-        self.run.history.iter().rev().find(|v| v.step == step_id).and_then(|v| match &v.outcome {
-            Outcome::Branch { option, .. } => Some(option.as_str()),
-            _ => None,
-        })
+        self.run
+            .history
+            .iter()
+            .rev()
+            .find(|v| v.step == step_id)
+            .and_then(|v| match &v.outcome {
+                Outcome::Branch { option, .. } => Some(option.as_str()),
+                _ => None,
+            })
     }
 }

@@ -4,8 +4,14 @@ use crate::engine::Event;
 use crate::step_actions::{PreparedCommand, PreparedHttp};
 
 pub enum Task {
-    Command { run: String, prepared: PreparedCommand },
-    Http { run: String, prepared: PreparedHttp },
+    Command {
+        run: String,
+        prepared: PreparedCommand,
+    },
+    Http {
+        run: String,
+        prepared: PreparedHttp,
+    },
 }
 
 pub struct TaskDone {
@@ -23,8 +29,14 @@ impl Task {
 
     pub async fn execute(self) -> TaskDone {
         match self {
-            Self::Command { run, prepared } => TaskDone { run, result: prepared.execute().await },
-            Self::Http { run, prepared } => TaskDone { run, result: prepared.execute().await },
+            Self::Command { run, prepared } => TaskDone {
+                run,
+                result: prepared.execute().await,
+            },
+            Self::Http { run, prepared } => TaskDone {
+                run,
+                result: prepared.execute().await,
+            },
         }
     }
 }

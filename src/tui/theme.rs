@@ -17,7 +17,14 @@ pub struct Theme {
 
 impl Theme {
     pub fn new(color: bool, overrides: &BTreeMap<String, String>) -> Result<Self, String> {
-        let mut theme = Self { color, accent: Color::Cyan, danger: Color::Red, warning: Color::Yellow, ok: Color::Green, muted: Color::DarkGray };
+        let mut theme = Self {
+            color,
+            accent: Color::Cyan,
+            danger: Color::Red,
+            warning: Color::Yellow,
+            ok: Color::Green,
+            muted: Color::DarkGray,
+        };
         for (role, value) in overrides {
             let parsed = Color::from_str(value).map_err(|_| format!("[colors] `{role}`: `{value}` is not a colour (a name like `cyan`, or `#rrggbb`)"))?;
             match role.as_str() {
@@ -26,7 +33,11 @@ impl Theme {
                 "warning" => theme.warning = parsed,
                 "ok" => theme.ok = parsed,
                 "muted" => theme.muted = parsed,
-                _ => return Err(format!("[colors] `{role}`: no such colour role (valid: accent, danger, warning, ok, muted)")),
+                _ => {
+                    return Err(format!(
+                        "[colors] `{role}`: no such colour role (valid: accent, danger, warning, ok, muted)"
+                    ));
+                }
             }
         }
         Ok(theme)
@@ -34,11 +45,16 @@ impl Theme {
 
     /// Colour is on unless NO_COLOR is set (to anything) or TERM is `dumb`.
     pub fn color_wanted() -> bool {
-        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |t| t != "dumb")
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn accent(&self) -> Style {
@@ -58,7 +74,11 @@ impl Theme {
     }
 
     pub fn muted(&self) -> Style {
-        if self.color { self.fg(self.muted) } else { Style::new() }
+        if self.color {
+            self.fg(self.muted)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn selected(&self) -> Style {

@@ -7,7 +7,11 @@ static RUNBOOKS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/runbooks");
 static CONFIG: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/config");
 static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
 
-const ROOTS: [(&str, &Dir<'static>); 3] = [("runbooks", &RUNBOOKS), ("config", &CONFIG), ("assets", &ASSETS)];
+const ROOTS: [(&str, &Dir<'static>); 3] = [
+    ("runbooks", &RUNBOOKS),
+    ("config", &CONFIG),
+    ("assets", &ASSETS),
+];
 
 fn walk(prefix: &str, dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
     for file in dir.files() {
@@ -38,5 +42,6 @@ pub fn runbook_files() -> Vec<(PathBuf, String)> {
 pub fn file_text(relative: &str) -> Option<String> {
     let (root, rest) = relative.split_once('/')?;
     let (_, dir) = ROOTS.iter().find(|(name, _)| *name == root)?;
-    dir.get_file(rest).map(|file| String::from_utf8_lossy(file.contents()).into_owned())
+    dir.get_file(rest)
+        .map(|file| String::from_utf8_lossy(file.contents()).into_owned())
 }

@@ -25,12 +25,17 @@ pub struct Workspace {
 pub enum WorkspaceError {
     #[error("{0}: no such workspace folder")]
     Missing(PathBuf),
-    #[error("{0}: not a workspace (it has no runbooks/ folder); `owner-console init {0}` creates one")]
+    #[error(
+        "{0}: not a workspace (it has no runbooks/ folder); `owner-console init {0}` creates one"
+    )]
     NotWorkspace(PathBuf),
     #[error("cannot find a data folder for run state (is HOME set?)")]
     NoDataFolder,
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}: already holds a workspace (runbooks/); choose an empty or new folder")]
     AlreadyWorkspace(PathBuf),
 }
@@ -52,7 +57,10 @@ impl Workspace {
             }
             return Ok(Self::folder(folder));
         }
-        let here = std::env::current_dir().map_err(|source| WorkspaceError::Io { path: PathBuf::from("."), source })?;
+        let here = std::env::current_dir().map_err(|source| WorkspaceError::Io {
+            path: PathBuf::from("."),
+            source,
+        })?;
         if here.join("runbooks").is_dir() {
             return Ok(Self::folder(&here));
         }
@@ -61,12 +69,18 @@ impl Workspace {
 
     pub fn folder(folder: &Path) -> Self {
         let root = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
-        Self { storage: root.join("storage"), source: Source::Folder(root) }
+        Self {
+            storage: root.join("storage"),
+            source: Source::Folder(root),
+        }
     }
 
     pub fn embedded() -> Result<Self, WorkspaceError> {
         let dirs = project_dirs().ok_or(WorkspaceError::NoDataFolder)?;
-        Ok(Self { source: Source::Embedded, storage: dirs.data_dir().join("storage") })
+        Ok(Self {
+            source: Source::Embedded,
+            storage: dirs.data_dir().join("storage"),
+        })
     }
 
     pub fn describe(&self) -> String {
@@ -115,7 +129,11 @@ impl Workspace {
     }
 }
 
-fn collect_toml(root: &Path, folder: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<(), WorkspaceError> {
+fn collect_toml(
+    root: &Path,
+    folder: &Path,
+    files: &mut Vec<(PathBuf, String)>,
+) -> Result<(), WorkspaceError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WorkspaceError::Io { path, source }
@@ -141,7 +159,10 @@ pub fn init(folder: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
     let mut written = Vec::new();
     for (relative, bytes) in embedded::all_files() {
         let target = folder.join(&relative);
-        let io = |source| WorkspaceError::Io { path: target.clone(), source };
+        let io = |source| WorkspaceError::Io {
+            path: target.clone(),
+            source,
+        };
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }

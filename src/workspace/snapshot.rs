@@ -22,9 +22,8 @@ pub struct StateSnapshot {
 
 impl StateSnapshot {
     pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|error| {
-            format!("{name}:{}:{}: {error}", error.line(), error.column())
-        })
+        serde_json::from_str(text)
+            .map_err(|error| format!("{name}:{}:{}: {error}", error.line(), error.column()))
     }
 
     /// How old the snapshot's block is, in whole seconds, or None if its time is unreadable.

@@ -20,15 +20,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let mark = screen.mark(id);
                 if mark == Mark::Current {
                     current_line = index;
-                    return Line::from(vec![Span::styled("▶ YOU ARE HERE ", theme.accent()), Span::styled(line.text.clone(), theme.selected())]);
+                    return Line::from(vec![
+                        Span::styled("▶ YOU ARE HERE ", theme.accent()),
+                        Span::styled(line.text.clone(), theme.selected()),
+                    ]);
                 }
-                Line::from(vec![Span::styled(format!("{} {:<8}", mark.symbol(), mark.word()), mark_style(mark, theme)), Span::raw(line.text.clone())])
+                Line::from(vec![
+                    Span::styled(
+                        format!("{} {:<8}", mark.symbol(), mark.word()),
+                        mark_style(mark, theme),
+                    ),
+                    Span::raw(line.text.clone()),
+                ])
             }
             None => {
                 let taken = owner.as_deref().and_then(|id| screen.branch_taken(id));
-                let is_taken = taken.is_some_and(|label| line.text.contains(&format!(" {label} →")));
+                let is_taken =
+                    taken.is_some_and(|label| line.text.contains(&format!(" {label} →")));
                 let text = format!("{}{}{}", " ".repeat(9), "  ".repeat(line.depth), line.text);
-                if is_taken { Line::from(vec![Span::styled(text, theme.bold()), Span::styled("  ● taken", theme.accent())]) } else { Line::from(Span::styled(text, theme.muted())) }
+                if is_taken {
+                    Line::from(vec![
+                        Span::styled(text, theme.bold()),
+                        Span::styled("  ● taken", theme.accent()),
+                    ])
+                } else {
+                    Line::from(Span::styled(text, theme.muted()))
+                }
             }
         })
         .collect();
@@ -36,5 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let auto = current_line.saturating_sub(visible / 2) as u16;
     let scroll = auto.saturating_add(screen.flow_scroll);
     let title = format!(" Flowchart: {} ", screen.run.runbook.title);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(Block::default().borders(Borders::ALL).title(title)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        area,
+    );
 }

@@ -18,20 +18,36 @@ pub fn severity_badge(severity: Severity, theme: &Theme) -> Span<'static> {
 }
 
 pub fn kind_marker(book: &Runbook, theme: &Theme) -> Span<'static> {
-    if book.kind == RunbookKind::Emergency { Span::styled("‼ ", theme.danger()) } else { Span::raw("  ") }
+    if book.kind == RunbookKind::Emergency {
+        Span::styled("‼ ", theme.danger())
+    } else {
+        Span::raw("  ")
+    }
 }
 
 fn row_item(row: &Row, theme: &Theme) -> ListItem<'static> {
     let line = match row {
         Row::Heading(text) => {
-            let style = if text.starts_with('‼') { theme.danger() } else { theme.bold() };
+            let style = if text.starts_with('‼') {
+                theme.danger()
+            } else {
+                theme.bold()
+            };
             Line::from(Span::styled(text.clone(), style))
         }
         Row::Run(run) => {
             let at = run.current_step.as_deref().unwrap_or("?");
             let mut spans = vec![
                 Span::styled(" ▶ resume ", theme.accent()),
-                Span::raw(format!("{} · at {at} · {} · {}", run.runbook, run.network, run.last_time.get(5..16).unwrap_or(&run.last_time).replace('T', " "))),
+                Span::raw(format!(
+                    "{} · at {at} · {} · {}",
+                    run.runbook,
+                    run.network,
+                    run.last_time
+                        .get(5..16)
+                        .unwrap_or(&run.last_time)
+                        .replace('T', " ")
+                )),
             ];
             if run.problem.is_some() {
                 spans.push(Span::styled(" ⚠ cannot resume", theme.danger()));
@@ -49,35 +65,72 @@ fn row_item(row: &Row, theme: &Theme) -> ListItem<'static> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let [list_area, detail_area] = Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(area);
-    let title = if app.home.filter.is_empty() { " Runbooks ".to_owned() } else { format!(" Runbooks matching “{}” ", app.home.filter) };
-    let items: Vec<_> = app.home.rows.iter().map(|row| row_item(row, &app.theme)).collect();
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(area);
+    let title = if app.home.filter.is_empty() {
+        " Runbooks ".to_owned()
+    } else {
+        format!(" Runbooks matching “{}” ", app.home.filter)
+    };
+    let items: Vec<_> = app
+        .home
+        .rows
+        .iter()
+        .map(|row| row_item(row, &app.theme))
+        .collect();
     let list = List::new(items)
         .block(Block::default().borders(Borders::ALL).title(title))
         .highlight_style(app.theme.selected())
         .highlight_symbol("›");
-    let mut state = ListState::default().with_selected(app.home.selected_row().map(|_| app.home.selected));
+    let mut state =
+        ListState::default().with_selected(app.home.selected_row().map(|_| app.home.selected));
     frame.render_stateful_widget(list, list_area, &mut state);
     let detail = match app.home.selected_row() {
-        Some(Row::Runbook(book)) => vec![
-            Line::from(vec![kind_marker(book, &app.theme), severity_badge(book.severity, &app.theme), Span::styled(format!(" {} ", book.id), app.theme.bold()), Span::raw(format!("v{} · {} steps · {}", book.version, book.steps.len(), book.kind.name()))]),
-        ]
+        Some(Row::Runbook(book)) => vec![Line::from(vec![
+            kind_marker(book, &app.theme),
+            severity_badge(book.severity, &app.theme),
+            Span::styled(format!(" {} ", book.id), app.theme.bold()),
+            Span::raw(format!(
+                "v{} · {} steps · {}",
+                book.version,
+                book.steps.len(),
+                book.kind.name()
+            )),
+        ])]
         .into_iter()
-        .chain(crate::runbook::paragraphs(&book.summary).into_iter().map(Line::from))
+        .chain(
+            crate::runbook::paragraphs(&book.summary)
+                .into_iter()
+                .map(Line::from),
+        )
         .collect(),
         Some(Row::Run(run)) => {
             let mut lines = vec![
-                Line::from(Span::styled(format!("{} — {}", run.id, run.title), app.theme.bold())),
-                Line::from(format!("operator {} · started {} · {} entries · Enter resumes where it stopped", run.operator, run.started_at, run.entries)),
+                Line::from(Span::styled(
+                    format!("{} — {}", run.id, run.title),
+                    app.theme.bold(),
+                )),
+                Line::from(format!(
+                    "operator {} · started {} · {} entries · Enter resumes where it stopped",
+                    run.operator, run.started_at, run.entries
+                )),
             ];
             if let Some(problem) = &run.problem {
-                lines.push(Line::from(Span::styled(format!("⚠ {problem}"), app.theme.danger())));
+                lines.push(Line::from(Span::styled(
+                    format!("⚠ {problem}"),
+                    app.theme.danger(),
+                )));
             }
             lines
         }
-        _ if app.home.rows.is_empty() => vec![Line::from("No runbook matches. Esc clears the filter.")],
+        _ if app.home.rows.is_empty() => {
+            vec![Line::from("No runbook matches. Esc clears the filter.")]
+        }
         _ => Vec::new(),
     };
-    let paragraph = Paragraph::new(detail).wrap(Wrap { trim: true }).block(Block::default().borders(Borders::ALL).title(" Details ")).style(Style::default());
+    let paragraph = Paragraph::new(detail)
+        .wrap(Wrap { trim: true })
+        .block(Block::default().borders(Borders::ALL).title(" Details "))
+        .style(Style::default());
     frame.render_widget(paragraph, detail_area);
 }

@@ -26,7 +26,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [title, body, hints, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [title, body, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     frame.render_widget(title_line(app), title);
     let width = area.width as usize;
     match app.view {
@@ -42,13 +48,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn title_line(app: &App) -> Line<'static> {
-    let run_id = app.run.as_ref().map(|s| s.run.id.as_str()).unwrap_or_default();
+    let run_id = app
+        .run
+        .as_ref()
+        .map(|s| s.run.id.as_str())
+        .unwrap_or_default();
     let view = match app.view {
         View::Home => "start".to_owned(),
         View::Run => format!("run {run_id}"),
         View::Flowchart => format!("flowchart {run_id}"),
     };
-    let mut spans = vec![Span::styled(" owner-console ", app.theme.selected()), Span::raw(format!(" {view}"))];
+    let mut spans = vec![
+        Span::styled(" owner-console ", app.theme.selected()),
+        Span::raw(format!(" {view}")),
+    ];
     if let Some(busy) = &app.busy {
         spans.push(Span::styled(format!("  ⏳ {busy}"), app.theme.warning()));
     }
@@ -57,7 +70,11 @@ fn title_line(app: &App) -> Line<'static> {
 
 fn hint_line(app: &App, width: usize) -> Line<'static> {
     if let Some((message, error)) = &app.status {
-        let style = if *error { app.theme.danger() } else { app.theme.ok() };
+        let style = if *error {
+            app.theme.danger()
+        } else {
+            app.theme.ok()
+        };
         return Line::from(Span::styled(format!(" {message}"), style));
     }
     let mut spans = Vec::new();
@@ -80,23 +97,39 @@ fn hint_line(app: &App, width: usize) -> Line<'static> {
 fn status_line(app: &App, width: usize) -> Line<'static> {
     let session = &app.session;
     let theme = &app.theme;
-    let chain = session.networks.get(&app.network).map(|n| format!(" {}", n.chain_id)).unwrap_or_default();
+    let chain = session
+        .networks
+        .get(&app.network)
+        .map(|n| format!(" {}", n.chain_id))
+        .unwrap_or_default();
     let journal = if app.damage.is_empty() {
         Span::styled(format!("journal ✓{}", app.entries), theme.ok())
     } else {
-        Span::styled(format!("journal ⚠ {} bad line(s)", app.damage.len()), theme.danger())
+        Span::styled(
+            format!("journal ⚠ {} bad line(s)", app.damage.len()),
+            theme.danger(),
+        )
     };
     let snapshot = match session.snapshot(&app.network) {
         Some(Ok(snapshot)) => {
-            let age = snapshot.age_seconds(jiff::Timestamp::now()).map(short_age).unwrap_or_else(|| "?".into());
-            Span::styled(format!("#{} ({age} old)", snapshot.block.number), theme.muted())
+            let age = snapshot
+                .age_seconds(jiff::Timestamp::now())
+                .map(short_age)
+                .unwrap_or_else(|| "?".into());
+            Span::styled(
+                format!("#{} ({age} old)", snapshot.block.number),
+                theme.muted(),
+            )
         }
         Some(Err(_)) => Span::styled("snapshot unreadable", theme.danger()),
         None => Span::styled("no snapshot", theme.muted()),
     };
     let workspace = match &session.workspace.source {
         crate::workspace::Source::Embedded => "embedded".to_owned(),
-        crate::workspace::Source::Folder(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        crate::workspace::Source::Folder(path) => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     let segments = [
         Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
@@ -123,5 +156,10 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
-    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }

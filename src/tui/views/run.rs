@@ -26,7 +26,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let book = &run.runbook;
     let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let position = match &run.position {
-        Position::At(id) => format!("step {}/{}", book.step_index(id).map_or(0, |i| i + 1), book.steps.len()),
+        Position::At(id) => format!(
+            "step {}/{}",
+            book.step_index(id).map_or(0, |i| i + 1),
+            book.steps.len()
+        ),
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
@@ -40,7 +44,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         header,
     );
     let list_width = (body.width / 3).clamp(20, 30);
-    let [list_area, detail_area] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
+    let [list_area, detail_area] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
     draw_steps(frame, list_area, screen, &app.theme);
     step_detail::draw(frame, detail_area, app, screen);
 }
@@ -58,14 +63,19 @@ fn draw_steps(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) 
             if mark == Mark::Current {
                 selected = Some(index);
             }
-            let mut spans = vec![Span::styled(format!("{} ", mark.symbol()), mark_style(mark, theme)), Span::styled(step.id.clone(), mark_style(mark, theme))];
+            let mut spans = vec![
+                Span::styled(format!("{} ", mark.symbol()), mark_style(mark, theme)),
+                Span::styled(step.id.clone(), mark_style(mark, theme)),
+            ];
             if let Some(option) = screen.branch_taken(&step.id) {
                 spans.push(Span::styled(format!(" → {option}"), theme.bold()));
             }
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let list = List::new(items).block(Block::default().borders(Borders::ALL).title(" Steps ")).highlight_style(theme.bold());
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::ALL).title(" Steps "))
+        .highlight_style(theme.bold());
     let mut state = ListState::default().with_selected(selected);
     frame.render_stateful_widget(list, area, &mut state);
 }

@@ -13,95 +13,214 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
     let run = &screen.run;
     let Some(step) = run.current_step() else {
         let mut lines = match &run.position {
-            Position::Aborted(reason) => vec![Line::from(Span::styled(format!("✗ Run aborted: {reason}"), theme.danger()))],
+            Position::Aborted(reason) => vec![Line::from(Span::styled(
+                format!("✗ Run aborted: {reason}"),
+                theme.danger(),
+            ))],
             _ => vec![Line::from(Span::styled("✓ Run completed", theme.ok()))],
         };
         lines.push(Line::from(""));
         for visited in &run.history {
-            lines.push(Line::from(format!("{} {} {:?}", visited.time.get(11..19).unwrap_or(""), visited.step, visited.outcome)));
+            lines.push(Line::from(format!(
+                "{} {} {:?}",
+                visited.time.get(11..19).unwrap_or(""),
+                visited.step,
+                visited.outcome
+            )));
         }
         lines.push(Line::from(""));
         lines.push(Line::from("Esc returns to the start screen."));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::ALL)), area);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
         return;
     };
-    let mut lines = vec![Line::from(vec![Span::styled(step.title.clone(), theme.bold()), Span::styled(format!("  [{}]", step.action.kind_name()), theme.muted())])];
-    lines.extend(crate::runbook::paragraphs(&step.body).into_iter().map(Line::from));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(step.title.clone(), theme.bold()),
+        Span::styled(format!("  [{}]", step.action.kind_name()), theme.muted()),
+    ])];
+    lines.extend(
+        crate::runbook::paragraphs(&step.body)
+            .into_iter()
+            .map(Line::from),
+    );
     lines.push(Line::from(""));
     match &step.action {
         StepAction::Checklist { items } => {
             for (index, item) in items.iter().enumerate() {
                 let ticked = run.visit.checked.contains(&index);
                 let pointer = if index == screen.cursor { "› " } else { "  " };
-                let (mark, style) = if ticked { ("[x] ", theme.ok()) } else { ("[ ] ", theme.bold()) };
-                let style = if index == screen.cursor { style.patch(theme.selected()) } else { style };
-                lines.push(Line::from(vec![Span::raw(pointer), Span::styled(format!("{mark}{item}"), style)]));
+                let (mark, style) = if ticked {
+                    ("[x] ", theme.ok())
+                } else {
+                    ("[ ] ", theme.bold())
+                };
+                let style = if index == screen.cursor {
+                    style.patch(theme.selected())
+                } else {
+                    style
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(pointer),
+                    Span::styled(format!("{mark}{item}"), style),
+                ]));
             }
         }
-        StepAction::Command { run: mode, expect_exit, timeout_secs, .. } => {
+        StepAction::Command {
+            run: mode,
+            expect_exit,
+            timeout_secs,
+            ..
+        } => {
             match rendered_command(run) {
-                Some(Ok(command)) => lines.push(Line::from(Span::styled(format!("$ {command}"), theme.accent()))),
-                Some(Err(error)) => lines.push(Line::from(Span::styled(format!("✗ {error}"), theme.danger()))),
+                Some(Ok(command)) => lines.push(Line::from(Span::styled(
+                    format!("$ {command}"),
+                    theme.accent(),
+                ))),
+                Some(Err(error)) => lines.push(Line::from(Span::styled(
+                    format!("✗ {error}"),
+                    theme.danger(),
+                ))),
                 None => {}
             }
             lines.push(Line::from(match mode {
                 CommandRun::Never => "Shown only: copy and run it yourself, then Enter.".to_owned(),
-                CommandRun::Confirm => format!("x runs it here (asks first), limit {timeout_secs} s, must exit {expect_exit}."),
+                CommandRun::Confirm => format!(
+                    "x runs it here (asks first), limit {timeout_secs} s, must exit {expect_exit}."
+                ),
             }));
             if let Some(ran) = run.visit.commands.last() {
                 let (text, style) = match (ran.passed, ran.timed_out) {
-                    (true, _) => (format!("✓ PASSED: exit {} in {} ms", ran.exit_code.unwrap_or_default(), ran.duration_ms), theme.ok()),
-                    (false, true) => (format!("✗ FAILED: timed out after {} ms", ran.duration_ms), theme.danger()),
-                    (false, false) => (format!("✗ FAILED: exit {:?}, expected {expect_exit}", ran.exit_code), theme.danger()),
+                    (true, _) => (
+                        format!(
+                            "✓ PASSED: exit {} in {} ms",
+                            ran.exit_code.unwrap_or_default(),
+                            ran.duration_ms
+                        ),
+                        theme.ok(),
+                    ),
+                    (false, true) => (
+                        format!("✗ FAILED: timed out after {} ms", ran.duration_ms),
+                        theme.danger(),
+                    ),
+                    (false, false) => (
+                        format!("✗ FAILED: exit {:?}, expected {expect_exit}", ran.exit_code),
+                        theme.danger(),
+                    ),
                 };
                 lines.push(Line::from(Span::styled(text, style)));
                 for output in ran.stdout.lines().chain(ran.stderr.lines()).take(6) {
-                    lines.push(Line::from(Span::styled(format!("  {output}"), theme.muted())));
+                    lines.push(Line::from(Span::styled(
+                        format!("  {output}"),
+                        theme.muted(),
+                    )));
                 }
             }
         }
         StepAction::Decision { question, options } => {
-            lines.push(Line::from(Span::styled(format!("? {question}"), theme.bold())));
+            lines.push(Line::from(Span::styled(
+                format!("? {question}"),
+                theme.bold(),
+            )));
             for (index, option) in options.iter().enumerate() {
                 let chosen = index == screen.cursor;
                 let pointer = if chosen { "› " } else { "  " };
-                let style = if chosen { theme.selected() } else { theme.bold() };
-                lines.push(Line::from(vec![Span::raw(pointer), Span::styled(format!("{} → {}", option.label, option.goto), style)]));
+                let style = if chosen {
+                    theme.selected()
+                } else {
+                    theme.bold()
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(pointer),
+                    Span::styled(format!("{} → {}", option.label, option.goto), style),
+                ]));
                 if !option.description.is_empty() {
-                    lines.push(Line::from(Span::styled(format!("    {}", option.description), theme.muted())));
+                    lines.push(Line::from(Span::styled(
+                        format!("    {}", option.description),
+                        theme.muted(),
+                    )));
                 }
             }
         }
         StepAction::Note { prompt, .. } => {
-            lines.push(Line::from(Span::styled(format!("✎ {prompt}"), theme.bold())));
+            lines.push(Line::from(Span::styled(
+                format!("✎ {prompt}"),
+                theme.bold(),
+            )));
             match &run.visit.note {
-                Some(text) if !text.trim().is_empty() => lines.extend(text.lines().map(|l| Line::from(format!("  {l}")))),
-                _ => lines.push(Line::from(Span::styled("  (empty: n to write)", theme.muted()))),
+                Some(text) if !text.trim().is_empty() => {
+                    lines.extend(text.lines().map(|l| Line::from(format!("  {l}"))))
+                }
+                _ => lines.push(Line::from(Span::styled(
+                    "  (empty: n to write)",
+                    theme.muted(),
+                ))),
             }
         }
         StepAction::Evidence { files, min_files } => {
-            lines.push(Line::from(format!("Attach at least {min_files}: {}", files.join("; "))));
+            lines.push(Line::from(format!(
+                "Attach at least {min_files}: {}",
+                files.join("; ")
+            )));
             for (name, sha256, size) in &run.visit.attachments {
-                lines.push(Line::from(Span::styled(format!("  ✓ {name} ({size} bytes, sha256 {}…)", &sha256[..12]), theme.ok())));
+                lines.push(Line::from(Span::styled(
+                    format!("  ✓ {name} ({size} bytes, sha256 {}…)", &sha256[..12]),
+                    theme.ok(),
+                )));
             }
         }
-        StepAction::HttpCheck { url, expect_status, .. } => {
-            lines.push(Line::from(format!("GET {url} → expect {expect_status}   (x to check)")));
+        StepAction::HttpCheck {
+            url, expect_status, ..
+        } => {
+            lines.push(Line::from(format!(
+                "GET {url} → expect {expect_status}   (x to check)"
+            )));
             if let Some(checked) = run.visit.http.last() {
-                let (mark, style) = if checked.passed { ("✓ PASSED", theme.ok()) } else { ("✗ FAILED", theme.danger()) };
-                lines.push(Line::from(Span::styled(format!("{mark}: {}", checked.detail), style)));
+                let (mark, style) = if checked.passed {
+                    ("✓ PASSED", theme.ok())
+                } else {
+                    ("✗ FAILED", theme.danger())
+                };
+                lines.push(Line::from(Span::styled(
+                    format!("{mark}: {}", checked.detail),
+                    style,
+                )));
             }
         }
-        _ => lines.push(Line::from(Span::styled("Not carried out by this version: do it by hand, then s to skip with a reason.", theme.warning()))),
+        _ => lines.push(Line::from(Span::styled(
+            "Not carried out by this version: do it by hand, then s to skip with a reason.",
+            theme.warning(),
+        ))),
     }
     lines.push(Line::from(""));
     if let Some(word) = &step.confirm {
-        lines.push(Line::from(Span::styled(format!("⚠ IRREVERSIBLE: you will be asked to type `{word}`"), theme.danger())));
+        lines.push(Line::from(Span::styled(
+            format!("⚠ IRREVERSIBLE: you will be asked to type `{word}`"),
+            theme.danger(),
+        )));
     }
     lines.push(match run.completion_blocker() {
-        Some(blocker) if !matches!(step.action, StepAction::Decision { .. }) => Line::from(Span::styled(format!("⚠ open: {blocker}"), theme.warning())),
-        Some(_) => Line::from(Span::styled("Enter chooses the option under ›", theme.muted())),
-        None => Line::from(Span::styled("✓ ready: Enter completes the step", theme.ok())),
+        Some(blocker) if !matches!(step.action, StepAction::Decision { .. }) => {
+            Line::from(Span::styled(format!("⚠ open: {blocker}"), theme.warning()))
+        }
+        Some(_) => Line::from(Span::styled(
+            "Enter chooses the option under ›",
+            theme.muted(),
+        )),
+        None => Line::from(Span::styled(
+            "✓ ready: Enter completes the step",
+            theme.ok(),
+        )),
     });
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::ALL).title(format!(" {} ", step.id))), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", step.id)),
+        ),
+        area,
+    );
 }

@@ -1,0 +1,397 @@
+//! The checks of each step kind: required fields, fields that belong to another kind,
+//! templates, Solidity signatures and chain-check operators.
+
+use super::model::*;
+use super::problem::{FieldPath, Level};
+use super::raw::RawStep;
+use super::template::{BUILTINS, placeholders};
+use super::validate::Validator;
+use std::collections::BTreeSet;
+
+pub(super) const STEP_KINDS: [&str; 11] = [
+    "checklist",
+    "command",
+    "decision",
+    "note",
+    "evidence",
+    "http-check",
+    "diff",
+    "chain-check",
+    "safe-batch",
+    "receipt",
+    "signoff",
+];
+pub(super) const COMMON_STEP_FIELDS: [&str; 7] = [
+    "id",
+    "title",
+    "body",
+    "kind",
+    "next",
+    "confirm",
+    "skippable",
+];
+const CHECK_OPS: [&str; 8] = ["==", "!=", "<", "<=", ">", ">=", "in", "role"];
+
+fn kind_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "checklist" => &["items"],
+        "command" => &["command", "run", "timeout_secs", "expect_exit"],
+        "decision" => &["question", "options"],
+        "note" => &["prompt", "required"],
+        "evidence" => &["files", "min_files"],
+        "http-check" => &[
+            "url",
+            "timeout_secs",
+            "expect_status",
+            "json_pointer",
+            "json_equals",
+        ],
+        "diff" => &["domains", "block_on_violation"],
+        "chain-check" => &["checks"],
+        "safe-batch" => &["source", "calls"],
+        "receipt" => &["contract", "events"],
+        "signoff" => &[
+            "quorum",
+            "signer_roles",
+            "exclude_executor",
+            "require_fingerprint",
+        ],
+        _ => &[],
+    }
+}
+
+impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
+    pub(super) fn action(
+        &mut self,
+        at: &FieldPath,
+        step: &RawStep,
+        inputs: &[InputSpec],
+        known: &BTreeSet<&str>,
+    ) -> Option<StepAction> {
+        let kind = step.kind.as_deref();
+        let Some(kind) = kind.filter(|k| STEP_KINDS.contains(k)) else {
+            let message = match kind {
+                None => "is required".to_owned(),
+                Some(other) => format!("unknown step kind `{other}`"),
+            };
+            self.error(&at.key("kind"), message, Some(STEP_KINDS.join(", ")));
+            return None;
+        };
+        self.foreign_fields(at, step, kind);
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let action = match kind {
+            "checklist" => {
+                let items = step.items.clone().unwrap_or_default();
+                if items.is_empty() {
+                    self.error(
+                        &at.key("items"),
+                        "a checklist needs at least one item",
+                        Some("items = [\"…\"]".into()),
+                    );
+                }
+                StepAction::Checklist { items }
+            }
+            "command" => {
+                let command = self.required(&at.key("command"), step.command.clone());
+                self.template(&at.key("command"), &command, inputs);
+                let run = match step.run.as_deref() {
+                    None | Some("never") => CommandRun::Never,
+                    Some("confirm") => CommandRun::Confirm,
+                    Some(other) => {
+                        self.error(
+                            &at.key("run"),
+                            format!("`{other}` is not allowed"),
+                            Some("never, confirm".into()),
+                        );
+                        CommandRun::Never
+                    }
+                };
+                StepAction::Command {
+                    command,
+                    run,
+                    timeout_secs: self.timeout(at, step, 60),
+                    expect_exit: step.expect_exit.unwrap_or(0),
+                }
+            }
+            "decision" => {
+                let question = self.required(&at.key("question"), step.question.clone());
+                let raw_options = step.options.clone().unwrap_or_default();
+                if raw_options.len() < 2 {
+                    self.error(
+                        &at.key("options"),
+                        "a decision needs at least two options",
+                        None,
+                    );
+                }
+                let mut labels = BTreeSet::new();
+                let mut options = Vec::new();
+                for (index, option) in raw_options.into_iter().enumerate() {
+                    let o = at.key("options").index(index);
+                    let label = self.required(&o.key("label"), option.label);
+                    if !labels.insert(label.to_lowercase()) {
+                        self.error(
+                            &o.key("label"),
+                            format!("option `{label}` appears twice"),
+                            None,
+                        );
+                    }
+                    let goto = self.required(&o.key("goto"), option.goto);
+                    if !goto.is_empty() && goto != "end" && !known.contains(goto.as_str()) {
+                        let valid = known
+                            .iter()
+                            .copied()
+                            .chain(["end"])
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.error(
+                            &o.key("goto"),
+                            format!("goto `{goto}`, which is no step"),
+                            Some(valid),
+                        );
+                    }
+                    options.push(DecisionOption {
+                        label,
+                        goto,
+                        description: option.description.unwrap_or_default(),
+                    });
+                }
+                StepAction::Decision { question, options }
+            }
+            "note" => StepAction::Note {
+                prompt: text(&step.prompt),
+                required: step.required.unwrap_or(true),
+            },
+            "evidence" => StepAction::Evidence {
+                files: step.files.clone().unwrap_or_default(),
+                min_files: step.min_files.unwrap_or(1),
+            },
+            "http-check" => {
+                let url = self.required(&at.key("url"), step.url.clone());
+                self.template(&at.key("url"), &url, inputs);
+                if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
+                    self.error(
+                        &at.key("url"),
+                        format!("`{url}` is not an http(s) URL"),
+                        None,
+                    );
+                }
+                if step.json_equals.is_some() != step.json_pointer.is_some() {
+                    self.error(
+                        &at.key("json_pointer"),
+                        "`json_pointer` and `json_equals` go together",
+                        None,
+                    );
+                }
+                StepAction::HttpCheck {
+                    url,
+                    timeout_secs: self.timeout(at, step, 10),
+                    expect_status: step.expect_status.unwrap_or(200),
+                    json_pointer: step.json_pointer.clone(),
+                    json_equals: step.json_equals.clone(),
+                }
+            }
+            "diff" => StepAction::Diff {
+                domains: step.domains.clone().unwrap_or_default(),
+                block_on_violation: step.block_on_violation.unwrap_or(true),
+            },
+            "chain-check" => StepAction::ChainCheck {
+                checks: self.checks(at, step),
+            },
+            "safe-batch" => {
+                let source = step.source.clone().unwrap_or_else(|| {
+                    if step.calls.is_some() {
+                        "calls".into()
+                    } else {
+                        "diff".into()
+                    }
+                });
+                if source != "diff" && source != "calls" {
+                    self.error(
+                        &at.key("source"),
+                        format!("`{source}` is not allowed"),
+                        Some("diff, calls".into()),
+                    );
+                }
+                let mut calls = Vec::new();
+                for (index, call) in step
+                    .calls
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                {
+                    let c = at.key("calls").index(index);
+                    let contract = self.required(&c.key("contract"), call.contract);
+                    let method = self.required(&c.key("method"), call.method);
+                    self.signature(&c.key("method"), &method);
+                    calls.push(ContractCall {
+                        contract,
+                        method,
+                        args: call.args,
+                    });
+                }
+                if source == "calls" && calls.is_empty() {
+                    self.error(
+                        &at.key("calls"),
+                        "a safe-batch from `calls` lists no call",
+                        None,
+                    );
+                }
+                StepAction::SafeBatch { source, calls }
+            }
+            "receipt" => {
+                let events = step.events.clone().unwrap_or_default();
+                for (index, event) in events.iter().enumerate() {
+                    self.signature(&at.key("events").index(index), event);
+                }
+                StepAction::Receipt {
+                    contract: self.required(&at.key("contract"), step.contract.clone()),
+                    events,
+                }
+            }
+            _ => {
+                let quorum = step.quorum.unwrap_or(0);
+                if quorum == 0 {
+                    self.error(
+                        &at.key("quorum"),
+                        "a signoff needs a quorum of at least 1",
+                        None,
+                    );
+                }
+                StepAction::Signoff {
+                    quorum,
+                    signer_roles: step.signer_roles.clone().unwrap_or_default(),
+                    exclude_executor: step.exclude_executor.unwrap_or(true),
+                    require_fingerprint: step.require_fingerprint.unwrap_or(false),
+                }
+            }
+        };
+        Some(action)
+    }
+
+    fn foreign_fields(&mut self, at: &FieldPath, step: &RawStep, kind: &str) {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(step) else {
+            return;
+        };
+        let allowed = kind_fields(kind);
+        for (field, value) in fields {
+            if value.is_null()
+                || COMMON_STEP_FIELDS.contains(&field.as_str())
+                || allowed.contains(&field.as_str())
+            {
+                continue;
+            }
+            let owner = STEP_KINDS
+                .iter()
+                .find(|k| kind_fields(k).contains(&field.as_str()))
+                .copied()
+                .unwrap_or("?");
+            self.error(
+                &at.key(&field),
+                format!("`{field}` belongs to `{owner}` steps, not to a `{kind}` step"),
+                Some(format!("for `{kind}`: {}", allowed.join(", "))),
+            );
+        }
+    }
+
+    fn timeout(&mut self, at: &FieldPath, step: &RawStep, default: u64) -> u64 {
+        let value = step.timeout_secs.unwrap_or(default);
+        if !(1..=3600).contains(&value) {
+            self.error(
+                &at.key("timeout_secs"),
+                format!("{value} seconds is out of range"),
+                Some("1 to 3600".into()),
+            );
+        }
+        value
+    }
+
+    fn template(&mut self, path: &FieldPath, template: &str, inputs: &[InputSpec]) {
+        match placeholders(template) {
+            Err(error) => self.error(path, error.to_string(), None),
+            Ok(found) => {
+                for placeholder in found {
+                    if !inputs.iter().any(|input| input.name == placeholder.name)
+                        && !BUILTINS.contains(&placeholder.name.as_str())
+                    {
+                        let valid = inputs
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .chain(BUILTINS)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.error(
+                            path,
+                            format!("`{{{{{}}}}}` names no declared input", placeholder.name),
+                            Some(valid),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn signature(&mut self, path: &FieldPath, text: &str) {
+        let well_formed = text.find('(').is_some_and(|open| {
+            open > 0
+                && text.ends_with(')')
+                && text[..open]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !text.is_empty() && !well_formed {
+            self.error(
+                path,
+                format!("`{text}` is not a Solidity signature"),
+                Some("e.g. `setSigner(address,bool)`".into()),
+            );
+        }
+    }
+
+    fn checks(&mut self, at: &FieldPath, step: &RawStep) -> Vec<ChainCheck> {
+        let raw = step.checks.clone().unwrap_or_default();
+        if raw.is_empty() {
+            self.error(
+                &at.key("checks"),
+                "a chain-check needs at least one check",
+                None,
+            );
+        }
+        let mut checks = Vec::new();
+        for (index, check) in raw.into_iter().enumerate() {
+            let c = at.key("checks").index(index);
+            let contract = self.required(&c.key("contract"), check.contract);
+            let call = self.required(&c.key("call"), check.call);
+            self.signature(
+                &c.key("call"),
+                call.split(")(")
+                    .next()
+                    .map(|head| format!("{head})"))
+                    .as_deref()
+                    .unwrap_or(""),
+            );
+            let op = check.op.unwrap_or_else(|| "==".into());
+            if !CHECK_OPS.contains(&op.as_str()) {
+                self.error(
+                    &c.key("op"),
+                    format!("`{op}` is not an operator"),
+                    Some(CHECK_OPS.join(" ")),
+                );
+            }
+            let values = check.values.unwrap_or_default();
+            if op == "in" && values.is_empty() {
+                self.error(&c.key("values"), "`in` needs a list of values", None);
+            } else if op != "in" && check.value.is_none() {
+                self.error(&c.key("value"), "is required for this operator", None);
+            }
+            checks.push(ChainCheck {
+                contract,
+                call,
+                op,
+                value: check.value,
+                values,
+            });
+        }
+        checks
+    }
+}

@@ -1,0 +1,225 @@
+//! What the keys of the run view do to the current step: each transition goes through the
+//! engine and is recorded before the screen moves; irreversible ones ask for a typed word.
+
+use super::action::Action;
+use super::app::App;
+use super::popup::{Pending, Popup, Purpose};
+use super::task::Task;
+use crate::engine::{EngineError, Event, Run};
+use crate::runbook::{CommandRun, StepAction};
+use crate::step_actions::{attach, prepare_command, prepare_http};
+use std::path::Path;
+
+impl App {
+    pub(super) fn run_action(&mut self, action: Action) -> Option<Task> {
+        let screen = self.run.as_ref()?;
+        let run = &screen.run;
+        let step = run.current_step()?.clone();
+        match action {
+            Action::Toggle => match run.toggle_item(screen.cursor) {
+                Ok(event) => self.record(vec![event]),
+                Err(error) => self.status = Some((error.to_string(), true)),
+            },
+            Action::Complete => {
+                if let StepAction::Decision { options, .. } = &step.action {
+                    let label = options.get(screen.cursor)?.label.clone();
+                    match &step.confirm {
+                        Some(word) => self.popups.push(Popup::confirm(
+                            &step.title,
+                            vec![format!("Choose `{label}`: this cannot be undone.")],
+                            word,
+                            Pending::Choose(label),
+                        )),
+                        None => self.engine(|run| run.choose(&label, None)),
+                    }
+                } else if let Some(blocker) = run.completion_blocker() {
+                    self.status = Some((format!("⚠ not yet: {blocker}"), true));
+                } else if let Some(word) = &step.confirm {
+                    self.popups.push(Popup::confirm(
+                        &step.title,
+                        vec!["This step is irreversible.".into()],
+                        word,
+                        Pending::Complete,
+                    ));
+                } else {
+                    self.engine(|run| run.complete(None));
+                }
+            }
+            Action::Skip => {
+                if step.skippable {
+                    self.popups.push(Popup::prompt(
+                        &format!("Skip “{}”", step.title),
+                        "Why is this step skipped? Enter to record · Esc to cancel",
+                        Purpose::SkipReason,
+                        "",
+                    ));
+                } else {
+                    self.status = Some((format!("step `{}` may not be skipped", step.id), true));
+                }
+            }
+            Action::Note if matches!(step.action, StepAction::Note { .. }) => {
+                let text = run.visit.note.clone().unwrap_or_default();
+                self.popups.push(Popup::prompt(
+                    &step.title,
+                    "Ctrl+S to save · Esc to cancel",
+                    Purpose::Note,
+                    &text,
+                ));
+            }
+            Action::Attach if matches!(step.action, StepAction::Evidence { .. }) => {
+                self.popups.push(Popup::prompt(
+                    "Attach a file",
+                    "Path of the file to attach · Enter to attach · Esc to cancel",
+                    Purpose::AttachPath,
+                    "",
+                ));
+            }
+            Action::Execute => return self.execute(&step.action),
+            Action::Abort => {
+                self.popups.push(Popup::prompt(
+                    "Abort this run",
+                    "Why is the run aborted? Enter to continue · Esc to cancel",
+                    Purpose::AbortReason,
+                    "",
+                ));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn execute(&mut self, action: &StepAction) -> Option<Task> {
+        if self.busy.is_some() {
+            self.status = Some(("wait: something is still running".into(), true));
+            return None;
+        }
+        let screen = self.run.as_ref()?;
+        let evidence = self.session.evidence().path_of("");
+        match action {
+            StepAction::Command {
+                run: CommandRun::Confirm,
+                ..
+            } => match prepare_command(
+                &screen.run,
+                &self.session.workspace.command_folder(),
+                &evidence,
+            ) {
+                Ok(prepared) => {
+                    let detail = vec![
+                        "This runs on this machine:".into(),
+                        format!("$ {}", prepared.command()),
+                    ];
+                    let word = screen
+                        .run
+                        .current_step()
+                        .and_then(|s| s.confirm.clone())
+                        .unwrap_or_else(|| "run".into());
+                    self.popups.push(Popup::confirm(
+                        "Run the command?",
+                        detail,
+                        &word,
+                        Pending::Execute,
+                    ));
+                }
+                Err(error) => self.status = Some((error, true)),
+            },
+            StepAction::Command { .. } => {
+                self.status = Some((
+                    "this command is shown only: run it yourself, then press Enter".into(),
+                    true,
+                ))
+            }
+            StepAction::HttpCheck { .. } => match prepare_http(&screen.run, &evidence) {
+                Ok(prepared) => {
+                    return self.spawn(Task::Http {
+                        run: screen.run.id.clone(),
+                        prepared,
+                    });
+                }
+                Err(error) => self.status = Some((error, true)),
+            },
+            _ => {}
+        }
+        None
+    }
+
+    fn spawn(&mut self, task: Task) -> Option<Task> {
+        self.busy = Some(task.describe());
+        Some(task)
+    }
+
+    fn engine(&mut self, transition: impl FnOnce(&Run) -> Result<Vec<Event>, EngineError>) {
+        let Some(screen) = self.run.as_ref() else {
+            return;
+        };
+        match transition(&screen.run) {
+            Ok(events) => self.record(events),
+            Err(error) => self.status = Some((format!("⚠ {error}"), true)),
+        }
+    }
+
+    pub(super) fn on_submit(&mut self, purpose: Purpose, text: String) -> Option<Task> {
+        match purpose {
+            Purpose::Filter => {}
+            Purpose::SkipReason => self.engine(|run| run.skip(&text)),
+            Purpose::Note => match self.run.as_ref().map(|s| s.run.note(&text)) {
+                Some(Ok(event)) => self.record(vec![event]),
+                Some(Err(error)) => self.status = Some((error.to_string(), true)),
+                None => {}
+            },
+            Purpose::AttachPath => {
+                let store = self.session.evidence();
+                let event = self
+                    .run
+                    .as_ref()
+                    .map(|s| attach(&s.run, &store, Path::new(text.trim())));
+                match event {
+                    Some(Ok(event)) => self.record(vec![event]),
+                    Some(Err(error)) => self.popups.push(Popup::error("Not attached", error)),
+                    None => {}
+                }
+            }
+            Purpose::AbortReason if !text.trim().is_empty() => {
+                let detail = vec![
+                    format!("Reason: {text}"),
+                    "The run ends here; it stays in the journal.".into(),
+                ];
+                self.popups.push(Popup::confirm(
+                    "Abort the run?",
+                    detail,
+                    "abort",
+                    Pending::Abort(text),
+                ));
+            }
+            Purpose::AbortReason => self.status = Some(("an abort needs a reason".into(), true)),
+        }
+        None
+    }
+
+    pub(super) fn on_confirmed(&mut self, pending: Pending, typed: String) -> Option<Task> {
+        match pending {
+            Pending::Complete => self.engine(|run| run.complete(Some(&typed))),
+            Pending::Choose(label) => self.engine(|run| run.choose(&label, Some(&typed))),
+            Pending::Abort(reason) => self.engine(|run| run.abort(&reason).map(|e| vec![e])),
+            Pending::QuitWhileBusy => self.quit = true,
+            Pending::Execute => {
+                let screen = self.run.as_ref()?;
+                let evidence = self.session.evidence().path_of("");
+                match prepare_command(
+                    &screen.run,
+                    &self.session.workspace.command_folder(),
+                    &evidence,
+                ) {
+                    Ok(prepared) => {
+                        return self.spawn(Task::Command {
+                            run: screen.run.id.clone(),
+                            prepared,
+                        });
+                    }
+                    Err(error) => self.status = Some((error, true)),
+                }
+            }
+        }
+        None
+    }
+}
