@@ -245,6 +245,7 @@ impl Session {
         }
         let entries = self.journal().append(&run.id, &now(), events)?;
         for entry in &entries {
+            tracing::info!(run = %run.id, seq = entry.seq, kind = entry.event.type_name(), "recorded");
             run.apply(&entry.event, &entry.time)?;
         }
         Ok(())

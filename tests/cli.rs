@@ -1,6 +1,8 @@
 //! The command-line forms, run as the real binary against throwaway workspaces.
 
-mod common;
+mod support;
+
+use support::workspace as common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -357,5 +359,46 @@ fn a_bad_user_setting_is_named() {
     assert!(
         unknown_table.contains("settings.toml:1:"),
         "{unknown_table}"
+    );
+}
+
+#[test]
+fn commands_of_the_embedded_workspace_see_its_files() {
+    let home = Home::new();
+    let empty = tempfile::tempdir().unwrap();
+    let cwd = empty.path();
+    let started = json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "start",
+            "fee-update",
+            "--network",
+            "demo",
+            "--input",
+            "new_burn_pct=3",
+            "--input",
+            "new_fee_pct=5",
+            "--json",
+        ],
+    ));
+    let run = started["run"].as_str().unwrap().to_owned();
+    json(&home.cli(
+        cwd,
+        &["run", "next", &run, "--note", "burn 2 -> 3", "--json"],
+    ));
+    json(&home.cli(cwd, &["run", "next", &run, "--check", "all", "--json"]));
+    let linted = json(&home.cli(cwd, &["run", "next", &run, "--execute", "--json"]));
+    assert_eq!(linted["position"]["step"], "diff-dry-run", "{linted}");
+    assert!(
+        home.0
+            .path()
+            .join("data/owner-console/storage/owner-ledger.jsonl")
+            .is_file(),
+        "run state goes to the data folder"
+    );
+    assert!(
+        std::fs::read_dir(cwd).unwrap().next().is_none(),
+        "nothing is written into the current folder"
     );
 }

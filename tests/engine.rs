@@ -1,7 +1,9 @@
 //! The run engine through `Session`: transitions are recorded before the run moves, a run
 //! rebuilt from the journal equals the live one, and every gate holds.
 
-mod common;
+mod support;
+
+use support::workspace as common;
 
 use owner_console::engine::{Event, Position, Run};
 use owner_console::session::{Session, SessionError};

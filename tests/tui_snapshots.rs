@@ -1,7 +1,9 @@
 //! The whole app on ratatui's TestBackend after scripted keys, snapshotted with insta. Run
 //! ids, times, ages and temporary folder names are filtered out.
 
-mod common;
+mod support;
+
+use support::workspace as common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use owner_console::session::Session;
@@ -54,14 +56,24 @@ impl Harness {
     }
 
     fn ctrl(&mut self, c: char) -> &mut Self {
-        assert!(self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).is_none());
+        assert!(
+            self.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+                .is_none()
+        );
         self
     }
 
     /// Presses a key that starts background work, runs that work, and feeds its result back.
     fn key_running_task(&mut self, code: KeyCode) -> &mut Self {
-        let task = self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE)).expect("a background task");
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let task = self
+            .app
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+            .expect("a background task");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let done = runtime.block_on(task.execute());
         self.app.on_task_done(done);
         self
@@ -209,8 +221,16 @@ fn resuming_from_the_start_screen() {
 #[test]
 fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
     let mut h = Harness::new(80, 24);
-    h.keys(&[KeyCode::Char('/')]).typed("fee").keys(&[Enter, Enter, Tab]).typed("3").keys(&[Tab]).typed("5").keys(&[Enter]);
-    h.keys(&[KeyCode::Char('n')]).typed("Burn 2 -> 3, fee 5 stays.").ctrl('s');
+    h.keys(&[KeyCode::Char('/')])
+        .typed("fee")
+        .keys(&[Enter, Enter, Tab])
+        .typed("3")
+        .keys(&[Tab])
+        .typed("5")
+        .keys(&[Enter]);
+    h.keys(&[KeyCode::Char('n')])
+        .typed("Burn 2 -> 3, fee 5 stays.")
+        .ctrl('s');
     snapshot!("note_recorded", h.screen());
     h.keys(&[Enter]);
     for _ in 0..4 {
@@ -226,5 +246,8 @@ fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
     h.typed("run").key_running_task(Enter);
     snapshot!("command_passed", h.screen());
     h.keys(&[Enter]);
-    assert!(h.screen().contains("diff-dry-run"), "the passing command let the run move on");
+    assert!(
+        h.screen().contains("diff-dry-run"),
+        "the passing command let the run move on"
+    );
 }

@@ -159,7 +159,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if args.execute {
         let prepared = prepare_command(
             &run,
-            &session.workspace.command_folder(),
+            &session.workspace.command_folder()?,
             &session.evidence().path_of(""),
         )
         .map_err(color_eyre::eyre::Report::msg)?;

@@ -7,10 +7,21 @@ use super::popup::{Pending, Popup, Purpose};
 use super::task::Task;
 use crate::engine::{EngineError, Event, Run};
 use crate::runbook::{CommandRun, StepAction};
-use crate::step_actions::{attach, prepare_command, prepare_http};
+use crate::step_actions::{PreparedCommand, attach, prepare_command, prepare_http};
 use std::path::Path;
 
 impl App {
+    /// The current step's command, ready to run where this workspace runs commands.
+    fn prepared_command(&self) -> Result<PreparedCommand, String> {
+        let screen = self.run.as_ref().ok_or("no run is open")?;
+        let folder = self
+            .session
+            .workspace
+            .command_folder()
+            .map_err(|e| e.to_string())?;
+        prepare_command(&screen.run, &folder, &self.session.evidence().path_of(""))
+    }
+
     pub(super) fn run_action(&mut self, action: Action) -> Option<Task> {
         let screen = self.run.as_ref()?;
         let run = &screen.run;
@@ -99,11 +110,7 @@ impl App {
             StepAction::Command {
                 run: CommandRun::Confirm,
                 ..
-            } => match prepare_command(
-                &screen.run,
-                &self.session.workspace.command_folder(),
-                &evidence,
-            ) {
+            } => match self.prepared_command() {
                 Ok(prepared) => {
                     let detail = vec![
                         "This runs on this machine:".into(),
@@ -204,12 +211,7 @@ impl App {
             Pending::QuitWhileBusy => self.quit = true,
             Pending::Execute => {
                 let screen = self.run.as_ref()?;
-                let evidence = self.session.evidence().path_of("");
-                match prepare_command(
-                    &screen.run,
-                    &self.session.workspace.command_folder(),
-                    &evidence,
-                ) {
+                match self.prepared_command() {
                     Ok(prepared) => {
                         return self.spawn(Task::Command {
                             run: screen.run.id.clone(),

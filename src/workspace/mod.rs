@@ -120,11 +120,16 @@ impl Workspace {
         EvidenceStore::new(self.storage.join("evidence"))
     }
 
-    /// Where commands run: the workspace folder, or the storage folder for the embedded one.
-    pub fn command_folder(&self) -> PathBuf {
+    /// Where commands run: the workspace folder; for the embedded workspace, a copy of its
+    /// files beside the run state, refreshed so that commands see what the console shows.
+    pub fn command_folder(&self) -> Result<PathBuf, WorkspaceError> {
         match &self.source {
-            Source::Folder(root) => root.clone(),
-            Source::Embedded => self.storage.clone(),
+            Source::Folder(root) => Ok(root.clone()),
+            Source::Embedded => {
+                let folder = self.storage.with_file_name("embedded-workspace");
+                write_files(&folder, embedded::all_files(), true)?;
+                Ok(folder)
+            }
         }
     }
 }
@@ -156,9 +161,21 @@ pub fn init(folder: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
     if folder.join("runbooks").exists() {
         return Err(WorkspaceError::AlreadyWorkspace(folder.to_path_buf()));
     }
+    write_files(folder, embedded::all_files(), false)
+}
+
+/// Writes files under `folder`; with `only_changed`, leaves files that already hold the bytes.
+fn write_files(
+    folder: &Path,
+    files: Vec<(PathBuf, &'static [u8])>,
+    only_changed: bool,
+) -> Result<Vec<PathBuf>, WorkspaceError> {
     let mut written = Vec::new();
-    for (relative, bytes) in embedded::all_files() {
+    for (relative, bytes) in files {
         let target = folder.join(&relative);
+        if only_changed && std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            continue;
+        }
         let io = |source| WorkspaceError::Io {
             path: target.clone(),
             source,

@@ -1,5 +1,6 @@
-//! Shared by the integration tests: throwaway workspaces copied from the fixtures.
-#![allow(dead_code)]
+//! Throwaway workspaces copied from the fixtures, and a tiny HTTP server on loopback.
+
+#![allow(dead_code)] // Each test binary uses a different part of the helpers.
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,4 @@
+//! Shared helpers for the integration tests: throwaway workspaces and a pseudo-terminal.
+
+pub mod pty;
+pub mod workspace;
