@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod engine;
+pub mod keys;
+pub mod ledger;
 pub mod logging;
 pub mod runbook;
 pub mod session;

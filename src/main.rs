@@ -30,7 +30,10 @@ fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let session = cli::open_session(cli)?;
+    let mut session = cli::open_session(cli)?;
+    if let Some(key) = cli::unlock::key_for_console(cli)? {
+        session.unlock(key);
+    }
     tui::run(session)?;
     Ok(ExitCode::SUCCESS)
 }

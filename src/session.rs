@@ -1,14 +1,17 @@
 //! The application's one door into the domain, shared by the CLI and the TUI: load the
-//! workspace's runbooks, start and resume runs, and record each transition in the journal
+//! workspace's runbooks, start and resume runs, and record each transition in the ledger
 //! before the run moves.
 
 use crate::engine::evidence::EvidenceStore;
-use crate::engine::journal::Damage;
-use crate::engine::{Entry, Event, Journal, JournalError, Mode, Position, Run, RunStarted};
+use crate::engine::{Event, Mode, Position, Run, RunStarted};
+use crate::ledger::operators::Operators;
+use crate::ledger::store::Damage;
+use crate::ledger::{Entry, Ledger, LedgerError};
 use crate::runbook::{self, Level, Problem, Runbook, inputs::check_value};
 use crate::workspace::networks::Networks;
 use crate::workspace::snapshot::StateSnapshot;
 use crate::workspace::{Workspace, WorkspaceError};
+use alloy_signer_local::PrivateKeySigner;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -18,14 +21,18 @@ pub enum SessionError {
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
-    Journal(#[from] JournalError),
+    Ledger(#[from] LedgerError),
+    #[error(
+        "no operator key is unlocked: nothing can be recorded (create one with `owner-console keys new`, unlock it with its passphrase)"
+    )]
+    Locked,
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
     #[error(
         "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"
     )]
     UnknownRunbook(String),
-    #[error("no run `{0}` in the journal")]
+    #[error("no run `{0}` in the ledger")]
     UnknownRun(String),
     #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]
     RunbookGone { run: String, runbook: String },
@@ -79,6 +86,10 @@ pub struct Session {
     pub runbooks: Vec<Arc<Runbook>>,
     pub problems: Vec<Problem>,
     pub networks: Networks,
+    pub operators: Operators,
+    /// The operator's key; entries can be recorded only once it is unlocked.
+    key: Option<PrivateKeySigner>,
+    /// The operator's name: from `config/operators.toml` once the key is known.
     pub operator: String,
 }
 
@@ -128,17 +139,46 @@ impl Session {
             Some(text) => Networks::parse(&text).map_err(SessionError::Config)?,
             None => Networks::default(),
         };
+        let operators = match workspace.read_text(Operators::FILE) {
+            Some(text) => Operators::parse(&text).map_err(SessionError::Config)?,
+            None => Operators::default(),
+        };
         Ok(Self {
             workspace,
             runbooks,
             problems,
             networks,
+            operators,
+            key: None,
             operator,
         })
     }
 
-    pub fn journal(&self) -> Journal {
-        self.workspace.journal()
+    pub fn ledger(&self) -> Ledger {
+        self.workspace.ledger()
+    }
+
+    /// Uses `key` to sign what this session records; the operator becomes the name that
+    /// `config/operators.toml` gives its address, or `unlisted 0x…`.
+    pub fn unlock(&mut self, key: PrivateKeySigner) {
+        let address = key.address().to_checksum(None);
+        self.operator = match self.operators.by_address(&address) {
+            Some(operator) => operator.name.clone(),
+            None => format!("unlisted {address}"),
+        };
+        self.key = Some(key);
+    }
+
+    pub fn key(&self) -> Option<&PrivateKeySigner> {
+        self.key.as_ref()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.key.is_some()
+    }
+
+    fn signing_key(&self) -> Result<&PrivateKeySigner, SessionError> {
+        self.key.as_ref().ok_or(SessionError::Locked)
     }
 
     pub fn evidence(&self) -> EvidenceStore {
@@ -229,11 +269,19 @@ impl Session {
             mode: Mode::Offline,
             operator: self.operator.clone(),
         };
+        let key = self.signing_key()?;
         let id = new_run_id();
         let time = now();
-        let mut run = Run::new(id.clone(), started.clone(), time.clone(), book.clone());
-        self.journal()
-            .append(&id, &time, vec![Event::RunStarted(started)])?;
+        let executor = key.address().to_checksum(None);
+        let mut run = Run::new(
+            id.clone(),
+            started.clone(),
+            time.clone(),
+            book.clone(),
+            executor,
+        );
+        self.ledger()
+            .append(&id, &time, vec![Event::RunStarted(started)], key)?;
         run.last_time = time;
         Ok(run)
     }
@@ -243,7 +291,9 @@ impl Session {
         if events.is_empty() {
             return Ok(());
         }
-        let entries = self.journal().append(&run.id, &now(), events)?;
+        let entries = self
+            .ledger()
+            .append(&run.id, &now(), events, self.signing_key()?)?;
         for entry in &entries {
             tracing::info!(run = %run.id, seq = entry.seq, kind = entry.event.type_name(), "recorded");
             run.apply(&entry.event, &entry.time)?;
@@ -251,10 +301,10 @@ impl Session {
         Ok(())
     }
 
-    /// Every run in the journal, unfinished first, newest first within each group; and the
+    /// Every run in the ledger, unfinished first, newest first within each group; and the
     /// journal's damaged lines.
     pub fn runs(&self) -> Result<(Vec<RunSummary>, Vec<Damage>), SessionError> {
-        let contents = self.journal().read()?;
+        let contents = self.ledger().read()?;
         let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         for entry in contents.entries {
             by_run.entry(entry.run.clone()).or_default().push(entry);
@@ -338,7 +388,7 @@ impl Session {
 
     /// Rebuilds a run from the journal, exactly as it stood.
     pub fn open_run(&self, id: &str) -> Result<Run, SessionError> {
-        let contents = self.journal().read()?;
+        let contents = self.ledger().read()?;
         let entries: Vec<Entry> = contents
             .entries
             .into_iter()
@@ -353,7 +403,7 @@ impl Session {
     /// The entries of one run, in order.
     pub fn run_entries(&self, id: &str) -> Result<Vec<Entry>, SessionError> {
         Ok(self
-            .journal()
+            .ledger()
             .read()?
             .entries
             .into_iter()

@@ -11,7 +11,10 @@ struct Home(tempfile::TempDir);
 
 impl Home {
     fn new() -> Self {
-        Self(tempfile::tempdir().unwrap())
+        let home = Self(tempfile::tempdir().unwrap());
+        let created = home.cli(Path::new("."), &["keys", "new", "--name", "tester"]);
+        assert!(created.status.success(), "{:?}", text(&created));
+        home
     }
 
     fn cli(&self, cwd: &Path, args: &[&str]) -> Output {
@@ -26,6 +29,7 @@ impl Home {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("USER", "tester")
+            .env("OWNER_CONSOLE_PASSPHRASE", "correct horse battery")
             .output()
             .unwrap()
     }
@@ -275,7 +279,7 @@ fn a_truncated_journal_line_is_reported_and_nothing_recorded_is_lost() {
         "{:?}",
         text(&listed)
     );
-    let check = home.cli(cwd, &["journal", "check"]);
+    let check = home.cli(cwd, &["ledger", "verify"]);
     assert_eq!(check.status.code(), Some(1));
 
     let refused = home.cli(cwd, &["run", "next", &run, "--check", "2"]);
@@ -297,7 +301,7 @@ fn a_truncated_journal_line_is_reported_and_nothing_recorded_is_lost() {
         "the recorded tick survives"
     );
 
-    assert!(home.cli(cwd, &["journal", "repair"]).status.success());
+    assert!(home.cli(cwd, &["ledger", "repair"]).status.success());
     let moved = json(&home.cli(cwd, &["run", "next", &run, "--check", "2", "--json"]));
     assert_eq!(moved["position"]["step"], "echo");
 }

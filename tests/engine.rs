@@ -12,7 +12,9 @@ use owner_console::workspace::Workspace;
 use std::collections::BTreeMap;
 
 fn session(dir: &std::path::Path) -> Session {
-    Session::open(Workspace::folder(dir), "tester".into()).unwrap()
+    let mut session = Session::open(Workspace::folder(dir), "tester".into()).unwrap();
+    session.unlock(alloy_signer_local::PrivateKeySigner::random());
+    session
 }
 
 fn start(session: &Session, label: &str, port: u16) -> Run {

@@ -24,7 +24,18 @@ struct Harness {
 impl Harness {
     fn new(width: u16, height: u16) -> Self {
         let workspace = common::shipped_workspace();
-        let session = Session::open(Workspace::folder(workspace.path()), "alice".into()).unwrap();
+        let key = alloy_signer_local::PrivateKeySigner::from_bytes(
+            &alloy_primitives::B256::repeat_byte(7),
+        )
+        .unwrap();
+        let operators = format!(
+            "[[operators]]\nname = \"alice\"\naddress = \"{}\"\nroles = [\"operator\"]\n",
+            key.address().to_checksum(None)
+        );
+        std::fs::write(workspace.path().join("config/operators.toml"), operators).unwrap();
+        let mut session =
+            Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
+        session.unlock(key);
         let app = App::new(
             session,
             Keymap::default(),

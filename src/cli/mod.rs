@@ -1,11 +1,14 @@
 //! The command line: one file per subcommand, each a thin door into `Session`.
 
+mod attest;
 mod completions;
 mod init;
-mod journal;
+mod keys;
+mod ledger;
 mod output;
 mod run;
 mod show;
+pub mod unlock;
 mod validate;
 
 use crate::session::Session;
@@ -26,14 +29,13 @@ pub struct Cli {
         value_name = "DIR"
     )]
     pub workspace: Option<PathBuf>,
-    /// Who is operating, as recorded in the journal. Default: $USER.
-    #[arg(
-        long,
-        global = true,
-        env = "OWNER_CONSOLE_OPERATOR",
-        value_name = "NAME"
-    )]
-    pub operator: Option<String>,
+    /// The operator key that signs what this session records (see `keys list`). Default: the
+    /// only key.
+    #[arg(long, global = true, env = "OWNER_CONSOLE_KEY", value_name = "NAME")]
+    pub key: Option<String>,
+    /// Read the key's passphrase from this file instead of asking (or OWNER_CONSOLE_PASSPHRASE).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -58,9 +60,15 @@ pub enum Command {
     /// Start, list, inspect and advance runs.
     #[command(subcommand)]
     Run(run::RunCommand),
-    /// Look after the run journal.
+    /// Verify, checkpoint, repair and show the signed ledger.
     #[command(subcommand)]
-    Journal(journal::JournalCommand),
+    Ledger(ledger::LedgerCommand),
+    /// Create and list operator keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// On another machine, over a copy of the workspace: sign an approval of a run's current
+    /// sign-off step into a file that the first machine imports (`run signoff RUN --import`).
+    Attest(attest::AttestArgs),
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -69,17 +77,35 @@ pub enum Command {
     Schema,
 }
 
-pub fn operator_name(cli: &Cli) -> String {
-    cli.operator
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
+pub fn operator_name() -> String {
+    std::env::var("USER")
+        .ok()
         .filter(|name| !name.trim().is_empty())
         .unwrap_or_else(|| "operator".to_owned())
 }
 
 pub fn open_session(cli: &Cli) -> color_eyre::Result<Session> {
     let workspace = Workspace::discover(cli.workspace.as_deref())?;
-    Ok(Session::open(workspace, operator_name(cli))?)
+    Ok(Session::open(workspace, operator_name())?)
+}
+
+/// The operator's key, unlocked with the passphrase from a file, the environment or a prompt.
+pub fn unlock_key(cli: &Cli) -> color_eyre::Result<alloy_signer_local::PrivateKeySigner> {
+    let store = crate::keys::KeyStore::default_location()?;
+    let key = store.choose(cli.key.as_deref())?;
+    let secret = crate::keys::passphrase::obtain(
+        cli.passphrase_file.as_deref(),
+        &format!("Passphrase for operator key `{}`: ", key.name),
+    )
+    .map_err(color_eyre::eyre::Report::msg)?;
+    Ok(store.unlock(&key, &secret)?)
+}
+
+/// A session that can record: its operator key is unlocked.
+pub fn recording_session(cli: &Cli) -> color_eyre::Result<Session> {
+    let mut session = open_session(cli)?;
+    session.unlock(unlock_key(cli)?);
+    Ok(session)
 }
 
 /// Runs a subcommand; `Ok` carries the exit status it asks for.
@@ -88,8 +114,16 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Validate { paths, json } => validate::run(cli, paths, *json),
         Command::Init { dir } => init::run(dir),
         Command::Show { runbook, json } => show::run(&open_session(cli)?, runbook, *json),
+        Command::Run(command) if run::records(command) => {
+            run::dispatch(&recording_session(cli)?, command)
+        }
         Command::Run(command) => run::dispatch(&open_session(cli)?, command),
-        Command::Journal(command) => journal::dispatch(&open_session(cli)?, command),
+        Command::Ledger(command) if ledger::records(command) => {
+            ledger::dispatch(&recording_session(cli)?, command)
+        }
+        Command::Ledger(command) => ledger::dispatch(&open_session(cli)?, command),
+        Command::Keys(command) => keys::dispatch(command, cli.passphrase_file.as_deref()),
+        Command::Attest(args) => attest::run(cli, args),
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man => completions::man(),
         Command::Schema => {

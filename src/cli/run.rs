@@ -41,6 +41,14 @@ pub enum RunCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Approve the run at its current sign-off step with your own key, or import an
+    /// attestation file made on another machine.
+    Signoff(super::attest::SignoffArgs),
+}
+
+/// Whether the command records, and so needs the operator's key.
+pub fn records(command: &RunCommand) -> bool {
+    !matches!(command, RunCommand::List { .. } | RunCommand::Status { .. })
 }
 
 #[derive(Debug, Args)]
@@ -103,7 +111,7 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
             for line in &damage {
                 eprintln!(
                     "warning: {}:{}: {}",
-                    session.journal().path().display(),
+                    session.ledger().path().display(),
                     line.line,
                     line.why
                 );
@@ -126,6 +134,7 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
         }
         RunCommand::Status { run, json } => report(&session.open_run(run)?, *json)?,
         RunCommand::Next(args) => return next(session, args),
+        RunCommand::Signoff(args) => return super::attest::signoff(session, args),
         RunCommand::Abort { run, reason } => {
             let mut state = session.open_run(run)?;
             let event = state.abort(reason)?;
@@ -227,7 +236,7 @@ fn ticks(run: &Run, given: &[String]) -> color_eyre::Result<Vec<usize>> {
         .collect())
 }
 
-fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
+pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
     let position = match &run.position {
         Position::At(step) => serde_json::json!({ "status": "unfinished", "step": step }),
         Position::Completed => serde_json::json!({ "status": "completed" }),

@@ -65,6 +65,25 @@ pub struct HttpChecked {
     pub body_sha256: Option<String>,
 }
 
+/// An approval of a run at a sign-off step, by its approver: directly (the approver's own
+/// entry) or imported from an attestation made on another machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signoff {
+    pub step: String,
+    /// The approver's address (EIP-55).
+    pub approver: String,
+    pub name: String,
+    /// The roles the approver signs as.
+    pub roles: Vec<String>,
+    /// SHA-256 of what is approved: the run's canonical summary.
+    pub subject: String,
+    /// The approver's own fingerprint of the diff, when the step asks for one.
+    pub fingerprint: Option<String>,
+    /// For an imported attestation: the approver's signature over the attestation's digest.
+    pub attestation_sig: Option<String>,
+    pub attested_at: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "body", rename_all = "kebab-case")]
 pub enum Event {
@@ -98,6 +117,12 @@ pub enum Event {
         option: String,
         goto: String,
     },
+    Signoff(Signoff),
+    /// The ledger's size and head at this point, so that a later truncation shows.
+    Checkpoint {
+        entries: u64,
+        head: String,
+    },
     RunCompleted {},
     RunAborted {
         reason: String,
@@ -116,21 +141,12 @@ impl Event {
             Self::StepCompleted { .. } => "step-completed",
             Self::StepSkipped { .. } => "step-skipped",
             Self::BranchChosen { .. } => "branch-chosen",
+            Self::Signoff(_) => "signoff",
+            Self::Checkpoint { .. } => "checkpoint",
             Self::RunCompleted {} => "run-completed",
             Self::RunAborted { .. } => "run-aborted",
         }
     }
-}
-
-/// One journal line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    pub seq: u64,
-    /// UTC, RFC 3339.
-    pub time: String,
-    pub run: String,
-    #[serde(flatten)]
-    pub event: Event,
 }
 
 #[cfg(test)]
@@ -138,27 +154,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entry_line_shape_round_trips() {
-        let entry = Entry {
-            seq: 3,
-            time: "2026-11-23T10:00:00Z".into(),
-            run: "r-1".into(),
-            event: Event::StepSkipped {
-                step: "s".into(),
-                reason: "why".into(),
-            },
+    fn event_shape_round_trips() {
+        let event = Event::StepSkipped {
+            step: "s".into(),
+            reason: "why".into(),
         };
-        let line = serde_json::to_string(&entry).unwrap();
+        let text = serde_json::to_string(&event).unwrap();
         assert_eq!(
-            line,
-            r#"{"seq":3,"time":"2026-11-23T10:00:00Z","run":"r-1","type":"step-skipped","body":{"step":"s","reason":"why"}}"#
+            text,
+            r#"{"type":"step-skipped","body":{"step":"s","reason":"why"}}"#
         );
-        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), entry);
-        let done = Entry {
-            event: Event::RunCompleted {},
-            ..entry
-        };
-        let line = serde_json::to_string(&done).unwrap();
-        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), done);
+        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), event);
+        let done = serde_json::to_string(&Event::RunCompleted {}).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Event>(&done).unwrap(),
+            Event::RunCompleted {}
+        );
     }
 }

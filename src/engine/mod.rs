@@ -1,13 +1,12 @@
-//! The run engine: events, the run derived from them, the journal they are appended to, and
-//! the evidence-producing actions (commands, HTTP checks, attachments).
+//! The run engine: events, the run derived from them, and the evidence-producing actions
+//! (commands, HTTP checks, attachments). Events are stored by `crate::ledger`.
 
 pub mod command;
 pub mod event;
 pub mod evidence;
 pub mod http_check;
-pub mod journal;
 pub mod run;
+pub mod signoff;
 
-pub use event::{Entry, Event, Mode, RunStarted};
-pub use journal::{Journal, JournalError};
+pub use event::{Event, Mode, RunStarted, Signoff};
 pub use run::{EngineError, Position, Run};

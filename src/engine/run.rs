@@ -1,7 +1,8 @@
 //! A run: the runbook, what was started with, and the recorded outcomes. Position, branch
 //! history and the current step's progress are all derived by replaying the events.
 
-use super::event::{CommandRan, Entry, Event, HttpChecked, RunStarted};
+use super::event::{CommandRan, Event, HttpChecked, RunStarted, Signoff};
+use crate::ledger::Entry;
 use crate::runbook::{CommandRun, Next, Runbook, Step, StepAction};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub struct Visit {
     pub http: Vec<HttpChecked>,
     pub attachments: Vec<(String, String, u64)>,
     pub note: Option<String>,
+    pub signoffs: Vec<Signoff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +61,8 @@ pub struct Run {
     pub started_at: String,
     pub last_time: String,
     pub runbook: Arc<Runbook>,
+    /// The address that started the run (its `run-started` entry's signer).
+    pub executor: String,
     pub history: Vec<Visited>,
     pub visit: Visit,
     pub position: Position,
@@ -66,7 +70,13 @@ pub struct Run {
 
 impl Run {
     /// A new run, before its `run-started` entry is recorded.
-    pub fn new(id: String, started: RunStarted, time: String, runbook: Arc<Runbook>) -> Self {
+    pub fn new(
+        id: String,
+        started: RunStarted,
+        time: String,
+        runbook: Arc<Runbook>,
+        executor: String,
+    ) -> Self {
         let position = match runbook.first_step() {
             Some(step) => Position::At(step.id.clone()),
             None => Position::Completed,
@@ -77,6 +87,7 @@ impl Run {
             started_at: time.clone(),
             last_time: time,
             runbook,
+            executor,
             history: Vec::new(),
             visit: Visit::default(),
             position,
@@ -91,13 +102,20 @@ impl Run {
             event: Event::RunStarted(started),
             run,
             time,
+            signer,
             ..
         }) = first
         else {
             let id = first.map(|e| e.run.clone()).unwrap_or_default();
             return Err(EngineError::NotStarted(id));
         };
-        let mut state = Self::new(run.clone(), started.clone(), time.clone(), runbook);
+        let mut state = Self::new(
+            run.clone(),
+            started.clone(),
+            time.clone(),
+            runbook,
+            signer.clone(),
+        );
         for entry in entries {
             state.apply(&entry.event, &entry.time)?;
         }
@@ -165,13 +183,18 @@ impl Run {
             | Event::BranchChosen { step, .. } => Some(step.as_str()),
             Event::CommandRan(ran) => Some(ran.step.as_str()),
             Event::HttpChecked(checked) => Some(checked.step.as_str()),
-            Event::RunStarted(_) | Event::RunCompleted {} | Event::RunAborted { .. } => None,
+            Event::Signoff(signoff) => Some(signoff.step.as_str()),
+            Event::RunStarted(_)
+            | Event::Checkpoint { .. }
+            | Event::RunCompleted {}
+            | Event::RunAborted { .. } => None,
         };
         if let Some(step) = step_of_event {
             self.expect_here(step)?;
         }
         match event {
-            Event::RunStarted(_) => {}
+            Event::RunStarted(_) | Event::Checkpoint { .. } => {}
+            Event::Signoff(signoff) => self.visit.signoffs.push(signoff.clone()),
             Event::ItemChecked { item, checked, .. } => {
                 if *checked {
                     self.visit.checked.insert(*item);
@@ -306,6 +329,7 @@ impl Run {
                 Some(check) => Some(format!("the last check failed: {}", check.detail)),
                 None => Some("the check has not been run yet".to_owned()),
             },
+            StepAction::Signoff { .. } => self.signoff_blocker(),
             other => Some(format!(
                 "`{}` steps are not carried out by this version: do it by hand and skip with a reason",
                 other.kind_name()

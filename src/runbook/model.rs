@@ -290,7 +290,6 @@ impl StepAction {
                 | Self::ChainCheck { .. }
                 | Self::SafeBatch { .. }
                 | Self::Receipt { .. }
-                | Self::Signoff { .. }
         )
     }
 }

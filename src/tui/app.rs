@@ -9,8 +9,8 @@ use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
 use super::task::{Task, TaskDone};
 use super::theme::Theme;
-use crate::engine::journal::Damage;
 use crate::engine::{Event, Run};
+use crate::ledger::store::Damage;
 use crate::session::{RunSummary, Session};
 use crossterm::event::KeyEvent;
 

@@ -6,7 +6,8 @@ pub mod networks;
 pub mod snapshot;
 
 use crate::engine::evidence::EvidenceStore;
-use crate::engine::journal::{JOURNAL_FILE, Journal};
+use crate::ledger::Ledger;
+use crate::ledger::store::LEDGER_FILE;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,8 +113,8 @@ impl Workspace {
         }
     }
 
-    pub fn journal(&self) -> Journal {
-        Journal::new(self.storage.join(JOURNAL_FILE))
+    pub fn ledger(&self) -> Ledger {
+        Ledger::new(self.storage.join(LEDGER_FILE))
     }
 
     pub fn evidence(&self) -> EvidenceStore {

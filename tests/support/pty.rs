@@ -42,6 +42,9 @@ pub mod keys {
     pub const CTRL_C: &str = "\x03";
 }
 
+/// The passphrase of the sandbox's operator key.
+pub const PASSPHRASE: &str = "correct horse battery";
+
 /// The binary under test.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_owner-console"))
@@ -76,7 +79,27 @@ impl Sandbox {
             std::fs::create_dir_all(&folder)
                 .unwrap_or_else(|e| panic!("create {}: {e}", folder.display()));
         }
+        sandbox.create_key();
         sandbox
+    }
+
+    /// Creates the operator key `tester` with the CLI, as an operator would before a shift.
+    fn create_key(&self) {
+        let output = std::process::Command::new(binary())
+            .args(["keys", "new", "--name", "tester"])
+            .env_clear()
+            .env("HOME", self.home())
+            .env("XDG_DATA_HOME", self.data_home())
+            .env("XDG_CONFIG_HOME", self.config_home())
+            .env("XDG_STATE_HOME", self.state_home())
+            .env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE)
+            .output()
+            .expect("run `owner-console keys new`");
+        assert!(
+            output.status.success(),
+            "keys new: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     pub fn root(&self) -> &Path {
@@ -134,6 +157,7 @@ impl Sandbox {
         command.env("USER", "tester");
         command.env("LOGNAME", "tester");
         command.env("TERM", "xterm-256color");
+        command.env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE);
         command.env(
             "PATH",
             std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),

@@ -103,7 +103,7 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
         .map(|n| format!(" {}", n.chain_id))
         .unwrap_or_default();
     let journal = if app.damage.is_empty() {
-        Span::styled(format!("journal ✓{}", app.entries), theme.ok())
+        Span::styled(format!("ledger ✓{}", app.entries), theme.ok())
     } else {
         Span::styled(
             format!("journal ⚠ {} bad line(s)", app.damage.len()),
@@ -134,7 +134,7 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
     let segments = [
         Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
         journal,
-        Span::raw(session.operator.clone()),
+        operator_segment(app),
         snapshot,
         Span::styled(workspace, theme.muted()),
     ];
@@ -150,6 +150,21 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
         spans.push(segment);
     }
     Line::from(spans)
+}
+
+/// Who signs: the operator's name, a shortened unlisted address, or read-only.
+fn operator_segment(app: &App) -> Span<'static> {
+    let session = &app.session;
+    if !session.is_unlocked() {
+        return Span::styled("🔒 read-only (no key)", app.theme.danger());
+    }
+    match session.operator.strip_prefix("unlisted 0x") {
+        Some(hex) if hex.len() == 40 => Span::styled(
+            format!("unlisted 0x{}…{}", &hex[..4], &hex[36..]),
+            app.theme.warning(),
+        ),
+        _ => Span::raw(session.operator.clone()),
+    }
 }
 
 /// A rectangle of at most `width`×`height`, centred in `area`.

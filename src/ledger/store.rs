@@ -1,27 +1,35 @@
-//! The run journal: append-only JSON Lines, each append written and fsync'd under an exclusive
-//! lock before it counts, read back with every damaged line reported by number.
+//! The ledger file: append-only JSON Lines. Each append takes an exclusive lock, chains and
+//! signs its entries, writes whole lines and fsyncs before it counts; reading reports every
+//! damaged line by number.
 
-use super::event::{Entry, Event};
+use super::checkpoint::Checkpoint;
+use super::entry::{Entry, GENESIS, SignError};
+use crate::engine::Event;
+use alloy_signer_local::PrivateKeySigner;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-pub const JOURNAL_FILE: &str = "owner-ledger.jsonl";
+pub const LEDGER_FILE: &str = "owner-ledger.jsonl";
 
 #[derive(Debug, thiserror::Error)]
-pub enum JournalError {
+pub enum LedgerError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error(
-        "{path}:{line}: the last line is incomplete (a write was cut off); nothing is appended until `owner-console journal repair` moves it aside"
+        "{path}:{line}: the last line is incomplete (a write was cut off); nothing is appended until `owner-console ledger repair` moves it aside"
     )]
     TornTail { path: PathBuf, line: usize },
-    #[error("{path}:{line}: the last line is not a journal entry: {why}")]
+    #[error(
+        "{path}:{line}: the last line is not a ledger entry ({why}); nothing is appended until it is looked into (`owner-console ledger verify`)"
+    )]
     BadTail {
         path: PathBuf,
         line: usize,
         why: String,
     },
+    #[error(transparent)]
+    Sign(#[from] SignError),
 }
 
 /// A line that could not be read as an entry.
@@ -32,23 +40,29 @@ pub struct Damage {
 }
 
 #[derive(Debug, Default)]
-pub struct JournalContents {
+pub struct LedgerContents {
+    /// Entries with the line each was read from.
     pub entries: Vec<Entry>,
+    pub lines: Vec<usize>,
     pub damage: Vec<Damage>,
 }
 
-pub struct Journal {
+pub struct Ledger {
     path: PathBuf,
 }
 
-fn io_error(path: &Path) -> impl FnOnce(io::Error) -> JournalError + '_ {
-    move |source| JournalError::Io {
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LedgerError + '_ {
+    move |source| LedgerError::Io {
         path: path.to_path_buf(),
         source,
     }
 }
 
-impl Journal {
+pub fn sync_folder(folder: &Path) -> io::Result<()> {
+    File::open(folder)?.sync_all()
+}
+
+impl Ledger {
     pub fn new(path: PathBuf) -> Self {
         Self { path }
     }
@@ -57,7 +71,11 @@ impl Journal {
         &self.path
     }
 
-    fn open_for_append(&self) -> Result<File, JournalError> {
+    pub fn checkpoint_path(&self) -> PathBuf {
+        self.path.with_extension("checkpoint.json")
+    }
+
+    fn open_for_append(&self) -> Result<File, LedgerError> {
         let folder = self.path.parent().unwrap_or(Path::new("."));
         let created_folder = !folder.exists();
         std::fs::create_dir_all(folder).map_err(io_error(folder))?;
@@ -77,17 +95,18 @@ impl Journal {
         Ok(file)
     }
 
-    /// Appends the events of one transition as consecutive entries; returns them once they
-    /// are on disk.
+    /// Appends the events of one transition as consecutive signed entries; returns them once
+    /// they are on disk.
     pub fn append(
         &self,
         run: &str,
         time: &str,
         events: Vec<Event>,
-    ) -> Result<Vec<Entry>, JournalError> {
+        key: &PrivateKeySigner,
+    ) -> Result<Vec<Entry>, LedgerError> {
         let mut file = self.open_for_append()?;
         file.lock().map_err(io_error(&self.path))?;
-        let result = self.append_locked(&mut file, run, time, events);
+        let result = self.append_locked(&mut file, run, time, events, key);
         let unlocked = file.unlock().map_err(io_error(&self.path));
         let entries = result?;
         unlocked?;
@@ -100,33 +119,39 @@ impl Journal {
         run: &str,
         time: &str,
         events: Vec<Event>,
-    ) -> Result<Vec<Entry>, JournalError> {
-        let next_seq = self.next_seq(file)?;
+        key: &PrivateKeySigner,
+    ) -> Result<Vec<Entry>, LedgerError> {
+        let (mut seq, mut prev) = match self.last_entry(file)? {
+            Some(last) => (last.seq + 1, last.hash),
+            None => (0, GENESIS.to_owned()),
+        };
         let mut bytes = Vec::new();
         let mut entries = Vec::with_capacity(events.len());
-        for (offset, event) in events.into_iter().enumerate() {
-            let entry = Entry {
-                seq: next_seq + offset as u64,
-                time: time.to_owned(),
-                run: run.to_owned(),
-                event,
-            };
+        for event in events {
+            let entry = Entry::signed(seq, time, run, event, &prev, key)?;
             serde_json::to_writer(&mut bytes, &entry)
                 .map_err(|e| io_error(&self.path)(e.into()))?;
             bytes.push(b'\n');
+            seq += 1;
+            prev = entry.hash.clone();
             entries.push(entry);
         }
         file.write_all(&bytes).map_err(io_error(&self.path))?;
         file.sync_data().map_err(io_error(&self.path))?;
+        if let Some(last) = entries.last() {
+            // Best effort, without fsync: the checkpoint only narrows what a truncation can hide.
+            let _ = Checkpoint::of(last, time, key)
+                .and_then(|c| c.write(&self.checkpoint_path(), false));
+        }
         Ok(entries)
     }
 
-    /// The sequence number after the last entry, read from the file's tail so that entries
-    /// appended by another process are counted.
-    fn next_seq(&self, file: &mut File) -> Result<u64, JournalError> {
+    /// The last entry, read from the file's tail so that entries appended by another process
+    /// are seen.
+    fn last_entry(&self, file: &mut File) -> Result<Option<Entry>, LedgerError> {
         let length = file.seek(SeekFrom::End(0)).map_err(io_error(&self.path))?;
         if length == 0 {
-            return Ok(0);
+            return Ok(None);
         }
         let mut window = 4096u64;
         loop {
@@ -139,31 +164,31 @@ impl Journal {
                 .map_err(io_error(&self.path))?;
             if tail.last() != Some(&b'\n') {
                 let line = self.count_lines()?;
-                return Err(JournalError::TornTail {
+                return Err(LedgerError::TornTail {
                     path: self.path.clone(),
                     line,
                 });
             }
             let body = &tail[..tail.len() - 1];
-            match body.iter().rposition(|b| *b == b'\n') {
-                Some(at) => return self.seq_of_line(&body[at + 1..]),
-                None if start == 0 => return self.seq_of_line(body),
-                None => window *= 4,
-            }
+            let line = match body.iter().rposition(|b| *b == b'\n') {
+                Some(at) => &body[at + 1..],
+                None if start == 0 => body,
+                None => {
+                    window *= 4;
+                    continue;
+                }
+            };
+            return serde_json::from_slice::<Entry>(line)
+                .map(Some)
+                .map_err(|error| LedgerError::BadTail {
+                    path: self.path.clone(),
+                    line: self.count_lines().unwrap_or(0),
+                    why: error.to_string(),
+                });
         }
     }
 
-    fn seq_of_line(&self, line: &[u8]) -> Result<u64, JournalError> {
-        serde_json::from_slice::<Entry>(line)
-            .map(|entry| entry.seq + 1)
-            .map_err(|error| JournalError::BadTail {
-                path: self.path.clone(),
-                line: self.count_lines().unwrap_or(0),
-                why: error.to_string(),
-            })
-    }
-
-    fn count_lines(&self) -> Result<usize, JournalError> {
+    fn count_lines(&self) -> Result<usize, LedgerError> {
         let bytes = std::fs::read(&self.path).map_err(io_error(&self.path))?;
         Ok(bytes
             .split(|b| *b == b'\n')
@@ -171,21 +196,22 @@ impl Journal {
             .count())
     }
 
-    /// Every entry, and every line that is not one. A missing file is an empty journal.
-    pub fn read(&self) -> Result<JournalContents, JournalError> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return Ok(JournalContents::default());
-            }
-            Err(error) => return Err(io_error(&self.path)(error)),
-        };
-        Ok(parse(&bytes))
+    pub fn read_bytes(&self) -> Result<Vec<u8>, LedgerError> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => Ok(bytes),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(io_error(&self.path)(error)),
+        }
     }
 
-    /// Moves an incomplete last line into a backup file beside the journal and truncates it,
+    /// Every entry, and every line that is not one. A missing file is an empty ledger.
+    pub fn read(&self) -> Result<LedgerContents, LedgerError> {
+        Ok(parse(&self.read_bytes()?))
+    }
+
+    /// Moves an incomplete last line into a backup file beside the ledger and truncates it,
     /// so that appends can go on. Returns the backup's path, or None if the tail was whole.
-    pub fn repair(&self) -> Result<Option<PathBuf>, JournalError> {
+    pub fn repair(&self) -> Result<Option<PathBuf>, LedgerError> {
         let bytes = std::fs::read(&self.path).map_err(io_error(&self.path))?;
         if bytes.is_empty() || bytes.last() == Some(&b'\n') {
             return Ok(None);
@@ -211,8 +237,8 @@ impl Journal {
     }
 }
 
-pub fn parse(bytes: &[u8]) -> JournalContents {
-    let mut contents = JournalContents::default();
+pub fn parse(bytes: &[u8]) -> LedgerContents {
+    let mut contents = LedgerContents::default();
     let torn = !bytes.is_empty() && bytes.last() != Some(&b'\n');
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let last_line = lines
@@ -225,7 +251,10 @@ pub fn parse(bytes: &[u8]) -> JournalContents {
         }
         let number = index + 1;
         match serde_json::from_slice::<Entry>(line) {
-            Ok(entry) => contents.entries.push(entry),
+            Ok(entry) => {
+                contents.entries.push(entry);
+                contents.lines.push(number);
+            }
             Err(_) if torn && number == last_line => contents.damage.push(Damage {
                 line: number,
                 why: "incomplete last line (the write was cut off)".to_owned(),
@@ -237,8 +266,4 @@ pub fn parse(bytes: &[u8]) -> JournalContents {
         }
     }
     contents
-}
-
-fn sync_folder(folder: &Path) -> io::Result<()> {
-    File::open(folder)?.sync_all()
 }

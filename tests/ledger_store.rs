@@ -1,9 +1,14 @@
-//! The journal: appends are whole lines with consecutive sequence numbers even when several
-//! writers race; a torn last line is reported by number, blocks appends, and is moved aside
-//! only when asked.
+//! The ledger store: appends are whole signed lines with consecutive sequence numbers even when
+//! several writers race; a torn last line is reported by number, blocks appends, and is moved
+//! aside only when asked.
 
-use owner_console::engine::journal::parse;
-use owner_console::engine::{Event, Journal, JournalError};
+use alloy_signer_local::PrivateKeySigner;
+use owner_console::engine::Event;
+use owner_console::ledger::store::parse;
+use owner_console::ledger::{Ledger as Journal, LedgerError as JournalError};
+use std::sync::LazyLock;
+
+static KEY: LazyLock<PrivateKeySigner> = LazyLock::new(PrivateKeySigner::random);
 
 fn note(text: &str) -> Vec<Event> {
     vec![Event::Note {
@@ -30,6 +35,7 @@ fn concurrent_writers_never_interleave_or_lose_a_line() {
                             &format!("run-{writer}"),
                             "2026-11-23T00:00:00Z",
                             note(&text),
+                            &KEY,
                         )
                         .unwrap();
                 }
@@ -67,10 +73,10 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
     let path = dir.path().join("owner-ledger.jsonl");
     let journal = Journal::new(path.clone());
     journal
-        .append("r", "2026-11-23T00:00:00Z", note("one"))
+        .append("r", "2026-11-23T00:00:00Z", note("one"), &KEY)
         .unwrap();
     journal
-        .append("r", "2026-11-23T00:00:01Z", note("two"))
+        .append("r", "2026-11-23T00:00:01Z", note("two"), &KEY)
         .unwrap();
     let whole = std::fs::read(&path).unwrap();
     let mut torn = whole.clone();
@@ -84,13 +90,13 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
     assert!(contents.damage[0].why.contains("incomplete last line"));
 
     let refused = journal
-        .append("r", "2026-11-23T00:00:03Z", note("three"))
+        .append("r", "2026-11-23T00:00:03Z", note("three"), &KEY)
         .unwrap_err();
     assert!(
         matches!(refused, JournalError::TornTail { line: 3, .. }),
         "{refused}"
     );
-    assert!(refused.to_string().contains("journal repair"));
+    assert!(refused.to_string().contains("ledger repair"));
     assert_eq!(
         std::fs::read(&path).unwrap(),
         torn,
@@ -105,7 +111,7 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), whole);
     let appended = journal
-        .append("r", "2026-11-23T00:00:03Z", note("three"))
+        .append("r", "2026-11-23T00:00:03Z", note("three"), &KEY)
         .unwrap();
     assert_eq!(appended[0].seq, 2);
     assert_eq!(
@@ -117,7 +123,13 @@ fn a_torn_tail_is_reported_blocks_appends_and_is_repaired_on_request() {
 
 #[test]
 fn a_garbled_middle_line_is_reported_with_its_number() {
-    let text = "{\"seq\":0,\"time\":\"t\",\"run\":\"r\",\"type\":\"run-completed\",\"body\":{}}\nnot json\n{\"seq\":2,\"time\":\"t\",\"run\":\"r\",\"type\":\"run-completed\",\"body\":{}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::new(dir.path().join("owner-ledger.jsonl"));
+    journal.append("r", "t", note("one"), &KEY).unwrap();
+    let first = std::fs::read_to_string(journal.path()).unwrap();
+    journal.append("r", "t", note("two"), &KEY).unwrap();
+    let whole = std::fs::read_to_string(journal.path()).unwrap();
+    let text = format!("{first}not json\n{}", &whole[first.len()..]);
     let contents = parse(text.as_bytes());
     assert_eq!(contents.entries.len(), 2);
     assert_eq!(contents.damage.len(), 1);

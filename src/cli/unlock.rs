@@ -1,0 +1,74 @@
+//! Before the console takes the screen: unlock the operator's key, asked once per session;
+//! offer to create one when there is none. Without a key the console opens read-only.
+
+use super::Cli;
+use crate::keys::{KeyError, KeyStore, passphrase};
+use alloy_signer_local::PrivateKeySigner;
+use std::io::{BufRead, Write};
+
+const TRIES: usize = 3;
+
+pub fn key_for_console(cli: &Cli) -> color_eyre::Result<Option<PrivateKeySigner>> {
+    let store = KeyStore::default_location()?;
+    let given =
+        passphrase::given(cli.passphrase_file.as_deref()).map_err(color_eyre::eyre::Report::msg)?;
+    let info = match store.choose(cli.key.as_deref()) {
+        Ok(info) => info,
+        Err(KeyError::NoKey) if given.is_none() => return offer_new_key(&store),
+        Err(KeyError::NoKey) => {
+            eprintln!(
+                "owner-console: no operator key; opening read-only (create one with `owner-console keys new`)"
+            );
+            return Ok(None);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(secret) = given {
+        return Ok(Some(store.unlock(&info, &secret)?));
+    }
+    for attempt in 1..=TRIES {
+        let secret = passphrase::obtain(
+            None,
+            &format!("Passphrase for operator key `{}`: ", info.name),
+        )
+        .map_err(color_eyre::eyre::Report::msg)?;
+        match store.unlock(&info, &secret) {
+            Ok(key) => return Ok(Some(key)),
+            Err(KeyError::WrongPassphrase(_)) if attempt < TRIES => {
+                eprintln!("wrong passphrase, try again")
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(None)
+}
+
+fn offer_new_key(store: &KeyStore) -> color_eyre::Result<Option<PrivateKeySigner>> {
+    let name = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    eprint!(
+        "No operator key yet: every recorded step is signed with one. Create `{name}` now? [Y/n] "
+    );
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim().eq_ignore_ascii_case("n") {
+        eprintln!(
+            "opening read-only: nothing can be recorded until a key exists (`owner-console keys new`)"
+        );
+        return Ok(None);
+    }
+    let first = passphrase::obtain(None, "New passphrase (8+ characters): ")
+        .map_err(color_eyre::eyre::Report::msg)?;
+    let again = passphrase::obtain(None, "Again: ").map_err(color_eyre::eyre::Report::msg)?;
+    color_eyre::eyre::ensure!(
+        *first == *again && first.len() >= 8,
+        "the passphrases differ or are too short; nothing was created"
+    );
+    let info = store.create(&name, &first)?;
+    eprintln!(
+        "created {} ({}); list it in config/operators.toml",
+        info.path.display(),
+        info.address.as_deref().unwrap_or("?")
+    );
+    Ok(Some(store.unlock(&info, &first)?))
+}

@@ -1,0 +1,99 @@
+//! The checkpoint beside the ledger: how many entries it held and the hash of the last, signed.
+//! A ledger shorter than its checkpoint, or with another entry at that place, was truncated or
+//! rewritten.
+
+use super::entry::{Entry, SignError, recover, sign_hash};
+use super::store::sync_folder;
+use alloy_signer_local::PrivateKeySigner;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Number of entries the ledger held.
+    pub entries: u64,
+    /// `hash` of the last of them.
+    pub head: String,
+    pub time: String,
+    pub signer: String,
+    /// EIP-191 signature over the SHA-256 of the canonical checkpoint without `sig`.
+    pub sig: String,
+}
+
+#[derive(Serialize)]
+struct Signed<'a> {
+    entries: u64,
+    head: &'a str,
+    time: &'a str,
+    signer: &'a str,
+}
+
+impl Checkpoint {
+    fn digest(&self) -> Result<String, SignError> {
+        let signed = Signed {
+            entries: self.entries,
+            head: &self.head,
+            time: &self.time,
+            signer: &self.signer,
+        };
+        let bytes = serde_json_canonicalizer::to_vec(&signed)
+            .map_err(|e| SignError::Canonical(e.to_string()))?;
+        Ok(hex::encode(Sha256::digest(bytes)))
+    }
+
+    /// The checkpoint after `last`.
+    pub fn of(last: &Entry, time: &str, key: &PrivateKeySigner) -> Result<Self, SignError> {
+        let mut checkpoint = Self {
+            entries: last.seq + 1,
+            head: last.hash.clone(),
+            time: time.to_owned(),
+            signer: key.address().to_checksum(None),
+            sig: String::new(),
+        };
+        checkpoint.sig = sign_hash(&checkpoint.digest()?, key)?;
+        Ok(checkpoint)
+    }
+
+    /// Whether the signature holds and is the named signer's.
+    pub fn check_signature(&self) -> Result<(), String> {
+        let digest = self.digest().map_err(|e| e.to_string())?;
+        let address = recover(&digest, &self.sig)?;
+        if address.to_checksum(None) == self.signer {
+            Ok(())
+        } else {
+            Err(format!(
+                "the checkpoint's signature is {address}'s, not {}'s",
+                self.signer
+            ))
+        }
+    }
+
+    /// Writes through a temporary file and a rename; `durable` adds the fsyncs.
+    pub fn write(&self, path: &Path, durable: bool) -> Result<(), SignError> {
+        let io = |e: std::io::Error| SignError::Sign(format!("{}: {e}", path.display()));
+        let partial = path.with_extension(format!("partial-{}", std::process::id()));
+        let mut file = std::fs::File::create(&partial).map_err(io)?;
+        serde_json::to_writer_pretty(&mut file, self).map_err(|e| io(e.into()))?;
+        file.write_all(b"\n").map_err(io)?;
+        if durable {
+            file.sync_all().map_err(io)?;
+        }
+        std::fs::rename(&partial, path).map_err(io)?;
+        if durable && let Some(folder) = path.parent() {
+            sync_folder(folder).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    pub fn read(path: &Path) -> Result<Option<Self>, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| format!("{}: not a checkpoint: {e}", path.display())),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(format!("{}: {error}", path.display())),
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! `config/operators.toml`: who the operators are, by address, and the roles each holds.
+
+use alloy_primitives::Address;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operator {
+    pub name: String,
+    pub address: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operators {
+    #[serde(default)]
+    pub operators: Vec<Operator>,
+}
+
+impl Operators {
+    pub const FILE: &'static str = "config/operators.toml";
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parsed: Self = toml::from_str(text).map_err(|error| {
+            let (line, column) = error
+                .span()
+                .map(|s| crate::runbook::problem::line_column(text, s.start))
+                .unwrap_or((1, 1));
+            format!("{}:{line}:{column}: {}", Self::FILE, error.message().trim())
+        })?;
+        for (index, operator) in parsed.operators.iter().enumerate() {
+            Address::parse_checksummed(&operator.address, None).map_err(|_| {
+                format!(
+                    "{}: operators[{index}] ({}): `{}` is not an EIP-55 checksummed address",
+                    Self::FILE,
+                    operator.name,
+                    operator.address
+                )
+            })?;
+        }
+        Ok(parsed)
+    }
+
+    pub fn by_address(&self, address: &str) -> Option<&Operator> {
+        self.operators
+            .iter()
+            .find(|o| o.address.eq_ignore_ascii_case(address))
+    }
+}
