@@ -103,7 +103,6 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         .collect();
     let all_seqs: HashSet<u64> = contents.entries.iter().map(|e| e.seq).collect();
     let mut seen: HashMap<u64, String> = HashMap::new();
-    let mut hash_at: HashMap<u64, String> = HashMap::new();
     let mut signers: Vec<String> = Vec::new();
     let mut expected = 0u64;
     let mut prev = GENESIS.to_owned();
@@ -181,9 +180,8 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
                 format!("seq {} stands where seq {expected} belongs", entry.seq),
             );
         }
-        if !seen.contains_key(&entry.seq) {
-            seen.insert(entry.seq, entry.hash.clone());
-            hash_at.insert(entry.seq, entry.hash.clone());
+        if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(entry.seq) {
+            slot.insert(entry.hash.clone());
             expected = expected.max(entry.seq + 1);
             prev = entry.hash.clone();
         }
@@ -212,7 +210,7 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
                     contents.entries.len()
                 ),
             );
-        } else if hash_at.get(&(checkpoint.entries - 1)) != Some(&checkpoint.head) {
+        } else if seen.get(&(checkpoint.entries - 1)) != Some(&checkpoint.head) {
             found(
                 Fault::CheckpointMismatch,
                 format!(
