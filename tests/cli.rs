@@ -5,47 +5,8 @@ mod support;
 use support::workspace as common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-struct Home(tempfile::TempDir);
-
-impl Home {
-    fn new() -> Self {
-        let home = Self(tempfile::tempdir().unwrap());
-        let created = home.cli(Path::new("."), &["keys", "new", "--name", "tester"]);
-        assert!(created.status.success(), "{:?}", text(&created));
-        home
-    }
-
-    fn cli(&self, cwd: &Path, args: &[&str]) -> Output {
-        let home = self.0.path();
-        Command::new(env!("CARGO_BIN_EXE_owner-console"))
-            .args(args)
-            .current_dir(cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("USER", "tester")
-            .env("OWNER_CONSOLE_PASSPHRASE", "correct horse battery")
-            .output()
-            .unwrap()
-    }
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    let (out, err) = text(output);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: stdout {out} stderr {err}"))
-}
+use support::cli::{Home, json, text};
 
 #[test]
 fn validate_reports_each_broken_runbook_and_fails() {

@@ -42,11 +42,29 @@ impl Harness {
             Theme::new(false, &Default::default()).unwrap(),
         );
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        Self {
+        let mut harness = Self {
             app,
             terminal,
             _workspace: workspace,
-        }
+        };
+        harness.verify();
+        harness
+    }
+
+    /// Runs the background verification of the whole ledger, as the console does at start-up.
+    fn verify(&mut self) -> &mut Self {
+        let task = self.app.verify_task();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let done = runtime.block_on(task.execute());
+        self.app.on_task_done(done);
+        self
+    }
+
+    fn ledger_file(&self) -> std::path::PathBuf {
+        self._workspace.path().join("storage/owner-ledger.jsonl")
     }
 
     fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
@@ -175,7 +193,7 @@ fn help_lists_every_binding() {
     h.start_matrix().keys(&[KeyCode::Char('?')]);
     let first = h.screen();
     let mut screen = first.clone();
-    for _ in 0..20 {
+    for _ in 0..40 {
         screen.push_str(&h.keys(&[Down]).screen());
     }
     for binding in &Keymap::default().bindings {
@@ -260,5 +278,42 @@ fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
     assert!(
         h.screen().contains("diff-dry-run"),
         "the passing command let the run move on"
+    );
+}
+
+#[test]
+fn the_ledger_view_lists_entries_and_shows_one_in_full() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix()
+        .keys(&[KeyCode::Char(' '), KeyCode::Char('l')]);
+    let screen = h.screen();
+    assert!(screen.contains("✓ VERIFIED"), "{screen}");
+    snapshot!("ledger_run", screen);
+    h.keys(&[Enter]);
+    let entry = h.screen();
+    assert!(
+        entry.contains("signed by alice (operator)")
+            && entry.contains("\"type\": \"item-checked\""),
+        "{entry}"
+    );
+    h.keys(&[Esc, KeyCode::Char('t')]);
+    assert!(h.screen().contains("Ledger: all entries"));
+}
+
+#[test]
+fn a_tampered_ledger_shows_as_failed() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix().keys(&[KeyCode::Char(' '), Esc]);
+    let path = h.ledger_file();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"item\":0", "\"item\":1", 1)).unwrap();
+    h.verify();
+    let screen = h.screen();
+    assert!(screen.contains("ledger ✗ FAILED"), "{screen}");
+    h.keys(&[KeyCode::Char('l')]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("✗ VERIFY FAILED: seq 1 (line 2): edited"),
+        "{screen}"
     );
 }

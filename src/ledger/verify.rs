@@ -1,6 +1,7 @@
 //! `ledger verify`: recomputes every hash, the chain, every signature, the signers' listing and
 //! roles, and the checkpoint; names each bad entry by `seq` and line and says what is wrong.
 
+use super::attestation::check_signoff;
 use super::checkpoint::Checkpoint;
 use super::entry::GENESIS;
 use super::operators::Operators;
@@ -127,17 +128,31 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
             Ok(_) => found(Fault::Edited, "the hash does not match the entry's content: the entry or its hash was changed after signing".into()),
             Err(why) => found(Fault::Edited, why.to_string()),
         }
-        match operators.by_address(&entry.signer) {
-            None => found(
+        if operators.by_address(&entry.signer).is_none() {
+            found(
                 Fault::UnknownSigner,
                 format!("{} is not in config/operators.toml", entry.signer),
-            ),
-            Some(operator) => {
-                if let Event::Signoff(signoff) = &entry.event
-                    && !signoff
+            );
+        }
+        if let Event::Signoff(signoff) = &entry.event {
+            if !signoff.approver.eq_ignore_ascii_case(&entry.signer)
+                && let Err(why) = check_signoff(&entry.run, signoff)
+            {
+                found(Fault::BadSignature, format!("imported sign-off: {why}"));
+            }
+            match operators.by_address(&signoff.approver) {
+                None => found(
+                    Fault::UnknownSigner,
+                    format!(
+                        "the approver {} is not in config/operators.toml",
+                        signoff.approver
+                    ),
+                ),
+                Some(operator)
+                    if !signoff
                         .roles
                         .iter()
-                        .any(|role| operator.roles.contains(role))
+                        .any(|role| operator.roles.contains(role)) =>
                 {
                     found(
                         Fault::RoleNotHeld,
@@ -145,8 +160,9 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
                             "{} signed off as {:?} but holds {:?}",
                             operator.name, signoff.roles, operator.roles
                         ),
-                    );
+                    )
                 }
+                Some(_) => {}
             }
         }
         if !signers.contains(&entry.signer) {

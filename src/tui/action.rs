@@ -19,10 +19,13 @@ pub enum Action {
     Execute,
     Flowchart,
     Abort,
+    Ledger,
+    Scope,
+    Signoff,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 20] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -40,6 +43,9 @@ impl Action {
         Self::Execute,
         Self::Flowchart,
         Self::Abort,
+        Self::Ledger,
+        Self::Scope,
+        Self::Signoff,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -62,6 +68,9 @@ impl Action {
             Self::Execute => "execute",
             Self::Flowchart => "flowchart",
             Self::Abort => "abort",
+            Self::Ledger => "ledger",
+            Self::Scope => "scope",
+            Self::Signoff => "signoff",
         }
     }
 

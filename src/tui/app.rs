@@ -5,6 +5,7 @@ use super::action::Action;
 use super::form::StartForm;
 use super::home::{Home, Row};
 use super::keymap::{Context, Keymap};
+use super::ledger_screen::LedgerScreen;
 use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
 use super::task::{Task, TaskDone};
@@ -19,6 +20,15 @@ pub enum View {
     Home,
     Run,
     Flowchart,
+    Ledger,
+}
+
+/// What the last verification of the whole ledger found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Pending,
+    Passed,
+    Failed(String),
 }
 
 pub struct App {
@@ -31,6 +41,10 @@ pub struct App {
     pub damage: Vec<Damage>,
     pub entries: usize,
     pub run: Option<RunScreen>,
+    pub ledger: Option<LedgerScreen>,
+    /// Where the ledger view returns to.
+    pub ledger_return: View,
+    pub verification: Verification,
     pub popups: Vec<Popup>,
     pub status: Option<(String, bool)>,
     pub busy: Option<String>,
@@ -60,6 +74,9 @@ impl App {
             damage: Vec::new(),
             entries: 0,
             run: None,
+            ledger: None,
+            ledger_return: View::Home,
+            verification: Verification::Pending,
             popups: Vec::new(),
             status: None,
             busy: None,
@@ -99,6 +116,7 @@ impl App {
             View::Home => Context::Home,
             View::Run => Context::Run,
             View::Flowchart => Context::Flowchart,
+            View::Ledger => Context::Ledger,
         }
     }
 
@@ -152,6 +170,20 @@ impl App {
                 self.home.rebuild(&self.runs, &self.session.runbooks);
             }
             (View::Home, Action::Open) => self.open_selected(),
+            (View::Home | View::Run, Action::Ledger) => self.open_ledger(),
+            (View::Ledger, Action::Back) => {
+                self.view = self.ledger_return;
+                self.ledger = None;
+            }
+            (View::Ledger, Action::Up) => self.ledger_mut(|l| l.move_by(-1)),
+            (View::Ledger, Action::Down) => self.ledger_mut(|l| l.move_by(1)),
+            (View::Ledger, Action::PageUp) => self.ledger_mut(|l| l.move_by(-10)),
+            (View::Ledger, Action::PageDown) => self.ledger_mut(|l| l.move_by(10)),
+            (View::Ledger, Action::Scope) => {
+                let run = self.run.as_ref().map(|s| s.run.id.clone());
+                self.ledger_mut(|l| l.toggle_scope(run.as_deref()));
+            }
+            (View::Ledger, Action::Open) => self.show_entry(),
             (View::Run, Action::Back) => self.leave_run(),
             (View::Run, Action::Flowchart) => self.view = View::Flowchart,
             (View::Flowchart, Action::Back) => self.view = View::Run,
@@ -163,6 +195,58 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    fn ledger_mut(&mut self, change: impl FnOnce(&mut LedgerScreen)) {
+        if let Some(screen) = self.ledger.as_mut() {
+            change(screen);
+        }
+    }
+
+    fn open_ledger(&mut self) {
+        match self.session.ledger().read() {
+            Ok(contents) => {
+                let run = self.run.as_ref().map(|s| s.run.id.clone());
+                self.ledger = Some(LedgerScreen::new(contents.entries, run));
+                self.ledger_return = self.view;
+                self.view = View::Ledger;
+            }
+            Err(error) => self
+                .popups
+                .push(Popup::error("Cannot read the ledger", error.to_string())),
+        }
+    }
+
+    fn show_entry(&mut self) {
+        let Some(entry) = self.ledger.as_ref().and_then(|l| l.selected_entry()) else {
+            return;
+        };
+        let signer = match self.session.operators.by_address(&entry.signer) {
+            Some(operator) => format!("{} ({})", operator.name, operator.roles.join(", ")),
+            None => "⚠ not in config/operators.toml".to_owned(),
+        };
+        let mut lines = vec![format!("signed by {signer}")];
+        lines.extend(
+            serde_json::to_string_pretty(entry)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned),
+        );
+        self.popups.push(Popup::Text {
+            title: format!("Entry {} · {}", entry.seq, entry.event.type_name()),
+            lines,
+            scroll: 0,
+        });
+    }
+
+    /// The background task that verifies the whole ledger.
+    pub fn verify_task(&self) -> Task {
+        let ledger = self.session.ledger();
+        Task::Verify {
+            ledger: ledger.path().to_path_buf(),
+            checkpoint: ledger.checkpoint_path(),
+            operators: self.session.operators.clone(),
+        }
     }
 
     fn run_mut(&mut self, change: impl FnOnce(&mut RunScreen)) {
@@ -288,13 +372,28 @@ impl App {
         }
     }
 
-    /// A background task ended: record its outcome against its run.
+    /// A background task ended: record a step action's outcome against its run, or take in
+    /// the verification.
     pub fn on_task_done(&mut self, done: TaskDone) {
+        let (run, result) = match done {
+            TaskDone::Verified(Ok(report)) => {
+                self.verification = match report.first() {
+                    None => Verification::Passed,
+                    Some(finding) => Verification::Failed(finding.to_string()),
+                };
+                return;
+            }
+            TaskDone::Verified(Err(error)) => {
+                self.verification = Verification::Failed(error);
+                return;
+            }
+            TaskDone::Action { run, result } => (run, result),
+        };
         self.busy = None;
-        let is_current = self.run.as_ref().is_some_and(|s| s.run.id == done.run);
-        match (done.result, is_current) {
+        let is_current = self.run.as_ref().is_some_and(|s| s.run.id == run);
+        match (result, is_current) {
             (Ok(event), true) => self.record(vec![event]),
-            (Ok(event), false) => match self.session.open_run(&done.run) {
+            (Ok(event), false) => match self.session.open_run(&run) {
                 Ok(mut run) => {
                     if let Err(error) = self.session.record(&mut run, vec![event]) {
                         self.popups

@@ -12,15 +12,25 @@ pub enum Context {
     Home,
     Run,
     Flowchart,
+    Ledger,
 }
 
 impl Context {
+    pub const ALL: [Context; 5] = [
+        Self::Global,
+        Self::Home,
+        Self::Run,
+        Self::Flowchart,
+        Self::Ledger,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Self::Global => "Everywhere",
             Self::Home => "Start screen",
             Self::Run => "Run view",
             Self::Flowchart => "Flowchart",
+            Self::Ledger => "Ledger",
         }
     }
 }
@@ -207,6 +217,13 @@ impl Default for Keymap {
                 ),
                 bind(Home, Back, vec![k(KeyCode::Esc)], "clear the filter", &[]),
                 bind(
+                    Home,
+                    Action::Ledger,
+                    chars("l"),
+                    "ledger: every entry, verified",
+                    &[],
+                ),
+                bind(
                     Run,
                     Complete,
                     vec![k(KeyCode::Enter)],
@@ -237,6 +254,20 @@ impl Default for Keymap {
                     "flowchart of the runbook",
                     &[],
                 ),
+                bind(
+                    Run,
+                    Action::Signoff,
+                    chars("o"),
+                    "sign-off with your key",
+                    &["signoff"],
+                ),
+                bind(
+                    Run,
+                    Action::Ledger,
+                    chars("l"),
+                    "ledger: this run's entries",
+                    &[],
+                ),
                 bind(Run, Abort, chars("A"), "abort the run (type `abort`)", &[]),
                 bind(
                     Run,
@@ -254,6 +285,31 @@ impl Default for Keymap {
                         Key::plain(KeyCode::Char('f')),
                     ],
                     "back to the run",
+                    &[],
+                ),
+                bind(
+                    Context::Ledger,
+                    Open,
+                    vec![k(KeyCode::Enter)],
+                    "details: the entry in full",
+                    &[],
+                ),
+                bind(
+                    Context::Ledger,
+                    Scope,
+                    chars("t"),
+                    "scope: this run's entries / all entries",
+                    &[],
+                ),
+                bind(
+                    Context::Ledger,
+                    Back,
+                    vec![
+                        k(KeyCode::Esc),
+                        Key::plain(KeyCode::Char('q')),
+                        Key::plain(KeyCode::Char('l')),
+                    ],
+                    "back",
                     &[],
                 ),
             ],

@@ -6,6 +6,7 @@ pub mod app;
 pub mod form;
 pub mod home;
 pub mod keymap;
+pub mod ledger_screen;
 pub mod popup;
 pub mod run_actions;
 pub mod run_screen;
@@ -55,6 +56,11 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut dirty = true;
+    let verify = app.verify_task();
+    let verify_tx = done_tx.clone();
+    tokio::spawn(async move {
+        let _ = verify_tx.send(verify.execute().await);
+    });
     loop {
         if dirty {
             terminal.draw(|frame| views::draw(frame, &app))?;

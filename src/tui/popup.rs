@@ -27,6 +27,11 @@ pub enum Popup {
     Help {
         scroll: u16,
     },
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
     Message {
         title: String,
         text: String,
@@ -108,7 +113,7 @@ impl Popup {
     pub fn handle(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match self {
-            Self::Help { scroll } => match key.code {
+            Self::Help { scroll } | Self::Text { scroll, .. } => match key.code {
                 KeyCode::Up | KeyCode::Char('k') => {
                     *scroll = scroll.saturating_sub(1);
                     Outcome::Stay

@@ -5,6 +5,7 @@ use super::action::Action;
 use super::app::App;
 use super::popup::{Pending, Popup, Purpose};
 use super::task::Task;
+use crate::engine::signoff::Approver;
 use crate::engine::{EngineError, Event, Run};
 use crate::runbook::{CommandRun, StepAction};
 use crate::step_actions::{PreparedCommand, attach, prepare_command, prepare_http};
@@ -86,6 +87,7 @@ impl App {
                 ));
             }
             Action::Execute => return self.execute(&step.action),
+            Action::Signoff => self.sign_off(),
             Action::Abort => {
                 self.popups.push(Popup::prompt(
                     "Abort this run",
@@ -150,8 +152,34 @@ impl App {
         None
     }
 
+    fn sign_off(&mut self) {
+        let Some(address) = self.session.key().map(|k| k.address().to_checksum(None)) else {
+            self.status = Some(("read-only: no operator key is unlocked".into(), true));
+            return;
+        };
+        let Some(operator) = self.session.operators.by_address(&address).cloned() else {
+            self.status = Some((
+                format!("{address} is not in config/operators.toml, so it holds no role"),
+                true,
+            ));
+            return;
+        };
+        let approver = Approver {
+            address: &address,
+            name: &operator.name,
+            roles: &operator.roles,
+        };
+        match self.run.as_ref().map(|s| s.run.sign_off(&approver, None)) {
+            Some(Ok(signoff)) => self.record(vec![Event::Signoff(signoff)]),
+            Some(Err(error)) => self.status = Some((format!("⚠ {error}"), true)),
+            None => {}
+        }
+    }
+
     fn spawn(&mut self, task: Task) -> Option<Task> {
-        self.busy = Some(task.describe());
+        if task.is_step_action() {
+            self.busy = Some(task.describe());
+        }
         Some(task)
     }
 

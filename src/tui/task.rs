@@ -1,7 +1,12 @@
-//! Slow work (commands, HTTP checks) runs off the draw path and reports back.
+//! Slow work (commands, HTTP checks, verifying the ledger) runs off the draw path and reports
+//! back.
 
 use crate::engine::Event;
+use crate::ledger::checkpoint::Checkpoint;
+use crate::ledger::operators::Operators;
+use crate::ledger::verify::{Report, verify};
 use crate::step_actions::{PreparedCommand, PreparedHttp};
+use std::path::PathBuf;
 
 pub enum Task {
     Command {
@@ -12,11 +17,20 @@ pub enum Task {
         run: String,
         prepared: PreparedHttp,
     },
+    Verify {
+        ledger: PathBuf,
+        checkpoint: PathBuf,
+        operators: Operators,
+    },
 }
 
-pub struct TaskDone {
-    pub run: String,
-    pub result: Result<Event, String>,
+pub enum TaskDone {
+    /// A step action finished: its event is to be recorded against `run`.
+    Action {
+        run: String,
+        result: Result<Event, String>,
+    },
+    Verified(Result<Report, String>),
 }
 
 impl Task {
@@ -24,19 +38,44 @@ impl Task {
         match self {
             Self::Command { prepared, .. } => format!("running: {}", prepared.command()),
             Self::Http { prepared, .. } => format!("checking: {}", prepared.url()),
+            Self::Verify { .. } => "verifying the ledger".to_owned(),
         }
+    }
+
+    /// Whether the task holds up the step being worked on (and so a second one must wait).
+    pub fn is_step_action(&self) -> bool {
+        !matches!(self, Self::Verify { .. })
     }
 
     pub async fn execute(self) -> TaskDone {
         match self {
-            Self::Command { run, prepared } => TaskDone {
+            Self::Command { run, prepared } => TaskDone::Action {
                 run,
                 result: prepared.execute().await,
             },
-            Self::Http { run, prepared } => TaskDone {
+            Self::Http { run, prepared } => TaskDone::Action {
                 run,
                 result: prepared.execute().await,
             },
+            Self::Verify {
+                ledger,
+                checkpoint,
+                operators,
+            } => {
+                let work = move || -> Result<Report, String> {
+                    let bytes = match std::fs::read(&ledger) {
+                        Ok(bytes) => bytes,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                        Err(e) => return Err(format!("{}: {e}", ledger.display())),
+                    };
+                    let checkpoint = Checkpoint::read(&checkpoint)?;
+                    Ok(verify(&bytes, &operators, checkpoint.as_ref()))
+                };
+                let result = tokio::task::spawn_blocking(work)
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                TaskDone::Verified(result)
+            }
         }
     }
 }

@@ -2,11 +2,12 @@
 
 mod flowchart;
 mod home;
+mod ledger;
 mod popups;
 mod run;
 mod step_detail;
 
-use super::app::{App, View};
+use super::app::{App, Verification, View};
 use crate::workspace::snapshot::short_age;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -39,6 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         View::Home => home::draw(frame, body, app),
         View::Run => run::draw(frame, body, app),
         View::Flowchart => flowchart::draw(frame, body, app),
+        View::Ledger => ledger::draw(frame, body, app),
     }
     frame.render_widget(hint_line(app, width), hints);
     frame.render_widget(status_line(app, width), status);
@@ -57,6 +59,7 @@ fn title_line(app: &App) -> Line<'static> {
         View::Home => "start".to_owned(),
         View::Run => format!("run {run_id}"),
         View::Flowchart => format!("flowchart {run_id}"),
+        View::Ledger => "ledger".to_owned(),
     };
     let mut spans = vec![
         Span::styled(" owner-console ", app.theme.selected()),
@@ -102,13 +105,18 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
         .get(&app.network)
         .map(|n| format!(" {}", n.chain_id))
         .unwrap_or_default();
-    let journal = if app.damage.is_empty() {
-        Span::styled(format!("ledger ✓{}", app.entries), theme.ok())
-    } else {
-        Span::styled(
-            format!("journal ⚠ {} bad line(s)", app.damage.len()),
+    let journal = match &app.verification {
+        _ if !app.damage.is_empty() => Span::styled(
+            format!("ledger ⚠ {} bad line(s)", app.damage.len()),
             theme.danger(),
-        )
+        ),
+        Verification::Pending => {
+            Span::styled(format!("ledger {} verifying…", app.entries), theme.muted())
+        }
+        Verification::Passed => {
+            Span::styled(format!("ledger ✓{} verified", app.entries), theme.ok())
+        }
+        Verification::Failed(_) => Span::styled("ledger ✗ FAILED (l)", theme.danger()),
     };
     let snapshot = match session.snapshot(&app.network) {
         Some(Ok(snapshot)) => {

@@ -13,6 +13,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, popup: &Popup) {
     let theme = &app.theme;
     match popup {
         Popup::Help { scroll } => help(frame, area, app, *scroll),
+        Popup::Text {
+            title,
+            lines,
+            scroll,
+        } => {
+            let rect = centered(area, 78, area.height.saturating_sub(2));
+            let text: Vec<Line> = lines.iter().map(|l| Line::from(l.clone())).collect();
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0))
+                    .block(boxed(&format!(
+                        "{title} · ↑↓ scroll · any other key closes"
+                    ))),
+                rect,
+            );
+        }
         Popup::Message { title, text, error } => {
             let rect = centered(area, 70, 10);
             let style = if *error { theme.danger() } else { theme.bold() };
@@ -125,12 +143,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let rect = centered(area, 76, area.height.saturating_sub(2));
     let theme = &app.theme;
     let mut lines = Vec::new();
-    for context in [
-        Context::Global,
-        Context::Home,
-        Context::Run,
-        Context::Flowchart,
-    ] {
+    for context in Context::ALL {
         lines.push(Line::from(Span::styled(context.title(), theme.bold())));
         for binding in app.keymap.bindings.iter().filter(|b| b.context == context) {
             let keys = binding

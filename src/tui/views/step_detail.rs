@@ -190,6 +190,47 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
                 )));
             }
         }
+        StepAction::Signoff {
+            quorum,
+            signer_roles,
+            exclude_executor,
+            require_fingerprint,
+        } => {
+            let roles = if signer_roles.is_empty() {
+                "any role".to_owned()
+            } else {
+                signer_roles.join(" or ")
+            };
+            lines.push(Line::from(format!(
+                "Needs {quorum} distinct approver(s) holding {roles}."
+            )));
+            if *exclude_executor {
+                lines.push(Line::from(
+                    "Whoever started the run cannot count (separation of duties).",
+                ));
+            }
+            if *require_fingerprint {
+                lines.push(Line::from(
+                    "Each approver gives their own diff fingerprint, computed on their machine.",
+                ));
+            }
+            for signoff in &run.visit.signoffs {
+                let how = if signoff.attestation_sig.is_some() {
+                    "attested elsewhere"
+                } else {
+                    "signed here"
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  ✓ {} ({}) · {how}",
+                        signoff.name,
+                        signoff.roles.join(", ")
+                    ),
+                    theme.ok(),
+                )));
+            }
+            lines.push(Line::from(Span::styled(format!("o signs off with your key; or `owner-console attest {}` on another machine, then `run signoff {} --import FILE`", run.id, run.id), theme.muted())));
+        }
         _ => lines.push(Line::from(Span::styled(
             "Not carried out by this version: do it by hand, then s to skip with a reason.",
             theme.warning(),

@@ -1,0 +1,63 @@
+use crate::tui::app::{App, Verification};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(screen) = &app.ledger else { return };
+    let theme = &app.theme;
+    let [verdict_area, list_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    let verdict = match &app.verification {
+        Verification::Pending => Line::from(Span::styled(
+            "… verifying every hash, the chain, every signature and the checkpoint",
+            theme.muted(),
+        )),
+        Verification::Passed => Line::from(Span::styled(
+            "✓ VERIFIED: hashes, chain, signatures, signers and checkpoint all hold",
+            theme.ok(),
+        )),
+        Verification::Failed(finding) => Line::from(Span::styled(
+            format!("✗ VERIFY FAILED: {finding}"),
+            theme.danger(),
+        )),
+    };
+    frame.render_widget(
+        Paragraph::new(verdict).wrap(Wrap { trim: true }),
+        verdict_area,
+    );
+    let items: Vec<ListItem> = screen
+        .visible()
+        .into_iter()
+        .map(|entry| {
+            let who = match app.session.operators.by_address(&entry.signer) {
+                Some(operator) => Span::raw(operator.name.clone()),
+                None => Span::styled(
+                    format!("⚠ unlisted {}…", &entry.signer[..entry.signer.len().min(8)]),
+                    theme.warning(),
+                ),
+            };
+            let time = entry
+                .time
+                .get(5..16)
+                .unwrap_or(&entry.time)
+                .replace('T', " ");
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:>5} ", entry.seq), theme.muted()),
+                Span::raw(format!("{time} {:<18} ", entry.event.type_name())),
+                who,
+            ]))
+        })
+        .collect();
+    let title = match &screen.run {
+        Some(run) => format!(" Ledger: run {run} (t: all) "),
+        None => " Ledger: all entries (t: this run) ".to_owned(),
+    };
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::ALL).title(title))
+        .highlight_style(theme.selected())
+        .highlight_symbol("›");
+    let mut state = ListState::default().with_selected(Some(screen.selected));
+    frame.render_stateful_widget(list, list_area, &mut state);
+}

@@ -1,0 +1,75 @@
+//! The real binary with an isolated home: its own keys, data, config and state folders.
+
+#![allow(dead_code)] // Each test binary uses a different part of the helpers.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub const PASSPHRASE: &str = "correct horse battery";
+
+pub struct Home(pub tempfile::TempDir);
+
+impl Home {
+    /// A home with the operator key `tester`.
+    pub fn new() -> Self {
+        let home = Self::empty();
+        home.add_key("tester");
+        home
+    }
+
+    pub fn empty() -> Self {
+        Self(tempfile::tempdir().unwrap())
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Creates an operator key and returns its address.
+    pub fn add_key(&self, name: &str) -> String {
+        let created = self.cli(Path::new("."), &["keys", "new", "--name", name, "--json"]);
+        assert!(created.status.success(), "{:?}", text(&created));
+        json(&created)["address"].as_str().unwrap().to_owned()
+    }
+
+    pub fn cli(&self, cwd: &Path, args: &[&str]) -> Output {
+        let home = self.0.path();
+        Command::new(env!("CARGO_BIN_EXE_owner-console"))
+            .args(args)
+            .current_dir(cwd)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("USER", "tester")
+            .env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap()
+    }
+}
+
+pub fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    let (out, err) = text(output);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: stdout {out} stderr {err}"))
+}
+
+/// `config/operators.toml` text listing (name, address, roles).
+pub fn operators_toml(operators: &[(&str, &str, &[&str])]) -> String {
+    operators
+        .iter()
+        .map(|(name, address, roles)| {
+            format!(
+                "[[operators]]\nname = \"{name}\"\naddress = \"{address}\"\nroles = {roles:?}\n\n"
+            )
+        })
+        .collect()
+}
