@@ -1,12 +1,18 @@
 //! owner-console: runbooks, run engine and journal for the AGI Jobs platform's owners and
 //! operators. The domain modules here import no terminal library; `tui` is a thin view.
 
+pub mod catalogue;
+pub mod changes;
 pub mod cli;
+pub mod config_snapshot;
+pub mod diff;
 pub mod engine;
 pub mod keys;
 pub mod ledger;
 pub mod logging;
+pub mod plan;
 pub mod runbook;
+pub mod safe;
 pub mod session;
 pub mod settings;
 pub mod step_actions;

@@ -162,3 +162,78 @@ pub fn attach(run: &Run, store: &EvidenceStore, file: &Path) -> Result<Event, St
         size,
     })
 }
+
+/// Computes the diff of the run's network (config against its state snapshot) for the current
+/// diff step; returns the event to record and the diff to show.
+pub fn compute_diff(
+    session: &crate::session::Session,
+    run: &Run,
+) -> Result<(Event, crate::diff::Diff, String), String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    if !matches!(step.action, StepAction::Diff { .. }) {
+        return Err(format!("step `{}` is not a diff step", step.id));
+    }
+    let (diff, against, problems) = crate::changes::diff(session, &run.started.network, None)?;
+    if let Some(problem) = problems.first() {
+        return Err(format!("the config cannot be read: {problem}"));
+    }
+    let event = Event::DiffRecorded(crate::engine::DiffRecorded {
+        step: step.id.clone(),
+        fingerprint: diff.fingerprint.clone(),
+        summary: diff.summary(),
+        risk: diff.risk().map(|r| r.words().to_owned()),
+        changes: diff.changes.len(),
+        blocking: diff.blocking(),
+        against: against.clone(),
+    });
+    Ok((event, diff, against))
+}
+
+/// Prepares the current safe-batch step's batch (from the run's diff, or the step's calls),
+/// writes it under `storage/batches/`, and returns the event that records its hash.
+pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Event, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::SafeBatch { source, calls } = &step.action else {
+        return Err(format!("step `{}` is not a safe-batch step", step.id));
+    };
+    let network = &run.started.network;
+    let batch = if source == "diff" {
+        crate::plan::batch_for_diff(session, network, None, None)?.0
+    } else {
+        let values = run.template_values();
+        let calls = calls
+            .iter()
+            .map(|call| {
+                let args = call
+                    .args
+                    .iter()
+                    .map(|a| {
+                        crate::runbook::template::render_plain(a, &values)
+                            .map_err(|e| e.to_string())
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((call.contract.clone(), call.method.clone(), args))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        crate::plan::batch_for_calls(
+            session,
+            network,
+            &format!("{}: {}", run.started.title, step.title),
+            &calls,
+        )?
+    };
+    let relative = format!("batches/{}-{}.json", run.id, step.id);
+    let path = session.workspace.storage.join(&relative);
+    let io = |e: std::io::Error| format!("{}: {e}", path.display());
+    std::fs::create_dir_all(path.parent().unwrap_or(&session.workspace.storage)).map_err(io)?;
+    let mut file = std::fs::File::create(&path).map_err(io)?;
+    std::io::Write::write_all(&mut file, (batch.to_json_pretty() + "\n").as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    Ok(Event::BatchPrepared(crate::engine::event::BatchPrepared {
+        step: step.id.clone(),
+        file: relative,
+        sha256: crate::safe::batch_hash(&batch),
+        checksum: batch.computed_checksum().to_string(),
+        transactions: batch.transactions.len(),
+    }))
+}

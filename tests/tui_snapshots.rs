@@ -23,6 +23,10 @@ struct Harness {
 
 impl Harness {
     fn new(width: u16, height: u16) -> Self {
+        Self::with_colour(width, height, false)
+    }
+
+    fn with_colour(width: u16, height: u16, colour: bool) -> Self {
         let workspace = common::shipped_workspace();
         let key = alloy_signer_local::PrivateKeySigner::from_bytes(
             &alloy_primitives::B256::repeat_byte(7),
@@ -39,7 +43,7 @@ impl Harness {
         let app = App::new(
             session,
             Keymap::default(),
-            Theme::new(false, &Default::default()).unwrap(),
+            Theme::new(colour, &Default::default()).unwrap(),
         );
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let mut harness = Self {
@@ -133,7 +137,7 @@ macro_rules! snapshot {
         insta::with_settings!({ filters => vec![
             (r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"),
             (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[TIMESTAMP]"),
-            (r"in \d+ ms", "in [N] ms"),
+            (r"in \d+ ms +", "in [N] ms "),
             (r"\d{2}-\d{2} \d{2}:\d{2}", "[TIME]"),
             (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"),
             (r"· \.tmp\w+", "· [WS]"),
@@ -316,4 +320,68 @@ fn a_tampered_ledger_shows_as_failed() {
         screen.contains("✗ VERIFY FAILED: seq 1 (line 2): edited"),
         "{screen}"
     );
+}
+
+/// Walks the fee update to its diff step and computes the diff there.
+fn fee_update_diff(h: &mut Harness) -> String {
+    h.keys(&[KeyCode::Char('/')])
+        .typed("fee")
+        .keys(&[Enter, Enter, Tab])
+        .typed("3")
+        .keys(&[Tab])
+        .typed("5")
+        .keys(&[Enter]);
+    h.keys(&[KeyCode::Char('n')])
+        .typed("Burn 2 -> 3.")
+        .ctrl('s')
+        .keys(&[Enter]);
+    for _ in 0..4 {
+        h.keys(&[KeyCode::Char(' '), Down]);
+    }
+    h.keys(&[Enter, KeyCode::Char('x')])
+        .typed("run")
+        .key_running_task(Enter)
+        .keys(&[Enter, KeyCode::Char('x')]);
+    h.screen()
+}
+
+#[test]
+fn the_diff_step_shows_each_change_with_its_badge() {
+    let mut h = Harness::new(80, 24);
+    let screen = fee_update_diff(&mut h);
+    assert!(
+        screen.contains("[SECURITY]")
+            && screen.contains("[FINANCIAL]")
+            && screen.contains("[COSMETIC]"),
+        "{screen}"
+    );
+    insta::with_settings!({ filters => vec![(r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"), (r"fingerprint [0-9a-f]{64}", "fingerprint [FP]"), (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"), (r"· \.tmp\w+", "· [WS]"), (r"of \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "of [TIME]")]}, {
+        insta::assert_snapshot!("diff_step", screen);
+    });
+    h.keys(&[Enter]);
+    assert!(
+        h.screen().contains("independent-review"),
+        "the computed diff lets the run move on"
+    );
+}
+
+#[test]
+fn risk_badges_are_coloured_only_when_colour_is_on() {
+    let badge_colour = |colour: bool| {
+        let mut h = Harness::with_colour(80, 24, colour);
+        fee_update_diff(&mut h);
+        let buffer = h.terminal.backend().buffer().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .flat_map(|y| (0..area.width).map(move |x| (x, y)))
+            .find(|&(x, y)| {
+                buffer[(x, y)].symbol() == "["
+                    && buffer[(x + 1, y)].symbol() == "S"
+                    && buffer[(x + 2, y)].symbol() == "E"
+            })
+            .map(|(x, y)| buffer[(x, y)].fg)
+            .expect("a [SECURITY] badge on screen")
+    };
+    assert_eq!(badge_colour(true), ratatui::style::Color::Red);
+    assert_eq!(badge_colour(false), ratatui::style::Color::Reset);
 }

@@ -1,11 +1,16 @@
 //! The command line: one file per subcommand, each a thin door into `Session`.
 
 mod attest;
+mod batch;
+mod bundle;
 mod completions;
+mod config_checks;
+mod diff;
 mod init;
 mod keys;
 mod ledger;
 mod output;
+mod plan;
 mod run;
 mod show;
 pub mod unlock;
@@ -48,6 +53,12 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Warnings fail too.
+        #[arg(long)]
+        strict: bool,
+        /// Check only this network's config set.
+        #[arg(long)]
+        network: Option<String>,
     },
     /// Write the embedded default workspace into DIR as a starting workspace.
     Init { dir: PathBuf },
@@ -69,12 +80,50 @@ pub enum Command {
     /// On another machine, over a copy of the workspace: sign an approval of a run's current
     /// sign-off step into a file that the first machine imports (`run signoff RUN --import`).
     Attest(attest::AttestArgs),
+    /// Export a run as an evidence bundle: its ledger, runbook, evidence files, the operators,
+    /// a signed checkpoint and SHA256SUMS, in a folder or a FILE.tar.gz.
+    Export {
+        run: String,
+        /// A new or empty folder, or a new file ending in .tar.gz.
+        #[arg(long, value_name = "DIR|FILE.tar.gz")]
+        out: PathBuf,
+    },
+    /// Check an evidence bundle (folder or .tar.gz) offline; name every failure, exit 1 on any.
+    VerifyBundle {
+        path: PathBuf,
+        /// Check the signers against this operators.toml instead of the workspace's or the
+        /// bundle's own.
+        #[arg(long, value_name = "FILE")]
+        operators: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The proposed config against the current state: each change with its risk class, the
+    /// guardrails it breaks, and the diff's fingerprint. Exit 0 none, 3 changes, 4 blocked.
+    Diff(diff::DiffArgs),
+    /// Decode and check Safe Transaction Builder batch files (the console prepares them; the
+    /// Safe's owners sign in the Safe app).
+    #[command(subcommand)]
+    Batch(batch::BatchCommand),
+    /// Build the Safe Transaction Builder batch that makes the diff of a network, every
+    /// transaction checked (selector, round trip, target) before the file is written.
+    Plan(plan::PlanArgs),
+    /// Save the workspace's config into storage/backups/<date>-<id>/ with a manifest of hashes,
+    /// for a later rollback (`diff --from DIR`, `plan --from DIR`).
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
     /// Print the JSON Schema of the runbook format.
     Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// The config files, hashed, for rollbacks.
+    Config,
 }
 
 pub fn operator_name() -> String {
@@ -111,7 +160,12 @@ pub fn recording_session(cli: &Cli) -> color_eyre::Result<Session> {
 /// Runs a subcommand; `Ok` carries the exit status it asks for.
 pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
     match command {
-        Command::Validate { paths, json } => validate::run(cli, paths, *json),
+        Command::Validate {
+            paths,
+            json,
+            strict,
+            network,
+        } => validate::run(cli, paths, *json, *strict, network.as_deref()),
         Command::Init { dir } => init::run(dir),
         Command::Show { runbook, json } => show::run(&open_session(cli)?, runbook, *json),
         Command::Run(command) if run::records(command) => {
@@ -124,6 +178,31 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Ledger(command) => ledger::dispatch(&open_session(cli)?, command),
         Command::Keys(command) => keys::dispatch(command, cli.passphrase_file.as_deref()),
         Command::Attest(args) => attest::run(cli, args),
+        Command::Export { run, out } => bundle::export(&recording_session(cli)?, run, out),
+        Command::VerifyBundle {
+            path,
+            operators,
+            json,
+        } => bundle::verify(cli, path, operators.as_deref(), *json),
+        Command::Diff(args) => diff::run(&open_session(cli)?, args),
+        Command::Batch(command) => batch::dispatch(command),
+        Command::Plan(args) => plan::run(&open_session(cli)?, args),
+        Command::Snapshot(SnapshotCommand::Config) => {
+            let session = open_session(cli)?;
+            let files = session.workspace.config_files()?;
+            let folder = crate::config_snapshot::save(
+                &session.workspace.storage.join("backups"),
+                &files,
+                &session.operator,
+            )
+            .map_err(color_eyre::eyre::Report::msg)?;
+            println!(
+                "saved {} config file(s) into {}",
+                files.len(),
+                folder.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man => completions::man(),
         Command::Schema => {

@@ -187,6 +187,37 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
             .map_err(color_eyre::eyre::Report::msg)?;
         session.record(&mut run, vec![event])?;
     }
+    if run
+        .current_step()
+        .is_some_and(|s| matches!(s.action, StepAction::Diff { .. }))
+        && run.visit.diff.is_none()
+    {
+        let (event, diff, against) = crate::step_actions::compute_diff(session, &run)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        eprintln!(
+            "diff against {against}: {} (fingerprint {})",
+            diff.summary(),
+            diff.fingerprint
+        );
+        session.record(&mut run, vec![event])?;
+    }
+    if run
+        .current_step()
+        .is_some_and(|s| matches!(s.action, StepAction::SafeBatch { .. }))
+        && run.visit.batch.is_none()
+    {
+        let event = crate::step_actions::prepare_batch(session, &run)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        if let crate::engine::Event::BatchPrepared(batch) = &event {
+            eprintln!(
+                "prepared {} ({} transaction(s), Safe checksum {}): load it in the Safe app's Transaction Builder",
+                session.workspace.storage.join(&batch.file).display(),
+                batch.transactions,
+                batch.checksum
+            );
+        }
+        session.record(&mut run, vec![event])?;
+    }
     if !args.stay {
         let confirm = args.confirm.as_deref();
         let events = if args.skip {

@@ -17,9 +17,25 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn run(cli: &Cli, paths: &[PathBuf], json: bool) -> color_eyre::Result<ExitCode> {
+pub fn run(
+    cli: &Cli,
+    paths: &[PathBuf],
+    json: bool,
+    strict: bool,
+    network: Option<&str>,
+) -> color_eyre::Result<ExitCode> {
+    let mut config_checks = Vec::new();
     let (problems, files) = if paths.is_empty() {
         let session = open_session(cli)?;
+        let catalogue =
+            crate::changes::catalogue(&session).map_err(color_eyre::eyre::Report::msg)?;
+        let networks = match network {
+            Some(network) => vec![network.to_owned()],
+            None => super::config_checks::networks_with_config(&session, &catalogue),
+        };
+        for network in networks {
+            config_checks.extend(super::config_checks::run(&session, &catalogue, &network));
+        }
         let files = session.workspace.runbook_files()?.len();
         (session.problems, files)
     } else {
@@ -35,9 +51,16 @@ pub fn run(cli: &Cli, paths: &[PathBuf], json: bool) -> color_eyre::Result<ExitC
     };
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     let warnings = problems.len() - errors;
+    let count = |verdict: &str| {
+        config_checks
+            .iter()
+            .filter(|c| c.verdict == verdict)
+            .count()
+    };
+    let (failed, warned) = (count("fail"), count("warn"));
     if json {
         print_json(
-            &serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "problems": problems }),
+            &serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "problems": problems, "config": config_checks }),
         )?;
     } else {
         for problem in &problems {
@@ -47,9 +70,40 @@ pub fn run(cli: &Cli, paths: &[PathBuf], json: bool) -> color_eyre::Result<ExitC
                 println!("{problem}");
             }
         }
+        for check in config_checks.iter().filter(|c| c.verdict != "pass") {
+            let remedy = if check.remedy.is_empty() {
+                String::new()
+            } else {
+                format!(" — remedy: {}", check.remedy)
+            };
+            let line = format!(
+                "{} [{}] {}: {}{remedy}",
+                check.verdict.to_uppercase(),
+                check.network,
+                check.check,
+                check.detail
+            );
+            if check.verdict == "fail" {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        }
         println!("{files} runbook file(s): {errors} error(s), {warnings} warning(s)");
+        if !config_checks.is_empty() {
+            println!(
+                "config: {} pass, {warned} warn, {failed} fail{}",
+                count("pass"),
+                if strict {
+                    " (--strict: warnings fail)"
+                } else {
+                    ""
+                }
+            );
+        }
     }
-    Ok(if errors > 0 {
+    let failing = errors > 0 || failed > 0 || (strict && warned > 0);
+    Ok(if failing {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

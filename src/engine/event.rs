@@ -65,6 +65,35 @@ pub struct HttpChecked {
     pub body_sha256: Option<String>,
 }
 
+/// A diff of the proposed config against the current state, computed at a diff step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffRecorded {
+    pub step: String,
+    /// SHA-256 of the diff's canonical JSON: what independent reviewers compare.
+    pub fingerprint: String,
+    pub summary: String,
+    /// The highest risk class among the changes, if any.
+    pub risk: Option<String>,
+    pub changes: usize,
+    /// Guardrail violations that involve a changed parameter.
+    pub blocking: usize,
+    /// The current state it was compared with.
+    pub against: String,
+}
+
+/// A Safe Transaction Builder batch prepared at a safe-batch step, stored in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchPrepared {
+    pub step: String,
+    /// The file, relative to the workspace's storage folder.
+    pub file: String,
+    /// SHA-256 of the batch's canonical JSON.
+    pub sha256: String,
+    /// The Safe app's checksum of the file.
+    pub checksum: String,
+    pub transactions: usize,
+}
+
 /// An approval of a run at a sign-off step, by its approver: directly (the approver's own
 /// entry) or imported from an attestation made on another machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +146,8 @@ pub enum Event {
         option: String,
         goto: String,
     },
+    DiffRecorded(DiffRecorded),
+    BatchPrepared(BatchPrepared),
     Signoff(Signoff),
     /// The ledger's size and head at this point, so that a later truncation shows.
     Checkpoint {
@@ -141,6 +172,8 @@ impl Event {
             Self::StepCompleted { .. } => "step-completed",
             Self::StepSkipped { .. } => "step-skipped",
             Self::BranchChosen { .. } => "branch-chosen",
+            Self::DiffRecorded(_) => "diff-recorded",
+            Self::BatchPrepared(_) => "batch-prepared",
             Self::Signoff(_) => "signoff",
             Self::Checkpoint { .. } => "checkpoint",
             Self::RunCompleted {} => "run-completed",

@@ -8,5 +8,5 @@ pub mod http_check;
 pub mod run;
 pub mod signoff;
 
-pub use event::{Event, Mode, RunStarted, Signoff};
+pub use event::{DiffRecorded, Event, Mode, RunStarted, Signoff};
 pub use run::{EngineError, Position, Run};

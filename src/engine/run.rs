@@ -1,7 +1,9 @@
 //! A run: the runbook, what was started with, and the recorded outcomes. Position, branch
 //! history and the current step's progress are all derived by replaying the events.
 
-use super::event::{CommandRan, Event, HttpChecked, RunStarted, Signoff};
+use super::event::{
+    BatchPrepared, CommandRan, DiffRecorded, Event, HttpChecked, RunStarted, Signoff,
+};
 use crate::ledger::Entry;
 use crate::runbook::{CommandRun, Next, Runbook, Step, StepAction};
 use std::collections::BTreeSet;
@@ -38,6 +40,8 @@ pub struct Visit {
     pub attachments: Vec<(String, String, u64)>,
     pub note: Option<String>,
     pub signoffs: Vec<Signoff>,
+    pub diff: Option<DiffRecorded>,
+    pub batch: Option<BatchPrepared>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +69,8 @@ pub struct Run {
     pub executor: String,
     pub history: Vec<Visited>,
     pub visit: Visit,
+    /// The last diff this run recorded, at any step: sign-offs compare fingerprints with it.
+    pub last_diff: Option<DiffRecorded>,
     pub position: Position,
 }
 
@@ -90,6 +96,7 @@ impl Run {
             executor,
             history: Vec::new(),
             visit: Visit::default(),
+            last_diff: None,
             position,
         }
     }
@@ -184,6 +191,8 @@ impl Run {
             Event::CommandRan(ran) => Some(ran.step.as_str()),
             Event::HttpChecked(checked) => Some(checked.step.as_str()),
             Event::Signoff(signoff) => Some(signoff.step.as_str()),
+            Event::DiffRecorded(diff) => Some(diff.step.as_str()),
+            Event::BatchPrepared(batch) => Some(batch.step.as_str()),
             Event::RunStarted(_)
             | Event::Checkpoint { .. }
             | Event::RunCompleted {}
@@ -195,6 +204,11 @@ impl Run {
         match event {
             Event::RunStarted(_) | Event::Checkpoint { .. } => {}
             Event::Signoff(signoff) => self.visit.signoffs.push(signoff.clone()),
+            Event::BatchPrepared(batch) => self.visit.batch = Some(batch.clone()),
+            Event::DiffRecorded(diff) => {
+                self.visit.diff = Some(diff.clone());
+                self.last_diff = Some(diff.clone());
+            }
             Event::ItemChecked { item, checked, .. } => {
                 if *checked {
                     self.visit.checked.insert(*item);
@@ -330,6 +344,21 @@ impl Run {
                 None => Some("the check has not been run yet".to_owned()),
             },
             StepAction::Signoff { .. } => self.signoff_blocker(),
+            StepAction::SafeBatch { .. } => self
+                .visit
+                .batch
+                .is_none()
+                .then(|| "the batch has not been prepared yet".to_owned()),
+            StepAction::Diff {
+                block_on_violation, ..
+            } => match &self.visit.diff {
+                None => Some("the diff has not been computed yet".to_owned()),
+                Some(diff) if *block_on_violation && diff.blocking > 0 => Some(format!(
+                    "{} guardrail violation(s) block this change: fix the config and compute the diff again",
+                    diff.blocking
+                )),
+                Some(_) => None,
+            },
             other => Some(format!(
                 "`{}` steps are not carried out by this version: do it by hand and skip with a reason",
                 other.kind_name()

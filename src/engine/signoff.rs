@@ -47,7 +47,7 @@ impl Run {
 
     /// The diff fingerprint this run recorded, which sign-offs are compared with.
     pub fn diff_fingerprint(&self) -> Option<&str> {
-        None
+        self.last_diff.as_ref().map(|d| d.fingerprint.as_str())
     }
 
     /// A sign-off at the current step by `approver`, checked against the step's rules.

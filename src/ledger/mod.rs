@@ -2,6 +2,7 @@
 //! verification, the operators it is checked against, and export bundles.
 
 pub mod attestation;
+pub mod bundle;
 pub mod checkpoint;
 pub mod entry;
 pub mod operators;

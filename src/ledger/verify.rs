@@ -3,7 +3,7 @@
 
 use super::attestation::check_signoff;
 use super::checkpoint::Checkpoint;
-use super::entry::GENESIS;
+use super::entry::{Entry, GENESIS, recover};
 use super::operators::Operators;
 use super::store::parse;
 use crate::engine::Event;
@@ -57,7 +57,8 @@ impl std::fmt::Display for Finding {
         match (self.seq, self.line) {
             (Some(seq), Some(line)) => write!(f, "seq {seq} (line {line}): ")?,
             (None, Some(line)) => write!(f, "line {line}: ")?,
-            _ => {}
+            (Some(seq), None) => write!(f, "seq {seq}: ")?,
+            (None, None) => {}
         }
         write!(f, "{}: {}", self.fault.name(), self.detail)
     }
@@ -87,46 +88,80 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         entries: contents.entries.len(),
         ..Report::default()
     };
+    let raw_lines: Vec<&[u8]> = if contents.damage.is_empty() {
+        Vec::new()
+    } else {
+        bytes.split(|b| *b == b'\n').collect()
+    };
     let mut findings: Vec<(usize, Finding)> = contents
         .damage
         .iter()
         .map(|d| {
+            let text = raw_lines.get(d.line - 1).copied().unwrap_or_default();
             (
                 d.line,
                 Finding {
                     fault: Fault::Unreadable,
-                    seq: None,
+                    // A line that is still JSON names its entry.
+                    seq: serde_json::from_slice::<serde_json::Value>(text)
+                        .ok()
+                        .and_then(|v| v.get("seq")?.as_u64()),
                     line: Some(d.line),
-                    detail: d.why.clone(),
+                    detail: unreadable_detail(&d.why),
                 },
             )
         })
         .collect();
+    let damaged_lines: Vec<usize> = contents.damage.iter().map(|d| d.line).collect();
+    let mut damaged_before = damaged_lines.iter().peekable();
     let all_seqs: HashSet<u64> = contents.entries.iter().map(|e| e.seq).collect();
-    let mut seen: HashMap<u64, String> = HashMap::new();
+    let mut first_line: HashMap<u64, usize> = HashMap::new();
+    for (entry, &line) in contents.entries.iter().zip(&contents.lines) {
+        first_line.entry(entry.seq).or_insert(line);
+    }
+    // Each seq as first placed: the hash the line holds, the hash the next entry's `prev` must
+    // hold (the signed one, when only the `hash` field was changed), and the line.
+    let mut placed: HashMap<u64, Placed> = HashMap::new();
     let mut signers: Vec<String> = Vec::new();
     let mut expected = 0u64;
-    let mut prev = GENESIS.to_owned();
     for (entry, &line) in contents.entries.iter().zip(&contents.lines) {
+        let mut unreadable_since = 0u64;
+        while damaged_before.next_if(|&&d| d < line).is_some() {
+            unreadable_since += 1;
+        }
+        let want_prev: Option<&str> = match expected {
+            0 => Some(GENESIS),
+            n => placed.get(&(n - 1)).map(|p| p.link.as_str()),
+        };
+        let mut seq = entry.seq;
+        let mut link = entry.hash.clone();
+        let mut prev_blamed = false;
+        let mut pending: Vec<(Fault, String)> = Vec::new();
+        match seal(entry) {
+            Seal::Sound => {}
+            Seal::BadSignature(why) => pending.push((Fault::BadSignature, why)),
+            Seal::Unhashable(why) => pending.push((Fault::Edited, why)),
+            Seal::Edited { computed } => {
+                let edit = diagnose(entry, &computed, expected, want_prev);
+                seq = edit.seq;
+                link = edit.link;
+                prev_blamed = edit.prev_blamed;
+                pending.push((Fault::Edited, edit.detail));
+            }
+        }
         let mut found = |fault, detail: String| {
             findings.push((
                 line,
                 Finding {
                     fault,
-                    seq: Some(entry.seq),
+                    seq: Some(seq),
                     line: Some(line),
                     detail,
                 },
             ))
         };
-        match entry.compute_hash() {
-            Ok(hash) if hash == entry.hash => match entry.recover_signer() {
-                Ok(address) if address.to_checksum(None) == entry.signer => {}
-                Ok(address) => found(Fault::BadSignature, format!("the signature is {address}'s, not the named signer {}'s", entry.signer)),
-                Err(why) => found(Fault::BadSignature, why),
-            },
-            Ok(_) => found(Fault::Edited, "the hash does not match the entry's content: the entry or its hash was changed after signing".into()),
-            Err(why) => found(Fault::Edited, why.to_string()),
+        for (fault, detail) in pending {
+            found(fault, detail);
         }
         if operators.by_address(&entry.signer).is_none() {
             found(
@@ -168,71 +203,143 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         if !signers.contains(&entry.signer) {
             signers.push(entry.signer.clone());
         }
-        if entry.seq == expected {
-            if entry.prev != prev {
-                found(
-                    Fault::BrokenChain,
-                    format!(
-                        "`prev` is not the hash of entry {}",
-                        entry.seq.saturating_sub(1)
+        if seq == expected {
+            if let Some(want) = want_prev
+                && entry.prev != want
+                && !prev_blamed
+            {
+                let detail = match seq {
+                    0 => format!(
+                        "`prev` is {}…, but the first entry's `prev` is GENESIS (64 zeros)",
+                        short(&entry.prev)
                     ),
-                );
+                    _ => format!(
+                        "`prev` is {}…, but entry {} (line {}) hashes to {}…",
+                        short(&entry.prev),
+                        seq - 1,
+                        placed[&(seq - 1)].line,
+                        short(want)
+                    ),
+                };
+                found(Fault::BrokenChain, detail);
             }
-        } else if let Some(earlier) = seen.get(&entry.seq) {
-            let detail = if *earlier == entry.hash {
-                format!("seq {} appears twice", entry.seq)
+        } else if let Some(earlier) = placed.get(&seq) {
+            let detail = if earlier.hash == entry.hash {
+                format!(
+                    "seq {seq} appears twice: this line repeats line {}",
+                    earlier.line
+                )
             } else {
-                format!("a second, different entry with seq {}", entry.seq)
+                format!(
+                    "a second, different entry with seq {seq} (the first is at line {})",
+                    earlier.line
+                )
             };
             found(Fault::Duplicated, detail);
-        } else if entry.seq > expected && !all_seqs.contains(&expected) {
+        } else if seq > expected && !all_seqs.contains(&expected) {
+            // Missing entries that unreadable lines stand in for are reported as those lines.
+            if seq - expected > unreadable_since {
+                let after = match expected {
+                    0 => "the ledger starts with it".to_owned(),
+                    n => format!(
+                        "seq {seq} follows seq {} (line {})",
+                        n - 1,
+                        placed[&(n - 1)].line
+                    ),
+                };
+                let detail = if seq - expected == 1 {
+                    format!("entry {expected} is missing: {after}")
+                } else {
+                    format!(
+                        "entries {expected}..={} ({}) are missing: {after}",
+                        seq - 1,
+                        seq - expected
+                    )
+                };
+                found(Fault::Deleted, detail);
+            }
+        } else if seq > expected {
             found(
-                Fault::Deleted,
-                format!("entries {expected}..{} are missing", entry.seq - 1),
+                Fault::Reordered,
+                format!(
+                    "seq {seq} stands where seq {expected} belongs (seq {expected} comes later, at line {})",
+                    first_line.get(&expected).copied().unwrap_or_default()
+                ),
             );
         } else {
             found(
                 Fault::Reordered,
-                format!("seq {} stands where seq {expected} belongs", entry.seq),
+                format!(
+                    "seq {seq} comes after seq {} (line {}); it belongs before it",
+                    expected - 1,
+                    placed.get(&(expected - 1)).map_or(0, |p| p.line)
+                ),
             );
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(entry.seq) {
-            slot.insert(entry.hash.clone());
-            expected = expected.max(entry.seq + 1);
-            prev = entry.hash.clone();
+        if let std::collections::hash_map::Entry::Vacant(slot) = placed.entry(seq) {
+            slot.insert(Placed {
+                hash: entry.hash.clone(),
+                link,
+                line,
+            });
+            expected = expected.max(seq + 1);
         }
     }
     if let Some(checkpoint) = checkpoint {
         report.checkpoint = Some(checkpoint.entries);
-        let mut found = |fault, detail: String| {
+        let mut found = |fault, seq, detail: String| {
             findings.push((
                 usize::MAX,
                 Finding {
                     fault,
-                    seq: None,
+                    seq,
                     line: None,
                     detail,
                 },
             ))
         };
+        let head = checkpoint.entries.checked_sub(1);
         if let Err(why) = checkpoint.check_signature() {
-            found(Fault::CheckpointMismatch, why);
-        } else if (contents.entries.len() as u64) < checkpoint.entries {
-            found(
-                Fault::Truncated,
-                format!(
-                    "the checkpoint records {} entries, the ledger holds {}",
-                    checkpoint.entries,
-                    contents.entries.len()
-                ),
-            );
-        } else if seen.get(&(checkpoint.entries - 1)) != Some(&checkpoint.head) {
+            found(Fault::CheckpointMismatch, None, why);
+        } else if operators.by_address(&checkpoint.signer).is_none() {
             found(
                 Fault::CheckpointMismatch,
+                None,
                 format!(
-                    "entry {} is not the one the checkpoint records (head {}…)",
+                    "the checkpoint is signed by {}, who is not in config/operators.toml",
+                    checkpoint.signer
+                ),
+            );
+        } else if expected < checkpoint.entries {
+            let ends = match expected {
+                0 => "the ledger holds no entry".to_owned(),
+                n => format!("the ledger ends at seq {}", n - 1),
+            };
+            found(
+                Fault::Truncated,
+                Some(expected),
+                format!(
+                    "the checkpoint of {} records {} entries (through seq {}); {ends}: entries {expected}..={} were cut from its end",
+                    checkpoint.time,
+                    checkpoint.entries,
                     checkpoint.entries - 1,
-                    &checkpoint.head[..12.min(checkpoint.head.len())]
+                    checkpoint.entries - 1
+                ),
+            );
+        } else if let Some(head) = head
+            && placed.get(&head).map(|p| &p.link) != Some(&checkpoint.head)
+        {
+            let holds = placed.get(&head).map_or_else(
+                || "is not in the ledger".to_owned(),
+                |p| format!("(line {}) hashes to {}…", p.line, short(&p.link)),
+            );
+            found(
+                Fault::CheckpointMismatch,
+                Some(head),
+                format!(
+                    "the checkpoint of {} records entry {head} as {}…, but entry {head} {holds}: the ledger was rewritten since",
+                    checkpoint.time,
+                    short(&checkpoint.head)
                 ),
             );
         }
@@ -241,4 +348,139 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
     report.findings = findings.into_iter().map(|(_, f)| f).collect();
     report.signers = signers;
     report
+}
+
+struct Placed {
+    hash: String,
+    link: String,
+    line: usize,
+}
+
+/// What an entry's own hash and signature say, before its place in the chain is looked at.
+enum Seal {
+    /// The hash is the content's, and the named signer signed it.
+    Sound,
+    /// The hash is the content's, but the signature is not the named signer's.
+    BadSignature(String),
+    /// The content no longer hashes to `hash`.
+    Edited {
+        computed: String,
+    },
+    Unhashable(String),
+}
+
+fn seal(entry: &Entry) -> Seal {
+    match entry.compute_hash() {
+        Ok(hash) if hash == entry.hash => match entry.recover_signer() {
+            Ok(address) if address.to_checksum(None) == entry.signer => Seal::Sound,
+            Ok(address) => Seal::BadSignature(format!(
+                "the signature does not match the entry: it recovers to {address}, not to the named signer {} (the signature was replaced, or the entry and its hash were rewritten)",
+                entry.signer
+            )),
+            Err(why) => Seal::BadSignature(format!("the signature does not check: {why}")),
+        },
+        Ok(computed) => Seal::Edited { computed },
+        Err(why) => Seal::Unhashable(why.to_string()),
+    }
+}
+
+struct Edit {
+    /// The seq the entry was signed with.
+    seq: u64,
+    /// The hash the next entry's `prev` should hold.
+    link: String,
+    detail: String,
+    /// The verdict already says that `prev` was changed.
+    prev_blamed: bool,
+}
+
+/// Which field of an entry whose content no longer hashes to `hash` was changed, when the
+/// signature and the entry's place tell: `seq`, `prev`, `signer`, the `hash` itself, or else
+/// the content (time, run, type or body).
+fn diagnose(entry: &Entry, computed: &str, expected: u64, want_prev: Option<&str>) -> Edit {
+    let signed = |change: &dyn Fn(&mut Entry)| {
+        let mut original = entry.clone();
+        change(&mut original);
+        original.compute_hash().is_ok_and(|hash| hash == entry.hash)
+    };
+    let edit = |detail: String| Edit {
+        seq: entry.seq,
+        link: entry.hash.clone(),
+        detail,
+        prev_blamed: false,
+    };
+    if entry.seq != expected && signed(&|e| e.seq = expected) {
+        return Edit {
+            seq: expected,
+            ..edit(format!(
+                "`seq` was changed from {expected} to {} after signing",
+                entry.seq
+            ))
+        };
+    }
+    if let Some(want) = want_prev
+        && entry.prev != want
+        && signed(&|e| want.clone_into(&mut e.prev))
+    {
+        let was = match expected {
+            0 => "GENESIS".to_owned(),
+            n => format!("{}…, the hash of entry {}", short(want), n - 1),
+        };
+        return Edit {
+            prev_blamed: true,
+            ..edit(format!("`prev` was changed after signing: it was {was}"))
+        };
+    }
+    let signed_by = recover(&entry.hash, &entry.sig)
+        .ok()
+        .map(|a| a.to_checksum(None));
+    if let Some(address) = &signed_by
+        && *address != entry.signer
+        && signed(&|e| address.clone_into(&mut e.signer))
+    {
+        return edit(format!(
+            "`signer` was changed from {address} to {} after signing",
+            entry.signer
+        ));
+    }
+    if signed_by.as_deref() == Some(entry.signer.as_str()) {
+        return edit(format!(
+            "the entry's content (its time, run, type or body) was changed after signing: it hashes to {}…, but {} signed {}…",
+            short(computed),
+            entry.signer,
+            short(&entry.hash)
+        ));
+    }
+    if recover(computed, &entry.sig).is_ok_and(|a| a.to_checksum(None) == entry.signer) {
+        return Edit {
+            link: computed.to_owned(),
+            ..edit(format!(
+                "`hash` was changed after signing: it reads {}…, but the entry hashes to {}…, which is what {} signed",
+                short(&entry.hash),
+                short(computed),
+                entry.signer
+            ))
+        };
+    }
+    edit(format!(
+        "the entry hashes to {}…, not to its `hash` {}…, and the signature matches neither: the entry and its hash were changed after signing",
+        short(computed),
+        short(&entry.hash)
+    ))
+}
+
+/// The start of a hash, for messages.
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// A parse error about one line, without serde's "at line 1" (the line is the ledger's).
+fn unreadable_detail(why: &str) -> String {
+    match why.rsplit_once(" at line ") {
+        Some((what, position)) => match position.split_once(" column ") {
+            Some((_, column)) => format!("not a ledger entry: {what} (column {column})"),
+            None => format!("not a ledger entry: {what}"),
+        },
+        None => why.to_owned(),
+    }
 }

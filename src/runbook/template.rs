@@ -77,6 +77,14 @@ pub fn render_shell(
     })
 }
 
+/// Fills a value as it is (contract call arguments, which are typed and checked later).
+pub fn render_plain(
+    template: &str,
+    values: &BTreeMap<String, String>,
+) -> Result<String, TemplateError> {
+    render(template, values, |_, value| Ok(value.to_owned()))
+}
+
 /// Fills a URL: every value is percent-encoded as one path or query component.
 pub fn render_url(
     template: &str,

@@ -147,6 +147,27 @@ impl App {
                 }
                 Err(error) => self.status = Some((error, true)),
             },
+            StepAction::SafeBatch { .. } => {
+                match crate::step_actions::prepare_batch(&self.session, &screen.run) {
+                    Ok(event) => self.record(vec![event]),
+                    Err(error) => self
+                        .popups
+                        .push(Popup::error("The batch cannot be prepared", error)),
+                }
+            }
+            StepAction::Diff { .. } => {
+                match crate::step_actions::compute_diff(&self.session, &screen.run) {
+                    Ok((event, diff, against)) => {
+                        if let Some(screen) = self.run.as_mut() {
+                            screen.diff = Some((diff, against));
+                        }
+                        self.record(vec![event]);
+                    }
+                    Err(error) => self
+                        .popups
+                        .push(Popup::error("The diff cannot be computed", error)),
+                }
+            }
             _ => {}
         }
         None

@@ -7,6 +7,8 @@ use crate::runbook::graph::Mark;
 
 pub struct RunScreen {
     pub run: Run,
+    /// The diff last computed at a diff step, with what it was compared with, for display.
+    pub diff: Option<(crate::diff::Diff, String)>,
     /// The checklist item or decision option under the cursor.
     pub cursor: usize,
     pub flow_scroll: u16,
@@ -16,6 +18,7 @@ impl RunScreen {
     pub fn new(run: Run) -> Self {
         Self {
             run,
+            diff: None,
             cursor: 0,
             flow_scroll: 0,
         }

@@ -113,6 +113,44 @@ impl Workspace {
         }
     }
 
+    /// Every file of `config/` as (name, text).
+    pub fn config_files(&self) -> Result<Vec<(String, String)>, WorkspaceError> {
+        let mut files = match &self.source {
+            Source::Embedded => embedded::all_files()
+                .into_iter()
+                .filter_map(|(path, bytes)| {
+                    let name = path.strip_prefix("config").ok()?.to_str()?.to_owned();
+                    Some((name, String::from_utf8_lossy(bytes).into_owned()))
+                })
+                .collect(),
+            Source::Folder(root) => {
+                let folder = root.join("config");
+                let io = |source| WorkspaceError::Io {
+                    path: folder.clone(),
+                    source,
+                };
+                let mut files = Vec::new();
+                for entry in std::fs::read_dir(&folder).map_err(io)? {
+                    let path = entry.map_err(io)?.path();
+                    if path.is_file()
+                        && let Some(name) = path.file_name().and_then(|n| n.to_str())
+                    {
+                        let text = std::fs::read_to_string(&path).map_err(|source| {
+                            WorkspaceError::Io {
+                                path: path.clone(),
+                                source,
+                            }
+                        })?;
+                        files.push((name.to_owned(), text));
+                    }
+                }
+                files
+            }
+        };
+        files.sort();
+        Ok(files)
+    }
+
     pub fn ledger(&self) -> Ledger {
         Ledger::new(self.storage.join(LEDGER_FILE))
     }

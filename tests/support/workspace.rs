@@ -60,3 +60,8 @@ pub fn serve(status: u16, body: &'static str, count: usize) -> u16 {
     });
     port
 }
+
+/// Copies a folder tree (files and folders) into `to`.
+pub fn copy_folder(from: &Path, to: &Path) {
+    copy_tree(from, to);
+}

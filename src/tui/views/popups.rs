@@ -180,6 +180,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .block(boxed("Keys · ↑↓ scroll · any other key closes")),
         rect,

@@ -231,6 +231,55 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
             }
             lines.push(Line::from(Span::styled(format!("o signs off with your key; or `owner-console attest {}` on another machine, then `run signoff {} --import FILE`", run.id, run.id), theme.muted())));
         }
+        StepAction::SafeBatch { source, calls } => {
+            let from = if source == "diff" {
+                "the changes of this run's diff".to_owned()
+            } else {
+                format!("{} call(s) listed in the runbook", calls.len())
+            };
+            lines.push(Line::from(format!(
+                "A Safe Transaction Builder batch of {from}; x prepares and checks it."
+            )));
+            if let Some(batch) = &run.visit.batch {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "✓ storage/{} · {} transaction(s)",
+                        batch.file, batch.transactions
+                    ),
+                    theme.ok(),
+                )));
+                lines.push(Line::from(Span::styled(
+                    format!("Safe checksum {}", batch.checksum),
+                    theme.muted(),
+                )));
+                lines.push(Line::from(
+                    "Load it in the Safe app's Transaction Builder; the signers sign there.",
+                ));
+            }
+        }
+        StepAction::Diff {
+            block_on_violation, ..
+        } => {
+            match (&screen.diff, &run.visit.diff) {
+                (Some((diff, against)), Some(_)) => {
+                    for segments in crate::diff::text::lines(diff, against).into_iter().skip(1) {
+                        lines.push(Line::from(segments.into_iter().map(|(tag, text)| Span::styled(text, diff_style(tag, theme))).collect::<Vec<_>>()));
+                    }
+                }
+                (_, Some(recorded)) => {
+                    lines.push(Line::from(Span::styled(recorded.summary.clone(), theme.bold())));
+                    lines.push(Line::from(Span::styled(format!("fingerprint {}", recorded.fingerprint), theme.muted())));
+                    lines.push(Line::from("x computes it again to show each change."));
+                }
+                (_, None) => lines.push(Line::from("x compares the proposed config with the current state and records the fingerprint.")),
+            }
+            if *block_on_violation {
+                lines.push(Line::from(Span::styled(
+                    "A guardrail violation blocks this step.",
+                    theme.muted(),
+                )));
+            }
+        }
         _ => lines.push(Line::from(Span::styled(
             "Not carried out by this version: do it by hand, then s to skip with a reason.",
             theme.warning(),
@@ -264,4 +313,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
         ),
         area,
     );
+}
+
+fn diff_style(
+    tag: crate::diff::text::Tag,
+    theme: &crate::tui::theme::Theme,
+) -> ratatui::style::Style {
+    use crate::catalogue::risk::RiskClass;
+    use crate::diff::text::Tag;
+    match tag {
+        Tag::Plain => ratatui::style::Style::default(),
+        Tag::Bold => theme.bold(),
+        Tag::Risk(RiskClass::Security) | Tag::Violation => theme.danger(),
+        Tag::Risk(RiskClass::Financial) => theme.warning(),
+        Tag::Risk(RiskClass::Cosmetic) => theme.ok(),
+        Tag::Muted => theme.muted(),
+        Tag::Removed => theme.danger(),
+        Tag::Inserted => theme.ok(),
+    }
 }

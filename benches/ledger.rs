@@ -1,0 +1,319 @@
+//! `cargo bench --bench ledger`: the ledger's two hot paths against their floors, measured in
+//! the same run on the same machine and filesystem.
+//!
+//! - verify throughput on a 100,000-entry ledger, against the floor of the same number of bare
+//!   SHA-256 digests over each entry's canonical bytes plus EIP-191 signature recoveries in a
+//!   tight loop (one core; the canonical bytes and parsed signatures prepared beforehand);
+//! - durable append latency (one event per `append`), against the floor of a bare `write_all`
+//!   + `sync_data` of the same bytes to another file in the same folder.
+
+use alloy_primitives::{B256, Signature};
+use alloy_signer_local::PrivateKeySigner;
+use owner_console::engine::Event;
+use owner_console::ledger::checkpoint::Checkpoint;
+use owner_console::ledger::entry::GENESIS;
+use owner_console::ledger::operators::Operators;
+use owner_console::ledger::verify::verify;
+use owner_console::ledger::{Entry, Ledger};
+use sha2::{Digest, Sha256};
+use std::hint::black_box;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+/// `cargo bench` passes `--bench`; run otherwise (`cargo test --benches`), the bench only
+/// checks that it works, on small sizes.
+static SMOKE: LazyLock<bool> = LazyLock::new(|| !std::env::args().any(|a| a == "--bench"));
+static ENTRIES: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 1_000 } else { 100_000 });
+const BATCH: usize = 1_000;
+static APPENDS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 20 } else { 300 });
+/// Verify passes measured; the best is reported (the first also warms the page cache).
+const PASSES: usize = 2;
+
+fn main() {
+    // A filter, if any, is ignored: there is one benchmark.
+    let appends_n = *APPENDS;
+    let folder = scratch_folder();
+    let key = PrivateKeySigner::random();
+    let operators = Operators::parse(&format!(
+        "[[operators]]\nname = \"bench\"\naddress = \"{}\"\nroles = [\"operator\"]\n",
+        key.address().to_checksum(None)
+    ))
+    .expect("operators.toml");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "ledger bench{}: {} cores; scratch folder {}",
+        if *SMOKE {
+            " (smoke run: sizes cut; `cargo bench` for figures)"
+        } else {
+            ""
+        },
+        cores,
+        folder.path().display()
+    );
+
+    let (verify_rate, floor_rate, entries) = verify_throughput(folder.path(), &key, &operators);
+    let (append, floor) = append_latency(folder.path(), &key);
+    let breakdown = append_breakdown(folder.path(), &key);
+
+    let (am, ap) = (percentile(&append, 50.0), percentile(&append, 99.0));
+    let (fm, fp) = (percentile(&floor, 50.0), percentile(&floor, 99.0));
+    println!();
+    row("measure", "figure", "floor", "ratio");
+    println!("|{:-<44}|{:-<19}|{:-<19}|{:-<7}|", "", "", "", "");
+    row(
+        &format!("verify, {entries} entries (entries/s, ↑)"),
+        &format!("{verify_rate:.0}/s"),
+        &format!("{floor_rate:.0}/s"),
+        &format!("{:.2}", verify_rate / floor_rate),
+    );
+    row(
+        &format!("durable append, median ({appends_n} appends, ↓)"),
+        &micros(am),
+        &micros(fm),
+        &format!("{:.2}", am.as_secs_f64() / fm.as_secs_f64()),
+    );
+    row(
+        "durable append, p99",
+        &micros(ap),
+        &micros(fp),
+        &format!("{:.2}", ap.as_secs_f64() / fp.as_secs_f64()),
+    );
+    println!();
+    println!(
+        "verify ratio = verify entries/s ÷ floor entries/s (aim ≥ 0.70; both on one core: verify is single-threaded);"
+    );
+    println!("append ratio = append median ÷ write_all+sync_data median (aim ≤ 1.50).");
+    println!();
+    println!("where an append's time goes (each part timed alone, median):");
+    part("part of append", "median");
+    println!("|{:-<44}|{:-<11}|", "", "");
+    part("write_all + sync_data (the floor)", &micros(fm));
+    let mut parts = fm;
+    for (name, median) in &breakdown {
+        part(name, &micros(*median));
+        parts += *median;
+    }
+    part("sum of the parts", &micros(parts));
+    part("append, measured", &micros(am));
+}
+
+fn row(measure: &str, figure: &str, floor: &str, ratio: &str) {
+    println!("| {measure:<42} | {figure:>17} | {floor:>17} | {ratio:>5} |");
+}
+
+fn part(name: &str, median: &str) {
+    println!("| {name:<42} | {median:>9} |");
+}
+
+/// A temporary folder on the target directory's filesystem (the bench binary lives in
+/// `target/<profile>/deps/`).
+fn scratch_folder() -> tempfile::TempDir {
+    let exe = std::env::current_exe().expect("current_exe");
+    let target: PathBuf = exe
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    tempfile::Builder::new()
+        .prefix("ledger-bench-")
+        .tempdir_in(target)
+        .expect("scratch folder")
+}
+
+fn verify_throughput(
+    folder: &Path,
+    key: &PrivateKeySigner,
+    operators: &Operators,
+) -> (f64, f64, usize) {
+    let ledger = Ledger::new(folder.join("verify/owner-ledger.jsonl"));
+    let started = Instant::now();
+    for batch in 0..*ENTRIES / BATCH {
+        let events = (0..BATCH)
+            .map(|index| Event::Note {
+                step: format!("step-{}", index % 7),
+                text: format!("batch {batch} note {index}: the operator checked the dashboard"),
+            })
+            .collect();
+        let run = if batch % 2 == 0 { "r-alpha" } else { "r-bravo" };
+        let time = format!("2026-11-23T{:02}:{:02}:00Z", batch / 60, batch % 60);
+        ledger.append(run, &time, events, key).expect("append");
+    }
+    let bytes = ledger.read_bytes().expect("read");
+    let checkpoint = Checkpoint::read(&ledger.checkpoint_path())
+        .expect("checkpoint")
+        .expect("a checkpoint was written");
+    println!(
+        "generated {} entries ({:.1} MB) in {:.1?}",
+        *ENTRIES,
+        bytes.len() as f64 / 1e6,
+        started.elapsed()
+    );
+
+    let mut best = Duration::MAX;
+    for _ in 0..PASSES {
+        let started = Instant::now();
+        let report = verify(black_box(&bytes), operators, Some(&checkpoint));
+        best = best.min(started.elapsed());
+        assert!(report.passed(), "{:?}", report.first());
+        assert_eq!(report.entries, *ENTRIES);
+    }
+
+    // The floor: what verify cannot avoid doing per entry.
+    let entries: Vec<Entry> = bytes
+        .split(|b| *b == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| serde_json::from_slice(line).expect("entry"))
+        .collect();
+    let prepared: Vec<(Vec<u8>, Signature)> = entries
+        .iter()
+        .map(|entry| {
+            let raw = hex::decode(entry.sig.trim_start_matches("0x")).expect("hex");
+            (
+                entry.canonical().expect("canonical"),
+                Signature::try_from(raw.as_slice()).expect("signature"),
+            )
+        })
+        .collect();
+    let expected = key.address();
+    let mut floor = Duration::MAX;
+    for _ in 0..PASSES {
+        let started = Instant::now();
+        for (canonical, signature) in black_box(&prepared) {
+            let hash = B256::from_slice(&Sha256::digest(canonical));
+            let address = signature
+                .recover_address_from_msg(hash.as_slice())
+                .expect("recover");
+            assert_eq!(address, expected);
+        }
+        floor = floor.min(started.elapsed());
+    }
+    println!("verify: best of {PASSES} {best:.2?}; floor: best of {PASSES} {floor:.2?}");
+    (
+        *ENTRIES as f64 / best.as_secs_f64(),
+        *ENTRIES as f64 / floor.as_secs_f64(),
+        *ENTRIES,
+    )
+}
+
+fn append_latency(folder: &Path, key: &PrivateKeySigner) -> (Vec<Duration>, Vec<Duration>) {
+    let ledger = Ledger::new(folder.join("append/owner-ledger.jsonl"));
+    // The first append creates the folder and file (and syncs the folder); not measured.
+    ledger
+        .append("r-bench", "2026-11-23T00:00:00Z", vec![note(0)], key)
+        .expect("append");
+    let mut floor_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(folder.join("append/floor.jsonl"))
+        .expect("floor file");
+    floor_file.sync_all().expect("sync");
+    let mut append = Vec::with_capacity(*APPENDS);
+    let mut floor = Vec::with_capacity(*APPENDS);
+    for index in 1..=*APPENDS {
+        let started = Instant::now();
+        let written = ledger
+            .append("r-bench", "2026-11-23T00:00:01Z", vec![note(index)], key)
+            .expect("append");
+        append.push(started.elapsed());
+
+        let mut line = serde_json::to_vec(&written[0]).expect("json");
+        line.push(b'\n');
+        let started = Instant::now();
+        floor_file.write_all(&line).expect("write");
+        floor_file.sync_data().expect("sync");
+        floor.push(started.elapsed());
+    }
+    (append, floor)
+}
+
+/// Where an append's time goes beyond the floor: the parts of `append` that can be timed from
+/// outside, each alone, medians over `APPENDS` runs.
+fn append_breakdown(folder: &Path, key: &PrivateKeySigner) -> Vec<(&'static str, Duration)> {
+    let last =
+        Entry::signed(0, "2026-11-23T00:00:00Z", "r-bench", note(0), GENESIS, key).expect("sign");
+    let mut sign = Vec::with_capacity(*APPENDS);
+    let mut checkpoint_sign = Vec::with_capacity(*APPENDS);
+    let mut checkpoint_write = Vec::with_capacity(*APPENDS);
+    let mut tail = Vec::with_capacity(*APPENDS);
+    let path = folder.join("append/breakdown.checkpoint.json");
+    let ledger_path = folder.join("append/owner-ledger.jsonl");
+    for index in 0..*APPENDS {
+        let started = Instant::now();
+        let entry = Entry::signed(
+            index as u64 + 1,
+            "2026-11-23T00:00:01Z",
+            "r-bench",
+            note(index),
+            &last.hash,
+            key,
+        )
+        .expect("sign");
+        sign.push(started.elapsed());
+        black_box(entry);
+
+        let started = Instant::now();
+        let checkpoint = Checkpoint::of(&last, "2026-11-23T00:00:01Z", key).expect("checkpoint");
+        checkpoint_sign.push(started.elapsed());
+        let started = Instant::now();
+        checkpoint.write(&path, false).expect("write");
+        checkpoint_write.push(started.elapsed());
+
+        // What `append` does before it writes: open, lock, read and parse the last line.
+        let started = Instant::now();
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&ledger_path)
+            .expect("open");
+        file.lock().expect("lock");
+        let length = file.seek(SeekFrom::End(0)).expect("seek");
+        file.seek(SeekFrom::Start(length.saturating_sub(4096)))
+            .expect("seek");
+        let mut window = Vec::new();
+        file.read_to_end(&mut window).expect("read");
+        let body = &window[..window.len() - 1];
+        let line = &body[body
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |at| at + 1)..];
+        let entry: Entry = serde_json::from_slice(line).expect("last entry");
+        file.unlock().expect("unlock");
+        tail.push(started.elapsed());
+        black_box(entry);
+    }
+    vec![
+        ("open + lock + read the last entry", percentile(&tail, 50.0)),
+        (
+            "sign the entry (JCS + SHA-256 + ECDSA)",
+            percentile(&sign, 50.0),
+        ),
+        (
+            "sign the checkpoint (ECDSA)",
+            percentile(&checkpoint_sign, 50.0),
+        ),
+        (
+            "write + rename the checkpoint (no fsync)",
+            percentile(&checkpoint_write, 50.0),
+        ),
+    ]
+}
+
+fn note(index: usize) -> Event {
+    Event::Note {
+        step: "brief".into(),
+        text: format!("note {index}: the operator confirmed the change window"),
+    }
+}
+
+fn percentile(samples: &[Duration], pct: f64) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let rank = ((pct / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank]
+}
+
+fn micros(duration: Duration) -> String {
+    format!("{:.0} µs", duration.as_secs_f64() * 1e6)
+}

@@ -1,0 +1,120 @@
+//! A network's set of config files (`config/<file>.<network>.json`), read into catalogue values.
+
+use super::Catalogue;
+use super::guardrails::{Level, Values};
+use super::value::{Note, Value};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigProblem {
+    pub level: Level,
+    pub file: String,
+    /// The parameter, with the JSON pointer in its file.
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConfigSet {
+    pub network: String,
+    pub values: Values,
+    /// Every file read, with its SHA-256.
+    pub files: Vec<(String, String)>,
+    pub problems: Vec<ConfigProblem>,
+}
+
+pub fn file_name(stem: &str, network: &str) -> String {
+    format!("{stem}.{network}.json")
+}
+
+impl ConfigSet {
+    /// Reads the files through `read` (file name → text), e.g. from `config/` of a workspace.
+    pub fn load(
+        catalogue: &Catalogue,
+        network: &str,
+        read: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        let mut set = Self {
+            network: network.to_owned(),
+            ..Self::default()
+        };
+        for stem in catalogue.files() {
+            let name = file_name(stem, network);
+            let Some(text) = read(&name) else {
+                set.problem(
+                    Level::Warn,
+                    &name,
+                    "",
+                    "the file is missing: its parameters are left out".into(),
+                );
+                continue;
+            };
+            set.files
+                .push((name.clone(), hex::encode(Sha256::digest(text.as_bytes()))));
+            let json: serde_json::Value = match serde_json::from_str(&text) {
+                Ok(json) => json,
+                Err(e) => {
+                    set.problem(
+                        Level::Fail,
+                        &name,
+                        "",
+                        format!("line {}, column {}: {e}", e.line(), e.column()),
+                    );
+                    continue;
+                }
+            };
+            for parameter in catalogue.parameters.iter().filter(|p| p.file == stem) {
+                let field = format!("{} ({})", parameter.id, parameter.path);
+                let Some(raw) = json.pointer(&parameter.path) else {
+                    continue;
+                };
+                let mut notes = Vec::new();
+                match Value::read(raw, parameter.kind, parameter.unit, &mut notes) {
+                    Ok(value) => {
+                        if let Value::Text(text) = &value
+                            && text == "0x0000000000000000000000000000000000000000"
+                        {
+                            set.problem(
+                                Level::Fail,
+                                &name,
+                                &field,
+                                "the zero address is never a valid setting".into(),
+                            );
+                        }
+                        set.values.insert(parameter.id.clone(), value);
+                    }
+                    Err(why) => set.problem(Level::Fail, &name, &field, why),
+                }
+                for note in notes {
+                    match note {
+                        Note::NotChecksummed(given, right) => set.problem(
+                            Level::Warn,
+                            &name,
+                            &field,
+                            format!(
+                                "`{given}` is not in EIP-55 checksum form; write it as {right}"
+                            ),
+                        ),
+                        Note::Duplicate(member) => set.problem(
+                            Level::Fail,
+                            &name,
+                            &field,
+                            format!("`{member}` is listed twice; each member may appear once"),
+                        ),
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    fn problem(&mut self, level: Level, file: &str, field: &str, message: String) {
+        self.problems.push(ConfigProblem {
+            level,
+            file: file.to_owned(),
+            field: field.to_owned(),
+            message,
+        });
+    }
+}

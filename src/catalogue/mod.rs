@@ -1,0 +1,112 @@
+//! The parameter catalogue (`config/catalogue.toml`): every owner-editable parameter, where it
+//! lives in the config files and on chain, its unit, its risk class by rule, and the guardrails.
+
+pub mod config_set;
+pub mod guardrails;
+pub mod risk;
+pub mod units;
+pub mod value;
+
+use guardrails::Guardrail;
+use risk::RiskRule;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use units::Unit;
+use value::Kind;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// `Module.name`, the module being the contract that holds it.
+    pub id: String,
+    pub domain: String,
+    /// The config file's stem: `config/<file>.<network>.json`.
+    pub file: String,
+    /// A JSON pointer into that file.
+    pub path: String,
+    pub kind: Kind,
+    #[serde(default = "no_unit")]
+    pub unit: Unit,
+    /// The unit on chain, when it differs from the config's.
+    pub chain_unit: Option<Unit>,
+    /// Solidity signature with its return type, e.g. `burnPct()(uint256)`.
+    pub getter: Option<String>,
+    /// Solidity signature of the setter, e.g. `setBurnPct(uint256)`; for sets, the per-member
+    /// setter `setSigner(address,bool)`.
+    pub setter: Option<String>,
+}
+
+fn no_unit() -> Unit {
+    Unit::None
+}
+
+impl Parameter {
+    pub fn contract(&self) -> &str {
+        self.id.split('.').next().unwrap_or(&self.id)
+    }
+
+    pub fn chain_unit(&self) -> Unit {
+        self.chain_unit.unwrap_or(self.unit)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    /// Module name → JSON pointer of its address in `owner-control.<network>.json`.
+    #[serde(default)]
+    pub modules: BTreeMap<String, String>,
+    pub risk_rules: Vec<RiskRule>,
+    pub parameters: Vec<Parameter>,
+    #[serde(default)]
+    pub guardrails: Vec<Guardrail>,
+}
+
+impl Catalogue {
+    pub const FILE: &'static str = "config/catalogue.toml";
+
+    /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let catalogue: Self = toml::from_str(text).map_err(|error| {
+            let (line, column) = error
+                .span()
+                .map(|s| crate::runbook::problem::line_column(text, s.start))
+                .unwrap_or((1, 1));
+            format!("{}:{line}:{column}: {}", Self::FILE, error.message().trim())
+        })?;
+        let mut seen = std::collections::BTreeSet::new();
+        for parameter in &catalogue.parameters {
+            if !seen.insert(parameter.id.as_str()) {
+                return Err(format!(
+                    "{}: parameter `{}` is listed twice",
+                    Self::FILE,
+                    parameter.id
+                ));
+            }
+        }
+        for guardrail in &catalogue.guardrails {
+            for id in &guardrail.params {
+                if catalogue.parameter(id).is_none() {
+                    return Err(format!(
+                        "{}: guardrail `{}` names `{id}`, which is no parameter",
+                        Self::FILE,
+                        guardrail.id
+                    ));
+                }
+            }
+        }
+        Ok(catalogue)
+    }
+
+    pub fn parameter(&self, id: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.id == id)
+    }
+
+    /// The config file stems the catalogue reads, in order.
+    pub fn files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = self.parameters.iter().map(|p| p.file.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+}

@@ -1,0 +1,91 @@
+//! `batch`: Safe Transaction Builder batch files, decoded and checked for review. The console
+//! never signs these: the Safe's owners load them into the Safe web app.
+
+use super::output::print_json;
+use crate::safe::{self, Batch, Status};
+use clap::Subcommand;
+use color_eyre::eyre::{WrapErr, eyre};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Decode a batch file method by method and run every check that needs no network
+    /// configuration (selectors, values, value sent, chain id, checksum); exits 1 if any fails.
+    Show {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the checksum the Safe app computes for a batch file, and whether the file's own
+    /// `meta.checksum` matches it (exits 1 when it is present and does not).
+    Checksum {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn dispatch(command: &BatchCommand) -> color_eyre::Result<ExitCode> {
+    match command {
+        BatchCommand::Show { file, json } => show(file, *json),
+        BatchCommand::Checksum { file, json } => checksum(file, *json),
+    }
+}
+
+fn read(file: &Path) -> color_eyre::Result<Batch> {
+    let text = std::fs::read_to_string(file)
+        .wrap_err_with(|| format!("cannot read {}", file.display()))?;
+    safe::parse_batch(&text).map_err(|e| eyre!("{}: {e}", file.display()))
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
+    let batch = read(file)?;
+    let review = safe::review(&batch, None);
+    if json {
+        print_json(&review)?;
+    } else {
+        println!("file: {}", file.display());
+        print!("{}", safe::review_text(&review));
+    }
+    Ok(exit(review.ok()))
+}
+
+fn checksum(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
+    let batch = read(file)?;
+    let computed = batch.computed_checksum().to_string();
+    let given = batch.meta.checksum.get().filter(|c| !c.is_empty()).cloned();
+    let matches = given.as_ref().map(|g| g.eq_ignore_ascii_case(&computed));
+    if json {
+        print_json(&serde_json::json!({
+            "file": file,
+            "computed": computed,
+            "inFile": given,
+            "matches": matches,
+        }))?;
+    } else {
+        println!("{computed}");
+        match (&given, matches) {
+            (Some(given), Some(true)) => {
+                println!("{} meta.checksum {given} matches", Status::Pass.mark())
+            }
+            (Some(given), _) => println!(
+                "{} meta.checksum {given} does not match: expected {computed}",
+                Status::Fail.mark()
+            ),
+            (None, _) => println!(
+                "{} the file has no meta.checksum (the Safe app adds one on export)",
+                Status::Warn.mark()
+            ),
+        }
+    }
+    Ok(exit(matches != Some(false)))
+}

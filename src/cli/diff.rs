@@ -1,0 +1,106 @@
+use super::output::print_json;
+use crate::catalogue::risk::RiskClass;
+use crate::diff::text::{Tag, lines};
+use crate::session::Session;
+use clap::{Args, ValueEnum};
+use crossterm::style::Stylize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit statuses of `diff`: none / changes / a guardrail blocks.
+pub const NO_CHANGES: u8 = 0;
+pub const CHANGES: u8 = 3;
+pub const BLOCKED: u8 = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[arg(long)]
+    network: String,
+    /// The current state: a state snapshot file or a saved config folder. Default: the
+    /// network's snapshot named in config/networks.toml.
+    #[arg(long, value_name = "FILE|DIR")]
+    against: Option<PathBuf>,
+    /// Propose a saved config snapshot (storage/backups/…) instead of the workspace's config.
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+    /// Print only the fingerprint (SHA-256 of the diff's canonical JSON).
+    #[arg(long)]
+    fingerprint: bool,
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+pub fn colour_wanted(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn paint(tag: Tag, text: &str, colour: bool) -> String {
+    if !colour {
+        return text.to_owned();
+    }
+    match tag {
+        Tag::Plain => text.to_owned(),
+        Tag::Bold => text.bold().to_string(),
+        Tag::Risk(RiskClass::Security) | Tag::Violation => text.red().bold().to_string(),
+        Tag::Risk(RiskClass::Financial) => text.yellow().to_string(),
+        Tag::Risk(RiskClass::Cosmetic) => text.green().to_string(),
+        Tag::Muted => text.dark_grey().to_string(),
+        Tag::Removed => text.red().to_string(),
+        Tag::Inserted => text.green().to_string(),
+    }
+}
+
+pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
+    let (diff, against, problems) = crate::changes::diff_from(
+        session,
+        &args.network,
+        args.from.as_deref(),
+        args.against.as_deref(),
+    )
+    .map_err(color_eyre::eyre::Report::msg)?;
+    for problem in &problems {
+        eprintln!("warning: {problem}");
+    }
+    if args.fingerprint {
+        println!("{}", diff.fingerprint);
+    } else if args.json {
+        print_json(
+            &serde_json::json!({ "against": against, "summary": diff.summary(), "risk": diff.risk(), "diff": diff }),
+        )?;
+    } else {
+        let colour = colour_wanted(args.color);
+        for line in lines(&diff, &against) {
+            println!(
+                "{}",
+                line.iter()
+                    .map(|(tag, text)| paint(*tag, text, colour))
+                    .collect::<String>()
+            );
+        }
+    }
+    Ok(ExitCode::from(if diff.blocking() > 0 {
+        BLOCKED
+    } else if diff.changes.is_empty() {
+        NO_CHANGES
+    } else {
+        CHANGES
+    }))
+}

@@ -1,0 +1,51 @@
+use crate::session::Session;
+use clap::Args;
+use color_eyre::eyre::{Report, bail};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[arg(long)]
+    network: String,
+    /// Where to write the Safe Transaction Builder batch.
+    #[arg(long)]
+    out: PathBuf,
+    /// The current state (a state snapshot file or a saved config folder); default: the
+    /// network's snapshot.
+    #[arg(long, value_name = "FILE|DIR")]
+    against: Option<PathBuf>,
+    /// Propose a saved config snapshot (storage/backups/…) instead of the workspace's config:
+    /// the batch that rolls back to it. Its hashes are checked first.
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
+}
+
+pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
+    let (batch, summary, by_hand) = crate::plan::batch_for_diff(
+        session,
+        &args.network,
+        args.from.as_deref(),
+        args.against.as_deref(),
+    )
+    .map_err(Report::msg)?;
+    if args.out.exists() {
+        bail!(
+            "{}: already exists; choose another file",
+            args.out.display()
+        );
+    }
+    std::fs::write(&args.out, batch.to_json_pretty() + "\n")?;
+    println!("{summary}");
+    println!(
+        "wrote {}: {} transaction(s), checksum {}",
+        args.out.display(),
+        batch.transactions.len(),
+        batch.computed_checksum()
+    );
+    println!("batch sha256 {}", crate::safe::batch_hash(&batch));
+    for line in by_hand {
+        println!("by hand: {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,219 @@
+//! The diff of proposed parameters (the config files) against current state (a snapshot, a
+//! saved config, or the chain): structural changes, each classed by risk, with the guardrails
+//! it breaks, and a fingerprint that is the same on any machine for the same inputs.
+
+pub mod source;
+pub mod text;
+
+use crate::catalogue::Catalogue;
+use crate::catalogue::guardrails::{Values, Violation, check_all};
+use crate::catalogue::risk::{RiskClass, classify};
+use crate::catalogue::value::Value;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl ChangeKind {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Added => "+",
+            Self::Removed => "-",
+            Self::Changed => "~",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub id: String,
+    pub domain: String,
+    pub risk: RiskClass,
+    pub kind: ChangeKind,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// For sets: the members that came and went.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// For long text: the words removed (`-`) and inserted (`+`) between the two, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inline: Vec<(char, String)>,
+    /// Why the parameter has its risk class.
+    pub why: String,
+}
+
+/// Text longer than this is shown as an inline diff of words rather than before → after.
+pub const LONG_TEXT: usize = 40;
+
+fn inline_diff(before: &str, after: &str) -> Vec<(char, String)> {
+    if before.len() <= LONG_TEXT && after.len() <= LONG_TEXT {
+        return Vec::new();
+    }
+    similar::TextDiff::from_words(before, after)
+        .iter_all_changes()
+        .map(|change| {
+            let mark = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            (mark, change.value().to_owned())
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardrailFinding {
+    #[serde(flatten)]
+    pub violation: Violation,
+    /// Whether it involves a changed parameter (and so blocks the change).
+    pub blocking: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub network: String,
+    pub changes: Vec<Change>,
+    pub guardrails: Vec<GuardrailFinding>,
+    /// Parameters the proposed side has and the current state does not cover.
+    pub not_compared: Vec<String>,
+    pub fingerprint: String,
+}
+
+impl Diff {
+    pub fn risk(&self) -> Option<RiskClass> {
+        self.changes.iter().map(|c| c.risk).max()
+    }
+
+    pub fn count(&self, risk: RiskClass) -> usize {
+        self.changes.iter().filter(|c| c.risk == risk).count()
+    }
+
+    pub fn blocking(&self) -> usize {
+        self.guardrails.iter().filter(|g| g.blocking).count()
+    }
+
+    /// "3 changes: 1 security-critical, 1 financial, 1 cosmetic; 1 guardrail violated"
+    pub fn summary(&self) -> String {
+        let mut text = match self.changes.len() {
+            0 => "no changes".to_owned(),
+            n => {
+                let parts: Vec<String> = [
+                    RiskClass::Security,
+                    RiskClass::Financial,
+                    RiskClass::Cosmetic,
+                ]
+                .into_iter()
+                .filter(|r| self.count(*r) > 0)
+                .map(|r| format!("{} {}", self.count(r), r.words()))
+                .collect();
+                format!(
+                    "{n} change{}: {}",
+                    if n == 1 { "" } else { "s" },
+                    parts.join(", ")
+                )
+            }
+        };
+        match self.blocking() {
+            0 => {}
+            1 => text.push_str("; 1 guardrail violated"),
+            n => text.push_str(&format!("; {n} guardrails violated")),
+        }
+        text
+    }
+}
+
+/// The part of a diff its fingerprint covers: everything but how the current state was found.
+#[derive(Serialize)]
+struct Fingerprinted<'a> {
+    network: &'a str,
+    changes: &'a [Change],
+    guardrails: &'a [GuardrailFinding],
+}
+
+/// Compares `proposed` with `current` (both normalised catalogue values). `current_is_complete`
+/// says whether a parameter missing from `current` was removed (a saved config) or is simply
+/// not covered by it (a state snapshot or a partial read of the chain).
+pub fn compute(
+    catalogue: &Catalogue,
+    network: &str,
+    current: &Values,
+    proposed: &Values,
+    current_is_complete: bool,
+) -> Diff {
+    let mut changes = Vec::new();
+    let mut not_compared = Vec::new();
+    for parameter in &catalogue.parameters {
+        let (before, after) = (current.get(&parameter.id), proposed.get(&parameter.id));
+        let kind = match (before, after) {
+            (Some(b), Some(a)) if b == a => continue,
+            (Some(_), Some(_)) => ChangeKind::Changed,
+            (None, Some(_)) if !current_is_complete => {
+                not_compared.push(parameter.id.clone());
+                continue;
+            }
+            (None, Some(_)) => ChangeKind::Added,
+            (Some(_), None) if current_is_complete => ChangeKind::Removed,
+            _ => continue,
+        };
+        let (added, removed) = match (before, after) {
+            (Some(Value::Set(b)), Some(Value::Set(a))) => (
+                a.difference(b).cloned().collect(),
+                b.difference(a).cloned().collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        let inline = match (before, after) {
+            (Some(Value::Text(b)), Some(Value::Text(a))) => inline_diff(b, a),
+            _ => Vec::new(),
+        };
+        let (risk, why) = classify(&catalogue.risk_rules, parameter);
+        changes.push(Change {
+            id: parameter.id.clone(),
+            domain: parameter.domain.clone(),
+            risk,
+            kind,
+            before: before.map(|v| v.show(parameter.unit)),
+            after: after.map(|v| v.show(parameter.unit)),
+            added,
+            removed,
+            inline,
+            why: why.to_owned(),
+        });
+    }
+    changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
+    let changed: std::collections::BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    let guardrails: Vec<GuardrailFinding> = check_all(proposed, catalogue)
+        .into_iter()
+        .map(|violation| {
+            let blocking = violation
+                .params
+                .iter()
+                .any(|p| changed.contains(p.as_str()));
+            GuardrailFinding {
+                violation,
+                blocking,
+            }
+        })
+        .collect();
+    let fingerprinted = Fingerprinted {
+        network,
+        changes: &changes,
+        guardrails: &guardrails,
+    };
+    let bytes = serde_json_canonicalizer::to_vec(&fingerprinted).unwrap_or_default();
+    let fingerprint = hex::encode(Sha256::digest(bytes));
+    Diff {
+        network: network.to_owned(),
+        changes,
+        guardrails,
+        not_compared,
+        fingerprint,
+    }
+}

@@ -1,0 +1,67 @@
+//! Where the current state comes from: a state snapshot file (offline), or a saved config (for
+//! rollbacks). The live chain is a third source with the same shape.
+
+use crate::catalogue::Catalogue;
+use crate::catalogue::config_set::ConfigSet;
+use crate::catalogue::guardrails::Values;
+use crate::catalogue::value::Value;
+use crate::workspace::snapshot::StateSnapshot;
+
+pub struct Current {
+    pub values: Values,
+    /// How the state was found, for people: never part of the fingerprint.
+    pub describe: String,
+    /// Whether a parameter missing here was removed (true) or is just not covered.
+    pub complete: bool,
+    /// Values the source holds that do not read as their parameter's kind.
+    pub problems: Vec<String>,
+}
+
+/// The catalogue's values from a snapshot, read in each parameter's chain unit.
+pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str) -> Current {
+    let mut values = Values::new();
+    let mut problems = Vec::new();
+    for parameter in &catalogue.parameters {
+        let Some(raw) = snapshot.values.get(&parameter.id) else {
+            continue;
+        };
+        let mut notes = Vec::new();
+        match Value::read(raw, parameter.kind, parameter.chain_unit(), &mut notes) {
+            Ok(value) => {
+                values.insert(parameter.id.clone(), value);
+            }
+            Err(why) => problems.push(format!("{name}: {}: {why}", parameter.id)),
+        }
+    }
+    let describe = format!(
+        "{name} ({} chain {}, block #{} of {})",
+        snapshot.network, snapshot.chain_id, snapshot.block.number, snapshot.block.timestamp
+    );
+    Current {
+        values,
+        describe,
+        complete: false,
+        problems,
+    }
+}
+
+/// A saved config set (e.g. `storage/backups/<date>-<id>/`) as the current state.
+pub fn from_config(
+    catalogue: &Catalogue,
+    network: &str,
+    name: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> Current {
+    let set = ConfigSet::load(catalogue, network, read);
+    let problems = set
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}: {}", p.file, p.field, p.message))
+        .collect();
+    Current {
+        values: set.values,
+        describe: format!("saved config {name}"),
+        complete: true,
+        problems,
+    }
+}

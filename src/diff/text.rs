@@ -1,0 +1,102 @@
+//! The diff as lines of tagged text: the CLI paints the tags as colours (or not), the TUI as
+//! styles. Every line carries symbols and words, so nothing rests on colour alone.
+
+use super::{ChangeKind, Diff};
+use crate::catalogue::risk::RiskClass;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Plain,
+    Bold,
+    Risk(RiskClass),
+    Violation,
+    Muted,
+    /// Words a long text loses (shown `[-like this-]`).
+    Removed,
+    /// Words a long text gains (shown `{+like this+}`).
+    Inserted,
+}
+
+pub type Segment = (Tag, String);
+
+pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
+    let mut out = vec![
+        vec![(
+            Tag::Bold,
+            format!("Proposed {} config against {against}", diff.network),
+        )],
+        vec![(Tag::Bold, diff.summary())],
+    ];
+    for change in &diff.changes {
+        let mut line = vec![
+            (Tag::Plain, format!("{} ", change.kind.symbol())),
+            (
+                Tag::Risk(change.risk),
+                format!("{:<12}", change.risk.badge()),
+            ),
+            (Tag::Plain, format!("{} ", change.id)),
+        ];
+        match change.kind {
+            ChangeKind::Changed if !change.added.is_empty() || !change.removed.is_empty() => {
+                for member in &change.added {
+                    line.push((Tag::Plain, format!(" +{member}")));
+                }
+                for member in &change.removed {
+                    line.push((Tag::Plain, format!(" -{member}")));
+                }
+            }
+            ChangeKind::Changed if !change.inline.is_empty() => {
+                for (mark, text) in &change.inline {
+                    match mark {
+                        '-' => line.push((Tag::Removed, format!("[-{text}-]"))),
+                        '+' => line.push((Tag::Inserted, format!("{{+{text}+}}"))),
+                        _ => line.push((Tag::Plain, text.clone())),
+                    }
+                }
+            }
+            ChangeKind::Changed => line.push((
+                Tag::Plain,
+                format!(
+                    "{} → {}",
+                    change.before.as_deref().unwrap_or("?"),
+                    change.after.as_deref().unwrap_or("?")
+                ),
+            )),
+            ChangeKind::Added => line.push((
+                Tag::Plain,
+                format!("(new) {}", change.after.as_deref().unwrap_or("?")),
+            )),
+            ChangeKind::Removed => line.push((
+                Tag::Plain,
+                format!("(removed) was {}", change.before.as_deref().unwrap_or("?")),
+            )),
+        }
+        out.push(line);
+    }
+    for finding in &diff.guardrails {
+        let v = &finding.violation;
+        let (mark, tag) = if finding.blocking {
+            ("✗ BLOCKED by guardrail", Tag::Violation)
+        } else {
+            ("⚠ already broken, not touched by this change:", Tag::Muted)
+        };
+        out.push(vec![
+            (tag, format!("{mark} {}: {}", v.guardrail, v.found)),
+            (Tag::Plain, format!(" — valid: {}", v.valid)),
+        ]);
+    }
+    if !diff.not_compared.is_empty() {
+        out.push(vec![(
+            Tag::Muted,
+            format!(
+                "{} parameter(s) not in the current state, not compared",
+                diff.not_compared.len()
+            ),
+        )]);
+    }
+    out.push(vec![(
+        Tag::Muted,
+        format!("fingerprint {}", diff.fingerprint),
+    )]);
+    out
+}

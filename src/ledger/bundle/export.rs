@@ -1,0 +1,390 @@
+//! `export RUN --out DIR|FILE.tar.gz`: gathers the run's bundle in memory, checking every
+//! source on the way (links, `..`, hashes), then writes it in one move: a folder built beside
+//! the target and renamed into place, or a `.tar.gz` written to a temporary file and renamed.
+
+use super::{
+    CHECKPOINT, LEDGER, OPERATORS, README, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive,
+    is_plain_name, read_no_follow, references, resolve_inside, sha256_hex, sums_text,
+};
+use crate::engine::Event;
+use crate::ledger::checkpoint::Checkpoint;
+use crate::ledger::entry::SignError;
+use crate::ledger::operators::Operators;
+use crate::ledger::store::{LedgerError, parse, sync_folder};
+use crate::ledger::verify::verify;
+use crate::session::{Session, SessionError, now};
+use crate::workspace::Source;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error(
+        "the ledger does not verify, so no bundle of it would (see `owner-console ledger verify`):\n{0}"
+    )]
+    LedgerFails(String),
+    #[error(
+        "run {run}: its runbook {path} changed since the run started (sha256 {recorded} recorded at run-started, {now} now); restore the file to export the run"
+    )]
+    RunbookChanged {
+        run: String,
+        path: String,
+        recorded: String,
+        now: String,
+    },
+    #[error("{0}")]
+    Refused(String),
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: io::Error },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ExportError + '_ {
+    move |error| ExportError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// What was exported.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exported {
+    pub out: PathBuf,
+    pub archive: bool,
+    pub run: String,
+    pub run_entries: usize,
+    pub ledger_entries: u64,
+    pub files: usize,
+    pub evidence: usize,
+    pub checkpoint: Checkpoint,
+}
+
+/// Exports run `run` of the session's ledger into `out` (a new or empty folder, or a new
+/// `.tar.gz` file). The checkpoint is signed with the session's unlocked key.
+pub fn export(session: &Session, run: &str, out: &Path) -> Result<Exported, ExportError> {
+    let key = session.key().ok_or(SessionError::Locked)?;
+    let archive = out.to_string_lossy().ends_with(".tar.gz");
+    let target = resolve_output(out, &session.workspace.storage, archive)?;
+
+    let ledger = session.ledger();
+    let bytes = ledger.read_bytes()?;
+    let operators_bytes = workspace_file(session, OPERATORS)?.ok_or_else(|| {
+        ExportError::Refused(format!(
+            "the workspace has no {OPERATORS}: list the operators whose keys signed the ledger (`owner-console keys list` shows yours) so that the bundle can be checked"
+        ))
+    })?;
+    let operators = Operators::parse(&String::from_utf8_lossy(&operators_bytes))
+        .map_err(ExportError::Refused)?;
+    let local_checkpoint =
+        Checkpoint::read(&ledger.checkpoint_path()).map_err(ExportError::Refused)?;
+    let report = verify(&bytes, &operators, local_checkpoint.as_ref());
+    if !report.passed() {
+        let lines: Vec<String> = report.findings.iter().map(|f| format!("  {f}")).collect();
+        return Err(ExportError::LedgerFails(lines.join("\n")));
+    }
+    let contents = parse(&bytes);
+    let entries: Vec<_> = contents.entries.iter().filter(|e| e.run == run).collect();
+    let Some(first) = entries.first() else {
+        return Err(SessionError::UnknownRun(run.to_owned()).into());
+    };
+    let Event::RunStarted(started) = &first.event else {
+        return Err(ExportError::Refused(format!(
+            "`{run}` is not a run: its first entry (seq {}) is {}, not run-started",
+            first.seq,
+            first.event.type_name()
+        )));
+    };
+    let Some(last) = contents.entries.last() else {
+        return Err(SessionError::UnknownRun(run.to_owned()).into());
+    };
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let runbook = workspace_file(session, &started.path)?.ok_or_else(|| {
+        ExportError::Refused(format!(
+            "run {run}: its runbook {} is no longer in the workspace",
+            started.path
+        ))
+    })?;
+    let runbook_sha256 = sha256_hex(&runbook);
+    if runbook_sha256 != started.sha256 {
+        return Err(ExportError::RunbookChanged {
+            run: run.to_owned(),
+            path: started.path.clone(),
+            recorded: started.sha256.clone(),
+            now: runbook_sha256,
+        });
+    }
+    let file_name = Path::new(&started.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| is_plain_name(n))
+        .unwrap_or_else(|| "runbook.toml".to_owned());
+    let runbook_path = format!("{RUNBOOK_FOLDER}/{file_name}");
+    files.insert(runbook_path.clone(), runbook);
+
+    let referenced = references(entries.iter().copied());
+    for reference in &referenced {
+        let culprit = format!("entry seq {} ({})", reference.seq, reference.what);
+        if let Some(why) = reference.bad_name() {
+            return Err(ExportError::Refused(format!("{culprit}: {why}")));
+        }
+        let storage = &session.workspace.storage;
+        let source = resolve_inside(storage, &reference.path()).map_err(|why| {
+            ExportError::Refused(format!(
+                "{culprit} references {}, which cannot be copied out: {why}",
+                reference.path()
+            ))
+        })?;
+        let content = read_no_follow(&source).map_err(io_at(&source))?;
+        if reference.store.content_addressed() && sha256_hex(&content) != reference.name {
+            return Err(ExportError::Refused(format!(
+                "{culprit}: {} hashes to {}, not to its name: the evidence store was changed",
+                source.display(),
+                sha256_hex(&content)
+            )));
+        }
+        files.insert(reference.path(), content);
+    }
+
+    let time = now();
+    let checkpoint = Checkpoint::of(last, &time, key)?;
+    let manifest = RunManifest {
+        format: 1,
+        run: run.to_owned(),
+        seqs: entries.iter().map(|e| e.seq).collect(),
+        runbook: runbook_path,
+        runbook_source: started.path.clone(),
+        status: status_of(entries.last().map(|e| &e.event)).to_owned(),
+        exported_at: time.clone(),
+        exported_by: checkpoint.signer.clone(),
+    };
+    files.insert(LEDGER.to_owned(), bytes);
+    files.insert(OPERATORS.to_owned(), operators_bytes);
+    files.insert(CHECKPOINT.to_owned(), pretty(&checkpoint)?);
+    files.insert(RUN.to_owned(), pretty(&manifest)?);
+    files.insert(
+        README.to_owned(),
+        readme(&manifest, &started.title, referenced.len()).into_bytes(),
+    );
+    let hashes: BTreeMap<String, String> = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), sha256_hex(bytes)))
+        .collect();
+    files.insert(SUMS.to_owned(), sums_text(&hashes).into_bytes());
+
+    if archive {
+        write_archive(&target, &files)?;
+    } else {
+        write_folder(&target, &files)?;
+    }
+    Ok(Exported {
+        out: target,
+        archive,
+        run: run.to_owned(),
+        run_entries: entries.len(),
+        ledger_entries: checkpoint.entries,
+        files: files.len(),
+        evidence: referenced.len(),
+        checkpoint,
+    })
+}
+
+/// Pretty JSON with a final newline.
+fn pretty(value: &impl serde::Serialize) -> Result<Vec<u8>, ExportError> {
+    let mut bytes =
+        serde_json::to_vec_pretty(value).map_err(|e| ExportError::Refused(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn status_of(last: Option<&Event>) -> &'static str {
+    match last {
+        Some(Event::RunCompleted {}) => "completed",
+        Some(Event::RunAborted { .. }) => "aborted",
+        _ => "unfinished",
+    }
+}
+
+/// A file of the workspace by its relative path; in a folder workspace, refused when it leaves
+/// the folder through `..` or a link. `None` when it does not exist.
+fn workspace_file(session: &Session, relative: &str) -> Result<Option<Vec<u8>>, ExportError> {
+    match &session.workspace.source {
+        Source::Embedded => Ok(session
+            .workspace
+            .read_text(relative)
+            .map(String::into_bytes)),
+        Source::Folder(root) => {
+            let joined = root.join(relative);
+            if !relative.contains("..") && std::fs::symlink_metadata(&joined).is_err() {
+                return Ok(None);
+            }
+            let path = resolve_inside(root, relative).map_err(|why| {
+                ExportError::Refused(format!("{relative} cannot be copied out: {why}"))
+            })?;
+            read_no_follow(&path).map(Some).map_err(io_at(&path))
+        }
+    }
+}
+
+/// The output path made absolute with its existing part resolved; refused when it lies in
+/// the workspace's `storage/`, is a link, or already holds something.
+fn resolve_output(out: &Path, storage: &Path, archive: bool) -> Result<PathBuf, ExportError> {
+    let refuse = |why: String| Err(ExportError::Refused(format!("{}: {why}", out.display())));
+    let absolute = std::path::absolute(out).map_err(io_at(out))?;
+    if let Ok(metadata) = std::fs::symlink_metadata(&absolute) {
+        if metadata.file_type().is_symlink() {
+            return refuse("is a symbolic link; give a new path".into());
+        }
+        if archive || !metadata.is_dir() {
+            return refuse("already exists; give a new path (nothing is overwritten)".into());
+        }
+        let mut listing = std::fs::read_dir(&absolute).map_err(io_at(&absolute))?;
+        if listing.next().is_some() {
+            return refuse("is a folder that is not empty; give a new or empty folder".into());
+        }
+    }
+    let mut existing = absolute.as_path();
+    let mut tail = Vec::new();
+    while std::fs::symlink_metadata(existing).is_err() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            return refuse("climbs with `..` through folders that do not exist".into());
+        };
+        tail.push(name.to_owned());
+        existing = parent;
+    }
+    if absolute.strip_prefix(existing).is_ok_and(|rest| {
+        rest.components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    }) {
+        return refuse("climbs with `..` through folders that do not exist".into());
+    }
+    let mut resolved = existing.canonicalize().map_err(io_at(existing))?;
+    resolved.extend(tail.iter().rev());
+    if let Ok(storage) = storage.canonicalize()
+        && resolved.starts_with(&storage)
+    {
+        return refuse(format!(
+            "lies inside the workspace's run state ({}); export somewhere else",
+            storage.display()
+        ));
+    }
+    if resolved.file_name().is_none() {
+        return refuse("names no file or folder".into());
+    }
+    Ok(resolved)
+}
+
+/// `(parent, .<name>.partial-<pid>)` beside `target`, the parent created.
+fn staging(target: &Path) -> Result<(PathBuf, PathBuf), ExportError> {
+    let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    Ok((parent, partial))
+}
+
+/// Removes a partial output unless the export finished.
+struct Cleanup(Option<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+}
+
+fn write_folder(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), ExportError> {
+    let (parent, partial) = staging(target)?;
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir(&partial).map_err(io_at(&partial))?;
+    let mut cleanup = Cleanup(Some(partial.clone()));
+    for (relative, bytes) in files {
+        let path = partial.join(relative);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(io_at(folder))?;
+        }
+        let mut file = std::fs::File::create_new(&path).map_err(io_at(&path))?;
+        file.write_all(bytes).map_err(io_at(&path))?;
+        file.sync_all().map_err(io_at(&path))?;
+    }
+    for folder in ["evidence", RUNBOOK_FOLDER, "config", ""] {
+        let folder = partial.join(folder);
+        if folder.is_dir() {
+            sync_folder(&folder).map_err(io_at(&folder))?;
+        }
+    }
+    // Replaces an empty folder at `target`, never a non-empty one.
+    std::fs::rename(&partial, target).map_err(io_at(target))?;
+    cleanup.0 = None;
+    sync_folder(&parent).map_err(io_at(&parent))
+}
+
+fn write_archive(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), ExportError> {
+    let (parent, partial) = staging(target)?;
+    let top = target
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".tar.gz").to_owned())
+        .filter(|n| is_plain_name(n))
+        .unwrap_or_else(|| "bundle".to_owned());
+    let file = std::fs::File::create_new(&partial).map_err(io_at(&partial))?;
+    let mut cleanup = Cleanup(Some(partial.clone()));
+    let file = archive::write_tar_gz(file, &top, files).map_err(io_at(&partial))?;
+    file.sync_all().map_err(io_at(&partial))?;
+    // A hard link fails when `target` appeared meanwhile, where a rename would replace it;
+    // on file systems without hard links, the rename.
+    match std::fs::hard_link(&partial, target) {
+        Ok(()) => std::fs::remove_file(&partial).map_err(io_at(&partial))?,
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(ExportError::Refused(format!(
+                "{}: appeared while the bundle was written; nothing is overwritten",
+                target.display()
+            )));
+        }
+        Err(_) => std::fs::rename(&partial, target).map_err(io_at(target))?,
+    }
+    cleanup.0 = None;
+    sync_folder(&parent).map_err(io_at(&parent))
+}
+
+fn readme(manifest: &RunManifest, title: &str, evidence: usize) -> String {
+    format!(
+        "Evidence bundle of run {run} ({title})
+exported {time} by {by} with owner-console.
+
+What is here
+  {LEDGER}           the signed, hash-chained ledger up to the checkpoint, byte for byte
+                         (the run's {n} entries are seqs {first}..{last_seq}; run.json lists them)
+  {RUN}               the run's id, status and entry seqs
+  {runbook:<22} the runbook file, as hashed when the run started
+  evidence/<sha256>      {evidence} file(s) the run's entries reference, each named by its SHA-256
+  {OPERATORS}  the operators (addresses, roles) the ledger was checked against
+  {CHECKPOINT}        the ledger's size and head hash, signed by the exporter
+  {SUMS}             the SHA-256 of every other file
+
+How to check it
+  1. sha256sum -c {SUMS}          (macOS: shasum -a 256 -c {SUMS})
+     Every file is intact.
+  2. owner-console verify-bundle <this folder or the .tar.gz>
+     Offline: every file's hash, the chain, every signature, the signers against
+     {OPERATORS} (or --operators FILE, a list you trust), the checkpoint, the
+     runbook's hash and every evidence file. It names each failure and exits 1 on any.
+",
+        run = manifest.run,
+        time = manifest.exported_at,
+        by = manifest.exported_by,
+        n = manifest.seqs.len(),
+        first = manifest.seqs.first().copied().unwrap_or(0),
+        last_seq = manifest.seqs.last().copied().unwrap_or(0),
+        runbook = manifest.runbook,
+    )
+}

@@ -1,0 +1,226 @@
+//! From a diff to the calls that make it: each changed parameter's setter, with its value in
+//! the chain's unit, sent to its module's address on the network.
+
+use crate::catalogue::Catalogue;
+use crate::catalogue::guardrails::Values;
+use crate::catalogue::value::Value;
+use crate::changes::{catalogue, current, proposed};
+use crate::diff::compute;
+use crate::diff::{ChangeKind, Diff};
+use crate::safe::PlannedCall;
+use crate::session::Session;
+use alloy_primitives::Address;
+use std::collections::BTreeMap;
+
+/// What a diff plans to: the calls, and the changes no setter can make.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub calls: Vec<PlannedCall>,
+    pub by_hand: Vec<String>,
+}
+
+/// Module name → address on the network, from `owner-control.<network>.json`.
+pub fn module_addresses(
+    catalogue: &Catalogue,
+    owner_control: &serde_json::Value,
+) -> BTreeMap<String, Address> {
+    catalogue
+        .modules
+        .iter()
+        .filter_map(|(module, pointer)| {
+            Some((
+                module.clone(),
+                owner_control.pointer(pointer)?.as_str()?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn chain_text(value: &Value, parameter: &crate::catalogue::Parameter) -> String {
+    match value {
+        Value::Number(base) => (*base / parameter.chain_unit().factor()).to_string(),
+        other => other.show(crate::catalogue::units::Unit::None),
+    }
+}
+
+pub fn plan(
+    catalogue: &Catalogue,
+    diff: &Diff,
+    proposed: &Values,
+    modules: &BTreeMap<String, Address>,
+) -> Result<Plan, String> {
+    if diff.blocking() > 0 {
+        return Err(format!(
+            "{}: a guardrail blocks this change, so no batch is planned",
+            diff.summary()
+        ));
+    }
+    let mut plan = Plan::default();
+    for change in &diff.changes {
+        let Some(parameter) = catalogue.parameter(&change.id) else {
+            continue;
+        };
+        let Some(setter) = &parameter.setter else {
+            plan.by_hand
+                .push(format!("{}: no setter in the catalogue", change.id));
+            continue;
+        };
+        let module = parameter.contract();
+        let to = *modules.get(module).ok_or_else(|| {
+            format!(
+                "no address for module {module} in owner-control's config (catalogue [modules])"
+            )
+        })?;
+        let per_member = setter.ends_with(",bool)");
+        match (change.kind, proposed.get(&change.id)) {
+            (_, Some(Value::Set(_))) if per_member => {
+                for member in &change.added {
+                    plan.calls
+                        .push(PlannedCall::new(module, to, setter, &[member, "true"]));
+                }
+                for member in &change.removed {
+                    plan.calls
+                        .push(PlannedCall::new(module, to, setter, &[member, "false"]));
+                }
+            }
+            (_, Some(Value::Set(_))) => {
+                for member in &change.added {
+                    plan.calls
+                        .push(PlannedCall::new(module, to, setter, &[member]));
+                }
+                if !change.removed.is_empty() {
+                    plan.by_hand.push(format!(
+                        "{}: {} member(s) to remove, and {setter} only adds",
+                        change.id,
+                        change.removed.len()
+                    ));
+                }
+            }
+            (ChangeKind::Removed, _) | (_, None) => plan.by_hand.push(format!(
+                "{}: removed from the config; nothing to set",
+                change.id
+            )),
+            (_, Some(value)) => plan.calls.push(PlannedCall::new(
+                module,
+                to,
+                setter,
+                &[&chain_text(value, parameter)],
+            )),
+        }
+    }
+    Ok(plan)
+}
+
+/// The network's module addresses, from the workspace's `owner-control.<network>.json`.
+pub fn modules_of(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+) -> Result<BTreeMap<String, Address>, String> {
+    let name = format!("config/owner-control.{network}.json");
+    let text = session
+        .workspace
+        .read_text(&name)
+        .ok_or_else(|| format!("{name} is missing: it names the modules' addresses"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+    Ok(module_addresses(catalogue, &json))
+}
+
+/// A checked batch of explicit calls (a runbook's safe-batch step), for `network`.
+pub fn batch_for_calls(
+    session: &Session,
+    network: &str,
+    title: &str,
+    calls: &[(String, String, Vec<String>)],
+) -> Result<crate::safe::Batch, String> {
+    let catalogue = catalogue(session)?;
+    let modules = modules_of(session, &catalogue, network)?;
+    let planned = calls
+        .iter()
+        .map(|(contract, method, args)| {
+            let to = *modules
+                .get(contract)
+                .ok_or_else(|| format!("no address for module {contract} on {network}"))?;
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Ok(PlannedCall::new(contract, to, method, &args))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    finish(session, network, title, title, &planned, &modules)
+}
+
+fn finish(
+    session: &Session,
+    network: &str,
+    name: &str,
+    description: &str,
+    calls: &[PlannedCall],
+    modules: &BTreeMap<String, Address>,
+) -> Result<crate::safe::Batch, String> {
+    let profile = session
+        .networks
+        .get(network)
+        .ok_or_else(|| format!("no network `{network}` in config/networks.toml"))?;
+    let safe = profile.safe.as_deref().ok_or_else(|| {
+        format!("network `{network}` names no `safe` address in config/networks.toml")
+    })?;
+    let safe = safe
+        .parse()
+        .map_err(|_| format!("config/networks.toml: `{safe}` is not an address"))?;
+    let created = jiff::Timestamp::now().as_millisecond().max(0) as u64;
+    let batch = crate::safe::build_batch(profile.chain_id, safe, name, description, calls, created)
+        .map_err(|e| e.to_string())?;
+    let targets = modules
+        .iter()
+        .map(|(name, address)| (*address, name.clone()))
+        .collect();
+    let failed: Vec<String> = crate::safe::check_batch(&batch, Some(&targets))
+        .into_iter()
+        .filter(|c| !c.passed)
+        .map(|c| format!("transaction {:?} {}: {}", c.index, c.method, c.detail))
+        .collect();
+    if !failed.is_empty() {
+        return Err(format!(
+            "the batch fails its own checks: {}",
+            failed.join("; ")
+        ));
+    }
+    Ok(batch)
+}
+
+/// The batch that makes the diff of `network`, every transaction checked before it is returned.
+pub fn batch_for_diff(
+    session: &Session,
+    network: &str,
+    from: Option<&std::path::Path>,
+    against: Option<&std::path::Path>,
+) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
+    let catalogue = catalogue(session)?;
+    let proposed = match from {
+        Some(folder) => crate::changes::proposed_from(&catalogue, network, folder)?,
+        None => proposed(session, &catalogue, network),
+    };
+    let current = current(session, &catalogue, network, against)?;
+    let diff = compute(
+        &catalogue,
+        network,
+        &current.values,
+        &proposed.values,
+        current.complete,
+    );
+    let modules = modules_of(session, &catalogue, network)?;
+    let planned = plan(&catalogue, &diff, &proposed.values, &modules)?;
+    if planned.calls.is_empty() {
+        return Err(format!("{}: nothing for the Safe to do", diff.summary()));
+    }
+    let description = format!("{} · diff fingerprint {}", diff.summary(), diff.fingerprint);
+    let batch = finish(
+        session,
+        network,
+        &format!("owner-console: {network} parameter update"),
+        &description,
+        &planned.calls,
+        &modules,
+    )?;
+    Ok((batch, diff.summary(), planned.by_hand))
+}
