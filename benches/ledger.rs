@@ -5,7 +5,8 @@
 //!   SHA-256 digests over each entry's canonical bytes plus EIP-191 signature recoveries in a
 //!   tight loop (one core; the canonical bytes and parsed signatures prepared beforehand);
 //! - durable append latency (one event per `append`), against the floor of a bare `write_all`
-//!   + `sync_data` of the same bytes to another file in the same folder.
+//!   + `sync_data` of the same bytes to another file in the same folder; then append's steps
+//!   replayed one by one, to show where the time beyond the floor goes.
 
 use alloy_primitives::{B256, Signature};
 use alloy_signer_local::PrivateKeySigner;
@@ -86,17 +87,16 @@ fn main() {
     );
     println!("append ratio = append median ÷ write_all+sync_data median (aim ≤ 1.50).");
     println!();
-    println!("where an append's time goes (each part timed alone, median):");
+    println!("where an append's time goes (its steps replayed from outside, medians):");
     part("part of append", "median");
     println!("|{:-<44}|{:-<11}|", "", "");
-    part("write_all + sync_data (the floor)", &micros(fm));
-    let mut parts = fm;
+    let mut parts = Duration::ZERO;
     for (name, median) in &breakdown {
         part(name, &micros(*median));
         parts += *median;
     }
     part("sum of the parts", &micros(parts));
-    part("append, measured", &micros(am));
+    part("append, measured above", &micros(am));
 }
 
 fn row(measure: &str, figure: &str, floor: &str, ratio: &str) {
@@ -228,39 +228,20 @@ fn append_latency(folder: &Path, key: &PrivateKeySigner) -> (Vec<Duration>, Vec<
     (append, floor)
 }
 
-/// Where an append's time goes beyond the floor: the parts of `append` that can be timed from
-/// outside, each alone, medians over `APPENDS` runs.
+/// Where an append's time goes: `append`'s steps replayed one by one from outside, in its
+/// order (so that each checkpoint rename follows a sync, as in `append`), on another ledger
+/// file and checkpoint in the same folder; medians over `APPENDS` rounds.
 fn append_breakdown(folder: &Path, key: &PrivateKeySigner) -> Vec<(&'static str, Duration)> {
-    let last =
+    let ledger_path = folder.join("append/replay.jsonl");
+    let checkpoint_path = folder.join("append/replay.checkpoint.json");
+    let mut last =
         Entry::signed(0, "2026-11-23T00:00:00Z", "r-bench", note(0), GENESIS, key).expect("sign");
-    let mut sign = Vec::with_capacity(*APPENDS);
-    let mut checkpoint_sign = Vec::with_capacity(*APPENDS);
-    let mut checkpoint_write = Vec::with_capacity(*APPENDS);
-    let mut tail = Vec::with_capacity(*APPENDS);
-    let path = folder.join("append/breakdown.checkpoint.json");
-    let ledger_path = folder.join("append/owner-ledger.jsonl");
-    for index in 0..*APPENDS {
-        let started = Instant::now();
-        let entry = Entry::signed(
-            index as u64 + 1,
-            "2026-11-23T00:00:01Z",
-            "r-bench",
-            note(index),
-            &last.hash,
-            key,
-        )
-        .expect("sign");
-        sign.push(started.elapsed());
-        black_box(entry);
-
-        let started = Instant::now();
-        let checkpoint = Checkpoint::of(&last, "2026-11-23T00:00:01Z", key).expect("checkpoint");
-        checkpoint_sign.push(started.elapsed());
-        let started = Instant::now();
-        checkpoint.write(&path, false).expect("write");
-        checkpoint_write.push(started.elapsed());
-
-        // What `append` does before it writes: open, lock, read and parse the last line.
+    let mut first = serde_json::to_vec(&last).expect("json");
+    first.push(b'\n');
+    std::fs::write(&ledger_path, first).expect("write");
+    let mut steps: [Vec<Duration>; 5] = Default::default();
+    for index in 1..=*APPENDS {
+        // Open, lock, read and parse the last line.
         let started = Instant::now();
         let mut file = std::fs::OpenOptions::new()
             .read(true)
@@ -278,26 +259,50 @@ fn append_breakdown(folder: &Path, key: &PrivateKeySigner) -> Vec<(&'static str,
             .iter()
             .rposition(|b| *b == b'\n')
             .map_or(0, |at| at + 1)..];
-        let entry: Entry = serde_json::from_slice(line).expect("last entry");
+        let previous: Entry = serde_json::from_slice(line).expect("last entry");
+        steps[0].push(started.elapsed());
+
+        let started = Instant::now();
+        let entry = Entry::signed(
+            previous.seq + 1,
+            "2026-11-23T00:00:01Z",
+            "r-bench",
+            note(index),
+            &previous.hash,
+            key,
+        )
+        .expect("sign");
+        let mut bytes = serde_json::to_vec(&entry).expect("json");
+        bytes.push(b'\n');
+        steps[1].push(started.elapsed());
+
+        let started = Instant::now();
+        file.write_all(&bytes).expect("write");
+        file.sync_data().expect("sync");
+        steps[2].push(started.elapsed());
+
+        let started = Instant::now();
+        let checkpoint = Checkpoint::of(&entry, "2026-11-23T00:00:01Z", key).expect("checkpoint");
+        steps[3].push(started.elapsed());
+        let started = Instant::now();
+        checkpoint.write(&checkpoint_path, false).expect("write");
+        steps[4].push(started.elapsed());
         file.unlock().expect("unlock");
-        tail.push(started.elapsed());
-        black_box(entry);
+        last = entry;
     }
-    vec![
-        ("open + lock + read the last entry", percentile(&tail, 50.0)),
-        (
-            "sign the entry (JCS + SHA-256 + ECDSA)",
-            percentile(&sign, 50.0),
-        ),
-        (
-            "sign the checkpoint (ECDSA)",
-            percentile(&checkpoint_sign, 50.0),
-        ),
-        (
-            "write + rename the checkpoint (no fsync)",
-            percentile(&checkpoint_write, 50.0),
-        ),
-    ]
+    black_box(last);
+    let names = [
+        "open + lock + read the last entry",
+        "sign the entry (JCS + SHA-256 + ECDSA)",
+        "write_all + sync_data of the line",
+        "sign the checkpoint (ECDSA)",
+        "write + rename the checkpoint (no fsync)",
+    ];
+    names
+        .into_iter()
+        .zip(&steps)
+        .map(|(name, samples)| (name, percentile(samples, 50.0)))
+        .collect()
 }
 
 fn note(index: usize) -> Event {

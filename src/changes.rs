@@ -36,6 +36,19 @@ pub fn proposed_from(
     }))
 }
 
+/// The workspace's config, or the saved snapshot `from` when one is given.
+pub fn proposed_or_saved(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+    from: Option<&Path>,
+) -> Result<ConfigSet, String> {
+    match from {
+        Some(folder) => proposed_from(catalogue, network, folder),
+        None => Ok(proposed(session, catalogue, network)),
+    }
+}
+
 /// The current state: `against` (a state snapshot file, or a saved config folder), else the
 /// network's own snapshot from `config/networks.toml`.
 pub fn current(
@@ -113,10 +126,7 @@ pub fn diff_from(
     against: Option<&Path>,
 ) -> Result<(Diff, String, Vec<String>), String> {
     let catalogue = catalogue(session)?;
-    let proposed = match from {
-        Some(folder) => proposed_from(&catalogue, network, folder)?,
-        None => proposed(session, &catalogue, network),
-    };
+    let proposed = proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
     let mut problems: Vec<String> = proposed
         .problems

@@ -16,5 +16,6 @@ pub mod safe;
 pub mod session;
 pub mod settings;
 pub mod step_actions;
+pub mod toml_file;
 pub mod tui;
 pub mod workspace;

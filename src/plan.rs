@@ -4,7 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::value::Value;
-use crate::changes::{catalogue, current, proposed};
+use crate::changes::{catalogue, current};
 use crate::diff::compute;
 use crate::diff::{ChangeKind, Diff};
 use crate::safe::PlannedCall;
@@ -196,10 +196,7 @@ pub fn batch_for_diff(
     against: Option<&std::path::Path>,
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
     let catalogue = catalogue(session)?;
-    let proposed = match from {
-        Some(folder) => crate::changes::proposed_from(&catalogue, network, folder)?,
-        None => proposed(session, &catalogue, network),
-    };
+    let proposed = crate::changes::proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
     let diff = compute(
         &catalogue,

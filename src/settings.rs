@@ -41,12 +41,6 @@ impl Settings {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map(|span| crate::runbook::problem::line_column(text, span.start))
-                .unwrap_or((1, 1));
-            format!("{name}:{line}:{column}: {}", error.message().trim())
-        })
+        crate::toml_file::parse(name, text)
     }
 }

@@ -67,13 +67,7 @@ impl Catalogue {
 
     /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let catalogue: Self = toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map(|s| crate::runbook::problem::line_column(text, s.start))
-                .unwrap_or((1, 1));
-            format!("{}:{line}:{column}: {}", Self::FILE, error.message().trim())
-        })?;
+        let catalogue: Self = crate::toml_file::parse(Self::FILE, text)?;
         let mut seen = std::collections::BTreeSet::new();
         for parameter in &catalogue.parameters {
             if !seen.insert(parameter.id.as_str()) {

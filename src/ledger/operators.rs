@@ -23,13 +23,7 @@ impl Operators {
     pub const FILE: &'static str = "config/operators.toml";
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed: Self = toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map(|s| crate::runbook::problem::line_column(text, s.start))
-                .unwrap_or((1, 1));
-            format!("{}:{line}:{column}: {}", Self::FILE, error.message().trim())
-        })?;
+        let parsed: Self = crate::toml_file::parse(Self::FILE, text)?;
         for (index, operator) in parsed.operators.iter().enumerate() {
             Address::parse_checksummed(&operator.address, None).map_err(|_| {
                 format!(

@@ -25,13 +25,7 @@ impl Networks {
     pub const FILE: &'static str = "config/networks.toml";
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map(|span| crate::runbook::problem::line_column(text, span.start))
-                .unwrap_or((1, 1));
-            format!("{}:{line}:{column}: {}", Self::FILE, error.message().trim())
-        })
+        crate::toml_file::parse(Self::FILE, text)
     }
 
     pub fn get(&self, name: &str) -> Option<&Network> {
