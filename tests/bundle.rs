@@ -62,6 +62,7 @@ impl Fixture {
         next(&["--check", "all"]);
         next(&["--execute"]);
         let storage = cwd.join("storage");
+        ok(home.cli(cwd, &["ledger", "checkpoint"]));
         let early_checkpoint = std::fs::read(storage.join("owner-ledger.checkpoint.json")).unwrap();
         let early_entries = ledger_lines(&storage.join("owner-ledger.jsonl")).len();
         next(&["--choose", "Left"]);

@@ -1,5 +1,4 @@
 use super::output::print_json;
-use crate::engine::Event;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::verify::verify;
 use crate::session::{Session, now};
@@ -71,22 +70,9 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
             })
         }
         LedgerCommand::Checkpoint => {
-            let contents = ledger.read()?;
-            let (entries, head) = match contents.entries.last() {
-                Some(last) => (last.seq + 1, last.hash.clone()),
-                None => (0, crate::ledger::entry::GENESIS.to_owned()),
-            };
             let key = session.key().ok_or(crate::session::SessionError::Locked)?;
-            let written = ledger.append(
-                "ledger",
-                &now(),
-                vec![Event::Checkpoint { entries, head }],
-                key,
-            )?;
-            if let Some(last) = written.last() {
-                Checkpoint::of(last, &last.time, key)?.write(&ledger.checkpoint_path(), true)?;
-                println!("checkpoint: {} entries, head {}", last.seq + 1, last.hash);
-            }
+            let last = ledger.checkpoint(&now(), key)?;
+            println!("checkpoint: {} entries, head {}", last.seq + 1, last.hash);
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Repair => {

@@ -73,7 +73,9 @@ impl Checkpoint {
     /// Writes through a temporary file and a rename; `durable` adds the fsyncs.
     pub fn write(&self, path: &Path, durable: bool) -> Result<(), SignError> {
         let io = |e: std::io::Error| SignError::Sign(format!("{}: {e}", path.display()));
-        let partial = path.with_extension(format!("partial-{}", std::process::id()));
+        // One fixed name: checkpoints are written under the ledger's lock, and a write cut off
+        // by a crash is simply replaced by the next one.
+        let partial = path.with_extension("partial");
         let mut file = std::fs::File::create(&partial).map_err(io)?;
         serde_json::to_writer_pretty(&mut file, self).map_err(|e| io(e.into()))?;
         file.write_all(b"\n").map_err(io)?;

@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 
 pub const LEDGER_FILE: &str = "owner-ledger.jsonl";
 
+/// Besides at the end of every run and at explicit checkpoints, the checkpoint file is
+/// refreshed every this many entries: often enough to bound what a truncated tail can hide,
+/// rarely enough that an append costs about one write and one fsync.
+pub const CHECKPOINT_EVERY: u64 = 64;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("{path}: {source}")]
@@ -125,6 +130,7 @@ impl Ledger {
             Some(last) => (last.seq + 1, last.hash),
             None => (0, GENESIS.to_owned()),
         };
+        let first_seq = seq;
         let mut bytes = Vec::new();
         let mut entries = Vec::with_capacity(events.len());
         for event in events {
@@ -139,11 +145,49 @@ impl Ledger {
         file.write_all(&bytes).map_err(io_error(&self.path))?;
         file.sync_data().map_err(io_error(&self.path))?;
         if let Some(last) = entries.last() {
-            // Best effort, without fsync: the checkpoint only narrows what a truncation can hide.
-            let _ = Checkpoint::of(last, time, key)
-                .and_then(|c| c.write(&self.checkpoint_path(), false));
+            let explicit = entries
+                .iter()
+                .any(|e| matches!(e.event, Event::Checkpoint { .. }));
+            let run_ended = entries
+                .iter()
+                .any(|e| matches!(e.event, Event::RunCompleted {} | Event::RunAborted { .. }));
+            let crossed = (first_seq..=last.seq).any(|seq| (seq + 1) % CHECKPOINT_EVERY == 0);
+            if explicit {
+                Checkpoint::of(last, time, key)?.write(&self.checkpoint_path(), true)?;
+            } else if run_ended || crossed {
+                // Without fsync: the checkpoint only narrows what a truncation can hide, and a
+                // lost one leaves the previous, still valid, in place.
+                let _ = Checkpoint::of(last, time, key)
+                    .and_then(|c| c.write(&self.checkpoint_path(), false));
+            }
         }
         Ok(entries)
+    }
+
+    /// Records a `checkpoint` entry and writes the checkpoint file durably, both under the lock
+    /// so that no other writer's newer checkpoint is replaced by this one.
+    pub fn checkpoint(&self, time: &str, key: &PrivateKeySigner) -> Result<Entry, LedgerError> {
+        let mut file = self.open_for_append()?;
+        file.lock().map_err(io_error(&self.path))?;
+        let result = self.last_entry(&mut file).and_then(|last| {
+            let (entries, head) = match last {
+                Some(last) => (last.seq + 1, last.hash),
+                None => (0, GENESIS.to_owned()),
+            };
+            self.append_locked(
+                &mut file,
+                "ledger",
+                time,
+                vec![Event::Checkpoint { entries, head }],
+                key,
+            )
+        });
+        let unlocked = file.unlock().map_err(io_error(&self.path));
+        let mut entries = result?;
+        unlocked?;
+        entries.pop().ok_or_else(|| {
+            io_error(&self.path)(io::Error::other("no checkpoint entry was written"))
+        })
     }
 
     /// The last entry, read from the file's tail so that entries appended by another process
