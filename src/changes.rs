@@ -115,7 +115,7 @@ pub fn diff(
     network: &str,
     against: Option<&Path>,
 ) -> Result<(Diff, String, Vec<String>), String> {
-    diff_from(session, network, None, against)
+    diff_from(session, network, None, against, &[])
 }
 
 /// As `diff`, with `from` proposing a saved config snapshot instead of the workspace's config.
@@ -124,8 +124,9 @@ pub fn diff_from(
     network: &str,
     from: Option<&Path>,
     against: Option<&Path>,
+    domains: &[String],
 ) -> Result<(Diff, String, Vec<String>), String> {
-    let catalogue = catalogue(session)?;
+    let catalogue = catalogue(session)?.restricted(domains);
     let proposed = proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
     let mut problems: Vec<String> = proposed

@@ -194,8 +194,9 @@ pub fn batch_for_diff(
     network: &str,
     from: Option<&std::path::Path>,
     against: Option<&std::path::Path>,
+    domains: &[String],
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
-    let catalogue = catalogue(session)?;
+    let catalogue = catalogue(session)?.restricted(domains);
     let proposed = crate::changes::proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
     let diff = compute(

@@ -170,10 +170,20 @@ pub fn compute_diff(
     run: &Run,
 ) -> Result<(Event, crate::diff::Diff, String), String> {
     let step = run.current_step().ok_or("the run is over")?;
-    if !matches!(step.action, StepAction::Diff { .. }) {
+    let StepAction::Diff {
+        domains, proposed, ..
+    } = &step.action
+    else {
         return Err(format!("step `{}` is not a diff step", step.id));
-    }
-    let (diff, against, problems) = crate::changes::diff(session, &run.started.network, None)?;
+    };
+    let from = saved_config(session, run, proposed.as_deref())?;
+    let (diff, against, problems) = crate::changes::diff_from(
+        session,
+        &run.started.network,
+        from.as_deref(),
+        None,
+        domains,
+    )?;
     if let Some(problem) = problems.first() {
         return Err(format!("the config cannot be read: {problem}"));
     }
@@ -193,12 +203,19 @@ pub fn compute_diff(
 /// writes it under `storage/batches/`, and returns the event that records its hash.
 pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Event, String> {
     let step = run.current_step().ok_or("the run is over")?;
-    let StepAction::SafeBatch { source, calls } = &step.action else {
+    let StepAction::SafeBatch {
+        source,
+        calls,
+        proposed,
+    } = &step.action
+    else {
         return Err(format!("step `{}` is not a safe-batch step", step.id));
     };
     let network = &run.started.network;
     let batch = if source == "diff" {
-        crate::plan::batch_for_diff(session, network, None, None)?.0
+        let from = saved_config(session, run, proposed.as_deref())?;
+        let domains = last_diff_domains(run);
+        crate::plan::batch_for_diff(session, network, from.as_deref(), None, &domains)?.0
     } else {
         let values = run.template_values();
         let calls = calls
@@ -236,4 +253,37 @@ pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Eve
         checksum: batch.computed_checksum().to_string(),
         transactions: batch.transactions.len(),
     }))
+}
+
+/// A step's `proposed` folder with its placeholders filled, relative to the folder that holds
+/// the workspace's `storage/`.
+fn saved_config(
+    session: &crate::session::Session,
+    run: &Run,
+    proposed: Option<&str>,
+) -> Result<Option<PathBuf>, String> {
+    let Some(template) = proposed else {
+        return Ok(None);
+    };
+    let folder = crate::runbook::template::render_plain(template, &run.template_values())
+        .map_err(|e| e.to_string())?;
+    let base = session
+        .workspace
+        .storage
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Ok(Some(base.join(folder)))
+}
+
+/// The domains of the diff step this run last computed, so that its batch makes exactly that diff.
+fn last_diff_domains(run: &Run) -> Vec<String> {
+    let step = run
+        .last_diff
+        .as_ref()
+        .and_then(|d| run.runbook.step(&d.step));
+    match step.map(|s| &s.action) {
+        Some(StepAction::Diff { domains, .. }) => domains.clone(),
+        _ => Vec::new(),
+    }
 }

@@ -421,3 +421,90 @@ fn long_text_changes_show_an_inline_diff_of_words() {
     assert!(out.contains("1 change: 1 cosmetic"), "{out}");
     assert!(out.contains("~ [COSMETIC]  IdentityRegistry.agentProfileURI ipfs://bafybeigdyrzt/agents/supply chain profile version [-one-]{+two+}"), "{out}");
 }
+
+#[test]
+fn the_restore_runbook_diffs_and_batches_the_chosen_snapshot_after_checking_it() {
+    let home = Home::new();
+    let ws = support::workspace::shipped_workspace();
+    let cwd = ws.path();
+    let (_, saved, _) = run(&home, cwd, &["snapshot", "config"]);
+    let folder = saved.trim().rsplit(" into ").next().unwrap().to_owned();
+    let relative = Path::new(&folder)
+        .strip_prefix(cwd)
+        .unwrap()
+        .display()
+        .to_string();
+    edit(&cwd.join("config/fee-pool.demo.json"), |j| {
+        j["burnPct"] = serde_json::json!(9)
+    });
+
+    let started = json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "start",
+            "restore-config-snapshot",
+            "--network",
+            "demo",
+            "--input",
+            &format!("snapshot_dir={relative}"),
+            "--json",
+        ],
+    ));
+    let run_id = started["run"].as_str().unwrap().to_owned();
+    json(&home.cli(cwd, &["run", "next", &run_id, "--check", "all", "--json"]));
+    json(&home.cli(cwd, &["run", "next", &run_id, "--execute", "--json"]));
+    let diffed = home.cli(cwd, &["run", "next", &run_id, "--json"]);
+    assert!(
+        text(&diffed).1.contains("diff against") && text(&diffed).1.contains("4 changes"),
+        "{:?}",
+        text(&diffed)
+    );
+    let done = json(&home.cli(
+        cwd,
+        &["run", "next", &run_id, "--confirm", "RESTORE", "--json"],
+    ));
+    assert_eq!(done["position"]["step"], "check-receipt");
+    let batch: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cwd.join(format!("storage/batches/{run_id}-restore-batch.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    let burn = batch["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["contractMethod"]["name"] == "setBurnPct")
+        .unwrap();
+    assert_eq!(
+        burn["contractInputsValues"]["arg0"], "3",
+        "the snapshot's value, not the edited workspace's 9"
+    );
+
+    let second = json(&home.cli(
+        cwd,
+        &[
+            "run",
+            "start",
+            "restore-config-snapshot",
+            "--network",
+            "demo",
+            "--input",
+            &format!("snapshot_dir={relative}"),
+            "--json",
+        ],
+    ));
+    let second = second["run"].as_str().unwrap().to_owned();
+    json(&home.cli(cwd, &["run", "next", &second, "--check", "all", "--json"]));
+    json(&home.cli(cwd, &["run", "next", &second, "--execute", "--json"]));
+    edit(&Path::new(&folder).join("fee-pool.demo.json"), |j| {
+        j["burnPct"] = serde_json::json!(50)
+    });
+    let refused = home.cli(cwd, &["run", "next", &second]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused).1.contains("the snapshot was changed"),
+        "{:?}",
+        text(&refused)
+    );
+}

@@ -350,10 +350,12 @@ fn the_diff_step_shows_each_change_with_its_badge() {
     let mut h = Harness::new(80, 24);
     let screen = fee_update_diff(&mut h);
     assert!(
-        screen.contains("[SECURITY]")
-            && screen.contains("[FINANCIAL]")
-            && screen.contains("[COSMETIC]"),
+        screen.contains("[FINANCIAL] FeePool.burnPct 2% → 3%"),
         "{screen}"
+    );
+    assert!(
+        !screen.contains("EnergyOracle"),
+        "the step's domains = [\"fees\"] leave the signer change out: {screen}"
     );
     insta::with_settings!({ filters => vec![(r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"), (r"fingerprint [0-9a-f]{64}", "fingerprint [FP]"), (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"), (r"· \.tmp\w+", "· [WS]"), (r"of \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "of [TIME]")]}, {
         insta::assert_snapshot!("diff_step", screen);
@@ -376,12 +378,12 @@ fn risk_badges_are_coloured_only_when_colour_is_on() {
             .flat_map(|y| (0..area.width).map(move |x| (x, y)))
             .find(|&(x, y)| {
                 buffer[(x, y)].symbol() == "["
-                    && buffer[(x + 1, y)].symbol() == "S"
-                    && buffer[(x + 2, y)].symbol() == "E"
+                    && buffer[(x + 1, y)].symbol() == "F"
+                    && buffer[(x + 2, y)].symbol() == "I"
             })
             .map(|(x, y)| buffer[(x, y)].fg)
-            .expect("a [SECURITY] badge on screen")
+            .expect("a [FINANCIAL] badge on screen")
     };
-    assert_eq!(badge_colour(true), ratatui::style::Color::Red);
+    assert_eq!(badge_colour(true), ratatui::style::Color::Yellow);
     assert_eq!(badge_colour(false), ratatui::style::Color::Reset);
 }

@@ -92,6 +92,22 @@ impl Catalogue {
         Ok(catalogue)
     }
 
+    /// The catalogue narrowed to `domains` (all when empty): their parameters, and the
+    /// guardrails over those parameters only.
+    pub fn restricted(&self, domains: &[String]) -> Catalogue {
+        if domains.is_empty() {
+            return self.clone();
+        }
+        let mut narrowed = self.clone();
+        narrowed.parameters.retain(|p| domains.contains(&p.domain));
+        let kept: std::collections::BTreeSet<String> =
+            narrowed.parameters.iter().map(|p| p.id.clone()).collect();
+        narrowed
+            .guardrails
+            .retain(|g| g.params.iter().all(|id| kept.contains(id)));
+        narrowed
+    }
+
     pub fn parameter(&self, id: &str) -> Option<&Parameter> {
         self.parameters.iter().find(|p| p.id == id)
     }

@@ -74,6 +74,7 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
         &args.network,
         args.from.as_deref(),
         args.against.as_deref(),
+        &[],
     )
     .map_err(color_eyre::eyre::Report::msg)?;
     for problem in &problems {

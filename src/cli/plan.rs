@@ -27,6 +27,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         &args.network,
         args.from.as_deref(),
         args.against.as_deref(),
+        &[],
     )
     .map_err(Report::msg)?;
     if args.out.exists() {

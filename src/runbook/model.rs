@@ -244,6 +244,7 @@ pub enum StepAction {
     Diff {
         domains: Vec<String>,
         block_on_violation: bool,
+        proposed: Option<String>,
     },
     ChainCheck {
         checks: Vec<ChainCheck>,
@@ -251,6 +252,7 @@ pub enum StepAction {
     SafeBatch {
         source: String,
         calls: Vec<ContractCall>,
+        proposed: Option<String>,
     },
     Receipt {
         contract: String,

@@ -46,9 +46,9 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "json_pointer",
             "json_equals",
         ],
-        "diff" => &["domains", "block_on_violation"],
+        "diff" => &["domains", "block_on_violation", "proposed"],
         "chain-check" => &["checks"],
-        "safe-batch" => &["source", "calls"],
+        "safe-batch" => &["source", "calls", "proposed"],
         "receipt" => &["contract", "events"],
         "signoff" => &[
             "quorum",
@@ -191,6 +191,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
             }
             "diff" => StepAction::Diff {
+                proposed: self.proposed(at, step, inputs),
                 domains: step.domains.clone().unwrap_or_default(),
                 block_on_violation: step.block_on_violation.unwrap_or(true),
             },
@@ -237,7 +238,11 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                         None,
                     );
                 }
-                StepAction::SafeBatch { source, calls }
+                StepAction::SafeBatch {
+                    source,
+                    calls,
+                    proposed: self.proposed(at, step, inputs),
+                }
             }
             "receipt" => {
                 let events = step.events.clone().unwrap_or_default();
@@ -292,6 +297,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 Some(format!("for `{kind}`: {}", allowed.join(", "))),
             );
         }
+    }
+
+    fn proposed(&mut self, at: &FieldPath, step: &RawStep, inputs: &[InputSpec]) -> Option<String> {
+        let folder = step.proposed.clone()?;
+        self.template(&at.key("proposed"), &folder, inputs);
+        Some(folder)
     }
 
     fn timeout(&mut self, at: &FieldPath, step: &RawStep, default: u64) -> u64 {

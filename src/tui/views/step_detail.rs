@@ -231,7 +231,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
             }
             lines.push(Line::from(Span::styled(format!("o signs off with your key; or `owner-console attest {}` on another machine, then `run signoff {} --import FILE`", run.id, run.id), theme.muted())));
         }
-        StepAction::SafeBatch { source, calls } => {
+        StepAction::SafeBatch { source, calls, .. } => {
             let from = if source == "diff" {
                 "the changes of this run's diff".to_owned()
             } else {
