@@ -60,3 +60,204 @@ fn risk_classes_come_from_the_rules() {
         RiskClass::Cosmetic
     );
 }
+
+use owner_console::catalogue::guardrails::Values;
+use owner_console::catalogue::value::{Kind, Note, Value};
+
+/// The fixtures' values with some replaced (config units, as a config file would write them).
+fn with(catalogue: &Catalogue, changes: &[(&str, serde_json::Value)]) -> Values {
+    let mut values = fixtures(catalogue).values;
+    for (id, raw) in changes {
+        let parameter = catalogue.parameter(id).unwrap();
+        let value = Value::read(raw, parameter.kind, parameter.unit, &mut Vec::new()).unwrap();
+        values.insert(id.to_string(), value);
+    }
+    values
+}
+
+fn failing(catalogue: &Catalogue, changes: &[(&str, serde_json::Value)]) -> Vec<String> {
+    check_all(&with(catalogue, changes), catalogue)
+        .into_iter()
+        .filter(|v| v.level == Level::Fail)
+        .map(|v| v.guardrail)
+        .filter(|g| g != "slashing-split")
+        .collect()
+}
+
+#[test]
+fn every_guardrail_holds_at_its_boundary_and_breaks_just_past_it() {
+    let c = catalogue();
+    assert!(failing(&c, &[("FeePool.burnPct", serde_json::json!(0))]).is_empty());
+    assert!(
+        failing(&c, &[("FeePool.burnPct", serde_json::json!(83))]).is_empty(),
+        "5 + 83 + 12 = 100 is allowed"
+    );
+    assert_eq!(
+        failing(&c, &[("FeePool.burnPct", serde_json::json!(84))]),
+        ["job-fee-burn-validator-total"]
+    );
+    assert_eq!(
+        failing(&c, &[("FeePool.burnPct", serde_json::json!(101))]),
+        ["burn-pct-range", "job-fee-burn-validator-total"]
+    );
+    assert!(
+        failing(
+            &c,
+            &[("StakeManager.employerSlashPct", serde_json::json!(35))]
+        )
+        .is_empty()
+            && check_all(
+                &with(
+                    &c,
+                    &[("StakeManager.employerSlashPct", serde_json::json!(35))]
+                ),
+                &c
+            )
+            .iter()
+            .all(|v| v.guardrail != "slashing-split"),
+        "35 + 60 + 5 = 100 is allowed"
+    );
+    assert_eq!(
+        failing(
+            &c,
+            &[("RewardEngine.roleShare.agent", serde_json::json!(64))]
+        ),
+        ["role-shares"],
+        "99 is not 100"
+    );
+    assert_eq!(
+        failing(
+            &c,
+            &[("RewardEngine.roleShare.agent", serde_json::json!(66))]
+        ),
+        ["role-shares"],
+        "101 is not 100"
+    );
+    assert!(
+        failing(
+            &c,
+            &[
+                ("RewardEngine.roleShare.agent", serde_json::json!(60)),
+                ("RewardEngine.roleShare.employer", serde_json::json!(10))
+            ]
+        )
+        .is_empty()
+    );
+    let min = "500000000000000000";
+    assert_eq!(
+        failing(&c, &[("Thermostat.maxTemp", serde_json::json!(min))]),
+        ["thermostat-bounds"],
+        "max = min is not above"
+    );
+    assert_eq!(
+        failing(
+            &c,
+            &[
+                ("Thermostat.minTemp", serde_json::json!("0")),
+                ("Thermostat.maxTemp", serde_json::json!("1"))
+            ]
+        ),
+        ["thermostat-min-positive"]
+    );
+    assert_eq!(
+        failing(&c, &[("HamiltonianMonitor.window", serde_json::json!("0"))]),
+        ["hamiltonian-window"]
+    );
+    assert!(failing(&c, &[("HamiltonianMonitor.window", serde_json::json!("1"))]).is_empty());
+    let owner = "0x2222222222222222222222222222222222222222";
+    assert_eq!(
+        failing(&c, &[("FeePool.treasury", serde_json::json!(owner))]),
+        ["treasury-not-owner"]
+    );
+    let duplicated = serde_json::json!([{"timestamp": 1}, {"timestamp": 1}]);
+    assert_eq!(
+        failing(&c, &[("HamiltonianMonitor.records", duplicated)]),
+        ["hamiltonian-records-unique"]
+    );
+}
+
+#[test]
+fn addresses_must_be_checksummed_non_zero_and_signer_sets_unique() {
+    let mut notes = Vec::new();
+    let wrong_case = serde_json::json!("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD");
+    let error = Value::read(
+        &wrong_case,
+        Kind::Address,
+        owner_console::catalogue::units::Unit::None,
+        &mut notes,
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("fails its EIP-55 checksum")
+            && error.contains("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+        "{error}"
+    );
+    let lower = serde_json::json!("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+    Value::read(
+        &lower,
+        Kind::Address,
+        owner_console::catalogue::units::Unit::None,
+        &mut notes,
+    )
+    .unwrap();
+    assert!(
+        matches!(&notes[..], [Note::NotChecksummed(_, right)] if right == "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+    );
+    let mut notes = Vec::new();
+    let signers = serde_json::json!([
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
+    ]);
+    Value::read(
+        &signers,
+        Kind::AddressSet,
+        owner_console::catalogue::units::Unit::None,
+        &mut notes,
+    )
+    .unwrap();
+    assert!(
+        notes.iter().any(|n| matches!(n, Note::Duplicate(_))),
+        "the same signer twice, in two spellings: {notes:?}"
+    );
+
+    let catalogue = catalogue();
+    let folder = tempfile::tempdir().unwrap();
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agijobs"))
+            .unwrap()
+    {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, folder.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let oracle = folder.path().join("energy-oracle.ci.json");
+    std::fs::write(&oracle, r#"{"signers": ["0xA1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1", "0xa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"], "retainUnknown": false}"#).unwrap();
+    let fee_pool = folder.path().join("fee-pool.ci.json");
+    let text = std::fs::read_to_string(&fee_pool).unwrap().replace(
+        "0xF777777777777777777777777777777777777777",
+        "0x0000000000000000000000000000000000000000",
+    );
+    std::fs::write(&fee_pool, text).unwrap();
+    let set = ConfigSet::load(&catalogue, "ci", |name| {
+        std::fs::read_to_string(folder.path().join(name)).ok()
+    });
+    let fails: Vec<String> = set
+        .problems
+        .iter()
+        .filter(|p| p.level == Level::Fail)
+        .map(|p| format!("{} {}: {}", p.file, p.field, p.message))
+        .collect();
+    assert!(
+        fails.iter().any(
+            |f| f.starts_with("energy-oracle.ci.json EnergyOracle.signers")
+                && f.contains("is listed twice")
+        ),
+        "{fails:#?}"
+    );
+    assert!(
+        fails
+            .iter()
+            .any(|f| f.starts_with("fee-pool.ci.json FeePool.treasury")
+                && f.contains("zero address")),
+        "{fails:#?}"
+    );
+}
