@@ -118,14 +118,25 @@ pub fn diff(
     diff_from(session, network, None, against, &[])
 }
 
-/// As `diff`, with `from` proposing a saved config snapshot instead of the workspace's config.
-pub fn diff_from(
+/// One comparison: the catalogue it used, both sides, the diff, and every problem reading
+/// either side.
+pub struct Compared {
+    pub catalogue: Catalogue,
+    pub proposed: ConfigSet,
+    pub against: String,
+    pub diff: Diff,
+    pub problems: Vec<String>,
+}
+
+/// Compares the proposed config (the workspace's, or the saved snapshot `from`) with the
+/// current state (`against`, else the network's snapshot), narrowed to `domains` when given.
+pub fn compare(
     session: &Session,
     network: &str,
     from: Option<&Path>,
     against: Option<&Path>,
     domains: &[String],
-) -> Result<(Diff, String, Vec<String>), String> {
+) -> Result<Compared, String> {
     let catalogue = catalogue(session)?.restricted(domains);
     let proposed = proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
@@ -143,5 +154,23 @@ pub fn diff_from(
         &proposed.values,
         current.complete,
     );
-    Ok((diff, current.describe, problems))
+    Ok(Compared {
+        catalogue,
+        proposed,
+        against: current.describe,
+        diff,
+        problems,
+    })
+}
+
+/// As `diff`, with `from` proposing a saved config snapshot instead of the workspace's config.
+pub fn diff_from(
+    session: &Session,
+    network: &str,
+    from: Option<&Path>,
+    against: Option<&Path>,
+    domains: &[String],
+) -> Result<(Diff, String, Vec<String>), String> {
+    let compared = compare(session, network, from, against, domains)?;
+    Ok((compared.diff, compared.against, compared.problems))
 }

@@ -4,8 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::value::Value;
-use crate::changes::{catalogue, current};
-use crate::diff::compute;
+use crate::changes::catalogue;
 use crate::diff::{ChangeKind, Diff};
 use crate::safe::PlannedCall;
 use crate::session::Session;
@@ -196,16 +195,18 @@ pub fn batch_for_diff(
     against: Option<&std::path::Path>,
     domains: &[String],
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
-    let catalogue = catalogue(session)?.restricted(domains);
-    let proposed = crate::changes::proposed_or_saved(session, &catalogue, network, from)?;
-    let current = current(session, &catalogue, network, against)?;
-    let diff = compute(
-        &catalogue,
-        network,
-        &current.values,
-        &proposed.values,
-        current.complete,
-    );
+    let crate::changes::Compared {
+        catalogue,
+        proposed,
+        diff,
+        problems,
+        ..
+    } = crate::changes::compare(session, network, from, against, domains)?;
+    if let Some(problem) = problems.first() {
+        return Err(format!(
+            "no batch is planned while the config or the state cannot be read: {problem}"
+        ));
+    }
     let modules = modules_of(session, &catalogue, network)?;
     let planned = plan(&catalogue, &diff, &proposed.values, &modules)?;
     if planned.calls.is_empty() {
