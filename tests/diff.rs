@@ -513,9 +513,15 @@ fn the_restore_runbook_diffs_and_batches_the_chosen_snapshot_after_checking_it()
 fn plan_refuses_while_a_config_value_cannot_be_read() {
     let home = Home::empty();
     let ws = support::workspace::shipped_workspace();
-    edit(&ws.path().join("config/fee-pool.demo.json"), |j| j["burnPct"] = serde_json::json!("three"));
+    edit(&ws.path().join("config/fee-pool.demo.json"), |j| {
+        j["burnPct"] = serde_json::json!("three")
+    });
     let out = ws.path().join("batch.json");
-    let (code, _, err) = run(&home, ws.path(), &["plan", "--network", "demo", "--out", out.to_str().unwrap()]);
+    let (code, _, err) = run(
+        &home,
+        ws.path(),
+        &["plan", "--network", "demo", "--out", out.to_str().unwrap()],
+    );
     assert_eq!(code, 1);
     assert!(err.contains("cannot be read: config/fee-pool.demo.json: FeePool.burnPct (/burnPct): `three` is not a whole number"), "{err}");
     assert!(!out.exists());
