@@ -139,7 +139,7 @@ macro_rules! snapshot {
             (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[TIMESTAMP]"),
             (r"in \d+ ms +", "in [N] ms "),
             (r"\d{2}-\d{2} \d{2}:\d{2}", "[TIME]"),
-            (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"),
+            (r#"\(\d+[dhms]( \d+[hm])? old\)[^"\n]*""#, "([AGE] old)…\""),
             (r"· \.tmp\w+", "· [WS]"),
         ]}, {
             insta::assert_snapshot!($name, $screen);
@@ -357,7 +357,7 @@ fn the_diff_step_shows_each_change_with_its_badge() {
         !screen.contains("EnergyOracle"),
         "the step's domains = [\"fees\"] leave the signer change out: {screen}"
     );
-    insta::with_settings!({ filters => vec![(r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"), (r"fingerprint [0-9a-f]{64}", "fingerprint [FP]"), (r"\(\d+[dhms]( \d+[hm])? old\)", "([AGE] old)"), (r"· \.tmp\w+", "· [WS]"), (r"of \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "of [TIME]")]}, {
+    insta::with_settings!({ filters => vec![(r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"), (r"fingerprint [0-9a-f]{64}", "fingerprint [FP]"), (r#"\(\d+[dhms]( \d+[hm])? old\)[^"\n]*""#, "([AGE] old)…\""), (r"· \.tmp\w+", "· [WS]"), (r"of \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "of [TIME]")]}, {
         insta::assert_snapshot!("diff_step", screen);
     });
     h.keys(&[Enter]);
