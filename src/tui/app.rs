@@ -13,6 +13,7 @@ use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
 use crate::session::{RunSummary, Session};
+use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct App {
     pub busy: Option<String>,
     pub quit: bool,
     pub network: String,
+    /// The network's offline state snapshot, read when the network is chosen, not per frame.
+    pub snapshot: Option<Result<StateSnapshot, String>>,
 }
 
 impl App {
@@ -81,8 +84,10 @@ impl App {
             status: None,
             busy: None,
             quit: false,
-            network,
+            network: String::new(),
+            snapshot: None,
         };
+        app.set_network(network);
         app.refresh_runs();
         if app.session.has_errors() {
             let count = app
@@ -299,9 +304,14 @@ impl App {
         }
     }
 
+    fn set_network(&mut self, network: String) {
+        self.snapshot = self.session.snapshot(&network);
+        self.network = network;
+    }
+
     fn show_run(&mut self, run: Run) {
         self.refresh_runs();
-        self.network = run.started.network.clone();
+        self.set_network(run.started.network.clone());
         self.run = Some(RunScreen::new(run));
         self.view = View::Run;
     }

@@ -118,7 +118,7 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
         }
         Verification::Failed(_) => Span::styled("ledger ✗ FAILED (l)", theme.danger()),
     };
-    let snapshot = match session.snapshot(&app.network) {
+    let snapshot = match &app.snapshot {
         Some(Ok(snapshot)) => {
             let age = snapshot
                 .age_seconds(jiff::Timestamp::now())
