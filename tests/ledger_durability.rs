@@ -6,6 +6,8 @@
 //! set, the test `append_child` appends to that ledger and reports each append's seqs on stdout
 //! once `append` has returned.
 
+mod support;
+
 use alloy_signer_local::PrivateKeySigner;
 use owner_console::engine::Event;
 use owner_console::ledger::Ledger;
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+use support::cli::{Home, PASSPHRASE};
 
 /// The ledger the child appends to.
 const CHILD_ENV: &str = "OWNER_CONSOLE_APPEND_CHILD";
@@ -394,25 +397,6 @@ fn two_processes_appending_at_once_never_interleave_or_lose_a_line() {
     }
 }
 
-const PASSPHRASE: &str = "correct horse battery";
-
-/// The real binary with an isolated home.
-fn cli(home: &Path, cwd: &Path, passphrase: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_owner-console"))
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("USER", "tester")
-        .env("OWNER_CONSOLE_PASSPHRASE", passphrase)
-        .output()
-        .unwrap()
-}
-
 fn described(output: &Output) -> String {
     format!(
         "{:?}\nstdout: {}\nstderr: {}",
@@ -430,34 +414,29 @@ fn mode(path: &Path) -> u32 {
 /// that others can read, and a wrong passphrase; neither records anything.
 #[test]
 fn keys_are_private_and_a_loose_or_locked_key_records_nothing() {
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
-    let created = cli(home, home, PASSPHRASE, &["keys", "new", "--name", "tester"]);
+    let home = Home::empty();
+    let root = home.path();
+    let created = home.cli_with(root, PASSPHRASE, &["keys", "new", "--name", "tester"]);
     assert!(created.status.success(), "{}", described(&created));
-    let key_file = home.join("data/owner-console/keys/tester.json");
+    let key_file = root.join("data/owner-console/keys/tester.json");
     assert_eq!(mode(&key_file), 0o600, "the key file is its owner's only");
     assert_eq!(mode(key_file.parent().unwrap()), 0o700);
-    let listed = cli(home, home, PASSPHRASE, &["keys", "list", "--json"]);
+    let listed = home.cli_with(root, PASSPHRASE, &["keys", "list", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listed[0]["name"], "tester");
     assert_eq!(listed[0]["mode"], "600");
 
-    let workspace = home.join("ops");
-    let init = cli(
-        home,
-        home,
-        PASSPHRASE,
-        &["init", workspace.to_str().unwrap()],
-    );
+    let workspace = root.join("ops");
+    let init = home.cli_with(root, PASSPHRASE, &["init", workspace.to_str().unwrap()]);
     assert!(init.status.success(), "{}", described(&init));
-    let recorded = cli(home, &workspace, PASSPHRASE, &["ledger", "checkpoint"]);
+    let recorded = home.cli_with(&workspace, PASSPHRASE, &["ledger", "checkpoint"]);
     assert!(recorded.status.success(), "{}", described(&recorded));
     let ledger_file = workspace.join("storage/owner-ledger.jsonl");
     let before = std::fs::read(&ledger_file).unwrap();
     assert_eq!(before.iter().filter(|b| **b == b'\n').count(), 1);
 
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let loose = cli(home, &workspace, PASSPHRASE, &["ledger", "checkpoint"]);
+    let loose = home.cli_with(&workspace, PASSPHRASE, &["ledger", "checkpoint"]);
     assert!(!loose.status.success(), "{}", described(&loose));
     let error = String::from_utf8_lossy(&loose.stderr);
     assert!(
@@ -472,12 +451,7 @@ fn keys_are_private_and_a_loose_or_locked_key_records_nothing() {
     );
 
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let locked = cli(
-        home,
-        &workspace,
-        "not the passphrase",
-        &["ledger", "checkpoint"],
-    );
+    let locked = home.cli_with(&workspace, "not the passphrase", &["ledger", "checkpoint"]);
     assert!(!locked.status.success(), "{}", described(&locked));
     assert!(
         String::from_utf8_lossy(&locked.stderr).contains("wrong passphrase"),
@@ -490,14 +464,9 @@ fn keys_are_private_and_a_loose_or_locked_key_records_nothing() {
         "nothing recorded"
     );
 
-    let again = cli(home, &workspace, PASSPHRASE, &["ledger", "checkpoint"]);
+    let again = home.cli_with(&workspace, PASSPHRASE, &["ledger", "checkpoint"]);
     assert!(again.status.success(), "{}", described(&again));
-    let verified = cli(
-        home,
-        &workspace,
-        PASSPHRASE,
-        &["ledger", "verify", "--json"],
-    );
+    let verified = home.cli_with(&workspace, PASSPHRASE, &["ledger", "verify", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
     assert_eq!(report["entries"], 2, "{}", described(&verified));
 }

@@ -33,6 +33,11 @@ impl Home {
     }
 
     pub fn cli(&self, cwd: &Path, args: &[&str]) -> Output {
+        self.cli_with(cwd, PASSPHRASE, args)
+    }
+
+    /// As `cli`, with another passphrase in the environment (to try a wrong one).
+    pub fn cli_with(&self, cwd: &Path, passphrase: &str, args: &[&str]) -> Output {
         let home = self.0.path();
         Command::new(env!("CARGO_BIN_EXE_owner-console"))
             .args(args)
@@ -44,7 +49,7 @@ impl Home {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("USER", "tester")
-            .env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE)
+            .env("OWNER_CONSOLE_PASSPHRASE", passphrase)
             .output()
             .unwrap()
     }
