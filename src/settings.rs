@@ -16,6 +16,13 @@ pub struct Settings {
     pub colors: BTreeMap<String, String>,
 }
 
+/// Whether the environment allows colour: not when NO_COLOR is set to a non-empty value, nor
+/// on a `dumb` terminal.
+pub fn colour_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
 pub fn settings_file() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("OWNER_CONSOLE_SETTINGS") {
         return Some(PathBuf::from(path));

@@ -44,11 +44,7 @@ pub fn colour_wanted(choice: Color) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
+        Color::Auto => std::io::stdout().is_terminal() && crate::settings::colour_allowed(),
     }
 }
 

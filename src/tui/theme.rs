@@ -43,10 +43,9 @@ impl Theme {
         Ok(theme)
     }
 
-    /// Colour is on unless NO_COLOR is set (to anything) or TERM is `dumb`.
+    /// Colour is on unless the environment turns it off (see `settings::colour_allowed`).
     pub fn color_wanted() -> bool {
-        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        crate::settings::colour_allowed()
     }
 
     fn fg(&self, color: Color) -> Style {
