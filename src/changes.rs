@@ -6,7 +6,6 @@ use crate::catalogue::config_set::ConfigSet;
 use crate::diff::source::{Current, from_config, from_snapshot};
 use crate::diff::{Diff, compute};
 use crate::session::Session;
-use crate::workspace::snapshot::StateSnapshot;
 use std::path::Path;
 
 pub fn catalogue(session: &Session) -> Result<Catalogue, String> {
@@ -50,6 +49,7 @@ pub fn proposed_or_saved(
 }
 
 /// The current state: `against` (a state snapshot file, or a saved config folder), else the
+/// live chain when the network's RPC URL is set (and the session is not offline), else the
 /// network's own snapshot from `config/networks.toml`.
 pub fn current(
     session: &Session,
@@ -71,75 +71,66 @@ pub fn current(
             let text =
                 std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let name = path.display().to_string();
-            let snapshot = StateSnapshot::parse(&name, &text)?;
-            check_network(&snapshot, session, network, &name)?;
-            Ok(from_snapshot(catalogue, &snapshot, &name))
+            let checked = crate::offline_state::check(session, network, &name, &text)?;
+            Ok(offline(catalogue, &checked))
+        }
+        None if session.mode_for(network) == crate::engine::event::Mode::Live => {
+            let target = crate::chain::Target::of(session, network)?;
+            let state = crate::chain::live::read_once(&target)?;
+            Ok(crate::diff::source::from_live(catalogue, &state))
         }
         None => {
-            let file = session.networks.get(network).and_then(|n| n.snapshot.clone()).ok_or_else(|| {
-                format!("network `{network}` has no offline snapshot in config/networks.toml; give one with --against FILE")
-            })?;
-            let snapshot = session
-                .snapshot(network)
-                .ok_or_else(|| format!("{file}: missing"))??;
-            check_network(&snapshot, session, network, &file)?;
-            Ok(from_snapshot(catalogue, &snapshot, &file))
+            let checked = crate::offline_state::of_network(session, network)
+                .map_err(|e| format!("{e}; give one with --against FILE"))?;
+            Ok(offline(catalogue, &checked))
         }
     }
 }
 
-fn check_network(
-    snapshot: &StateSnapshot,
-    session: &Session,
-    network: &str,
-    name: &str,
-) -> Result<(), String> {
-    if snapshot.network != network {
-        return Err(format!(
-            "{name}: the snapshot is of network `{}`, not `{network}`",
-            snapshot.network
-        ));
-    }
-    match session.networks.get(network) {
-        Some(profile) if profile.chain_id != snapshot.chain_id => Err(format!(
-            "{name}: chain id {} differs from {network}'s {}",
-            snapshot.chain_id, profile.chain_id
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The diff, the description of the current state, and the problems reading either side.
-pub fn diff(
-    session: &Session,
-    network: &str,
-    against: Option<&Path>,
-) -> Result<(Diff, String, Vec<String>), String> {
-    diff_from(session, network, None, against, &[])
+fn offline(catalogue: &Catalogue, checked: &crate::offline_state::CheckedSnapshot) -> Current {
+    let mut current = from_snapshot(catalogue, &checked.snapshot, &checked.name);
+    current.describe = checked.describe();
+    current.stale = checked.stale.clone();
+    current
 }
 
 /// One comparison: the catalogue it used, both sides, the diff, and every problem reading
 /// either side.
 pub struct Compared {
     pub catalogue: Catalogue,
+    /// Set when the current state is a snapshot older than the network allows.
+    pub stale: Option<crate::offline_state::Stale>,
     pub proposed: ConfigSet,
     pub against: String,
     pub diff: Diff,
     pub problems: Vec<String>,
 }
 
+/// Whether a stale snapshot may be used: the operator acknowledged it.
+pub type AcceptStale<'a> = &'a dyn Fn(&crate::offline_state::Stale) -> bool;
+
+/// Refuses every stale snapshot.
+pub fn refuse_stale(_: &crate::offline_state::Stale) -> bool {
+    false
+}
+
 /// Compares the proposed config (the workspace's, or the saved snapshot `from`) with the
-/// current state (`against`, else the network's snapshot), narrowed to `domains` when given.
+/// current state (`against`, else live, else the network's snapshot), narrowed to `domains`
+/// when given. A stale snapshot is used only when `accept_stale` says so.
 pub fn compare(
     session: &Session,
     network: &str,
     from: Option<&Path>,
     against: Option<&Path>,
     domains: &[String],
+    accept_stale: AcceptStale,
 ) -> Result<Compared, String> {
     let catalogue = catalogue(session)?.restricted(domains);
     let proposed = proposed_or_saved(session, &catalogue, network, from)?;
     let current = current(session, &catalogue, network, against)?;
+    if let Some(stale) = current.stale.as_ref().filter(|s| !accept_stale(s)) {
+        return Err(stale.message());
+    }
     let mut problems: Vec<String> = proposed
         .problems
         .iter()
@@ -155,6 +146,7 @@ pub fn compare(
         current.complete,
     );
     Ok(Compared {
+        stale: current.stale.clone(),
         catalogue,
         proposed,
         against: current.describe,
@@ -170,7 +162,8 @@ pub fn diff_from(
     from: Option<&Path>,
     against: Option<&Path>,
     domains: &[String],
+    accept_stale: AcceptStale,
 ) -> Result<(Diff, String, Vec<String>), String> {
-    let compared = compare(session, network, from, against, domains)?;
+    let compared = compare(session, network, from, against, domains, accept_stale)?;
     Ok((compared.diff, compared.against, compared.problems))
 }

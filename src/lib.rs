@@ -2,6 +2,8 @@
 //! operators. The domain modules here import no terminal library; `tui` is a thin view.
 
 pub mod catalogue;
+pub mod chain;
+pub mod chain_steps;
 pub mod changes;
 pub mod cli;
 pub mod config_snapshot;
@@ -10,9 +12,11 @@ pub mod engine;
 pub mod keys;
 pub mod ledger;
 pub mod logging;
+pub mod offline_state;
 pub mod plan;
 pub mod runbook;
 pub mod safe;
+pub mod sandbox;
 pub mod session;
 pub mod settings;
 pub mod step_actions;

@@ -194,6 +194,7 @@ pub fn batch_for_diff(
     from: Option<&std::path::Path>,
     against: Option<&std::path::Path>,
     domains: &[String],
+    accept_stale: crate::changes::AcceptStale,
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
     let crate::changes::Compared {
         catalogue,
@@ -201,13 +202,13 @@ pub fn batch_for_diff(
         diff,
         problems,
         ..
-    } = crate::changes::compare(session, network, from, against, domains)?;
+    } = crate::changes::compare(session, network, from, against, domains, accept_stale)?;
     if let Some(problem) = problems.first() {
         return Err(format!(
             "no batch is planned while the config or the state cannot be read: {problem}"
         ));
     }
-    let modules = modules_of(session, &catalogue, network)?;
+    let modules = crate::chain::addresses::modules(session, &catalogue, network)?;
     let planned = plan(&catalogue, &diff, &proposed.values, &modules)?;
     if planned.calls.is_empty() {
         return Err(format!("{}: nothing for the Safe to do", diff.summary()));

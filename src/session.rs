@@ -91,6 +91,8 @@ pub struct Session {
     key: Option<PrivateKeySigner>,
     /// The operator's name: from `config/operators.toml` once the key is known.
     pub operator: String,
+    /// No network connection at all: state comes from snapshots only.
+    pub offline: bool,
 }
 
 pub fn now() -> String {
@@ -151,6 +153,7 @@ impl Session {
             operators,
             key: None,
             operator,
+            offline: false,
         })
     }
 
@@ -210,6 +213,15 @@ impl Session {
         })
     }
 
+    /// Live when the network's RPC URL is set and the session is not offline.
+    pub fn mode_for(&self, network: &str) -> Mode {
+        let live = !self.offline
+            && self.networks.get(network).is_some_and(|profile| {
+                std::env::var(&profile.rpc_env).is_ok_and(|url| !url.trim().is_empty())
+            });
+        if live { Mode::Live } else { Mode::Offline }
+    }
+
     /// Checks the inputs, fills in defaults, and records `run-started`.
     pub fn start(
         &self,
@@ -266,7 +278,7 @@ impl Session {
             inputs,
             network: network.to_owned(),
             chain_id: self.networks.get(network).map(|n| n.chain_id),
-            mode: Mode::Offline,
+            mode: self.mode_for(network),
             operator: self.operator.clone(),
         };
         let key = self.signing_key()?;

@@ -183,6 +183,7 @@ pub fn compute_diff(
         from.as_deref(),
         None,
         domains,
+        &|stale| run.acknowledged.contains(&stale.block_hash),
     )?;
     if let Some(problem) = problems.first() {
         return Err(format!("the config cannot be read: {problem}"));
@@ -215,7 +216,15 @@ pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Eve
     let batch = if source == "diff" {
         let from = saved_config(session, run, proposed.as_deref())?;
         let domains = last_diff_domains(run);
-        crate::plan::batch_for_diff(session, network, from.as_deref(), None, &domains)?.0
+        crate::plan::batch_for_diff(
+            session,
+            network,
+            from.as_deref(),
+            None,
+            &domains,
+            &|stale| run.acknowledged.contains(&stale.block_hash),
+        )?
+        .0
     } else {
         let values = run.template_values();
         let calls = calls
@@ -286,4 +295,30 @@ fn last_diff_domains(run: &Run) -> Vec<String> {
         Some(StepAction::Diff { domains, .. }) => domains.clone(),
         _ => Vec::new(),
     }
+}
+
+/// Records that the run uses its network's state snapshot although it is older than the
+/// network allows; refused when the snapshot is not stale (nothing to acknowledge).
+pub fn acknowledge_stale(
+    session: &crate::session::Session,
+    run: &Run,
+    reason: &str,
+) -> Result<Event, String> {
+    if reason.trim().is_empty() {
+        return Err("an acknowledgement needs a reason".into());
+    }
+    let checked = crate::offline_state::of_network(session, &run.started.network)?;
+    let stale = checked.stale.ok_or_else(|| {
+        format!(
+            "{} is within the network's age limit: nothing to acknowledge",
+            checked.name
+        )
+    })?;
+    Ok(Event::StateAcknowledged(crate::engine::StateAcknowledged {
+        snapshot: stale.snapshot,
+        block_hash: stale.block_hash,
+        age_secs: stale.age_secs,
+        limit_secs: stale.limit_secs,
+        reason: reason.trim().to_owned(),
+    }))
 }

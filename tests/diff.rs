@@ -47,6 +47,7 @@ fn the_demo_diff_classes_each_change_and_exits_3() {
     assert!(!out.contains('\u{1b}'), "no colour when asked for none");
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"fingerprint [0-9a-f]{64}", "fingerprint [FINGERPRINT]");
+    settings.add_filter(r", [0-9dhms ]+ old, signed by", ", [AGE] old, signed by");
     settings.bind(|| insta::assert_snapshot!("demo_diff_text", out));
 
     let (_, coloured, _) = run(

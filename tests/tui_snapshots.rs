@@ -36,7 +36,9 @@ impl Harness {
             "[[operators]]\nname = \"alice\"\naddress = \"{}\"\nroles = [\"operator\"]\n",
             key.address().to_checksum(None)
         );
-        std::fs::write(workspace.path().join("config/operators.toml"), operators).unwrap();
+        let listed = workspace.path().join("config/operators.toml");
+        let shipped = std::fs::read_to_string(&listed).unwrap();
+        std::fs::write(listed, shipped + &operators).unwrap();
         let mut session =
             Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
         session.unlock(key);

@@ -56,6 +56,9 @@ pub struct Catalogue {
     /// Module name → JSON pointer of its address in `owner-control.<network>.json`.
     #[serde(default)]
     pub modules: BTreeMap<String, String>,
+    /// Modules with `paused()(bool)`, `pause()` and `unpause()`.
+    #[serde(default)]
+    pub pausable: Vec<String>,
     pub risk_rules: Vec<RiskRule>,
     pub parameters: Vec<Parameter>,
     #[serde(default)]

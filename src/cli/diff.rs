@@ -24,13 +24,17 @@ pub enum Color {
 pub struct DiffArgs {
     #[arg(long)]
     network: String,
-    /// The current state: a state snapshot file or a saved config folder. Default: the
-    /// network's snapshot named in config/networks.toml.
+    /// The current state: a state snapshot file or a saved config folder. Default: the live
+    /// chain when the network's RPC URL variable is set (and not --offline), else the network's
+    /// snapshot named in config/networks.toml.
     #[arg(long, value_name = "FILE|DIR")]
     against: Option<PathBuf>,
     /// Propose a saved config snapshot (storage/backups/…) instead of the workspace's config.
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
+    /// Use a state snapshot older than the network's limit anyway; the reason is logged.
+    #[arg(long, value_name = "REASON")]
+    accept_stale: Option<String>,
     #[arg(long)]
     json: bool,
     /// Print only the fingerprint (SHA-256 of the diff's canonical JSON).
@@ -71,6 +75,7 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
         args.from.as_deref(),
         args.against.as_deref(),
         &[],
+        &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
     )
     .map_err(color_eyre::eyre::Report::msg)?;
     for problem in &problems {

@@ -3,6 +3,7 @@
 mod attest;
 mod batch;
 mod bundle;
+mod chain;
 mod completions;
 mod config_checks;
 mod diff;
@@ -41,6 +42,9 @@ pub struct Cli {
     /// Read the key's passphrase from this file instead of asking (or OWNER_CONSOLE_PASSPHRASE).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// Open no network connection at all: state comes from the networks' snapshots only.
+    #[arg(long, global = true, env = "OWNER_CONSOLE_OFFLINE")]
+    pub offline: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -101,6 +105,9 @@ pub enum Command {
     /// The proposed config against the current state: each change with its risk class, the
     /// guardrails it breaks, and the diff's fingerprint. Exit 0 none, 3 changes, 4 blocked.
     Diff(diff::DiffArgs),
+    /// The live chain: `chain status --network N`.
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
     /// Decode and check Safe Transaction Builder batch files (the console prepares them; the
     /// Safe's owners sign in the Safe app).
     #[command(subcommand)]
@@ -124,6 +131,14 @@ pub enum Command {
 pub enum SnapshotCommand {
     /// The config files, hashed, for rollbacks.
     Config,
+    /// Every catalogue value of a network, read live at one block and signed with your key:
+    /// the state source of an air-gapped machine.
+    State {
+        #[arg(long)]
+        network: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn operator_name() -> String {
@@ -135,7 +150,9 @@ pub fn operator_name() -> String {
 
 pub fn open_session(cli: &Cli) -> color_eyre::Result<Session> {
     let workspace = Workspace::discover(cli.workspace.as_deref())?;
-    Ok(Session::open(workspace, operator_name())?)
+    let mut session = Session::open(workspace, operator_name())?;
+    session.offline = cli.offline;
+    Ok(session)
 }
 
 /// The operator's key, unlocked with the passphrase from a file, the environment or a prompt.
@@ -187,6 +204,10 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Diff(args) => diff::run(&open_session(cli)?, args),
         Command::Batch(command) => batch::dispatch(command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),
+        Command::Chain(command) => chain::dispatch(&open_session(cli)?, command),
+        Command::Snapshot(SnapshotCommand::State { network, out }) => {
+            chain::snapshot_state(&recording_session(cli)?, network, out)
+        }
         Command::Snapshot(SnapshotCommand::Config) => {
             let session = open_session(cli)?;
             let files = session.workspace.config_files()?;

@@ -11,14 +11,17 @@ pub struct PlanArgs {
     /// Where to write the Safe Transaction Builder batch.
     #[arg(long)]
     out: PathBuf,
-    /// The current state (a state snapshot file or a saved config folder); default: the
-    /// network's snapshot.
+    /// The current state (a state snapshot file or a saved config folder); default: the live
+    /// chain when the network's RPC URL is set, else the network's snapshot.
     #[arg(long, value_name = "FILE|DIR")]
     against: Option<PathBuf>,
     /// Propose a saved config snapshot (storage/backups/…) instead of the workspace's config:
     /// the batch that rolls back to it. Its hashes are checked first.
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
+    /// Use a state snapshot older than the network's limit anyway; the reason is logged.
+    #[arg(long, value_name = "REASON")]
+    accept_stale: Option<String>,
 }
 
 pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
@@ -28,6 +31,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         args.from.as_deref(),
         args.against.as_deref(),
         &[],
+        &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
     )
     .map_err(Report::msg)?;
     if args.out.exists() {

@@ -72,6 +72,16 @@ pub struct NextArgs {
     /// Run the step's HTTP check.
     #[arg(long)]
     http: bool,
+    /// For a receipt step: the executed transaction's hash, fetched from the live node.
+    #[arg(long, value_name = "HASH", conflicts_with = "receipt")]
+    tx: Option<String>,
+    /// For a receipt step: a receipt JSON file (offline, e.g. saved from a block explorer).
+    #[arg(long, value_name = "FILE")]
+    receipt: Option<PathBuf>,
+    /// Record that the network's state snapshot is used although it is older than the
+    /// network's limit, with this reason.
+    #[arg(long, value_name = "REASON")]
+    accept_stale: Option<String>,
     /// The word an irreversible step asks to be typed.
     #[arg(long, value_name = "WORD")]
     confirm: Option<String>,
@@ -185,6 +195,74 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         let event = runtime()?
             .block_on(prepared.execute())
             .map_err(color_eyre::eyre::Report::msg)?;
+        session.record(&mut run, vec![event])?;
+    }
+    if let Some(reason) = &args.accept_stale {
+        let event = crate::step_actions::acknowledge_stale(session, &run, reason)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        session.record(&mut run, vec![event])?;
+    }
+    if run
+        .current_step()
+        .is_some_and(|s| matches!(s.action, StepAction::ChainCheck { .. }))
+        && !run.visit.chain_checks.last().is_some_and(|c| c.passed)
+    {
+        let prepared = crate::chain_steps::prepare_chain_check(session, &run)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        eprintln!("reading: {}", prepared.describe());
+        let event = runtime()?
+            .block_on(prepared.execute())
+            .map_err(color_eyre::eyre::Report::msg)?;
+        if let crate::engine::Event::ChainChecked(checked) = &event {
+            for result in &checked.results {
+                eprintln!(
+                    "  {} {} {}.{} {} {} — read {}",
+                    result.outcome.symbol(),
+                    result.outcome.word(),
+                    result.contract,
+                    result.call,
+                    result.op,
+                    result.expected,
+                    result.actual
+                );
+            }
+            eprintln!(
+                "  at block #{} {}",
+                checked.block_number, checked.block_hash
+            );
+            if let Some(why) = &checked.refused {
+                eprintln!("  ✗ verifies nothing: {why}");
+            }
+        }
+        session.record(&mut run, vec![event])?;
+    }
+    let receipt_from = match (&args.tx, &args.receipt) {
+        (Some(hash), _) => Some(crate::chain_steps::ReceiptFrom::Hash(hash.clone())),
+        (_, Some(file)) => Some(crate::chain_steps::ReceiptFrom::File(file.clone())),
+        _ => None,
+    };
+    if let Some(from) = receipt_from {
+        let prepared = crate::chain_steps::prepare_receipt(session, &run, from)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        let event = runtime()?
+            .block_on(prepared.execute())
+            .map_err(color_eyre::eyre::Report::msg)?;
+        if let crate::engine::Event::ReceiptChecked(checked) = &event {
+            let mark = if checked.passed {
+                "✓ pass"
+            } else {
+                "✗ FAIL"
+            };
+            eprintln!(
+                "receipt {} {mark}: block #{}, archived as {}",
+                checked.tx_hash,
+                checked.block_number,
+                session.workspace.storage.join(&checked.file).display()
+            );
+            for problem in &checked.problems {
+                eprintln!("  ✗ {problem}");
+            }
+        }
         session.record(&mut run, vec![event])?;
     }
     if run

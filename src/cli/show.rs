@@ -111,11 +111,17 @@ pub fn step_text(step: &Step) -> String {
         } => {
             let _ = writeln!(out, "   GET {url} → expect {expect_status}");
         }
-        other if !other.is_supported() => {
-            let _ = writeln!(
-                out,
-                "   (carried out by a later version: skip with a reason)"
-            );
+        StepAction::ChainCheck { checks } => {
+            for check in checks {
+                let expected = match check.op.as_str() {
+                    "in" => format!("in [{}]", check.values.join(", ")),
+                    op => format!("{op} {}", check.value.as_deref().unwrap_or_default()),
+                };
+                let _ = writeln!(out, "   read {}.{} {expected}", check.contract, check.call);
+            }
+        }
+        StepAction::Receipt { contract, events } => {
+            let _ = writeln!(out, "   receipt to {contract} with {}", events.join(", "));
         }
         _ => {}
     }

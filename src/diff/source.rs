@@ -15,6 +15,8 @@ pub struct Current {
     pub complete: bool,
     /// Values the source holds that do not read as their parameter's kind.
     pub problems: Vec<String>,
+    /// A snapshot older than its network allows: used only once acknowledged.
+    pub stale: Option<crate::offline_state::Stale>,
 }
 
 /// The catalogue's values from a snapshot, read in each parameter's chain unit.
@@ -42,6 +44,7 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         describe,
         complete: false,
         problems,
+        stale: None,
     }
 }
 
@@ -63,5 +66,35 @@ pub fn from_config(
         describe: format!("saved config {name}"),
         complete: true,
         problems,
+        stale: None,
     }
+}
+
+/// The live chain's values at the block they were read at. A read that failed is a problem
+/// (the diff is not to be trusted); a set read member by member leaves it incomplete.
+pub fn from_live(catalogue: &Catalogue, state: &crate::chain::LiveState) -> Current {
+    let snapshot = state.to_snapshot();
+    let name = format!("live {}", state.source);
+    let mut current = from_snapshot(catalogue, &snapshot, &name);
+    current.describe = format!(
+        "live {} (chain {}, block #{} {} of {}){}",
+        state.source,
+        state.chain_id,
+        state.block.number,
+        state.block.hash_hex(),
+        state.block.time_rfc3339(),
+        state
+            .lagging
+            .as_ref()
+            .map(|lag| format!(" — {lag}"))
+            .unwrap_or_default()
+    );
+    for parameter in &catalogue.parameters {
+        if let Some(why) = state.failures.get(&parameter.id) {
+            current
+                .problems
+                .push(format!("{name}: {}: {why}", parameter.id));
+        }
+    }
+    current
 }

@@ -94,6 +94,57 @@ pub struct BatchPrepared {
     pub transactions: usize,
 }
 
+/// A chain-check step's reads, all at one block, and each expectation's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainChecked {
+    pub step: String,
+    /// Where the values came from: `live <redacted URL>` or `snapshot <file>`.
+    pub source: String,
+    pub block_number: u64,
+    pub block_hash: String,
+    /// The block's time, UTC.
+    pub block_time: String,
+    pub results: Vec<crate::chain::expect::CheckResult>,
+    /// All expectations passed on fresh reads.
+    pub passed: bool,
+    /// Why the reads verify nothing, when they do not (lagging node, reorganised block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+/// A receipt step's transaction, checked and archived under `storage/receipts/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptChecked {
+    pub step: String,
+    /// `live <redacted URL>` or `file <name>`.
+    pub source: String,
+    pub tx_hash: String,
+    pub block_number: u64,
+    pub block_hash: String,
+    pub succeeded: bool,
+    pub to: Option<String>,
+    pub events: Vec<crate::chain::receipt::EventFound>,
+    /// Blocks on top of the receipt's, its own included, when it was checked (live only).
+    pub confirmations: Option<u64>,
+    pub problems: Vec<String>,
+    pub passed: bool,
+    /// The archived receipt, relative to the storage folder, and its SHA-256 (in the evidence
+    /// store too).
+    pub file: String,
+    pub sha256: String,
+}
+
+/// An operator's recorded acknowledgement that a state snapshot older than the network's
+/// limit is used anyway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateAcknowledged {
+    pub snapshot: String,
+    pub block_hash: String,
+    pub age_secs: u64,
+    pub limit_secs: u64,
+    pub reason: String,
+}
+
 /// An approval of a run at a sign-off step, by its approver: directly (the approver's own
 /// entry) or imported from an attestation made on another machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +199,9 @@ pub enum Event {
     },
     DiffRecorded(DiffRecorded),
     BatchPrepared(BatchPrepared),
+    ChainChecked(ChainChecked),
+    ReceiptChecked(ReceiptChecked),
+    StateAcknowledged(StateAcknowledged),
     Signoff(Signoff),
     /// The ledger's size and head at this point, so that a later truncation shows.
     Checkpoint {
@@ -174,6 +228,9 @@ impl Event {
             Self::BranchChosen { .. } => "branch-chosen",
             Self::DiffRecorded(_) => "diff-recorded",
             Self::BatchPrepared(_) => "batch-prepared",
+            Self::ChainChecked(_) => "chain-checked",
+            Self::ReceiptChecked(_) => "receipt-checked",
+            Self::StateAcknowledged(_) => "state-acknowledged",
             Self::Signoff(_) => "signoff",
             Self::Checkpoint { .. } => "checkpoint",
             Self::RunCompleted {} => "run-completed",

@@ -8,5 +8,7 @@ pub mod http_check;
 pub mod run;
 pub mod signoff;
 
-pub use event::{DiffRecorded, Event, Mode, RunStarted, Signoff};
+pub use event::{
+    ChainChecked, DiffRecorded, Event, Mode, ReceiptChecked, RunStarted, Signoff, StateAcknowledged,
+};
 pub use run::{EngineError, Position, Run};

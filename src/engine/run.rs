@@ -2,7 +2,8 @@
 //! history and the current step's progress are all derived by replaying the events.
 
 use super::event::{
-    BatchPrepared, CommandRan, DiffRecorded, Event, HttpChecked, RunStarted, Signoff,
+    BatchPrepared, ChainChecked, CommandRan, DiffRecorded, Event, HttpChecked, ReceiptChecked,
+    RunStarted, Signoff,
 };
 use crate::ledger::Entry;
 use crate::runbook::{CommandRun, Next, Runbook, Step, StepAction};
@@ -42,6 +43,8 @@ pub struct Visit {
     pub signoffs: Vec<Signoff>,
     pub diff: Option<DiffRecorded>,
     pub batch: Option<BatchPrepared>,
+    pub chain_checks: Vec<ChainChecked>,
+    pub receipts: Vec<ReceiptChecked>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +74,8 @@ pub struct Run {
     pub visit: Visit,
     /// The last diff this run recorded, at any step: sign-offs compare fingerprints with it.
     pub last_diff: Option<DiffRecorded>,
+    /// Block hashes of the stale state snapshots the operator acknowledged using.
+    pub acknowledged: BTreeSet<String>,
     pub position: Position,
 }
 
@@ -97,6 +102,7 @@ impl Run {
             history: Vec::new(),
             visit: Visit::default(),
             last_diff: None,
+            acknowledged: BTreeSet::new(),
             position,
         }
     }
@@ -193,7 +199,10 @@ impl Run {
             Event::Signoff(signoff) => Some(signoff.step.as_str()),
             Event::DiffRecorded(diff) => Some(diff.step.as_str()),
             Event::BatchPrepared(batch) => Some(batch.step.as_str()),
-            Event::RunStarted(_)
+            Event::ChainChecked(checked) => Some(checked.step.as_str()),
+            Event::ReceiptChecked(checked) => Some(checked.step.as_str()),
+            Event::StateAcknowledged(_)
+            | Event::RunStarted(_)
             | Event::Checkpoint { .. }
             | Event::RunCompleted {}
             | Event::RunAborted { .. } => None,
@@ -205,6 +214,11 @@ impl Run {
             Event::RunStarted(_) | Event::Checkpoint { .. } => {}
             Event::Signoff(signoff) => self.visit.signoffs.push(signoff.clone()),
             Event::BatchPrepared(batch) => self.visit.batch = Some(batch.clone()),
+            Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
+            Event::ReceiptChecked(checked) => self.visit.receipts.push(checked.clone()),
+            Event::StateAcknowledged(ack) => {
+                self.acknowledged.insert(ack.block_hash.clone());
+            }
             Event::DiffRecorded(diff) => {
                 self.visit.diff = Some(diff.clone());
                 self.last_diff = Some(diff.clone());
@@ -359,10 +373,20 @@ impl Run {
                 )),
                 Some(_) => None,
             },
-            other => Some(format!(
-                "`{}` steps are not carried out by this version: do it by hand and skip with a reason",
-                other.kind_name()
-            )),
+            StepAction::ChainCheck { .. } => match visit.chain_checks.last() {
+                None => Some("the chain has not been checked yet".to_owned()),
+                Some(checked) if checked.passed => None,
+                Some(checked) => Some(chain_check_blocker(checked)),
+            },
+            StepAction::Receipt { .. } => match visit.receipts.last() {
+                None => Some("no receipt has been checked yet".to_owned()),
+                Some(receipt) if receipt.passed => None,
+                Some(receipt) => Some(format!(
+                    "the receipt of {} does not pass: {}",
+                    receipt.tx_hash,
+                    receipt.problems.join("; ")
+                )),
+            },
         }
     }
 
@@ -439,6 +463,29 @@ impl Run {
             reason: reason.trim().to_owned(),
         })
     }
+}
+
+fn chain_check_blocker(checked: &ChainChecked) -> String {
+    if let Some(why) = &checked.refused {
+        return format!("the last reads verify nothing: {why}");
+    }
+    let failed: Vec<String> = checked
+        .results
+        .iter()
+        .filter(|r| r.outcome != crate::chain::expect::Outcome::Pass)
+        .map(|r| {
+            format!(
+                "{}.{} {} {}: {} ({})",
+                r.contract,
+                r.call,
+                r.op,
+                r.expected,
+                r.actual,
+                r.outcome.word()
+            )
+        })
+        .collect();
+    format!("at block #{}: {}", checked.block_number, failed.join("; "))
 }
 
 fn check_confirmation(step: &Step, typed: Option<&str>) -> Result<(), EngineError> {

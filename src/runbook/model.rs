@@ -282,10 +282,4 @@ impl StepAction {
             Self::Signoff { .. } => "signoff",
         }
     }
-
-    /// Kinds whose behaviour this version defines but does not yet carry out: a run reaching
-    /// one must skip it with a reason.
-    pub fn is_supported(&self) -> bool {
-        !matches!(self, Self::ChainCheck { .. } | Self::Receipt { .. })
-    }
 }

@@ -35,10 +35,6 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         (self.report)(path, Level::Error, message.into(), hint);
     }
 
-    pub(super) fn warn(&mut self, path: &FieldPath, message: impl Into<String>) {
-        (self.report)(path, Level::Warning, message.into(), None);
-    }
-
     pub(super) fn required(&mut self, path: &FieldPath, value: Option<String>) -> String {
         match value {
             Some(text) if !text.trim().is_empty() => text,
@@ -312,9 +308,6 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     ),
                     Some("give one step of the loop a `next` or `goto` that leaves it".into()),
                 );
-            }
-            if !step.action.is_supported() {
-                self.warn(&root.key("steps").index(index).key("kind"), format!("`{}` steps are not carried out by this version; a run must skip it with a reason", step.action.kind_name()));
             }
         }
     }

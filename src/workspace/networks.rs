@@ -13,6 +13,39 @@ pub struct Network {
     /// A state snapshot file (relative to the workspace) used when offline.
     pub snapshot: Option<String>,
     pub safe: Option<String>,
+    /// A deployment manifest (relative to the workspace) naming the modules' addresses, of the
+    /// shape `{"contracts": {"FeePool": "0x…"}}`; else `config/owner-control.<network>.json`.
+    pub deployment: Option<String>,
+    #[serde(default)]
+    pub reads: ReadSettings,
+}
+
+/// How live reads of a network behave.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadSettings {
+    /// Each request to the node gives up after this long.
+    pub timeout_secs: u64,
+    /// Blocks on top of a receipt's before it counts.
+    pub confirmations: u64,
+    /// A state snapshot older than this needs a recorded acknowledgement before it is used.
+    pub max_state_age_secs: Option<u64>,
+    /// A node whose latest block is older than this is lagging: its reads verify nothing.
+    pub max_block_age_secs: Option<u64>,
+    /// The state panel reads again this often.
+    pub refresh_secs: u64,
+}
+
+impl Default for ReadSettings {
+    fn default() -> Self {
+        Self {
+            timeout_secs: 5,
+            confirmations: 1,
+            max_state_age_secs: None,
+            max_block_age_secs: None,
+            refresh_secs: 5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,9 +1,11 @@
 //! A state snapshot: the platform's values at one block, for working offline.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Block {
     pub number: u64,
     pub hash: String,
@@ -11,19 +13,78 @@ pub struct Block {
     pub timestamp: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Every catalogue value at one block. A snapshot taken by `snapshot state` is signed by the
+/// operator who took it: `signature` is an EIP-191 signature over the SHA-256 of the snapshot's
+/// RFC 8785 canonical form without `signature` (`signer` included).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct StateSnapshot {
     pub network: String,
     pub chain_id: u64,
     pub block: Block,
     pub taken_at: String,
+    /// Where the values came from, redacted (`http://127.0.0.1:8545/`), or how they were made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub values: BTreeMap<String, serde_json::Value>,
+    /// Values the node could not give, and why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unreadable: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 impl StateSnapshot {
     pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        serde_json::from_str(text)
-            .map_err(|error| format!("{name}:{}:{}: {error}", error.line(), error.column()))
+        let mut reader = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut reader).map_err(|error| {
+            let inner = error.inner();
+            let field = error.path().to_string();
+            let field = if field == "." {
+                String::new()
+            } else {
+                format!(" field `{field}`:")
+            };
+            format!("{name}:{}:{}:{field} {inner}", inner.line(), inner.column())
+        })
+    }
+
+    /// SHA-256 (hex) of the canonical snapshot without its signature: what the signature covers.
+    pub fn signing_hash(&self) -> Result<String, String> {
+        let mut unsigned = self.clone();
+        unsigned.signature = None;
+        let canonical = serde_json_canonicalizer::to_vec(&unsigned).map_err(|e| e.to_string())?;
+        Ok(hex::encode(sha2::Sha256::digest(&canonical)))
+    }
+
+    pub fn sign(&mut self, key: &alloy_signer_local::PrivateKeySigner) -> Result<(), String> {
+        self.signer = Some(key.address().to_checksum(None));
+        self.signature = None;
+        let hash = self.signing_hash()?;
+        self.signature =
+            Some(crate::ledger::entry::sign_hash(&hash, key).map_err(|e| e.to_string())?);
+        Ok(())
+    }
+
+    /// The signer's address when the signature holds; why not otherwise.
+    pub fn verify_signature(&self) -> Result<String, String> {
+        let (Some(signer), Some(signature)) = (&self.signer, &self.signature) else {
+            return Err("the snapshot is not signed".into());
+        };
+        let recovered = crate::ledger::entry::recover(&self.signing_hash()?, signature)?;
+        let claimed: alloy_primitives::Address = signer
+            .parse()
+            .map_err(|_| format!("signer `{signer}` is not an address"))?;
+        if recovered == claimed {
+            Ok(recovered.to_checksum(None))
+        } else {
+            Err(format!(
+                "the signature is not {signer}'s (it recovers to {}): the snapshot was changed after signing",
+                recovered.to_checksum(None)
+            ))
+        }
     }
 
     /// How old the snapshot's block is, in whole seconds, or None if its time is unreadable.

@@ -38,6 +38,17 @@ impl Home {
 
     /// As `cli`, with another passphrase in the environment (to try a wrong one).
     pub fn cli_with(&self, cwd: &Path, passphrase: &str, args: &[&str]) -> Output {
+        self.cli_env(cwd, passphrase, &[], args)
+    }
+
+    /// As `cli`, with more environment variables (an RPC URL).
+    pub fn cli_env(
+        &self,
+        cwd: &Path,
+        passphrase: &str,
+        vars: &[(&str, &str)],
+        args: &[&str],
+    ) -> Output {
         let home = self.0.path();
         Command::new(env!("CARGO_BIN_EXE_owner-console"))
             .args(args)
@@ -50,6 +61,7 @@ impl Home {
             .env("XDG_STATE_HOME", home.join("state"))
             .env("USER", "tester")
             .env("OWNER_CONSOLE_PASSPHRASE", passphrase)
+            .envs(vars.iter().copied())
             .output()
             .unwrap()
     }

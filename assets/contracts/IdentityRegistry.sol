@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Governable, ZeroAddress} from "./Governable.sol";
+
+/// @title IdentityRegistry (mock)
+/// @notice The owner-editable settings of the platform's IdentityRegistry, with its getters and
+/// setters (ENS roots are kept as names, as the catalogue reads them).
+contract IdentityRegistry is Governable {
+    string public agentRootNode;
+    string public clubRootNode;
+    bytes32 public agentMerkleRoot;
+    bytes32 public validatorMerkleRoot;
+    address public reputationEngine;
+    address public attestationRegistry;
+    mapping(address => bool) public additionalAgents;
+    mapping(address => bool) public additionalValidators;
+    string public agentProfileURI;
+
+    event AgentRootNodeUpdated(string agentRootNode);
+    event ClubRootNodeUpdated(string clubRootNode);
+    event AgentMerkleRootUpdated(bytes32 agentMerkleRoot);
+    event ValidatorMerkleRootUpdated(bytes32 validatorMerkleRoot);
+    event ReputationEngineUpdated(address reputationEngine);
+    event AttestationRegistryUpdated(address attestationRegistry);
+    event AdditionalAgentUpdated(address agent, bool allowed);
+    event AdditionalValidatorUpdated(address validator, bool allowed);
+    event AgentProfileURIUpdated(string agentProfileURI);
+
+    constructor(address initialOwner) Governable(initialOwner) {}
+
+    function setAgentRootNode(string calldata node) external onlyOwner {
+        agentRootNode = node;
+        emit AgentRootNodeUpdated(node);
+    }
+
+    function setClubRootNode(string calldata node) external onlyOwner {
+        clubRootNode = node;
+        emit ClubRootNodeUpdated(node);
+    }
+
+    function setAgentMerkleRoot(bytes32 root) external onlyOwner {
+        agentMerkleRoot = root;
+        emit AgentMerkleRootUpdated(root);
+    }
+
+    function setValidatorMerkleRoot(bytes32 root) external onlyOwner {
+        validatorMerkleRoot = root;
+        emit ValidatorMerkleRootUpdated(root);
+    }
+
+    function setReputationEngine(address reputationEngine_) external onlyOwner {
+        reputationEngine = reputationEngine_;
+        emit ReputationEngineUpdated(reputationEngine_);
+    }
+
+    function setAttestationRegistry(address attestationRegistry_) external onlyOwner {
+        attestationRegistry = attestationRegistry_;
+        emit AttestationRegistryUpdated(attestationRegistry_);
+    }
+
+    function addAdditionalAgent(address agent) external onlyOwner {
+        if (agent == address(0)) revert ZeroAddress();
+        additionalAgents[agent] = true;
+        emit AdditionalAgentUpdated(agent, true);
+    }
+
+    /// @notice Not in the catalogue; the platform's counterpart of `addAdditionalAgent`.
+    function removeAdditionalAgent(address agent) external onlyOwner {
+        additionalAgents[agent] = false;
+        emit AdditionalAgentUpdated(agent, false);
+    }
+
+    function addAdditionalValidator(address validator) external onlyOwner {
+        if (validator == address(0)) revert ZeroAddress();
+        additionalValidators[validator] = true;
+        emit AdditionalValidatorUpdated(validator, true);
+    }
+
+    /// @notice Not in the catalogue; the platform's counterpart of `addAdditionalValidator`.
+    function removeAdditionalValidator(address validator) external onlyOwner {
+        additionalValidators[validator] = false;
+        emit AdditionalValidatorUpdated(validator, false);
+    }
+
+    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
+    function setAgentProfileURI(string calldata uri) external onlyOwner {
+        agentProfileURI = uri;
+        emit AgentProfileURIUpdated(uri);
+    }
+}

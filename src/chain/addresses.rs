@@ -1,0 +1,81 @@
+//! Where the platform's modules live on a network: `config/owner-control.<network>.json`
+//! (through the catalogue's `[modules]` pointers), overridden by the network's deployment
+//! manifest when `config/networks.toml` names one.
+
+use crate::catalogue::Catalogue;
+use crate::session::Session;
+use alloy_primitives::Address;
+use std::collections::BTreeMap;
+
+pub fn modules(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+) -> Result<BTreeMap<String, Address>, String> {
+    let name = format!("config/owner-control.{network}.json");
+    let mut modules = match session.workspace.read_text(&name) {
+        Some(text) => {
+            let json: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+            crate::plan::module_addresses(catalogue, &json)
+        }
+        None => BTreeMap::new(),
+    };
+    let manifest = session
+        .networks
+        .get(network)
+        .and_then(|profile| profile.deployment.clone());
+    if let Some(file) = manifest {
+        let text = session
+            .workspace
+            .read_text(&file)
+            .ok_or_else(|| format!("{file}: the deployment manifest is missing"))?;
+        modules.extend(from_manifest(&file, &text)?);
+    } else if modules.is_empty() {
+        return Err(format!(
+            "{name} is missing and network `{network}` names no deployment manifest: nothing says where the modules are"
+        ));
+    }
+    Ok(modules)
+}
+
+/// `{"contracts": {"FeePool": "0x…" | {"address": "0x…"}}}`.
+pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>, String> {
+    let json: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("{name}:{}:{}: {e}", e.line(), e.column()))?;
+    let contracts = json
+        .get("contracts")
+        .and_then(|c| c.as_object())
+        .ok_or_else(|| format!("{name}: field `contracts` is missing or not an object"))?;
+    contracts
+        .iter()
+        .map(|(module, entry)| {
+            let text = entry
+                .as_str()
+                .or_else(|| entry.get("address").and_then(|a| a.as_str()))
+                .ok_or_else(|| {
+                    format!("{name}: field `contracts.{module}` is neither an address nor {{\"address\": …}}")
+                })?;
+            let address = text.parse::<Address>().map_err(|_| {
+                format!("{name}: field `contracts.{module}`: `{text}` is not an address")
+            })?;
+            Ok((module.clone(), address))
+        })
+        .collect()
+}
+
+/// The network's Safe, from `config/networks.toml`.
+pub fn safe(session: &Session, network: &str) -> Result<Option<Address>, String> {
+    match session
+        .networks
+        .get(network)
+        .and_then(|n| n.safe.as_deref())
+    {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            format!(
+                "config/networks.toml: field `networks.{network}.safe`: `{text}` is not an address"
+            )
+        }),
+    }
+}

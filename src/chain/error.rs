@@ -1,0 +1,170 @@
+//! What can go wrong between the console and a node, each said so that an operator knows what
+//! to do. The RPC URL in a message is always redacted.
+
+use alloy_json_rpc::RpcError;
+use alloy_transport::TransportErrorKind;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error(
+        "network `{network}` has no RPC URL: set the environment variable {variable} (offline, use its state snapshot)"
+    )]
+    NoRpcUrl { network: String, variable: String },
+    #[error("offline: no network connection is opened (state comes from the snapshot)")]
+    Offline,
+    #[error("{url}: connection refused — is the node running and the URL right?")]
+    Refused { url: String },
+    #[error("{url}: no answer within {seconds} s (timeout)")]
+    Timeout { url: String, seconds: u64 },
+    #[error("{url}: HTTP {status} from the node")]
+    Http { url: String, status: u16 },
+    #[error("{url}: JSON-RPC error {code}: {message}")]
+    Rpc {
+        url: String,
+        code: i64,
+        message: String,
+    },
+    #[error("{url}: the node's answer is malformed or truncated: {detail}")]
+    Malformed { url: String, detail: String },
+    #[error(
+        "WRONG CHAIN: the node at {url} reports chain id {reported}, but network `{network}` is chain {expected}; live reads refused"
+    )]
+    WrongChain {
+        url: String,
+        network: String,
+        expected: u64,
+        reported: u64,
+    },
+    #[error(
+        "the node is lagging: its latest block #{number} is {age_secs} s old (limit {limit_secs} s)"
+    )]
+    Lagging {
+        number: u64,
+        age_secs: u64,
+        limit_secs: u64,
+    },
+    #[error("block #{number} was reorganised away: its hash was {was}, it is now {now}")]
+    Reorganised {
+        number: u64,
+        was: String,
+        now: String,
+    },
+    #[error("{url}: {detail}")]
+    Other { url: String, detail: String },
+}
+
+impl ChainError {
+    /// Whether the values read may still be shown (marked stale), as opposed to being wrong.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Refused { .. } | Self::Timeout { .. } | Self::Http { .. } | Self::Lagging { .. }
+        )
+    }
+
+    /// Classifies a transport error; `raw_url` is only used to scrub the URL out of messages.
+    pub fn from_transport(
+        error: &RpcError<TransportErrorKind>,
+        raw_url: &str,
+        timeout_secs: u64,
+    ) -> Self {
+        let shown = super::redact::redact(raw_url);
+        let url = shown.clone();
+        let scrub = |text: String| scrub(text, raw_url, &shown);
+        match error {
+            RpcError::ErrorResp(payload) => Self::Rpc {
+                url,
+                code: payload.code,
+                message: scrub(payload.message.to_string()),
+            },
+            RpcError::DeserError { err, .. } => Self::Malformed {
+                url,
+                detail: scrub(err.to_string()),
+            },
+            RpcError::NullResp => Self::Malformed {
+                url,
+                detail: "null where a value was expected".into(),
+            },
+            RpcError::Transport(kind) => match kind {
+                TransportErrorKind::HttpError(http) => Self::Http {
+                    url,
+                    status: http.status,
+                },
+                TransportErrorKind::HttpErrorWithRetryAfter { error, .. } => Self::Http {
+                    url,
+                    status: error.status,
+                },
+                TransportErrorKind::MissingBatchResponse(id) => Self::Malformed {
+                    url,
+                    detail: format!("the batch answer lacks request {id}"),
+                },
+                TransportErrorKind::Custom(inner) => {
+                    let mut classified = classify_io(inner.as_ref(), url, timeout_secs);
+                    if let Self::Malformed { detail, .. } | Self::Other { detail, .. } =
+                        &mut classified
+                    {
+                        *detail = scrub(std::mem::take(detail));
+                    }
+                    classified
+                }
+                other => Self::Other {
+                    url,
+                    detail: scrub(other.to_string()),
+                },
+            },
+            other => Self::Other {
+                url,
+                detail: scrub(other.to_string()),
+            },
+        }
+    }
+}
+
+fn classify_io(
+    error: &(dyn std::error::Error + Send + Sync + 'static),
+    url: String,
+    timeout_secs: u64,
+) -> ChainError {
+    if let Some(http) = error.downcast_ref::<reqwest::Error>() {
+        if http.is_timeout() {
+            return ChainError::Timeout {
+                url,
+                seconds: timeout_secs,
+            };
+        }
+        if http.is_connect() {
+            return ChainError::Refused { url };
+        }
+        if http.is_decode() || http.is_body() {
+            return ChainError::Malformed {
+                url,
+                detail: chain_of(error),
+            };
+        }
+    }
+    ChainError::Other {
+        url,
+        detail: chain_of(error),
+    }
+}
+
+/// `text` with the raw URL (as written, and as a URL library prints it) replaced by `shown`.
+fn scrub(text: String, raw_url: &str, shown: &str) -> String {
+    let mut text = text.replace(raw_url, shown);
+    if let Ok(parsed) = url::Url::parse(raw_url) {
+        text = text.replace(parsed.as_str(), shown);
+    }
+    text
+}
+
+/// The error with its sources, so "connection reset" is not hidden behind "request failed".
+fn chain_of(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}

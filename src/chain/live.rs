@@ -1,0 +1,204 @@
+//! A network's live state: what to read (from the session's catalogue, config and profile),
+//! the reading itself, and the result in the shape of a state snapshot.
+
+use super::block::BlockRef;
+use super::client::{Chain, Endpoint};
+use super::error::ChainError;
+use super::reads::{self, ReadPlan};
+use crate::catalogue::value::Value;
+use crate::session::Session;
+use crate::workspace::networks::ReadSettings;
+use crate::workspace::snapshot::StateSnapshot;
+use alloy_primitives::Address;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// Everything needed to read a network live, gathered from the session once.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub network: String,
+    pub endpoint: Endpoint,
+    pub settings: ReadSettings,
+    pub modules: BTreeMap<String, Address>,
+    pub safe: Option<Address>,
+    pub plan: ReadPlan,
+}
+
+impl Target {
+    /// The network's node, from the environment variable its profile names. Refused offline.
+    pub fn of(session: &Session, network: &str) -> Result<Self, String> {
+        let profile = session
+            .networks
+            .get(network)
+            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        if session.offline {
+            return Err(ChainError::Offline.to_string());
+        }
+        let url = std::env::var(&profile.rpc_env)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| {
+                ChainError::NoRpcUrl {
+                    network: network.to_owned(),
+                    variable: profile.rpc_env.clone(),
+                }
+                .to_string()
+            })?;
+        Self::at(session, network, url.trim())
+    }
+
+    /// The network's node at `url`, whatever its profile's environment variable says.
+    pub fn at(session: &Session, network: &str, url: &str) -> Result<Self, String> {
+        let profile = session
+            .networks
+            .get(network)
+            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        let settings = profile.reads.clone();
+        let endpoint = Endpoint::new(
+            network,
+            profile.chain_id,
+            url,
+            Duration::from_secs(settings.timeout_secs.max(1)),
+        );
+        let catalogue = crate::changes::catalogue(session)?;
+        let modules = super::addresses::modules(session, &catalogue, network)?;
+        let safe = super::addresses::safe(session, network)?;
+        let candidates = candidates(session, &catalogue, network);
+        let plan = reads::plan(&catalogue, &modules, safe, &candidates);
+        Ok(Self {
+            network: network.to_owned(),
+            endpoint,
+            settings,
+            modules,
+            safe,
+            plan,
+        })
+    }
+
+    pub fn connect(&self) -> Result<Chain, ChainError> {
+        Chain::connect(self.endpoint.clone())
+    }
+}
+
+/// The members a set read member by member asks about: the proposed config's and the
+/// network's snapshot's.
+fn candidates(
+    session: &Session,
+    catalogue: &crate::catalogue::Catalogue,
+    network: &str,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut candidates: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let proposed = crate::changes::proposed(session, catalogue, network);
+    for (id, value) in &proposed.values {
+        if let Value::Set(members) = value {
+            candidates
+                .entry(id.clone())
+                .or_default()
+                .extend(members.iter().cloned());
+        }
+    }
+    if let Some(Ok(snapshot)) = session.snapshot(network) {
+        for (id, value) in &snapshot.values {
+            if let Some(members) = value.as_array() {
+                let members = members.iter().filter_map(|m| m.as_str()).map(str::to_owned);
+                candidates.entry(id.clone()).or_default().extend(members);
+            }
+        }
+    }
+    candidates
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveState {
+    pub network: String,
+    pub chain_id: u64,
+    pub block: BlockRef,
+    pub read_at: jiff::Timestamp,
+    /// The node's URL, redacted.
+    pub source: String,
+    pub values: BTreeMap<String, serde_json::Value>,
+    pub failures: BTreeMap<String, String>,
+    /// Keys that cannot be read on chain at all (no getter, no module address), and why.
+    pub not_read: BTreeMap<String, String>,
+    /// Sets read member by member: members nobody named are not seen.
+    pub partial_sets: BTreeSet<String>,
+    pub requests: u32,
+    /// Set when the node's latest block is older than the network allows.
+    pub lagging: Option<ChainError>,
+}
+
+impl LiveState {
+    pub fn to_snapshot(&self) -> StateSnapshot {
+        StateSnapshot {
+            network: self.network.clone(),
+            chain_id: self.chain_id,
+            block: self.block.to_snapshot_block(),
+            taken_at: self
+                .read_at
+                .round(jiff::Unit::Second)
+                .unwrap_or(self.read_at)
+                .to_string(),
+            source: Some(self.source.clone()),
+            values: self.values.clone(),
+            unreadable: self
+                .not_read
+                .iter()
+                .chain(&self.failures)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            signer: None,
+            signature: None,
+        }
+    }
+
+    /// Reads that may verify something: not from a lagging node.
+    pub fn fresh(&self) -> Result<(), ChainError> {
+        self.lagging.clone().map_or(Ok(()), Err)
+    }
+}
+
+/// `current-thread` tokio for the command-line forms, which read once and exit.
+pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> Result<T, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map(|runtime| runtime.block_on(work))
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// Reads the network once, from the command line.
+pub fn read_once(target: &Target) -> Result<LiveState, String> {
+    block_on(async {
+        let chain = target.connect()?;
+        read_state(&chain, target).await
+    })?
+    .map_err(|e| e.to_string())
+}
+
+/// Reads every planned value at one block.
+pub async fn read_state(chain: &Chain, target: &Target) -> Result<LiveState, ChainError> {
+    let reading = chain.read(&target.plan.calls()).await?;
+    let assembled = reads::assemble(&target.plan, &reading);
+    let read_at = jiff::Timestamp::now();
+    let lagging = target.settings.max_block_age_secs.and_then(|limit| {
+        let age = reading.block.age_secs(read_at);
+        (age > limit).then_some(ChainError::Lagging {
+            number: reading.block.number,
+            age_secs: age,
+            limit_secs: limit,
+        })
+    });
+    Ok(LiveState {
+        network: target.network.clone(),
+        chain_id: target.endpoint.chain_id,
+        block: reading.block,
+        read_at,
+        source: target.endpoint.shown(),
+        values: assembled.values,
+        failures: assembled.failures,
+        not_read: target.plan.unreadable.clone(),
+        partial_sets: target.plan.partial_sets.clone(),
+        requests: reading.requests,
+        lagging,
+    })
+}

@@ -1,0 +1,19 @@
+//! The live chain: a network's node over JSON-RPC (alloy), every read of a refresh in one
+//! batch pinned to one block, chain-check expectations, receipts, and the live state as a
+//! state snapshot that the diff and an air-gapped machine use like any other.
+
+pub mod addresses;
+pub mod block;
+pub mod client;
+pub mod error;
+pub mod expect;
+pub mod getter;
+pub mod live;
+pub mod reads;
+pub mod receipt;
+pub mod redact;
+
+pub use block::BlockRef;
+pub use client::{Chain, Endpoint};
+pub use error::ChainError;
+pub use live::{LiveState, Target};

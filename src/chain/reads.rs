@@ -1,0 +1,203 @@
+//! What a refresh reads: every catalogue parameter that has a getter, each module's pause flag
+//! and the Safe's owners and threshold, planned as calls, then assembled back into values.
+//! A set behind a mapping getter (`signers(address)(bool)`) cannot be listed on chain: its
+//! candidate members (the proposed config's, the last snapshot's) are asked one by one.
+
+use super::client::{Call, CallFailure, Reading};
+use super::getter::{Getter, to_json};
+use crate::catalogue::Catalogue;
+use crate::catalogue::value::Kind;
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::Address;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The Safe's reads, under these keys.
+pub const SAFE_OWNERS: &str = "Safe.owners";
+pub const SAFE_THRESHOLD: &str = "Safe.threshold";
+
+#[derive(Debug, Clone)]
+pub struct PlannedRead {
+    /// The value's key: a catalogue id, `Module.paused`, or `Safe.*`.
+    pub key: String,
+    pub getter: Getter,
+    pub call: Call,
+    /// For a set read member by member: the member this call asks about.
+    pub member: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadPlan {
+    pub reads: Vec<PlannedRead>,
+    /// Keys that cannot be read on chain, and why.
+    pub unreadable: BTreeMap<String, String>,
+    /// Keys whose set was assembled from candidates (so members nobody named are not seen).
+    pub partial_sets: BTreeSet<String>,
+}
+
+impl ReadPlan {
+    pub fn calls(&self) -> Vec<Call> {
+        self.reads.iter().map(|r| r.call.clone()).collect()
+    }
+
+    fn push(
+        &mut self,
+        key: &str,
+        getter: &Getter,
+        to: Address,
+        args: &[DynSolValue],
+        member: Option<String>,
+    ) {
+        match getter.calldata(args) {
+            Ok(data) => self.reads.push(PlannedRead {
+                key: key.to_owned(),
+                getter: getter.clone(),
+                call: Call { to, data },
+                member,
+            }),
+            Err(why) => {
+                self.unreadable.insert(key.to_owned(), why);
+            }
+        }
+    }
+}
+
+/// Plans the reads of `catalogue` on a network whose modules live at `modules`.
+pub fn plan(
+    catalogue: &Catalogue,
+    modules: &BTreeMap<String, Address>,
+    safe: Option<Address>,
+    candidates: &BTreeMap<String, BTreeSet<String>>,
+) -> ReadPlan {
+    let mut plan = ReadPlan::default();
+    for parameter in &catalogue.parameters {
+        let key = parameter.id.as_str();
+        let Some(signature) = &parameter.getter else {
+            plan.unreadable
+                .insert(key.to_owned(), "the catalogue names no getter".into());
+            continue;
+        };
+        let Some(to) = modules.get(parameter.contract()) else {
+            plan.unreadable.insert(
+                key.to_owned(),
+                format!("no address for module {}", parameter.contract()),
+            );
+            continue;
+        };
+        let getter = match Getter::parse(signature) {
+            Ok(getter) => getter,
+            Err(why) => {
+                plan.unreadable.insert(key.to_owned(), why);
+                continue;
+            }
+        };
+        match (getter.inputs(), parameter.kind) {
+            (0, _) => plan.push(key, &getter, *to, &[], None),
+            (1, Kind::AddressSet) => {
+                plan.partial_sets.insert(key.to_owned());
+                for member in candidates.get(key).into_iter().flatten() {
+                    match member.parse::<Address>() {
+                        Ok(address) => plan.push(
+                            key,
+                            &getter,
+                            *to,
+                            &[DynSolValue::Address(address)],
+                            Some(address.to_checksum(None)),
+                        ),
+                        Err(_) => {
+                            plan.unreadable.insert(
+                                key.to_owned(),
+                                format!("candidate `{member}` is not an address"),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {
+                plan.unreadable.insert(
+                    key.to_owned(),
+                    format!("{signature} takes arguments the console cannot supply"),
+                );
+            }
+        }
+    }
+    let status = |signature: &str| Getter::parse(signature).ok();
+    if let Some(paused) = status("paused()(bool)") {
+        for module in &catalogue.pausable {
+            match modules.get(module) {
+                Some(address) => {
+                    plan.push(&format!("{module}.paused"), &paused, *address, &[], None)
+                }
+                None => {
+                    plan.unreadable.insert(
+                        format!("{module}.paused"),
+                        format!("no address for module {module}"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(safe) = safe {
+        if let Some(owners) = status("getOwners()(address[])") {
+            plan.push(SAFE_OWNERS, &owners, safe, &[], None);
+        }
+        if let Some(threshold) = status("getThreshold()(uint256)") {
+            plan.push(SAFE_THRESHOLD, &threshold, safe, &[], None);
+        }
+    }
+    plan
+}
+
+/// Values by key (JSON in chain units, as a state snapshot keeps them), and the keys whose
+/// read failed, with the reason (those the plan could not read at all are in its `unreadable`).
+#[derive(Debug, Clone, Default)]
+pub struct Assembled {
+    pub values: BTreeMap<String, serde_json::Value>,
+    pub failures: BTreeMap<String, String>,
+}
+
+pub fn assemble(plan: &ReadPlan, reading: &Reading) -> Assembled {
+    let mut assembled = Assembled::default();
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for key in &plan.partial_sets {
+        members.insert(key.as_str(), Vec::new());
+    }
+    for (read, outcome) in plan.reads.iter().zip(&reading.outcomes) {
+        let decoded = match outcome {
+            Ok(bytes) => read.getter.decode(bytes),
+            Err(CallFailure::Reverted(reason)) => Err(format!(
+                "{} reverted ({}): the contract lacks it or refuses it",
+                read.getter.signature,
+                if reason.is_empty() {
+                    "no reason given"
+                } else {
+                    reason
+                }
+            )),
+            Err(failure) => Err(format!("{}: {failure}", read.getter.signature)),
+        };
+        match (decoded, &read.member) {
+            (Err(why), _) => {
+                assembled.failures.entry(read.key.clone()).or_insert(why);
+            }
+            (Ok(value), Some(member)) => {
+                if let Some(list) = members
+                    .get_mut(read.key.as_str())
+                    .filter(|_| value.as_bool() == Some(true))
+                {
+                    list.push(member.clone());
+                }
+            }
+            (Ok(value), None) => {
+                assembled.values.insert(read.key.clone(), to_json(&value));
+            }
+        }
+    }
+    for (key, list) in members {
+        if !assembled.failures.contains_key(key) {
+            assembled
+                .values
+                .insert(key.to_owned(), serde_json::Value::from(list));
+        }
+    }
+    assembled
+}

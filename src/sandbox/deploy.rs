@@ -1,0 +1,344 @@
+//! Deploys the project's mock platform contracts (`assets/contracts/build/*.json`, compiled
+//! from `assets/contracts/*.sol`) on a local node, seeds them through the catalogue's own
+//! setters with given values, and hands every module to a Safe-like contract, so that what the
+//! console reads and changes there goes through the same signatures as on mainnet.
+
+use crate::catalogue::Catalogue;
+use crate::catalogue::value::Kind;
+use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt};
+use alloy_json_abi::{Function, JsonAbi};
+use alloy_primitives::{Address, B256, Bytes, U64};
+use alloy_rpc_client::RpcClient;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The modules deployed (each `constructor(address initialOwner)`).
+pub const MODULES: [&str; 8] = [
+    "FeePool",
+    "JobRegistry",
+    "StakeManager",
+    "RewardEngine",
+    "Thermostat",
+    "IdentityRegistry",
+    "EnergyOracle",
+    "HamiltonianMonitor",
+];
+/// The modules SystemPause pauses.
+pub const PAUSABLE: [&str; 3] = ["FeePool", "JobRegistry", "StakeManager"];
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Artifact {
+    #[serde(rename = "contractName")]
+    pub name: String,
+    pub abi: JsonAbi,
+    pub bytecode: Bytes,
+}
+
+/// Reads `assets/contracts/build/<name>.json` through `read`.
+pub fn artifact(name: &str, read: &dyn Fn(&str) -> Option<String>) -> Result<Artifact, String> {
+    let file = format!("assets/contracts/build/{name}.json");
+    let text = read(&file).ok_or_else(|| format!("{file}: missing"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub contracts: BTreeMap<String, Address>,
+    pub safe: Address,
+    pub safe_owners: Vec<Address>,
+    pub deployer: Address,
+    /// Catalogue values that no setter could seed, and why.
+    pub not_seeded: BTreeMap<String, String>,
+}
+
+impl Deployment {
+    /// The deployment manifest (`{"contracts": {...}}`) that a network profile names.
+    pub fn manifest(&self, network: &str, chain_id: u64) -> serde_json::Value {
+        let mut contracts: BTreeMap<String, String> = self
+            .contracts
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_checksum(None)))
+            .collect();
+        contracts.insert("Safe".into(), self.safe.to_checksum(None));
+        json!({ "network": network, "chainId": chain_id, "contracts": contracts })
+    }
+}
+
+/// Sends transactions from the node's unlocked accounts and waits for their receipts.
+pub struct Sender<'a> {
+    pub rpc: &'a RpcClient,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MinedReceipt {
+    status: Option<U64>,
+    contract_address: Option<Address>,
+}
+
+impl Sender<'_> {
+    pub async fn accounts(&self) -> Result<Vec<Address>, String> {
+        self.rpc
+            .request_noparams("eth_accounts")
+            .await
+            .map_err(|e| format!("eth_accounts: {e}"))
+    }
+
+    /// Sends a transaction and waits (bounded) until it is mined; a revert is an error.
+    pub async fn send(
+        &self,
+        from: Address,
+        to: Option<Address>,
+        data: Bytes,
+    ) -> Result<(B256, Option<Address>), String> {
+        let mut request = json!({ "from": from, "data": data, "gas": "0x1c9c380" });
+        if let Some(to) = to {
+            request["to"] = json!(to);
+        }
+        let hash: B256 = self
+            .rpc
+            .request("eth_sendTransaction", (request,))
+            .await
+            .map_err(|e| format!("eth_sendTransaction: {e}"))?;
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        loop {
+            let receipt: Option<MinedReceipt> = self
+                .rpc
+                .request("eth_getTransactionReceipt", (hash,))
+                .await
+                .map_err(|e| format!("eth_getTransactionReceipt: {e}"))?;
+            if let Some(receipt) = receipt {
+                if receipt.status.map(|s| s.to::<u64>()) != Some(1) {
+                    return Err(format!("transaction {hash:#x} reverted"));
+                }
+                return Ok((hash, receipt.contract_address));
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!(
+                    "transaction {hash:#x} not mined within {:?}",
+                    self.timeout
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Calls `signature` (e.g. `setBurnPct(uint256)`) on `to` with `args` written as text.
+    pub async fn call(
+        &self,
+        from: Address,
+        to: Address,
+        signature: &str,
+        args: &[String],
+    ) -> Result<B256, String> {
+        let data = calldata(signature, args)?;
+        Ok(self.send(from, Some(to), data).await?.0)
+    }
+
+    pub async fn deploy(
+        &self,
+        from: Address,
+        artifact: &Artifact,
+        args: &[DynSolValue],
+    ) -> Result<Address, String> {
+        let mut code = artifact.bytecode.to_vec();
+        if let Some(constructor) = &artifact.abi.constructor {
+            code.extend(
+                constructor
+                    .abi_encode_input(args)
+                    .map_err(|e| format!("{}: constructor arguments: {e}", artifact.name))?,
+            );
+        }
+        let (_, address) = self.send(from, None, code.into()).await?;
+        address.ok_or_else(|| format!("{}: the deployment created no contract", artifact.name))
+    }
+}
+
+/// Calldata for a Solidity signature and its arguments as text (`0x…`, `12`, `true`).
+pub fn calldata(signature: &str, args: &[String]) -> Result<Bytes, String> {
+    let function = Function::parse(&format!("function {signature}"))
+        .map_err(|e| format!("`{signature}` is not a Solidity signature: {e}"))?;
+    if function.inputs.len() != args.len() {
+        return Err(format!(
+            "{signature} takes {} argument(s), not {}",
+            function.inputs.len(),
+            args.len()
+        ));
+    }
+    let values = function
+        .inputs
+        .iter()
+        .zip(args)
+        .map(|(param, text)| {
+            let ty: DynSolType = param
+                .ty
+                .parse()
+                .map_err(|e| format!("{signature}: type {}: {e}", param.ty))?;
+            ty.coerce_str(text)
+                .map_err(|e| format!("{signature}: `{text}` is not a {}: {e}", param.ty))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    function
+        .abi_encode_input(&values)
+        .map(Bytes::from)
+        .map_err(|e| format!("{signature}: {e}"))
+}
+
+fn text_of(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Deploys every module, SystemPause and a Safe; seeds `values` (catalogue ids → chain-unit
+/// JSON, as a state snapshot holds them, `Module.paused` included); then hands ownership of
+/// every module to the Safe.
+pub async fn deploy_platform(
+    sender: &Sender<'_>,
+    catalogue: &Catalogue,
+    read: &dyn Fn(&str) -> Option<String>,
+    values: &BTreeMap<String, serde_json::Value>,
+) -> Result<Deployment, String> {
+    let accounts = sender.accounts().await?;
+    let deployer = *accounts.first().ok_or("the node has no unlocked account")?;
+    let mut contracts = BTreeMap::new();
+    for module in MODULES {
+        let address = sender
+            .deploy(
+                deployer,
+                &artifact(module, read)?,
+                &[DynSolValue::Address(deployer)],
+            )
+            .await?;
+        contracts.insert(module.to_owned(), address);
+    }
+    let pausable: Vec<DynSolValue> = PAUSABLE
+        .iter()
+        .filter_map(|m| contracts.get(*m).map(|a| DynSolValue::Address(*a)))
+        .collect();
+    let system_pause = sender
+        .deploy(
+            deployer,
+            &artifact("SystemPause", read)?,
+            &[DynSolValue::Address(deployer), DynSolValue::Array(pausable)],
+        )
+        .await?;
+    for module in PAUSABLE {
+        let to = contracts[module];
+        sender
+            .call(
+                deployer,
+                to,
+                "setSystemPause(address)",
+                &[system_pause.to_checksum(None)],
+            )
+            .await?;
+    }
+    contracts.insert("SystemPause".into(), system_pause);
+    let safe_owners: Vec<Address> = accounts.iter().skip(1).take(3).copied().collect();
+    let safe = sender
+        .deploy(
+            deployer,
+            &artifact("MockSafe", read)?,
+            &[
+                DynSolValue::Array(
+                    safe_owners
+                        .iter()
+                        .map(|a| DynSolValue::Address(*a))
+                        .collect(),
+                ),
+                DynSolValue::Uint(
+                    alloy_primitives::U256::from(2u64.min(safe_owners.len() as u64)),
+                    256,
+                ),
+            ],
+        )
+        .await?;
+    let mut not_seeded = BTreeMap::new();
+    let sets_first = catalogue
+        .parameters
+        .iter()
+        .filter(|p| matches!(p.kind, Kind::AddressSet | Kind::StringSet))
+        .chain(
+            catalogue
+                .parameters
+                .iter()
+                .filter(|p| !matches!(p.kind, Kind::AddressSet | Kind::StringSet)),
+        );
+    for parameter in sets_first {
+        let Some(value) = values.get(&parameter.id) else {
+            continue;
+        };
+        let Some(setter) = &parameter.setter else {
+            not_seeded.insert(
+                parameter.id.clone(),
+                "no setter in the catalogue".to_owned(),
+            );
+            continue;
+        };
+        let Some(to) = contracts.get(parameter.contract()).copied() else {
+            not_seeded.insert(
+                parameter.id.clone(),
+                format!("no mock for {}", parameter.contract()),
+            );
+            continue;
+        };
+        let outcome = match (parameter.kind, value.as_array()) {
+            (Kind::AddressSet | Kind::StringSet, Some(members)) => {
+                let mut result = Ok(());
+                for member in members {
+                    let args = [text_of(member), "true".to_owned()];
+                    let args: &[String] = if setter.contains(',') {
+                        &args
+                    } else {
+                        &args[..1]
+                    };
+                    if let Err(e) = sender.call(deployer, to, setter, args).await {
+                        result = Err(e);
+                        break;
+                    }
+                }
+                result
+            }
+            _ => sender
+                .call(deployer, to, setter, &[text_of(value)])
+                .await
+                .map(|_| ()),
+        };
+        if let Err(why) = outcome {
+            not_seeded.insert(parameter.id.clone(), why);
+        }
+    }
+    for module in PAUSABLE {
+        if values
+            .get(&format!("{module}.paused"))
+            .and_then(|v| v.as_bool())
+            == Some(true)
+        {
+            sender
+                .call(deployer, contracts[module], "pause()", &[])
+                .await?;
+        }
+    }
+    for address in contracts.values() {
+        sender
+            .call(
+                deployer,
+                *address,
+                "transferOwnership(address)",
+                &[safe.to_checksum(None)],
+            )
+            .await?;
+    }
+    Ok(Deployment {
+        contracts,
+        safe,
+        safe_owners,
+        deployer,
+        not_seeded,
+    })
+}

@@ -1,0 +1,5 @@
+//! A local sandbox chain: anvil from the npm registry, with the project's mock platform
+//! contracts deployed and seeded, for tests and drills.
+
+pub mod deploy;
+pub mod node;

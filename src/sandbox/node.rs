@@ -1,0 +1,98 @@
+//! A local Ethereum node: Foundry's `anvil`, as the npm package `@foundry-rs/anvil-linux-amd64`
+//! installs it. Started on a free loopback port, ready when it says it is listening, stopped by
+//! its PID.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PACKAGE_BINARY: &str = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+
+/// The anvil binary: `OWNER_CONSOLE_ANVIL`, else the npm package's under one of `roots` (and
+/// their parents).
+pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("OWNER_CONSOLE_ANVIL") {
+        return Ok(PathBuf::from(path));
+    }
+    for root in roots {
+        for folder in root.ancestors() {
+            let candidate = folder.join(PACKAGE_BINARY);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(format!(
+        "no anvil binary: run `npm ci` in the project (it installs {PACKAGE_BINARY}) or set OWNER_CONSOLE_ANVIL"
+    ))
+}
+
+pub struct Node {
+    child: Child,
+    pub port: u16,
+    pub chain_id: u64,
+}
+
+impl Node {
+    /// Starts anvil with `chain_id` on a free port; `extra` are more anvil arguments.
+    pub fn start(binary: &Path, chain_id: u64, extra: &[&str]) -> Result<Self, String> {
+        let mut child = Command::new(binary)
+            .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
+            .arg(chain_id.to_string())
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("{}: cannot start: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("anvil has no stdout")?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(address) = line.trim().strip_prefix("Listening on ") {
+                    let _ = sender.send(address.to_owned());
+                }
+            }
+        });
+        let address = receiver
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .map_err(|_| {
+                let _ = child.kill();
+                "anvil did not say it was listening within 20 s".to_owned()
+            })?;
+        let port = address
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("anvil listens on `{address}`, which has no port"))?;
+        Ok(Self {
+            child,
+            port,
+            chain_id,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Leaves the node running after this handle is gone (`sandbox up`).
+    pub fn detach(self) -> u32 {
+        let pid = self.child.id();
+        std::mem::forget(self);
+        pid
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

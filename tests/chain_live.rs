@@ -1,0 +1,514 @@
+//! The live chain against a real node (anvil from the npm package) with the mock platform:
+//! batched, block-pinned reads; diffs that see a transaction; chain checks; receipts; signed
+//! snapshots for air-gapped use.
+
+mod support;
+
+use owner_console::chain::Target;
+use owner_console::chain::live::read_state;
+use owner_console::session::Session;
+use owner_console::workspace::Workspace;
+use std::path::Path;
+use support::chain::{DEMO_RPC_ENV, Platform, snapshot_values};
+use support::cli::{Home, json, text};
+use support::rpc_proxy::Proxy;
+use support::workspace::shipped_workspace;
+
+fn session(workspace: &Path) -> Session {
+    Session::open(Workspace::folder(workspace), "tester".into()).unwrap()
+}
+
+/// A home whose key `tester` is a listed operator of the workspace (so it may sign snapshots).
+fn listed_home(workspace: &Path) -> Home {
+    let home = Home::empty();
+    let address = home.add_key("tester");
+    let path = workspace.join("config/operators.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&support::cli::operators_toml(&[(
+        "tester",
+        &address,
+        &["operator", "pauser"],
+    )]));
+    std::fs::write(path, text).unwrap();
+    home
+}
+
+fn cli(home: &Home, workspace: &Path, url: &str, args: &[&str]) -> std::process::Output {
+    home.cli_env(
+        workspace,
+        support::cli::PASSPHRASE,
+        &[(DEMO_RPC_ENV, url)],
+        args,
+    )
+}
+
+/// The proposed and current value of one parameter in `diff --json`.
+fn change_of(diff: &serde_json::Value, id: &str) -> Option<(String, String)> {
+    diff["diff"]["changes"]
+        .as_array()?
+        .iter()
+        .find(|c| c["id"] == id)
+        .map(|c| {
+            (
+                c["before"].as_str().unwrap_or_default().to_owned(),
+                c["after"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+}
+
+const RECEIPT_RUNBOOK: &str = r#"
+id = "pause-and-verify"
+title = "Pause job intake and verify it on chain"
+kind = "emergency"
+severity = "high"
+version = "1.0.0"
+summary = "Check intake is open, pause it through the Safe, check the receipt and the new state."
+networks = ["demo"]
+
+[[steps]]
+id = "open"
+title = "Intake is open"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "false"
+
+[[steps.checks]]
+contract = "FeePool"
+call = "burnPct()(uint256)"
+op = "<="
+value = "5"
+
+[[steps.checks]]
+contract = "FeePool"
+call = "owner()(address)"
+op = "role"
+value = "safe"
+
+[[steps]]
+id = "receipt"
+title = "The pause receipt"
+kind = "receipt"
+contract = "JobRegistry"
+events = ["EVENT"]
+
+[[steps]]
+id = "paused"
+title = "Intake is paused"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "true"
+"#;
+
+#[test]
+fn live_reads_match_the_deployed_values_at_one_block_in_one_request() {
+    let workspace = shipped_workspace();
+    let seeded = snapshot_values(workspace.path());
+    let platform = Platform::start(workspace.path(), &seeded, &[]);
+    let proxy = Proxy::start(platform.node.port);
+    let session = session(workspace.path());
+    let target = Target::at(&session, "demo", &proxy.url()).unwrap();
+    let chain = target.connect().unwrap();
+    let first = platform
+        .runtime
+        .block_on(read_state(&chain, &target))
+        .unwrap();
+    let before = proxy.requests();
+    let state = platform
+        .runtime
+        .block_on(read_state(&chain, &target))
+        .unwrap();
+    assert_eq!(
+        proxy.requests() - before,
+        1,
+        "a steady refresh is one HTTP request"
+    );
+    assert_eq!(state.requests, 1);
+    assert_eq!(first.block, state.block, "nothing was mined in between");
+    assert!(
+        target.plan.reads.len() > 60,
+        "{} reads",
+        target.plan.reads.len()
+    );
+    let head: serde_json::Value =
+        platform.rpc("eth_getBlockByNumber", serde_json::json!(["latest", false]));
+    assert_eq!(state.block.hash_hex(), head["hash"].as_str().unwrap());
+
+    let catalogue = owner_console::changes::catalogue(&session).unwrap();
+    let live = owner_console::diff::source::from_live(&catalogue, &state);
+    let expected = owner_console::diff::source::from_snapshot(
+        &catalogue,
+        &session.snapshot("demo").unwrap().unwrap(),
+        "snapshot",
+    );
+    let mut compared = 0;
+    for parameter in &catalogue.parameters {
+        let seeded_ok = seeded.contains_key(&parameter.id)
+            && parameter.getter.is_some()
+            && !platform.deployment.not_seeded.contains_key(&parameter.id);
+        if !seeded_ok {
+            continue;
+        }
+        assert_eq!(
+            live.values.get(&parameter.id),
+            expected.values.get(&parameter.id),
+            "{}",
+            parameter.id
+        );
+        compared += 1;
+    }
+    assert!(compared >= 40, "only {compared} values compared");
+    assert!(live.problems.is_empty(), "{:?}", live.problems);
+    assert_eq!(state.values["JobRegistry.paused"], serde_json::json!(false));
+    assert_eq!(state.values["Safe.threshold"], serde_json::json!("2"));
+    assert_eq!(state.values["Safe.owners"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_transaction_shows_up_in_the_live_diff() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let home = Home::new();
+    let url = platform.url();
+    let before = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["diff", "--network", "demo", "--json"],
+    );
+    let diff = json(&before);
+    assert!(
+        diff["against"]
+            .as_str()
+            .unwrap()
+            .starts_with("live http://127.0.0.1:"),
+        "{diff}"
+    );
+    let (was, proposed) = change_of(&diff, "FeePool.burnPct").expect("burnPct differs");
+    assert_eq!(was, "2%");
+    platform.as_safe(platform.module("FeePool"), "setBurnPct(uint256)", &["7"]);
+    let after = json(&cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["diff", "--network", "demo", "--json"],
+    ));
+    assert_eq!(
+        change_of(&after, "FeePool.burnPct"),
+        Some(("7%".into(), proposed.clone()))
+    );
+    let target = proposed.trim_end_matches('%').to_owned();
+    platform.as_safe(
+        platform.module("FeePool"),
+        "setBurnPct(uint256)",
+        &[&target],
+    );
+    let agreed = json(&cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["diff", "--network", "demo", "--json"],
+    ));
+    assert_eq!(
+        change_of(&agreed, "FeePool.burnPct"),
+        None,
+        "config and chain agree now"
+    );
+}
+
+#[test]
+fn chain_checks_and_receipts_verify_against_the_node() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let path = workspace
+        .path()
+        .join("runbooks/emergency/pause-and-verify.toml");
+    std::fs::write(&path, RECEIPT_RUNBOOK.replace("EVENT", "Paused(address)")).unwrap();
+    std::fs::write(
+        workspace.path().join("runbooks/emergency/wrong-event.toml"),
+        RECEIPT_RUNBOOK
+            .replace("EVENT", "Unpaused(address)")
+            .replace("pause-and-verify", "wrong-event"),
+    )
+    .unwrap();
+    let home = listed_home(workspace.path());
+    let url = platform.url();
+    let run_id = |output: &std::process::Output| {
+        let (out, _) = text(output);
+        out.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    let started = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "pause-and-verify", "--network", "demo"],
+    );
+    assert!(started.status.success(), "{:?}", text(&started));
+    let run = run_id(&started);
+    let checked = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    let (out, err) = text(&checked);
+    assert!(checked.status.success(), "{out}\n{err}");
+    assert!(
+        err.contains("✓ pass JobRegistry.paused()(bool) == false — read false"),
+        "{err}"
+    );
+    assert!(err.contains("role safe ("), "{err}");
+    assert!(out.contains("now at step 2 of 3"), "{out}");
+
+    let still_open = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    assert!(
+        !still_open.status.success(),
+        "a receipt step needs a receipt"
+    );
+
+    let pause = platform.as_safe(platform.module("JobRegistry"), "pause()", &[]);
+    let hash = format!("{pause:#x}");
+    let good = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &hash],
+    );
+    let (out, err) = text(&good);
+    assert!(good.status.success(), "{out}\n{err}");
+    assert!(err.contains(&format!("receipt {hash} ✓ pass")), "{err}");
+    let archived = workspace
+        .path()
+        .join(format!("storage/receipts/demo/{hash}.json"));
+    let receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&archived).unwrap()).unwrap();
+    assert_eq!(receipt["transactionHash"], hash.as_str());
+
+    let done = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    let (out, err) = text(&done);
+    assert!(done.status.success(), "{out}\n{err}");
+    assert!(out.contains("completed"), "{out}");
+
+    let wrong = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "wrong-event", "--network", "demo"],
+    );
+    let wrong_run = run_id(&wrong);
+    let check = cli(&home, workspace.path(), &url, &["run", "next", &wrong_run]);
+    let (_, err) = text(&check);
+    assert!(
+        !check.status.success(),
+        "JobRegistry is paused now: the first check fails"
+    );
+    assert!(
+        err.contains("✗ FAIL JobRegistry.paused()(bool) == false — read true"),
+        "{err}"
+    );
+    let status = json(&cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "status", &wrong_run, "--json"],
+    ));
+    assert_eq!(
+        status["position"]["step"], "open",
+        "a failed check keeps the step open"
+    );
+
+    let verify = cli(&home, workspace.path(), &url, &["ledger", "verify"]);
+    assert!(verify.status.success(), "{:?}", text(&verify));
+    let ledger =
+        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
+    let entries: Vec<serde_json::Value> = ledger
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let receipt_entry = entries
+        .iter()
+        .find(|e| e["type"] == "receipt-checked")
+        .unwrap();
+    assert_eq!(receipt_entry["body"]["passed"], true);
+    assert_eq!(
+        receipt_entry["body"]["events"][0]["signature"],
+        "Paused(address)"
+    );
+    let check_entry = entries
+        .iter()
+        .find(|e| e["type"] == "chain-checked")
+        .unwrap();
+    let head: serde_json::Value = platform.rpc(
+        "eth_getBlockByNumber",
+        serde_json::json!([check_entry["body"]["block_number"], false]),
+    );
+    assert_eq!(
+        check_entry["body"]["block_hash"], head["hash"],
+        "the check names the block it read"
+    );
+}
+
+#[test]
+fn a_receipt_for_the_wrong_event_fails_and_the_step_stays_open() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    std::fs::write(
+        workspace.path().join("runbooks/emergency/wrong-event.toml"),
+        RECEIPT_RUNBOOK.replace("EVENT", "Unpaused(address)"),
+    )
+    .unwrap();
+    let home = Home::new();
+    let url = platform.url();
+    let started = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "pause-and-verify", "--network", "demo"],
+    );
+    let (out, _) = text(&started);
+    let run = out.split_whitespace().nth(1).unwrap().to_owned();
+    assert!(
+        cli(&home, workspace.path(), &url, &["run", "next", &run])
+            .status
+            .success()
+    );
+    let pause = format!(
+        "{:#x}",
+        platform.as_safe(platform.module("JobRegistry"), "pause()", &[])
+    );
+    let wrong = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &pause],
+    );
+    let (out, err) = text(&wrong);
+    assert!(!wrong.status.success(), "{out}");
+    assert!(
+        err.contains("no Unpaused(address) event from JobRegistry in the receipt"),
+        "{err}"
+    );
+    assert!(
+        out.contains("now at step 2 of 3"),
+        "the step stays open: {out}"
+    );
+    let unknown = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &[
+            "run",
+            "next",
+            &run,
+            "--tx",
+            &format!("0x{}", "ab".repeat(32)),
+        ],
+    );
+    let (_, err) = text(&unknown);
+    assert!(err.contains("has no receipt yet"), "{err}");
+    let garbage = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", "0x1234"],
+    );
+    let (_, err) = text(&garbage);
+    assert!(err.contains("is not a transaction hash"), "{err}");
+}
+
+#[test]
+fn a_signed_live_snapshot_serves_an_offline_session_with_the_same_fingerprint() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let home = listed_home(workspace.path());
+    let url = platform.url();
+    let file = workspace.path().join("state.json");
+    let file_text = file.to_str().unwrap();
+    let taken = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["snapshot", "state", "--network", "demo", "--out", file_text],
+    );
+    assert!(taken.status.success(), "{:?}", text(&taken));
+    let live = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["diff", "--network", "demo", "--fingerprint"],
+    );
+    let offline = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &[
+            "--offline",
+            "diff",
+            "--network",
+            "demo",
+            "--against",
+            file_text,
+            "--fingerprint",
+        ],
+    );
+    assert_eq!(text(&live).0, text(&offline).0);
+    assert_eq!(text(&live).0.trim().len(), 64);
+    let described = json(&cli(
+        &home,
+        workspace.path(),
+        &url,
+        &[
+            "--offline",
+            "diff",
+            "--network",
+            "demo",
+            "--against",
+            file_text,
+            "--json",
+        ],
+    ));
+    assert!(
+        described["against"]
+            .as_str()
+            .unwrap()
+            .contains("signed by tester"),
+        "{described}"
+    );
+
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let head: serde_json::Value =
+        platform.rpc("eth_getBlockByNumber", serde_json::json!(["latest", false]));
+    assert_eq!(snapshot["block"]["hash"], head["hash"]);
+    assert_eq!(snapshot["chain_id"], 31337);
+
+    let tampered_file = workspace.path().join("tampered.json");
+    let tampered = std::fs::read_to_string(&file).unwrap().replacen(
+        "\"FeePool.burnPct\": \"2\"",
+        "\"FeePool.burnPct\": \"9\"",
+        1,
+    );
+    assert_ne!(tampered, std::fs::read_to_string(&file).unwrap());
+    std::fs::write(&tampered_file, tampered).unwrap();
+    let refused = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &[
+            "--offline",
+            "diff",
+            "--network",
+            "demo",
+            "--against",
+            tampered_file.to_str().unwrap(),
+        ],
+    );
+    let (_, err) = text(&refused);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("field `signature`") && err.contains("changed after signing"),
+        "{err}"
+    );
+}

@@ -1,0 +1,158 @@
+//! A real local chain for the tests: anvil (from the npm package) with the mock platform
+//! deployed and seeded through the catalogue's setters, and a workspace whose `demo` network
+//! points at it.
+
+#![allow(dead_code)] // Each test binary uses a different part of the helpers.
+
+use alloy_primitives::{Address, B256};
+use alloy_rpc_client::RpcClient;
+use owner_console::catalogue::Catalogue;
+use owner_console::sandbox::deploy::{Deployment, Sender, deploy_platform};
+use owner_console::sandbox::node::{Node, find_anvil};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+pub const DEMO_RPC_ENV: &str = "OWNER_CONSOLE_DEMO_RPC_URL";
+
+pub struct Platform {
+    pub node: Node,
+    pub deployment: Deployment,
+    pub runtime: tokio::runtime::Runtime,
+    rpc: RpcClient,
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+pub fn anvil() -> std::path::PathBuf {
+    find_anvil(&[Path::new(env!("CARGO_MANIFEST_DIR"))]).unwrap()
+}
+
+/// The values a workspace's demo snapshot holds (chain units), to seed a chain with.
+pub fn snapshot_values(workspace: &Path) -> BTreeMap<String, serde_json::Value> {
+    let text = std::fs::read_to_string(workspace.join("assets/demo-state.json")).unwrap();
+    let snapshot: serde_json::Value = serde_json::from_str(&text).unwrap();
+    serde_json::from_value(snapshot["values"].clone()).unwrap()
+}
+
+impl Platform {
+    /// A node with chain id 31337 (the demo network's) and the platform seeded with `values`;
+    /// `extra` are more anvil arguments.
+    pub fn start(
+        workspace: &Path,
+        values: &BTreeMap<String, serde_json::Value>,
+        extra: &[&str],
+    ) -> Self {
+        Self::start_on(workspace, values, 31337, extra)
+    }
+
+    pub fn start_on(
+        workspace: &Path,
+        values: &BTreeMap<String, serde_json::Value>,
+        chain_id: u64,
+        extra: &[&str],
+    ) -> Self {
+        let node = Node::start(&anvil(), chain_id, extra).unwrap();
+        let rpc = RpcClient::new_http(node.url().parse().unwrap());
+        let runtime = runtime();
+        let catalogue_text =
+            std::fs::read_to_string(workspace.join("config/catalogue.toml")).unwrap();
+        let catalogue = Catalogue::parse(&catalogue_text).unwrap();
+        let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
+        let deployment = runtime
+            .block_on(deploy_platform(
+                &Sender {
+                    rpc: &rpc,
+                    timeout: Duration::from_secs(10),
+                },
+                &catalogue,
+                &read,
+                values,
+            ))
+            .unwrap();
+        let platform = Self {
+            node,
+            deployment,
+            runtime,
+            rpc,
+        };
+        platform.point_demo_network_here(workspace);
+        platform
+    }
+
+    /// Writes `deployment.json` into the workspace and names it, and the Safe, in the demo
+    /// network's profile.
+    pub fn point_demo_network_here(&self, workspace: &Path) {
+        let manifest = self.deployment.manifest("demo", self.node.chain_id);
+        std::fs::write(
+            workspace.join("deployment.json"),
+            serde_json::to_string_pretty(&manifest).unwrap(),
+        )
+        .unwrap();
+        let path = workspace.join("config/networks.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.starts_with("safe = \"0x5afe") {
+                out.push_str(&format!(
+                    "safe = \"{}\"\ndeployment = \"deployment.json\"\n",
+                    self.deployment.safe.to_checksum(None)
+                ));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        assert!(
+            out.contains("deployment.json"),
+            "the demo profile has its safe line"
+        );
+        std::fs::write(path, out).unwrap();
+    }
+
+    pub fn url(&self) -> String {
+        self.node.url()
+    }
+
+    pub fn module(&self, name: &str) -> Address {
+        self.deployment.contracts[name]
+    }
+
+    pub fn rpc<T: serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + Unpin + 'static>(
+        &self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> T {
+        self.runtime
+            .block_on(self.rpc.request(method, params))
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// Sends `signature(args)` to `to` from the Safe itself (impersonated): what an executed
+    /// Safe transaction does. Returns the transaction hash.
+    pub fn as_safe(&self, to: Address, signature: &str, args: &[&str]) -> B256 {
+        let safe = self.deployment.safe;
+        let _: serde_json::Value = self.rpc("anvil_impersonateAccount", serde_json::json!([safe]));
+        let _: serde_json::Value = self.rpc(
+            "anvil_setBalance",
+            serde_json::json!([safe, "0xde0b6b3a7640000"]),
+        );
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let sender = Sender {
+            rpc: &self.rpc,
+            timeout: Duration::from_secs(10),
+        };
+        self.runtime
+            .block_on(sender.call(safe, to, signature, &args))
+            .unwrap()
+    }
+
+    pub fn mine(&self, blocks: u64) {
+        let _: serde_json::Value = self.rpc("anvil_mine", serde_json::json!([blocks]));
+    }
+}
