@@ -318,6 +318,7 @@ fn call_failure(payload: &alloy_json_rpc::ErrorPayload) -> CallFailure {
     let reason = payload
         .as_revert_data()
         .and_then(|data| alloy_sol_types::decode_revert_reason(&data))
+        .map(|reason| reason.trim_start_matches("revert: ").to_owned())
         .unwrap_or_else(|| payload.message.to_string());
     CallFailure::Reverted(reason)
 }

@@ -152,7 +152,37 @@ impl Platform {
             .unwrap()
     }
 
+    /// Deploys one more contract of `assets/contracts/build/` (constructor without arguments).
+    pub fn deploy(&self, workspace: &Path, name: &str) -> Address {
+        let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
+        let artifact = owner_console::sandbox::deploy::artifact(name, &read).unwrap();
+        let sender = Sender {
+            rpc: &self.rpc,
+            timeout: Duration::from_secs(10),
+        };
+        self.runtime
+            .block_on(sender.deploy(self.deployment.deployer, &artifact, &[]))
+            .unwrap()
+    }
+
+    /// Rewrites the workspace's deployment manifest with `module` at `address`.
+    pub fn move_module(&self, workspace: &Path, module: &str, address: Address) {
+        let path = workspace.join("deployment.json");
+        let mut manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        manifest["contracts"][module] = serde_json::json!(address.to_checksum(None));
+        std::fs::write(path, manifest.to_string()).unwrap();
+    }
+
     pub fn mine(&self, blocks: u64) {
         let _: serde_json::Value = self.rpc("anvil_mine", serde_json::json!([blocks]));
     }
+}
+
+/// Adds `[networks.<network>.reads]` settings to the workspace's networks.toml.
+pub fn set_reads(workspace: &Path, network: &str, settings: &str) {
+    let path = workspace.join("config/networks.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("\n[networks.{network}.reads]\n{settings}\n"));
+    std::fs::write(path, text).unwrap();
 }

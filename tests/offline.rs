@@ -1,0 +1,161 @@
+//! Offline means offline: with `--offline` the console opens no network connection at all,
+//! even with an RPC URL in the environment (a listener at that URL counts the attempts), and
+//! works from the network's signed snapshot.
+
+mod support;
+
+use support::chain::DEMO_RPC_ENV;
+use support::cli::{Home, PASSPHRASE, text};
+use support::rpc_proxy::Proxy;
+use support::workspace::shipped_workspace;
+
+const CHECK_RUNBOOK: &str = r#"
+id = "check-offline"
+title = "Check intake from the snapshot"
+kind = "emergency"
+severity = "low"
+version = "1.0.0"
+summary = "One chain check, answered by the snapshot."
+networks = ["demo"]
+
+[[steps]]
+id = "open"
+title = "Intake is open"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "false"
+"#;
+
+#[test]
+fn offline_opens_no_connection_and_reads_the_snapshot() {
+    let workspace = shipped_workspace();
+    std::fs::write(
+        workspace
+            .path()
+            .join("runbooks/emergency/check-offline.toml"),
+        CHECK_RUNBOOK,
+    )
+    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let watched = Proxy::start(listener.local_addr().unwrap().port());
+    let home = Home::new();
+    let url = watched.url();
+    let cli = |args: &[&str]| {
+        let mut all = vec!["--offline"];
+        all.extend_from_slice(args);
+        home.cli_env(workspace.path(), PASSPHRASE, &[(DEMO_RPC_ENV, &url)], &all)
+    };
+
+    let diff = cli(&["diff", "--network", "demo"]);
+    let (out, _) = text(&diff);
+    assert_eq!(diff.status.code(), Some(3), "{out}");
+    assert!(out.contains("against assets/demo-state.json"), "{out}");
+
+    let status = cli(&["chain", "status", "--network", "demo"]);
+    let (_, err) = text(&status);
+    assert!(!status.status.success());
+    assert!(
+        err.contains("offline: no network connection is opened"),
+        "{err}"
+    );
+    let snapshot = cli(&["snapshot", "state", "--network", "demo", "--out", "s.json"]);
+    assert!(!snapshot.status.success());
+
+    let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
+    let run = text(&started)
+        .0
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let next = cli(&["run", "next", &run]);
+    let (out, err) = text(&next);
+    assert!(next.status.success(), "{out}\n{err}");
+    assert!(
+        err.contains("reading: snapshot assets/demo-state.json"),
+        "{err}"
+    );
+    assert!(
+        err.contains("✓ pass JobRegistry.paused()(bool) == false — read false"),
+        "{err}"
+    );
+    let status = support::cli::json(&cli(&["run", "status", &run, "--json"]));
+    assert_eq!(status["position"]["status"], "completed");
+
+    assert_eq!(
+        watched.connections(),
+        0,
+        "offline, nothing may connect to the RPC URL"
+    );
+}
+
+#[test]
+fn a_stale_snapshot_needs_a_recorded_acknowledgement() {
+    let workspace = shipped_workspace();
+    std::fs::write(
+        workspace
+            .path()
+            .join("runbooks/emergency/check-offline.toml"),
+        CHECK_RUNBOOK,
+    )
+    .unwrap();
+    support::chain::set_reads(workspace.path(), "demo", "max_state_age_secs = 3600");
+    let home = Home::new();
+    let cli = |args: &[&str]| home.cli_env(workspace.path(), PASSPHRASE, &[], args);
+    let diff = cli(&["diff", "--network", "demo"]);
+    let (_, err) = text(&diff);
+    assert!(!diff.status.success());
+    assert!(
+        err.contains("STALE STATE: assets/demo-state.json is") && err.contains("limit of 1h 0m"),
+        "{err}"
+    );
+    let acknowledged = cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--accept-stale",
+        "drill on last week's state",
+    ]);
+    assert_eq!(
+        acknowledged.status.code(),
+        Some(3),
+        "{:?}",
+        text(&acknowledged)
+    );
+
+    let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
+    let run = text(&started)
+        .0
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let refused = cli(&["run", "next", &run]);
+    let (out, err) = text(&refused);
+    assert!(!refused.status.success(), "{out}");
+    assert!(err.contains("✗ verifies nothing: STALE STATE"), "{err}");
+    let accepted = cli(&[
+        "run",
+        "next",
+        &run,
+        "--accept-stale",
+        "air-gapped drill, state from the 20th",
+    ]);
+    assert!(accepted.status.success(), "{:?}", text(&accepted));
+    let ledger =
+        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
+    let ack = ledger
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["type"] == "state-acknowledged")
+        .expect("the acknowledgement is in the ledger");
+    assert_eq!(
+        ack["body"]["reason"],
+        "air-gapped drill, state from the 20th"
+    );
+    assert_eq!(ack["body"]["limit_secs"], 3600);
+}
