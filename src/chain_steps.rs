@@ -136,7 +136,7 @@ impl PreparedChainCheck {
     async fn live(
         &self,
         target: &Target,
-        role: &dyn Fn(&str) -> Option<String>,
+        role: &(dyn Fn(&str) -> Option<String> + Sync),
     ) -> Result<Event, String> {
         let chain = target.connect().map_err(|e| e.to_string())?;
         let mut planned = Vec::new();

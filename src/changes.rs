@@ -48,15 +48,36 @@ pub fn proposed_or_saved(
     }
 }
 
-/// The current state: `against` (a state snapshot file, or a saved config folder), else the
-/// live chain when the network's RPC URL is set (and the session is not offline), else the
-/// network's own snapshot from `config/networks.toml`.
+/// What the proposed config is compared with.
+#[derive(Clone, Copy)]
+pub enum Against<'a> {
+    /// The live chain when the network's RPC URL is set (and the session is not offline),
+    /// else the network's own snapshot from `config/networks.toml`.
+    Default,
+    /// A state snapshot file, or a saved config folder.
+    Path(&'a Path),
+    /// A live reading already made (the console's state panel).
+    Live(&'a crate::chain::LiveState),
+}
+
+impl<'a> Against<'a> {
+    pub fn path(path: Option<&'a Path>) -> Self {
+        path.map_or(Self::Default, Self::Path)
+    }
+}
+
+/// The current state the proposed config is compared with.
 pub fn current(
     session: &Session,
     catalogue: &Catalogue,
     network: &str,
-    against: Option<&Path>,
+    against: Against,
 ) -> Result<Current, String> {
+    let against = match against {
+        Against::Live(state) => return Ok(crate::diff::source::from_live(catalogue, state)),
+        Against::Path(path) => Some(path),
+        Against::Default => None,
+    };
     match against {
         Some(path) if path.is_dir() => {
             if path.join(crate::config_snapshot::MANIFEST).exists() {
@@ -121,7 +142,7 @@ pub fn compare(
     session: &Session,
     network: &str,
     from: Option<&Path>,
-    against: Option<&Path>,
+    against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<Compared, String> {
@@ -160,7 +181,7 @@ pub fn diff_from(
     session: &Session,
     network: &str,
     from: Option<&Path>,
-    against: Option<&Path>,
+    against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<(Diff, String, Vec<String>), String> {

@@ -192,7 +192,7 @@ pub fn batch_for_diff(
     session: &Session,
     network: &str,
     from: Option<&std::path::Path>,
-    against: Option<&std::path::Path>,
+    against: crate::changes::Against,
     domains: &[String],
     accept_stale: crate::changes::AcceptStale,
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {

@@ -168,6 +168,7 @@ pub fn attach(run: &Run, store: &EvidenceStore, file: &Path) -> Result<Event, St
 pub fn compute_diff(
     session: &crate::session::Session,
     run: &Run,
+    live: Option<&crate::chain::LiveState>,
 ) -> Result<(Event, crate::diff::Diff, String), String> {
     let step = run.current_step().ok_or("the run is over")?;
     let StepAction::Diff {
@@ -181,7 +182,10 @@ pub fn compute_diff(
         session,
         &run.started.network,
         from.as_deref(),
-        None,
+        live.map_or(
+            crate::changes::Against::Default,
+            crate::changes::Against::Live,
+        ),
         domains,
         &|stale| run.acknowledged.contains(&stale.block_hash),
     )?;
@@ -202,7 +206,11 @@ pub fn compute_diff(
 
 /// Prepares the current safe-batch step's batch (from the run's diff, or the step's calls),
 /// writes it under `storage/batches/`, and returns the event that records its hash.
-pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Event, String> {
+pub fn prepare_batch(
+    session: &crate::session::Session,
+    run: &Run,
+    live: Option<&crate::chain::LiveState>,
+) -> Result<Event, String> {
     let step = run.current_step().ok_or("the run is over")?;
     let StepAction::SafeBatch {
         source,
@@ -220,7 +228,10 @@ pub fn prepare_batch(session: &crate::session::Session, run: &Run) -> Result<Eve
             session,
             network,
             from.as_deref(),
-            None,
+            live.map_or(
+                crate::changes::Against::Default,
+                crate::changes::Against::Live,
+            ),
             &domains,
             &|stale| run.acknowledged.contains(&stale.block_hash),
         )?

@@ -53,7 +53,8 @@ fn transport_faults_each_get_their_own_error() {
             .contains("connection refused")
     );
 
-    let cases: [(Fault, fn(&ChainError) -> bool, &str); 6] = [
+    type Expected = fn(&ChainError) -> bool;
+    let cases: [(Fault, Expected, &str); 6] = [
         (
             Fault::Delay(Duration::from_secs(3)),
             |e| matches!(e, ChainError::Timeout { seconds: 1, .. }),

@@ -49,7 +49,7 @@ pub struct CheckResult {
 pub fn evaluate(
     check: &ChainCheck,
     read: Result<&serde_json::Value, &str>,
-    role: &dyn Fn(&str) -> Option<String>,
+    role: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> CheckResult {
     let mut expected = match check.op.as_str() {
         "in" => format!("one of {}", check.values.join(", ")),

@@ -29,7 +29,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         session,
         &args.network,
         args.from.as_deref(),
-        args.against.as_deref(),
+        crate::changes::Against::path(args.against.as_deref()),
         &[],
         &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
     )

@@ -270,7 +270,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         .is_some_and(|s| matches!(s.action, StepAction::Diff { .. }))
         && run.visit.diff.is_none()
     {
-        let (event, diff, against) = crate::step_actions::compute_diff(session, &run)
+        let (event, diff, against) = crate::step_actions::compute_diff(session, &run, None)
             .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!(
             "diff against {against}: {} (fingerprint {})",
@@ -284,7 +284,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         .is_some_and(|s| matches!(s.action, StepAction::SafeBatch { .. }))
         && run.visit.batch.is_none()
     {
-        let event = crate::step_actions::prepare_batch(session, &run)
+        let event = crate::step_actions::prepare_batch(session, &run, None)
             .map_err(color_eyre::eyre::Report::msg)?;
         if let crate::engine::Event::BatchPrepared(batch) = &event {
             eprintln!(

@@ -22,10 +22,11 @@ pub enum Action {
     Ledger,
     Scope,
     Signoff,
+    State,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -46,6 +47,7 @@ impl Action {
         Self::Ledger,
         Self::Scope,
         Self::Signoff,
+        Self::State,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -71,6 +73,7 @@ impl Action {
             Self::Ledger => "ledger",
             Self::Scope => "scope",
             Self::Signoff => "signoff",
+            Self::State => "state",
         }
     }
 

@@ -6,6 +6,7 @@ use super::form::StartForm;
 use super::home::{Home, Row};
 use super::keymap::{Context, Keymap};
 use super::ledger_screen::LedgerScreen;
+use super::live::LiveMonitor;
 use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
 use super::task::{Task, TaskDone};
@@ -15,6 +16,7 @@ use crate::ledger::store::Damage;
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
+use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -53,6 +55,8 @@ pub struct App {
     pub network: String,
     /// The network's offline state snapshot, read when the network is chosen, not per frame.
     pub snapshot: Option<Result<StateSnapshot, String>>,
+    /// The network's live state, when it is read live.
+    pub live: Option<LiveMonitor>,
 }
 
 impl App {
@@ -86,6 +90,7 @@ impl App {
             quit: false,
             network: String::new(),
             snapshot: None,
+            live: None,
         };
         app.set_network(network);
         app.refresh_runs();
@@ -156,6 +161,7 @@ impl App {
     fn on_action(&mut self, action: Action) -> Option<Task> {
         match (self.view, action) {
             (_, Action::Help) => self.popups.push(Popup::Help { scroll: 0 }),
+            (View::Home | View::Run, Action::State) => self.popups.push(Popup::State { scroll: 0 }),
             (_, Action::Quit) => self.request_quit(),
             (View::Home, Action::Up) => self.home.move_by(-1),
             (View::Home, Action::Down) => self.home.move_by(1),
@@ -306,7 +312,23 @@ impl App {
 
     fn set_network(&mut self, network: String) {
         self.snapshot = self.session.snapshot(&network);
+        if self.live.as_ref().is_none_or(|l| l.network() != network) {
+            self.live = None;
+            if self.session.mode_for(&network) == crate::engine::Mode::Live {
+                let monitor = crate::chain::Target::of(&self.session, &network)
+                    .and_then(|t| LiveMonitor::new(t, Instant::now()).map_err(|e| e.to_string()));
+                match monitor {
+                    Ok(monitor) => self.live = Some(monitor),
+                    Err(error) => self.status = Some((format!("live reads off: {error}"), true)),
+                }
+            }
+        }
         self.network = network;
+    }
+
+    /// Called on each tick of the event loop: a live refresh to start, if one is due.
+    pub fn tick(&mut self, now: Instant) -> Option<Task> {
+        self.live.as_mut()?.due(now)
     }
 
     fn show_run(&mut self, run: Run) {
@@ -397,9 +419,18 @@ impl App {
                 self.verification = Verification::Failed(error);
                 return;
             }
+            TaskDone::Refreshed { network, result } => {
+                if let Some(live) = self.live.as_mut().filter(|l| l.network() == network) {
+                    live.on_result(result, std::time::Instant::now());
+                }
+                return;
+            }
             TaskDone::Action { run, result } => (run, result),
         };
         self.busy = None;
+        if let Some(live) = self.live.as_mut() {
+            live.refresh_soon(Instant::now());
+        }
         let is_current = self.run.as_ref().is_some_and(|s| s.run.id == run);
         match (result, is_current) {
             (Ok(event), true) => self.record(vec![event]),

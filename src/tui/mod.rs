@@ -3,13 +3,16 @@
 
 pub mod action;
 pub mod app;
+pub mod chain_actions;
 pub mod form;
 pub mod home;
 pub mod keymap;
 pub mod ledger_screen;
+pub mod live;
 pub mod popup;
 pub mod run_actions;
 pub mod run_screen;
+pub mod state_panel;
 pub mod task;
 pub mod theme;
 pub mod views;
@@ -61,6 +64,8 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     tokio::spawn(async move {
         let _ = verify_tx.send(verify.execute().await);
     });
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         if dirty {
             terminal.draw(|frame| views::draw(frame, &app))?;
@@ -85,6 +90,15 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
             },
+            _ = ticks.tick(), if app.live.is_some() => {
+                if let Some(task) = app.tick(std::time::Instant::now()) {
+                    let done_tx = done_tx.clone();
+                    tokio::spawn(async move {
+                        let _ = done_tx.send(task.execute().await);
+                    });
+                }
+                dirty = true;
+            }
             Some(done) = done_rx.recv() => {
                 app.on_task_done(done);
                 dirty = true;

@@ -11,6 +11,10 @@ pub enum Purpose {
     AbortReason,
     AttachPath,
     Note,
+    /// A receipt step's transaction hash or receipt file.
+    ReceiptSource,
+    /// Why a stale state snapshot is used anyway.
+    StaleReason,
 }
 
 /// What a typed confirmation unlocks.
@@ -25,6 +29,10 @@ pub enum Pending {
 
 pub enum Popup {
     Help {
+        scroll: u16,
+    },
+    /// The network's state, redrawn from the latest reading while it is open.
+    State {
         scroll: u16,
     },
     Text {
@@ -113,25 +121,27 @@ impl Popup {
     pub fn handle(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match self {
-            Self::Help { scroll } | Self::Text { scroll, .. } => match key.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    *scroll = scroll.saturating_sub(1);
-                    Outcome::Stay
+            Self::Help { scroll } | Self::Text { scroll, .. } | Self::State { scroll } => {
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *scroll = scroll.saturating_sub(1);
+                        Outcome::Stay
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *scroll = scroll.saturating_add(1);
+                        Outcome::Stay
+                    }
+                    KeyCode::PageDown => {
+                        *scroll = scroll.saturating_add(10);
+                        Outcome::Stay
+                    }
+                    KeyCode::PageUp => {
+                        *scroll = scroll.saturating_sub(10);
+                        Outcome::Stay
+                    }
+                    _ => Outcome::Close,
                 }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    *scroll = scroll.saturating_add(1);
-                    Outcome::Stay
-                }
-                KeyCode::PageDown => {
-                    *scroll = scroll.saturating_add(10);
-                    Outcome::Stay
-                }
-                KeyCode::PageUp => {
-                    *scroll = scroll.saturating_sub(10);
-                    Outcome::Stay
-                }
-                _ => Outcome::Close,
-            },
+            }
             Self::Message { .. } => match key.code {
                 KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => {
                     Outcome::Close

@@ -106,6 +106,20 @@ impl App {
             self.status = Some(("wait: something is still running".into(), true));
             return None;
         }
+        if matches!(
+            action,
+            StepAction::SafeBatch { .. } | StepAction::Diff { .. }
+        ) && self.stale_gate()
+        {
+            return None;
+        }
+        let live = match self.fresh_live_state() {
+            Ok(live) => live,
+            Err(error) => {
+                self.status = Some((error, true));
+                return None;
+            }
+        };
         let screen = self.run.as_ref()?;
         let evidence = self.session.evidence().path_of("");
         match action {
@@ -147,8 +161,11 @@ impl App {
                 }
                 Err(error) => self.status = Some((error, true)),
             },
+            StepAction::ChainCheck { .. } => return self.check_chain(),
+            StepAction::Receipt { .. } => self.ask_receipt(),
             StepAction::SafeBatch { .. } => {
-                match crate::step_actions::prepare_batch(&self.session, &screen.run) {
+                match crate::step_actions::prepare_batch(&self.session, &screen.run, live.as_ref())
+                {
                     Ok(event) => self.record(vec![event]),
                     Err(error) => self
                         .popups
@@ -156,7 +173,7 @@ impl App {
                 }
             }
             StepAction::Diff { .. } => {
-                match crate::step_actions::compute_diff(&self.session, &screen.run) {
+                match crate::step_actions::compute_diff(&self.session, &screen.run, live.as_ref()) {
                     Ok((event, diff, against)) => {
                         if let Some(screen) = self.run.as_mut() {
                             screen.diff = Some((diff, against));
@@ -197,7 +214,7 @@ impl App {
         }
     }
 
-    fn spawn(&mut self, task: Task) -> Option<Task> {
+    pub(super) fn spawn(&mut self, task: Task) -> Option<Task> {
         if task.is_step_action() {
             self.busy = Some(task.describe());
         }
@@ -248,6 +265,8 @@ impl App {
                 ));
             }
             Purpose::AbortReason => self.status = Some(("an abort needs a reason".into(), true)),
+            Purpose::ReceiptSource => return self.check_receipt(&text),
+            Purpose::StaleReason => self.acknowledge_stale(&text),
         }
         None
     }

@@ -1,12 +1,15 @@
 //! Slow work (commands, HTTP checks, verifying the ledger) runs off the draw path and reports
 //! back.
 
+use crate::chain::{Chain, ChainError, LiveState, Target};
+use crate::chain_steps::{PreparedChainCheck, PreparedReceipt};
 use crate::engine::Event;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::operators::Operators;
 use crate::ledger::verify::{Report, verify};
 use crate::step_actions::{PreparedCommand, PreparedHttp};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub enum Task {
     Command {
@@ -17,10 +20,24 @@ pub enum Task {
         run: String,
         prepared: PreparedHttp,
     },
+    ChainCheck {
+        run: String,
+        prepared: PreparedChainCheck,
+    },
+    Receipt {
+        run: String,
+        prepared: PreparedReceipt,
+    },
     Verify {
         ledger: PathBuf,
         checkpoint: PathBuf,
         operators: Operators,
+    },
+    /// The state panel's periodic read of the live chain.
+    Refresh {
+        network: String,
+        target: Arc<Target>,
+        chain: Arc<Chain>,
     },
 }
 
@@ -31,6 +48,10 @@ pub enum TaskDone {
         result: Result<Event, String>,
     },
     Verified(Result<Report, String>),
+    Refreshed {
+        network: String,
+        result: Result<LiveState, ChainError>,
+    },
 }
 
 impl Task {
@@ -38,13 +59,16 @@ impl Task {
         match self {
             Self::Command { prepared, .. } => format!("running: {}", prepared.command()),
             Self::Http { prepared, .. } => format!("checking: {}", prepared.url()),
+            Self::ChainCheck { prepared, .. } => format!("reading {}", prepared.describe()),
+            Self::Receipt { .. } => "checking the receipt".to_owned(),
             Self::Verify { .. } => "verifying the ledger".to_owned(),
+            Self::Refresh { network, .. } => format!("reading {network}"),
         }
     }
 
     /// Whether the task holds up the step being worked on (and so a second one must wait).
     pub fn is_step_action(&self) -> bool {
-        !matches!(self, Self::Verify { .. })
+        !matches!(self, Self::Verify { .. } | Self::Refresh { .. })
     }
 
     pub async fn execute(self) -> TaskDone {
@@ -56,6 +80,22 @@ impl Task {
             Self::Http { run, prepared } => TaskDone::Action {
                 run,
                 result: prepared.execute().await,
+            },
+            Self::ChainCheck { run, prepared } => TaskDone::Action {
+                run,
+                result: prepared.execute().await,
+            },
+            Self::Receipt { run, prepared } => TaskDone::Action {
+                run,
+                result: prepared.execute().await,
+            },
+            Self::Refresh {
+                network,
+                target,
+                chain,
+            } => TaskDone::Refreshed {
+                network,
+                result: crate::chain::live::read_state(&chain, &target).await,
             },
             Self::Verify {
                 ledger,

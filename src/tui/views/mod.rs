@@ -1,5 +1,6 @@
 //! Drawing: a pure view of the app state. Nothing here changes state or does I/O.
 
+mod chain_detail;
 mod flowchart;
 mod home;
 mod ledger;
@@ -8,6 +9,7 @@ mod run;
 mod step_detail;
 
 use super::app::{App, Verification, View};
+use super::live::Freshness;
 use crate::workspace::snapshot::short_age;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -139,8 +141,47 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
+    let mode = match &app.live {
+        None => Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
+        Some(live) => match live.freshness(std::time::Instant::now()) {
+            Freshness::Fresh { read_secs } => Span::styled(
+                format!("{}{chain} ✓ live {read_secs}s", app.network),
+                theme.ok(),
+            ),
+            Freshness::Waiting { secs } => Span::styled(
+                format!("{}{chain} … live {secs}s", app.network),
+                theme.warning(),
+            ),
+            Freshness::Stale { why, .. } if why.contains("WRONG CHAIN") => Span::styled(
+                format!("{}{chain} ✗ WRONG CHAIN", app.network),
+                theme.danger(),
+            ),
+            Freshness::Stale { since_secs, .. } => Span::styled(
+                format!(
+                    "{}{chain} ✗ STALE {}",
+                    app.network,
+                    since_secs.map_or("no read".to_owned(), |s| format!("{s}s"))
+                ),
+                theme.danger(),
+            ),
+        },
+    };
+    let snapshot = match &app.live {
+        Some(live) => match &live.last {
+            Some(state) => Span::styled(
+                format!(
+                    "#{} ({}s old)",
+                    state.block.number,
+                    state.block.age_secs(jiff::Timestamp::now())
+                ),
+                theme.muted(),
+            ),
+            None => Span::styled("no block yet", theme.muted()),
+        },
+        None => snapshot,
+    };
     let segments = [
-        Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
+        mode,
         journal,
         operator_segment(app),
         snapshot,

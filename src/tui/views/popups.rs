@@ -13,6 +13,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, popup: &Popup) {
     let theme = &app.theme;
     match popup {
         Popup::Help { scroll } => help(frame, area, app, *scroll),
+        Popup::State { scroll } => {
+            let rect = centered(area, 78, area.height.saturating_sub(2));
+            let text: Vec<Line> = crate::tui::state_panel::lines(app, std::time::Instant::now())
+                .into_iter()
+                .map(|l| {
+                    let style = if l.starts_with('✗') || l.contains("PAUSED") {
+                        theme.danger()
+                    } else {
+                        ratatui::style::Style::default()
+                    };
+                    Line::from(Span::styled(l, style))
+                })
+                .collect();
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0))
+                    .block(boxed("Chain state · ↑↓ scroll · any other key closes")),
+                rect,
+            );
+        }
         Popup::Text {
             title,
             lines,

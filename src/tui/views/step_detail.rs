@@ -280,10 +280,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
                 )));
             }
         }
-        _ => lines.push(Line::from(Span::styled(
-            "Not carried out by this version: do it by hand, then s to skip with a reason.",
-            theme.warning(),
-        ))),
+        StepAction::ChainCheck { .. } | StepAction::Receipt { .. } => {
+            lines.extend(super::chain_detail::lines(run, &step.action, theme))
+        }
     }
     lines.push(Line::from(""));
     if let Some(word) = &step.confirm {

@@ -1,0 +1,133 @@
+//! The state panel's text: the chosen network's live state (or its snapshot), with the chain
+//! id check, the block and its age, how fresh the reading is, each module's pause flag and the
+//! Safe's owners and threshold. Every state carries a symbol and a word, never colour alone.
+
+use super::app::App;
+use super::live::Freshness;
+use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
+use crate::workspace::snapshot::short_age;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+pub fn lines(app: &App, now: Instant) -> Vec<String> {
+    let mut lines = Vec::new();
+    let chain_id = app
+        .session
+        .networks
+        .get(&app.network)
+        .map(|n| n.chain_id)
+        .unwrap_or_default();
+    let values: Option<&BTreeMap<String, serde_json::Value>> = match &app.live {
+        Some(live) => {
+            lines.push(format!(
+                "{} · chain {chain_id} · live {}",
+                app.network,
+                live.target.endpoint.shown()
+            ));
+            match live.freshness(now) {
+                Freshness::Fresh { read_secs } => {
+                    lines.push(format!("✓ chain id checked · read {read_secs} s ago"))
+                }
+                Freshness::Waiting { secs } => {
+                    lines.push(format!("… waiting for the first answer ({secs} s)"))
+                }
+                Freshness::Stale { why, since_secs } => {
+                    lines.push(format!("✗ STALE: {why}"));
+                    if let Some(since) = since_secs {
+                        lines.push(format!("  last good read {} ago", short_age(since as i64)));
+                    }
+                }
+            }
+            live.last.as_ref().map(|state| {
+                let age = state.block.age_secs(jiff::Timestamp::now());
+                lines.push(format!(
+                    "block #{} {} · {} old",
+                    state.block.number,
+                    short_hash(&state.block.hash_hex()),
+                    short_age(age as i64)
+                ));
+                &state.values
+            })
+        }
+        None => {
+            lines.push(format!("{} · chain {chain_id} · offline", app.network));
+            match &app.snapshot {
+                Some(Ok(snapshot)) => {
+                    let age = snapshot
+                        .age_seconds(jiff::Timestamp::now())
+                        .map(short_age)
+                        .unwrap_or_else(|| "?".into());
+                    lines.push(format!(
+                        "snapshot block #{} {} · {age} old · signer {}",
+                        snapshot.block.number,
+                        short_hash(&snapshot.block.hash),
+                        snapshot
+                            .signer
+                            .as_deref()
+                            .map(short_hash)
+                            .unwrap_or_else(|| "none".into())
+                    ));
+                    Some(&snapshot.values)
+                }
+                Some(Err(error)) => {
+                    lines.push(format!("✗ snapshot unreadable: {error}"));
+                    None
+                }
+                None => {
+                    lines.push("no snapshot and no live node: nothing to show".into());
+                    None
+                }
+            }
+        }
+    };
+    let Some(values) = values else {
+        return lines;
+    };
+    lines.push(String::new());
+    lines.push("Pause state".into());
+    let mut any = false;
+    for (key, value) in values {
+        if let Some(module) = key.strip_suffix(".paused") {
+            any = true;
+            let word = match value.as_bool() {
+                Some(true) => "‖ PAUSED",
+                Some(false) => "▶ running",
+                None => "? unknown",
+            };
+            lines.push(format!("  {module:<22} {word}"));
+        }
+    }
+    if !any {
+        lines.push("  (no pause flags read)".into());
+    }
+    lines.push(String::new());
+    match values.get(SAFE_OWNERS).and_then(|o| o.as_array()) {
+        Some(owners) => {
+            let threshold = values
+                .get(SAFE_THRESHOLD)
+                .and_then(|t| {
+                    t.as_str()
+                        .map(str::to_owned)
+                        .or_else(|| Some(t.to_string()))
+                })
+                .unwrap_or_else(|| "?".into());
+            lines.push(format!(
+                "Safe: {threshold} of {} owners must sign",
+                owners.len()
+            ));
+            for owner in owners {
+                lines.push(format!("  {}", owner.as_str().unwrap_or_default()));
+            }
+        }
+        None => lines.push("Safe: owners and threshold not read".into()),
+    }
+    lines
+}
+
+fn short_hash(hash: &str) -> String {
+    if hash.len() > 14 {
+        format!("{}…{}", &hash[..8], &hash[hash.len() - 4..])
+    } else {
+        hash.to_owned()
+    }
+}

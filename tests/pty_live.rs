@@ -1,0 +1,96 @@
+//! The real binary in a pseudo-terminal against a real node: the status bar and the state
+//! panel show the live state; when the node stops answering the screen says STALE within
+//! about a second and keeps answering keys; offline, nothing connects to the node.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::chain::{DEMO_RPC_ENV, Platform, set_reads, snapshot_values};
+use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
+use support::rpc_proxy::{Fault, Proxy};
+use support::workspace::shipped_workspace;
+
+#[test]
+fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
+    let workspace = shipped_workspace();
+    set_reads(
+        workspace.path(),
+        "demo",
+        "refresh_secs = 1\ntimeout_secs = 3",
+    );
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    platform.as_safe(platform.module("JobRegistry"), "pause()", &[]);
+    let proxy = Proxy::start(platform.node.port);
+    let sandbox = Sandbox::new();
+    let folder = workspace.path().to_str().unwrap().to_owned();
+    let mut command = sandbox.command(&["--workspace", &folder]);
+    command.env(DEMO_RPC_ENV, proxy.url());
+    let mut app = PtyApp::spawn(command, 80, 24);
+    app.wait_for("✓ live", TIMEOUT);
+    app.send("c");
+    let panel = app.wait_for("Safe: 2 of 3 owners must sign", TIMEOUT);
+    assert!(
+        panel.contains("JobRegistry") && panel.contains("‖ PAUSED"),
+        "{panel}"
+    );
+    assert!(
+        panel.contains("FeePool") && panel.contains("▶ running"),
+        "{panel}"
+    );
+    assert!(panel.contains("✓ chain id checked"), "{panel}");
+    app.send(keys::ESC);
+    app.wait_for_gone("Safe: 2 of 3", TIMEOUT);
+
+    proxy.set(Fault::Delay(Duration::from_secs(30)));
+    let dead = Instant::now();
+    app.wait_for("✗ STALE", Duration::from_secs(5));
+    let noticed = dead.elapsed();
+    assert!(
+        noticed < Duration::from_millis(3500),
+        "stale after {noticed:?}"
+    );
+    let asked = Instant::now();
+    app.send("?");
+    app.wait_for("Everywhere", Duration::from_secs(2));
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "the screen answered in {:?}",
+        asked.elapsed()
+    );
+    app.send(keys::ESC);
+
+    proxy.set(Fault::None);
+    app.wait_for("✓ live", Duration::from_secs(10));
+    app.wait_for_gone("Everywhere", TIMEOUT);
+    app.send("q");
+    app.wait_exit(TIMEOUT);
+}
+
+#[test]
+fn offline_the_console_never_connects() {
+    let workspace = shipped_workspace();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let watched = Proxy::start(listener.local_addr().unwrap().port());
+    let sandbox = Sandbox::new();
+    let folder = workspace.path().to_str().unwrap().to_owned();
+    let mut command = sandbox.command(&["--offline", "--workspace", &folder]);
+    command.env(DEMO_RPC_ENV, watched.url());
+    let mut app = PtyApp::spawn(command, 80, 24);
+    app.wait_for("offline", TIMEOUT);
+    app.send("c");
+    let panel = app.wait_for("snapshot block #19876543", TIMEOUT);
+    assert!(
+        panel.contains("JobRegistry") && panel.contains("▶ running"),
+        "{panel}"
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    app.send(keys::ESC);
+    app.wait_for_gone("snapshot block #", TIMEOUT);
+    app.send("q");
+    app.wait_exit(TIMEOUT);
+    assert_eq!(
+        watched.connections(),
+        0,
+        "offline, the console opened a connection"
+    );
+}
