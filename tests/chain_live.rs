@@ -11,7 +11,7 @@ use owner_console::workspace::Workspace;
 use std::path::Path;
 use support::chain::{DEMO_RPC_ENV, Platform, snapshot_values};
 use support::cli::{Home, json, text};
-use support::rpc_proxy::Proxy;
+use support::rpc_proxy::{Fault, Proxy};
 use support::workspace::shipped_workspace;
 
 fn session(workspace: &Path) -> Session {
@@ -511,4 +511,89 @@ fn a_signed_live_snapshot_serves_an_offline_session_with_the_same_fingerprint() 
         err.contains("field `signature`") && err.contains("changed after signing"),
         "{err}"
     );
+}
+
+#[test]
+fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let proxy = Proxy::start(platform.node.port);
+    std::fs::write(
+        workspace
+            .path()
+            .join("runbooks/emergency/pause-and-verify.toml"),
+        RECEIPT_RUNBOOK.replace("EVENT", "Paused(address)"),
+    )
+    .unwrap();
+    let secrets = [
+        "hunter2secret",
+        "0123456789abcdef0123456789abcdef",
+        "s3cr3tkey",
+    ];
+    let url = format!(
+        "http://opsuser:{}@127.0.0.1:{}/v3/{}?apikey={}",
+        secrets[0], proxy.port, secrets[1], secrets[2]
+    );
+    let home = listed_home(workspace.path());
+    let mut seen = String::new();
+    let mut run_cli = |args: &[&str]| {
+        let output = cli(&home, workspace.path(), &url, args);
+        let (out, err) = text(&output);
+        seen.push_str(&out);
+        seen.push_str(&err);
+        output
+    };
+    let status = run_cli(&["chain", "status", "--network", "demo"]);
+    assert!(
+        status.status.success(),
+        "every read of the deployed platform answers"
+    );
+    run_cli(&["diff", "--network", "demo", "--json"]);
+    let started = run_cli(&["run", "start", "pause-and-verify", "--network", "demo"]);
+    let run = text(&started)
+        .0
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    run_cli(&["run", "next", &run]);
+    proxy.set(Fault::Status(503));
+    run_cli(&["run", "next", &run]);
+    run_cli(&["chain", "status", "--network", "demo"]);
+    proxy.set(Fault::Garbage);
+    run_cli(&["diff", "--network", "demo"]);
+    proxy.set(Fault::None);
+    let snapshot = workspace.path().join("s.json");
+    run_cli(&[
+        "snapshot",
+        "state",
+        "--network",
+        "demo",
+        "--out",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert!(
+        seen.contains("http://***:***@127.0.0.1:"),
+        "the redacted URL is shown: {seen}"
+    );
+    assert!(seen.contains("HTTP 503"), "{seen}");
+    let ledger =
+        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
+    assert!(ledger.contains("chain-checked"), "the run read the chain");
+    let log = std::fs::read_to_string(
+        home.path()
+            .join("state/owner-console/logs/owner-console.log"),
+    )
+    .unwrap_or_default();
+    let written = std::fs::read_to_string(&snapshot).unwrap();
+    for secret in secrets {
+        for (what, text) in [
+            ("output", &seen),
+            ("ledger", &ledger),
+            ("log", &log),
+            ("snapshot", &written),
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked into the {what}");
+        }
+    }
 }

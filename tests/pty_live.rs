@@ -24,7 +24,10 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     let sandbox = Sandbox::new();
     let folder = workspace.path().to_str().unwrap().to_owned();
     let mut command = sandbox.command(&["--workspace", &folder]);
-    command.env(DEMO_RPC_ENV, proxy.url());
+    command.env(
+        DEMO_RPC_ENV,
+        format!("http://ops:hunter2secret@127.0.0.1:{}/", proxy.port),
+    );
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("✓ live", TIMEOUT);
     app.send("c");
@@ -38,6 +41,11 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
         "{panel}"
     );
     assert!(panel.contains("✓ chain id checked"), "{panel}");
+    assert!(panel.contains("live http://***:***@127.0.0.1:"), "{panel}");
+    assert!(
+        !panel.contains("hunter2secret"),
+        "the password is on the screen: {panel}"
+    );
     app.send(keys::ESC);
     app.wait_for_gone("Safe: 2 of 3", TIMEOUT);
 

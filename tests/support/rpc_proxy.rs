@@ -116,22 +116,25 @@ fn read_message(reader: &mut BufReader<TcpStream>) -> Option<(Vec<String>, Vec<u
 }
 
 fn respond(stream: &mut TcpStream, status: u16, body: &[u8]) {
-    let head = format!(
+    let mut message = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
+    )
+    .into_bytes();
+    message.extend_from_slice(body);
+    let _ = stream.write_all(&message);
 }
 
 fn forward(upstream: u16, body: &[u8]) -> Option<Vec<u8>> {
     let mut node = TcpStream::connect(("127.0.0.1", upstream)).ok()?;
-    let head = format!(
+    node.set_nodelay(true).ok()?;
+    let mut message = format!(
         "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
-    );
-    node.write_all(head.as_bytes()).ok()?;
-    node.write_all(body).ok()?;
+    )
+    .into_bytes();
+    message.extend_from_slice(body);
+    node.write_all(&message).ok()?;
     let mut reader = BufReader::new(node);
     read_message(&mut reader).map(|(_, body)| body)
 }
@@ -143,6 +146,7 @@ fn serve(
     fault: &Mutex<Fault>,
     latency: &AtomicU64,
 ) {
+    let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
