@@ -268,7 +268,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if run
         .current_step()
         .is_some_and(|s| matches!(s.action, StepAction::Diff { .. }))
-        && run.visit.diff.is_none()
+        && (run.visit.diff.is_none() || run.completion_blocker().is_some())
     {
         let (event, diff, against) = crate::step_actions::compute_diff(session, &run, None)
             .map_err(color_eyre::eyre::Report::msg)?;

@@ -364,9 +364,15 @@ impl Run {
                 .is_none()
                 .then(|| "the batch has not been prepared yet".to_owned()),
             StepAction::Diff {
-                block_on_violation, ..
+                block_on_violation,
+                expect_agreement,
+                ..
             } => match &self.visit.diff {
                 None => Some("the diff has not been computed yet".to_owned()),
+                Some(diff) if *expect_agreement && diff.changes > 0 => Some(format!(
+                    "config and chain do not agree yet ({}): wait for the execution, then compute the diff again",
+                    diff.summary
+                )),
                 Some(diff) if *block_on_violation && diff.blocking > 0 => Some(format!(
                     "{} guardrail violation(s) block this change: fix the config and compute the diff again",
                     diff.blocking

@@ -244,6 +244,9 @@ pub enum StepAction {
     Diff {
         domains: Vec<String>,
         block_on_violation: bool,
+        /// The step passes only when no change is left: config and chain agree (after an
+        /// execution).
+        expect_agreement: bool,
         proposed: Option<String>,
     },
     ChainCheck {

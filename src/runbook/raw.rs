@@ -108,6 +108,9 @@ pub struct RawStep {
     pub domains: Option<Vec<String>>,
     /// diff: whether a guardrail violation blocks the step; defaults to true.
     pub block_on_violation: Option<bool>,
+    /// diff: pass only when the diff is empty — config and chain agree (the check after an
+    /// execution); defaults to false.
+    pub expect_agreement: Option<bool>,
     /// diff / safe-batch: a saved config snapshot folder to propose instead of the workspace's
     /// config (a rollback), e.g. `{{snapshot_dir}}`; its hashes are checked first.
     pub proposed: Option<String>,

@@ -46,7 +46,12 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "json_pointer",
             "json_equals",
         ],
-        "diff" => &["domains", "block_on_violation", "proposed"],
+        "diff" => &[
+            "domains",
+            "block_on_violation",
+            "expect_agreement",
+            "proposed",
+        ],
         "chain-check" => &["checks"],
         "safe-batch" => &["source", "calls", "proposed"],
         "receipt" => &["contract", "events"],
@@ -194,6 +199,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 proposed: self.proposed(at, step, inputs),
                 domains: step.domains.clone().unwrap_or_default(),
                 block_on_violation: step.block_on_violation.unwrap_or(true),
+                expect_agreement: step.expect_agreement.unwrap_or(false),
             },
             "chain-check" => StepAction::ChainCheck {
                 checks: self.checks(at, step),

@@ -174,6 +174,36 @@ impl Platform {
         std::fs::write(path, manifest.to_string()).unwrap();
     }
 
+    /// Executes a prepared Safe batch file as the Safe would: each transaction from the Safe's
+    /// own address (impersonated). Returns the transaction hashes.
+    pub fn execute_batch(&self, batch: &Path) -> Vec<B256> {
+        let batch: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(batch).unwrap()).unwrap();
+        let safe = self.deployment.safe;
+        let _: serde_json::Value = self.rpc("anvil_impersonateAccount", serde_json::json!([safe]));
+        let _: serde_json::Value = self.rpc(
+            "anvil_setBalance",
+            serde_json::json!([safe, "0xde0b6b3a7640000"]),
+        );
+        let sender = Sender {
+            rpc: &self.rpc,
+            timeout: Duration::from_secs(10),
+        };
+        batch["transactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tx| {
+                let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
+                let data: alloy_primitives::Bytes = tx["data"].as_str().unwrap().parse().unwrap();
+                self.runtime
+                    .block_on(sender.send(safe, Some(to), data))
+                    .unwrap()
+                    .0
+            })
+            .collect()
+    }
+
     pub fn mine(&self, blocks: u64) {
         let _: serde_json::Value = self.rpc("anvil_mine", serde_json::json!([blocks]));
     }
