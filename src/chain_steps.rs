@@ -31,23 +31,26 @@ pub struct PreparedChainCheck {
 
 fn source_for(session: &Session, run: &Run) -> Result<Source, String> {
     let network = &run.started.network;
-    if run.started.mode != Mode::Offline && session.mode_for(network) == Mode::Live {
-        return Ok(Source::Live(Box::new(Target::of(session, network)?)));
+    match run.started.mode {
+        Mode::Drill => Ok(Source::Live(Box::new(Target::sandbox(session, network)?))),
+        Mode::Live if session.mode_for(network) == Mode::Live => {
+            Ok(Source::Live(Box::new(Target::of(session, network)?)))
+        }
+        Mode::Live => Err(format!(
+            "this live run reads the chain, but this session is offline or has no RPC URL for `{network}`"
+        )),
+        Mode::Offline => crate::offline_state::of_network(session, network)
+            .map(|checked| Source::Snapshot(Box::new(checked))),
     }
-    if run.started.mode != Mode::Offline {
-        return Err(format!(
-            "this {} run reads the chain, but this session is offline or has no RPC URL for `{network}`",
-            run.started.mode.name()
-        ));
-    }
-    crate::offline_state::of_network(session, network)
-        .map(|checked| Source::Snapshot(Box::new(checked)))
 }
 
 fn roles(session: &Session, run: &Run) -> BTreeMap<String, String> {
     let network = &run.started.network;
     let mut roles = BTreeMap::new();
-    if let Ok(Some(safe)) = crate::chain::addresses::safe(session, network) {
+    let placement = crate::changes::catalogue(session).and_then(|catalogue| {
+        crate::chain::addresses::placement(session, &catalogue, network, run.started.mode)
+    });
+    if let Some(safe) = placement.ok().and_then(|p| p.safe) {
         roles.insert("safe".to_owned(), safe.to_checksum(None));
     }
     if let Ok(catalogue) = crate::changes::catalogue(session) {
@@ -149,10 +152,9 @@ impl PreparedChainCheck {
                         check.call
                     ));
                 }
-                let to = target
-                    .modules
-                    .get(&check.contract)
-                    .copied()
+                let safe = target.safe.filter(|_| check.contract == "Safe");
+                let to = safe
+                    .or_else(|| target.modules.get(&check.contract).copied())
                     .ok_or_else(|| {
                         format!("no address for module {} on this network", check.contract)
                     })?;
@@ -249,6 +251,8 @@ fn snapshot_key(check: &ChainCheck) -> String {
 pub enum ReceiptFrom {
     Hash(String),
     File(PathBuf),
+    /// A drill: the run's last prepared batch, executed now in the sandbox as the Safe.
+    DrillExecution,
 }
 
 pub struct PreparedReceipt {
@@ -258,6 +262,8 @@ pub struct PreparedReceipt {
     events: Vec<String>,
     from: ReceiptFrom,
     target: Option<Box<Target>>,
+    /// For a drill: the batch file to execute in the sandbox first.
+    batch: Option<PathBuf>,
     network: String,
     storage: PathBuf,
     evidence: PathBuf,
@@ -274,21 +280,42 @@ pub fn prepare_receipt(
     };
     let network = &run.started.network;
     let catalogue = crate::changes::catalogue(session)?;
-    let modules = crate::chain::addresses::modules(session, &catalogue, network)?;
+    let placement =
+        crate::chain::addresses::placement(session, &catalogue, network, run.started.mode)?;
+    let modules = &placement.modules;
     let address = *modules
         .get(contract)
         .ok_or_else(|| format!("no address for module {contract} on network `{network}`"))?;
     let target = match &from {
-        ReceiptFrom::Hash(_) => Some(Box::new(Target::of(session, network)?)),
+        ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => Some(Box::new(Target::for_mode(
+            session,
+            network,
+            run.started.mode,
+        )?)),
         ReceiptFrom::File(_) => None,
+    };
+    let batch = match &from {
+        ReceiptFrom::DrillExecution if run.started.mode != Mode::Drill => {
+            return Err(
+                "only a drill executes its batch itself; give --tx HASH or --receipt FILE".into(),
+            );
+        }
+        ReceiptFrom::DrillExecution => {
+            let prepared = run.last_batch.as_ref().ok_or(
+                "the run has prepared no Safe batch yet: nothing to execute in the sandbox",
+            )?;
+            Some(session.workspace.storage.join(&prepared.file))
+        }
+        _ => None,
     };
     Ok(PreparedReceipt {
         step: step.id.clone(),
         module: (contract.clone(), address),
-        safe: crate::chain::addresses::safe(session, network)?,
+        safe: placement.safe,
         events: events.clone(),
         from,
         target,
+        batch,
         network: network.clone(),
         storage: session.workspace.storage.clone(),
         evidence: session.evidence().path_of(""),
@@ -297,6 +324,82 @@ pub fn prepare_receipt(
 
 impl PreparedReceipt {
     pub async fn execute(self) -> Result<Event, String> {
+        if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
+            return self.execute_drill(batch, target).await;
+        }
+        self.check().await
+    }
+
+    /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
+    /// executed Safe transaction does), then checks the receipt of the one that carries the
+    /// expected events, naming every transaction sent.
+    async fn execute_drill(&self, batch: &Path, target: &Target) -> Result<Event, String> {
+        let text =
+            std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
+        let parsed =
+            crate::safe::parse_batch(&text).map_err(|e| format!("{}: {e}", batch.display()))?;
+        let safe = self.safe.ok_or("the sandbox has no Safe")?;
+        let rpc = target.endpoint.client().map_err(|e| e.to_string())?;
+        let impersonate: Result<serde_json::Value, _> =
+            rpc.request("anvil_impersonateAccount", (safe,)).await;
+        impersonate.map_err(|e| format!("the sandbox refuses to act as the Safe: {e}"))?;
+        let funded: Result<serde_json::Value, _> = rpc
+            .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
+            .await;
+        funded.map_err(|e| format!("the sandbox refuses to fund the Safe: {e}"))?;
+        let sender = crate::sandbox::deploy::Sender {
+            rpc: &rpc,
+            timeout: std::time::Duration::from_secs(20),
+        };
+        let mut hashes = Vec::new();
+        for transaction in &parsed.transactions {
+            let data = transaction
+                .data
+                .get()
+                .map(|d| d.bytes.clone())
+                .unwrap_or_default();
+            let (hash, _) = sender
+                .send(safe, Some(transaction.to.address), data.into())
+                .await?;
+            hashes.push(format!("{hash:#x}"));
+        }
+        let mut last = None;
+        for hash in &hashes {
+            let checked = PreparedReceipt {
+                step: self.step.clone(),
+                module: self.module.clone(),
+                safe: self.safe,
+                events: self.events.clone(),
+                from: ReceiptFrom::Hash(hash.clone()),
+                target: self.target.clone(),
+                batch: None,
+                network: self.network.clone(),
+                storage: self.storage.clone(),
+                evidence: self.evidence.clone(),
+            }
+            .check()
+            .await?;
+            let passed = matches!(&checked, Event::ReceiptChecked(r) if r.passed);
+            last = Some(checked);
+            if passed {
+                break;
+            }
+        }
+        let mut event = last.ok_or("the batch holds no transaction")?;
+        if let Event::ReceiptChecked(receipt) = &mut event {
+            receipt.source = format!(
+                "drill: {} executed in the sandbox as the Safe ({})",
+                batch
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                hashes.join(", ")
+            );
+        }
+        Ok(event)
+    }
+
+    async fn check(&self) -> Result<Event, String> {
         let (text, source, confirmations, required) = match (&self.from, &self.target) {
             (ReceiptFrom::Hash(hash), Some(target)) => {
                 let hash: B256 = hash.trim().parse().map_err(|_| {
@@ -326,11 +429,14 @@ impl PreparedReceipt {
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 (text, format!("file {}", path.display()), None, 0)
             }
-            (ReceiptFrom::Hash(_), None) => return Err("no node to ask for the receipt".into()),
+            (ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution, _) => {
+                return Err("no node to ask for the receipt".into());
+            }
         };
         let name = match &self.from {
             ReceiptFrom::File(path) => path.display().to_string(),
             ReceiptFrom::Hash(hash) => hash.clone(),
+            ReceiptFrom::DrillExecution => "the drill's execution".to_owned(),
         };
         let receipt = Receipt::parse(&name, &text)?;
         let module = (self.module.0.as_str(), self.module.1);

@@ -110,31 +110,17 @@ pub fn plan(
     Ok(plan)
 }
 
-/// The network's module addresses, from the workspace's `owner-control.<network>.json`.
-pub fn modules_of(
-    session: &Session,
-    catalogue: &Catalogue,
-    network: &str,
-) -> Result<BTreeMap<String, Address>, String> {
-    let name = format!("config/owner-control.{network}.json");
-    let text = session
-        .workspace
-        .read_text(&name)
-        .ok_or_else(|| format!("{name} is missing: it names the modules' addresses"))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
-    Ok(module_addresses(catalogue, &json))
-}
-
 /// A checked batch of explicit calls (a runbook's safe-batch step), for `network`.
 pub fn batch_for_calls(
     session: &Session,
     network: &str,
     title: &str,
     calls: &[(String, String, Vec<String>)],
+    mode: crate::engine::Mode,
 ) -> Result<crate::safe::Batch, String> {
     let catalogue = catalogue(session)?;
-    let modules = modules_of(session, &catalogue, network)?;
+    let placement = crate::chain::addresses::placement(session, &catalogue, network, mode)?;
+    let modules = &placement.modules;
     let planned = calls
         .iter()
         .map(|(contract, method, args)| {
@@ -145,7 +131,7 @@ pub fn batch_for_calls(
             Ok(PlannedCall::new(contract, to, method, &args))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    finish(session, network, title, title, &planned, &modules)
+    finish(session, network, title, title, &planned, &placement)
 }
 
 fn finish(
@@ -154,18 +140,16 @@ fn finish(
     name: &str,
     description: &str,
     calls: &[PlannedCall],
-    modules: &BTreeMap<String, Address>,
+    placement: &crate::chain::addresses::Placement,
 ) -> Result<crate::safe::Batch, String> {
     let profile = session
         .networks
         .get(network)
         .ok_or_else(|| format!("no network `{network}` in config/networks.toml"))?;
-    let safe = profile.safe.as_deref().ok_or_else(|| {
+    let safe = placement.safe.ok_or_else(|| {
         format!("network `{network}` names no `safe` address in config/networks.toml")
     })?;
-    let safe = safe
-        .parse()
-        .map_err(|_| format!("config/networks.toml: `{safe}` is not an address"))?;
+    let modules = &placement.modules;
     let created = jiff::Timestamp::now().as_millisecond().max(0) as u64;
     let batch = crate::safe::build_batch(profile.chain_id, safe, name, description, calls, created)
         .map_err(|e| e.to_string())?;
@@ -195,6 +179,7 @@ pub fn batch_for_diff(
     against: crate::changes::Against,
     domains: &[String],
     accept_stale: crate::changes::AcceptStale,
+    mode: crate::engine::Mode,
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
     let crate::changes::Compared {
         catalogue,
@@ -208,8 +193,8 @@ pub fn batch_for_diff(
             "no batch is planned while the config or the state cannot be read: {problem}"
         ));
     }
-    let modules = crate::chain::addresses::modules(session, &catalogue, network)?;
-    let planned = plan(&catalogue, &diff, &proposed.values, &modules)?;
+    let placement = crate::chain::addresses::placement(session, &catalogue, network, mode)?;
+    let planned = plan(&catalogue, &diff, &proposed.values, &placement.modules)?;
     if planned.calls.is_empty() {
         return Err(format!("{}: nothing for the Safe to do", diff.summary()));
     }
@@ -220,7 +205,7 @@ pub fn batch_for_diff(
         &format!("owner-console: {network} parameter update"),
         &description,
         &planned.calls,
-        &modules,
+        &placement,
     )?;
     Ok((batch, diff.summary(), planned.by_hand))
 }

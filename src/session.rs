@@ -229,6 +229,33 @@ impl Session {
         network: &str,
         given: BTreeMap<String, String>,
     ) -> Result<Run, SessionError> {
+        self.start_as(book, network, given, self.mode_for(network))
+    }
+
+    /// As `start`, for a drill: the run acts on the network's sandbox, and its entries say so.
+    pub fn start_drill(
+        &self,
+        book: &Arc<Runbook>,
+        network: &str,
+        given: BTreeMap<String, String>,
+    ) -> Result<Run, SessionError> {
+        let info = crate::sandbox::state::SandboxInfo::load(&self.workspace.storage, network)
+            .map_err(SessionError::Config)?;
+        if !info.alive() {
+            return Err(SessionError::Config(format!(
+                "the sandbox of `{network}` is not running: `owner-console sandbox up --network {network}`"
+            )));
+        }
+        self.start_as(book, network, given, Mode::Drill)
+    }
+
+    fn start_as(
+        &self,
+        book: &Arc<Runbook>,
+        network: &str,
+        given: BTreeMap<String, String>,
+        mode: Mode,
+    ) -> Result<Run, SessionError> {
         if !book.networks.iter().any(|n| n == network) {
             return Err(SessionError::WrongNetwork {
                 runbook: book.id.clone(),
@@ -278,7 +305,7 @@ impl Session {
             inputs,
             network: network.to_owned(),
             chain_id: self.networks.get(network).map(|n| n.chain_id),
-            mode: self.mode_for(network),
+            mode,
             operator: self.operator.clone(),
         };
         let key = self.signing_key()?;

@@ -178,6 +178,8 @@ pub fn compute_diff(
         return Err(format!("step `{}` is not a diff step", step.id));
     };
     let from = saved_config(session, run, proposed.as_deref())?;
+    let sandbox = drill_state(session, run, live)?;
+    let live = live.or(sandbox.as_ref());
     let (diff, against, problems) = crate::changes::diff_from(
         session,
         &run.started.network,
@@ -224,6 +226,8 @@ pub fn prepare_batch(
     let batch = if source == "diff" {
         let from = saved_config(session, run, proposed.as_deref())?;
         let domains = last_diff_domains(run);
+        let sandbox = drill_state(session, run, live)?;
+        let live = live.or(sandbox.as_ref());
         crate::plan::batch_for_diff(
             session,
             network,
@@ -234,6 +238,7 @@ pub fn prepare_batch(
             ),
             &domains,
             &|stale| run.acknowledged.contains(&stale.block_hash),
+            run.started.mode,
         )?
         .0
     } else {
@@ -257,6 +262,7 @@ pub fn prepare_batch(
             network,
             &format!("{}: {}", run.started.title, step.title),
             &calls,
+            run.started.mode,
         )?
     };
     let relative = format!("batches/{}-{}.json", run.id, step.id);
@@ -332,4 +338,17 @@ pub fn acknowledge_stale(
         limit_secs: stale.limit_secs,
         reason: reason.trim().to_owned(),
     }))
+}
+
+/// A drill run's sandbox state, read now, unless a fresh reading is already at hand.
+fn drill_state(
+    session: &crate::session::Session,
+    run: &Run,
+    live: Option<&crate::chain::LiveState>,
+) -> Result<Option<crate::chain::LiveState>, String> {
+    if live.is_some() || run.started.mode != crate::engine::Mode::Drill {
+        return Ok(None);
+    }
+    let target = crate::chain::Target::sandbox(session, &run.started.network)?;
+    crate::chain::live::read_once(&target).map(Some)
 }

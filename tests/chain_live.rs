@@ -167,8 +167,8 @@ fn live_reads_match_the_deployed_values_at_one_block_in_one_request() {
     assert!(compared >= 40, "only {compared} values compared");
     assert!(live.problems.is_empty(), "{:?}", live.problems);
     assert_eq!(state.values["JobRegistry.paused"], serde_json::json!(false));
-    assert_eq!(state.values["Safe.threshold"], serde_json::json!("2"));
-    assert_eq!(state.values["Safe.owners"].as_array().unwrap().len(), 3);
+    assert_eq!(state.values["Safe.getThreshold"], serde_json::json!("2"));
+    assert_eq!(state.values["Safe.getOwners"].as_array().unwrap().len(), 3);
 }
 
 #[test]

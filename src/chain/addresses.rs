@@ -79,3 +79,29 @@ pub fn safe(session: &Session, network: &str) -> Result<Option<Address>, String>
         }),
     }
 }
+
+/// Where a run of `mode` acts: the network's modules and Safe, or for a drill the sandbox's.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub modules: BTreeMap<String, Address>,
+    pub safe: Option<Address>,
+}
+
+pub fn placement(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+    mode: crate::engine::Mode,
+) -> Result<Placement, String> {
+    if mode == crate::engine::Mode::Drill {
+        let info = crate::sandbox::state::SandboxInfo::load(&session.workspace.storage, network)?;
+        return Ok(Placement {
+            modules: info.contracts,
+            safe: Some(info.safe),
+        });
+    }
+    Ok(Placement {
+        modules: modules(session, catalogue, network)?,
+        safe: safe(session, network)?,
+    })
+}

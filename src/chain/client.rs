@@ -45,6 +45,23 @@ impl Endpoint {
         }
     }
 
+    /// A plain JSON-RPC client for the endpoint (the sandbox's writes), with its timeout.
+    pub fn client(&self) -> Result<RpcClient, ChainError> {
+        let url: reqwest::Url = self.url.parse().map_err(|_| ChainError::Other {
+            url: self.shown(),
+            detail: "not a valid URL".into(),
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .build()
+            .map_err(|e| ChainError::Other {
+                url: self.shown(),
+                detail: e.to_string(),
+            })?;
+        Ok(RpcClient::new_http_with_client(http, url))
+    }
+
     /// The URL as it may be shown, logged or recorded.
     pub fn shown(&self) -> String {
         redact(&self.url)
@@ -96,19 +113,7 @@ const ATTEMPTS: u32 = 3;
 
 impl Chain {
     pub fn connect(endpoint: Endpoint) -> Result<Self, ChainError> {
-        let url: reqwest::Url = endpoint.url.parse().map_err(|_| ChainError::Other {
-            url: endpoint.shown(),
-            detail: "not a valid URL".into(),
-        })?;
-        let http = reqwest::Client::builder()
-            .timeout(endpoint.timeout)
-            .connect_timeout(endpoint.timeout)
-            .build()
-            .map_err(|e| ChainError::Other {
-                url: endpoint.shown(),
-                detail: e.to_string(),
-            })?;
-        let client = RpcClient::new_http_with_client(http, url);
+        let client = endpoint.client()?;
         Ok(Self {
             endpoint,
             client,

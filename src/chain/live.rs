@@ -63,10 +63,73 @@ impl Target {
         let catalogue = crate::changes::catalogue(session)?;
         let modules = super::addresses::modules(session, &catalogue, network)?;
         let safe = super::addresses::safe(session, network)?;
-        let candidates = candidates(session, &catalogue, network);
-        let plan = reads::plan(&catalogue, &modules, safe, &candidates);
+        Self::build(session, &catalogue, endpoint, settings, modules, safe)
+    }
+
+    /// The network's sandbox (`sandbox up`): its loopback node, and the modules and Safe the
+    /// sandbox deployed. Drill runs read and write there.
+    pub fn sandbox(session: &Session, network: &str) -> Result<Self, String> {
+        if session.offline {
+            return Err(ChainError::Offline.to_string());
+        }
+        let info = crate::sandbox::state::SandboxInfo::load(&session.workspace.storage, network)?;
+        if !info.alive() {
+            return Err(format!(
+                "the sandbox of `{network}` is not running (its node, pid {}, is gone): `owner-console sandbox up --network {network}` again",
+                info.pid
+            ));
+        }
+        let profile = session
+            .networks
+            .get(network)
+            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        let settings = ReadSettings {
+            max_block_age_secs: None,
+            confirmations: 1,
+            ..profile.reads.clone()
+        };
+        let endpoint = Endpoint::new(
+            network,
+            info.chain_id,
+            &info.url,
+            Duration::from_secs(settings.timeout_secs.max(1)),
+        );
+        let catalogue = crate::changes::catalogue(session)?;
+        Self::build(
+            session,
+            &catalogue,
+            endpoint,
+            settings,
+            info.contracts,
+            Some(info.safe),
+        )
+    }
+
+    /// Where a run of `mode` reads: the sandbox for a drill, else the network's node.
+    pub fn for_mode(
+        session: &Session,
+        network: &str,
+        mode: crate::engine::Mode,
+    ) -> Result<Self, String> {
+        match mode {
+            crate::engine::Mode::Drill => Self::sandbox(session, network),
+            _ => Self::of(session, network),
+        }
+    }
+
+    fn build(
+        session: &Session,
+        catalogue: &crate::catalogue::Catalogue,
+        endpoint: Endpoint,
+        settings: ReadSettings,
+        modules: BTreeMap<String, Address>,
+        safe: Option<Address>,
+    ) -> Result<Self, String> {
+        let network = endpoint.network.clone();
+        let candidates = candidates(session, catalogue, &network);
+        let plan = reads::plan(catalogue, &modules, safe, &candidates);
         Ok(Self {
-            network: network.to_owned(),
+            network,
             endpoint,
             settings,
             modules,

@@ -12,8 +12,8 @@ use alloy_primitives::Address;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The Safe's reads, under these keys.
-pub const SAFE_OWNERS: &str = "Safe.owners";
-pub const SAFE_THRESHOLD: &str = "Safe.threshold";
+pub const SAFE_OWNERS: &str = "Safe.getOwners";
+pub const SAFE_THRESHOLD: &str = "Safe.getThreshold";
 
 #[derive(Debug, Clone)]
 pub struct PlannedRead {

@@ -13,6 +13,7 @@ mod ledger;
 mod output;
 mod plan;
 mod run;
+mod sandbox;
 mod show;
 pub mod unlock;
 mod validate;
@@ -105,6 +106,21 @@ pub enum Command {
     /// The proposed config against the current state: each change with its risk class, the
     /// guardrails it breaks, and the diff's fingerprint. Exit 0 none, 3 changes, 4 blocked.
     Diff(diff::DiffArgs),
+    /// A local chain with the mock platform, for drills: `sandbox up|down|status`.
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
+    /// Start a drill of RUNBOOK on the network's sandbox: its batch is executed there, its
+    /// receipts and checks are real, and every entry is flagged as a drill.
+    Drill {
+        runbook: String,
+        #[arg(long, default_value = "demo")]
+        network: String,
+        /// An input as NAME=VALUE; repeat for each.
+        #[arg(long = "input", value_name = "NAME=VALUE", value_parser = run::parse_pair)]
+        inputs: Vec<(String, String)>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The live chain: `chain status --network N`.
     #[command(subcommand)]
     Chain(chain::ChainCommand),
@@ -205,6 +221,20 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Batch(command) => batch::dispatch(command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),
         Command::Chain(command) => chain::dispatch(&open_session(cli)?, command),
+        Command::Sandbox(command) => sandbox::dispatch(&open_session(cli)?, command),
+        Command::Drill {
+            runbook,
+            network,
+            inputs,
+            json,
+        } => {
+            let session = recording_session(cli)?;
+            let book = session.runbook(runbook)?;
+            let given = inputs.iter().cloned().collect();
+            let run = session.start_drill(&book, network, given)?;
+            run::report(&run, *json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Snapshot(SnapshotCommand::State { network, out }) => {
             chain::snapshot_state(&recording_session(cli)?, network, out)
         }

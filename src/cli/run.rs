@@ -67,6 +67,7 @@ pub struct NextArgs {
     #[arg(long = "check", value_name = "N|all")]
     check: Vec<String>,
     /// Run the step's command (only for `run = "confirm"` steps): this flag is the confirmation.
+    /// At a drill's receipt step: execute the run's Safe batch in the sandbox, as the Safe.
     #[arg(long)]
     execute: bool,
     /// Run the step's HTTP check.
@@ -97,7 +98,7 @@ pub struct NextArgs {
     json: bool,
 }
 
-fn parse_pair(text: &str) -> Result<(String, String), String> {
+pub fn parse_pair(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
         .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))
@@ -175,7 +176,11 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
             .enable_all()
             .build()
     };
-    if args.execute {
+    let drill_receipt = run.started.mode == crate::engine::Mode::Drill
+        && run
+            .current_step()
+            .is_some_and(|s| matches!(s.action, StepAction::Receipt { .. }));
+    if args.execute && !drill_receipt {
         let prepared = prepare_command(
             &run,
             &session.workspace.command_folder()?,
@@ -205,6 +210,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if run
         .current_step()
         .is_some_and(|s| matches!(s.action, StepAction::ChainCheck { .. }))
+        && !args.skip
         && !run.visit.chain_checks.last().is_some_and(|c| c.passed)
     {
         let prepared = crate::chain_steps::prepare_chain_check(session, &run)
@@ -239,6 +245,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     let receipt_from = match (&args.tx, &args.receipt) {
         (Some(hash), _) => Some(crate::chain_steps::ReceiptFrom::Hash(hash.clone())),
         (_, Some(file)) => Some(crate::chain_steps::ReceiptFrom::File(file.clone())),
+        _ if args.execute && drill_receipt => Some(crate::chain_steps::ReceiptFrom::DrillExecution),
         _ => None,
     };
     if let Some(from) = receipt_from {
@@ -268,6 +275,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if run
         .current_step()
         .is_some_and(|s| matches!(s.action, StepAction::Diff { .. }))
+        && !args.skip
         && (run.visit.diff.is_none() || run.completion_blocker().is_some())
     {
         let (event, diff, against) = crate::step_actions::compute_diff(session, &run, None)
@@ -282,6 +290,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if run
         .current_step()
         .is_some_and(|s| matches!(s.action, StepAction::SafeBatch { .. }))
+        && !args.skip
         && run.visit.batch.is_none()
     {
         let event = crate::step_actions::prepare_batch(session, &run, None)

@@ -74,6 +74,8 @@ pub struct Run {
     pub visit: Visit,
     /// The last diff this run recorded, at any step: sign-offs compare fingerprints with it.
     pub last_diff: Option<DiffRecorded>,
+    /// The last Safe batch this run prepared, at any step: a drill executes it in the sandbox.
+    pub last_batch: Option<BatchPrepared>,
     /// Block hashes of the stale state snapshots the operator acknowledged using.
     pub acknowledged: BTreeSet<String>,
     pub position: Position,
@@ -102,6 +104,7 @@ impl Run {
             history: Vec::new(),
             visit: Visit::default(),
             last_diff: None,
+            last_batch: None,
             acknowledged: BTreeSet::new(),
             position,
         }
@@ -213,7 +216,10 @@ impl Run {
         match event {
             Event::RunStarted(_) | Event::Checkpoint { .. } => {}
             Event::Signoff(signoff) => self.visit.signoffs.push(signoff.clone()),
-            Event::BatchPrepared(batch) => self.visit.batch = Some(batch.clone()),
+            Event::BatchPrepared(batch) => {
+                self.visit.batch = Some(batch.clone());
+                self.last_batch = Some(batch.clone());
+            }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
             Event::ReceiptChecked(checked) => self.visit.receipts.push(checked.clone()),
             Event::StateAcknowledged(ack) => {

@@ -3,3 +3,5 @@
 
 pub mod deploy;
 pub mod node;
+pub mod seed;
+pub mod state;

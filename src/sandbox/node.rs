@@ -90,6 +90,44 @@ impl Node {
     }
 }
 
+/// Starts anvil in its own process group with its output in `log`, and leaves it running:
+/// `sandbox up`. Returns the PID and the port once it listens.
+pub fn start_detached(binary: &Path, chain_id: u64, log: &Path) -> Result<(u32, u16), String> {
+    use std::os::unix::process::CommandExt;
+    let io = |e: std::io::Error| format!("{}: {e}", log.display());
+    let file = std::fs::File::create(log).map_err(io)?;
+    let errors = file.try_clone().map_err(io)?;
+    let mut child = Command::new(binary)
+        .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
+        .arg(chain_id.to_string())
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(errors)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("{}: cannot start: {e}", binary.display()))?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let port = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("Listening on "))
+            .and_then(|address| address.rsplit(':').next()?.parse().ok());
+        if let Some(port) = port {
+            return Ok((child.id(), port));
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("anvil exited ({status}); see {}", log.display()));
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    Err(format!(
+        "anvil did not say it was listening within 20 s; see {}",
+        log.display()
+    ))
+}
+
 impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -5,4 +5,5 @@ pub mod chain;
 pub mod cli;
 pub mod pty;
 pub mod rpc_proxy;
+pub mod walk;
 pub mod workspace;

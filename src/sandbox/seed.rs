@@ -1,0 +1,54 @@
+//! What a sandbox's modules start with: the network's state snapshot (so a drill rehearses the
+//! real change), or the workspace's config (so config and chain agree from the start), in the
+//! chain's units as a snapshot holds them.
+
+use crate::catalogue::Catalogue;
+use crate::catalogue::value::Value;
+use crate::session::Session;
+use std::collections::BTreeMap;
+
+pub type Seed = BTreeMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeedFrom {
+    Snapshot,
+    Config,
+}
+
+/// The values to seed and a word on where they came from.
+pub fn seed(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+    from: SeedFrom,
+) -> Result<(Seed, String), String> {
+    match from {
+        SeedFrom::Snapshot => {
+            let checked = crate::offline_state::of_network(session, network)?;
+            Ok((
+                checked.snapshot.values,
+                format!("snapshot {}", checked.name),
+            ))
+        }
+        SeedFrom::Config => {
+            let proposed = crate::changes::proposed(session, catalogue, network);
+            let mut seed = Seed::new();
+            for (id, value) in &proposed.values {
+                let Some(parameter) = catalogue.parameter(id) else {
+                    continue;
+                };
+                let json = match value {
+                    Value::Number(base) => serde_json::Value::String(
+                        (*base / parameter.chain_unit().factor()).to_string(),
+                    ),
+                    Value::Bool(b) => serde_json::Value::Bool(*b),
+                    Value::Text(text) => serde_json::Value::String(text.clone()),
+                    Value::Set(members) => members.iter().cloned().collect(),
+                    Value::Records(_) => continue,
+                };
+                seed.insert(id.clone(), json);
+            }
+            Ok((seed, format!("config/*.{network}.json")))
+        }
+    }
+}

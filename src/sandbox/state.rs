@@ -1,0 +1,71 @@
+//! A running sandbox, as `sandbox up` left it: `storage/sandbox/<network>.json` names the
+//! node (loopback URL, PID) and where the mock platform's modules and Safe live on it. A drill
+//! run of that network reads and writes there.
+
+use alloy_primitives::Address;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SandboxInfo {
+    pub network: String,
+    pub chain_id: u64,
+    /// A loopback URL: no secret.
+    pub url: String,
+    pub pid: u32,
+    pub started_at: String,
+    pub contracts: BTreeMap<String, Address>,
+    pub safe: Address,
+    /// What seeded the modules' values (`snapshot <file>` or `config`).
+    pub seeded_from: String,
+    /// Values no setter could seed, and why.
+    #[serde(default)]
+    pub not_seeded: BTreeMap<String, String>,
+}
+
+pub fn file_of(storage: &Path, network: &str) -> PathBuf {
+    storage.join("sandbox").join(format!("{network}.json"))
+}
+
+impl SandboxInfo {
+    pub fn load(storage: &Path, network: &str) -> Result<Self, String> {
+        let path = file_of(storage, network);
+        let text = std::fs::read_to_string(&path).map_err(|_| {
+            format!("no sandbox for `{network}`: start one with `owner-console sandbox up --network {network}`")
+        })?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn save(&self, storage: &Path) -> Result<(), String> {
+        let path = file_of(storage, &self.network);
+        let io = |e: std::io::Error| format!("{}: {e}", path.display());
+        std::fs::create_dir_all(path.parent().unwrap_or(storage)).map_err(io)?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
+        let temporary = path.with_extension("partial");
+        let mut file = std::fs::File::create(&temporary).map_err(io)?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        std::fs::rename(&temporary, &path).map_err(io)
+    }
+
+    /// Whether the node's process is still there.
+    pub fn alive(&self) -> bool {
+        let Ok(pid) = libc::pid_t::try_from(self.pid) else {
+            return false;
+        };
+        // SAFETY: kill(2) with signal 0 only asks whether the process exists.
+        unsafe { libc::kill(pid, 0) == 0 }
+    }
+
+    /// Stops the node (SIGTERM) and forgets the sandbox.
+    pub fn stop(&self, storage: &Path) -> Result<(), String> {
+        if self.alive() {
+            let pid = libc::pid_t::try_from(self.pid).map_err(|e| e.to_string())?;
+            // SAFETY: kill(2) with the PID `sandbox up` started.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let path = file_of(storage, &self.network);
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
