@@ -37,6 +37,10 @@ pub struct DiffArgs {
     accept_stale: Option<String>,
     #[arg(long)]
     json: bool,
+    /// Compare only these parameter domains (repeat), as a diff step with `domains` does: a
+    /// reviewer reproduces that step's fingerprint with the same domains.
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    domains: Vec<String>,
     /// Print only the fingerprint (SHA-256 of the diff's canonical JSON).
     #[arg(long)]
     fingerprint: bool,
@@ -74,7 +78,7 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
         &args.network,
         args.from.as_deref(),
         crate::changes::Against::path(args.against.as_deref()),
-        &[],
+        &args.domains,
         &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
     )
     .map_err(color_eyre::eyre::Report::msg)?;
