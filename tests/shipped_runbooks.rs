@@ -398,8 +398,14 @@ fn every_explicit_safe_batch_builds_a_checked_batch_for_the_demo_network() {
                     (call.contract.clone(), call.method.clone(), args)
                 })
                 .collect();
-            let batch = owner_console::plan::batch_for_calls(&session, "demo", &step.title, &calls)
-                .unwrap_or_else(|e| panic!("{}/{}: {e}", runbook.id, step.id));
+            let batch = owner_console::plan::batch_for_calls(
+                &session,
+                "demo",
+                &step.title,
+                &calls,
+                owner_console::engine::Mode::Offline,
+            )
+            .unwrap_or_else(|e| panic!("{}/{}: {e}", runbook.id, step.id));
             assert_eq!(
                 batch.transactions.len(),
                 calls.len(),
