@@ -4,6 +4,7 @@
 pub mod config_set;
 pub mod guardrails;
 pub mod risk;
+mod setters;
 pub mod units;
 pub mod value;
 
@@ -34,6 +35,10 @@ pub struct Parameter {
     /// Solidity signature of the setter, e.g. `setBurnPct(uint256)`; for sets, the per-member
     /// setter `setSigner(address,bool)`.
     pub setter: Option<String>,
+    /// For a setter that sets several parameters in one call: the parameters that fill its
+    /// arguments, in order (this one among them). Each of them names the same setter and list.
+    #[serde(default)]
+    pub setter_args: Vec<String>,
 }
 
 fn no_unit() -> Unit {
@@ -78,6 +83,7 @@ impl Catalogue {
                 ));
             }
         }
+        setters::check(&catalogue).map_err(|why| format!("{}: {why}", Self::FILE))?;
         for guardrail in &catalogue.guardrails {
             for id in &guardrail.params {
                 if catalogue.parameter(id).is_none() {
