@@ -159,6 +159,7 @@ mod tests {
             removed: vec![],
             inline,
             why: "percentages move money".into(),
+            checked_by: vec!["not-fingerprinted".into()],
         }
     }
 

@@ -12,7 +12,7 @@ use crate::catalogue::index::seek;
 use crate::catalogue::risk::{RiskClass, classify};
 use crate::catalogue::value::Value;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,6 +48,9 @@ pub struct Change {
     pub inline: Vec<(char, String)>,
     /// Why the parameter has its risk class.
     pub why: String,
+    /// The catalogue's guardrails over this parameter, for people: not part of the fingerprint.
+    #[serde(skip)]
+    pub checked_by: Vec<String>,
 }
 
 /// Text longer than this is shown as an inline diff of words rather than before → after.
@@ -150,6 +153,12 @@ pub fn compute(
     proposed: &Values,
     current_is_complete: bool,
 ) -> Diff {
+    let mut checked_by: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for guardrail in &catalogue.guardrails {
+        for id in &guardrail.params {
+            checked_by.entry(id).or_default().push(guardrail.id.clone());
+        }
+    }
     let mut changes = Vec::new();
     let mut not_compared = Vec::new();
     let (mut currents, mut proposals) = (current.iter().peekable(), proposed.iter().peekable());
@@ -190,6 +199,10 @@ pub fn compute(
             removed,
             inline,
             why: why.to_owned(),
+            checked_by: checked_by
+                .get(parameter.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));

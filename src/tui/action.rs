@@ -9,6 +9,8 @@ pub enum Action {
     Down,
     PageUp,
     PageDown,
+    First,
+    Last,
     Open,
     Filter,
     Complete,
@@ -25,7 +27,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -33,6 +35,8 @@ impl Action {
         Self::Down,
         Self::PageUp,
         Self::PageDown,
+        Self::First,
+        Self::Last,
         Self::Open,
         Self::Filter,
         Self::Complete,
@@ -58,6 +62,8 @@ impl Action {
             Self::Down => "down",
             Self::PageUp => "page_up",
             Self::PageDown => "page_down",
+            Self::First => "first",
+            Self::Last => "last",
             Self::Open => "open",
             Self::Filter => "filter",
             Self::Complete => "complete",

@@ -200,6 +200,8 @@ impl Default for Keymap {
                     "page down",
                     &[],
                 ),
+                bind(Global, First, vec![k(KeyCode::Home)], "first row", &[]),
+                bind(Global, Last, vec![k(KeyCode::End)], "last row", &[]),
                 bind(
                     Home,
                     Open,
@@ -225,8 +227,15 @@ impl Default for Keymap {
                 ),
                 bind(
                     Run,
-                    Complete,
+                    Open,
                     vec![k(KeyCode::Enter)],
+                    "details: the change under the cursor, in full",
+                    &["diff"],
+                ),
+                bind(
+                    Run,
+                    Complete,
+                    vec![k(KeyCode::Enter), Key::plain(KeyCode::Char('c'))],
                     "complete the step / choose the option",
                     &[],
                 ),
@@ -318,12 +327,24 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The action a key asks for in `context`; context bindings win over global ones.
-    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+    /// The bindings that act in `context` on a step of `step_kind`, in the order they win.
+    fn active(&self, context: Context, step_kind: Option<&str>) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| {
+            b.context == context
+                && (b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k)))
+        })
+    }
+
+    /// The action a key asks for in `context` on a step of `step_kind`; context bindings win
+    /// over global ones, and the first binding holding the key wins within a context.
+    pub fn action(
+        &self,
+        context: Context,
+        step_kind: Option<&str>,
+        event: &KeyEvent,
+    ) -> Option<Action> {
         let find = |ctx: Context| {
-            self.bindings
-                .iter()
-                .filter(|b| b.context == ctx)
+            self.active(ctx, step_kind)
                 .find(|b| b.keys.iter().any(|key| key.matches(event)))
                 .map(|b| b.action)
         };
@@ -358,21 +379,33 @@ impl Keymap {
         Ok(self)
     }
 
-    /// The bindings of a context for the hint bar, filtered to the current step's kind.
+    /// The bindings of a context for the hint bar, filtered to the current step's kind, each
+    /// with the first of its keys that no earlier binding takes.
     pub fn hints(&self, context: Context, step_kind: Option<&str>) -> Vec<(String, &'static str)> {
-        self.bindings
-            .iter()
-            .filter(|b| b.context == context)
-            .filter(|b| {
-                b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k))
-            })
-            .map(|b| {
-                (
-                    b.keys.first().map(Key::label).unwrap_or_default(),
-                    short(b.description),
-                )
-            })
-            .collect()
+        let mut taken: Vec<Key> = Vec::new();
+        let mut hints = Vec::new();
+        for binding in self.active(context, step_kind) {
+            if let Some(key) = binding.keys.iter().find(|k| !taken.contains(k)) {
+                hints.push((key.label(), short(binding.description)));
+            }
+            taken.extend(binding.keys.iter().copied());
+        }
+        hints
+    }
+
+    /// The key that asks for `action` in `context` on a step of `step_kind`, as the hint bar
+    /// shows it.
+    pub fn key_for(&self, context: Context, step_kind: Option<&str>, action: Action) -> String {
+        let mut taken: Vec<Key> = Vec::new();
+        for binding in self.active(context, step_kind) {
+            if binding.action == action
+                && let Some(key) = binding.keys.iter().find(|k| !taken.contains(k))
+            {
+                return key.label();
+            }
+            taken.extend(binding.keys.iter().copied());
+        }
+        action.name().to_owned()
     }
 }
 

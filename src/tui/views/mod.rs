@@ -1,11 +1,14 @@
 //! Drawing: a pure view of the app state. Nothing here changes state or does I/O.
 
+mod change_popup;
+mod diff_pane;
 mod flowchart;
 mod home;
 mod ledger;
 mod popups;
 mod run;
 mod step_detail;
+mod text_fit;
 
 use super::app::{App, Verification, View};
 use crate::workspace::snapshot::short_age;
