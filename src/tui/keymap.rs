@@ -394,7 +394,7 @@ impl Keymap {
     }
 
     /// The key that asks for `action` in `context` on a step of `step_kind`, as the hint bar
-    /// shows it.
+    /// shows it, or the action's name when the settings left it no key there.
     pub fn key_for(&self, context: Context, step_kind: Option<&str>, action: Action) -> String {
         let mut taken: Vec<Key> = Vec::new();
         for binding in self.active(context, step_kind) {
@@ -405,7 +405,7 @@ impl Keymap {
             }
             taken.extend(binding.keys.iter().copied());
         }
-        action.name().to_owned()
+        format!("`{}` (no key bound)", action.name())
     }
 }
 
@@ -414,4 +414,45 @@ fn short(description: &'static str) -> &'static str {
         .split([' ', '/', ':', '('])
         .next()
         .unwrap_or(description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn enter_opens_a_change_on_a_diff_step_and_completes_elsewhere() {
+        let keymap = Keymap::default();
+        let action = |kind, code| keymap.action(Context::Run, Some(kind), &press(code));
+        assert_eq!(action("diff", KeyCode::Enter), Some(Action::Open));
+        assert_eq!(action("checklist", KeyCode::Enter), Some(Action::Complete));
+        assert_eq!(action("diff", KeyCode::Char('c')), Some(Action::Complete));
+        assert_eq!(action("checklist", KeyCode::Char('o')), None);
+        assert_eq!(action("diff", KeyCode::End), Some(Action::Last));
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("diff"), Action::Complete),
+            "c"
+        );
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("note"), Action::Complete),
+            "Enter"
+        );
+        let hints = keymap.hints(Context::Run, Some("diff"));
+        assert_eq!(hints[0], ("Enter".to_owned(), "details"));
+        assert_eq!(hints[1], ("c".to_owned(), "complete"));
+    }
+
+    #[test]
+    fn a_complete_left_without_a_key_says_so() {
+        let overrides = [("complete".to_owned(), vec!["enter".to_owned()])].into();
+        let keymap = Keymap::default().with_overrides(&overrides).unwrap();
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("diff"), Action::Complete),
+            "`complete` (no key bound)"
+        );
+    }
 }

@@ -177,11 +177,12 @@ impl App {
 
     /// The change under the cursor of the diff step, in full, in a popup.
     fn open_change(&mut self) {
-        let complete = self.keymap.key_for(
-            super::keymap::Context::Run,
-            self.current_step_kind(),
-            Action::Complete,
-        );
+        let kind = self.current_step_kind();
+        let key = |action| {
+            self.keymap
+                .key_for(super::keymap::Context::Run, kind, action)
+        };
+        let (complete, execute) = (key(Action::Complete), key(Action::Execute));
         let Some(screen) = self.run.as_ref() else {
             return;
         };
@@ -194,7 +195,7 @@ impl App {
                 return;
             }
             Some(_) => format!("no change to show; {complete} completes the step"),
-            None => format!("x computes the diff first; {complete} completes the step"),
+            None => format!("{execute} computes the diff first; {complete} completes the step"),
         };
         self.status = Some((status, false));
     }
