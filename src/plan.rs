@@ -55,6 +55,7 @@ pub fn plan(
         ));
     }
     let mut plan = Plan::default();
+    let mut joint_calls_made = std::collections::BTreeSet::new();
     for change in &diff.changes {
         let Some(parameter) = catalogue.parameter(&change.id) else {
             continue;
@@ -70,6 +71,18 @@ pub fn plan(
                 "no address for module {module} in owner-control's config (catalogue [modules])"
             )
         })?;
+        if !parameter.setter_args.is_empty() {
+            if joint_calls_made.insert((module, setter)) {
+                match joint_arguments(catalogue, parameter, proposed) {
+                    Ok(args) => {
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        plan.calls.push(PlannedCall::new(module, to, setter, &args));
+                    }
+                    Err(why) => plan.by_hand.push(format!("{}: {why}", change.id)),
+                }
+            }
+            continue;
+        }
         let per_member = setter.ends_with(",bool)");
         match (change.kind, proposed.get(&change.id)) {
             (_, Some(Value::Set(_))) if per_member => {
@@ -108,6 +121,30 @@ pub fn plan(
         }
     }
     Ok(plan)
+}
+
+/// The arguments of a setter that sets several parameters at once: every one of them from the
+/// proposed config, in the chain's unit, since the call sets all of them together.
+fn joint_arguments(
+    catalogue: &Catalogue,
+    parameter: &crate::catalogue::Parameter,
+    proposed: &Values,
+) -> Result<Vec<String>, String> {
+    parameter
+        .setter_args
+        .iter()
+        .map(|id| {
+            let missing = || {
+                format!(
+                    "{} also sets {id}, which the proposed config does not give",
+                    parameter.setter.as_deref().unwrap_or_default()
+                )
+            };
+            let value = proposed.get(id).ok_or_else(missing)?;
+            let member = catalogue.parameter(id).ok_or_else(missing)?;
+            Ok(chain_text(value, member))
+        })
+        .collect()
 }
 
 /// A checked batch of explicit calls (a runbook's safe-batch step), for `network`.

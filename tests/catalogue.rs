@@ -261,3 +261,67 @@ fn addresses_must_be_checksummed_non_zero_and_signer_sets_unique() {
         "{fails:#?}"
     );
 }
+
+#[test]
+fn a_paymaster_transaction_may_spend_at_most_the_daily_limit() {
+    let c = catalogue();
+    let limits = |tx: &str, day: &str| {
+        failing(
+            &c,
+            &[
+                ("Paymaster.maxSpendPerTx", serde_json::json!(tx)),
+                ("Paymaster.maxSpendPerDay", serde_json::json!(day)),
+            ],
+        )
+    };
+    assert!(limits("1000", "1000").is_empty(), "equal is allowed");
+    assert_eq!(limits("1001", "1000"), ["paymaster-tx-within-day"]);
+    let found = check_all(
+        &with(
+            &c,
+            &[
+                ("Paymaster.maxSpendPerTx", serde_json::json!("1001")),
+                ("Paymaster.maxSpendPerDay", serde_json::json!("1000")),
+            ],
+        ),
+        &c,
+    )
+    .into_iter()
+    .find(|v| v.guardrail == "paymaster-tx-within-day")
+    .unwrap();
+    assert_eq!(
+        found.found,
+        "Paymaster.maxSpendPerTx = 1001 tokens is above Paymaster.maxSpendPerDay = 1000 tokens"
+    );
+    let class = |id: &str| classify(&c.risk_rules, c.parameter(id).unwrap()).0;
+    assert_eq!(class("Paymaster.maxSpendPerDay"), RiskClass::Financial);
+    assert_eq!(class("Paymaster.sponsoredContracts"), RiskClass::Security);
+    assert_eq!(class("Paymaster.pauser"), RiskClass::Security);
+}
+
+#[test]
+fn a_setter_of_several_parameters_is_checked_against_its_signature() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/catalogue.toml"),
+    )
+    .unwrap();
+    let joint = "setter = \"setSlashingDistribution(uint256,uint256,uint256)\"";
+    let two = text.replacen(
+        joint,
+        "setter = \"setSlashingDistribution(uint256,uint256)\"",
+        1,
+    );
+    let error = Catalogue::parse(&two).unwrap_err();
+    assert!(
+        error.contains("StakeManager.employerSlashPct")
+            && error.contains("takes 2 argument(s), setter_args lists 3"),
+        "{error}"
+    );
+    let apart = text.replacen(
+        joint,
+        "setter = \"setSlashSplit(uint256,uint256,uint256)\"",
+        1,
+    );
+    let error = Catalogue::parse(&apart).unwrap_err();
+    assert!(error.contains("same setter and setter_args"), "{error}");
+}

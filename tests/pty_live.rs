@@ -30,7 +30,7 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     );
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("✓ live", TIMEOUT);
-    app.send("c");
+    app.send("i");
     let panel = app.wait_for("Safe: 2 of 3 owners must sign", TIMEOUT);
     assert!(
         panel.contains("JobRegistry") && panel.contains("‖ PAUSED"),
@@ -85,7 +85,7 @@ fn offline_the_console_never_connects() {
     command.env(DEMO_RPC_ENV, watched.url());
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("offline", TIMEOUT);
-    app.send("c");
+    app.send("i");
     let panel = app.wait_for("snapshot block #19876543", TIMEOUT);
     assert!(
         panel.contains("JobRegistry") && panel.contains("▶ running"),

@@ -1,10 +1,11 @@
 //! A network's set of config files (`config/<file>.<network>.json`), read into catalogue values.
 
-use super::Catalogue;
 use super::guardrails::{Level, Values};
 use super::value::{Note, Value};
+use super::{Catalogue, Parameter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConfigProblem {
@@ -24,6 +25,27 @@ pub struct ConfigSet {
     pub problems: Vec<ConfigProblem>,
 }
 
+/// `json.pointer(pointer)`, without copying each token when none is escaped (`~0`, `~1`).
+fn lookup<'a>(json: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
+    if pointer.contains('~') || !pointer.starts_with('/') {
+        return json.pointer(pointer);
+    }
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(json, |target, token| match target {
+            serde_json::Value::Object(map) => map.get(token),
+            serde_json::Value::Array(list) => {
+                let leading_zero = token.starts_with('0') && token.len() != 1;
+                if token.starts_with('+') || leading_zero {
+                    return None;
+                }
+                list.get(token.parse::<usize>().ok()?)
+            }
+            _ => None,
+        })
+}
+
 pub fn file_name(stem: &str, network: &str) -> String {
     format!("{stem}.{network}.json")
 }
@@ -39,6 +61,14 @@ impl ConfigSet {
             network: network.to_owned(),
             ..Self::default()
         };
+        let mut by_file: HashMap<&str, Vec<(usize, &Parameter)>> = HashMap::new();
+        for (position, parameter) in catalogue.parameters.iter().enumerate() {
+            by_file
+                .entry(&parameter.file)
+                .or_default()
+                .push((position, parameter));
+        }
+        let mut values = Vec::with_capacity(catalogue.parameters.len());
         for stem in catalogue.files() {
             let name = file_name(stem, network);
             let Some(text) = read(&name) else {
@@ -64,9 +94,9 @@ impl ConfigSet {
                     continue;
                 }
             };
-            for parameter in catalogue.parameters.iter().filter(|p| p.file == stem) {
-                let field = format!("{} ({})", parameter.id, parameter.path);
-                let Some(raw) = json.pointer(&parameter.path) else {
+            for &(position, parameter) in by_file.get(stem).into_iter().flatten() {
+                let field = || format!("{} ({})", parameter.id, parameter.path);
+                let Some(raw) = lookup(&json, &parameter.path) else {
                     continue;
                 };
                 let mut notes = Vec::new();
@@ -78,15 +108,16 @@ impl ConfigSet {
                             set.problem(
                                 Level::Fail,
                                 &name,
-                                &field,
+                                &field(),
                                 "the zero address is never a valid setting".into(),
                             );
                         }
-                        set.values.insert(parameter.id.clone(), value);
+                        values.push((catalogue.rank(position), parameter.id.clone(), value));
                     }
-                    Err(why) => set.problem(Level::Fail, &name, &field, why),
+                    Err(why) => set.problem(Level::Fail, &name, &field(), why),
                 }
                 for note in notes {
+                    let field = field();
                     match note {
                         Note::NotChecksummed(given, right) => set.problem(
                             Level::Warn,
@@ -106,6 +137,11 @@ impl ConfigSet {
                 }
             }
         }
+        values.sort_unstable_by_key(|(rank, _, _)| *rank);
+        set.values = values
+            .into_iter()
+            .map(|(_, id, value)| (id, value))
+            .collect();
         set
     }
 

@@ -13,6 +13,8 @@ pub enum Rule {
     SumAtMost,
     SumEquals,
     GreaterThan,
+    /// The first parameter is at most the second (a per-transaction limit within a daily one).
+    AtMost,
     Positive,
     MemberOf,
     Differs,
@@ -148,6 +150,13 @@ impl Guardrail {
                 [(a, x), (b, y)] if x <= y => vec![self.violation(
                     self.params.clone(),
                     format!("{a} = {} is not above {b} = {}", shown(a), shown(b)),
+                )],
+                _ => Vec::new(),
+            },
+            Rule::AtMost => match numbers.as_slice() {
+                [(a, x), (b, y)] if x > y => vec![self.violation(
+                    self.params.clone(),
+                    format!("{a} = {} is above {b} = {}", shown(a), shown(b)),
                 )],
                 _ => Vec::new(),
             },

@@ -3,7 +3,9 @@
 
 pub mod config_set;
 pub mod guardrails;
+pub mod index;
 pub mod risk;
+mod setters;
 pub mod units;
 pub mod value;
 
@@ -34,6 +36,10 @@ pub struct Parameter {
     /// Solidity signature of the setter, e.g. `setBurnPct(uint256)`; for sets, the per-member
     /// setter `setSigner(address,bool)`.
     pub setter: Option<String>,
+    /// For a setter that sets several parameters in one call: the parameters that fill its
+    /// arguments, in order (this one among them). Each of them names the same setter and list.
+    #[serde(default)]
+    pub setter_args: Vec<String>,
 }
 
 fn no_unit() -> Unit {
@@ -63,6 +69,8 @@ pub struct Catalogue {
     pub parameters: Vec<Parameter>,
     #[serde(default)]
     pub guardrails: Vec<Guardrail>,
+    #[serde(skip)]
+    index: index::Index,
 }
 
 impl Catalogue {
@@ -70,17 +78,23 @@ impl Catalogue {
 
     /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let catalogue: Self = crate::toml_file::parse(Self::FILE, text)?;
-        let mut seen = std::collections::BTreeSet::new();
-        for parameter in &catalogue.parameters {
-            if !seen.insert(parameter.id.as_str()) {
+        let mut catalogue: Self = crate::toml_file::parse(Self::FILE, text)?;
+        catalogue.reindex();
+        if catalogue.index.distinct_ids() != catalogue.parameters.len() {
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(twice) = catalogue
+                .parameters
+                .iter()
+                .find(|p| !seen.insert(p.id.as_str()))
+            {
                 return Err(format!(
                     "{}: parameter `{}` is listed twice",
                     Self::FILE,
-                    parameter.id
+                    twice.id
                 ));
             }
         }
+        setters::check(&catalogue).map_err(|why| format!("{}: {why}", Self::FILE))?;
         for guardrail in &catalogue.guardrails {
             for id in &guardrail.params {
                 if catalogue.parameter(id).is_none() {
@@ -108,11 +122,36 @@ impl Catalogue {
         narrowed
             .guardrails
             .retain(|g| g.params.iter().all(|id| kept.contains(id)));
+        narrowed.reindex();
         narrowed
     }
 
+    fn reindex(&mut self) {
+        self.index = index::Index::new(&self.parameters);
+    }
+
     pub fn parameter(&self, id: &str) -> Option<&Parameter> {
-        self.parameters.iter().find(|p| p.id == id)
+        self.position(id).map(|(_, parameter)| parameter)
+    }
+
+    /// The parameter `id` with its position in `parameters`.
+    pub fn position(&self, id: &str) -> Option<(usize, &Parameter)> {
+        let position = self.index.position(id)?;
+        let parameter = self.parameters.get(position).filter(|p| p.id == id)?;
+        Some((position, parameter))
+    }
+
+    /// The parameters in id order, each with its position in `parameters`.
+    pub fn in_id_order(&self) -> impl Iterator<Item = (usize, &Parameter)> {
+        self.index
+            .sorted()
+            .iter()
+            .filter_map(|&position| Some((position, self.parameters.get(position)?)))
+    }
+
+    /// The place of the parameter at `position` in id order.
+    pub fn rank(&self, position: usize) -> usize {
+        self.index.rank(position)
     }
 
     /// The config file stems the catalogue reads, in order.

@@ -47,19 +47,25 @@ pub struct RiskRule {
     pub why: String,
 }
 
-/// `*` matches any run of characters; nothing else is special.
+/// `*` matches any run of characters; nothing else is special. The parts between stars are
+/// found left to right, each as early as it occurs, which is enough when `*` is the only
+/// wildcard.
 pub fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, rest)) => {
-            let Some(after) = text.strip_prefix(head) else {
-                return false;
-            };
-            (0..=after.len())
-                .filter(|i| after.is_char_boundary(*i))
-                .any(|i| glob(rest, &after[i..]))
+    let mut parts = pattern.split('*');
+    let Some(mut rest) = parts.next().and_then(|first| text.strip_prefix(first)) else {
+        return false;
+    };
+    let Some(mut part) = parts.next() else {
+        return rest.is_empty();
+    };
+    for next in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
         }
+        part = next;
     }
+    rest.ends_with(part)
 }
 
 impl RiskRule {
@@ -84,6 +90,59 @@ pub fn classify<'a>(rules: &'a [RiskRule], parameter: &Parameter) -> (RiskClass,
 #[cfg(test)]
 mod tests {
     use super::glob;
+
+    /// The definition: `*` tries every split of the text.
+    fn reference(pattern: &str, text: &str) -> bool {
+        match pattern.split_once('*') {
+            None => pattern == text,
+            Some((head, rest)) => text.strip_prefix(head).is_some_and(|after| {
+                (0..=after.len())
+                    .filter(|i| after.is_char_boundary(*i))
+                    .any(|i| reference(rest, &after[i..]))
+            }),
+        }
+    }
+
+    #[test]
+    fn glob_agrees_with_trying_every_split() {
+        let patterns = [
+            "",
+            "*",
+            "**",
+            "a",
+            "a*",
+            "*a",
+            "a*a",
+            "*a*",
+            "a*b*c",
+            "*URI",
+            "Fee*.burn*",
+            "é*ü",
+        ];
+        let texts = [
+            "",
+            "a",
+            "aa",
+            "aba",
+            "abc",
+            "acb",
+            "xabcx",
+            "FeePool.burnPct",
+            "agentProfileURI",
+            "éü",
+            "éxü",
+            "ü",
+        ];
+        for pattern in patterns {
+            for text in texts {
+                assert_eq!(
+                    glob(pattern, text),
+                    reference(pattern, text),
+                    "{pattern:?} on {text:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn glob_matches_stars_only() {

@@ -43,17 +43,32 @@ pub enum Note {
 }
 
 fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, String> {
-    let text = match raw {
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => s.trim().to_owned(),
-        other => return Err(format!("`{other}` is not a number")),
+    let whole = match raw {
+        serde_json::Value::Number(n) => n.as_i64().map(I256::try_from),
+        _ => None,
     };
-    let parsed: I256 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    let parsed = match (whole, raw) {
+        (Some(Ok(whole)), _) => whole,
+        (_, serde_json::Value::Number(n)) => parse_whole(&n.to_string())?,
+        (_, serde_json::Value::String(s)) => parse_whole(s.trim())?,
+        (_, other) => return Err(format!("`{other}` is not a number")),
+    };
     parsed
         .checked_mul(unit.factor())
-        .ok_or_else(|| format!("`{text}` is out of range"))
+        .ok_or_else(|| format!("`{}` is out of range", raw_text(raw)))
+}
+
+fn parse_whole(text: &str) -> Result<I256, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))
+}
+
+/// A raw value as `number` quotes it in a message: a string without its quotes.
+fn raw_text(raw: &serde_json::Value) -> String {
+    match raw {
+        serde_json::Value::String(s) => s.trim().to_owned(),
+        other => other.to_string(),
+    }
 }
 
 fn address(text: &str, notes: &mut Vec<Note>) -> Result<String, String> {

@@ -2,15 +2,17 @@
 //! saved config, or the chain): structural changes, each classed by risk, with the guardrails
 //! it breaks, and a fingerprint that is the same on any machine for the same inputs.
 
+mod fingerprint;
 pub mod source;
 pub mod text;
 
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::{Values, Violation, check_all};
+use crate::catalogue::index::seek;
 use crate::catalogue::risk::{RiskClass, classify};
 use crate::catalogue::value::Value;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -46,6 +48,9 @@ pub struct Change {
     pub inline: Vec<(char, String)>,
     /// Why the parameter has its risk class.
     pub why: String,
+    /// The catalogue's guardrails over this parameter, for people: not part of the fingerprint.
+    #[serde(skip)]
+    pub checked_by: Vec<String>,
 }
 
 /// Text longer than this is shown as an inline diff of words rather than before → after.
@@ -54,6 +59,15 @@ pub const LONG_TEXT: usize = 40;
 fn inline_diff(before: &str, after: &str) -> Vec<(char, String)> {
     if before.len() <= LONG_TEXT && after.len() <= LONG_TEXT {
         return Vec::new();
+    }
+    let one_word = |text: &str| !text.contains(char::is_whitespace);
+    if before != after && one_word(before) && one_word(after) {
+        // An address or a hash each: what the word diff gives, without building it.
+        return [('-', before), ('+', after)]
+            .into_iter()
+            .filter(|(_, word)| !word.is_empty())
+            .map(|(mark, word)| (mark, word.to_owned()))
+            .collect();
     }
     similar::TextDiff::from_words(before, after)
         .iter_all_changes()
@@ -129,14 +143,6 @@ impl Diff {
     }
 }
 
-/// The part of a diff its fingerprint covers: everything but how the current state was found.
-#[derive(Serialize)]
-struct Fingerprinted<'a> {
-    network: &'a str,
-    changes: &'a [Change],
-    guardrails: &'a [GuardrailFinding],
-}
-
 /// Compares `proposed` with `current` (both normalised catalogue values). `current_is_complete`
 /// says whether a parameter missing from `current` was removed (a saved config) or is simply
 /// not covered by it (a state snapshot or a partial read of the chain).
@@ -147,15 +153,23 @@ pub fn compute(
     proposed: &Values,
     current_is_complete: bool,
 ) -> Diff {
+    let mut checked_by: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for guardrail in &catalogue.guardrails {
+        for id in &guardrail.params {
+            checked_by.entry(id).or_default().push(guardrail.id.clone());
+        }
+    }
     let mut changes = Vec::new();
     let mut not_compared = Vec::new();
-    for parameter in &catalogue.parameters {
-        let (before, after) = (current.get(&parameter.id), proposed.get(&parameter.id));
+    let (mut currents, mut proposals) = (current.iter().peekable(), proposed.iter().peekable());
+    for (position, parameter) in catalogue.in_id_order() {
+        let before = seek(&mut currents, &parameter.id);
+        let after = seek(&mut proposals, &parameter.id);
         let kind = match (before, after) {
             (Some(b), Some(a)) if b == a => continue,
             (Some(_), Some(_)) => ChangeKind::Changed,
             (None, Some(_)) if !current_is_complete => {
-                not_compared.push(parameter.id.clone());
+                not_compared.push((position, parameter.id.clone()));
                 continue;
             }
             (None, Some(_)) => ChangeKind::Added,
@@ -185,10 +199,16 @@ pub fn compute(
             removed,
             inline,
             why: why.to_owned(),
+            checked_by: checked_by
+                .get(parameter.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
-    let changed: std::collections::BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    not_compared.sort_unstable_by_key(|(position, _)| *position);
+    let not_compared = not_compared.into_iter().map(|(_, id)| id).collect();
+    let changed: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
     let guardrails: Vec<GuardrailFinding> = check_all(proposed, catalogue)
         .into_iter()
         .map(|violation| {
@@ -202,18 +222,37 @@ pub fn compute(
             }
         })
         .collect();
-    let fingerprinted = Fingerprinted {
-        network,
-        changes: &changes,
-        guardrails: &guardrails,
-    };
-    let bytes = serde_json_canonicalizer::to_vec(&fingerprinted).unwrap_or_default();
-    let fingerprint = hex::encode(Sha256::digest(bytes));
+    let fingerprint = fingerprint::fingerprint(network, &changes, &guardrails);
     Diff {
         network: network.to_owned(),
         changes,
         guardrails,
         not_compared,
         fingerprint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_diff;
+
+    #[test]
+    fn one_word_texts_diff_as_the_word_diff_does() {
+        let long = "0xf777777777777777777777777777777777777777";
+        let other = "0xF888888888888888888888888888888888888888";
+        for (before, after) in [(long, other), (long, ""), ("", long), (long, long)] {
+            let words: Vec<(char, String)> = similar::TextDiff::from_words(before, after)
+                .iter_all_changes()
+                .map(|c| {
+                    let mark = match c.tag() {
+                        similar::ChangeTag::Delete => '-',
+                        similar::ChangeTag::Insert => '+',
+                        similar::ChangeTag::Equal => ' ',
+                    };
+                    (mark, c.value().to_owned())
+                })
+                .collect();
+            assert_eq!(inline_diff(before, after), words, "{before:?} → {after:?}");
+        }
     }
 }

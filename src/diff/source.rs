@@ -4,6 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::catalogue::guardrails::Values;
+use crate::catalogue::index::seek;
 use crate::catalogue::value::Value;
 use crate::workspace::snapshot::StateSnapshot;
 
@@ -21,20 +22,23 @@ pub struct Current {
 
 /// The catalogue's values from a snapshot, read in each parameter's chain unit.
 pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str) -> Current {
-    let mut values = Values::new();
+    let mut values = Vec::new();
     let mut problems = Vec::new();
-    for parameter in &catalogue.parameters {
-        let Some(raw) = snapshot.values.get(&parameter.id) else {
+    let mut raw_values = snapshot.values.iter().peekable();
+    for (position, parameter) in catalogue.in_id_order() {
+        let Some(raw) = seek(&mut raw_values, &parameter.id) else {
             continue;
         };
         let mut notes = Vec::new();
+        let id = &parameter.id;
         match Value::read(raw, parameter.kind, parameter.chain_unit(), &mut notes) {
-            Ok(value) => {
-                values.insert(parameter.id.clone(), value);
-            }
-            Err(why) => problems.push(format!("{name}: {}: {why}", parameter.id)),
+            Ok(value) => values.push((id.clone(), value)),
+            Err(why) => problems.push((position, format!("{name}: {id}: {why}"))),
         }
     }
+    problems.sort_by_key(|(position, _)| *position);
+    let values: Values = values.into_iter().collect();
+    let problems = problems.into_iter().map(|(_, problem)| problem).collect();
     let describe = format!(
         "{name} ({} chain {}, block #{} of {})",
         snapshot.network, snapshot.chain_id, snapshot.block.number, snapshot.block.timestamp

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The modules deployed (each `constructor(address initialOwner)`).
-pub const MODULES: [&str; 8] = [
+pub const MODULES: [&str; 9] = [
     "FeePool",
     "JobRegistry",
     "StakeManager",
@@ -24,6 +24,7 @@ pub const MODULES: [&str; 8] = [
     "IdentityRegistry",
     "EnergyOracle",
     "HamiltonianMonitor",
+    "Paymaster",
 ];
 /// The modules SystemPause pauses.
 pub const PAUSABLE: [&str; 3] = ["FeePool", "JobRegistry", "StakeManager"];

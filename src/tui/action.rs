@@ -9,6 +9,8 @@ pub enum Action {
     Down,
     PageUp,
     PageDown,
+    First,
+    Last,
     Open,
     Filter,
     Complete,
@@ -26,7 +28,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -34,6 +36,8 @@ impl Action {
         Self::Down,
         Self::PageUp,
         Self::PageDown,
+        Self::First,
+        Self::Last,
         Self::Open,
         Self::Filter,
         Self::Complete,
@@ -60,6 +64,8 @@ impl Action {
             Self::Down => "down",
             Self::PageUp => "page_up",
             Self::PageDown => "page_down",
+            Self::First => "first",
+            Self::Last => "last",
             Self::Open => "open",
             Self::Filter => "filter",
             Self::Complete => "complete",

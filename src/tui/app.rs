@@ -18,6 +18,9 @@ use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
 use std::time::Instant;
 
+/// A move far enough to reach the first or the last row of any list.
+const FAR: isize = 1 << 30;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Home,
@@ -153,7 +156,9 @@ impl App {
             }
             return self.on_popup(outcome);
         }
-        let action = self.keymap.action(self.context(), &key)?;
+        let action = self
+            .keymap
+            .action(self.context(), self.current_step_kind(), &key)?;
         self.status = None;
         self.on_action(action)
     }
@@ -167,6 +172,8 @@ impl App {
             (View::Home, Action::Down) => self.home.move_by(1),
             (View::Home, Action::PageUp) => self.home.move_by(-10),
             (View::Home, Action::PageDown) => self.home.move_by(10),
+            (View::Home, Action::First) => self.home.move_by(-FAR),
+            (View::Home, Action::Last) => self.home.move_by(FAR),
             (View::Home, Action::Filter) => {
                 let filter = self.home.filter.clone();
                 self.popups.push(Popup::prompt(
@@ -190,6 +197,8 @@ impl App {
             (View::Ledger, Action::Down) => self.ledger_mut(|l| l.move_by(1)),
             (View::Ledger, Action::PageUp) => self.ledger_mut(|l| l.move_by(-10)),
             (View::Ledger, Action::PageDown) => self.ledger_mut(|l| l.move_by(10)),
+            (View::Ledger, Action::First) => self.ledger_mut(|l| l.move_by(-FAR)),
+            (View::Ledger, Action::Last) => self.ledger_mut(|l| l.move_by(FAR)),
             (View::Ledger, Action::Scope) => {
                 let run = self.run.as_ref().map(|s| s.run.id.clone());
                 self.ledger_mut(|l| l.toggle_scope(run.as_deref()));
@@ -200,8 +209,15 @@ impl App {
             (View::Flowchart, Action::Back) => self.view = View::Run,
             (View::Flowchart, Action::Up) => self.scroll_flow(-1),
             (View::Flowchart, Action::Down) => self.scroll_flow(1),
+            (View::Flowchart, Action::PageUp) => self.scroll_flow(-10),
+            (View::Flowchart, Action::PageDown) => self.scroll_flow(10),
+            (View::Flowchart, Action::First) => self.run_mut(|r| r.flow_scroll = 0),
             (View::Run, Action::Up) => self.run_mut(|r| r.move_cursor(-1)),
             (View::Run, Action::Down) => self.run_mut(|r| r.move_cursor(1)),
+            (View::Run, Action::PageUp) => self.run_mut(|r| r.move_cursor(-10)),
+            (View::Run, Action::PageDown) => self.run_mut(|r| r.move_cursor(10)),
+            (View::Run, Action::First) => self.run_mut(|r| r.move_cursor(-FAR)),
+            (View::Run, Action::Last) => self.run_mut(|r| r.move_cursor(FAR)),
             (View::Run, action) => return self.run_action(action),
             _ => {}
         }

@@ -67,7 +67,7 @@ impl App {
             {
                 (super::live::Freshness::Fresh { .. }, Some(state)) => Ok(Some(state.clone())),
                 (super::live::Freshness::Stale { why, .. }, _) => Err(format!(
-                    "⚠ the live state is stale ({why}): wait for a fresh read (c shows it)"
+                    "⚠ the live state is stale ({why}): wait for a fresh read (i shows it)"
                 )),
                 _ => Err("⚠ waiting for the first live read: try again in a moment".into()),
             },

@@ -200,6 +200,8 @@ impl Default for Keymap {
                     "page down",
                     &[],
                 ),
+                bind(Global, First, vec![k(KeyCode::Home)], "first row", &[]),
+                bind(Global, Last, vec![k(KeyCode::End)], "last row", &[]),
                 bind(
                     Home,
                     Open,
@@ -226,14 +228,21 @@ impl Default for Keymap {
                 bind(
                     Home,
                     State,
-                    chars("c"),
-                    "chain state: pause flags, the Safe, the block",
+                    chars("i"),
+                    "chain info: pause flags, the Safe, the block",
                     &[],
                 ),
                 bind(
                     Run,
-                    Complete,
+                    Open,
                     vec![k(KeyCode::Enter)],
+                    "details: the change under the cursor, in full",
+                    &["diff"],
+                ),
+                bind(
+                    Run,
+                    Complete,
+                    vec![k(KeyCode::Enter), Key::plain(KeyCode::Char('c'))],
                     "complete the step / choose the option",
                     &[],
                 ),
@@ -293,8 +302,8 @@ impl Default for Keymap {
                 bind(
                     Run,
                     State,
-                    chars("c"),
-                    "chain state: pause flags, the Safe, the block",
+                    chars("i"),
+                    "chain info: pause flags, the Safe, the block",
                     &[],
                 ),
                 bind(
@@ -339,12 +348,24 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The action a key asks for in `context`; context bindings win over global ones.
-    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+    /// The bindings that act in `context` on a step of `step_kind`, in the order they win.
+    fn active(&self, context: Context, step_kind: Option<&str>) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| {
+            b.context == context
+                && (b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k)))
+        })
+    }
+
+    /// The action a key asks for in `context` on a step of `step_kind`; context bindings win
+    /// over global ones, and the first binding holding the key wins within a context.
+    pub fn action(
+        &self,
+        context: Context,
+        step_kind: Option<&str>,
+        event: &KeyEvent,
+    ) -> Option<Action> {
         let find = |ctx: Context| {
-            self.bindings
-                .iter()
-                .filter(|b| b.context == ctx)
+            self.active(ctx, step_kind)
                 .find(|b| b.keys.iter().any(|key| key.matches(event)))
                 .map(|b| b.action)
         };
@@ -379,21 +400,33 @@ impl Keymap {
         Ok(self)
     }
 
-    /// The bindings of a context for the hint bar, filtered to the current step's kind.
+    /// The bindings of a context for the hint bar, filtered to the current step's kind, each
+    /// with the first of its keys that no earlier binding takes.
     pub fn hints(&self, context: Context, step_kind: Option<&str>) -> Vec<(String, &'static str)> {
-        self.bindings
-            .iter()
-            .filter(|b| b.context == context)
-            .filter(|b| {
-                b.step_kinds.is_empty() || step_kind.is_some_and(|k| b.step_kinds.contains(&k))
-            })
-            .map(|b| {
-                (
-                    b.keys.first().map(Key::label).unwrap_or_default(),
-                    short(b.description),
-                )
-            })
-            .collect()
+        let mut taken: Vec<Key> = Vec::new();
+        let mut hints = Vec::new();
+        for binding in self.active(context, step_kind) {
+            if let Some(key) = binding.keys.iter().find(|k| !taken.contains(k)) {
+                hints.push((key.label(), short(binding.description)));
+            }
+            taken.extend(binding.keys.iter().copied());
+        }
+        hints
+    }
+
+    /// The key that asks for `action` in `context` on a step of `step_kind`, as the hint bar
+    /// shows it, or the action's name when the settings left it no key there.
+    pub fn key_for(&self, context: Context, step_kind: Option<&str>, action: Action) -> String {
+        let mut taken: Vec<Key> = Vec::new();
+        for binding in self.active(context, step_kind) {
+            if binding.action == action
+                && let Some(key) = binding.keys.iter().find(|k| !taken.contains(k))
+            {
+                return key.label();
+            }
+            taken.extend(binding.keys.iter().copied());
+        }
+        format!("`{}` (no key bound)", action.name())
     }
 }
 
@@ -402,4 +435,45 @@ fn short(description: &'static str) -> &'static str {
         .split([' ', '/', ':', '('])
         .next()
         .unwrap_or(description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn enter_opens_a_change_on_a_diff_step_and_completes_elsewhere() {
+        let keymap = Keymap::default();
+        let action = |kind, code| keymap.action(Context::Run, Some(kind), &press(code));
+        assert_eq!(action("diff", KeyCode::Enter), Some(Action::Open));
+        assert_eq!(action("checklist", KeyCode::Enter), Some(Action::Complete));
+        assert_eq!(action("diff", KeyCode::Char('c')), Some(Action::Complete));
+        assert_eq!(action("checklist", KeyCode::Char('o')), None);
+        assert_eq!(action("diff", KeyCode::End), Some(Action::Last));
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("diff"), Action::Complete),
+            "c"
+        );
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("note"), Action::Complete),
+            "Enter"
+        );
+        let hints = keymap.hints(Context::Run, Some("diff"));
+        assert_eq!(hints[0], ("Enter".to_owned(), "details"));
+        assert_eq!(hints[1], ("c".to_owned(), "complete"));
+    }
+
+    #[test]
+    fn a_complete_left_without_a_key_says_so() {
+        let overrides = [("complete".to_owned(), vec!["enter".to_owned()])].into();
+        let keymap = Keymap::default().with_overrides(&overrides).unwrap();
+        assert_eq!(
+            keymap.key_for(Context::Run, Some("diff"), Action::Complete),
+            "`complete` (no key bound)"
+        );
+    }
 }

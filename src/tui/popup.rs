@@ -40,6 +40,11 @@ pub enum Popup {
         lines: Vec<String>,
         scroll: u16,
     },
+    /// One change of the diff on screen, in full.
+    Change {
+        index: usize,
+        scroll: u16,
+    },
     Message {
         title: String,
         text: String,
@@ -121,27 +126,28 @@ impl Popup {
     pub fn handle(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match self {
-            Self::Help { scroll } | Self::Text { scroll, .. } | Self::State { scroll } => {
-                match key.code {
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        *scroll = scroll.saturating_sub(1);
-                        Outcome::Stay
-                    }
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        *scroll = scroll.saturating_add(1);
-                        Outcome::Stay
-                    }
-                    KeyCode::PageDown => {
-                        *scroll = scroll.saturating_add(10);
-                        Outcome::Stay
-                    }
-                    KeyCode::PageUp => {
-                        *scroll = scroll.saturating_sub(10);
-                        Outcome::Stay
-                    }
-                    _ => Outcome::Close,
+            Self::Help { scroll }
+            | Self::Text { scroll, .. }
+            | Self::State { scroll }
+            | Self::Change { scroll, .. } => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    *scroll = scroll.saturating_sub(1);
+                    Outcome::Stay
                 }
-            }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    *scroll = scroll.saturating_add(1);
+                    Outcome::Stay
+                }
+                KeyCode::PageDown => {
+                    *scroll = scroll.saturating_add(10);
+                    Outcome::Stay
+                }
+                KeyCode::PageUp => {
+                    *scroll = scroll.saturating_sub(10);
+                    Outcome::Stay
+                }
+                _ => Outcome::Close,
+            },
             Self::Message { .. } => match key.code {
                 KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => {
                     Outcome::Close

@@ -86,6 +86,7 @@ impl App {
                     "",
                 ));
             }
+            Action::Open => self.open_change(),
             Action::Execute => return self.execute(&step.action),
             Action::Signoff => self.sign_off(),
             Action::Abort => {
@@ -177,6 +178,7 @@ impl App {
                     Ok((event, diff, against)) => {
                         if let Some(screen) = self.run.as_mut() {
                             screen.diff = Some((diff, against));
+                            screen.cursor = 0;
                         }
                         self.record(vec![event]);
                     }
@@ -188,6 +190,31 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// The change under the cursor of the diff step, in full, in a popup.
+    fn open_change(&mut self) {
+        let kind = self.current_step_kind();
+        let key = |action| {
+            self.keymap
+                .key_for(super::keymap::Context::Run, kind, action)
+        };
+        let (complete, execute) = (key(Action::Complete), key(Action::Execute));
+        let Some(screen) = self.run.as_ref() else {
+            return;
+        };
+        let status = match &screen.diff {
+            Some((diff, _)) if screen.cursor < diff.changes.len() => {
+                self.popups.push(Popup::Change {
+                    index: screen.cursor,
+                    scroll: 0,
+                });
+                return;
+            }
+            Some(_) => format!("no change to show; {complete} completes the step"),
+            None => format!("{execute} computes the diff first; {complete} completes the step"),
+        };
+        self.status = Some((status, false));
     }
 
     fn sign_off(&mut self) {

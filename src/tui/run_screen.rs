@@ -9,7 +9,7 @@ pub struct RunScreen {
     pub run: Run,
     /// The diff last computed at a diff step, with what it was compared with, for display.
     pub diff: Option<(crate::diff::Diff, String)>,
-    /// The checklist item or decision option under the cursor.
+    /// The checklist item, decision option or diff change under the cursor.
     pub cursor: usize,
     pub flow_scroll: u16,
 }
@@ -29,6 +29,7 @@ impl RunScreen {
         match self.run.current_step().map(|s| &s.action) {
             Some(StepAction::Checklist { items }) => items.len(),
             Some(StepAction::Decision { options, .. }) => options.len(),
+            Some(StepAction::Diff { .. }) => self.diff.as_ref().map_or(0, |(d, _)| d.changes.len()),
             _ => 0,
         }
     }

@@ -1,9 +1,10 @@
-//! Shared helpers for the integration tests: throwaway workspaces, a pseudo-terminal, a real
-//! local chain and a fault-injecting proxy in front of it.
+//! Shared helpers for the integration tests: throwaway workspaces, the app on a test backend,
+//! a pseudo-terminal, a real local chain and a fault-injecting proxy in front of it.
 
 pub mod chain;
 pub mod cli;
 pub mod pty;
 pub mod rpc_proxy;
+pub mod tui;
 pub mod walk;
 pub mod workspace;

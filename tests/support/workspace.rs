@@ -65,3 +65,17 @@ pub fn serve(status: u16, body: &'static str, count: usize) -> u16 {
 pub fn copy_folder(from: &Path, to: &Path) {
     copy_tree(from, to);
 }
+
+/// Signs a state snapshot file again after a test changed it, with the example operator's
+/// key (the well-known test key 0x…01 that `config/operators.toml` lists), as `snapshot
+/// state` would have signed the changed state.
+pub fn resign_snapshot(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut snapshot =
+        owner_console::workspace::snapshot::StateSnapshot::parse("snapshot", &text).unwrap();
+    let mut secret = [0u8; 32];
+    secret[31] = 1;
+    let key = alloy_signer_local::PrivateKeySigner::from_bytes(&secret.into()).unwrap();
+    snapshot.sign(&key).unwrap();
+    std::fs::write(path, serde_json::to_string_pretty(&snapshot).unwrap()).unwrap();
+}

@@ -1,12 +1,15 @@
 //! Drawing: a pure view of the app state. Nothing here changes state or does I/O.
 
 mod chain_detail;
+mod change_popup;
+mod diff_pane;
 mod flowchart;
 mod home;
 mod ledger;
 mod popups;
 mod run;
 mod step_detail;
+mod text_fit;
 
 use super::app::{App, Verification, View};
 use super::live::Freshness;

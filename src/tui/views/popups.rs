@@ -53,6 +53,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, popup: &Popup) {
                 rect,
             );
         }
+        Popup::Change { index, scroll } => {
+            super::change_popup::draw(frame, area, app, *index, *scroll)
+        }
         Popup::Message { title, text, error } => {
             let rect = centered(area, 70, 10);
             let style = if *error { theme.danger() } else { theme.bold() };

@@ -1,6 +1,7 @@
 use super::home::{kind_marker, severity_badge};
 use super::step_detail;
 use crate::engine::Position;
+use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
 use crate::tui::app::App;
 use crate::tui::run_screen::RunScreen;
@@ -43,6 +44,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ]),
         header,
     );
+    if matches!(
+        run.current_step().map(|s| &s.action),
+        Some(StepAction::Diff { .. })
+    ) {
+        // A diff is read row by row: it takes the whole width; the header still says where.
+        step_detail::draw(frame, body, app, screen);
+        return;
+    }
     let list_width = (body.width / 3).clamp(20, 30);
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);

@@ -1,7 +1,9 @@
 use crate::engine::Position;
-use crate::runbook::{CommandRun, StepAction};
+use crate::runbook::{CommandRun, Step, StepAction};
 use crate::step_actions::rendered_command;
+use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap::Context;
 use crate::tui::run_screen::RunScreen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -38,6 +40,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
         );
         return;
     };
+    if matches!(step.action, StepAction::Diff { .. })
+        && screen.diff.is_some()
+        && run.visit.diff.is_some()
+    {
+        super::diff_pane::draw(frame, area, app, screen, step);
+        return;
+    }
     let mut lines = vec![Line::from(vec![
         Span::styled(step.title.clone(), theme.bold()),
         Span::styled(format!("  [{}]", step.action.kind_name()), theme.muted()),
@@ -260,18 +269,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
         StepAction::Diff {
             block_on_violation, ..
         } => {
-            match (&screen.diff, &run.visit.diff) {
-                (Some((diff, against)), Some(_)) => {
-                    for segments in crate::diff::text::lines(diff, against).into_iter().skip(1) {
-                        lines.push(Line::from(segments.into_iter().map(|(tag, text)| Span::styled(text, diff_style(tag, theme))).collect::<Vec<_>>()));
-                    }
-                }
-                (_, Some(recorded)) => {
-                    lines.push(Line::from(Span::styled(recorded.summary.clone(), theme.bold())));
-                    lines.push(Line::from(Span::styled(format!("fingerprint {}", recorded.fingerprint), theme.muted())));
+            match &run.visit.diff {
+                Some(recorded) => {
+                    lines.push(Line::from(Span::styled(
+                        recorded.summary.clone(),
+                        theme.bold(),
+                    )));
+                    lines.push(Line::from(Span::styled(
+                        format!("fingerprint {}", recorded.fingerprint),
+                        theme.muted(),
+                    )));
                     lines.push(Line::from("x computes it again to show each change."));
                 }
-                (_, None) => lines.push(Line::from("x compares the proposed config with the current state and records the fingerprint.")),
+                None => lines.push(Line::from(
+                    "x compares the proposed config with the current state and records the fingerprint.",
+                )),
             }
             if *block_on_violation {
                 lines.push(Line::from(Span::styled(
@@ -285,25 +297,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
         }
     }
     lines.push(Line::from(""));
-    if let Some(word) = &step.confirm {
-        lines.push(Line::from(Span::styled(
-            format!("⚠ IRREVERSIBLE: you will be asked to type `{word}`"),
-            theme.danger(),
-        )));
-    }
-    lines.push(match run.completion_blocker() {
-        Some(blocker) if !matches!(step.action, StepAction::Decision { .. }) => {
-            Line::from(Span::styled(format!("⚠ open: {blocker}"), theme.warning()))
-        }
-        Some(_) => Line::from(Span::styled(
-            "Enter chooses the option under ›",
-            theme.muted(),
-        )),
-        None => Line::from(Span::styled(
-            "✓ ready: Enter completes the step",
-            theme.ok(),
-        )),
-    });
+    lines.extend(closing_lines(app, screen, step));
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
@@ -314,20 +308,33 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
     );
 }
 
-fn diff_style(
-    tag: crate::diff::text::Tag,
-    theme: &crate::tui::theme::Theme,
-) -> ratatui::style::Style {
-    use crate::catalogue::risk::RiskClass;
-    use crate::diff::text::Tag;
-    match tag {
-        Tag::Plain => ratatui::style::Style::default(),
-        Tag::Bold => theme.bold(),
-        Tag::Risk(RiskClass::Security) | Tag::Violation => theme.danger(),
-        Tag::Risk(RiskClass::Financial) => theme.warning(),
-        Tag::Risk(RiskClass::Cosmetic) => theme.ok(),
-        Tag::Muted => theme.muted(),
-        Tag::Removed => theme.danger(),
-        Tag::Inserted => theme.ok(),
+/// The step's last lines: the irreversible warning, then what blocks it or how to complete it.
+pub(super) fn closing_lines(app: &App, screen: &RunScreen, step: &Step) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let key = app.keymap.key_for(
+        Context::Run,
+        Some(step.action.kind_name()),
+        Action::Complete,
+    );
+    let mut lines = Vec::new();
+    if let Some(word) = &step.confirm {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ IRREVERSIBLE: you will be asked to type `{word}`"),
+            theme.danger(),
+        )));
     }
+    lines.push(match screen.run.completion_blocker() {
+        Some(blocker) if !matches!(step.action, StepAction::Decision { .. }) => {
+            Line::from(Span::styled(format!("⚠ open: {blocker}"), theme.warning()))
+        }
+        Some(_) => Line::from(Span::styled(
+            format!("{key} chooses the option under ›"),
+            theme.muted(),
+        )),
+        None => Line::from(Span::styled(
+            format!("✓ ready: {key} completes the step"),
+            theme.ok(),
+        )),
+    });
+    lines
 }

@@ -1,0 +1,83 @@
+//! Setters that set several parameters in one call (`setSlashingDistribution(uint256,uint256,
+//! uint256)`): each parameter they fill names the same setter and the same argument list, and
+//! the list has one parameter per argument of the signature.
+
+use super::Catalogue;
+
+/// The number of arguments of a Solidity signature such as `setSigner(address,bool)`; tuple
+/// arguments count once.
+pub fn arity(signature: &str) -> usize {
+    let Some(arguments) = signature
+        .split_once('(')
+        .and_then(|(_, rest)| rest.rsplit_once(')'))
+        .map(|(arguments, _)| arguments)
+    else {
+        return 0;
+    };
+    if arguments.trim().is_empty() {
+        return 0;
+    }
+    let mut depth = 0usize;
+    let mut count = 1;
+    for c in arguments.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => count += 1,
+            _ => {}
+        }
+    }
+    count
+}
+
+pub fn check(catalogue: &Catalogue) -> Result<(), String> {
+    for parameter in catalogue
+        .parameters
+        .iter()
+        .filter(|p| !p.setter_args.is_empty())
+    {
+        let id = &parameter.id;
+        let Some(setter) = &parameter.setter else {
+            return Err(format!("parameter `{id}` has setter_args but no setter"));
+        };
+        if !parameter.setter_args.contains(id) {
+            return Err(format!(
+                "parameter `{id}`: setter_args must list `{id}` itself"
+            ));
+        }
+        if arity(setter) != parameter.setter_args.len() {
+            return Err(format!(
+                "parameter `{id}`: {setter} takes {} argument(s), setter_args lists {}",
+                arity(setter),
+                parameter.setter_args.len()
+            ));
+        }
+        for other in &parameter.setter_args {
+            let same = catalogue.parameter(other).is_some_and(|o| {
+                o.setter.as_ref() == Some(setter)
+                    && o.setter_args == parameter.setter_args
+                    && o.contract() == parameter.contract()
+            });
+            if !same {
+                return Err(format!(
+                    "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {} with the same setter and setter_args",
+                    parameter.contract()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arity;
+
+    #[test]
+    fn arity_counts_top_level_arguments() {
+        assert_eq!(arity("pause()"), 0);
+        assert_eq!(arity("setBurnPct(uint256)"), 1);
+        assert_eq!(arity("setSlashingDistribution(uint256,uint256,uint256)"), 3);
+        assert_eq!(arity("f((uint256,address),bool)"), 2);
+    }
+}

@@ -1,0 +1,129 @@
+//! One change of the diff in full: before and after, members added and removed, the words a
+//! long text changes, why it has its risk class, and the guardrails over it.
+
+use super::centered;
+use super::diff_pane::risk_style;
+use crate::diff::{Change, ChangeKind, Diff};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
+    let Some((diff, _)) = app.run.as_ref().and_then(|s| s.diff.as_ref()) else {
+        return;
+    };
+    let Some(change) = diff.changes.get(index) else {
+        return;
+    };
+    let rect = centered(area, 78, area.height.saturating_sub(2));
+    let title = format!(
+        " Change {} of {} · ↑↓ scroll · any other key closes ",
+        index + 1,
+        diff.changes.len()
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines(diff, change, &app.theme))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{name:<9}"), theme.bold()),
+        Span::raw(value.into()),
+    ])
+}
+
+fn lines(diff: &Diff, change: &Change, theme: &Theme) -> Vec<Line<'static>> {
+    let what = match change.kind {
+        ChangeKind::Added => "added: new in the proposed config",
+        ChangeKind::Removed => "removed: gone from the proposed config",
+        ChangeKind::Changed => "changed",
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(format!("{} ", change.kind.symbol())),
+            Span::styled(change.risk.badge(), risk_style(change.risk, theme)),
+            Span::styled(format!(" {}", change.id), theme.bold()),
+        ]),
+        Line::from(""),
+        field("change", what, theme),
+        field("domain", change.domain.clone(), theme),
+    ];
+    if let Some(before) = &change.before {
+        lines.push(field("before", before.clone(), theme));
+    }
+    if let Some(after) = &change.after {
+        lines.push(field("after", after.clone(), theme));
+    }
+    for member in &change.added {
+        lines.push(field("added", format!("+ {member}"), theme));
+    }
+    for member in &change.removed {
+        lines.push(field("removed", format!("- {member}"), theme));
+    }
+    if !change.inline.is_empty() {
+        let mut words = vec![Span::styled(format!("{:<9}", "words"), theme.bold())];
+        words.extend(change.inline.iter().map(|(mark, text)| match mark {
+            '-' => Span::styled(format!("[-{text}-]"), theme.danger()),
+            '+' => Span::styled(format!("{{+{text}+}}"), theme.ok()),
+            _ => Span::raw(text.clone()),
+        }));
+        lines.push(Line::from(words));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<9}", "risk"), theme.bold()),
+        Span::styled(change.risk.badge(), risk_style(change.risk, theme)),
+        Span::raw(format!(" {}: {}", change.risk.words(), change.why)),
+    ]));
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Guardrails over it", theme.bold())));
+    lines.extend(guardrails(diff, change, theme));
+    lines
+}
+
+fn guardrails(diff: &Diff, change: &Change, theme: &Theme) -> Vec<Line<'static>> {
+    let findings: Vec<_> = diff
+        .guardrails
+        .iter()
+        .filter(|g| g.violation.params.contains(&change.id))
+        .collect();
+    let mut lines: Vec<Line> = findings
+        .iter()
+        .map(|g| {
+            let v = &g.violation;
+            let (mark, style) = if g.blocking {
+                ("✗ BLOCKED", theme.danger())
+            } else {
+                ("⚠ already broken", theme.warning())
+            };
+            Line::from(vec![
+                Span::styled(format!("  {mark} {}: {}", v.guardrail, v.found), style),
+                Span::raw(format!(" — valid: {}", v.valid)),
+            ])
+        })
+        .collect();
+    for id in &change.checked_by {
+        if !findings.iter().any(|g| &g.violation.guardrail == id) {
+            lines.push(Line::from(Span::styled(
+                format!("  ✓ holds {id}"),
+                theme.ok(),
+            )));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  none in the catalogue",
+            theme.muted(),
+        )));
+    }
+    lines
+}
