@@ -102,3 +102,77 @@ fn offline_the_console_never_connects() {
         "offline, the console opened a connection"
     );
 }
+
+#[test]
+fn a_drill_resumed_in_the_console_reads_its_sandbox() {
+    let workspace = shipped_workspace();
+    let sandbox = Sandbox::new();
+    let folder = workspace.path().to_str().unwrap().to_owned();
+    let cli = |args: &[&str]| {
+        let output = std::process::Command::new(support::pty::binary())
+            .args(["--workspace", &folder])
+            .args(args)
+            .env_clear()
+            .env("HOME", sandbox.home())
+            .env("XDG_DATA_HOME", sandbox.data_home())
+            .env("XDG_CONFIG_HOME", sandbox.config_home())
+            .env("XDG_STATE_HOME", sandbox.state_home())
+            .env("OWNER_CONSOLE_PASSPHRASE", support::pty::PASSPHRASE)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    cli(&["sandbox", "up", "--network", "demo"]);
+    struct Down(std::path::PathBuf, Vec<(String, std::path::PathBuf)>);
+    impl Drop for Down {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new(support::pty::binary())
+                .args([
+                    "--workspace",
+                    &self.0.display().to_string(),
+                    "sandbox",
+                    "down",
+                ])
+                .env_clear()
+                .envs(self.1.iter().map(|(k, v)| (k.as_str(), v.as_os_str())))
+                .output();
+        }
+    }
+    let _down = Down(
+        workspace.path().to_path_buf(),
+        vec![
+            ("HOME".into(), sandbox.home()),
+            ("XDG_DATA_HOME".into(), sandbox.data_home()),
+        ],
+    );
+    let started = cli(&[
+        "drill",
+        "pause-job-intake",
+        "--network",
+        "demo",
+        "--input",
+        "incident_id=INC-9",
+    ]);
+    let run = started.split_whitespace().nth(1).unwrap().to_owned();
+    let mut app = PtyApp::spawn(sandbox.command(&["--workspace", &folder]), 80, 24);
+    app.wait_for(&run, TIMEOUT);
+    app.send(keys::ENTER);
+    let screen = app.wait_for("✓ drill", TIMEOUT);
+    assert!(screen.contains("confirm-incident"), "{screen}");
+    app.send("i");
+    let panel = app.wait_for("Safe: 2 of 3 owners must sign", TIMEOUT);
+    assert!(
+        panel.contains("JobRegistry") && panel.contains("▶ running"),
+        "{panel}"
+    );
+    app.send(keys::ESC);
+    app.wait_for_gone("Safe: 2 of 3", TIMEOUT);
+    app.send("q");
+    app.send("q");
+    app.wait_exit(TIMEOUT);
+}

@@ -327,12 +327,28 @@ impl App {
     }
 
     fn set_network(&mut self, network: String) {
+        let mode = self.session.mode_for(&network);
+        self.set_network_for(network, mode);
+    }
+
+    /// Chooses the network, and where its state is read: its node when `mode` is live, its
+    /// sandbox for a drill, nothing (the snapshot) offline.
+    fn set_network_for(&mut self, network: String, mode: crate::engine::Mode) {
         self.snapshot = self.session.snapshot(&network);
-        if self.live.as_ref().is_none_or(|l| l.network() != network) {
+        let drill = mode == crate::engine::Mode::Drill;
+        let same = self
+            .live
+            .as_ref()
+            .is_some_and(|l| l.network() == network && l.drill == drill);
+        if !same {
             self.live = None;
-            if self.session.mode_for(&network) == crate::engine::Mode::Live {
-                let monitor = crate::chain::Target::of(&self.session, &network)
-                    .and_then(|t| LiveMonitor::new(t, Instant::now()).map_err(|e| e.to_string()));
+            if mode != crate::engine::Mode::Offline {
+                let monitor = crate::chain::Target::for_mode(&self.session, &network, mode)
+                    .and_then(|t| {
+                        LiveMonitor::new(t, Instant::now())
+                            .map(|m| m.for_drill(drill))
+                            .map_err(|e| e.to_string())
+                    });
                 match monitor {
                     Ok(monitor) => self.live = Some(monitor),
                     Err(error) => self.status = Some((format!("live reads off: {error}"), true)),
@@ -349,7 +365,7 @@ impl App {
 
     fn show_run(&mut self, run: Run) {
         self.refresh_runs();
-        self.set_network(run.started.network.clone());
+        self.set_network_for(run.started.network.clone(), run.started.mode);
         self.run = Some(RunScreen::new(run));
         self.view = View::Run;
     }

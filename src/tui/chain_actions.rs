@@ -97,11 +97,10 @@ impl App {
     }
 
     pub(super) fn ask_receipt(&mut self) {
-        let live = self
-            .run
-            .as_ref()
-            .is_some_and(|s| s.run.started.mode != Mode::Offline);
-        let hint = if live {
+        let mode = self.run.as_ref().map(|s| s.run.started.mode);
+        let hint = if mode == Some(Mode::Drill) {
+            "Drill: Enter on an empty line executes the run's Safe batch in the sandbox as the Safe · or a hash · Esc cancels"
+        } else if mode == Some(Mode::Live) {
             "The executed transaction's hash (0x…), or a receipt JSON file · Enter checks · Esc cancels"
         } else {
             "Offline: the path of a receipt JSON file · Enter checks · Esc cancels"
@@ -116,8 +115,14 @@ impl App {
 
     pub(super) fn check_receipt(&mut self, text: &str) -> Option<Task> {
         let text = text.trim();
+        let drill = self
+            .run
+            .as_ref()
+            .is_some_and(|s| s.run.started.mode == Mode::Drill);
         let is_hash = text.starts_with("0x") && !std::path::Path::new(text).exists();
-        let from = if is_hash {
+        let from = if text.is_empty() && drill {
+            ReceiptFrom::DrillExecution
+        } else if is_hash {
             ReceiptFrom::Hash(text.to_owned())
         } else {
             ReceiptFrom::File(PathBuf::from(text))

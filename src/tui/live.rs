@@ -19,6 +19,8 @@ pub struct LiveMonitor {
     in_flight: Option<Instant>,
     next_due: Instant,
     every: Duration,
+    /// Whether this is a drill's sandbox rather than the network's own node.
+    pub drill: bool,
 }
 
 /// How the live state looks now, for the status bar and the state panel.
@@ -48,7 +50,13 @@ impl LiveMonitor {
             in_flight: None,
             next_due: now,
             every,
+            drill: false,
         })
+    }
+
+    pub fn for_drill(mut self, drill: bool) -> Self {
+        self.drill = drill;
+        self
     }
 
     pub fn network(&self) -> &str {

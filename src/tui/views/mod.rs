@@ -148,11 +148,19 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
         None => Span::styled(format!("{}{chain} offline", app.network), theme.bold()),
         Some(live) => match live.freshness(std::time::Instant::now()) {
             Freshness::Fresh { read_secs } => Span::styled(
-                format!("{}{chain} ✓ live {read_secs}s", app.network),
+                format!(
+                    "{}{chain} ✓ {} {read_secs}s",
+                    app.network,
+                    if live.drill { "drill" } else { "live" }
+                ),
                 theme.ok(),
             ),
             Freshness::Waiting { secs } => Span::styled(
-                format!("{}{chain} … live {secs}s", app.network),
+                format!(
+                    "{}{chain} … {} {secs}s",
+                    app.network,
+                    if live.drill { "drill" } else { "live" }
+                ),
                 theme.warning(),
             ),
             Freshness::Stale { why, .. } if why.contains("WRONG CHAIN") => Span::styled(
