@@ -6,7 +6,7 @@
 use crate::chain::expect::{CheckResult, Outcome, evaluate};
 use crate::chain::getter::Getter;
 use crate::chain::receipt::{Receipt, verify};
-use crate::chain::{ChainError, Target};
+use crate::chain::Target;
 use crate::engine::event::{ChainChecked, ReceiptChecked};
 use crate::engine::{Event, Mode, Run};
 use crate::runbook::{ChainCheck, StepAction};
@@ -188,15 +188,7 @@ impl PreparedChainCheck {
             ));
         }
         let results: Vec<CheckResult> = results.into_iter().flatten().collect();
-        let now = jiff::Timestamp::now();
-        let lag = target.settings.max_block_age_secs.and_then(|limit| {
-            let age = reading.block.age_secs(now);
-            (age > limit).then_some(ChainError::Lagging {
-                number: reading.block.number,
-                age_secs: age,
-                limit_secs: limit,
-            })
-        });
+        let lag = crate::chain::live::lag(&reading.block, &target.settings, jiff::Timestamp::now());
         let refused = match lag {
             Some(lag) => Some(lag.to_string()),
             None => chain

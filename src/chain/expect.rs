@@ -44,6 +44,22 @@ pub struct CheckResult {
     pub outcome: Outcome,
 }
 
+impl CheckResult {
+    /// "✓ pass JobRegistry.paused()(bool) == false — read false"
+    pub fn line(&self) -> String {
+        format!(
+            "{} {} {}.{} {} {} — read {}",
+            self.outcome.symbol(),
+            self.outcome.word(),
+            self.contract,
+            self.call,
+            self.op,
+            self.expected,
+            self.actual
+        )
+    }
+}
+
 /// Evaluates one check. `read` is the value read (JSON in chain units) or why there is none;
 /// `role` resolves a role name (`safe`, a catalogue parameter id) to an address.
 pub fn evaluate(

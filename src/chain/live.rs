@@ -238,19 +238,23 @@ pub fn read_once(target: &Target) -> Result<LiveState, String> {
     .map_err(|e| e.to_string())
 }
 
+/// Set when `block` is older than the network allows: reads at it verify nothing.
+pub fn lag(block: &BlockRef, settings: &ReadSettings, now: jiff::Timestamp) -> Option<ChainError> {
+    let limit = settings.max_block_age_secs?;
+    let age = block.age_secs(now);
+    (age > limit).then_some(ChainError::Lagging {
+        number: block.number,
+        age_secs: age,
+        limit_secs: limit,
+    })
+}
+
 /// Reads every planned value at one block.
 pub async fn read_state(chain: &Chain, target: &Target) -> Result<LiveState, ChainError> {
     let reading = chain.read(&target.plan.calls()).await?;
     let assembled = reads::assemble(&target.plan, &reading);
     let read_at = jiff::Timestamp::now();
-    let lagging = target.settings.max_block_age_secs.and_then(|limit| {
-        let age = reading.block.age_secs(read_at);
-        (age > limit).then_some(ChainError::Lagging {
-            number: reading.block.number,
-            age_secs: age,
-            limit_secs: limit,
-        })
-    });
+    let lagging = lag(&reading.block, &target.settings, read_at);
     Ok(LiveState {
         network: target.network.clone(),
         chain_id: target.endpoint.chain_id,

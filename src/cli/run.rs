@@ -221,16 +221,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
             .map_err(color_eyre::eyre::Report::msg)?;
         if let crate::engine::Event::ChainChecked(checked) = &event {
             for result in &checked.results {
-                eprintln!(
-                    "  {} {} {}.{} {} {} — read {}",
-                    result.outcome.symbol(),
-                    result.outcome.word(),
-                    result.contract,
-                    result.call,
-                    result.op,
-                    result.expected,
-                    result.actual
-                );
+                eprintln!("  {}", result.line());
             }
             eprintln!(
                 "  at block #{} {}",

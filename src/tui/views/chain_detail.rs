@@ -33,19 +33,7 @@ pub fn lines(run: &Run, action: &StepAction, theme: &Theme) -> Vec<Line<'static>
                         crate::chain::expect::Outcome::Fail => theme.danger(),
                         crate::chain::expect::Outcome::Unknown => theme.warning(),
                     };
-                    lines.push(Line::from(Span::styled(
-                        format!(
-                            "{} {} {}.{} {} {} — read {}",
-                            result.outcome.symbol(),
-                            result.outcome.word(),
-                            result.contract,
-                            result.call,
-                            result.op,
-                            result.expected,
-                            result.actual
-                        ),
-                        style,
-                    )));
+                    lines.push(Line::from(Span::styled(result.line(), style)));
                 }
                 lines.push(Line::from(Span::styled(
                     format!(
