@@ -23,10 +23,11 @@ pub enum Action {
     Scope,
     Signoff,
     State,
+    Metrics,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -48,6 +49,7 @@ impl Action {
         Self::Scope,
         Self::Signoff,
         Self::State,
+        Self::Metrics,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -74,6 +76,7 @@ impl Action {
             Self::Scope => "scope",
             Self::Signoff => "signoff",
             Self::State => "state",
+            Self::Metrics => "metrics",
         }
     }
 
