@@ -3,10 +3,10 @@
 //! receipt file, and turned into the event to record. Nothing is recorded as verified on a
 //! lagging node, a reorganised block, a stale unacknowledged snapshot or a failed read.
 
+use crate::chain::Target;
 use crate::chain::expect::{CheckResult, Outcome, evaluate};
 use crate::chain::getter::Getter;
 use crate::chain::receipt::{Receipt, verify};
-use crate::chain::Target;
 use crate::engine::event::{ChainChecked, ReceiptChecked};
 use crate::engine::{Event, Mode, Run};
 use crate::runbook::{ChainCheck, StepAction};

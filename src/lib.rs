@@ -12,6 +12,7 @@ pub mod engine;
 pub mod keys;
 pub mod ledger;
 pub mod logging;
+pub mod metrics;
 pub mod offline_state;
 pub mod plan;
 pub mod runbook;

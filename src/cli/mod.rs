@@ -12,6 +12,7 @@ mod keys;
 mod ledger;
 mod output;
 mod plan;
+mod report;
 mod run;
 mod sandbox;
 mod show;
@@ -135,6 +136,9 @@ pub enum Command {
     /// for a later rollback (`diff --from DIR`, `plan --from DIR`).
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Metrics of every change, from the ledger: per runbook, runs, time to execute, waiting
+    /// for sign-off, aborts, rollbacks, emergencies, drills, overdue quarterly runbooks.
+    Report(report::ReportArgs),
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -254,6 +258,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report(args) => report::run(&open_session(cli)?, args),
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man => completions::man(),
         Command::Schema => {

@@ -25,10 +25,11 @@ pub enum Action {
     Scope,
     Signoff,
     State,
+    Metrics,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -52,6 +53,7 @@ impl Action {
         Self::Scope,
         Self::Signoff,
         Self::State,
+        Self::Metrics,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -80,6 +82,7 @@ impl Action {
             Self::Scope => "scope",
             Self::Signoff => "signoff",
             Self::State => "state",
+            Self::Metrics => "metrics",
         }
     }
 

@@ -7,6 +7,7 @@ use super::home::{Home, Row};
 use super::keymap::{Context, Keymap};
 use super::ledger_screen::LedgerScreen;
 use super::live::LiveMonitor;
+use super::metrics_screen::MetricsScreen;
 use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
 use super::task::{Task, TaskDone};
@@ -27,6 +28,7 @@ pub enum View {
     Run,
     Flowchart,
     Ledger,
+    Metrics,
 }
 
 /// What the last verification of the whole ledger found.
@@ -50,6 +52,7 @@ pub struct App {
     pub ledger: Option<LedgerScreen>,
     /// Where the ledger view returns to.
     pub ledger_return: View,
+    pub metrics: Option<MetricsScreen>,
     pub verification: Verification,
     pub popups: Vec<Popup>,
     pub status: Option<(String, bool)>,
@@ -86,6 +89,7 @@ impl App {
             run: None,
             ledger: None,
             ledger_return: View::Home,
+            metrics: None,
             verification: Verification::Pending,
             popups: Vec::new(),
             status: None,
@@ -130,6 +134,7 @@ impl App {
             View::Run => Context::Run,
             View::Flowchart => Context::Flowchart,
             View::Ledger => Context::Ledger,
+            View::Metrics => Context::Metrics,
         }
     }
 
@@ -188,6 +193,11 @@ impl App {
                 self.home.rebuild(&self.runs, &self.session.runbooks);
             }
             (View::Home, Action::Open) => self.open_selected(),
+            (View::Home, Action::Metrics) => self.open_metrics(),
+            (View::Metrics, Action::Back) => {
+                self.view = View::Home;
+                self.metrics = None;
+            }
             (View::Home | View::Run, Action::Ledger) => self.open_ledger(),
             (View::Ledger, Action::Back) => {
                 self.view = self.ledger_return;
@@ -237,6 +247,18 @@ impl App {
                 self.ledger = Some(LedgerScreen::new(contents.entries, run));
                 self.ledger_return = self.view;
                 self.view = View::Ledger;
+            }
+            Err(error) => self
+                .popups
+                .push(Popup::error("Cannot read the ledger", error.to_string())),
+        }
+    }
+
+    fn open_metrics(&mut self) {
+        match MetricsScreen::load(&self.session, jiff::Timestamp::now()) {
+            Ok(screen) => {
+                self.metrics = Some(screen);
+                self.view = View::Metrics;
             }
             Err(error) => self
                 .popups

@@ -13,15 +13,17 @@ pub enum Context {
     Run,
     Flowchart,
     Ledger,
+    Metrics,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Self::Global,
         Self::Home,
         Self::Run,
         Self::Flowchart,
         Self::Ledger,
+        Self::Metrics,
     ];
 
     pub fn title(self) -> &'static str {
@@ -31,6 +33,7 @@ impl Context {
             Self::Run => "Run view",
             Self::Flowchart => "Flowchart",
             Self::Ledger => "Ledger",
+            Self::Metrics => "Metrics",
         }
     }
 }
@@ -233,6 +236,13 @@ impl Default for Keymap {
                     &[],
                 ),
                 bind(
+                    Home,
+                    Action::Metrics,
+                    chars("m"),
+                    "metrics: runs, times, rollbacks, drills, overdue",
+                    &[],
+                ),
+                bind(
                     Run,
                     Open,
                     vec![k(KeyCode::Enter)],
@@ -340,6 +350,17 @@ impl Default for Keymap {
                         Key::plain(KeyCode::Char('l')),
                     ],
                     "back",
+                    &[],
+                ),
+                bind(
+                    Context::Metrics,
+                    Back,
+                    vec![
+                        k(KeyCode::Esc),
+                        Key::plain(KeyCode::Char('q')),
+                        Key::plain(KeyCode::Char('m')),
+                    ],
+                    "back to the start screen",
                     &[],
                 ),
             ],

@@ -9,6 +9,7 @@ pub mod home;
 pub mod keymap;
 pub mod ledger_screen;
 pub mod live;
+pub mod metrics_screen;
 pub mod popup;
 pub mod run_actions;
 pub mod run_screen;

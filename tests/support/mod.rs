@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod ledger;
 pub mod pty;
 pub mod rpc_proxy;
 pub mod tui;

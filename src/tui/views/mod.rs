@@ -6,6 +6,7 @@ mod diff_pane;
 mod flowchart;
 mod home;
 mod ledger;
+mod metrics;
 mod popups;
 mod run;
 mod step_detail;
@@ -46,6 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         View::Run => run::draw(frame, body, app),
         View::Flowchart => flowchart::draw(frame, body, app),
         View::Ledger => ledger::draw(frame, body, app),
+        View::Metrics => metrics::draw(frame, body, app),
     }
     frame.render_widget(hint_line(app, width), hints);
     frame.render_widget(status_line(app, width), status);
@@ -65,6 +67,7 @@ fn title_line(app: &App) -> Line<'static> {
         View::Run => format!("run {run_id}"),
         View::Flowchart => format!("flowchart {run_id}"),
         View::Ledger => "ledger".to_owned(),
+        View::Metrics => "metrics".to_owned(),
     };
     let mut spans = vec![
         Span::styled(" owner-console ", app.theme.selected()),

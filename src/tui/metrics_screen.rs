@@ -1,0 +1,27 @@
+//! The metrics view's state: the report and the weekly series, read from the ledger once when
+//! the view opens (never while drawing).
+
+use crate::metrics::{Options, Report, collect, runs_per_week};
+use crate::session::{Session, SessionError};
+use jiff::Timestamp;
+
+/// The sparkline's span.
+pub const WEEKS: usize = 12;
+
+pub struct MetricsScreen {
+    pub report: Report,
+    /// Runs started in each of the last `WEEKS` weeks, oldest first.
+    pub weekly: Vec<u64>,
+}
+
+impl MetricsScreen {
+    pub fn load(session: &Session, now: Timestamp) -> Result<Self, SessionError> {
+        let entries = session.ledger().read()?.entries;
+        let report = Report::build(&entries, &session.runbooks, Options { since: None, now });
+        let (runs, _) = collect(&entries, &session.runbooks);
+        Ok(Self {
+            report,
+            weekly: runs_per_week(&runs, now, WEEKS),
+        })
+    }
+}

@@ -1,0 +1,183 @@
+//! The metrics view: the report's totals in words, runs per runbook kind (bar chart), runs per
+//! week (sparkline, each week's count written under it) and a line per runbook. Every figure
+//! is a number or a word, so it reads the same without colour.
+
+use crate::metrics::{Durations, human, percent};
+use crate::tui::app::App;
+use crate::tui::metrics_screen::{MetricsScreen, WEEKS};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Sparkline};
+
+/// Columns per week in the sparkline: wide enough to write the week's count under it.
+const WEEK_WIDTH: usize = 3;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(screen) = &app.metrics else { return };
+    let theme = &app.theme;
+    let [summary, charts, table] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(6),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(summary_lines(screen, theme)), summary);
+    let [kinds, weeks] = Layout::horizontal([
+        Constraint::Min(20),
+        Constraint::Length((WEEKS * WEEK_WIDTH) as u16 + 2),
+    ])
+    .areas(charts);
+    draw_kinds(frame, kinds, screen, theme);
+    draw_weeks(frame, weeks, screen, theme);
+    frame.render_widget(
+        Paragraph::new(runbook_lines(screen, theme)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Per runbook (whole ledger) "),
+        ),
+        table,
+    );
+}
+
+fn day(time: &str) -> &str {
+    time.get(..10).unwrap_or(time)
+}
+
+fn mean_median(label: &str, durations: &Durations) -> String {
+    match (durations.mean_secs, durations.median_secs) {
+        (Some(mean), Some(median)) => {
+            format!("{label} mean {}, median {}", human(mean), human(median))
+        }
+        _ => format!("{label} —"),
+    }
+}
+
+fn summary_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
+    let totals = &screen.report.totals;
+    let rate = match totals.rollback_rate {
+        Some(rate) => format!(
+            "rollbacks {} / {} completed updates = {}",
+            totals.rollbacks,
+            totals.completed_updates,
+            percent(rate)
+        ),
+        None => format!("rollbacks {} (no completed update)", totals.rollbacks),
+    };
+    let last_drill = totals
+        .last_drill
+        .as_deref()
+        .map_or("none yet".to_owned(), |t| format!("last {}", day(t)));
+    let overdue: Vec<&str> = screen
+        .report
+        .overdue
+        .iter()
+        .map(|o| o.runbook.as_str())
+        .collect();
+    let overdue = if overdue.is_empty() {
+        Span::styled("nothing overdue", theme.ok())
+    } else {
+        Span::styled(format!("OVERDUE: {}", overdue.join(", ")), theme.danger())
+    };
+    vec![
+        Line::from(format!(
+            "{} runs · {} completed · {} aborted · {} unfinished",
+            totals.runs, totals.completed, totals.aborted, totals.unfinished
+        )),
+        Line::from(format!(
+            "{} · {}",
+            mean_median("execute", &totals.time_to_execute),
+            mean_median("sign-off wait", &totals.signoff_wait)
+        )),
+        Line::from(format!("{rate} · emergencies {}", totals.emergencies)),
+        Line::from(vec![
+            Span::raw(format!("drills {}, {last_drill} · ", totals.drills)),
+            overdue,
+        ]),
+    ]
+}
+
+fn draw_kinds(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme) {
+    let bars: Vec<Bar> = screen
+        .report
+        .runs_by_kind()
+        .into_iter()
+        .map(|(kind, runs)| Bar::with_label(kind.name(), runs as u64))
+        .collect();
+    let chart = BarChart::horizontal(bars)
+        .bar_width(1)
+        .bar_gap(0)
+        .bar_style(theme.accent())
+        .value_style(theme.selected())
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Runs per kind "),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn draw_weeks(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Runs per week, last {WEEKS} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [spark, counts] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let wide: Vec<u64> = screen
+        .weekly
+        .iter()
+        .flat_map(|count| [*count; WEEK_WIDTH - 1].into_iter().chain([0]))
+        .collect();
+    frame.render_widget(
+        Sparkline::default()
+            .data(wide)
+            .max(screen.weekly.iter().copied().max().unwrap_or(0).max(1))
+            .style(theme.accent()),
+        spark,
+    );
+    let numbers: String = screen
+        .weekly
+        .iter()
+        .map(|count| format!("{count:<WEEK_WIDTH$}"))
+        .collect();
+    frame.render_widget(Paragraph::new(Span::styled(numbers, theme.muted())), counts);
+}
+
+fn runbook_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<24} {:<9} {:>4} {:>4} {:>5} {:>8}  {}",
+            "runbook", "kind", "runs", "done", "abort", "median", "cadence"
+        ),
+        theme.bold(),
+    ))];
+    for m in &screen.report.runbooks {
+        let cadence = match (&m.cadence_days, m.overdue, &m.due) {
+            (None, ..) => Span::raw("—"),
+            (Some(_), true, _) => Span::styled("OVERDUE", theme.danger()),
+            (Some(_), false, Some(due)) => Span::styled(format!("due {}", day(due)), theme.ok()),
+            (Some(_), false, None) => Span::raw("quarterly"),
+        };
+        let name: String = if m.runbook.chars().count() > 24 {
+            m.runbook.chars().take(23).chain(['…']).collect()
+        } else {
+            m.runbook.clone()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "{:<24} {:<9} {:>4} {:>4} {:>5} {:>8}  ",
+                name,
+                m.kind.map_or("?", |k| k.name()),
+                m.runs,
+                m.completed,
+                m.aborted,
+                m.time_to_execute.median_secs.map_or("—".to_owned(), human),
+            )),
+            cadence,
+        ]));
+    }
+    lines
+}

@@ -1,0 +1,176 @@
+//! Ledgers of known runs written with chosen times, for the metrics tests.
+
+#![allow(dead_code)] // Each test binary uses a different part of the helpers.
+
+use alloy_signer_local::PrivateKeySigner;
+use jiff::Timestamp;
+use owner_console::engine::{Event, Mode, RunStarted, Signoff};
+use owner_console::session::Session;
+use owner_console::workspace::Workspace;
+use std::path::Path;
+
+pub const MINUTE: i64 = 60;
+pub const DAY: i64 = 86_400;
+
+pub fn time(seconds: i64) -> String {
+    Timestamp::from_second(seconds).unwrap().to_string()
+}
+
+/// Writes runs into a workspace's ledger with chosen times.
+pub struct Writer {
+    pub session: Session,
+    pub key: PrivateKeySigner,
+}
+
+impl Writer {
+    pub fn new(workspace: &Path) -> Self {
+        Self {
+            session: Session::open(Workspace::folder(workspace), "tester".into()).unwrap(),
+            key: PrivateKeySigner::random(),
+        }
+    }
+
+    pub fn at(&self, run: &str, at: i64, event: Event) {
+        self.session
+            .ledger()
+            .append(run, &time(at), vec![event], &self.key)
+            .unwrap();
+    }
+
+    pub fn start(&self, run: &str, runbook: &str, mode: Mode, at: i64) {
+        let book = self.session.runbook(runbook).unwrap();
+        let started = RunStarted {
+            runbook: book.id.clone(),
+            version: book.version.clone(),
+            path: book.path.display().to_string(),
+            sha256: book.sha256.clone(),
+            title: book.title.clone(),
+            inputs: Default::default(),
+            network: "demo".into(),
+            chain_id: Some(31337),
+            mode,
+            operator: "tester".into(),
+        };
+        self.at(run, at, Event::RunStarted(started));
+    }
+
+    pub fn done(&self, run: &str, step: &str, at: i64) {
+        let step = step.to_owned();
+        self.at(run, at, Event::StepCompleted { step });
+    }
+
+    pub fn chose(&self, run: &str, step: &str, option: &str, goto: &str, at: i64) {
+        let (step, option, goto) = (step.into(), option.into(), goto.into());
+        self.at(run, at, Event::BranchChosen { step, option, goto });
+    }
+
+    pub fn signoff(&self, run: &str, step: &str, at: i64) {
+        let signoff = Signoff {
+            step: step.into(),
+            approver: "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf".into(),
+            name: "bob".into(),
+            roles: vec!["approver".into()],
+            subject: "0".repeat(64),
+            fingerprint: None,
+            attestation_sig: None,
+            attested_at: None,
+        };
+        self.at(run, at, Event::Signoff(signoff));
+    }
+
+    pub fn completed(&self, run: &str, at: i64) {
+        self.at(run, at, Event::RunCompleted {});
+    }
+
+    pub fn aborted(&self, run: &str, at: i64) {
+        let reason = "wrong window".into();
+        self.at(run, at, Event::RunAborted { reason });
+    }
+
+    /// A fee update: four steps, then the sign-off after `wait` seconds there (when given),
+    /// then the execution window and, when `duration` is given, the rest up to the end.
+    pub fn fee_update(&self, run: &str, start: i64, wait: Option<i64>, duration: Option<i64>) {
+        self.start(run, "fee-update", Mode::Offline, start);
+        for (step, minute) in [
+            ("change-brief", 1),
+            ("quorum-deadline", 2),
+            ("config-lint", 3),
+            ("diff-dry-run", 5),
+        ] {
+            self.done(run, step, start + minute * MINUTE);
+        }
+        let Some(wait) = wait else {
+            self.aborted(run, start + 15 * MINUTE);
+            return;
+        };
+        let arrived = start + 5 * MINUTE;
+        self.signoff(run, "independent-review", arrived + wait - 10);
+        self.done(run, "independent-review", arrived + wait);
+        let Some(duration) = duration else { return };
+        self.chose(
+            run,
+            "execution-window",
+            "Open",
+            "safe-batch",
+            arrived + wait + 30,
+        );
+        self.done(run, "safe-batch", arrived + wait + 60);
+        self.done(run, "health-check", start + duration);
+        self.completed(run, start + duration);
+    }
+
+    /// The failure-recovery matrix down the high-severity branch to a rollback.
+    pub fn rollback_incident(&self, run: &str, mode: Mode, start: i64, duration: i64) {
+        self.start(run, "failure-recovery-matrix", mode, start);
+        self.done(run, "stabilise", start + MINUTE);
+        self.chose(
+            run,
+            "triage",
+            "High",
+            "incident-response",
+            start + 2 * MINUTE,
+        );
+        self.done(run, "incident-response", start + 5 * MINUTE);
+        self.chose(
+            run,
+            "response",
+            "Roll back",
+            "rollback-prepare",
+            start + 6 * MINUTE,
+        );
+        self.done(run, "rollback-prepare", start + duration);
+        self.completed(run, start + duration);
+    }
+}
+
+/// Ten runs around `now`: five fee updates (three completed, one aborted, one waiting after
+/// its sign-off), a restore, an incident rolled back, the same as a drill, an aborted pause,
+/// and a quarterly drill 100 days ago.
+pub fn known_runs(workspace: &Path, now: i64) {
+    let w = Writer::new(workspace);
+    w.fee_update("r-01", now - 60 * DAY, Some(30 * MINUTE), Some(3000));
+    w.fee_update("r-02", now - 30 * DAY, Some(10 * MINUTE), Some(4200));
+    w.fee_update("r-03", now - 20 * DAY, None, None);
+    w.fee_update("r-04", now - 10 * DAY, Some(5 * MINUTE), Some(1441));
+    w.fee_update("r-05", now - 5 * DAY, Some(20 * MINUTE), None);
+    w.start(
+        "r-06",
+        "restore-config-snapshot",
+        Mode::Offline,
+        now - 15 * DAY,
+    );
+    w.done("r-06", "confirm-snapshot", now - 15 * DAY + 60);
+    w.completed("r-06", now - 15 * DAY + 600);
+    w.rollback_incident("r-07", Mode::Live, now - 25 * DAY, 2400);
+    w.rollback_incident("r-08", Mode::Drill, now - 3 * DAY, 900);
+    w.start("r-09", "pause-job-intake", Mode::Live, now - 12 * DAY);
+    w.aborted("r-09", now - 12 * DAY + 300);
+    w.start(
+        "r-10",
+        "quarterly-incident-drill",
+        Mode::Offline,
+        now - 100 * DAY,
+    );
+    w.completed("r-10", now - 100 * DAY + 1800);
+    w.session.ledger().checkpoint(&time(now), &w.key).unwrap();
+}
