@@ -72,6 +72,24 @@ pub fn prepare_chain_check(session: &Session, run: &Run) -> Result<PreparedChain
     let StepAction::ChainCheck { checks } = &step.action else {
         return Err(format!("step `{}` is not a chain-check step", step.id));
     };
+    let values = run.template_values();
+    let fill = |text: &str| {
+        crate::runbook::template::render_plain(text, &values).map_err(|e| e.to_string())
+    };
+    let checks = checks
+        .iter()
+        .map(|check| {
+            Ok(ChainCheck {
+                value: check.value.as_deref().map(fill).transpose()?,
+                values: check
+                    .values
+                    .iter()
+                    .map(|v| fill(v))
+                    .collect::<Result<_, String>>()?,
+                ..check.clone()
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let source = source_for(session, run)?;
     let acknowledged = match &source {
         Source::Snapshot(checked) => checked
@@ -82,7 +100,7 @@ pub fn prepare_chain_check(session: &Session, run: &Run) -> Result<PreparedChain
     };
     Ok(PreparedChainCheck {
         step: step.id.clone(),
-        checks: checks.clone(),
+        checks,
         source,
         roles: roles(session, run),
         acknowledged,

@@ -159,3 +159,59 @@ fn a_stale_snapshot_needs_a_recorded_acknowledgement() {
     );
     assert_eq!(ack["body"]["limit_secs"], 3600);
 }
+
+#[test]
+fn a_chain_check_compares_with_a_run_input() {
+    let workspace = shipped_workspace();
+    let templated = CHECK_RUNBOOK
+        .replace("value = \"false\"", "value = \"{{expected}}\"")
+        .replace(
+            "networks = [\"demo\"]",
+            "networks = [\"demo\"]\n\n[[inputs]]\nname = \"expected\"\ntype = \"string\"\nrequired = true",
+        );
+    let path = workspace
+        .path()
+        .join("runbooks/emergency/check-offline.toml");
+    std::fs::write(&path, &templated).unwrap();
+    let home = Home::new();
+    let cli = |args: &[&str]| home.cli_env(workspace.path(), PASSPHRASE, &[], args);
+    let started = cli(&[
+        "run",
+        "start",
+        "check-offline",
+        "--network",
+        "demo",
+        "--input",
+        "expected=true",
+    ]);
+    let run = text(&started)
+        .0
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let next = cli(&["run", "next", &run]);
+    let (_, err) = text(&next);
+    assert!(
+        !next.status.success(),
+        "the snapshot reads false, the input says true"
+    );
+    assert!(
+        err.contains("✗ FAIL JobRegistry.paused()(bool) == true — read false"),
+        "{err}"
+    );
+
+    std::fs::write(&path, templated.replace("{{expected}}", "{{nowhere}}")).unwrap();
+    let invalid = cli(&["validate"]);
+    let (out, err) = text(&invalid);
+    assert!(!invalid.status.success());
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("check-offline.toml") && said.contains("checks[0].value"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`{{nowhere}}` names no declared input"),
+        "{said}"
+    );
+}

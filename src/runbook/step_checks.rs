@@ -201,9 +201,19 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 block_on_violation: step.block_on_violation.unwrap_or(true),
                 expect_agreement: step.expect_agreement.unwrap_or(false),
             },
-            "chain-check" => StepAction::ChainCheck {
-                checks: self.checks(at, step),
-            },
+            "chain-check" => {
+                let checks = self.checks(at, step);
+                for (index, check) in checks.iter().enumerate() {
+                    let c = at.key("checks").index(index);
+                    if let Some(value) = &check.value {
+                        self.template(&c.key("value"), value, inputs);
+                    }
+                    for (position, value) in check.values.iter().enumerate() {
+                        self.template(&c.key("values").index(position), value, inputs);
+                    }
+                }
+                StepAction::ChainCheck { checks }
+            }
             "safe-batch" => {
                 let source = step.source.clone().unwrap_or_else(|| {
                     if step.calls.is_some() {
