@@ -443,19 +443,7 @@ fn the_examples_of_the_authoring_guide_form_one_valid_runbook_with_every_step_ki
     assert!(problems.is_empty(), "{problems:#?}\n{text}");
     let runbook = loaded.runbook.unwrap();
     let kinds: BTreeSet<&str> = runbook.steps.iter().map(|s| s.action.kind_name()).collect();
-    for kind in [
-        "checklist",
-        "command",
-        "decision",
-        "note",
-        "evidence",
-        "http-check",
-        "diff",
-        "chain-check",
-        "safe-batch",
-        "receipt",
-        "signoff",
-    ] {
+    for kind in owner_console::runbook::STEP_KINDS {
         assert!(kinds.contains(kind), "the guide has no `{kind}` example");
     }
 }

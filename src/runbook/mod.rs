@@ -16,3 +16,4 @@ pub mod validate;
 pub use load::{Loaded, load_file, load_text};
 pub use model::*;
 pub use problem::{Level, Problem};
+pub use step_checks::STEP_KINDS;

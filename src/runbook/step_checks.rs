@@ -8,7 +8,7 @@ use super::template::{BUILTINS, placeholders};
 use super::validate::Validator;
 use std::collections::BTreeSet;
 
-pub(super) const STEP_KINDS: [&str; 11] = [
+pub const STEP_KINDS: [&str; 11] = [
     "checklist",
     "command",
     "decision",
