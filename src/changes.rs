@@ -130,11 +130,6 @@ pub struct Compared {
 /// Whether a stale snapshot may be used: the operator acknowledged it.
 pub type AcceptStale<'a> = &'a dyn Fn(&crate::offline_state::Stale) -> bool;
 
-/// Refuses every stale snapshot.
-pub fn refuse_stale(_: &crate::offline_state::Stale) -> bool {
-    false
-}
-
 /// Compares the proposed config (the workspace's, or the saved snapshot `from`) with the
 /// current state (`against`, else live, else the network's snapshot), narrowed to `domains`
 /// when given. A stale snapshot is used only when `accept_stale` says so.

@@ -239,13 +239,8 @@ impl Session {
         network: &str,
         given: BTreeMap<String, String>,
     ) -> Result<Run, SessionError> {
-        let info = crate::sandbox::state::SandboxInfo::load(&self.workspace.storage, network)
+        crate::sandbox::state::SandboxInfo::running(&self.workspace.storage, network)
             .map_err(SessionError::Config)?;
-        if !info.alive() {
-            return Err(SessionError::Config(format!(
-                "the sandbox of `{network}` is not running: `owner-console sandbox up --network {network}`"
-            )));
-        }
         self.start_as(book, network, given, Mode::Drill)
     }
 

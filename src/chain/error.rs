@@ -54,14 +54,6 @@ pub enum ChainError {
 }
 
 impl ChainError {
-    /// Whether the values read may still be shown (marked stale), as opposed to being wrong.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Refused { .. } | Self::Timeout { .. } | Self::Http { .. } | Self::Lagging { .. }
-        )
-    }
-
     /// Classifies a transport error; `raw_url` is only used to scrub the URL out of messages.
     pub fn from_transport(
         error: &RpcError<TransportErrorKind>,

@@ -38,15 +38,6 @@ impl Getter {
         self.function.inputs.len()
     }
 
-    /// The output's Solidity type, e.g. `uint256` or `address[]`.
-    pub fn output_type(&self) -> &str {
-        self.function
-            .outputs
-            .first()
-            .map(|p| p.ty.as_str())
-            .unwrap_or_default()
-    }
-
     pub fn calldata(&self, args: &[DynSolValue]) -> Result<Bytes, String> {
         self.function
             .abi_encode_input(args)
@@ -122,7 +113,6 @@ mod tests {
     fn mapping_getters_take_their_key() {
         let getter = Getter::parse("treasuryAllowlist(address)(bool)").expect("parses");
         assert_eq!(getter.inputs(), 1);
-        assert_eq!(getter.output_type(), "bool");
     }
 
     #[test]

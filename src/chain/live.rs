@@ -27,10 +27,7 @@ pub struct Target {
 impl Target {
     /// The network's node, from the environment variable its profile names. Refused offline.
     pub fn of(session: &Session, network: &str) -> Result<Self, String> {
-        let profile = session
-            .networks
-            .get(network)
-            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        let profile = profile(session, network)?;
         if session.offline {
             return Err(ChainError::Offline.to_string());
         }
@@ -49,10 +46,7 @@ impl Target {
 
     /// The network's node at `url`, whatever its profile's environment variable says.
     pub fn at(session: &Session, network: &str, url: &str) -> Result<Self, String> {
-        let profile = session
-            .networks
-            .get(network)
-            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        let profile = profile(session, network)?;
         let settings = profile.reads.clone();
         let endpoint = Endpoint::new(
             network,
@@ -72,17 +66,9 @@ impl Target {
         if session.offline {
             return Err(ChainError::Offline.to_string());
         }
-        let info = crate::sandbox::state::SandboxInfo::load(&session.workspace.storage, network)?;
-        if !info.alive() {
-            return Err(format!(
-                "the sandbox of `{network}` is not running (its node, pid {}, is gone): `owner-console sandbox up --network {network}` again",
-                info.pid
-            ));
-        }
-        let profile = session
-            .networks
-            .get(network)
-            .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+        let info =
+            crate::sandbox::state::SandboxInfo::running(&session.workspace.storage, network)?;
+        let profile = profile(session, network)?;
         let settings = ReadSettings {
             max_block_age_secs: None,
             confirmations: 1,
@@ -143,6 +129,16 @@ impl Target {
     }
 }
 
+fn profile<'a>(
+    session: &'a Session,
+    network: &str,
+) -> Result<&'a crate::workspace::networks::Network, String> {
+    session
+        .networks
+        .get(network)
+        .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))
+}
+
 /// The members a set read member by member asks about: the proposed config's and the
 /// network's snapshot's.
 fn candidates(
@@ -183,8 +179,6 @@ pub struct LiveState {
     pub failures: BTreeMap<String, String>,
     /// Keys that cannot be read on chain at all (no getter, no module address), and why.
     pub not_read: BTreeMap<String, String>,
-    /// Sets read member by member: members nobody named are not seen.
-    pub partial_sets: BTreeSet<String>,
     pub requests: u32,
     /// Set when the node's latest block is older than the network allows.
     pub lagging: Option<ChainError>,
@@ -264,7 +258,6 @@ pub async fn read_state(chain: &Chain, target: &Target) -> Result<LiveState, Cha
         values: assembled.values,
         failures: assembled.failures,
         not_read: target.plan.unreadable.clone(),
-        partial_sets: target.plan.partial_sets.clone(),
         requests: reading.requests,
         lagging,
     })

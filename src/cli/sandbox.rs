@@ -101,9 +101,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             let deployment = match deployed {
                 Ok(deployment) => deployment,
                 Err(error) => {
-                    let _ = std::process::Command::new("kill")
-                        .arg(pid.to_string())
-                        .status();
+                    crate::sandbox::node::terminate(pid);
                     bail!("the mock platform did not deploy: {error}");
                 }
             };

@@ -77,17 +77,6 @@ impl Node {
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Leaves the node running after this handle is gone (`sandbox up`).
-    pub fn detach(self) -> u32 {
-        let pid = self.child.id();
-        std::mem::forget(self);
-        pid
-    }
 }
 
 /// Starts anvil in its own process group with its output in `log`, and leaves it running:
@@ -133,4 +122,13 @@ impl Drop for Node {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Asks a node `sandbox up` started to stop (SIGTERM); false when there is no such process.
+pub fn terminate(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill(2) with a PID this workspace's sandbox recorded.
+    unsafe { libc::kill(pid, libc::SIGTERM) == 0 }
 }

@@ -37,6 +37,19 @@ impl SandboxInfo {
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The network's sandbox, refused when its node is gone.
+    pub fn running(storage: &Path, network: &str) -> Result<Self, String> {
+        let info = Self::load(storage, network)?;
+        if info.alive() {
+            Ok(info)
+        } else {
+            Err(format!(
+                "the sandbox of `{network}` is not running (its node, pid {}, is gone): `owner-console sandbox up --network {network}` again",
+                info.pid
+            ))
+        }
+    }
+
     pub fn save(&self, storage: &Path) -> Result<(), String> {
         let path = file_of(storage, &self.network);
         let io = |e: std::io::Error| format!("{}: {e}", path.display());
@@ -61,9 +74,7 @@ impl SandboxInfo {
     /// Stops the node (SIGTERM) and forgets the sandbox.
     pub fn stop(&self, storage: &Path) -> Result<(), String> {
         if self.alive() {
-            let pid = libc::pid_t::try_from(self.pid).map_err(|e| e.to_string())?;
-            // SAFETY: kill(2) with the PID `sandbox up` started.
-            unsafe { libc::kill(pid, libc::SIGTERM) };
+            super::node::terminate(self.pid);
         }
         let path = file_of(storage, &self.network);
         std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))

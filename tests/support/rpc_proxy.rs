@@ -25,8 +25,6 @@ pub enum Fault {
     Truncate,
     /// Forward, then replace the answer with text that is not JSON.
     Garbage,
-    /// Forward, replacing this text in the answer by another.
-    Rewrite(String, String),
 }
 
 pub struct Proxy {
@@ -182,9 +180,6 @@ fn serve(
         let answer = match fault {
             Fault::Truncate => answer[..answer.len() / 2].to_vec(),
             Fault::Garbage => b"<html>502 Bad Gateway</html>".to_vec(),
-            Fault::Rewrite(from, to) => String::from_utf8_lossy(&answer)
-                .replace(&from, &to)
-                .into_bytes(),
             _ => answer,
         };
         respond(&mut writer, 200, &answer);
