@@ -226,27 +226,10 @@ fn a_failing_node_leaves_a_chain_check_open_and_records_nothing() {
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let proxy = Proxy::start(platform.node.port);
     std::fs::write(
-        workspace.path().join("runbooks/emergency/check-only.toml"),
-        r#"
-id = "check-only"
-title = "Check intake"
-kind = "emergency"
-severity = "low"
-version = "1.0.0"
-summary = "One chain check."
-networks = ["demo"]
-
-[[steps]]
-id = "open"
-title = "Intake is open"
-kind = "chain-check"
-
-[[steps.checks]]
-contract = "JobRegistry"
-call = "paused()(bool)"
-op = "=="
-value = "false"
-"#,
+        workspace
+            .path()
+            .join("runbooks/emergency/check-offline.toml"),
+        support::chain::CHECK_RUNBOOK,
     )
     .unwrap();
     let home = Home::new();
@@ -258,13 +241,8 @@ value = "false"
             args,
         )
     };
-    let started = cli(&["run", "start", "check-only", "--network", "demo"]);
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
+    let run = support::cli::run_of(&started);
     let ledger = workspace.path().join("storage/owner-ledger.jsonl");
     let recorded = std::fs::read_to_string(&ledger).unwrap();
     for fault in [

@@ -240,10 +240,6 @@ fn chain_checks_and_receipts_verify_against_the_node() {
     .unwrap();
     let home = listed_home(workspace.path());
     let url = platform.url();
-    let run_id = |output: &std::process::Output| {
-        let (out, _) = text(output);
-        out.split_whitespace().nth(1).unwrap().to_owned()
-    };
     let started = cli(
         &home,
         workspace.path(),
@@ -251,7 +247,7 @@ fn chain_checks_and_receipts_verify_against_the_node() {
         &["run", "start", "pause-and-verify", "--network", "demo"],
     );
     assert!(started.status.success(), "{:?}", text(&started));
-    let run = run_id(&started);
+    let run = support::cli::run_of(&started);
     let checked = cli(&home, workspace.path(), &url, &["run", "next", &run]);
     let (out, err) = text(&checked);
     assert!(checked.status.success(), "{out}\n{err}");
@@ -297,7 +293,7 @@ fn chain_checks_and_receipts_verify_against_the_node() {
         &url,
         &["run", "start", "wrong-event", "--network", "demo"],
     );
-    let wrong_run = run_id(&wrong);
+    let wrong_run = support::cli::run_of(&wrong);
     let check = cli(&home, workspace.path(), &url, &["run", "next", &wrong_run]);
     let (_, err) = text(&check);
     assert!(
@@ -367,8 +363,7 @@ fn a_receipt_for_the_wrong_event_fails_and_the_step_stays_open() {
         &url,
         &["run", "start", "pause-and-verify", "--network", "demo"],
     );
-    let (out, _) = text(&started);
-    let run = out.split_whitespace().nth(1).unwrap().to_owned();
+    let run = support::cli::run_of(&started);
     assert!(
         cli(&home, workspace.path(), &url, &["run", "next", &run])
             .status
@@ -550,12 +545,7 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
     );
     run_cli(&["diff", "--network", "demo", "--json"]);
     let started = run_cli(&["run", "start", "pause-and-verify", "--network", "demo"]);
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let run = support::cli::run_of(&started);
     run_cli(&["run", "next", &run]);
     proxy.set(Fault::Status(503));
     run_cli(&["run", "next", &run]);
@@ -651,12 +641,7 @@ fn an_executed_safe_batch_makes_config_and_chain_agree() {
         &url,
         &["run", "start", "burn-update", "--network", "demo"],
     );
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let run = support::cli::run_of(&started);
     let diffed = cli(&home, workspace.path(), &url, &["run", "next", &run]);
     assert!(diffed.status.success(), "{:?}", text(&diffed));
     let batched = cli(&home, workspace.path(), &url, &["run", "next", &run]);

@@ -46,6 +46,25 @@ fn paused(workspace: &Path) -> serde_json::Value {
     state.values["JobRegistry.paused"].clone()
 }
 
+/// Starts a drill of `id` for incident INC-2026-0142 and walks it to its end.
+fn drill(walker: &Walker, id: &str) -> String {
+    let started = walker.cli(
+        "alice",
+        &[
+            "drill",
+            id,
+            "--network",
+            "demo",
+            "--input",
+            "incident_id=INC-2026-0142",
+        ],
+    );
+    assert!(started.status.success(), "{:?}", text(&started));
+    let run = support::cli::run_of(&started);
+    walker.walk(&book(walker.workspace, id), &run, &|_| String::new());
+    run
+}
+
 fn book(workspace: &Path, id: &str) -> owner_console::runbook::Runbook {
     let session = Session::open(Workspace::folder(workspace), "tester".into()).unwrap();
     (*session.runbook(id).unwrap()).clone()
@@ -71,27 +90,7 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         operator: "alice".into(),
     };
 
-    let started = walker.cli(
-        "alice",
-        &[
-            "drill",
-            "pause-job-intake",
-            "--network",
-            "demo",
-            "--input",
-            "incident_id=INC-2026-0142",
-        ],
-    );
-    assert!(started.status.success(), "{:?}", text(&started));
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    walker.walk(&book(workspace.path(), "pause-job-intake"), &run, &|_| {
-        String::new()
-    });
+    let run = drill(&walker, "pause-job-intake");
     assert_eq!(
         paused(workspace.path()),
         serde_json::json!(true),
@@ -126,27 +125,7 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
     let verify = walker.cli("alice", &["ledger", "verify"]);
     assert!(verify.status.success(), "{:?}", text(&verify));
 
-    let started = walker.cli(
-        "alice",
-        &[
-            "drill",
-            "unpause-job-intake",
-            "--network",
-            "demo",
-            "--input",
-            "incident_id=INC-2026-0142",
-        ],
-    );
-    assert!(started.status.success(), "{:?}", text(&started));
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    walker.walk(&book(workspace.path(), "unpause-job-intake"), &run, &|_| {
-        String::new()
-    });
+    drill(&walker, "unpause-job-intake");
     assert_eq!(
         paused(workspace.path()),
         serde_json::json!(false),

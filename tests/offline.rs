@@ -4,31 +4,10 @@
 
 mod support;
 
-use support::chain::DEMO_RPC_ENV;
+use support::chain::{CHECK_RUNBOOK, DEMO_RPC_ENV};
 use support::cli::{Home, PASSPHRASE, text};
 use support::rpc_proxy::Proxy;
 use support::workspace::shipped_workspace;
-
-const CHECK_RUNBOOK: &str = r#"
-id = "check-offline"
-title = "Check intake from the snapshot"
-kind = "emergency"
-severity = "low"
-version = "1.0.0"
-summary = "One chain check, answered by the snapshot."
-networks = ["demo"]
-
-[[steps]]
-id = "open"
-title = "Intake is open"
-kind = "chain-check"
-
-[[steps.checks]]
-contract = "JobRegistry"
-call = "paused()(bool)"
-op = "=="
-value = "false"
-"#;
 
 #[test]
 fn offline_opens_no_connection_and_reads_the_snapshot() {
@@ -66,12 +45,7 @@ fn offline_opens_no_connection_and_reads_the_snapshot() {
     assert!(!snapshot.status.success());
 
     let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let run = support::cli::run_of(&started);
     let next = cli(&["run", "next", &run]);
     let (out, err) = text(&next);
     assert!(next.status.success(), "{out}\n{err}");
@@ -128,12 +102,7 @@ fn a_stale_snapshot_needs_a_recorded_acknowledgement() {
     );
 
     let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let run = support::cli::run_of(&started);
     let refused = cli(&["run", "next", &run]);
     let (out, err) = text(&refused);
     assert!(!refused.status.success(), "{out}");
@@ -184,12 +153,7 @@ fn a_chain_check_compares_with_a_run_input() {
         "--input",
         "expected=true",
     ]);
-    let run = text(&started)
-        .0
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let run = support::cli::run_of(&started);
     let next = cli(&["run", "next", &run]);
     let (_, err) = text(&next);
     assert!(

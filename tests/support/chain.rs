@@ -15,6 +15,28 @@ use std::time::Duration;
 
 pub const DEMO_RPC_ENV: &str = "OWNER_CONSOLE_DEMO_RPC_URL";
 
+/// A runbook `check-offline` of one chain-check step: JobRegistry reads not paused.
+pub const CHECK_RUNBOOK: &str = r#"
+id = "check-offline"
+title = "Check intake"
+kind = "emergency"
+severity = "low"
+version = "1.0.0"
+summary = "One chain check: job intake is open."
+networks = ["demo"]
+
+[[steps]]
+id = "open"
+title = "Intake is open"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "false"
+"#;
+
 pub struct Platform {
     pub node: Node,
     pub deployment: Deployment,

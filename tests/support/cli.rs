@@ -90,3 +90,13 @@ pub fn operators_toml(operators: &[(&str, &str, &[&str])]) -> String {
         })
         .collect()
 }
+
+/// The run id that `run start` or `drill` printed (`run r-… — title on network`).
+pub fn run_of(output: &Output) -> String {
+    let (out, err) = text(output);
+    out.split_whitespace()
+        .nth(1)
+        .filter(|id| id.starts_with("r-"))
+        .unwrap_or_else(|| panic!("no run id in: {out}{err}"))
+        .to_owned()
+}
