@@ -337,7 +337,7 @@ impl PreparedReceipt {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
             return self.execute_drill(batch, target).await;
         }
-        self.check().await
+        self.check(&self.from).await
     }
 
     /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
@@ -375,20 +375,7 @@ impl PreparedReceipt {
         }
         let mut last = None;
         for hash in &hashes {
-            let checked = PreparedReceipt {
-                step: self.step.clone(),
-                module: self.module.clone(),
-                safe: self.safe,
-                events: self.events.clone(),
-                from: ReceiptFrom::Hash(hash.clone()),
-                target: self.target.clone(),
-                batch: None,
-                network: self.network.clone(),
-                storage: self.storage.clone(),
-                evidence: self.evidence.clone(),
-            }
-            .check()
-            .await?;
+            let checked = self.check(&ReceiptFrom::Hash(hash.clone())).await?;
             let passed = matches!(&checked, Event::ReceiptChecked(r) if r.passed);
             last = Some(checked);
             if passed {
@@ -409,8 +396,9 @@ impl PreparedReceipt {
         Ok(event)
     }
 
-    async fn check(&self) -> Result<Event, String> {
-        let (text, source, confirmations, required) = match (&self.from, &self.target) {
+    /// Fetches (or reads) the receipt `from` names, checks it and archives it.
+    async fn check(&self, from: &ReceiptFrom) -> Result<Event, String> {
+        let (text, source, confirmations, required) = match (from, &self.target) {
             (ReceiptFrom::Hash(hash), Some(target)) => {
                 let hash: B256 = hash.trim().parse().map_err(|_| {
                     format!("`{hash}` is not a transaction hash (0x and 64 hex digits)")
@@ -443,7 +431,7 @@ impl PreparedReceipt {
                 return Err("no node to ask for the receipt".into());
             }
         };
-        let name = match &self.from {
+        let name = match from {
             ReceiptFrom::File(path) => path.display().to_string(),
             ReceiptFrom::Hash(hash) => hash.clone(),
             ReceiptFrom::DrillExecution => "the drill's execution".to_owned(),

@@ -171,11 +171,6 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         let event = run.toggle_item(item)?;
         session.record(&mut run, vec![event])?;
     }
-    let runtime = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    };
     let drill_receipt = run.started.mode == crate::engine::Mode::Drill
         && run
             .current_step()
@@ -188,18 +183,14 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         )
         .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!("running: {}", prepared.command());
-        let event = runtime()?
-            .block_on(prepared.execute())
-            .map_err(color_eyre::eyre::Report::msg)?;
+        let event = run_async(prepared.execute())?;
         session.record(&mut run, vec![event])?;
     }
     if args.http {
         let prepared = prepare_http(&run, &session.evidence().path_of(""))
             .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!("checking: {}", prepared.url());
-        let event = runtime()?
-            .block_on(prepared.execute())
-            .map_err(color_eyre::eyre::Report::msg)?;
+        let event = run_async(prepared.execute())?;
         session.record(&mut run, vec![event])?;
     }
     if let Some(reason) = &args.accept_stale {
@@ -216,9 +207,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         let prepared = crate::chain_steps::prepare_chain_check(session, &run)
             .map_err(color_eyre::eyre::Report::msg)?;
         eprintln!("reading: {}", prepared.describe());
-        let event = runtime()?
-            .block_on(prepared.execute())
-            .map_err(color_eyre::eyre::Report::msg)?;
+        let event = run_async(prepared.execute())?;
         if let crate::engine::Event::ChainChecked(checked) = &event {
             for result in &checked.results {
                 eprintln!("  {}", result.line());
@@ -242,9 +231,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     if let Some(from) = receipt_from {
         let prepared = crate::chain_steps::prepare_receipt(session, &run, from)
             .map_err(color_eyre::eyre::Report::msg)?;
-        let event = runtime()?
-            .block_on(prepared.execute())
-            .map_err(color_eyre::eyre::Report::msg)?;
+        let event = run_async(prepared.execute())?;
         if let crate::engine::Event::ReceiptChecked(checked) = &event {
             let mark = if checked.passed {
                 "✓ pass"
@@ -316,6 +303,15 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     }
     report(&run, args.json)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A step action's work, carried out on a one-off runtime (the command line acts once).
+fn run_async(
+    work: impl std::future::Future<Output = Result<crate::engine::Event, String>>,
+) -> color_eyre::Result<crate::engine::Event> {
+    crate::chain::live::block_on(work)
+        .and_then(|result| result)
+        .map_err(color_eyre::eyre::Report::msg)
 }
 
 fn ticks(run: &Run, given: &[String]) -> color_eyre::Result<Vec<usize>> {
