@@ -44,15 +44,15 @@ fn source_for(session: &Session, run: &Run) -> Result<Source, String> {
     }
 }
 
+const OWNER_ROLE: &str = "OwnerControl.owner";
+
 fn roles(session: &Session, run: &Run) -> BTreeMap<String, String> {
     let network = &run.started.network;
     let mut roles = BTreeMap::new();
     let placement = crate::changes::catalogue(session).and_then(|catalogue| {
         crate::chain::addresses::placement(session, &catalogue, network, run.started.mode)
     });
-    if let Some(safe) = placement.ok().and_then(|p| p.safe) {
-        roles.insert("safe".to_owned(), safe.to_checksum(None));
-    }
+    let safe = placement.ok().and_then(|p| p.safe);
     if let Ok(catalogue) = crate::changes::catalogue(session) {
         let proposed = crate::changes::proposed(session, &catalogue, network);
         for (id, value) in proposed.values {
@@ -62,6 +62,13 @@ fn roles(session: &Session, run: &Run) -> BTreeMap<String, String> {
                 }
                 _ => {}
             }
+        }
+    }
+    if let Some(safe) = safe {
+        roles.insert("safe".to_owned(), safe.to_checksum(None));
+        if run.started.mode == Mode::Drill {
+            // The sandbox hands every module to its own Safe: that is the owner a drill sees.
+            roles.insert(OWNER_ROLE.to_owned(), safe.to_checksum(None));
         }
     }
     roles
@@ -274,6 +281,8 @@ pub struct PreparedReceipt {
     target: Option<Box<Target>>,
     /// For a drill: the batch file to execute in the sandbox first.
     batch: Option<PathBuf>,
+    /// For a drill whose batch already ran: the transactions it sent.
+    executed: Vec<String>,
     network: String,
     storage: PathBuf,
     evidence: PathBuf,
@@ -293,9 +302,12 @@ pub fn prepare_receipt(
     let placement =
         crate::chain::addresses::placement(session, &catalogue, network, run.started.mode)?;
     let modules = &placement.modules;
-    let address = *modules
-        .get(contract)
-        .ok_or_else(|| format!("no address for module {contract} on network `{network}`"))?;
+    let address = match (contract.as_str(), placement.safe) {
+        ("Safe", Some(safe)) => safe,
+        _ => *modules
+            .get(contract)
+            .ok_or_else(|| format!("no address for module {contract} on network `{network}`"))?,
+    };
     let target = match &from {
         ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => Some(Box::new(Target::for_mode(
             session,
@@ -318,6 +330,10 @@ pub fn prepare_receipt(
         }
         _ => None,
     };
+    let executed = match from {
+        ReceiptFrom::DrillExecution => run.executed_batch.clone(),
+        _ => Vec::new(),
+    };
     Ok(PreparedReceipt {
         step: step.id.clone(),
         module: (contract.clone(), address),
@@ -326,6 +342,7 @@ pub fn prepare_receipt(
         from,
         target,
         batch,
+        executed,
         network: network.clone(),
         storage: session.workspace.storage.clone(),
         evidence: session.evidence().path_of(""),
@@ -335,15 +352,18 @@ pub fn prepare_receipt(
 impl PreparedReceipt {
     pub async fn execute(self) -> Result<Event, String> {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
-            return self.execute_drill(batch, target).await;
+            let hashes = match self.executed.is_empty() {
+                true => self.send_batch(batch, target).await?,
+                false => self.executed.clone(),
+            };
+            return self.check_sent(batch, hashes).await;
         }
         self.check(&self.from).await
     }
 
     /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
-    /// executed Safe transaction does), then checks the receipt of the one that carries the
-    /// expected events, naming every transaction sent.
-    async fn execute_drill(&self, batch: &Path, target: &Target) -> Result<Event, String> {
+    /// executed Safe transaction does), and returns their hashes.
+    async fn send_batch(&self, batch: &Path, target: &Target) -> Result<Vec<String>, String> {
         let text =
             std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
         let parsed =
@@ -373,6 +393,12 @@ impl PreparedReceipt {
                 .await?;
             hashes.push(format!("{hash:#x}"));
         }
+        Ok(hashes)
+    }
+
+    /// Checks the receipt of the sent transaction that carries the expected events, naming
+    /// every transaction sent.
+    async fn check_sent(&self, batch: &Path, hashes: Vec<String>) -> Result<Event, String> {
         let mut last = None;
         for hash in &hashes {
             let checked = self.check(&ReceiptFrom::Hash(hash.clone())).await?;
@@ -392,6 +418,7 @@ impl PreparedReceipt {
                     .unwrap_or_default(),
                 hashes.join(", ")
             );
+            receipt.executed = hashes;
         }
         Ok(event)
     }
@@ -459,6 +486,7 @@ impl PreparedReceipt {
             problems: verdict.problems,
             file,
             sha256,
+            executed: Vec::new(),
         }))
     }
 

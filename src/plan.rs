@@ -56,7 +56,15 @@ pub fn plan(
     }
     let mut plan = Plan::default();
     let mut joint_calls_made = std::collections::BTreeSet::new();
-    for change in &diff.changes {
+    // Sets first: a setter such as setTreasury requires its value already on an allowlist.
+    let is_set =
+        |change: &&crate::diff::Change| matches!(proposed.get(&change.id), Some(Value::Set(_)));
+    let sets_first = diff
+        .changes
+        .iter()
+        .filter(is_set)
+        .chain(diff.changes.iter().filter(|c| !is_set(c)));
+    for change in sets_first {
         let Some(parameter) = catalogue.parameter(&change.id) else {
             continue;
         };

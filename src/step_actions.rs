@@ -27,6 +27,21 @@ pub struct PreparedCommand {
     expect_exit: i32,
     folder: PathBuf,
     evidence: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// What a drill's commands see: the network's RPC URL variable set to its sandbox, so that
+/// a console command that a drill runs reads and writes the sandbox, never the real network.
+pub fn drill_env(session: &crate::session::Session, run: &Run) -> Vec<(String, String)> {
+    if run.started.mode != crate::engine::Mode::Drill {
+        return Vec::new();
+    }
+    let network = &run.started.network;
+    let sandbox = crate::sandbox::state::SandboxInfo::running(&session.workspace.storage, network);
+    match (session.networks.get(network), sandbox) {
+        (Some(profile), Ok(info)) => vec![(profile.rpc_env.clone(), info.url)],
+        _ => Vec::new(),
+    }
 }
 
 pub fn prepare_command(
@@ -58,12 +73,19 @@ pub fn prepare_command(
         expect_exit: *expect_exit,
         folder: folder.to_path_buf(),
         evidence: evidence.to_path_buf(),
+        env: Vec::new(),
     })
 }
 
 impl PreparedCommand {
     pub fn command(&self) -> &str {
         &self.rendered
+    }
+
+    /// Adds environment variables for the command (a drill's sandbox URL).
+    pub fn with_env(mut self, env: Vec<(String, String)>) -> Self {
+        self.env = env;
+        self
     }
 
     /// Runs the command; its whole (bounded) output goes to the evidence store.
@@ -74,6 +96,7 @@ impl PreparedCommand {
             self.timeout,
             self.expect_exit,
             &self.folder,
+            &self.env,
         )
         .await
         .map_err(|e| format!("cannot start `sh`: {e}"))?;
@@ -202,6 +225,7 @@ pub fn compute_diff(
         changes: diff.changes.len(),
         blocking: diff.blocking(),
         against: against.clone(),
+        changed: diff.changes.iter().map(|c| c.id.clone()).collect(),
     });
     Ok((event, diff, against))
 }

@@ -692,7 +692,7 @@ fn an_executed_safe_batch_makes_config_and_chain_agree() {
         "the reward role has no setter in the catalogue: {err}"
     );
     assert!(
-        err.contains("do not agree yet (1 change: 1 cosmetic)"),
+        err.contains("do not agree yet (1 change: 1 cosmetic in FeePool.rewardRole)"),
         "{err}"
     );
     let config: serde_json::Value = serde_json::from_str(

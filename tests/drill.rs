@@ -88,6 +88,7 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         env: Vec::new(),
         approvers: vec!["bob".into(), "carol".into()],
         operator: "alice".into(),
+        answer: None,
     };
 
     let run = drill(&walker, "pause-job-intake");

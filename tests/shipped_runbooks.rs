@@ -8,13 +8,14 @@ mod support;
 
 use owner_console::catalogue::Catalogue;
 use owner_console::catalogue::value::Kind;
-use owner_console::runbook::graph::{can_reach_end, successors};
+use owner_console::runbook::graph::can_reach_end;
 use owner_console::runbook::template::{BUILTINS, placeholders, render_plain};
 use owner_console::runbook::{InputType, Level, Runbook, StepAction, load_text};
 use owner_console::session::Session;
 use owner_console::workspace::Workspace;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use support::walk::paths;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -82,40 +83,6 @@ fn every_shipped_runbook_loads_with_no_error_and_no_warning() {
 }
 
 /// One path through a runbook: the steps in order, and how it ends.
-#[derive(Debug)]
-struct Walk {
-    steps: Vec<String>,
-    /// `None`: the run ends. `Some(step)`: the path goes back to a step already on it (a loop).
-    loops_to: Option<String>,
-}
-
-/// Every path from the first step, each decision taken down each of its options. A path
-/// stops at the end of the run, or when it comes back to a step already on it.
-fn paths(runbook: &Runbook) -> Vec<Walk> {
-    fn walk(runbook: &Runbook, at: &str, so_far: &mut Vec<String>, out: &mut Vec<Walk>) {
-        so_far.push(at.to_owned());
-        let step = runbook.step(at).expect("a successor names a step");
-        for next in successors(step) {
-            match next {
-                None => out.push(Walk {
-                    steps: so_far.clone(),
-                    loops_to: None,
-                }),
-                Some(id) if so_far.iter().any(|s| s == id) => out.push(Walk {
-                    steps: so_far.clone(),
-                    loops_to: Some(id.to_owned()),
-                }),
-                Some(id) => walk(runbook, id, so_far, out),
-            }
-        }
-        so_far.pop();
-    }
-    let mut out = Vec::new();
-    let first = runbook.first_step().expect("a runbook has steps");
-    walk(runbook, &first.id, &mut Vec::new(), &mut out);
-    out
-}
-
 #[test]
 fn every_step_is_on_a_path_that_the_decisions_can_take() {
     for runbook in runbooks() {

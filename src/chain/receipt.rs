@@ -14,6 +14,9 @@ pub struct Receipt {
     pub block_hash: B256,
     pub status: Option<alloy_primitives::U64>,
     pub to: Option<Address>,
+    /// The sender: the Safe's own address only when a drill executed its batch as the Safe.
+    #[serde(default)]
+    pub from: Option<Address>,
     #[serde(default)]
     pub logs: Vec<Log>,
 }
@@ -80,8 +83,9 @@ pub fn verify(
     }
     match receipt.to {
         Some(to) if to == address || Some(to) == safe => {}
+        Some(_) if safe.is_some() && receipt.from == safe => {}
         Some(to) => problems.push(format!(
-            "the transaction went to {}, not to {name} ({}) or the network's Safe",
+            "the transaction went to {}, not to {name} ({}) or the network's Safe, and the Safe did not send it",
             to.to_checksum(None),
             address.to_checksum(None)
         )),

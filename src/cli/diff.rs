@@ -29,6 +29,10 @@ pub struct DiffArgs {
     /// snapshot named in config/networks.toml.
     #[arg(long, value_name = "FILE|DIR")]
     against: Option<PathBuf>,
+    /// The current state is the network's running sandbox, as a drill run's diff step reads
+    /// it: a reviewer reproduces a drill's fingerprint with this.
+    #[arg(long, conflicts_with = "against")]
+    drill: bool,
     /// Propose a saved config snapshot (storage/backups/…) instead of the workspace's config.
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
@@ -73,11 +77,23 @@ fn paint(tag: Tag, text: &str, colour: bool) -> String {
 }
 
 pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
+    let sandbox = match args.drill {
+        true => Some(
+            crate::chain::Target::sandbox(session, &args.network)
+                .and_then(|target| crate::chain::live::read_once(&target))
+                .map_err(color_eyre::eyre::Report::msg)?,
+        ),
+        false => None,
+    };
+    let against = match &sandbox {
+        Some(state) => crate::changes::Against::Live(state),
+        None => crate::changes::Against::path(args.against.as_deref()),
+    };
     let (diff, against, problems) = crate::changes::diff_from(
         session,
         &args.network,
         args.from.as_deref(),
-        crate::changes::Against::path(args.against.as_deref()),
+        against,
         &args.domains,
         &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
     )

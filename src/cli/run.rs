@@ -181,7 +181,8 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
             &session.workspace.command_folder()?,
             &session.evidence().path_of(""),
         )
-        .map_err(color_eyre::eyre::Report::msg)?;
+        .map_err(color_eyre::eyre::Report::msg)?
+        .with_env(crate::step_actions::drill_env(session, &run));
         eprintln!("running: {}", prepared.command());
         let event = run_async(prepared.execute())?;
         session.record(&mut run, vec![event])?;
@@ -353,6 +354,7 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
             "run": run.id,
             "runbook": run.started.runbook,
             "network": run.started.network,
+            "mode": run.started.mode,
             "inputs": run.started.inputs,
             "position": position,
             "checked": run.visit.checked,

@@ -46,12 +46,14 @@ pub async fn run_command(
     timeout: Duration,
     expect_exit: i32,
     folder: &Path,
+    env: &[(String, String)],
 ) -> std::io::Result<Captured> {
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(command)
         .current_dir(folder)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -123,6 +125,7 @@ mod tests {
             Duration::from_secs(5),
             3,
             Path::new("."),
+            &[],
         )
         .await
         .unwrap();
@@ -144,6 +147,7 @@ mod tests {
             Duration::from_millis(300),
             0,
             Path::new("."),
+            &[],
         )
         .await
         .unwrap();
@@ -160,6 +164,7 @@ mod tests {
             Duration::from_secs(10),
             0,
             Path::new("."),
+            &[],
         )
         .await
         .unwrap();

@@ -79,6 +79,9 @@ pub struct DiffRecorded {
     pub blocking: usize,
     /// The current state it was compared with.
     pub against: String,
+    /// The parameters that differ, by catalogue id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
 }
 
 /// A Safe Transaction Builder batch prepared at a safe-batch step, stored in the workspace.
@@ -132,6 +135,10 @@ pub struct ReceiptChecked {
     /// store too).
     pub file: String,
     pub sha256: String,
+    /// A drill: the transactions it sent to execute the run's last batch in the sandbox
+    /// (later receipt steps of the same batch check these instead of sending it again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub executed: Vec<String>,
 }
 
 /// An operator's recorded acknowledgement that a state snapshot older than the network's

@@ -76,6 +76,8 @@ pub struct Run {
     pub last_diff: Option<DiffRecorded>,
     /// The last Safe batch this run prepared, at any step: a drill executes it in the sandbox.
     pub last_batch: Option<BatchPrepared>,
+    /// A drill: the transactions that executed `last_batch` in the sandbox, once it has run.
+    pub executed_batch: Vec<String>,
     /// Block hashes of the stale state snapshots the operator acknowledged using.
     pub acknowledged: BTreeSet<String>,
     pub position: Position,
@@ -105,6 +107,7 @@ impl Run {
             visit: Visit::default(),
             last_diff: None,
             last_batch: None,
+            executed_batch: Vec::new(),
             acknowledged: BTreeSet::new(),
             position,
         }
@@ -219,9 +222,15 @@ impl Run {
             Event::BatchPrepared(batch) => {
                 self.visit.batch = Some(batch.clone());
                 self.last_batch = Some(batch.clone());
+                self.executed_batch.clear();
             }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
-            Event::ReceiptChecked(checked) => self.visit.receipts.push(checked.clone()),
+            Event::ReceiptChecked(checked) => {
+                if !checked.executed.is_empty() {
+                    self.executed_batch = checked.executed.clone();
+                }
+                self.visit.receipts.push(checked.clone());
+            }
             Event::StateAcknowledged(ack) => {
                 self.acknowledged.insert(ack.block_hash.clone());
             }
@@ -376,8 +385,12 @@ impl Run {
             } => match &self.visit.diff {
                 None => Some("the diff has not been computed yet".to_owned()),
                 Some(diff) if *expect_agreement && diff.changes > 0 => Some(format!(
-                    "config and chain do not agree yet ({}): wait for the execution, then compute the diff again",
-                    diff.summary
+                    "config and chain do not agree yet ({}{}): wait for the execution, then compute the diff again",
+                    diff.summary,
+                    match diff.changed.is_empty() {
+                        true => String::new(),
+                        false => format!(" in {}", diff.changed.join(", ")),
+                    }
                 )),
                 Some(diff) if *block_on_violation && diff.blocking > 0 => Some(format!(
                     "{} guardrail violation(s) block this change: fix the config and compute the diff again",

@@ -158,6 +158,28 @@ impl Sender<'_> {
     }
 }
 
+/// The arguments of a setter that sets several parameters, in its order: sent once, by the
+/// group's first parameter (`None` for the others); an error names what the state lacks.
+fn group_arguments(
+    group: &[String],
+    id: &str,
+    values: &BTreeMap<String, serde_json::Value>,
+) -> Result<Option<Vec<String>>, String> {
+    if group.first().map(String::as_str) != Some(id) {
+        return Ok(None);
+    }
+    group
+        .iter()
+        .map(|member| {
+            values
+                .get(member)
+                .map(text_of)
+                .ok_or_else(|| format!("its setter needs {member} too, which the state lacks"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
 /// Calldata for a Solidity signature and its arguments as text (`0x…`, `12`, `true`).
 pub fn calldata(signature: &str, args: &[String]) -> Result<Bytes, String> {
     let function = Function::parse(&format!("function {signature}"))
@@ -305,13 +327,24 @@ pub async fn deploy_platform(
                 }
                 result
             }
-            _ => sender
+            _ if parameter.setter_args.is_empty() => sender
                 .call(deployer, to, setter, &[text_of(value)])
                 .await
                 .map(|_| ()),
+            _ => match group_arguments(&parameter.setter_args, &parameter.id, values) {
+                Ok(Some(args)) => sender.call(deployer, to, setter, &args).await.map(|_| ()),
+                Ok(None) => Ok(()),
+                Err(why) => Err(why),
+            },
         };
         if let Err(why) = outcome {
             not_seeded.insert(parameter.id.clone(), why);
+        }
+    }
+    for parameter in &catalogue.parameters {
+        let first = parameter.setter_args.first();
+        if let Some(why) = first.and_then(|first| not_seeded.get(first)).cloned() {
+            not_seeded.entry(parameter.id.clone()).or_insert(why);
         }
     }
     for module in PAUSABLE {

@@ -8,7 +8,7 @@ use super::task::Task;
 use crate::engine::signoff::Approver;
 use crate::engine::{EngineError, Event, Run};
 use crate::runbook::{CommandRun, StepAction};
-use crate::step_actions::{PreparedCommand, attach, prepare_command, prepare_http};
+use crate::step_actions::{PreparedCommand, attach, drill_env, prepare_command, prepare_http};
 use std::path::Path;
 
 impl App {
@@ -21,6 +21,7 @@ impl App {
             .command_folder()
             .map_err(|e| e.to_string())?;
         prepare_command(&screen.run, &folder, &self.session.evidence().path_of(""))
+            .map(|prepared| prepared.with_env(drill_env(&self.session, &screen.run)))
     }
 
     pub(super) fn run_action(&mut self, action: Action) -> Option<Task> {
