@@ -415,7 +415,9 @@ impl PreparedReceipt {
                 if answered != Some(hash) {
                     return Err(format!(
                         "asked for the receipt of {hash:#x}, the node answered with {}: a node that swaps receipts is not trusted; nothing recorded",
-                        answered.map_or("no transaction hash".to_owned(), |h| format!("that of {h:#x}"))
+                        answered.map_or("no transaction hash".to_owned(), |h| format!(
+                            "that of {h:#x}"
+                        ))
                     ));
                 }
                 let number = receipt

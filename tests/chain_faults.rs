@@ -290,7 +290,9 @@ fn a_node_that_answers_with_another_transactions_receipt_is_caught() {
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let proxy = Proxy::start(platform.node.port);
     std::fs::write(
-        workspace.path().join("runbooks/emergency/pause-receipt.toml"),
+        workspace
+            .path()
+            .join("runbooks/emergency/pause-receipt.toml"),
         RECEIPT_ONLY_RUNBOOK,
     )
     .unwrap();
@@ -303,7 +305,13 @@ fn a_node_that_answers_with_another_transactions_receipt_is_caught() {
             args,
         )
     };
-    let run = support::cli::run_of(&cli(&["run", "start", "pause-receipt", "--network", "demo"]));
+    let run = support::cli::run_of(&cli(&[
+        "run",
+        "start",
+        "pause-receipt",
+        "--network",
+        "demo",
+    ]));
     let pause = format!(
         "{:#x}",
         platform.as_safe(platform.module("JobRegistry"), "pause()", &[])
@@ -330,5 +338,9 @@ fn a_node_that_answers_with_another_transactions_receipt_is_caught() {
     proxy.set(Fault::None);
     let honest = cli(&["run", "next", &run, "--tx", &pause]);
     assert!(honest.status.success(), "{:?}", text(&honest));
-    assert!(std::fs::read_to_string(&ledger).unwrap().contains("receipt-checked"));
+    assert!(
+        std::fs::read_to_string(&ledger)
+            .unwrap()
+            .contains("receipt-checked")
+    );
 }

@@ -569,7 +569,10 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
         "--out",
         snapshot.to_str().unwrap(),
     ]);
-    let vars = [(DEMO_RPC_ENV, down.as_str()), ("OWNER_CONSOLE_LOG", "trace")];
+    let vars = [
+        (DEMO_RPC_ENV, down.as_str()),
+        ("OWNER_CONSOLE_LOG", "trace"),
+    ];
     let node_down = home.cli_env(
         workspace.path(),
         support::cli::PASSPHRASE,

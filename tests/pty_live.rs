@@ -24,7 +24,11 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     let sandbox = Sandbox::new();
     let folder = workspace.path().to_str().unwrap().to_owned();
     let mut command = sandbox.command(&["--workspace", &folder]);
-    let secrets = ["hunter2secret", "0123456789abcdef0123456789abcdef", "s3cr3tkey"];
+    let secrets = [
+        "hunter2secret",
+        "0123456789abcdef0123456789abcdef",
+        "s3cr3tkey",
+    ];
     command.env(
         DEMO_RPC_ENV,
         format!(

@@ -11,6 +11,12 @@ use support::cli::{Home, PASSPHRASE, run_of, text};
 use support::workspace::walk_workspace;
 
 const TRACE: [(&str, &str); 1] = [("OWNER_CONSOLE_LOG", "trace")];
+/// `run start walk` on the demo network with a harmless label.
+fn start_walk() -> Vec<&'static str> {
+    "run start walk --network demo --input label=x"
+        .split(' ')
+        .collect()
+}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -30,10 +36,7 @@ fn run_started_records_the_runbooks_sha256_and_a_changed_file_stops_the_run() {
     let ws = walk_workspace();
     let cwd = ws.path();
     let file = cwd.join("runbooks/update/walk.toml");
-    let started = home.cli(
-        cwd,
-        &["run", "start", "walk", "--network", "demo", "--input", "label=x"],
-    );
+    let started = home.cli(cwd, &start_walk());
     let run = run_of(&started);
     let ledger = cwd.join("storage/owner-ledger.jsonl");
     let first = &entries(&ledger)[0];
@@ -102,7 +105,15 @@ fn hostile_inputs_reach_a_command_that_really_runs_as_one_literal_argument() {
     let input = format!("value={hostile}");
     let run = run_of(&home.cli(
         cwd,
-        &["run", "start", "hostile", "--network", "demo", "--input", &input],
+        &[
+            "run",
+            "start",
+            "hostile",
+            "--network",
+            "demo",
+            "--input",
+            &input,
+        ],
     ));
     let ledger = cwd.join("storage/owner-ledger.jsonl");
 
@@ -155,7 +166,10 @@ fn hostile_inputs_reach_a_command_that_really_runs_as_one_literal_argument() {
 fn private_key_hex(home: &Home) -> String {
     let keystore = home.path().join("data/owner-console/keys/tester.json");
     let stored = std::fs::read_to_string(&keystore).unwrap();
-    assert!(stored.contains("\"scrypt\""), "an scrypt keystore: {stored}");
+    assert!(
+        stored.contains("\"scrypt\""),
+        "an scrypt keystore: {stored}"
+    );
     let signer =
         alloy_signer_local::PrivateKeySigner::decrypt_keystore(&keystore, PASSPHRASE).unwrap();
     hex::encode(signer.to_bytes())
@@ -191,10 +205,7 @@ fn the_passphrase_and_the_private_key_never_reach_the_log_the_ledger_or_the_outp
     let wrong = "WRONG-passphrase-7f3a";
     let refused = cli(wrong, &["ledger", "checkpoint"]);
     assert!(!refused.status.success());
-    let run = run_of(&cli(
-        PASSPHRASE,
-        &["run", "start", "walk", "--network", "demo", "--input", "label=x"],
-    ));
+    let run = run_of(&cli(PASSPHRASE, &start_walk()));
     cli(PASSPHRASE, &["run", "next", &run, "--check", "all"]);
     cli(PASSPHRASE, &["run", "next", &run, "--execute"]);
     cli(PASSPHRASE, &["ledger", "checkpoint"]);
@@ -217,8 +228,11 @@ fn the_passphrase_and_the_private_key_never_reach_the_log_the_ledger_or_the_outp
     assert!(ledger.contains("command-ran"), "the run was recorded");
     let bundle = std::fs::read(&bundle).unwrap();
     let mut unpacked = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bundle[..]), &mut unpacked)
-        .unwrap();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&bundle[..]),
+        &mut unpacked,
+    )
+    .unwrap();
     for secret in [PASSPHRASE, wrong, &secret_key, &secret_key.to_uppercase()] {
         for (what, written) in [
             ("log", &log),
