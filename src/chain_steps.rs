@@ -435,6 +435,18 @@ impl PreparedReceipt {
                 let receipt = receipt.ok_or_else(|| {
                     format!("{hash:#x} has no receipt yet: not mined (or not on this chain); check again later")
                 })?;
+                let answered = receipt
+                    .get("transactionHash")
+                    .and_then(|h| h.as_str())
+                    .and_then(|h| h.parse::<B256>().ok());
+                if answered != Some(hash) {
+                    return Err(format!(
+                        "asked for the receipt of {hash:#x}, the node answered with {}: a node that swaps receipts is not trusted; nothing recorded",
+                        answered.map_or("no transaction hash".to_owned(), |h| format!(
+                            "that of {h:#x}"
+                        ))
+                    ));
+                }
                 let number = receipt
                     .get("blockNumber")
                     .and_then(|n| n.as_str())

@@ -4,6 +4,10 @@ use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+/// alloy's HTTP transport puts the whole RPC URL, secrets included, into its spans at debug
+/// and trace level: they are never logged, whatever `OWNER_CONSOLE_LOG` asks.
+const NO_TRANSPORT_SPANS: &str = "alloy_transport_http=off";
+
 pub fn log_file() -> Option<PathBuf> {
     let dirs = crate::workspace::project_dirs()?;
     let folder = dirs
@@ -24,7 +28,8 @@ pub fn init() -> Option<PathBuf> {
         .open(&path)
         .ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("OWNER_CONSOLE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive(NO_TRANSPORT_SPANS.parse().ok()?);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

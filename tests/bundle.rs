@@ -424,6 +424,24 @@ fn export_refuses_a_symlinked_evidence_file() {
 }
 
 #[test]
+fn export_refuses_an_evidence_folder_linked_outside() {
+    let fixture = Fixture::new();
+    let evidence = fixture.ws.path().join("storage/evidence");
+    let outside = fixture.out.path().join("elsewhere");
+    std::fs::rename(&evidence, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &evidence).unwrap();
+    let target = fixture.out.path().join("bundle");
+    let output = fixture.cli(&["export", &fixture.run, "--out", target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = text(&output).1;
+    assert!(
+        err.contains("outside") && err.contains("entry seq"),
+        "{err}"
+    );
+    assert!(!target.exists(), "nothing is written");
+}
+
+#[test]
 fn verify_bundle_refuses_an_archive_that_escapes_or_links() {
     let home = Home::new();
     let scratch = tempfile::tempdir().unwrap();

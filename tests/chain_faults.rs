@@ -266,3 +266,81 @@ fn a_failing_node_leaves_a_chain_check_open_and_records_nothing() {
     assert!(next.status.success(), "{:?}", text(&next));
     assert!(text(&next).0.contains("completed"));
 }
+
+const RECEIPT_ONLY_RUNBOOK: &str = r#"
+id = "pause-receipt"
+title = "The pause receipt"
+kind = "emergency"
+severity = "high"
+version = "1.0.0"
+summary = "Check the receipt of the pause executed through the Safe."
+networks = ["demo"]
+
+[[steps]]
+id = "receipt"
+title = "The pause receipt"
+kind = "receipt"
+contract = "JobRegistry"
+events = ["Paused(address)"]
+"#;
+
+#[test]
+fn a_node_that_answers_with_another_transactions_receipt_is_caught() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let proxy = Proxy::start(platform.node.port);
+    std::fs::write(
+        workspace
+            .path()
+            .join("runbooks/emergency/pause-receipt.toml"),
+        RECEIPT_ONLY_RUNBOOK,
+    )
+    .unwrap();
+    let home = Home::new();
+    let cli = |args: &[&str]| {
+        home.cli_env(
+            workspace.path(),
+            PASSPHRASE,
+            &[(DEMO_RPC_ENV, &proxy.url())],
+            args,
+        )
+    };
+    let run = support::cli::run_of(&cli(&[
+        "run",
+        "start",
+        "pause-receipt",
+        "--network",
+        "demo",
+    ]));
+    let pause = format!(
+        "{:#x}",
+        platform.as_safe(platform.module("JobRegistry"), "pause()", &[])
+    );
+    let asked = format!("0x{}", "ab".repeat(32));
+    let ledger = workspace.path().join("storage/owner-ledger.jsonl");
+    let recorded = std::fs::read_to_string(&ledger).unwrap();
+
+    proxy.set(Fault::SwapInRequest(asked.clone(), pause.clone()));
+    let lied = cli(&["run", "next", &run, "--tx", &asked]);
+    let (out, err) = text(&lied);
+    assert!(!lied.status.success(), "{out}");
+    assert!(
+        err.contains(&format!("asked for the receipt of {asked}"))
+            && err.contains(&format!("that of {pause}")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ledger).unwrap(),
+        recorded,
+        "nothing is recorded from a swapped receipt"
+    );
+
+    proxy.set(Fault::None);
+    let honest = cli(&["run", "next", &run, "--tx", &pause]);
+    assert!(honest.status.success(), "{:?}", text(&honest));
+    assert!(
+        std::fs::read_to_string(&ledger)
+            .unwrap()
+            .contains("receipt-checked")
+    );
+}

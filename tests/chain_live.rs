@@ -531,8 +531,15 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
     );
     let home = listed_home(workspace.path());
     let mut seen = String::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = url.replace(
+        &format!(":{}/", proxy.port),
+        &format!(":{}/", closed.local_addr().unwrap().port()),
+    );
+    drop(closed);
     let mut run_cli = |args: &[&str]| {
-        let output = cli(&home, workspace.path(), &url, args);
+        let vars = [(DEMO_RPC_ENV, url.as_str()), ("OWNER_CONSOLE_LOG", "trace")];
+        let output = home.cli_env(workspace.path(), support::cli::PASSPHRASE, &vars, args);
         let (out, err) = text(&output);
         seen.push_str(&out);
         seen.push_str(&err);
@@ -562,6 +569,20 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
         "--out",
         snapshot.to_str().unwrap(),
     ]);
+    let vars = [
+        (DEMO_RPC_ENV, down.as_str()),
+        ("OWNER_CONSOLE_LOG", "trace"),
+    ];
+    let node_down = home.cli_env(
+        workspace.path(),
+        support::cli::PASSPHRASE,
+        &vars,
+        &["chain", "status", "--network", "demo"],
+    );
+    assert!(!node_down.status.success(), "the node is down");
+    let (out, err) = text(&node_down);
+    seen.push_str(&out);
+    seen.push_str(&err);
     assert!(
         seen.contains("http://***:***@127.0.0.1:"),
         "the redacted URL is shown: {seen}"
@@ -574,7 +595,8 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
         home.path()
             .join("state/owner-console/logs/owner-console.log"),
     )
-    .unwrap_or_default();
+    .unwrap();
+    assert!(log.contains("TRACE"), "trace logging is on");
     let written = std::fs::read_to_string(&snapshot).unwrap();
     for secret in secrets {
         for (what, text) in [

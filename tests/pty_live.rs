@@ -24,10 +24,19 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     let sandbox = Sandbox::new();
     let folder = workspace.path().to_str().unwrap().to_owned();
     let mut command = sandbox.command(&["--workspace", &folder]);
+    let secrets = [
+        "hunter2secret",
+        "0123456789abcdef0123456789abcdef",
+        "s3cr3tkey",
+    ];
     command.env(
         DEMO_RPC_ENV,
-        format!("http://ops:hunter2secret@127.0.0.1:{}/", proxy.port),
+        format!(
+            "http://ops:{}@127.0.0.1:{}/v3/{}?token={}",
+            secrets[0], proxy.port, secrets[1], secrets[2]
+        ),
     );
+    command.env("OWNER_CONSOLE_LOG", "trace");
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("✓ live", TIMEOUT);
     app.send("i");
@@ -72,6 +81,14 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     app.wait_for_gone("Everywhere", TIMEOUT);
     app.send("q");
     app.wait_exit(TIMEOUT);
+    let screen = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let log = std::fs::read_to_string(sandbox.log_file()).unwrap();
+    assert!(log.contains("TRACE"), "trace logging is on");
+    for secret in secrets {
+        assert!(!screen.contains(secret), "{secret} reached the terminal");
+        let leaks: Vec<&str> = log.lines().filter(|l| l.contains(secret)).take(3).collect();
+        assert!(leaks.is_empty(), "{secret} reached the log: {leaks:#?}");
+    }
 }
 
 #[test]

@@ -25,6 +25,9 @@ pub enum Fault {
     Truncate,
     /// Forward, then replace the answer with text that is not JSON.
     Garbage,
+    /// Forward the request with one text replaced by another (a node that answers another
+    /// question than the one asked).
+    SwapInRequest(String, String),
 }
 
 pub struct Proxy {
@@ -174,6 +177,12 @@ fn serve(
             Fault::Delay(delay) => std::thread::sleep(delay),
             _ => {}
         }
+        let body = match &fault {
+            Fault::SwapInRequest(asked, answered) => String::from_utf8_lossy(&body)
+                .replace(asked.as_str(), answered)
+                .into_bytes(),
+            _ => body,
+        };
         let Some(answer) = forward(upstream, &body) else {
             return;
         };
