@@ -64,5 +64,4 @@ pub fn assert_terminal_restored(app: &PtyApp) {
             "the pty's termios differs from before the app started"
         );
     }
-
 }

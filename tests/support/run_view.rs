@@ -90,4 +90,3 @@ pub fn journal_entries(path: &Path) -> Vec<serde_json::Value> {
         })
         .collect()
 }
-

@@ -19,6 +19,8 @@ pub fn binary() -> PathBuf {
 /// an empty current folder (no `runbooks/`, so the embedded workspace is used).
 pub struct Sandbox {
     root: tempfile::TempDir,
+    /// A workspace folder the child opens instead of the embedded one.
+    workspace: Option<tempfile::TempDir>,
 }
 
 impl Default for Sandbox {
@@ -33,7 +35,10 @@ impl Sandbox {
             .prefix("owner-console-pty-")
             .tempdir()
             .expect("create a temporary folder");
-        let sandbox = Self { root };
+        let sandbox = Self {
+            root,
+            workspace: None,
+        };
         for folder in [
             sandbox.home(),
             sandbox.data_home(),
@@ -45,6 +50,24 @@ impl Sandbox {
                 .unwrap_or_else(|e| panic!("create {}: {e}", folder.display()));
         }
         sandbox.create_key();
+        sandbox
+    }
+
+    /// A sandbox whose child opens a copy of the repository's workspace (through
+    /// `OWNER_CONSOLE_WORKSPACE`) that lists the sandbox's key in `config/operators.toml`, so
+    /// that what it signs verifies.
+    pub fn listed() -> Self {
+        let mut sandbox = Self::new();
+        let shown = sandbox.cli(&["keys", "show", "--json", "tester"]);
+        let key: serde_json::Value = serde_json::from_slice(&shown.stdout)
+            .unwrap_or_else(|e| panic!("keys show --json: {e}: {shown:?}"));
+        let address = key["address"].as_str().expect("the key's address");
+        let workspace = super::workspace::shipped_workspace();
+        let operators = workspace.path().join("config/operators.toml");
+        let listed = std::fs::read_to_string(&operators).expect("read config/operators.toml")
+            + &super::cli::operators_toml(&[("tester", address, &["operator"])]);
+        std::fs::write(&operators, listed).expect("write config/operators.toml");
+        sandbox.workspace = Some(workspace);
         sandbox
     }
 
@@ -61,7 +84,12 @@ impl Sandbox {
     /// The environment of every command run in the sandbox: the folders, the operator, the
     /// passphrase, `TERM=xterm-256color` and the PATH (no `NO_COLOR`).
     fn environment(&self) -> Vec<(&'static str, std::ffi::OsString)> {
-        vec![
+        let workspace = self.workspace.iter().map(|folder| {
+            let path: std::ffi::OsString = folder.path().into();
+            ("OWNER_CONSOLE_WORKSPACE", path)
+        });
+        let mut environment: Vec<_> = workspace.collect();
+        environment.extend([
             ("HOME", self.home().into()),
             ("XDG_DATA_HOME", self.data_home().into()),
             ("XDG_CONFIG_HOME", self.config_home().into()),
@@ -74,7 +102,8 @@ impl Sandbox {
                 "PATH",
                 std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
             ),
-        ]
+        ]);
+        environment
     }
 
     /// Runs the binary's command form `args` in the sandbox, without a terminal.
@@ -114,12 +143,15 @@ impl Sandbox {
         self.root().join("cwd")
     }
 
-    /// Where the embedded workspace keeps its run state.
+    /// Where the workspace keeps its run state.
     pub fn storage(&self) -> PathBuf {
-        self.data_home().join("owner-console/storage")
+        match &self.workspace {
+            Some(folder) => folder.path().join("storage"),
+            None => self.data_home().join("owner-console/storage"),
+        }
     }
 
-    /// The journal of the embedded workspace.
+    /// The journal of the workspace.
     pub fn journal(&self) -> PathBuf {
         self.storage().join("owner-ledger.jsonl")
     }
@@ -144,4 +176,3 @@ impl Sandbox {
         command
     }
 }
-
