@@ -143,6 +143,14 @@ impl Sandbox {
         self.root().join("cwd")
     }
 
+    /// The workspace folder of a [`Sandbox::listed`] sandbox.
+    pub fn workspace(&self) -> &Path {
+        self.workspace
+            .as_ref()
+            .map(tempfile::TempDir::path)
+            .expect("a listed sandbox has a workspace folder")
+    }
+
     /// Where the workspace keeps its run state.
     pub fn storage(&self) -> PathBuf {
         match &self.workspace {
@@ -166,7 +174,19 @@ impl Sandbox {
     /// (no `NO_COLOR`, `TERM=xterm-256color`, `USER=tester`) and the empty current folder. Add or
     /// remove variables on the result before spawning it.
     pub fn command(&self, args: &[&str]) -> CommandBuilder {
-        let mut command = CommandBuilder::new(binary());
+        self.program(&binary().to_string_lossy(), args)
+    }
+
+    /// `sh -c script` with the sandbox's environment, the binary's path in `$OWNER_CONSOLE`:
+    /// for redirections (`"$OWNER_CONSOLE" > out`).
+    pub fn shell(&self, script: &str) -> CommandBuilder {
+        let mut command = self.program("/bin/sh", &["-c", script]);
+        command.env("OWNER_CONSOLE", binary());
+        command
+    }
+
+    fn program(&self, program: &str, args: &[&str]) -> CommandBuilder {
+        let mut command = CommandBuilder::new(program);
         command.args(args);
         command.env_clear();
         for (name, value) in self.environment() {
