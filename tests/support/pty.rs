@@ -38,6 +38,8 @@ pub mod keys {
     pub const UP: &str = "\x1b[A";
     pub const DOWN: &str = "\x1b[B";
     pub const SPACE: &str = " ";
+    pub const HOME: &str = "\x1b[H";
+    pub const END: &str = "\x1b[F";
     pub const CTRL_C: &str = "\x03";
 }
 

@@ -63,10 +63,7 @@ impl Sandbox {
             .unwrap_or_else(|e| panic!("keys show --json: {e}: {shown:?}"));
         let address = key["address"].as_str().expect("the key's address");
         let workspace = super::workspace::shipped_workspace();
-        let operators = workspace.path().join("config/operators.toml");
-        let listed = std::fs::read_to_string(&operators).expect("read config/operators.toml")
-            + &super::cli::operators_toml(&[("tester", address, &["operator"])]);
-        std::fs::write(&operators, listed).expect("write config/operators.toml");
+        super::workspace::list_operator(workspace.path(), "tester", address);
         sandbox.workspace = Some(workspace);
         sandbox
     }
