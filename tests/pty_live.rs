@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use support::chain::{DEMO_RPC_ENV, Platform, set_reads, snapshot_values};
 use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
 use support::rpc_proxy::{Fault, Proxy};
+use support::sgr::colour_sequences;
 use support::workspace::shipped_workspace;
 
 #[test]
@@ -28,6 +29,8 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
         DEMO_RPC_ENV,
         format!("http://ops:hunter2secret@127.0.0.1:{}/", proxy.port),
     );
+    // Without colour: live and stale must read in words and symbols alone.
+    command.env("NO_COLOR", "1");
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("✓ live", TIMEOUT);
     app.send("i");
@@ -72,6 +75,8 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
     app.wait_for_gone("Everywhere", TIMEOUT);
     app.send("q");
     app.wait_exit(TIMEOUT);
+    let colours = colour_sequences(&app.raw_output());
+    assert!(colours.is_empty(), "NO_COLOR, yet colour: {colours:?}");
 }
 
 #[test]

@@ -5,57 +5,15 @@
 
 mod support;
 
-use support::pty::{PtyApp, TIMEOUT, screen_rows};
-use support::tour::{STATUS, Stop, wait_for_stop, walk_every_view};
-
-/// The SGR sequences (`ESC[…m`) in `output` that set a colour: 30–38 and 40–48 (including
-/// 38;5;n and 38;2;r;g;b), 90–97, 100–107. The resets 39 and 49 set no colour.
-fn colour_sequences(output: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(output);
-    let mut found = Vec::new();
-    for (start, _) in text.match_indices("\x1b[") {
-        let rest = &text[start + 2..];
-        let Some(end) = rest.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
-            continue;
-        };
-        if !rest[end..].starts_with('m') {
-            continue;
-        }
-        let params = &rest[..end];
-        let colour = params.split(';').any(|p| {
-            p.parse::<u16>()
-                .is_ok_and(|n| matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107))
-        });
-        if colour {
-            found.push(format!("ESC[{params}m"));
-        }
-    }
-    found
-}
-
-/// The bottom row is the status bar: the view was drawn to the terminal's full height.
-fn assert_status_on_last_row(app: &PtyApp, stop: &Stop) {
-    let rows = app.settled(screen_rows);
-    let last = rows.last().map(String::as_str).unwrap_or_default();
-    assert!(
-        STATUS.iter().all(|word| last.contains(word)),
-        "{}: the last row is not the status bar:\n{}",
-        stop.name,
-        app.dump()
-    );
-}
+use std::time::Duration;
+use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
+use support::sgr::colour_sequences;
+use support::tour::{MATRIX, each_view_alone, wait_for_stop, walk, walk_every_view};
 
 #[test]
 fn every_view_reads_at_80x24_and_60x20() {
     for (cols, rows) in [(80, 24), (60, 20)] {
-        let apps = walk_every_view(
-            cols,
-            rows,
-            |command| command,
-            |app, stop| {
-                assert_status_on_last_row(app, stop);
-            },
-        );
+        let apps = walk_every_view(cols, rows, |command| command, |_, _| {});
         for app in &apps {
             assert!(
                 !colour_sequences(&app.raw_output()).is_empty(),
@@ -67,24 +25,41 @@ fn every_view_reads_at_80x24_and_60x20() {
 
 #[test]
 fn every_view_redraws_after_each_resize() {
-    walk_every_view(
-        80,
-        24,
-        |command| command,
-        |app, stop| {
-            app.resize(60, 20);
-            wait_for_stop(app, stop);
-            assert_status_on_last_row(app, stop);
-            app.resize(20, 8);
-            app.wait_for("too small", TIMEOUT);
-            app.resize(100, 30);
-            wait_for_stop(app, stop);
-            assert_status_on_last_row(app, stop);
-            app.resize(80, 24);
-            wait_for_stop(app, stop);
-            assert_status_on_last_row(app, stop);
-        },
-    );
+    each_view_alone(|app, stop| {
+        app.resize(60, 20);
+        wait_for_stop(app, stop);
+        app.resize(20, 8);
+        app.wait_for("too small", TIMEOUT);
+        app.resize(100, 30);
+        wait_for_stop(app, stop);
+        app.resize(80, 24);
+        wait_for_stop(app, stop);
+    });
+}
+
+/// Known fault, not fixed: a key typed right after a few resizes sometimes waits in the
+/// console (seconds, or until the next key) instead of being handled at once. Seen in about
+/// one start form in ten here; the cause (crossterm's event stream or the pty) is not found.
+#[test]
+#[ignore = "known fault: keys typed right after resizes can wait until the next key"]
+fn keys_typed_after_resizes_are_handled() {
+    let sandbox = Sandbox::listed();
+    for _ in 0..20 {
+        let mut app = PtyApp::spawn(sandbox.command(&[]), 80, 24);
+        let form = &MATRIX[5];
+        walk(&mut app, &MATRIX[..5], |_, _| {});
+        app.send(keys::ENTER);
+        wait_for_stop(&app, form);
+        for (cols, rows) in [(60, 20), (100, 30), (80, 24)] {
+            app.resize(cols, rows);
+            wait_for_stop(&app, form);
+        }
+        app.send(keys::TAB);
+        app.send("INC-42");
+        app.wait_for("› INC-42", Duration::from_secs(2));
+        app.signal(libc::SIGTERM);
+        app.wait_exit(TIMEOUT);
+    }
 }
 
 #[test]
@@ -97,7 +72,7 @@ fn without_colour_no_colour_reaches_the_terminal_and_every_state_reads_in_words(
                 command.env(name, value);
                 command
             },
-            |app, stop| assert_status_on_last_row(app, stop),
+            |_, _| {},
         );
         for app in &apps {
             let colours = colour_sequences(&app.raw_output());

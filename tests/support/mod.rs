@@ -9,6 +9,7 @@ pub mod restored;
 pub mod rpc_proxy;
 pub mod run_view;
 pub mod sandbox;
+pub mod sgr;
 pub mod svg;
 pub mod tour;
 pub mod tui;
