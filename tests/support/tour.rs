@@ -243,9 +243,8 @@ fn sandbox_for(stops: &[Stop]) -> Sandbox {
 }
 
 /// Every stop of both tours in a console of its own, walked there at 80×24; `at_stop` acts on
-/// it (a resize), then SIGTERM ends the console. No key follows `at_stop`: keys typed right
-/// after resizes can wait in the console until the next key (see the ignored test
-/// `keys_typed_after_resizes_are_handled` in `tests/pty_stress.rs`).
+/// it (a resize), then SIGTERM ends the console, so each view is resized from a known state
+/// (`keys_typed_after_resizes_are_handled` in `tests/pty_stress.rs` checks typing after).
 pub fn each_view_alone(mut at_stop: impl FnMut(&mut PtyApp, &Stop)) {
     for stops in [MATRIX, DIFF] {
         for last in 0..stops.len() {
