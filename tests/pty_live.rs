@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use support::chain::{DEMO_RPC_ENV, Platform, set_reads, snapshot_values};
 use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
 use support::rpc_proxy::{Fault, Proxy};
+use support::sgr::colour_sequences;
 use support::workspace::shipped_workspace;
 
 #[test]
@@ -37,6 +38,8 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
         ),
     );
     command.env("OWNER_CONSOLE_LOG", "trace");
+    // Without colour: live and stale must read in words and symbols alone.
+    command.env("NO_COLOR", "1");
     let mut app = PtyApp::spawn(command, 80, 24);
     app.wait_for("✓ live", TIMEOUT);
     app.send("i");
@@ -89,6 +92,8 @@ fn the_live_state_shows_and_a_dead_node_turns_stale_without_freezing() {
         let leaks: Vec<&str> = log.lines().filter(|l| l.contains(secret)).take(3).collect();
         assert!(leaks.is_empty(), "{secret} reached the log: {leaks:#?}");
     }
+    let colours = colour_sequences(&app.raw_output());
+    assert!(colours.is_empty(), "NO_COLOR, yet colour: {colours:?}");
 }
 
 #[test]

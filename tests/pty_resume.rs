@@ -7,7 +7,11 @@ mod support;
 use owner_console::runbook::{self, Next, Runbook, Step, StepAction};
 use std::path::Path;
 use std::time::Instant;
-use support::pty::{PtyApp, Sandbox, TIMEOUT, keys, rfind_bytes, screen_rows};
+use support::pty::{PtyApp, Sandbox, TIMEOUT, keys, screen_rows};
+use support::restored::assert_terminal_restored;
+use support::run_view::{
+    journal_entries, run_id_on_screen, run_view_body, steps_list, ticked_items, wait_current_step,
+};
 
 const COLS: u16 = 80;
 const ROWS: u16 = 24;
@@ -29,70 +33,6 @@ fn load_runbook() -> Runbook {
 fn step<'a>(book: &'a Runbook, id: &str) -> &'a Step {
     book.step(id)
         .unwrap_or_else(|| panic!("{RUNBOOK_ID} has no step `{id}`"))
-}
-
-/// The run id shown on the screen (`r-<UTC stamp>-<hex>`), wherever the view puts it.
-fn run_id_on_screen(screen: &vt100::Screen) -> Option<String> {
-    screen
-        .contents()
-        .split(|c: char| c.is_whitespace() || c == '·')
-        .find(|word| {
-            word.strip_prefix("r-").is_some_and(|rest| {
-                rest.len() >= 10
-                    && rest.contains('T')
-                    && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            })
-        })
-        .map(str::to_owned)
-}
-
-/// The title of the run view's detail pane: the id of the step it shows. The pane's top
-/// border is on the same row as the " Steps " list's, to its right.
-fn detail_title(screen: &vt100::Screen) -> Option<String> {
-    let rows = screen_rows(screen);
-    let border = rows.iter().find(|row| row.contains("┌ Steps "))?;
-    let after_steps = &border[border.find("┌ Steps ")? + "┌ Steps ".len()..];
-    let pane = &after_steps[after_steps.find("┌ ")? + "┌ ".len()..];
-    let title = pane.split(" ─").next()?.split(" ┐").next()?;
-    Some(title.trim().to_owned())
-}
-
-/// The rows of the " Steps " list, without the borders: e.g. "✓ triage → High".
-fn steps_list(screen: &vt100::Screen) -> Vec<String> {
-    let rows = screen_rows(screen);
-    let Some(top) = rows.iter().position(|row| row.contains("┌ Steps ")) else {
-        return Vec::new();
-    };
-    rows[top + 1..]
-        .iter()
-        .take_while(|row| !row.starts_with('└'))
-        .filter_map(|row| {
-            let inner = row.strip_prefix('│')?;
-            let end = inner.find('│')?;
-            Some(inner[..end].trim().to_owned())
-        })
-        .collect()
-}
-
-/// Whether the run view shows `id` as the current step: marked `▶` in the list and shown in
-/// the detail pane.
-fn shows_current(screen: &vt100::Screen, id: &str) -> bool {
-    detail_title(screen).as_deref() == Some(id)
-        && steps_list(screen)
-            .iter()
-            .any(|row| row == &format!("▶ {id}"))
-}
-
-fn wait_current_step(app: &PtyApp, id: &str) -> String {
-    app.wait_until(
-        &format!("step `{id}` to be current in the run view"),
-        TIMEOUT,
-        |screen| shows_current(screen, id),
-    )
-}
-
-fn ticked_items(screen: &vt100::Screen) -> usize {
-    screen.contents().matches("[x] ").count()
 }
 
 /// Ticks every item of the current checklist step (Space, then `j` to the next), then
@@ -163,26 +103,6 @@ fn complete_step(app: &mut PtyApp, step: &Step) -> String {
             other.kind_name()
         ),
     }
-}
-
-/// The rows of the run view that describe the run: its header, the steps list and the
-/// detail pane (not the title, hint and status rows, which may carry passing messages).
-fn run_view_body(screen: &vt100::Screen) -> Vec<String> {
-    let rows = screen_rows(screen);
-    rows[1..rows.len() - 2].to_vec()
-}
-
-fn journal_entries(path: &Path) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read the journal {}: {e}", path.display()));
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .enumerate()
-        .map(|(index, line)| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("journal line {} is not JSON ({e}): {line}", index + 1))
-        })
-        .collect()
 }
 
 #[test]
@@ -367,62 +287,7 @@ fn resume_after_sigkill_shows_the_same_step_and_quit_restores_the_terminal() {
     );
 
     // --- The terminal is restored. -----------------------------------------------------------
-    let raw = second.raw_output();
-    let entered =
-        rfind_bytes(&raw, b"\x1b[?1049h").expect("the app never entered the alternate screen");
-    let tail = &raw[entered..];
-    let left = rfind_bytes(tail, b"\x1b[?1049l").unwrap_or_else(|| {
-        panic!(
-            "the app did not leave the alternate screen after its last draw; output tail: {:?}",
-            String::from_utf8_lossy(&tail[tail.len().saturating_sub(400)..])
-        )
-    });
-    let shown = rfind_bytes(tail, b"\x1b[?25h").unwrap_or_else(|| {
-        panic!(
-            "the app did not show the cursor again; output tail: {:?}",
-            String::from_utf8_lossy(&tail[tail.len().saturating_sub(400)..])
-        )
-    });
-    assert!(
-        rfind_bytes(tail, b"\x1b[?25l").is_none_or(|hidden| hidden < shown),
-        "the app hid the cursor again after showing it on the way out; output tail: {:?}",
-        String::from_utf8_lossy(&tail[left.saturating_sub(200)..])
-    );
-    second.with_screen(|screen| {
-        assert!(
-            !screen.alternate_screen(),
-            "still on the alternate screen after quitting"
-        );
-        assert!(
-            !screen.hide_cursor(),
-            "the cursor is still hidden after quitting"
-        );
-    });
-    // Raw mode is off again: the pty's settings are those it had before the app started.
-    let (before, after) = (second.initial_termios(), second.termios());
-    if cfg!(target_os = "linux") {
-        assert!(
-            before.is_some() && after.is_some(),
-            "cannot read the pty's termios"
-        );
-    }
-    if let (Some(before), Some(after)) = (before, after) {
-        assert!(
-            after.c_lflag & libc::ICANON != 0 && after.c_lflag & libc::ECHO != 0,
-            "the pty is still in raw mode after quitting (c_lflag {:#o})",
-            after.c_lflag
-        );
-        assert_eq!(
-            (after.c_iflag, after.c_oflag, after.c_cflag, after.c_lflag),
-            (
-                before.c_iflag,
-                before.c_oflag,
-                before.c_cflag,
-                before.c_lflag
-            ),
-            "the pty's termios differs from before the app started"
-        );
-    }
+    assert_terminal_restored(&second);
 
     eprintln!(
         "pty_resume: passed in {:.1} s",

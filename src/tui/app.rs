@@ -148,6 +148,24 @@ impl App {
 
     /// Handles one key; returns a task to run in the background, if the key started one.
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<Task> {
+        // The quit key quits from inside a form or a prompt too; pressed again over the
+        // "a command is still running" question, it is the answer.
+        let quit_key = self.keymap.action(Context::Global, None, &key) == Some(Action::Quit);
+        if quit_key && !self.popups.is_empty() {
+            let asking = matches!(
+                self.popups.last(),
+                Some(Popup::Confirm {
+                    then: Pending::QuitWhileBusy,
+                    ..
+                })
+            );
+            if asking {
+                self.quit = true;
+            } else {
+                self.request_quit();
+            }
+            return None;
+        }
         if let Some(popup) = self.popups.last_mut() {
             let outcome = popup.handle(key);
             if let Some(Popup::Prompt {

@@ -15,11 +15,19 @@ pub struct RunScreen {
 }
 
 impl RunScreen {
+    /// The run view of `run`; on a checklist the cursor starts on the first item not yet
+    /// ticked, so a resumed run goes on where it stopped.
     pub fn new(run: Run) -> Self {
+        let cursor = match run.current_step().map(|s| &s.action) {
+            Some(StepAction::Checklist { items }) => (0..items.len())
+                .find(|item| !run.visit.checked.contains(item))
+                .unwrap_or(0),
+            _ => 0,
+        };
         Self {
             run,
             diff: None,
-            cursor: 0,
+            cursor,
             flow_scroll: 0,
         }
     }

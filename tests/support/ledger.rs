@@ -38,8 +38,12 @@ impl Writer {
     }
 
     pub fn start(&self, run: &str, runbook: &str, mode: Mode, at: i64) {
+        self.at(run, at, self.started(runbook, mode));
+    }
+
+    fn started(&self, runbook: &str, mode: Mode) -> Event {
         let book = self.session.runbook(runbook).unwrap();
-        let started = RunStarted {
+        Event::RunStarted(RunStarted {
             runbook: book.id.clone(),
             version: book.version.clone(),
             path: book.path.display().to_string(),
@@ -50,8 +54,30 @@ impl Writer {
             chain_id: Some(31337),
             mode,
             operator: "tester".into(),
-        };
-        self.at(run, at, Event::RunStarted(started));
+        })
+    }
+
+    /// `runs` runs of the failure-recovery matrix of ten entries each (started, eight ticks on
+    /// and off at `stabilise`, aborted), one append and so one fsync per run, a minute apart
+    /// from `start`. Run ids are `r-big-00000`…
+    pub fn ticked_and_aborted_runs(&self, runs: usize, start: i64) {
+        for index in 0..runs {
+            let run = format!("r-big-{index:05}");
+            let mut events = vec![self.started("failure-recovery-matrix", Mode::Offline)];
+            events.extend((0..8).map(|tick| Event::ItemChecked {
+                step: "stabilise".into(),
+                item: tick / 2,
+                checked: tick % 2 == 0,
+            }));
+            events.push(Event::RunAborted {
+                reason: format!("load test {index}"),
+            });
+            let at = time(start + MINUTE * i64::try_from(index).unwrap());
+            self.session
+                .ledger()
+                .append(&run, &at, events, &self.key)
+                .unwrap();
+        }
     }
 
     pub fn done(&self, run: &str, step: &str, at: i64) {

@@ -13,7 +13,6 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -39,133 +38,13 @@ pub mod keys {
     pub const UP: &str = "\x1b[A";
     pub const DOWN: &str = "\x1b[B";
     pub const SPACE: &str = " ";
+    pub const HOME: &str = "\x1b[H";
+    pub const END: &str = "\x1b[F";
     pub const CTRL_C: &str = "\x03";
 }
 
-/// The passphrase of the sandbox's operator key.
-pub const PASSPHRASE: &str = "correct horse battery";
-
-/// The binary under test.
-pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_owner-console"))
-}
-
-/// An isolated home for the child: HOME and the XDG folders inside one temporary folder, and
-/// an empty current folder (no `runbooks/`, so the embedded workspace is used).
-pub struct Sandbox {
-    root: tempfile::TempDir,
-}
-
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Sandbox {
-    pub fn new() -> Self {
-        let root = tempfile::Builder::new()
-            .prefix("owner-console-pty-")
-            .tempdir()
-            .expect("create a temporary folder");
-        let sandbox = Self { root };
-        for folder in [
-            sandbox.home(),
-            sandbox.data_home(),
-            sandbox.config_home(),
-            sandbox.state_home(),
-            sandbox.cwd(),
-        ] {
-            std::fs::create_dir_all(&folder)
-                .unwrap_or_else(|e| panic!("create {}: {e}", folder.display()));
-        }
-        sandbox.create_key();
-        sandbox
-    }
-
-    /// Creates the operator key `tester` with the CLI, as an operator would before a shift.
-    fn create_key(&self) {
-        let output = std::process::Command::new(binary())
-            .args(["keys", "new", "--name", "tester"])
-            .env_clear()
-            .env("HOME", self.home())
-            .env("XDG_DATA_HOME", self.data_home())
-            .env("XDG_CONFIG_HOME", self.config_home())
-            .env("XDG_STATE_HOME", self.state_home())
-            .env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE)
-            .output()
-            .expect("run `owner-console keys new`");
-        assert!(
-            output.status.success(),
-            "keys new: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-
-    pub fn root(&self) -> &Path {
-        self.root.path()
-    }
-
-    pub fn home(&self) -> PathBuf {
-        self.root().join("home")
-    }
-
-    pub fn data_home(&self) -> PathBuf {
-        self.home().join(".local/share")
-    }
-
-    pub fn config_home(&self) -> PathBuf {
-        self.home().join(".config")
-    }
-
-    pub fn state_home(&self) -> PathBuf {
-        self.home().join(".local/state")
-    }
-
-    /// The child's current folder: empty.
-    pub fn cwd(&self) -> PathBuf {
-        self.root().join("cwd")
-    }
-
-    /// Where the embedded workspace keeps its run state.
-    pub fn storage(&self) -> PathBuf {
-        self.data_home().join("owner-console/storage")
-    }
-
-    /// The journal of the embedded workspace.
-    pub fn journal(&self) -> PathBuf {
-        self.storage().join("owner-ledger.jsonl")
-    }
-
-    /// The app's log file (it logs there, never to the terminal).
-    pub fn log_file(&self) -> PathBuf {
-        self.state_home()
-            .join("owner-console/logs/owner-console.log")
-    }
-
-    /// A command for the binary with `args`, a clean environment pointing into the sandbox
-    /// (no `NO_COLOR`, `TERM=xterm-256color`, `USER=tester`) and the empty current folder. Add or
-    /// remove variables on the result before spawning it.
-    pub fn command(&self, args: &[&str]) -> CommandBuilder {
-        let mut command = CommandBuilder::new(binary());
-        command.args(args);
-        command.env_clear();
-        command.env("HOME", self.home());
-        command.env("XDG_DATA_HOME", self.data_home());
-        command.env("XDG_CONFIG_HOME", self.config_home());
-        command.env("XDG_STATE_HOME", self.state_home());
-        command.env("USER", "tester");
-        command.env("LOGNAME", "tester");
-        command.env("TERM", "xterm-256color");
-        command.env("OWNER_CONSOLE_PASSPHRASE", PASSPHRASE);
-        command.env(
-            "PATH",
-            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-        );
-        command.cwd(self.cwd());
-        command
-    }
-}
+#[allow(unused_imports)] // Each test binary uses a different part of the harness.
+pub use super::sandbox::{PASSPHRASE, Sandbox, binary};
 
 struct State {
     parser: vt100::Parser,

@@ -79,3 +79,12 @@ pub fn resign_snapshot(path: &Path) {
     snapshot.sign(&key).unwrap();
     std::fs::write(path, serde_json::to_string_pretty(&snapshot).unwrap()).unwrap();
 }
+
+/// Adds `name` with `address` and the `operator` role to the workspace's
+/// `config/operators.toml`, so that what that key signs verifies.
+pub fn list_operator(workspace: &Path, name: &str, address: &str) {
+    let operators = workspace.join("config/operators.toml");
+    let listed = std::fs::read_to_string(&operators).unwrap()
+        + &super::cli::operators_toml(&[(name, address, &["operator"])]);
+    std::fs::write(&operators, listed).unwrap();
+}

@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
-            "The terminal is {}×{}: owner-console needs at least {MIN_WIDTH}×{MIN_HEIGHT} (80×24 is best). Enlarge it; nothing is lost. Ctrl+C quits.",
+            "Terminal too small: {}×{}. owner-console needs at least {MIN_WIDTH}×{MIN_HEIGHT} (80×24 is best). Enlarge it; nothing is lost. Ctrl+C quits.",
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);

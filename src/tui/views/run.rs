@@ -1,5 +1,6 @@
 use super::home::{kind_marker, severity_badge};
 use super::step_detail;
+use super::text_fit;
 use crate::engine::Position;
 use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
@@ -35,12 +36,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
+    let marker = kind_marker(book, &app.theme);
+    let badge = severity_badge(book.severity, &app.theme);
+    let position = format!("· {position}");
+    // The position is state and stays whole; the title gives way when the line is short.
+    let title_room = usize::from(header.width)
+        .saturating_sub(text_fit::width(&marker.content) + text_fit::width(&badge.content))
+        .saturating_sub(text_fit::width(&position) + 2);
+    let title = text_fit::truncate(&book.title, title_room);
     frame.render_widget(
         Line::from(vec![
-            kind_marker(book, &app.theme),
-            severity_badge(book.severity, &app.theme),
-            Span::styled(format!(" {} ", book.title), app.theme.bold()),
-            Span::raw(format!("· {position}")),
+            marker,
+            badge,
+            Span::styled(format!(" {title} "), app.theme.bold()),
+            Span::raw(position),
         ]),
         header,
     );
@@ -52,11 +61,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         step_detail::draw(frame, body, app, screen);
         return;
     }
-    let list_width = (body.width / 3).clamp(20, 30);
+    let list_width = steps_width(book)
+        .max(body.width / 3)
+        .clamp(20, 30)
+        .min(body.width * 2 / 5);
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
     draw_steps(frame, list_area, screen, &app.theme);
     step_detail::draw(frame, detail_area, app, screen);
+}
+
+/// Columns the Steps list needs to show every step id whole: mark, space, id, two borders.
+fn steps_width(book: &crate::runbook::Runbook) -> u16 {
+    let longest = book
+        .steps
+        .iter()
+        .map(|step| text_fit::width(&step.id))
+        .max();
+    u16::try_from(longest.unwrap_or(0) + 4).unwrap_or(u16::MAX)
 }
 
 fn draw_steps(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
