@@ -88,14 +88,14 @@ fn main() {
         millis(app),
         millis(floor),
         "ms",
-        Aim::AtMost(3.0),
+        Aim::RatioAtMost(3.0),
     );
     bench_line(
         "peak_rss",
         app_mib,
         floor_mib,
         "MiB",
-        Aim::AtMost(40.0 / floor_mib),
+        Aim::AtMost(40.0),
     );
 }
 

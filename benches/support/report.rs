@@ -10,21 +10,25 @@ use std::time::Duration;
 /// that it works, on small sizes.
 pub static SMOKE: LazyLock<bool> = LazyLock::new(|| !std::env::args().any(|a| a == "--bench"));
 
-/// Which way a figure is good: a figure whose ratio to its floor must stay at most, or at
-/// least, the aim.
+/// What a figure should meet: its ratio to the floor at most, or at least, a number; the
+/// figure itself at most a number; or nothing (reported only).
 #[derive(Clone, Copy)]
 pub enum Aim {
+    RatioAtMost(f64),
+    RatioAtLeast(f64),
     AtMost(f64),
-    AtLeast(f64),
+    None,
 }
 
 /// Prints `BENCH <id> <figure> <floor> <ratio> <unit> <aim>` (one line, spaces only between
-/// fields; the aim as `<=N` or `>=N`, applied to the ratio), for `scripts/bench.sh`.
+/// fields; the aim as `ratio<=N`, `ratio>=N`, `value<=N` or `-`), for `scripts/bench.sh`.
 pub fn bench_line(id: &str, figure: f64, floor: f64, unit: &str, aim: Aim) {
     let ratio = figure / floor;
     let aim = match aim {
-        Aim::AtMost(n) => format!("<={n}"),
-        Aim::AtLeast(n) => format!(">={n}"),
+        Aim::RatioAtMost(n) => format!("ratio<={n}"),
+        Aim::RatioAtLeast(n) => format!("ratio>={n}"),
+        Aim::AtMost(n) => format!("value<={n}"),
+        Aim::None => "-".to_owned(),
     };
     println!("BENCH {id} {figure:.4} {floor:.4} {ratio:.4} {unit} {aim}");
 }

@@ -92,13 +92,14 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                 None => return Ok(()),
             },
             _ = ticks.tick(), if app.live.is_some() => {
-                if let Some(task) = app.tick(std::time::Instant::now()) {
+                let tick = app.tick(std::time::Instant::now());
+                if let Some(task) = tick.task {
                     let done_tx = done_tx.clone();
                     tokio::spawn(async move {
                         let _ = done_tx.send(task.execute().await);
                     });
                 }
-                dirty = true;
+                dirty = tick.redraw;
             }
             Some(done) = done_rx.recv() => {
                 app.on_task_done(done);
