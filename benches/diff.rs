@@ -13,7 +13,7 @@ use owner_console::workspace::snapshot::StateSnapshot;
 use report::{Aim, SMOKE, bench_line, millis};
 use std::fmt::Write;
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 static PARAMETERS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 500 } else { 10_000 });
 const FILES: usize = 10;

@@ -72,7 +72,10 @@ fn main() {
         "first complete frame: app {:.1} ms, bare ratatui {:.1} ms (medians; app samples {:?})",
         millis(app),
         millis(floor),
-        app_frame.iter().map(|d| millis(*d).round()).collect::<Vec<_>>()
+        app_frame
+            .iter()
+            .map(|d| millis(*d).round())
+            .collect::<Vec<_>>()
     );
     let mib = |kib: &[u64]| {
         let mut sorted = kib.to_vec();
@@ -90,13 +93,7 @@ fn main() {
         "ms",
         Aim::RatioAtMost(3.0),
     );
-    bench_line(
-        "peak_rss",
-        app_mib,
-        floor_mib,
-        "MiB",
-        Aim::AtMost(40.0),
-    );
+    bench_line("peak_rss", app_mib, floor_mib, "MiB", Aim::AtMost(40.0));
 }
 
 /// The floor: a bare ratatui program that draws one frame and waits for a key.
@@ -130,7 +127,10 @@ fn floor_round() -> (Duration, u64) {
     let frame = start.elapsed();
     let peak = peak_kib(floor.pid());
     floor.send("q");
-    assert!(floor.wait_exit(TIMEOUT).success(), "the floor program failed");
+    assert!(
+        floor.wait_exit(TIMEOUT).success(),
+        "the floor program failed"
+    );
     (frame, peak)
 }
 

@@ -142,7 +142,10 @@ pub fn key_code(c: char) -> KeyCode {
 
 /// The console on a fresh copy of the shipped workspace (changed by `prepare` first), its
 /// session unlocked with a key that `config/operators.toml` lists as an operator.
-pub fn shipped_app(colour: bool, prepare: impl FnOnce(&std::path::Path)) -> (App, tempfile::TempDir) {
+pub fn shipped_app(
+    colour: bool,
+    prepare: impl FnOnce(&std::path::Path),
+) -> (App, tempfile::TempDir) {
     let workspace = common::shipped_workspace();
     prepare(workspace.path());
     let key =
