@@ -42,8 +42,7 @@ pub fn build_app(session: Session) -> color_eyre::Result<App> {
     Ok(App::new(session, keymap, theme))
 }
 
-pub fn run(session: Session) -> color_eyre::Result<()> {
-    let app = build_app(session)?;
+pub fn run(app: App) -> color_eyre::Result<()> {
     release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
