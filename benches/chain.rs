@@ -1,8 +1,11 @@
 //! 100 catalogue reads over a loopback link with 20 ms of injected latency per HTTP request:
 //! the console's batched, block-pinned read (one JSON-RPC batch) against the same 100 reads
 //! sent one call at a time, measured in the same run against the same node.
-//! Run: `cargo bench --bench chain` (needs `npm ci` for anvil).
+//! Run: `cargo bench --bench chain` (needs `npm ci` for anvil; `cargo test --benches` runs
+//! one round of 20 reads).
 
+#[path = "support/report.rs"]
+mod report;
 #[path = "../tests/support/rpc_proxy.rs"]
 mod rpc_proxy;
 
@@ -13,19 +16,16 @@ use owner_console::chain::client::Call;
 use owner_console::chain::{Chain, Endpoint, reads};
 use owner_console::sandbox::deploy::{Sender, deploy_platform};
 use owner_console::sandbox::node::{Node, find_anvil};
+use report::{Aim, SMOKE, bench_line, median, millis};
 use rpc_proxy::Proxy;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-const READS: usize = 100;
+static READS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 20 } else { 100 });
 const LATENCY: Duration = Duration::from_millis(20);
-const ROUNDS: usize = 7;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
+static ROUNDS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 1 } else { 7 });
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -56,7 +56,7 @@ fn main() {
         Some(deployment.safe),
         &BTreeMap::new(),
     );
-    let calls: Vec<Call> = plan.calls().into_iter().cycle().take(READS).collect();
+    let calls: Vec<Call> = plan.calls().into_iter().cycle().take(*READS).collect();
 
     let proxy = Proxy::start(node.port);
     proxy.set_latency(LATENCY);
@@ -69,13 +69,13 @@ fn main() {
     let mut batched_requests = Vec::new();
     let mut one_by_one = Vec::new();
     let mut one_by_one_requests = Vec::new();
-    for _ in 0..ROUNDS {
+    for _ in 0..*ROUNDS {
         let before = proxy.requests();
         let start = Instant::now();
         let reading = runtime.block_on(chain.read(&calls)).expect("batched read");
         batched.push(start.elapsed());
         batched_requests.push(proxy.requests() - before);
-        assert_eq!(reading.outcomes.len(), READS);
+        assert_eq!(reading.outcomes.len(), *READS);
 
         let before = proxy.requests();
         let start = Instant::now();
@@ -89,10 +89,12 @@ fn main() {
         one_by_one.push(start.elapsed());
         one_by_one_requests.push(proxy.requests() - before);
     }
-    let (fast, slow) = (median(batched), median(one_by_one));
+    let (fast, slow) = (median(&batched), median(&one_by_one));
     println!(
-        "chain reads: {READS} catalogue reads, {} ms latency per HTTP request, {ROUNDS} rounds, median",
-        LATENCY.as_millis()
+        "chain reads: {} catalogue reads, {} ms latency per HTTP request, {} rounds, median",
+        *READS,
+        LATENCY.as_millis(),
+        *ROUNDS
     );
     println!("| read | time | HTTP requests per refresh |");
     println!("|---|---|---|");
@@ -110,5 +112,12 @@ fn main() {
         "speed-up: {:.1}× (aim ≥ 20×); requests per steady refresh: {}",
         slow.as_secs_f64() / fast.as_secs_f64(),
         batched_requests.iter().max().unwrap_or(&0)
+    );
+    bench_line(
+        "chain_reads_batched",
+        millis(fast),
+        millis(slow),
+        "ms",
+        Aim::RatioAtMost(0.05),
     );
 }

@@ -1,18 +1,23 @@
 //! Diff + classify + guardrails over a generated config of 10,000 parameters, beside the floor:
 //! merely parsing the two JSON documents (the proposed config and the state snapshot).
-//! Run: `cargo bench --bench diff`.
+//! Run: `cargo bench --bench diff` (`cargo test --benches` runs it on 500 parameters).
+
+#[path = "support/report.rs"]
+mod report;
 
 use owner_console::catalogue::Catalogue;
 use owner_console::catalogue::config_set::ConfigSet;
 use owner_console::diff::compute;
 use owner_console::diff::source::from_snapshot;
 use owner_console::workspace::snapshot::StateSnapshot;
+use report::{Aim, SMOKE, bench_line, millis};
 use std::fmt::Write;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
+use std::time::Instant;
 
-const PARAMETERS: usize = 10_000;
+static PARAMETERS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 500 } else { 10_000 });
 const FILES: usize = 10;
-const ROUNDS: usize = 30;
+static ROUNDS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 3 } else { 30 });
 
 struct Generated {
     catalogue: Catalogue,
@@ -33,7 +38,7 @@ fn generate() -> Generated {
     let mut configs: Vec<serde_json::Map<String, serde_json::Value>> =
         vec![serde_json::Map::new(); FILES];
     let mut values = serde_json::Map::new();
-    for index in 0..PARAMETERS {
+    for index in 0..*PARAMETERS {
         let file = index % FILES;
         let (kind, unit, proposed, current) = match index % 4 {
             0 => (
@@ -103,11 +108,6 @@ fn generate() -> Generated {
     }
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn main() {
     let generated = generate();
     let read = |name: &str| {
@@ -120,7 +120,7 @@ fn main() {
     let mut floor = Vec::new();
     let mut full = Vec::new();
     let mut changes = 0;
-    for _ in 0..ROUNDS {
+    for _ in 0..*ROUNDS {
         let start = Instant::now();
         for (_, text) in &generated.files {
             std::hint::black_box(serde_json::from_str::<serde_json::Value>(text).expect("json"));
@@ -145,8 +145,11 @@ fn main() {
         std::hint::black_box(diff);
         full.push(start.elapsed());
     }
-    let (floor, full) = (median(floor), median(full));
-    println!("diff of {PARAMETERS} parameters ({changes} changed), median of {ROUNDS} rounds");
+    let (floor, full) = (report::median(&floor), report::median(&full));
+    println!(
+        "diff of {} parameters ({changes} changed), median of {} rounds",
+        *PARAMETERS, *ROUNDS
+    );
     println!("{:<48} {:>10}", "what", "median");
     println!(
         "{:<48} {:>8.2} ms",
@@ -162,4 +165,5 @@ fn main() {
         "ratio {:.2}x the floor; aim: ≤ 20 ms",
         full.as_secs_f64() / floor.as_secs_f64()
     );
+    bench_line("diff", millis(full), millis(floor), "ms", Aim::AtMost(20.0));
 }

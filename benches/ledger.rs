@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-/// `cargo bench` passes `--bench`; run otherwise (`cargo test --benches`), the bench only
-/// checks that it works, on small sizes.
-static SMOKE: LazyLock<bool> = LazyLock::new(|| !std::env::args().any(|a| a == "--bench"));
+#[path = "support/report.rs"]
+mod report;
+use report::{Aim, SMOKE, bench_line, percentile};
 static ENTRIES: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 1_000 } else { 100_000 });
 const BATCH: usize = 1_000;
 static APPENDS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 20 } else { 300 });
@@ -108,6 +108,22 @@ fn main() {
         "without its checkpoint update an append would take {:.2}× the floor's median",
         without.as_secs_f64() / fm.as_secs_f64()
     );
+    bench_line(
+        "ledger_verify_rate",
+        verify_rate,
+        floor_rate,
+        "entries/s",
+        Aim::RatioAtLeast(0.7),
+    );
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    bench_line(
+        "ledger_append_median",
+        us(am),
+        us(fm),
+        "µs",
+        Aim::RatioAtMost(1.5),
+    );
+    bench_line("ledger_append_p99", us(ap), us(fp), "µs", Aim::None);
 }
 
 fn row(measure: &str, figure: &str, floor: &str, ratio: &str) {
@@ -321,13 +337,6 @@ fn note(index: usize) -> Event {
         step: "brief".into(),
         text: format!("note {index}: the operator confirmed the change window"),
     }
-}
-
-fn percentile(samples: &[Duration], pct: f64) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let rank = ((pct / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank]
 }
 
 fn micros(duration: Duration) -> String {

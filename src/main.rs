@@ -30,10 +30,19 @@ fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let mut session = cli::open_session(cli)?;
-    if let Some(key) = cli::unlock::key_for_console(cli)? {
-        session.unlock(key);
+    let session = cli::open_session(cli)?;
+    // The two slow parts of start-up, side by side: the key's scrypt unlock (or its prompt) and
+    // reading the ledger for the run list.
+    let (app, key) = std::thread::scope(|scope| {
+        let unlocking = scope.spawn(|| cli::unlock::key_for_console(cli));
+        let app = tui::build_app(session);
+        (app, unlocking.join())
+    });
+    let key = key.map_err(|_| color_eyre::eyre::eyre!("unlocking the operator key failed"))??;
+    let mut app = app?;
+    if let Some(key) = key {
+        app.session.unlock(key);
     }
-    tui::run(session)?;
+    tui::run(app)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 use support::ledger::Writer;
 use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
-use support::workspace::list_operator;
+use support::cli::list_operator;
 
 const RUNS: usize = 1_000;
 const ENTRIES: usize = RUNS * 10;

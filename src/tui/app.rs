@@ -6,7 +6,7 @@ use super::form::StartForm;
 use super::home::{Home, Row};
 use super::keymap::{Context, Keymap};
 use super::ledger_screen::LedgerScreen;
-use super::live::LiveMonitor;
+use super::live::{Freshness, LiveMonitor};
 use super::metrics_screen::MetricsScreen;
 use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
@@ -63,6 +63,16 @@ pub struct App {
     pub snapshot: Option<Result<StateSnapshot, String>>,
     /// The network's live state, when it is read live.
     pub live: Option<LiveMonitor>,
+    /// The live state's freshness as of the last tick, to tell whether a tick changed the
+    /// screen.
+    ticked: Option<Freshness>,
+}
+
+/// What a tick of the event loop brought: a live refresh to start, and whether the screen
+/// shows something else now.
+pub struct Tick {
+    pub task: Option<Task>,
+    pub redraw: bool,
 }
 
 impl App {
@@ -98,6 +108,7 @@ impl App {
             network: String::new(),
             snapshot: None,
             live: None,
+            ticked: None,
         };
         app.set_network(network);
         app.refresh_runs();
@@ -398,9 +409,20 @@ impl App {
         self.network = network;
     }
 
-    /// Called on each tick of the event loop: a live refresh to start, if one is due.
-    pub fn tick(&mut self, now: Instant) -> Option<Task> {
-        self.live.as_mut()?.due(now)
+    /// Called on each tick of the event loop: a live refresh to start, if one is due; a redraw
+    /// only when the live state's freshness (its age in seconds, or staleness) changed.
+    pub fn tick(&mut self, now: Instant) -> Tick {
+        let Some(live) = self.live.as_mut() else {
+            return Tick {
+                task: None,
+                redraw: false,
+            };
+        };
+        let task = live.due(now);
+        let freshness = Some(live.freshness(now));
+        let redraw = task.is_some() || freshness != self.ticked;
+        self.ticked = freshness;
+        Tick { task, redraw }
     }
 
     fn show_run(&mut self, run: Run) {

@@ -100,3 +100,12 @@ pub fn run_of(output: &Output) -> String {
         .unwrap_or_else(|| panic!("no run id in: {out}{err}"))
         .to_owned()
 }
+
+/// Adds `name` with `address` and the `operator` role to the workspace's
+/// `config/operators.toml`, so that what that key signs verifies.
+pub fn list_operator(workspace: &Path, name: &str, address: &str) {
+    let operators = workspace.join("config/operators.toml");
+    let listed = std::fs::read_to_string(&operators).unwrap()
+        + &operators_toml(&[(name, address, &["operator"])]);
+    std::fs::write(&operators, listed).unwrap();
+}

@@ -5,8 +5,12 @@
 use alloy_signer_local::PrivateKeySigner;
 use jiff::Timestamp;
 use owner_console::engine::{Event, Mode, RunStarted, Signoff};
+use owner_console::ledger::checkpoint::Checkpoint;
+use owner_console::ledger::entry::{Entry, GENESIS};
 use owner_console::session::Session;
 use owner_console::workspace::Workspace;
+use std::cell::RefCell;
+use std::io::Write;
 use std::path::Path;
 
 pub const MINUTE: i64 = 60;
@@ -16,10 +20,12 @@ pub fn time(seconds: i64) -> String {
     Timestamp::from_second(seconds).unwrap().to_string()
 }
 
-/// Writes runs into a workspace's ledger with chosen times.
+/// Writes runs into a workspace's ledger with chosen times, or (buffered) keeps the entries
+/// for [`write_fee_updates`] to write in one go.
 pub struct Writer {
     pub session: Session,
     pub key: PrivateKeySigner,
+    buffer: Option<RefCell<Vec<(String, String, Event)>>>,
 }
 
 impl Writer {
@@ -27,14 +33,32 @@ impl Writer {
         Self {
             session: Session::open(Workspace::folder(workspace), "tester".into()).unwrap(),
             key: PrivateKeySigner::random(),
+            buffer: None,
+        }
+    }
+
+    /// A writer that keeps each (run, time, event) instead of appending it.
+    pub fn buffered(session: Session, key: PrivateKeySigner) -> Self {
+        Self {
+            session,
+            key,
+            buffer: Some(RefCell::new(Vec::new())),
         }
     }
 
     pub fn at(&self, run: &str, at: i64, event: Event) {
+        if let Some(buffer) = &self.buffer {
+            buffer.borrow_mut().push((run.to_owned(), time(at), event));
+            return;
+        }
         self.session
             .ledger()
             .append(run, &time(at), vec![event], &self.key)
             .unwrap();
+    }
+
+    fn buffered_len(&self) -> usize {
+        self.buffer.as_ref().map_or(0, |b| b.borrow().len())
     }
 
     pub fn start(&self, run: &str, runbook: &str, mode: Mode, at: i64) {
@@ -199,4 +223,46 @@ pub fn known_runs(workspace: &Path, now: i64) {
     );
     w.completed("r-10", now - 100 * DAY + 1800);
     w.session.ledger().checkpoint(&time(now), &w.key).unwrap();
+}
+
+/// Writes a ledger of `count` entries into `path` (which must not exist yet): incidents rolled
+/// back and aborted fee updates in turn (no sign-offs, so one operator's key signs them all),
+/// the last run cut off where the count ends (so it is unfinished).
+/// The entries are signed and chained as `append` chains them and written with one fsync,
+/// followed by a checkpoint of the last entry; the session gives the runbooks (their SHA-256)
+/// and `key` signs, so the ledger verifies when `key` is a listed operator.
+pub fn write_runs(session: Session, key: PrivateKeySigner, path: &Path, count: usize) {
+    let writer = Writer::buffered(session, key);
+    let start = 1_700_000_000;
+    let mut run = 0;
+    while writer.buffered_len() < count {
+        run += 1;
+        let (id, at) = (format!("r-{run:06}"), start + run * DAY / 4);
+        if run % 2 == 0 {
+            writer.fee_update(&id, at, None, None);
+        } else {
+            writer.rollback_incident(&id, Mode::Offline, at, 1800);
+        }
+    }
+    let events = writer.buffer.unwrap().into_inner();
+    let mut bytes = Vec::new();
+    let mut prev = GENESIS.to_owned();
+    let mut last = None;
+    for (seq, (run, time, event)) in events.into_iter().take(count).enumerate() {
+        let entry = Entry::signed(seq as u64, &time, &run, event, &prev, &writer.key).unwrap();
+        serde_json::to_writer(&mut bytes, &entry).unwrap();
+        bytes.push(b'\n');
+        prev = entry.hash.clone();
+        last = Some(entry);
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut file = std::fs::File::create_new(path).unwrap();
+    file.write_all(&bytes).unwrap();
+    file.sync_all().unwrap();
+    let last = last.expect("at least one entry");
+    let checkpoint_path = owner_console::ledger::Ledger::new(path.to_path_buf()).checkpoint_path();
+    Checkpoint::of(&last, &last.time, &writer.key)
+        .unwrap()
+        .write(&checkpoint_path, true)
+        .unwrap();
 }

@@ -63,7 +63,7 @@ impl Sandbox {
             .unwrap_or_else(|e| panic!("keys show --json: {e}: {shown:?}"));
         let address = key["address"].as_str().expect("the key's address");
         let workspace = super::workspace::shipped_workspace();
-        super::workspace::list_operator(workspace.path(), "tester", address);
+        super::cli::list_operator(workspace.path(), "tester", address);
         sandbox.workspace = Some(workspace);
         sandbox
     }

@@ -46,27 +46,7 @@ impl Harness {
         colour: bool,
         prepare: impl FnOnce(&std::path::Path),
     ) -> Self {
-        let workspace = common::shipped_workspace();
-        prepare(workspace.path());
-        let key = alloy_signer_local::PrivateKeySigner::from_bytes(
-            &alloy_primitives::B256::repeat_byte(7),
-        )
-        .unwrap();
-        let operators = format!(
-            "[[operators]]\nname = \"alice\"\naddress = \"{}\"\nroles = [\"operator\"]\n",
-            key.address().to_checksum(None)
-        );
-        let listed = workspace.path().join("config/operators.toml");
-        let shipped = std::fs::read_to_string(&listed).unwrap();
-        std::fs::write(listed, shipped + &operators).unwrap();
-        let mut session =
-            Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
-        session.unlock(key);
-        let app = App::new(
-            session,
-            Keymap::default(),
-            Theme::new(colour, &Default::default()).unwrap(),
-        );
+        let (app, workspace) = shipped_app(colour, prepare);
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let mut harness = Self {
             app,
@@ -79,13 +59,7 @@ impl Harness {
 
     /// Runs the background verification of the whole ledger, as the console does at start-up.
     pub fn verify(&mut self) -> &mut Self {
-        let task = self.app.verify_task();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let done = runtime.block_on(task.execute());
-        self.app.on_task_done(done);
+        verify(&mut self.app);
         self
     }
 
@@ -148,8 +122,59 @@ impl Harness {
 
     /// Opens the failure-recovery matrix and starts it with an incident id.
     pub fn start_matrix(&mut self) -> &mut Self {
-        self.keys(&[KeyCode::Enter, KeyCode::Tab])
-            .typed("INC-42")
-            .keys(&[KeyCode::Enter])
+        let keys: Vec<KeyCode> = START_MATRIX.chars().map(key_code).collect();
+        self.keys(&keys)
     }
+}
+
+/// The keys that open the failure-recovery matrix and start it with an incident id, `\r` for
+/// Enter and `\t` for Tab.
+pub const START_MATRIX: &str = "\r\tINC-42\r";
+
+/// The key a character of a key script stands for.
+pub fn key_code(c: char) -> KeyCode {
+    match c {
+        '\r' => KeyCode::Enter,
+        '\t' => KeyCode::Tab,
+        c => KeyCode::Char(c),
+    }
+}
+
+/// The console on a fresh copy of the shipped workspace (changed by `prepare` first), its
+/// session unlocked with a key that `config/operators.toml` lists as an operator.
+pub fn shipped_app(
+    colour: bool,
+    prepare: impl FnOnce(&std::path::Path),
+) -> (App, tempfile::TempDir) {
+    let workspace = common::shipped_workspace();
+    prepare(workspace.path());
+    let key =
+        alloy_signer_local::PrivateKeySigner::from_bytes(&alloy_primitives::B256::repeat_byte(7))
+            .unwrap();
+    let operators = format!(
+        "[[operators]]\nname = \"alice\"\naddress = \"{}\"\nroles = [\"operator\"]\n",
+        key.address().to_checksum(None)
+    );
+    let listed = workspace.path().join("config/operators.toml");
+    let shipped = std::fs::read_to_string(&listed).unwrap();
+    std::fs::write(listed, shipped + &operators).unwrap();
+    let mut session = Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
+    session.unlock(key);
+    let app = App::new(
+        session,
+        Keymap::default(),
+        Theme::new(colour, &Default::default()).unwrap(),
+    );
+    (app, workspace)
+}
+
+/// Runs the background verification of the whole ledger, as the console does at start-up.
+pub fn verify(app: &mut App) {
+    let task = app.verify_task();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let done = runtime.block_on(task.execute());
+    app.on_task_done(done);
 }

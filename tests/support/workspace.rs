@@ -73,18 +73,14 @@ pub fn resign_snapshot(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
     let mut snapshot =
         owner_console::workspace::snapshot::StateSnapshot::parse("snapshot", &text).unwrap();
-    let mut secret = [0u8; 32];
-    secret[31] = 1;
-    let key = alloy_signer_local::PrivateKeySigner::from_bytes(&secret.into()).unwrap();
-    snapshot.sign(&key).unwrap();
+    snapshot.sign(&example_operator_key()).unwrap();
     std::fs::write(path, serde_json::to_string_pretty(&snapshot).unwrap()).unwrap();
 }
 
-/// Adds `name` with `address` and the `operator` role to the workspace's
-/// `config/operators.toml`, so that what that key signs verifies.
-pub fn list_operator(workspace: &Path, name: &str, address: &str) {
-    let operators = workspace.join("config/operators.toml");
-    let listed = std::fs::read_to_string(&operators).unwrap()
-        + &super::cli::operators_toml(&[(name, address, &["operator"])]);
-    std::fs::write(&operators, listed).unwrap();
+/// The key of `example-operator` in the shipped `config/operators.toml`: the well-known test
+/// key 0x…01.
+pub fn example_operator_key() -> alloy_signer_local::PrivateKeySigner {
+    let mut secret = [0u8; 32];
+    secret[31] = 1;
+    alloy_signer_local::PrivateKeySigner::from_bytes(&secret.into()).unwrap()
 }

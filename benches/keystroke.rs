@@ -1,0 +1,308 @@
+//! `cargo bench --bench keystroke`: the console's work per keystroke while walking a runbook,
+//! in-process: the one update path (`App::handle_key`) plus a draw into a crossterm backend
+//! whose writer counts the bytes that would reach the terminal (80×24).
+//!
+//! - update + draw time of keys that record nothing (median, p99), against the floor of a
+//!   bare ratatui draw of a full screen of text with one line changed, in the same backend;
+//! - keys that record a step (ledger append + fsync first), against a bare write + fsync of a
+//!   line of the same size in the same folder;
+//! - the bytes written for a step-to-step move, against a full redraw of the same screen
+//!   (terminal cleared, then drawn);
+//! - the bytes written per idle 250 ms tick on a live network whose node does not answer.
+
+#[path = "support/report.rs"]
+mod report;
+#[path = "../tests/support/tui.rs"]
+mod tui;
+#[path = "../tests/support/workspace.rs"]
+mod workspace;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use owner_console::tui::app::App;
+use owner_console::tui::views;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend};
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use report::{Aim, SMOKE, bench_line, median, millis, percentile};
+use std::cell::Cell;
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+static WALKS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 2 } else { 60 });
+static IDLE_TICKS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 4 } else { 16 });
+const TICK: Duration = Duration::from_millis(250);
+
+/// A walk through the failure-recovery matrix once started: tick two items, Enter refused,
+/// tick the rest and complete (a step-to-step move), choose High (another), then the
+/// flowchart, the cursor and the help popup.
+const WALK: [KeyCode; 18] = [
+    KeyCode::Char(' '),
+    KeyCode::Down,
+    KeyCode::Char(' '),
+    KeyCode::Enter,
+    KeyCode::Down,
+    KeyCode::Char(' '),
+    KeyCode::Down,
+    KeyCode::Char(' '),
+    KeyCode::Enter,
+    KeyCode::Down,
+    KeyCode::Down,
+    KeyCode::Enter,
+    KeyCode::Char('f'),
+    KeyCode::Esc,
+    KeyCode::Down,
+    KeyCode::Up,
+    KeyCode::Char('?'),
+    KeyCode::Esc,
+];
+/// The key in [`WALK`] that completes the first step.
+const STEP_MOVE: usize = 8;
+
+/// A terminal writer that only counts what it is given.
+#[derive(Clone, Default)]
+struct CountingWriter(Rc<Cell<u64>>);
+
+impl Write for CountingWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + bytes.len() as u64);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+type CountingTerminal = Terminal<CrosstermBackend<CountingWriter>>;
+
+fn terminal() -> (CountingTerminal, Rc<Cell<u64>>) {
+    let writer = CountingWriter::default();
+    let count = writer.0.clone();
+    let terminal = Terminal::with_options(
+        CrosstermBackend::new(writer),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .expect("terminal");
+    (terminal, count)
+}
+
+fn draw(terminal: &mut CountingTerminal, app: &App) {
+    terminal
+        .draw(|frame| views::draw(frame, app))
+        .expect("draw");
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let task = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    assert!(task.is_none(), "no background task expected");
+}
+
+#[derive(Default)]
+struct Samples {
+    plain: Vec<Duration>,
+    recording: Vec<Duration>,
+    step_move_bytes: Vec<u64>,
+    full_redraw_bytes: Vec<u64>,
+    recorded_line: usize,
+}
+
+fn walk(samples: &mut Samples) {
+    let (mut app, workspace) = tui::shipped_app(true, |_| {});
+    tui::verify(&mut app);
+    let (mut terminal, count) = terminal();
+    draw(&mut terminal, &app);
+    for c in tui::START_MATRIX.chars() {
+        press(&mut app, tui::key_code(c));
+        draw(&mut terminal, &app);
+    }
+    for (index, code) in WALK.into_iter().enumerate() {
+        let (entries, bytes) = (app.entries, count.get());
+        let started = Instant::now();
+        press(&mut app, code);
+        draw(&mut terminal, &app);
+        let took = started.elapsed();
+        if app.entries > entries {
+            samples.recording.push(took);
+        } else {
+            samples.plain.push(took);
+        }
+        if index == STEP_MOVE {
+            assert!(app.entries > entries, "the step-move key recorded nothing");
+            samples.step_move_bytes.push(count.get() - bytes);
+            // A full redraw: the terminal cleared, then the same screen drawn on a fresh one.
+            let (mut fresh, fresh_count) = self::terminal();
+            fresh
+                .backend_mut()
+                .clear_region(ClearType::All)
+                .expect("clear");
+            draw(&mut fresh, &app);
+            samples.full_redraw_bytes.push(fresh_count.get());
+        }
+    }
+    let journal = workspace.path().join("storage/owner-ledger.jsonl");
+    let text = std::fs::read_to_string(journal).expect("journal");
+    samples.recorded_line = text.lines().map(str::len).max().unwrap_or(0);
+}
+
+/// The floor of a keystroke: a bare ratatui draw of 24 lines of text, one of them changed.
+fn draw_floor(rounds: usize) -> Vec<Duration> {
+    let (mut terminal, _) = terminal();
+    let lines: Vec<String> = (0..24)
+        .map(|row| format!("row {row:02}: {}", "text of a full screen ".repeat(3)))
+        .collect();
+    (0..rounds)
+        .map(|round| {
+            let mut text = lines.clone();
+            text[round % 24] = format!("row changed in round {round}");
+            let started = Instant::now();
+            terminal
+                .draw(|frame| frame.render_widget(Paragraph::new(text.join("\n")), frame.area()))
+                .expect("draw");
+            started.elapsed()
+        })
+        .collect()
+}
+
+/// The floor of a recording key: `write_all` + `sync_data` of a line of `length` bytes.
+fn fsync_floor(rounds: usize, length: usize) -> Vec<Duration> {
+    let folder = tempfile::tempdir().expect("scratch");
+    let mut file = std::fs::File::create(folder.path().join("floor.jsonl")).expect("file");
+    let line = vec![b'x'; length];
+    (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            file.write_all(&line).expect("write");
+            file.sync_data().expect("sync");
+            started.elapsed()
+        })
+        .collect()
+}
+
+/// Bytes and draws per idle tick of the event loop on a live network whose node refuses
+/// connections, in the run view, after the first refresh failed.
+fn idle_ticks() -> (f64, f64) {
+    let (mut app, _workspace) = tui::shipped_app(false, |folder| {
+        let networks = folder.join("config/networks.toml");
+        let text = std::fs::read_to_string(&networks).expect("networks.toml");
+        let live = text.replace(
+            "rpc_env = \"OWNER_CONSOLE_DEMO_RPC_URL\"",
+            "rpc_env = \"OWNER_CONSOLE_BENCH_DEAD_RPC_URL\"",
+        );
+        std::fs::write(networks, live).expect("write networks.toml");
+    });
+    assert!(app.live.is_none() || app.network == "demo");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (mut terminal, count) = terminal();
+    for c in tui::START_MATRIX.chars() {
+        press(&mut app, tui::key_code(c));
+    }
+    assert!(app.live.is_some(), "the run is not on a live network");
+    draw(&mut terminal, &app);
+    let step = |app: &mut App, terminal: &mut CountingTerminal| {
+        let tick = app.tick(Instant::now());
+        let mut drawn = tick.redraw;
+        if let Some(task) = tick.task {
+            app.on_task_done(runtime.block_on(task.execute()));
+            drawn = true;
+        }
+        if drawn {
+            draw(terminal, app);
+        }
+        drawn
+    };
+    // The first refresh fails; then the screen should hold still.
+    step(&mut app, &mut terminal);
+    let (before, mut draws) = (count.get(), 0);
+    for _ in 0..*IDLE_TICKS {
+        std::thread::sleep(TICK);
+        draws += usize::from(step(&mut app, &mut terminal));
+    }
+    let ticks = *IDLE_TICKS as f64;
+    ((count.get() - before) as f64 / ticks, draws as f64 / ticks)
+}
+
+fn main() {
+    // SAFETY: set before any other thread runs; the workspace's demo network reads it.
+    unsafe { std::env::set_var("OWNER_CONSOLE_BENCH_DEAD_RPC_URL", "http://127.0.0.1:9") };
+    let mut samples = Samples::default();
+    for _ in 0..*WALKS {
+        walk(&mut samples);
+    }
+    let floor = draw_floor(samples.plain.len());
+    let sync = fsync_floor(samples.recording.len(), samples.recorded_line + 1);
+    let (idle_bytes, idle_draws) = idle_ticks();
+
+    let (plain_median, plain_p99) = (median(&samples.plain), percentile(&samples.plain, 99.0));
+    let (floor_median, floor_p99) = (median(&floor), percentile(&floor, 99.0));
+    let (record_median, sync_median) = (median(&samples.recording), median(&sync));
+    let step_bytes = samples.step_move_bytes.iter().sum::<u64>() as f64 / *WALKS as f64;
+    let full_bytes = samples.full_redraw_bytes.iter().sum::<u64>() as f64 / *WALKS as f64;
+    println!(
+        "keystroke bench{}: {} walks, {} keys that record nothing, {} that record a step; 80×24",
+        if *SMOKE { " (smoke run)" } else { "" },
+        *WALKS,
+        samples.plain.len(),
+        samples.recording.len()
+    );
+    println!(
+        "update + draw, keys that record nothing: median {:.3} ms, p99 {:.3} ms; bare draw floor: median {:.3} ms, p99 {:.3} ms",
+        millis(plain_median),
+        millis(plain_p99),
+        millis(floor_median),
+        millis(floor_p99)
+    );
+    println!(
+        "keys that record a step: median {:.3} ms; bare write + fsync of a {}-byte line: median {:.3} ms",
+        millis(record_median),
+        samples.recorded_line + 1,
+        millis(sync_median)
+    );
+    println!(
+        "bytes to the terminal: step-to-step move {step_bytes:.0}, full redraw of the same screen {full_bytes:.0} ({:.1}%); idle tick {idle_bytes:.1} bytes, {idle_draws:.2} draws per tick",
+        100.0 * step_bytes / full_bytes
+    );
+    bench_line(
+        "keystroke_median",
+        millis(plain_median),
+        millis(floor_median),
+        "ms",
+        Aim::None,
+    );
+    bench_line(
+        "keystroke_p99",
+        millis(plain_p99),
+        millis(floor_p99),
+        "ms",
+        Aim::AtMost(1.0),
+    );
+    bench_line(
+        "recording_keystroke_median",
+        millis(record_median),
+        millis(sync_median),
+        "ms",
+        Aim::None,
+    );
+    bench_line(
+        "step_move_bytes",
+        step_bytes,
+        full_bytes,
+        "bytes",
+        Aim::RatioAtMost(0.15),
+    );
+    bench_line(
+        "idle_tick_bytes",
+        idle_bytes,
+        full_bytes,
+        "bytes",
+        Aim::None,
+    );
+    // The floor: one draw per tick, as the loop drew before it asked the app.
+    bench_line("idle_tick_draws", idle_draws, 1.0, "draws", Aim::None);
+}
