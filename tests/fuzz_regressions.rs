@@ -26,12 +26,19 @@ fn every_seed_and_every_past_crash_keeps_its_parsers_contract() {
         for path in [inputs("seeds", target), inputs("regressions", target)].concat() {
             let data = std::fs::read(&path).unwrap();
             let outcome = std::panic::catch_unwind(|| contract(&data));
-            assert!(outcome.is_ok(), "{target}: {} breaks the contract", path.display());
+            assert!(
+                outcome.is_ok(),
+                "{target}: {} breaks the contract",
+                path.display()
+            );
             checked += 1;
         }
     }
     eprintln!("{checked} inputs checked");
-    assert!(checked >= contracts::TARGETS.len(), "only {checked} inputs found");
+    assert!(
+        checked >= contracts::TARGETS.len(),
+        "only {checked} inputs found"
+    );
 }
 
 #[test]
@@ -45,6 +52,8 @@ fn a_safe_batch_followed_by_a_second_json_value_is_refused_at_its_line() {
     let line = batch.trim_end().lines().count() + 1;
     assert_eq!(
         error.to_string(),
-        format!("not valid JSON at line {line}, column 3: trailing characters after the batch object")
+        format!(
+            "not valid JSON at line {line}, column 3: trailing characters after the batch object"
+        )
     );
 }

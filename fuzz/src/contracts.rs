@@ -21,7 +21,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Every target, by the name of its fuzz target and seed folder.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A contract: panics, saying what broke, when the input makes its parser break it.
+pub type Contract = fn(&[u8]);
+
+pub const TARGETS: &[(&str, Contract)] = &[
     ("runbook", runbook),
     ("ledger", ledger),
     ("safe_batch", safe_batch),
@@ -93,7 +96,10 @@ pub fn runbook(data: &[u8]) {
             problem.line >= 1 && problem.line <= line_count(text) + 1 && problem.column >= 1,
             "problem outside the file: {problem}"
         );
-        assert!(!problem.message.trim().is_empty(), "empty problem: {problem}");
+        assert!(
+            !problem.message.trim().is_empty(),
+            "empty problem: {problem}"
+        );
     }
     let has_error = loaded.problems.iter().any(|p| p.level == Level::Error);
     assert_eq!(
@@ -108,7 +114,10 @@ pub fn runbook(data: &[u8]) {
 /// repair moves aside only a torn tail, and an append after it keeps every entry.
 pub fn ledger(data: &[u8]) {
     let contents = store::parse(data);
-    let lines = data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
+    let lines = data
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
     assert_eq!(contents.entries.len(), contents.lines.len());
     assert_eq!(contents.entries.len() + contents.damage.len(), lines);
     assert!(contents.lines.windows(2).all(|w| w[0] < w[1]));
@@ -140,7 +149,10 @@ pub fn ledger(data: &[u8]) {
     match ledger.append("r-fuzz", "2026-01-01T00:00:00Z", vec![note], &key) {
         Ok(appended) => {
             let after = ledger.read().unwrap();
-            assert_eq!(after.entries[..repaired.entries.len()], repaired.entries[..]);
+            assert_eq!(
+                after.entries[..repaired.entries.len()],
+                repaired.entries[..]
+            );
             assert_eq!(after.entries.last(), appended.last());
             if let Some(last) = repaired.entries.last() {
                 assert_eq!(appended[0].seq, last.seq + 1);
@@ -293,10 +305,8 @@ pub fn config_set(data: &[u8]) {
     };
     let catalogue = Catalogue::parse(CATALOGUE).unwrap();
     let files = catalogue.files();
-    let chosen = owner_console::catalogue::config_set::file_name(
-        files[pick as usize % files.len()],
-        "fuzz",
-    );
+    let chosen =
+        owner_console::catalogue::config_set::file_name(files[pick as usize % files.len()], "fuzz");
     let set = ConfigSet::load(&catalogue, "fuzz", |name| {
         (name == chosen).then(|| text.to_owned())
     });
