@@ -69,10 +69,22 @@ pub fn parse_batch(text: &str) -> Result<Batch, ParseError> {
     // Trailing characters after the object.
     let mut rest = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
     rest.next();
-    if let Some(Err(error)) = rest.next() {
-        return Err(field_or_syntax(".".to_owned(), &error));
+    let end = rest.byte_offset();
+    match rest.next() {
+        None => Ok(batch),
+        Some(Err(error)) => Err(field_or_syntax(".".to_owned(), &error)),
+        // A second JSON value after the batch (found by fuzzing): not one batch file.
+        Some(Ok(_)) => {
+            let start = end + text[end..].len() - text[end..].trim_start().len();
+            let line = text[..start].matches('\n').count() + 1;
+            let column = start - text[..start].rfind('\n').map_or(0, |at| at + 1) + 1;
+            Err(ParseError::Syntax {
+                line,
+                column,
+                message: "trailing characters after the batch object".to_owned(),
+            })
+        }
     }
-    Ok(batch)
 }
 
 fn field_or_syntax(path: String, error: &serde_json::Error) -> ParseError {

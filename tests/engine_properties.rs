@@ -1,0 +1,111 @@
+//! Properties of the run engine and its ledger: for any sequence of actions on a runbook and
+//! any kill point (the ledger cut to a durable prefix of whole lines, perhaps with a torn line
+//! after it, then repaired), the run reopened from the file equals the run replayed from the
+//! prefix's entries, and equals the live run as it was when that prefix was all it had written.
+
+mod support;
+
+use owner_console::engine::run::{Visit, Visited};
+use owner_console::engine::{Position, Run};
+use owner_console::ledger::store::Ledger;
+use owner_console::session::Session;
+use owner_console::workspace::Workspace;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+enum Action {
+    Toggle(usize),
+    Complete,
+    Skip,
+    Choose(&'static str),
+    Note,
+    Abort,
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        4 => (0usize..3).prop_map(Action::Toggle),
+        4 => Just(Action::Complete),
+        1 => Just(Action::Skip),
+        2 => prop::sample::select(vec!["Left", "Right", "Nowhere"]).prop_map(Action::Choose),
+        1 => Just(Action::Note),
+        1 => Just(Action::Abort),
+    ]
+}
+
+fn events_of(run: &Run, action: &Action) -> Option<Vec<owner_console::engine::Event>> {
+    match action {
+        Action::Toggle(item) => run.toggle_item(*item).ok().map(|e| vec![e]),
+        // The command step asks for its confirm word; any other step takes none.
+        Action::Complete => run
+            .complete(Some("confirm"))
+            .or_else(|_| run.complete(None))
+            .ok(),
+        Action::Skip => run.skip("not needed here").ok(),
+        Action::Choose(label) => run.choose(label, None).ok(),
+        Action::Note => run.note("a note").ok().map(|e| vec![e]),
+        Action::Abort => run.abort("stopped by the test").ok().map(|e| vec![e]),
+    }
+}
+
+type State = (Position, Vec<Visited>, Visit);
+
+fn state(run: &Run) -> State {
+    (run.position.clone(), run.history.clone(), run.visit.clone())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_run_resumed_after_any_kill_equals_its_replay_and_the_live_run(
+        actions in prop::collection::vec(action(), 0..24),
+        kill in 0.0f64..=1.0,
+        torn in any::<bool>(),
+    ) {
+        let dir = support::workspace::walk_workspace();
+        let mut session = Session::open(Workspace::folder(dir.path()), "tester".into()).unwrap();
+        session.unlock(alloy_signer_local::PrivateKeySigner::random());
+        let book = session.runbook("walk").unwrap();
+        let inputs = BTreeMap::from([("label".to_owned(), "x".to_owned())]);
+        let mut run = session.start(&book, "demo", inputs).unwrap();
+
+        // The live run's state after each append, by how many entries were on disk then.
+        let mut live = BTreeMap::from([(1usize, state(&run))]);
+        let mut written = 1;
+        for action in &actions {
+            if let Some(events) = events_of(&run, action) {
+                written += events.len();
+                session.record(&mut run, events).unwrap();
+                live.insert(written, state(&run));
+            }
+        }
+
+        let ledger = Ledger::new(session.ledger().path().to_path_buf());
+        let bytes = ledger.read_bytes().unwrap();
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+        prop_assert_eq!(lines.len(), written);
+        let keep = 1 + ((written - 1) as f64 * kill).round() as usize;
+        let mut cut: Vec<u8> = lines[..keep].concat();
+        if torn && keep < written {
+            let next = lines[keep];
+            cut.extend_from_slice(&next[..next.len() / 2]);
+        }
+        std::fs::write(ledger.path(), &cut).unwrap();
+        prop_assert_eq!(ledger.repair().unwrap().is_some(), torn && keep < written);
+
+        let entries = ledger.read().unwrap().entries;
+        prop_assert_eq!(entries.len(), keep);
+        let resumed = session.open_run(&run.id).unwrap();
+        let replayed = Run::replay(book.clone(), &entries).unwrap();
+        prop_assert_eq!(state(&resumed), state(&replayed));
+        prop_assert_eq!(&resumed.started, &replayed.started);
+        if let Some(at_kill) = live.get(&keep) {
+            prop_assert_eq!(&state(&resumed), at_kill);
+        }
+        if keep == written {
+            prop_assert_eq!(state(&resumed), state(&run));
+        }
+    }
+}
