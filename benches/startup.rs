@@ -8,16 +8,16 @@
 //!
 //! Rounds alternate the floor and the app; medians are reported.
 
-#[path = "../tests/support/ledger.rs"]
-mod ledger;
 #[path = "../tests/support/cli.rs"]
 mod cli;
+#[path = "../tests/support/ledger.rs"]
+mod ledger;
 #[path = "../tests/support/pty.rs"]
 mod pty;
-#[path = "../tests/support/sandbox.rs"]
-mod sandbox;
 #[path = "support/report.rs"]
 mod report;
+#[path = "../tests/support/sandbox.rs"]
+mod sandbox;
 #[path = "../tests/support/workspace.rs"]
 mod workspace;
 

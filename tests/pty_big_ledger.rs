@@ -4,9 +4,9 @@
 mod support;
 
 use std::time::{Duration, Instant};
+use support::cli::list_operator;
 use support::ledger::Writer;
 use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
-use support::cli::list_operator;
 
 const RUNS: usize = 1_000;
 const ENTRIES: usize = RUNS * 10;
