@@ -5,10 +5,9 @@
 
 mod support;
 
-use std::time::Duration;
-use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
+use support::pty::TIMEOUT;
 use support::sgr::colour_sequences;
-use support::tour::{MATRIX, each_view_alone, wait_for_stop, walk, walk_every_view};
+use support::tour::{each_view_alone, wait_for_stop, walk_every_view};
 
 #[test]
 fn every_view_reads_at_80x24_and_60x20() {
@@ -38,27 +37,6 @@ fn every_view_redraws_after_each_resize() {
 }
 
 /// Keys typed right after resizes are handled at once (a resize must not leave input waiting).
-#[test]
-fn keys_typed_after_resizes_are_handled() {
-    let sandbox = Sandbox::listed();
-    for _ in 0..10 {
-        let mut app = PtyApp::spawn(sandbox.command(&[]), 80, 24);
-        let form = &MATRIX[5];
-        walk(&mut app, &MATRIX[..5], |_, _| {});
-        app.send(keys::ENTER);
-        wait_for_stop(&app, form);
-        for (cols, rows) in [(60, 20), (100, 30), (80, 24)] {
-            app.resize(cols, rows);
-            wait_for_stop(&app, form);
-        }
-        app.send(keys::TAB);
-        app.send("INC-42");
-        app.wait_for("› INC-42", Duration::from_secs(2));
-        app.signal(libc::SIGTERM);
-        app.wait_exit(TIMEOUT);
-    }
-}
-
 #[test]
 fn without_colour_no_colour_reaches_the_terminal_and_every_state_reads_in_words() {
     for (name, value) in [("NO_COLOR", "1"), ("TERM", "dumb")] {
