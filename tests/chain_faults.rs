@@ -11,7 +11,7 @@ use owner_console::session::Session;
 use owner_console::workspace::Workspace;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::chain::{DEMO_RPC_ENV, Platform, set_reads, snapshot_values};
+use support::chain::{DEMO_RPC_ENV, Platform, add_runbook, live_cli, set_reads, snapshot_values};
 use support::cli::{Home, PASSPHRASE, text};
 use support::rpc_proxy::{Fault, Proxy};
 use support::workspace::shipped_workspace;
@@ -225,22 +225,14 @@ fn a_failing_node_leaves_a_chain_check_open_and_records_nothing() {
     set_reads(workspace.path(), "demo", "timeout_secs = 1");
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let proxy = Proxy::start(platform.node.port);
-    std::fs::write(
-        workspace
-            .path()
-            .join("runbooks/emergency/check-offline.toml"),
+    add_runbook(
+        workspace.path(),
+        "check-offline",
         support::chain::CHECK_RUNBOOK,
-    )
-    .unwrap();
+    );
     let home = Home::new();
-    let cli = |args: &[&str]| {
-        home.cli_env(
-            workspace.path(),
-            PASSPHRASE,
-            &[(DEMO_RPC_ENV, &proxy.url())],
-            args,
-        )
-    };
+    let url = proxy.url();
+    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
     let started = cli(&["run", "start", "check-offline", "--network", "demo"]);
     let run = support::cli::run_of(&started);
     let ledger = workspace.path().join("storage/owner-ledger.jsonl");
@@ -289,22 +281,10 @@ fn a_node_that_answers_with_another_transactions_receipt_is_caught() {
     let workspace = shipped_workspace();
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let proxy = Proxy::start(platform.node.port);
-    std::fs::write(
-        workspace
-            .path()
-            .join("runbooks/emergency/pause-receipt.toml"),
-        RECEIPT_ONLY_RUNBOOK,
-    )
-    .unwrap();
+    add_runbook(workspace.path(), "pause-receipt", RECEIPT_ONLY_RUNBOOK);
     let home = Home::new();
-    let cli = |args: &[&str]| {
-        home.cli_env(
-            workspace.path(),
-            PASSPHRASE,
-            &[(DEMO_RPC_ENV, &proxy.url())],
-            args,
-        )
-    };
+    let url = proxy.url();
+    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
     let run = support::cli::run_of(&cli(&[
         "run",
         "start",

@@ -9,7 +9,8 @@ use owner_console::chain::live::read_state;
 use owner_console::session::Session;
 use owner_console::workspace::Workspace;
 use std::path::Path;
-use support::chain::{DEMO_RPC_ENV, Platform, snapshot_values};
+use support::chain::live_cli as cli;
+use support::chain::{DEMO_RPC_ENV, Platform, add_runbook, snapshot_values};
 use support::cli::{Home, json, text};
 use support::rpc_proxy::{Fault, Proxy};
 use support::workspace::shipped_workspace;
@@ -31,15 +32,6 @@ fn listed_home(workspace: &Path) -> Home {
     )]));
     std::fs::write(path, text).unwrap();
     home
-}
-
-fn cli(home: &Home, workspace: &Path, url: &str, args: &[&str]) -> std::process::Output {
-    home.cli_env(
-        workspace,
-        support::cli::PASSPHRASE,
-        &[(DEMO_RPC_ENV, url)],
-        args,
-    )
 }
 
 /// The proposed and current value of one parameter in `diff --json`.
@@ -350,11 +342,11 @@ fn chain_checks_and_receipts_verify_against_the_node() {
 fn a_receipt_for_the_wrong_event_fails_and_the_step_stays_open() {
     let workspace = shipped_workspace();
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
-    std::fs::write(
-        workspace.path().join("runbooks/emergency/wrong-event.toml"),
-        RECEIPT_RUNBOOK.replace("EVENT", "Unpaused(address)"),
-    )
-    .unwrap();
+    add_runbook(
+        workspace.path(),
+        "wrong-event",
+        &RECEIPT_RUNBOOK.replace("EVENT", "Unpaused(address)"),
+    );
     let home = Home::new();
     let url = platform.url();
     let started = cli(
@@ -513,13 +505,11 @@ fn a_secret_in_the_rpc_url_never_reaches_the_screen_the_ledger_or_the_log() {
     let workspace = shipped_workspace();
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let proxy = Proxy::start(platform.node.port);
-    std::fs::write(
-        workspace
-            .path()
-            .join("runbooks/emergency/pause-and-verify.toml"),
-        RECEIPT_RUNBOOK.replace("EVENT", "Paused(address)"),
-    )
-    .unwrap();
+    add_runbook(
+        workspace.path(),
+        "pause-and-verify",
+        &RECEIPT_RUNBOOK.replace("EVENT", "Paused(address)"),
+    );
     let secrets = [
         "hunter2secret",
         "0123456789abcdef0123456789abcdef",

@@ -16,6 +16,27 @@ use std::time::Duration;
 pub const DEMO_RPC_ENV: &str = "OWNER_CONSOLE_DEMO_RPC_URL";
 
 /// A runbook `check-offline` of one chain-check step: JobRegistry reads not paused.
+/// Adds a runbook to the workspace as `runbooks/emergency/<name>.toml`.
+pub fn add_runbook(workspace: &Path, name: &str, text: &str) {
+    let path = workspace.join(format!("runbooks/emergency/{name}.toml"));
+    std::fs::write(path, text).unwrap();
+}
+
+/// The binary in `workspace`, reading the demo network at `url`.
+pub fn live_cli(
+    home: &super::cli::Home,
+    workspace: &Path,
+    url: &str,
+    args: &[&str],
+) -> std::process::Output {
+    home.cli_env(
+        workspace,
+        super::cli::PASSPHRASE,
+        &[(DEMO_RPC_ENV, url)],
+        args,
+    )
+}
+
 pub const CHECK_RUNBOOK: &str = r#"
 id = "check-offline"
 title = "Check intake"
