@@ -58,6 +58,8 @@ pub enum Against<'a> {
     Path(&'a Path),
     /// A live reading already made (the console's state panel).
     Live(&'a crate::chain::LiveState),
+    /// The network's own snapshot, even when its RPC URL is set: an offline run's state.
+    Snapshot,
 }
 
 impl<'a> Against<'a> {
@@ -77,6 +79,7 @@ pub fn current(
         Against::Live(state) => return Ok(crate::diff::source::from_live(catalogue, state)),
         Against::Path(path) => Some(path),
         Against::Default => None,
+        Against::Snapshot => return network_snapshot(session, catalogue, network),
     };
     match against {
         Some(path) if path.is_dir() => {
@@ -100,12 +103,18 @@ pub fn current(
             let state = crate::chain::live::read_once(&target)?;
             Ok(crate::diff::source::from_live(catalogue, &state))
         }
-        None => {
-            let checked = crate::offline_state::of_network(session, network)
-                .map_err(|e| format!("{e}; give one with --against FILE"))?;
-            Ok(offline(catalogue, &checked))
-        }
+        None => network_snapshot(session, catalogue, network),
     }
+}
+
+fn network_snapshot(
+    session: &Session,
+    catalogue: &Catalogue,
+    network: &str,
+) -> Result<Current, String> {
+    let checked = crate::offline_state::of_network(session, network)
+        .map_err(|e| format!("{e}; give one with --against FILE"))?;
+    Ok(offline(catalogue, &checked))
 }
 
 fn offline(catalogue: &Catalogue, checked: &crate::offline_state::CheckedSnapshot) -> Current {

@@ -202,15 +202,11 @@ pub fn compute_diff(
     };
     let from = saved_config(session, run, proposed.as_deref())?;
     let sandbox = drill_state(session, run, live)?;
-    let live = live.or(sandbox.as_ref());
     let (diff, against, problems) = crate::changes::diff_from(
         session,
         &run.started.network,
         from.as_deref(),
-        live.map_or(
-            crate::changes::Against::Default,
-            crate::changes::Against::Live,
-        ),
+        run_against(run, live, sandbox.as_ref()),
         domains,
         &|stale| run.acknowledged.contains(&stale.block_hash),
     )?;
@@ -251,15 +247,11 @@ pub fn prepare_batch(
         let from = saved_config(session, run, proposed.as_deref())?;
         let domains = last_diff_domains(run);
         let sandbox = drill_state(session, run, live)?;
-        let live = live.or(sandbox.as_ref());
         crate::plan::batch_for_diff(
             session,
             network,
             from.as_deref(),
-            live.map_or(
-                crate::changes::Against::Default,
-                crate::changes::Against::Live,
-            ),
+            run_against(run, live, sandbox.as_ref()),
             &domains,
             &|stale| run.acknowledged.contains(&stale.block_hash),
             run.started.mode,
@@ -365,6 +357,23 @@ pub fn acknowledge_stale(
 }
 
 /// A drill run's sandbox state, read now, unless a fresh reading is already at hand.
+/// The current state a run compares with, chosen by the run's mode and not the session's: an
+/// offline run resumed where the network's RPC URL is set still reads its snapshot, and never
+/// stalls on a node.
+fn run_against<'a>(
+    run: &Run,
+    live: Option<&'a crate::chain::LiveState>,
+    sandbox: Option<&'a crate::chain::LiveState>,
+) -> crate::changes::Against<'a> {
+    use crate::changes::Against;
+    match run.started.mode {
+        crate::engine::Mode::Offline => Against::Snapshot,
+        crate::engine::Mode::Drill | crate::engine::Mode::Live => {
+            live.or(sandbox).map_or(Against::Default, Against::Live)
+        }
+    }
+}
+
 fn drill_state(
     session: &crate::session::Session,
     run: &Run,

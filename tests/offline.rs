@@ -179,3 +179,69 @@ fn a_chain_check_compares_with_a_run_input() {
         "{said}"
     );
 }
+
+const DIFF_RUNBOOK: &str = r#"
+id = "diff-offline"
+title = "Diff the fees"
+kind = "emergency"
+severity = "low"
+version = "1.0.0"
+summary = "One diff step."
+networks = ["demo"]
+
+[[steps]]
+id = "diff"
+title = "Diff"
+kind = "diff"
+domains = ["fees"]
+"#;
+
+/// The run's mode chooses the current state, not the session: an offline run resumed where
+/// the network's RPC URL is set still diffs against its snapshot and connects to nothing.
+#[test]
+fn an_offline_run_resumed_with_an_rpc_url_set_still_reads_its_snapshot() {
+    let workspace = shipped_workspace();
+    support::chain::add_runbook(workspace.path(), "diff-offline", DIFF_RUNBOOK);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let watched = Proxy::start(listener.local_addr().unwrap().port());
+    let home = Home::new();
+    let url = watched.url();
+    let started = home.cli_env(
+        workspace.path(),
+        PASSPHRASE,
+        &[],
+        &["run", "start", "diff-offline", "--network", "demo"],
+    );
+    let run = support::cli::run_of(&started);
+    let next = home.cli_env(
+        workspace.path(),
+        PASSPHRASE,
+        &[(DEMO_RPC_ENV, &url)],
+        &["run", "next", &run],
+    );
+    let (out, err) = text(&next);
+    assert!(next.status.success(), "{out}\n{err}");
+    let status = support::cli::json(&home.cli_env(
+        workspace.path(),
+        PASSPHRASE,
+        &[],
+        &["run", "status", &run, "--json"],
+    ));
+    assert_eq!(status["mode"], "offline");
+    assert_eq!(status["position"]["status"], "completed");
+    let ledger =
+        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
+    let recorded = ledger
+        .lines()
+        .find(|line| line.contains("diff-recorded"))
+        .expect("the diff is recorded");
+    assert!(
+        recorded.contains("assets/demo-state.json"),
+        "the offline run's diff is against its snapshot: {recorded}"
+    );
+    assert_eq!(
+        watched.connections(),
+        0,
+        "an offline run's diff may not connect to the RPC URL"
+    );
+}
