@@ -165,12 +165,19 @@ impl PreparedHttp {
     }
 }
 
-/// Copies a file into the evidence store for the current evidence step.
-pub fn attach(run: &Run, store: &EvidenceStore, file: &Path) -> Result<Event, String> {
+/// Copies a file from inside the workspace (`roots`) into the evidence store for the current
+/// evidence step.
+pub fn attach(
+    run: &Run,
+    store: &EvidenceStore,
+    roots: &[std::path::PathBuf],
+    file: &Path,
+) -> Result<Event, String> {
     let step = run.current_step().ok_or("the run is over")?;
     if !matches!(step.action, StepAction::Evidence { .. }) {
         return Err(format!("step `{}` is not an evidence step", step.id));
     }
+    crate::engine::evidence::confine(file, roots)?;
     let (sha256, size) = store
         .put_file(file)
         .map_err(|e| format!("{}: {e}", file.display()))?;

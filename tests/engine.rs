@@ -105,7 +105,13 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     let file = dir.path().join("receipt.json");
     std::fs::write(&file, b"{\"status\":1}").unwrap();
     assert!(run.complete(None).is_err(), "no file attached yet");
-    let event = attach(&run, &session.evidence(), &file).unwrap();
+    let event = attach(
+        &run,
+        &session.evidence(),
+        &session.workspace.evidence_roots(),
+        &file,
+    )
+    .unwrap();
     session.record(&mut run, vec![event]).unwrap();
     assert_same(&run, &session);
     let events = run.complete(None).unwrap();

@@ -163,8 +163,13 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         session.record(&mut run, vec![event])?;
     }
     for file in &args.attach {
-        let event =
-            attach(&run, &session.evidence(), file).map_err(color_eyre::eyre::Report::msg)?;
+        let event = attach(
+            &run,
+            &session.evidence(),
+            &session.workspace.evidence_roots(),
+            file,
+        )
+        .map_err(color_eyre::eyre::Report::msg)?;
         session.record(&mut run, vec![event])?;
     }
     for item in ticks(&run, &args.check)? {

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 pub struct EvidenceStore {
     folder: PathBuf,
@@ -70,4 +70,38 @@ impl EvidenceStore {
         fs::rename(&partial, &target)?;
         File::open(&self.folder)?.sync_all()
     }
+}
+
+/// Where evidence may come from: `path` must name a regular file whose canonical path lies
+/// inside one of `roots`; `..` and symbolic links are refused.
+pub fn confine(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    let shown = path.display();
+    if path.components().any(|c| c == Component::ParentDir) {
+        return Err(format!(
+            "{shown}: `..` is not allowed in an evidence path; give the file's own path inside the workspace"
+        ));
+    }
+    let metadata = fs::symlink_metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if metadata.file_type().is_symlink() {
+        return Err(format!(
+            "{shown} is a symbolic link; attach the file itself, copied into the workspace"
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(format!("{shown} is not a regular file"));
+    }
+    let canonical = path.canonicalize().map_err(|e| format!("{shown}: {e}"))?;
+    let inside = roots
+        .iter()
+        .filter_map(|root| root.canonicalize().ok())
+        .any(|root| canonical.starts_with(root));
+    if inside {
+        return Ok(canonical);
+    }
+    let allowed: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+    Err(format!(
+        "{shown} resolves to {}, outside the workspace ({}); copy the file into the workspace first",
+        canonical.display(),
+        allowed.join(" or ")
+    ))
 }

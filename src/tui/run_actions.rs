@@ -82,7 +82,7 @@ impl App {
             Action::Attach if matches!(step.action, StepAction::Evidence { .. }) => {
                 self.popups.push(Popup::prompt(
                     "Attach a file",
-                    "Path of the file to attach · Enter to attach · Esc to cancel",
+                    "Path of a file inside the workspace · Enter to attach · Esc to cancel",
                     Purpose::AttachPath,
                     "",
                 ));
@@ -270,10 +270,11 @@ impl App {
             },
             Purpose::AttachPath => {
                 let store = self.session.evidence();
+                let roots = self.session.workspace.evidence_roots();
                 let event = self
                     .run
                     .as_ref()
-                    .map(|s| attach(&s.run, &store, Path::new(text.trim())));
+                    .map(|s| attach(&s.run, &store, &roots, Path::new(text.trim())));
                 match event {
                     Some(Ok(event)) => self.record(vec![event]),
                     Some(Err(error)) => self.popups.push(Popup::error("Not attached", error)),

@@ -10,6 +10,9 @@ use crate::ledger::Ledger;
 use crate::ledger::store::LEDGER_FILE;
 use std::path::{Path, PathBuf};
 
+/// Beside the embedded workspace's storage: the copy of its files that commands run in.
+const EMBEDDED_COPY: &str = "embedded-workspace";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Folder(PathBuf),
@@ -159,13 +162,23 @@ impl Workspace {
         EvidenceStore::new(self.storage.join("evidence"))
     }
 
+    /// The folders evidence may be attached from: the workspace (for the embedded one, its
+    /// copy where commands run) and its storage.
+    pub fn evidence_roots(&self) -> Vec<PathBuf> {
+        let workspace = match &self.source {
+            Source::Folder(root) => root.clone(),
+            Source::Embedded => self.storage.with_file_name(EMBEDDED_COPY),
+        };
+        vec![workspace, self.storage.clone()]
+    }
+
     /// Where commands run: the workspace folder; for the embedded workspace, a copy of its
     /// files beside the run state, refreshed so that commands see what the console shows.
     pub fn command_folder(&self) -> Result<PathBuf, WorkspaceError> {
         match &self.source {
             Source::Folder(root) => Ok(root.clone()),
             Source::Embedded => {
-                let folder = self.storage.with_file_name("embedded-workspace");
+                let folder = self.storage.with_file_name(EMBEDDED_COPY);
                 write_files(&folder, embedded::all_files(), true)?;
                 Ok(folder)
             }
