@@ -168,6 +168,55 @@ fn overdue_is_measured_against_the_given_now() {
     );
 }
 
+/// The runbook's `cadence` field, not its name, says when it is due: fee-update given a
+/// monthly cadence is due 31 days after its last completed run; a cadence that is not one of
+/// the names is refused by file, line and field.
+#[test]
+fn a_runbooks_cadence_field_sets_when_it_is_due() {
+    let ws = shipped_workspace();
+    known_runs(ws.path(), now().as_second());
+    let file = ws.path().join("runbooks/update/fee-update.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let with = |cadence: &str| {
+        let given = original.replacen(
+            "\n[[inputs]]",
+            &format!("cadence = \"{cadence}\"\n\n[[inputs]]"),
+            1,
+        );
+        assert_ne!(given, original, "the cadence is written into the runbook");
+        std::fs::write(&file, given).unwrap();
+    };
+    with("monthly");
+    let report = build(ws.path(), None, now());
+    let fee = row(&report, "fee-update");
+    assert_eq!(fee.cadence_days, Some(31));
+    let last: Timestamp = fee.last_completed.as_deref().unwrap().parse().unwrap();
+    let due: Timestamp = fee.due.as_deref().unwrap().parse().unwrap();
+    assert_eq!(due.as_second() - last.as_second(), 31 * DAY);
+    assert_eq!(fee.overdue, now() > due);
+    let late = build(
+        ws.path(),
+        None,
+        due.checked_add(jiff::SignedDuration::from_secs(1)).unwrap(),
+    );
+    assert!(row(&late, "fee-update").overdue);
+    let on_time = build(ws.path(), None, due);
+    assert!(!row(&on_time, "fee-update").overdue);
+
+    with("fortnightly");
+    let home = Home::empty();
+    let refused = home.cli(ws.path(), &["validate"]);
+    let (_, err) = text(&refused);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("fee-update.toml:")
+            && err.contains("`cadence`")
+            && err.contains("`fortnightly` is not allowed")
+            && err.contains("weekly, monthly, quarterly, half-yearly, yearly"),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_empty_ledger_has_no_figures_and_quarterly_runbooks_never_run_are_overdue() {
     let ws = shipped_workspace();
@@ -336,7 +385,7 @@ fn report_text_fits_80_columns_and_says_the_figures() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("OVERDUE quarterly-incident-drill: last completed"),
+        stdout.contains("OVERDUE quarterly-incident-drill (quarterly): last "),
         "{stdout}"
     );
 }

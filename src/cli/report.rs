@@ -1,7 +1,7 @@
 //! `report`: the metrics of every change, from the ledger, as text, JSON or Markdown.
 
 use super::output::print_json;
-use crate::metrics::{Durations, Options, QUARTERLY_DAYS, Report, human, parse_since, percent};
+use crate::metrics::{Durations, Options, Report, human, parse_since, percent};
 use crate::session::Session;
 use jiff::Timestamp;
 use std::fmt::Write;
@@ -112,7 +112,7 @@ fn drills_line(report: &Report) -> String {
 fn overdue_detail(last: Option<&String>, due: Option<&String>) -> String {
     match (last, due) {
         (Some(last), Some(due)) => {
-            format!("last completed {}, due {}", day(last), day(due))
+            format!("last {}, due {}", day(last), day(due))
         }
         _ => "never completed".to_owned(),
     }
@@ -206,13 +206,14 @@ pub fn text(report: &Report) -> String {
     } else {
         let _ = writeln!(
             out,
-            "Overdue (quarterly: due {QUARTERLY_DAYS} days after the last completed run):"
+            "Overdue (due one `cadence` after the last completed run):"
         );
         for o in &report.overdue {
             let _ = writeln!(
                 out,
-                "  OVERDUE {}: {}",
+                "  OVERDUE {} ({}): {}",
                 o.runbook,
+                o.cadence.name(),
                 overdue_detail(o.last_completed.as_ref(), o.due.as_ref())
             );
         }

@@ -30,7 +30,6 @@ mod since;
 mod stats;
 mod weekly;
 
-pub use cadence::{QUARTERLY_DAYS, cadence_days};
 pub use duration::{human, percent};
 pub use report::{Options, Overdue, Report, RunbookMetrics, Totals};
 pub use rollback::mentions_rollback;

@@ -1,10 +1,10 @@
 //! The report: per runbook and in total, over the runs started in the period.
 
-use super::cadence::{cadence_days, is_overdue};
+use super::cadence::is_overdue;
 use super::runs::{Outcome, RunFacts, collect};
 use super::stats::Durations;
 use crate::ledger::Entry;
-use crate::runbook::{Runbook, RunbookKind};
+use crate::runbook::{Cadence, Runbook, RunbookKind};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub struct RunbookMetrics {
     pub last_drill: Option<String>,
     /// Over the whole ledger, whatever the period.
     pub last_completed: Option<String>,
+    /// The runbook's `cadence` (`quarterly`, …) and its length in days.
+    pub cadence: Option<Cadence>,
     pub cadence_days: Option<u32>,
     /// The date the next run is due by, when the runbook has a cadence and ever completed.
     pub due: Option<String>,
@@ -65,6 +67,7 @@ pub struct Totals {
 pub struct Overdue {
     pub runbook: String,
     pub title: String,
+    pub cadence: Cadence,
     pub cadence_days: u32,
     pub last_completed: Option<String>,
     pub due: Option<String>,
@@ -119,19 +122,20 @@ fn count(runs: &[&RunFacts]) -> Counts {
     }
 }
 
+/// A runbook's id, title, kind and cadence (the last two unknown when the workspace no
+/// longer has it).
+type Row = (String, String, Option<RunbookKind>, Option<Cadence>);
+
 /// One row per runbook of the workspace (runs or not), then one per runbook the ledger names
 /// that the workspace no longer has.
-fn rows(
-    runbooks: &[Arc<Runbook>],
-    facts: &[RunFacts],
-) -> Vec<(String, String, Option<RunbookKind>)> {
+fn rows(runbooks: &[Arc<Runbook>], facts: &[RunFacts]) -> Vec<Row> {
     let mut rows: Vec<_> = runbooks
         .iter()
-        .map(|b| (b.id.clone(), b.title.clone(), Some(b.kind)))
+        .map(|b| (b.id.clone(), b.title.clone(), Some(b.kind), b.cadence))
         .collect();
     for run in facts {
         if !rows.iter().any(|(id, ..)| *id == run.runbook) {
-            rows.push((run.runbook.clone(), run.title.clone(), None));
+            rows.push((run.runbook.clone(), run.title.clone(), None, None));
         }
     }
     rows.sort_by(|a, b| (a.2.is_none(), a.2, &a.0).cmp(&(b.2.is_none(), b.2, &b.0)));
@@ -147,7 +151,7 @@ impl Report {
             .filter(|r| options.since.is_none_or(|since| r.started >= since))
             .collect();
         let mut metrics = Vec::new();
-        for (id, title, kind) in rows(runbooks, &facts) {
+        for (id, title, kind, cadence_of) in rows(runbooks, &facts) {
             let runs: Vec<&RunFacts> = in_period
                 .iter()
                 .copied()
@@ -159,7 +163,7 @@ impl Report {
                 .filter_map(RunFacts::completed_at)
                 .filter(|at| *at <= now)
                 .max();
-            let cadence = cadence_days(&id, &title);
+            let cadence = cadence_of.map(Cadence::days);
             let due = cadence.zip(last_completed).and_then(|(days, last)| {
                 Timestamp::from_second(last.as_second() + i64::from(days) * 86_400).ok()
             });
@@ -182,6 +186,7 @@ impl Report {
                 drills: counts.drills,
                 last_drill: counts.last_drill,
                 last_completed: last_completed.map(stamp),
+                cadence: cadence_of,
                 cadence_days: cadence,
                 due: due.map(stamp),
                 overdue,
@@ -200,6 +205,7 @@ impl Report {
                 Some(Overdue {
                     runbook: m.runbook.clone(),
                     title: m.title.clone(),
+                    cadence: m.cadence?,
                     cadence_days: m.cadence_days?,
                     last_completed: m.last_completed.clone(),
                     due: m.due.clone(),

@@ -55,6 +55,53 @@ impl Severity {
     }
 }
 
+/// How often a runbook is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cadence {
+    Weekly,
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Yearly,
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 5] = [
+        Self::Weekly,
+        Self::Monthly,
+        Self::Quarterly,
+        Self::HalfYearly,
+        Self::Yearly,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::HalfYearly => "half-yearly",
+            Self::Yearly => "yearly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == text)
+    }
+
+    /// The longest such period on the calendar, so that a run held on the same date each
+    /// period is never counted late.
+    pub fn days(self) -> u32 {
+        match self {
+            Self::Weekly => 7,
+            Self::Monthly => 31,
+            Self::Quarterly => 92,
+            Self::HalfYearly => 184,
+            Self::Yearly => 366,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputType {
@@ -112,6 +159,7 @@ pub struct Runbook {
     pub summary: String,
     pub networks: Vec<String>,
     pub roles: Vec<String>,
+    pub cadence: Option<Cadence>,
     pub inputs: Vec<InputSpec>,
     pub steps: Vec<Step>,
     /// Where the runbook was read from, relative to the workspace.

@@ -27,6 +27,9 @@ pub struct RawRunbook {
     /// Roles the operator of a run must hold, e.g. `operator`, `pauser`.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// How often the runbook is due: `weekly`, `monthly`, `quarterly`, `half-yearly` or
+    /// `yearly`; `report` flags it overdue when no run completed within that time.
+    pub cadence: Option<String>,
     #[serde(default)]
     pub inputs: Vec<RawInput>,
     #[serde(default)]

@@ -118,6 +118,10 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 Some("e.g. networks = [\"mainnet\", \"sepolia\", \"demo\"]".into()),
             );
         }
+        let cadence = raw.cadence.as_deref().and_then(|text| {
+            let names: Vec<_> = Cadence::ALL.iter().map(|c| c.name()).collect();
+            self.choice(&root.key("cadence"), Some(text), Cadence::parse, &names)
+        });
         let inputs = self.inputs(&root, raw.inputs);
         let steps = self.steps(&root, raw.steps, &inputs);
         let runbook = Runbook {
@@ -129,6 +133,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             summary,
             networks: raw.networks,
             roles: raw.roles,
+            cadence,
             inputs,
             steps: steps?,
             path,

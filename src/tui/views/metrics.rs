@@ -155,11 +155,11 @@ fn runbook_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
         theme.bold(),
     ))];
     for m in &screen.report.runbooks {
-        let cadence = match (&m.cadence_days, m.overdue, &m.due) {
+        let cadence = match (m.cadence, m.overdue, &m.due) {
             (None, ..) => Span::raw("—"),
             (Some(_), true, _) => Span::styled("OVERDUE", theme.danger()),
             (Some(_), false, Some(due)) => Span::styled(format!("due {}", day(due)), theme.ok()),
-            (Some(_), false, None) => Span::raw("quarterly"),
+            (Some(cadence), false, None) => Span::raw(cadence.name()),
         };
         let name: String = if m.runbook.chars().count() > 24 {
             m.runbook.chars().take(23).chain(['…']).collect()
