@@ -273,3 +273,39 @@ fn every_test_the_security_doc_cites_exists() {
     assert!(cited >= 30, "the document cites only {cited} tests");
     assert!(missing.is_empty(), "cited but not found: {missing:#?}");
 }
+
+/// The passphrase typed at the console's prompt, wrong and then right, is never echoed to the
+/// terminal nor written to the log; the console then opens unlocked.
+#[test]
+fn a_passphrase_typed_at_the_prompt_never_reaches_the_screen_or_the_log() {
+    use support::pty::{PASSPHRASE as RIGHT, PtyApp, Sandbox, TIMEOUT, contains_bytes, keys};
+    const WRONG: &str = "not-the-passphrase-4711";
+    let sandbox = Sandbox::new();
+    let mut command = sandbox.command(&[]);
+    command.env_remove("OWNER_CONSOLE_PASSPHRASE");
+    command.env("OWNER_CONSOLE_LOG", "trace");
+    let mut app = PtyApp::spawn(command, 80, 24);
+    app.wait_for("Passphrase for operator key `tester`", TIMEOUT);
+    app.send(&format!("{WRONG}{}", keys::ENTER));
+    app.wait_for("wrong passphrase, try again", TIMEOUT);
+    app.send(&format!("{RIGHT}{}", keys::ENTER));
+    app.wait_for(" Runbooks ", TIMEOUT);
+    app.send("q");
+    assert!(app.wait_exit(TIMEOUT).success());
+    let output = app.raw_output();
+    let log = std::fs::read(sandbox.log_file()).unwrap_or_default();
+    for secret in [WRONG, RIGHT] {
+        assert!(
+            !contains_bytes(&output, secret.as_bytes()),
+            "`{secret}` was echoed to the terminal"
+        );
+        assert!(
+            !contains_bytes(&log, secret.as_bytes()),
+            "`{secret}` reached the log"
+        );
+    }
+    assert!(
+        !log.is_empty(),
+        "the trace log was written, so its absence proves something"
+    );
+}

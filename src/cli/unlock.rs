@@ -33,8 +33,12 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<Option<PrivateKeySigner>
         )
         .map_err(color_eyre::eyre::Report::msg)?;
         match store.unlock(&info, &secret) {
-            Ok(key) => return Ok(Some(key)),
+            Ok(key) => {
+                tracing::info!(key = %info.name, address = %key.address(), "operator key unlocked");
+                return Ok(Some(key));
+            }
             Err(KeyError::WrongPassphrase(_)) if attempt < TRIES => {
+                tracing::warn!(key = %info.name, attempt, "wrong passphrase");
                 eprintln!("wrong passphrase, try again")
             }
             Err(error) => return Err(error.into()),
