@@ -339,7 +339,7 @@ fn chain_checks_and_receipts_verify_against_the_node() {
 }
 
 #[test]
-fn a_receipt_for_the_wrong_event_fails_and_the_step_stays_open() {
+fn a_receipt_for_the_wrong_event_or_a_failed_transaction_keeps_the_step_open() {
     let workspace = shipped_workspace();
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     add_runbook(
@@ -403,6 +403,41 @@ fn a_receipt_for_the_wrong_event_fails_and_the_step_stays_open() {
     );
     let (_, err) = text(&garbage);
     assert!(err.contains("is not a transaction hash"), "{err}");
+
+    // pause() from an account that is not the owner, mined with its gas given (so the node
+    // does not refuse it up front): a real receipt with status 0.
+    let accounts: Vec<String> = platform.rpc("eth_accounts", serde_json::json!([]));
+    let reverted: String = platform.rpc(
+        "eth_sendTransaction",
+        serde_json::json!([{
+            "from": accounts[1],
+            "to": platform.module("JobRegistry"),
+            "data": "0x8456cb59",
+            "gas": "0x30000",
+        }]),
+    );
+    let receipt: serde_json::Value =
+        platform.rpc("eth_getTransactionReceipt", serde_json::json!([reverted]));
+    assert_eq!(
+        receipt["status"], "0x0",
+        "the node mined a failed transaction"
+    );
+    let failed = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &reverted],
+    );
+    let (out, err) = text(&failed);
+    assert!(!failed.status.success(), "{out}");
+    assert!(
+        err.contains("the transaction failed (status 0): nothing changed on chain"),
+        "{err}"
+    );
+    assert!(
+        out.contains("now at step 2 of 3"),
+        "the step stays open: {out}"
+    );
 }
 
 #[test]
