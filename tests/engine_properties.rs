@@ -1,4 +1,5 @@
-//! Properties of the run engine and its ledger: for any sequence of actions on a runbook and
+//! Properties of the run engine and its ledger: for any sequence of actions on a runbook (ticks,
+//! choices, notes, skips, files attached, its command run for real, aborts) and
 //! any kill point (the ledger cut to a durable prefix of whole lines, perhaps with a torn line
 //! after it, then repaired), the run reopened from the file equals the run replayed from the
 //! prefix's entries, and equals the live run as it was when that prefix was all it had written.
@@ -9,6 +10,7 @@ use owner_console::engine::run::{Visit, Visited};
 use owner_console::engine::{Position, Run};
 use owner_console::ledger::store::Ledger;
 use owner_console::session::Session;
+use owner_console::step_actions::{attach, prepare_command};
 use owner_console::workspace::Workspace;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -20,21 +22,70 @@ enum Action {
     Skip,
     Choose(&'static str),
     Note,
+    /// Attaches a file of the workspace (on an evidence step).
+    Attach,
+    /// Runs the command step's command for real.
+    Execute,
+    /// Does what the current step asks (ticks its items, writes its note, attaches a file or
+    /// runs its command), then completes it: what an operator mostly does.
+    Advance,
     Abort,
+}
+
+/// The single actions `action` stands for at `run`'s current step.
+fn expand(run: &Run, action: Action) -> Vec<Action> {
+    use owner_console::runbook::StepAction;
+    if !matches!(action, Action::Advance) {
+        return vec![action];
+    }
+    let Some(step) = run.current_step() else {
+        return Vec::new();
+    };
+    let mut single = match &step.action {
+        StepAction::Checklist { items, .. } => (0..items.len())
+            .filter(|item| !run.visit.checked.contains(item))
+            .map(Action::Toggle)
+            .collect(),
+        StepAction::Note { .. } => vec![Action::Note],
+        StepAction::Evidence { .. } => vec![Action::Attach],
+        StepAction::Command { .. } => vec![Action::Execute],
+        // Down either branch, by how many steps the run has visited.
+        StepAction::Decision { .. } => {
+            return vec![Action::Choose(["Left", "Right"][run.history.len() % 2])];
+        }
+        // No endpoint listens in this test: the operator skips it, with a reason.
+        StepAction::HttpCheck { .. } => return vec![Action::Skip],
+        _ => Vec::new(),
+    };
+    single.push(Action::Complete);
+    single
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         4 => (0usize..3).prop_map(Action::Toggle),
-        4 => Just(Action::Complete),
+        3 => Just(Action::Complete),
+        6 => Just(Action::Advance),
         1 => Just(Action::Skip),
         2 => prop::sample::select(vec!["Left", "Right", "Nowhere"]).prop_map(Action::Choose),
-        1 => Just(Action::Note),
-        1 => Just(Action::Abort),
+        2 => Just(Action::Note),
+        2 => Just(Action::Attach),
+        2 => Just(Action::Execute),
     ]
 }
 
-fn events_of(run: &Run, action: &Action) -> Option<Vec<owner_console::engine::Event>> {
+/// What the actions that touch the world need: the session and its workspace folder.
+struct World<'a> {
+    session: &'a Session,
+    folder: &'a std::path::Path,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+fn events_of(
+    run: &Run,
+    action: &Action,
+    world: &World,
+) -> Option<Vec<owner_console::engine::Event>> {
     match action {
         Action::Toggle(item) => run.toggle_item(*item).ok().map(|e| vec![e]),
         // The command step asks for its confirm word; any other step takes none.
@@ -45,7 +96,25 @@ fn events_of(run: &Run, action: &Action) -> Option<Vec<owner_console::engine::Ev
         Action::Skip => run.skip("not needed here").ok(),
         Action::Choose(label) => run.choose(label, None).ok(),
         Action::Note => run.note("a note").ok().map(|e| vec![e]),
+        Action::Attach => {
+            let file = world.folder.join("evidence.txt");
+            std::fs::write(&file, run.id.as_bytes()).unwrap();
+            let roots = world.session.workspace.evidence_roots();
+            attach(run, &world.session.evidence(), &roots, &file)
+                .ok()
+                .map(|e| vec![e])
+        }
+        Action::Execute => {
+            let evidence = world.session.evidence().path_of("");
+            let prepared = prepare_command(run, world.folder, &evidence).ok()?;
+            world
+                .runtime
+                .block_on(prepared.execute())
+                .ok()
+                .map(|e| vec![e])
+        }
         Action::Abort => run.abort("stopped by the test").ok().map(|e| vec![e]),
+        Action::Advance => None,
     }
 }
 
@@ -60,7 +129,8 @@ proptest! {
 
     #[test]
     fn a_run_resumed_after_any_kill_equals_its_replay_and_the_live_run(
-        actions in prop::collection::vec(action(), 0..24),
+        mut actions in prop::collection::vec(action(), 0..40),
+        then_abort in any::<bool>(),
         kill in 0.0f64..=1.0,
         torn in any::<bool>(),
     ) {
@@ -70,15 +140,22 @@ proptest! {
         let book = session.runbook("walk").unwrap();
         let inputs = BTreeMap::from([("label".to_owned(), "x".to_owned())]);
         let mut run = session.start(&book, "demo", inputs).unwrap();
+        if then_abort {
+            actions.push(Action::Abort);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 
         // The live run's state after each append, by how many entries were on disk then.
         let mut live = BTreeMap::from([(1usize, state(&run))]);
         let mut written = 1;
-        for action in &actions {
-            if let Some(events) = events_of(&run, action) {
-                written += events.len();
-                session.record(&mut run, events).unwrap();
-                live.insert(written, state(&run));
+        let world = World { session: &session, folder: dir.path(), runtime: &runtime };
+        for given in &actions {
+            for action in expand(&run, given.clone()) {
+                if let Some(events) = events_of(&run, &action, &world) {
+                    written += events.len();
+                    session.record(&mut run, events).unwrap();
+                    live.insert(written, state(&run));
+                }
             }
         }
 
