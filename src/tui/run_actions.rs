@@ -165,6 +165,28 @@ impl App {
             },
             StepAction::ChainCheck { .. } => return self.check_chain(),
             StepAction::Receipt { .. } => self.ask_receipt(),
+            StepAction::Chaos { fault } => {
+                match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+                    Ok(prepared) => {
+                        let detail = vec![
+                            format!("This injects `{}` for real:", fault.name()),
+                            prepared.describe(),
+                        ];
+                        let word = screen
+                            .run
+                            .current_step()
+                            .and_then(|s| s.confirm.clone())
+                            .unwrap_or_else(|| "chaos".into());
+                        self.popups.push(Popup::confirm(
+                            "Inject the fault?",
+                            detail,
+                            &word,
+                            Pending::Chaos,
+                        ));
+                    }
+                    Err(error) => self.popups.push(Popup::error("No chaos here", error)),
+                }
+            }
             StepAction::SafeBatch { .. } => {
                 match crate::step_actions::prepare_batch(&self.session, &screen.run, live.as_ref())
                 {
@@ -305,6 +327,18 @@ impl App {
             Pending::Choose(label) => self.engine(|run| run.choose(&label, Some(&typed))),
             Pending::Abort(reason) => self.engine(|run| run.abort(&reason).map(|e| vec![e])),
             Pending::QuitWhileBusy => self.quit = true,
+            Pending::Chaos => {
+                let screen = self.run.as_ref()?;
+                match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+                    Ok(prepared) => {
+                        return self.spawn(Task::Chaos {
+                            run: screen.run.id.clone(),
+                            prepared,
+                        });
+                    }
+                    Err(error) => self.status = Some((error, true)),
+                }
+            }
             Pending::Execute => {
                 let screen = self.run.as_ref()?;
                 match self.prepared_command() {
