@@ -151,7 +151,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     &root.key("steps").index(index).key("kind"),
                     Level::Warning,
                     format!(
-                        "step `{}` is a chaos step in a `{}` runbook: it runs only in a drill (`owner-console drill`), and a live or offline run can only skip it",
+                        "step `{}` is a chaos step in a runbook of kind `{}`: it runs only in a drill (`owner-console drill`), and a live or offline run can only skip it",
                         step.id,
                         runbook.kind.name()
                     ),
