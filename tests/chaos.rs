@@ -272,3 +272,61 @@ fn validate_names_a_bad_fault_and_warns_of_chaos_outside_a_drill() {
         "{said}"
     );
 }
+
+/// The console's door: `x` at a drill's chaos step, the typed word, and the fault happens.
+#[test]
+fn the_console_injects_a_chaos_step_after_the_typed_word() {
+    use crossterm::event::KeyCode;
+    let home = support::cli::Home::empty();
+    let mut url = String::new();
+    let mut harness = support::tui::Harness::prepared(100, 30, false, |workspace| {
+        std::fs::write(
+            workspace.join("runbooks/drill/chaos-rehearsal.toml"),
+            REHEARSAL,
+        )
+        .unwrap();
+        let up = home.cli(workspace, &["sandbox", "up", "--network", "demo"]);
+        assert!(up.status.success(), "{:?}", text(&up));
+        let info = std::fs::read_to_string(workspace.join("storage/sandbox/demo.json")).unwrap();
+        let info: serde_json::Value = serde_json::from_str(&info).unwrap();
+        url = info["url"].as_str().unwrap().to_owned();
+        let key = alloy_signer_local::PrivateKeySigner::from_bytes(
+            &alloy_primitives::B256::repeat_byte(7),
+        )
+        .unwrap();
+        let mut session = owner_console::session::Session::open(
+            owner_console::workspace::Workspace::folder(workspace),
+            "alice".into(),
+        )
+        .unwrap();
+        session.unlock(key);
+        let book = session.runbook("chaos-rehearsal").unwrap();
+        session
+            .start_drill(&book, "demo", Default::default())
+            .unwrap();
+    });
+    let down = |harness: &support::tui::Harness| {
+        home.cli(
+            harness.workspace.path(),
+            &["sandbox", "down", "--network", "demo"],
+        )
+    };
+    harness.keys(&[KeyCode::Enter]);
+    assert!(
+        harness.screen().contains("Lose the node"),
+        "{}",
+        harness.screen()
+    );
+    harness.keys(&[KeyCode::Char('x')]);
+    assert!(
+        harness.screen().contains("stop-node"),
+        "{}",
+        harness.screen()
+    );
+    harness.typed("chaos").key_running_task(KeyCode::Enter);
+    let ledger = std::fs::read_to_string(harness.ledger_file()).unwrap();
+    let stopped = !answers(&url);
+    down(&harness);
+    assert!(ledger.contains("\"type\":\"chaos-injected\""), "{ledger}");
+    assert!(stopped, "the sandbox node was stopped for real");
+}

@@ -108,6 +108,10 @@ impl App {
             self.status = Some(("wait: something is still running".into(), true));
             return None;
         }
+        if let StepAction::Chaos { fault } = action {
+            self.ask_chaos(fault.name());
+            return None;
+        }
         if matches!(
             action,
             StepAction::SafeBatch { .. } | StepAction::Diff { .. }
@@ -165,28 +169,6 @@ impl App {
             },
             StepAction::ChainCheck { .. } => return self.check_chain(),
             StepAction::Receipt { .. } => self.ask_receipt(),
-            StepAction::Chaos { fault } => {
-                match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
-                    Ok(prepared) => {
-                        let detail = vec![
-                            format!("This injects `{}` for real:", fault.name()),
-                            prepared.describe(),
-                        ];
-                        let word = screen
-                            .run
-                            .current_step()
-                            .and_then(|s| s.confirm.clone())
-                            .unwrap_or_else(|| "chaos".into());
-                        self.popups.push(Popup::confirm(
-                            "Inject the fault?",
-                            detail,
-                            &word,
-                            Pending::Chaos,
-                        ));
-                    }
-                    Err(error) => self.popups.push(Popup::error("No chaos here", error)),
-                }
-            }
             StepAction::SafeBatch { .. } => {
                 match crate::step_actions::prepare_batch(&self.session, &screen.run, live.as_ref())
                 {
@@ -213,6 +195,34 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// A drill's chaos step asks for its typed word first; it needs no live reading (the
+    /// node may be the one that is down).
+    fn ask_chaos(&mut self, fault: &str) {
+        let Some(screen) = self.run.as_ref() else {
+            return;
+        };
+        match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+            Ok(prepared) => {
+                let detail = vec![
+                    format!("This injects `{fault}` for real:"),
+                    prepared.describe(),
+                ];
+                let word = screen
+                    .run
+                    .current_step()
+                    .and_then(|s| s.confirm.clone())
+                    .unwrap_or_else(|| "chaos".into());
+                self.popups.push(Popup::confirm(
+                    "Inject the fault?",
+                    detail,
+                    &word,
+                    Pending::Chaos,
+                ));
+            }
+            Err(error) => self.popups.push(Popup::error("No chaos here", error)),
+        }
     }
 
     /// The change under the cursor of the diff step, in full, in a popup.
