@@ -352,18 +352,23 @@ pub fn prepare_receipt(
 impl PreparedReceipt {
     pub async fn execute(self) -> Result<Event, String> {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
-            let hashes = match self.executed.is_empty() {
+            let (hashes, before) = match self.executed.is_empty() {
                 true => self.send_batch(batch, target).await?,
-                false => self.executed.clone(),
+                false => (self.executed.clone(), None),
             };
-            return self.check_sent(batch, hashes).await;
+            return self.check_sent(batch, hashes, before).await;
         }
         self.check(&self.from).await
     }
 
     /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
-    /// executed Safe transaction does), and returns their hashes.
-    async fn send_batch(&self, batch: &Path, target: &Target) -> Result<Vec<String>, String> {
+    /// executed Safe transaction does), and returns their hashes and the sandbox snapshot
+    /// taken just before.
+    async fn send_batch(
+        &self,
+        batch: &Path,
+        target: &Target,
+    ) -> Result<(Vec<String>, Option<String>), String> {
         let text =
             std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
         let parsed =
@@ -377,6 +382,10 @@ impl PreparedReceipt {
             .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
             .await;
         funded.map_err(|e| format!("the sandbox refuses to fund the Safe: {e}"))?;
+        let before: serde_json::Value = rpc
+            .request_noparams("evm_snapshot")
+            .await
+            .map_err(|e| format!("the sandbox refuses a snapshot before the batch: {e}"))?;
         let sender = crate::sandbox::deploy::Sender {
             rpc: &rpc,
             timeout: std::time::Duration::from_secs(20),
@@ -393,12 +402,17 @@ impl PreparedReceipt {
                 .await?;
             hashes.push(format!("{hash:#x}"));
         }
-        Ok(hashes)
+        Ok((hashes, before.as_str().map(str::to_owned)))
     }
 
     /// Checks the receipt of the sent transaction that carries the expected events, naming
     /// every transaction sent.
-    async fn check_sent(&self, batch: &Path, hashes: Vec<String>) -> Result<Event, String> {
+    async fn check_sent(
+        &self,
+        batch: &Path,
+        hashes: Vec<String>,
+        before: Option<String>,
+    ) -> Result<Event, String> {
         let mut last = None;
         for hash in &hashes {
             let checked = self.check(&ReceiptFrom::Hash(hash.clone())).await?;
@@ -419,6 +433,7 @@ impl PreparedReceipt {
                 hashes.join(", ")
             );
             receipt.executed = hashes;
+            receipt.before_execution = before;
         }
         Ok(event)
     }
@@ -499,6 +514,7 @@ impl PreparedReceipt {
             file,
             sha256,
             executed: Vec::new(),
+            before_execution: None,
         }))
     }
 

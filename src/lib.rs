@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod chain;
 pub mod chain_steps;
 pub mod changes;
+pub mod chaos_steps;
 pub mod cli;
 pub mod config_snapshot;
 pub mod diff;

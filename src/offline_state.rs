@@ -70,6 +70,11 @@ pub fn check(
             snapshot.network
         ));
     }
+    if snapshot.drill {
+        return Err(format!(
+            "{name}: field `drill`: the snapshot was read from a drill's sandbox, not from {network}; refused as a state source"
+        ));
+    }
     let profile = session.networks.get(network);
     if let Some(profile) = profile.filter(|p| p.chain_id != snapshot.chain_id) {
         return Err(format!(

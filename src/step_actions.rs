@@ -30,8 +30,9 @@ pub struct PreparedCommand {
     env: Vec<(String, String)>,
 }
 
-/// What a drill's commands see: the network's RPC URL variable set to its sandbox, so that
-/// a console command that a drill runs reads and writes the sandbox, never the real network.
+/// What a drill's commands see: the network's RPC URL variable set to its sandbox, and
+/// `OWNER_CONSOLE_DRILL` set to the network, so that a console command that a drill runs reads
+/// and writes the sandbox's modules, never the real network.
 pub fn drill_env(session: &crate::session::Session, run: &Run) -> Vec<(String, String)> {
     if run.started.mode != crate::engine::Mode::Drill {
         return Vec::new();
@@ -39,7 +40,13 @@ pub fn drill_env(session: &crate::session::Session, run: &Run) -> Vec<(String, S
     let network = &run.started.network;
     let sandbox = crate::sandbox::state::SandboxInfo::running(&session.workspace.storage, network);
     match (session.networks.get(network), sandbox) {
-        (Some(profile), Ok(info)) => vec![(profile.rpc_env.clone(), info.url)],
+        (Some(profile), Ok(info)) => vec![
+            (profile.rpc_env.clone(), info.url),
+            (
+                crate::sandbox::inherited::VARIABLE.to_owned(),
+                network.clone(),
+            ),
+        ],
         _ => Vec::new(),
     }
 }

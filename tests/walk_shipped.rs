@@ -10,379 +10,9 @@
 
 mod support;
 
-use owner_console::runbook::Runbook;
-use owner_console::session::Session;
-use owner_console::workspace::Workspace;
-use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use support::cli::{Home, PASSPHRASE, operators_toml, text};
-use support::walk::{Answer, Route, Walker, covering_routes};
-
-const INCIDENT: &str = "INC-2026-0142";
-
-struct Stage {
-    workspace: tempfile::TempDir,
-    home: Home,
-    tools: tempfile::TempDir,
-    platform: PathBuf,
-    env: Vec<(String, String)>,
-    rpc: String,
-}
-
-impl Drop for Stage {
-    fn drop(&mut self) {
-        let _ = self.home.cli(
-            self.workspace.path(),
-            &["sandbox", "down", "--network", "demo"],
-        );
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let done = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .output()
-        .unwrap();
-    assert!(done.status.success(), "git {args:?}: {:?}", text(&done));
-}
-
-/// A git checkout of a stand-in platform repository (with an origin to fetch from): the files
-/// the runbooks' commands read, npm scripts that the runbooks run, tags for two releases.
-fn platform_repo(root: &Path) -> PathBuf {
-    let origin = root.join("origin.git");
-    git(root, &["init", "-q", "--bare", "-b", "main", "origin.git"]);
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "platform"]);
-    let repo = root.join("platform");
-    let files = [
-        (
-            "package.json",
-            r#"{"name":"platform","private":true,"scripts":{"config:lint":"echo config lint ok","paymaster:deploy":"echo paymaster deploy","monitoring:plan":"echo monitoring plan","deploy:oneclick":"echo deploy oneclick","deploy:env":"echo deploy env"}}"#,
-        ),
-        ("compose.yaml", "services: {}\n"),
-        ("deployment-config/oneclick.env", "NETWORK=localhost\n"),
-        (
-            "deployment-config/deployer.config.json",
-            r#"{"network":"localhost","governance":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}"#,
-        ),
-        ("deployment-config/latest-deployment.json", "{}"),
-        ("deploy/paymaster/localhost.json", r#"{"limit":"1"}"#),
-    ];
-    for (path, body) in files {
-        let path = repo.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, body).unwrap();
-    }
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-q", "-m", "v1"]);
-    git(&repo, &["tag", "v1"]);
-    std::fs::write(
-        repo.join("deploy/paymaster/localhost.json"),
-        r#"{"limit":"2"}"#,
-    )
-    .unwrap();
-    git(&repo, &["commit", "-q", "-am", "v2"]);
-    git(&repo, &["tag", "v2"]);
-    git(&repo, &["push", "-q", "--tags", "origin", "main"]);
-    git(&repo, &["fetch", "-q"]);
-    repo
-}
-
-/// A folder for PATH with the built binary and recording stand-ins for `npx` and `docker`:
-/// each appends its arguments to `asked.log` and succeeds.
-fn tools(dir: &Path) {
-    let binary = Path::new(env!("CARGO_BIN_EXE_owner-console"));
-    std::os::unix::fs::symlink(binary, dir.join("owner-console")).unwrap();
-    for tool in ["npx", "docker"] {
-        let path = dir.join(tool);
-        let log = dir.join("asked.log");
-        std::fs::write(
-            &path,
-            format!("#!/bin/sh\necho \"{tool} $*\" >> '{}'\n", log.display()),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
-fn stage() -> Stage {
-    let workspace = support::workspace::shipped_workspace();
-    let home = Home::empty();
-    let team = [
-        ("alice", &["operator", "pauser", "incident-commander"][..]),
-        ("bob", &["pauser", "approver"][..]),
-        ("carol", &["approver", "reviewer"][..]),
-        ("dave", &["reviewer", "approver"][..]),
-    ];
-    let keys: Vec<(String, &[&str])> = team
-        .iter()
-        .map(|(name, roles)| (home.add_key(name), *roles))
-        .collect();
-    let listed: Vec<(&str, &str, &[&str])> = team
-        .iter()
-        .zip(&keys)
-        .map(|((name, _), (address, roles))| (*name, address.as_str(), *roles))
-        .collect();
-    let path = workspace.path().join("config/operators.toml");
-    let mut operators = std::fs::read_to_string(&path).unwrap();
-    operators.push_str(&operators_toml(&listed));
-    std::fs::write(path, operators).unwrap();
-
-    for module in ["fee-pool", "stake-manager"] {
-        let path = workspace.path().join(format!("config/{module}.demo.json"));
-        let config = std::fs::read_to_string(&path).unwrap().replace(
-            r#""0xf888888888888888888888888888888888888888": true"#,
-            r#""0xf888888888888888888888888888888888888888": true,
-    "0xf777777777777777777777777777777777777777": true"#,
-        );
-        std::fs::write(path, config).unwrap();
-    }
-    let up = home.cli_with(
-        workspace.path(),
-        PASSPHRASE,
-        &["--key", "alice", "sandbox", "up", "--network", "demo"],
-    );
-    assert!(up.status.success(), "{:?}", text(&up));
-    let info: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace.path().join("storage/sandbox/demo.json")).unwrap(),
-    )
-    .unwrap();
-    let rpc = info["url"].as_str().unwrap().to_owned();
-
-    let tools_dir = tempfile::tempdir().unwrap();
-    tools(tools_dir.path());
-    let platform = platform_repo(tools_dir.path());
-    let path = format!(
-        "{}:{}",
-        tools_dir.path().display(),
-        std::env::var("PATH").unwrap()
-    );
-    Stage {
-        workspace,
-        home,
-        tools: tools_dir,
-        platform,
-        env: vec![
-            ("PATH".into(), path),
-            ("OWNER_CONSOLE_KEY".into(), "alice".into()),
-        ],
-        rpc,
-    }
-}
-
-/// How a runbook is walked beyond the usual: runbooks walked first on each route (to pause
-/// what an unpause runbook unpauses), input values, answers at given steps.
-#[derive(Default)]
-struct Plan<'a> {
-    before: &'a [&'a str],
-    given: Vec<(&'a str, String)>,
-    answer: Option<Answer<'a>>,
-}
-
-impl Stage {
-    fn walker(&self) -> Walker<'_> {
-        Walker {
-            home: &self.home,
-            workspace: self.workspace.path(),
-            env: self.env.clone(),
-            approvers: vec!["bob".into(), "carol".into(), "dave".into()],
-            operator: "alice".into(),
-            answer: None,
-        }
-    }
-
-    fn book(&self, id: &str) -> Runbook {
-        let session =
-            Session::open(Workspace::folder(self.workspace.path()), "tester".into()).unwrap();
-        (*session.runbook(id).unwrap()).clone()
-    }
-
-    fn rpc(&self, method: &'static str, params: serde_json::Value) -> serde_json::Value {
-        let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
-        owner_console::chain::live::block_on(client.request(method, params))
-            .unwrap()
-            .unwrap_or_else(|e| panic!("{method}: {e}"))
-    }
-
-    /// Starts a drill of `id` with `inputs`, walks it down `route`, and returns the run id.
-    fn walk(
-        &self,
-        id: &str,
-        inputs: &[(String, String)],
-        route: &Route,
-        answer: Option<Answer>,
-    ) -> String {
-        let walker = Walker {
-            answer,
-            ..self.walker()
-        };
-        let mut args = vec![
-            "drill".to_owned(),
-            id.to_owned(),
-            "--network".into(),
-            "demo".into(),
-        ];
-        for (name, value) in inputs {
-            args.extend(["--input".into(), format!("{name}={value}")]);
-        }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let started = walker.cli("alice", &args);
-        assert!(started.status.success(), "{id}: {:?}", text(&started));
-        let run = support::cli::run_of(&started);
-        let book = self.book(id);
-        let visits = RefCell::new(BTreeMap::<String, usize>::new());
-        let visited = walker.walk(&book, &run, &|step| {
-            let mut visits = visits.borrow_mut();
-            let seen = visits.entry(step.to_owned()).or_default();
-            *seen += 1;
-            route.choice(&book, step, *seen - 1)
-        });
-        assert_eq!(
-            &visited[..route.steps.len()],
-            &route.steps[..],
-            "{id}: the walk went down the route"
-        );
-        run
-    }
-}
-
-impl Stage {
-    /// Takes every route of `id` in turn, each from the chain state `sandbox up` left, and
-    /// returns the runs.
-    fn walk_every_route(&self, id: &str, plan: Plan) -> Vec<String> {
-        let inputs = self.inputs(id, &plan.given);
-        let book = self.book(id);
-        let routes = covering_routes(&book);
-        let mut runs = Vec::new();
-        for route in &routes {
-            let snapshot = self.rpc("evm_snapshot", serde_json::json!([]));
-            for earlier in plan.before {
-                let book = self.book(earlier);
-                let route = &covering_routes(&book)[0];
-                self.walk(earlier, &self.inputs(earlier, &[]), route, None);
-            }
-            let run = self.walk(id, &inputs, route, plan.answer);
-            self.assert_every_batch_has_a_verified_receipt(&run, &book, route);
-            runs.push(run);
-            let reverted = self.rpc("evm_revert", serde_json::json!([snapshot]));
-            assert_eq!(reverted, serde_json::json!(true));
-        }
-        let verified = self.home.cli_env(
-            self.workspace.path(),
-            PASSPHRASE,
-            &[],
-            &["--key", "alice", "ledger", "verify"],
-        );
-        assert!(verified.status.success(), "{:?}", text(&verified));
-        runs
-    }
-
-    fn entries_of(&self, run: &str) -> Vec<serde_json::Value> {
-        let ledger =
-            std::fs::read_to_string(self.workspace.path().join("storage/owner-ledger.jsonl"))
-                .unwrap();
-        ledger
-            .lines()
-            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-            .filter(|entry| entry["run"] == run)
-            .collect()
-    }
-
-    /// Receipt steps whose event is not in the change are skipped, as their text asks; each
-    /// batch that receipt steps follow on the route must still have one receipt that passed.
-    fn assert_every_batch_has_a_verified_receipt(&self, run: &str, book: &Runbook, route: &Route) {
-        let kinds: Vec<&str> = route
-            .steps
-            .iter()
-            .map(|id| book.step(id).unwrap().action.kind_name())
-            .collect();
-        let checked_batches = kinds
-            .iter()
-            .enumerate()
-            .filter(|(at, kind)| {
-                **kind == "safe-batch"
-                    && kinds[at + 1..]
-                        .iter()
-                        .take_while(|k| **k != "safe-batch")
-                        .any(|k| *k == "receipt")
-            })
-            .count();
-        let entries = self.entries_of(run);
-        let passed = entries
-            .iter()
-            .filter(|e| e["type"] == "receipt-checked" && e["body"]["passed"] == true)
-            .count();
-        assert!(
-            passed >= checked_batches,
-            "run {run}: {checked_batches} batch(es) with receipt steps, {passed} receipt(s) passed"
-        );
-        assert_eq!(entries[0]["body"]["mode"], "drill", "run {run} is a drill");
-    }
-
-    /// Edits a workspace config file as the runbook's "edit the config" step asks.
-    fn rewrite(&self, file: &str, from: &str, to: &str) {
-        let path = self.workspace.path().join("config").join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file} has no {from}");
-        std::fs::write(path, text.replace(from, to)).unwrap();
-    }
-
-    fn asked(&self) -> String {
-        std::fs::read_to_string(self.tools.path().join("asked.log")).unwrap_or_default()
-    }
-
-    /// A value for each input `id` declares, from one table of values that fit the sandbox.
-    fn inputs(&self, id: &str, given: &[(&str, String)]) -> Vec<(String, String)> {
-        let book = self.book(id);
-        book.inputs
-            .iter()
-            .filter_map(|input| {
-                let name = input.name.as_str();
-                if let Some((_, value)) = given.iter().find(|(n, _)| *n == name) {
-                    return Some((input.name.clone(), value.clone()));
-                }
-                let value = match name {
-                    "incident_id" => INCIDENT.into(),
-                    "reason" => "walk every route".into(),
-                    "drill_id" => "DRILL-2026-Q4".into(),
-                    "review_id" => "REVIEW-2026-Q4".into(),
-                    "ticket" | "change_ticket" => "CHG-2026-0077".into(),
-                    "hardhat_network" => "localhost".into(),
-                    "health_port" | "gateway_port" | "meta_api_port" | "orchestrator_port"
-                    | "paymaster_port" => support::workspace::serve(200, "{}", 1000).to_string(),
-                    "retired_signer" => "0xA1A1a1a1A1A1A1A1A1a1a1a1a1a1A1A1a1A1a1a1".into(),
-                    "new_signer" => "0xc3c3c3c3c3c3c3c3c3C3C3c3C3C3C3c3C3C3c3c3".into(),
-                    "old_owner" => "0xcA20100000000000000000000000000000000003".into(),
-                    "new_owner" => "0xd00d000000000000000000000000000000000004".into(),
-                    "new_threshold" => "2".into(),
-                    "validator" => "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(),
-                    "removed_address" => "0xf888888888888888888888888888888888888888".into(),
-                    "new_treasury" => "0xf888888888888888888888888888888888888888".into(),
-                    "platform_repo" => self.platform.display().to_string(),
-                    "deploy_config" => "deployment-config/deployer.config.json".into(),
-                    "new_ref" => "v2".into(),
-                    "new_burn_pct" => "3".into(),
-                    "new_fee_pct" => "5".into(),
-                    "kp" => "200000000000000000".into(),
-                    "ki" => "50000000000000000".into(),
-                    "kd" => "25000000000000000".into(),
-                    "previous_ref" => "v1".into(),
-                    "service" => "orchestrator".into(),
-                    _ if input.default.is_some() => return None,
-                    _ => panic!("{id}: no value for the input `{name}`"),
-                };
-                Some((input.name.clone(), value))
-            })
-            .collect()
-    }
-}
+use serde_json::json;
+use support::stage::{INCIDENT, Plan, stage};
+use support::walk::covering_routes;
 
 macro_rules! walks {
     ($($test:ident: $id:literal $(after $($before:literal),+)?;)*) => {$(
@@ -402,7 +32,6 @@ walks! {
     pause_everything: "pause-everything";
     controlled_unpause: "controlled-unpause" after "pause-everything";
     failure_recovery_matrix: "failure-recovery-matrix";
-    quarterly_incident_drill: "quarterly-incident-drill";
     security_hardening_review: "security-hardening-review";
     identity_update: "identity-update";
     energy_oracle_signers: "energy-oracle-signers";
@@ -459,27 +88,12 @@ fn rotate_safe_signers() {
     let old = checksummed(&words[words.len() - 1]);
     let (previous, old) = (previous.as_str(), old.as_str());
     let new = "0xd00d000000000000000000000000000000000004";
+    let safe = safe.to_checksum(None);
     let send = |signature: &str, args: &[&str]| -> Option<Vec<String>> {
-        let client = alloy_rpc_client::RpcClient::new_http(stage.rpc.parse().unwrap());
-        let sender = owner_console::sandbox::deploy::Sender {
-            rpc: &client,
-            timeout: std::time::Duration::from_secs(10),
-        };
-        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let hash = owner_console::chain::live::block_on(async {
-            let _: serde_json::Value = client
-                .request("anvil_impersonateAccount", (safe,))
-                .await
-                .unwrap();
-            let _: serde_json::Value = client
-                .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
-                .await
-                .unwrap();
-            sender.call(safe, safe, signature, &args).await
-        })
-        .unwrap()
-        .unwrap();
-        Some(vec!["--tx".into(), format!("{hash:#x}")])
+        Some(vec![
+            "--tx".into(),
+            stage.send_as_safe(&safe, signature, args),
+        ])
     };
     let answer = |step: &str| match step {
         "swap-receipt" => send("swapOwner(address,address,address)", &[previous, old, new]),
@@ -496,6 +110,54 @@ fn rotate_safe_signers() {
         ..Plan::default()
     };
     stage.walk_every_route("rotate-safe-signers", plan);
+}
+
+/// Every scenario of the incident drill. The sandbox-chaos route stops the node and starts it
+/// again (which loses anvil's snapshots, so the chain is not set back between routes), sends
+/// the oracle update, loses it to a revert, sees that in the post-change check, and sends it
+/// again.
+#[test]
+fn quarterly_incident_drill() {
+    let stage = stage();
+    let plan = Plan {
+        chain_carries_over: true,
+        ..Plan::default()
+    };
+    let runs = stage.walk_every_route("quarterly-incident-drill", plan);
+    let chaos: Vec<Vec<serde_json::Value>> = runs
+        .iter()
+        .map(|run| stage.entries_of(run))
+        .filter(|entries| entries.iter().any(|e| e["type"] == "chaos-injected"))
+        .collect();
+    assert_eq!(chaos.len(), 1, "one route injects chaos");
+    let entries = &chaos[0];
+    let faults: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["type"] == "chaos-injected")
+        .map(|e| e["body"]["fault"].as_str().unwrap())
+        .collect();
+    assert_eq!(faults, ["stop-node", "restart-node", "revert-last-change"]);
+    let diff_at = |step: &str| {
+        let found = entries
+            .iter()
+            .find(|e| e["type"] == "diff-recorded" && e["body"]["step"] == step);
+        found.unwrap_or_else(|| panic!("no diff at {step}"))["body"].clone()
+    };
+    assert_eq!(
+        diff_at("oracle-diff")["changed"],
+        json!(["EnergyOracle.signers"])
+    );
+    assert_eq!(
+        diff_at("oracle-disagree")["changed"],
+        json!(["EnergyOracle.signers"]),
+        "after the revert, the post-change check sees config and chain disagree"
+    );
+    assert_eq!(diff_at("oracle-agree")["changes"], 0);
+    let signers = &stage.sandbox_values()["EnergyOracle.signers"];
+    assert!(
+        signers.to_string().to_lowercase().contains("0xc3c3c3c3"),
+        "the update sent again is on the chain: {signers}"
+    );
 }
 
 #[test]
@@ -546,20 +208,6 @@ fn rewards_thermodynamics() {
         r#""kappa": "1100000000000000000""#,
     );
     stage.walk_every_route("rewards-thermodynamics", Plan::default());
-}
-
-impl Stage {
-    /// A completed run of pause job intake, for the runbooks that look back at a run.
-    fn earlier_run(&self) -> String {
-        let book = self.book("pause-job-intake");
-        let route = &covering_routes(&book)[0];
-        self.walk(
-            "pause-job-intake",
-            &self.inputs("pause-job-intake", &[]),
-            route,
-            None,
-        )
-    }
 }
 
 #[test]

@@ -53,6 +53,19 @@ contract StakeManager is Pausable {
         emit MinStakeUpdated(stake);
     }
 
+    /// @notice The catalogue's setter of all three slashing shares at once (sum <= 100).
+    function setSlashingDistribution(uint256 employerPct, uint256 treasuryPct, uint256 validatorPct)
+        external
+        onlyOwner
+    {
+        _checkSlashTotal(employerPct + treasuryPct + validatorPct);
+        employerSlashPct = employerPct;
+        treasurySlashPct = treasuryPct;
+        validatorSlashRewardPct = validatorPct;
+        emit SlashingPercentagesUpdated(employerPct, treasuryPct);
+        emit ValidatorSlashRewardPctUpdated(validatorPct);
+    }
+
     /// @notice Not in the catalogue (read-only there). Employer + treasury + validator shares <= 100.
     function setSlashingPercentages(uint256 employerPct, uint256 treasuryPct) external onlyOwner {
         _checkSlashTotal(employerPct + treasuryPct + validatorSlashRewardPct);

@@ -26,7 +26,11 @@ pub struct Target {
 
 impl Target {
     /// The network's node, from the environment variable its profile names. Refused offline.
+    /// Inside a drill of the network (a drill's command step), its sandbox.
     pub fn of(session: &Session, network: &str) -> Result<Self, String> {
+        if crate::sandbox::inherited::in_drill_of(network) {
+            return Self::sandbox(session, network);
+        }
         let profile = profile(session, network)?;
         if session.offline {
             return Err(ChainError::Offline.to_string());
@@ -203,6 +207,7 @@ impl LiveState {
                 .chain(&self.failures)
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            drill: false,
             signer: None,
             signature: None,
         }

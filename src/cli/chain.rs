@@ -124,6 +124,7 @@ pub fn snapshot_state(
         bail!("no snapshot taken: {lag}");
     }
     let mut snapshot = state.to_snapshot();
+    snapshot.drill = crate::sandbox::inherited::in_drill_of(network);
     snapshot.sign(key).map_err(Report::msg)?;
     let text = serde_json::to_string_pretty(&snapshot)? + "\n";
     let temporary = out.with_extension("partial");
@@ -134,8 +135,13 @@ pub fn snapshot_state(
     }
     std::fs::rename(&temporary, out)?;
     println!(
-        "wrote {}: {} value(s) of {network} at block #{} {}, signed by {}",
+        "wrote {}{}: {} value(s) of {network} at block #{} {}, signed by {}",
         out.display(),
+        if snapshot.drill {
+            " (drill: read from the sandbox)"
+        } else {
+            ""
+        },
         snapshot.values.len(),
         snapshot.block.number,
         snapshot.block.hash,

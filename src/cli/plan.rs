@@ -32,7 +32,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         crate::changes::Against::path(args.against.as_deref()),
         &[],
         &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
-        crate::engine::Mode::Live,
+        crate::sandbox::inherited::mode_for(&args.network, crate::engine::Mode::Live),
     )
     .map_err(Report::msg)?;
     if args.out.exists() {

@@ -68,6 +68,7 @@ pub struct NextArgs {
     check: Vec<String>,
     /// Run the step's command (only for `run = "confirm"` steps): this flag is the confirmation.
     /// At a drill's receipt step: execute the run's Safe batch in the sandbox, as the Safe.
+    /// At a drill's chaos step: inject its fault into the sandbox.
     #[arg(long)]
     execute: bool,
     /// Run the step's HTTP check.
@@ -180,7 +181,20 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         && run
             .current_step()
             .is_some_and(|s| matches!(s.action, StepAction::Receipt { .. }));
-    if args.execute && !drill_receipt {
+    let chaos_step = run
+        .current_step()
+        .is_some_and(|s| matches!(s.action, StepAction::Chaos { .. }));
+    if args.execute && chaos_step {
+        let prepared = crate::chaos_steps::prepare_chaos(session, &run)
+            .map_err(color_eyre::eyre::Report::msg)?;
+        eprintln!("injecting: {}", prepared.describe());
+        let event = run_async(prepared.execute())?;
+        if let crate::engine::Event::ChaosInjected(chaos) = &event {
+            eprintln!("  {}", chaos.detail);
+        }
+        session.record(&mut run, vec![event])?;
+    }
+    if args.execute && !drill_receipt && !chaos_step {
         let prepared = prepare_command(
             &run,
             &session.workspace.command_folder()?,

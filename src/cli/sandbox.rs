@@ -3,12 +3,11 @@
 
 use crate::chain::{Chain, Target};
 use crate::sandbox::deploy::{Sender, deploy_platform};
-use crate::sandbox::node::{find_anvil, start_detached};
+use crate::sandbox::node::start_detached;
 use crate::sandbox::seed::{SeedFrom, seed};
 use crate::sandbox::state::{SandboxInfo, file_of};
 use crate::session::Session;
 use color_eyre::eyre::{Report, bail};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -32,24 +31,6 @@ pub enum SandboxCommand {
         #[arg(long, default_value = "demo")]
         network: String,
     },
-}
-
-fn anvil(session: &Session) -> Result<PathBuf, String> {
-    let mut roots = Vec::new();
-    if let crate::workspace::Source::Folder(folder) = &session.workspace.source {
-        roots.push(folder.clone());
-    }
-    if let Ok(cwd) = std::env::current_dir() {
-        roots.push(cwd);
-    }
-    if let Some(folder) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(PathBuf::from))
-    {
-        roots.push(folder);
-    }
-    let roots: Vec<&std::path::Path> = roots.iter().map(PathBuf::as_path).collect();
-    find_anvil(&roots)
 }
 
 pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Result<ExitCode> {
@@ -80,11 +61,11 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             let catalogue = crate::changes::catalogue(session).map_err(Report::msg)?;
             let (values, seeded_from) =
                 seed(session, &catalogue, network, *from).map_err(Report::msg)?;
-            let binary = anvil(session).map_err(Report::msg)?;
+            let binary = crate::sandbox::node::find_for(session).map_err(Report::msg)?;
             std::fs::create_dir_all(storage.join("sandbox"))?;
             let log = storage.join("sandbox").join(format!("{network}.anvil.log"));
             let (pid, port) =
-                start_detached(&binary, profile.chain_id, &log).map_err(Report::msg)?;
+                start_detached(&binary, profile.chain_id, 0, &log).map_err(Report::msg)?;
             let url = format!("http://127.0.0.1:{port}");
             let deployed = crate::chain::live::block_on(async {
                 let rpc = alloy_rpc_client::RpcClient::new_http(
@@ -115,6 +96,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 safe: deployment.safe,
                 seeded_from,
                 not_seeded: deployment.not_seeded.clone(),
+                stopped: None,
             };
             info.save(storage).map_err(Report::msg)?;
             println!(

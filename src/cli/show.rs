@@ -123,6 +123,13 @@ pub fn step_text(step: &Step) -> String {
         StepAction::Receipt { contract, events } => {
             let _ = writeln!(out, "   receipt to {contract} with {}", events.join(", "));
         }
+        StepAction::Chaos { fault } => {
+            let _ = writeln!(
+                out,
+                "   chaos: {} on the drill's sandbox (only in a drill)",
+                fault.name()
+            );
+        }
         _ => {}
     }
     if let Some(word) = &step.confirm {

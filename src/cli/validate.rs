@@ -102,7 +102,7 @@ pub fn run(
             );
         }
     }
-    let failing = errors > 0 || failed > 0 || (strict && warned > 0);
+    let failing = errors > 0 || failed > 0 || (strict && warned + warnings > 0);
     Ok(if failing {
         ExitCode::FAILURE
     } else {

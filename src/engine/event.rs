@@ -139,6 +139,26 @@ pub struct ReceiptChecked {
     /// (later receipt steps of the same batch check these instead of sending it again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub executed: Vec<String>,
+    /// A drill: the sandbox's `evm_snapshot` taken just before the batch was sent, which a
+    /// chaos step `revert-last-change` goes back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_execution: Option<String>,
+}
+
+/// A chaos step's fault, injected into a drill's sandbox for real.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChaosInjected {
+    pub step: String,
+    pub fault: crate::runbook::chaos::Fault,
+    /// What was done, in words: the node's PID and port, its saved state, the snapshot
+    /// reverted to.
+    pub detail: String,
+    /// When it was done, UTC.
+    pub done_at: String,
+    /// The sandbox node's (loopback) URL.
+    pub node: String,
+    /// The sandbox's latest block afterwards; none while the node is stopped.
+    pub block: Option<u64>,
 }
 
 /// An operator's recorded acknowledgement that a state snapshot older than the network's
@@ -210,6 +230,7 @@ pub enum Event {
     ReceiptChecked(ReceiptChecked),
     StateAcknowledged(StateAcknowledged),
     Signoff(Signoff),
+    ChaosInjected(ChaosInjected),
     /// The ledger's size and head at this point, so that a later truncation shows.
     Checkpoint {
         entries: u64,
@@ -239,6 +260,7 @@ impl Event {
             Self::ReceiptChecked(_) => "receipt-checked",
             Self::StateAcknowledged(_) => "state-acknowledged",
             Self::Signoff(_) => "signoff",
+            Self::ChaosInjected(_) => "chaos-injected",
             Self::Checkpoint { .. } => "checkpoint",
             Self::RunCompleted {} => "run-completed",
             Self::RunAborted { .. } => "run-aborted",

@@ -2,8 +2,8 @@
 //! history and the current step's progress are all derived by replaying the events.
 
 use super::event::{
-    BatchPrepared, ChainChecked, CommandRan, DiffRecorded, Event, HttpChecked, ReceiptChecked,
-    RunStarted, Signoff,
+    BatchPrepared, ChainChecked, ChaosInjected, CommandRan, DiffRecorded, Event, HttpChecked,
+    ReceiptChecked, RunStarted, Signoff,
 };
 use crate::ledger::Entry;
 use crate::runbook::{CommandRun, Next, Runbook, Step, StepAction};
@@ -45,6 +45,7 @@ pub struct Visit {
     pub batch: Option<BatchPrepared>,
     pub chain_checks: Vec<ChainChecked>,
     pub receipts: Vec<ReceiptChecked>,
+    pub chaos: Option<ChaosInjected>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,6 +79,8 @@ pub struct Run {
     pub last_batch: Option<BatchPrepared>,
     /// A drill: the transactions that executed `last_batch` in the sandbox, once it has run.
     pub executed_batch: Vec<String>,
+    /// A drill: the sandbox snapshot taken before `executed_batch` was sent.
+    pub before_execution: Option<String>,
     /// Block hashes of the stale state snapshots the operator acknowledged using.
     pub acknowledged: BTreeSet<String>,
     pub position: Position,
@@ -108,6 +111,7 @@ impl Run {
             last_diff: None,
             last_batch: None,
             executed_batch: Vec::new(),
+            before_execution: None,
             acknowledged: BTreeSet::new(),
             position,
         }
@@ -207,6 +211,7 @@ impl Run {
             Event::BatchPrepared(batch) => Some(batch.step.as_str()),
             Event::ChainChecked(checked) => Some(checked.step.as_str()),
             Event::ReceiptChecked(checked) => Some(checked.step.as_str()),
+            Event::ChaosInjected(chaos) => Some(chaos.step.as_str()),
             Event::StateAcknowledged(_)
             | Event::RunStarted(_)
             | Event::Checkpoint { .. }
@@ -225,9 +230,13 @@ impl Run {
                 self.executed_batch.clear();
             }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
+            Event::ChaosInjected(chaos) => self.visit.chaos = Some(chaos.clone()),
             Event::ReceiptChecked(checked) => {
                 if !checked.executed.is_empty() {
                     self.executed_batch = checked.executed.clone();
+                }
+                if checked.before_execution.is_some() {
+                    self.before_execution = checked.before_execution.clone();
                 }
                 self.visit.receipts.push(checked.clone());
             }
@@ -403,6 +412,10 @@ impl Run {
                 Some(checked) if checked.passed => None,
                 Some(checked) => Some(chain_check_blocker(checked)),
             },
+            StepAction::Chaos { fault } => visit
+                .chaos
+                .is_none()
+                .then(|| format!("the fault `{}` has not been injected yet", fault.name())),
             StepAction::Receipt { .. } => match visit.receipts.last() {
                 None => Some("no receipt has been checked yet".to_owned()),
                 Some(receipt) if receipt.passed => None,

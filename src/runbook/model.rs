@@ -315,6 +315,10 @@ pub enum StepAction {
         exclude_executor: bool,
         require_fingerprint: bool,
     },
+    /// A fault injected into the sandbox for real; only a drill runs it.
+    Chaos {
+        fault: super::chaos::Fault,
+    },
 }
 
 impl StepAction {
@@ -331,6 +335,7 @@ impl StepAction {
             Self::SafeBatch { .. } => "safe-batch",
             Self::Receipt { .. } => "receipt",
             Self::Signoff { .. } => "signoff",
+            Self::Chaos { .. } => "chaos",
         }
     }
 }

@@ -61,7 +61,7 @@ pub struct RawStep {
     pub title: Option<String>,
     pub body: Option<String>,
     /// One of `checklist`, `command`, `decision`, `note`, `evidence`, `http-check`, `diff`,
-    /// `chain-check`, `safe-batch`, `receipt`, `signoff`.
+    /// `chain-check`, `safe-batch`, `receipt`, `signoff`, `chaos`.
     #[schemars(required)]
     pub kind: Option<String>,
     /// Step to go to after this one (or `end`); defaults to the next step in the file.
@@ -139,6 +139,10 @@ pub struct RawStep {
     pub exclude_executor: Option<bool>,
     /// signoff: whether each signer must supply their own diff fingerprint.
     pub require_fingerprint: Option<bool>,
+
+    /// chaos: the fault injected into a drill's sandbox: `stop-node`, `restart-node` or
+    /// `revert-last-change`.
+    pub fault: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

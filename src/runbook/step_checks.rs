@@ -1,6 +1,7 @@
 //! The checks of each step kind: required fields, fields that belong to another kind,
 //! templates, Solidity signatures and chain-check operators.
 
+use super::chaos::Fault;
 use super::model::*;
 use super::problem::{FieldPath, Level};
 use super::raw::RawStep;
@@ -8,7 +9,7 @@ use super::template::{BUILTINS, placeholders};
 use super::validate::Validator;
 use std::collections::BTreeSet;
 
-pub const STEP_KINDS: [&str; 11] = [
+pub const STEP_KINDS: [&str; 12] = [
     "checklist",
     "command",
     "decision",
@@ -20,6 +21,7 @@ pub const STEP_KINDS: [&str; 11] = [
     "safe-batch",
     "receipt",
     "signoff",
+    "chaos",
 ];
 pub(super) const COMMON_STEP_FIELDS: [&str; 7] = [
     "id",
@@ -61,6 +63,7 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "exclude_executor",
             "require_fingerprint",
         ],
+        "chaos" => &["fault"],
         _ => &[],
     }
 }
@@ -269,6 +272,29 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     contract: self.required(&at.key("contract"), step.contract.clone()),
                     events,
                 }
+            }
+            "chaos" => {
+                let names: Vec<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+                let path = at.key("fault");
+                let fault = match step.fault.as_deref() {
+                    None => {
+                        self.error(
+                            &path,
+                            "a chaos step needs its fault",
+                            Some(names.join(", ")),
+                        );
+                        return None;
+                    }
+                    Some(text) => Fault::parse(text).or_else(|| {
+                        self.error(
+                            &path,
+                            format!("unknown fault `{text}`"),
+                            Some(names.join(", ")),
+                        );
+                        None
+                    })?,
+                };
+                StepAction::Chaos { fault }
             }
             _ => {
                 let quorum = step.quorum.unwrap_or(0);

@@ -140,7 +140,30 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             sha256,
         };
         self.graph(&root, &runbook);
+        self.chaos_outside_drills(&root, &runbook);
         Some(runbook)
+    }
+
+    /// A chaos step runs only in a drill run; in a runbook that is not a drill it can only
+    /// be skipped when the runbook runs for real.
+    fn chaos_outside_drills(&mut self, root: &FieldPath, runbook: &Runbook) {
+        if runbook.kind == RunbookKind::Drill {
+            return;
+        }
+        for (index, step) in runbook.steps.iter().enumerate() {
+            if matches!(step.action, StepAction::Chaos { .. }) {
+                (self.report)(
+                    &root.key("steps").index(index).key("kind"),
+                    Level::Warning,
+                    format!(
+                        "step `{}` is a chaos step in a runbook of kind `{}`: it runs only in a drill (`owner-console drill`), and a live or offline run can only skip it",
+                        step.id,
+                        runbook.kind.name()
+                    ),
+                    Some("put chaos steps in runbooks/drill/ runbooks".into()),
+                );
+            }
+        }
     }
 
     fn inputs(&mut self, root: &FieldPath, raw: Vec<RawInput>) -> Vec<InputSpec> {

@@ -1,7 +1,9 @@
 //! A local sandbox chain: anvil from the npm registry, with the project's mock platform
 //! contracts deployed and seeded, for tests and drills.
 
+pub mod chaos;
 pub mod deploy;
+pub mod inherited;
 pub mod node;
 pub mod seed;
 pub mod state;

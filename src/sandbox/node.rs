@@ -28,6 +28,26 @@ pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, String> {
     ))
 }
 
+/// The anvil binary for a session: `OWNER_CONSOLE_ANVIL`, else the npm package's beside the
+/// workspace folder, the current folder or the console's own binary.
+pub fn find_for(session: &crate::session::Session) -> Result<PathBuf, String> {
+    let mut roots = Vec::new();
+    if let crate::workspace::Source::Folder(folder) = &session.workspace.source {
+        roots.push(folder.clone());
+    }
+    if let Ok(cwd) = std::env::current_dir() {
+        roots.push(cwd);
+    }
+    if let Some(folder) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(PathBuf::from))
+    {
+        roots.push(folder);
+    }
+    let roots: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+    find_anvil(&roots)
+}
+
 pub struct Node {
     child: Child,
     pub port: u16,
@@ -80,14 +100,22 @@ impl Node {
 }
 
 /// Starts anvil in its own process group with its output in `log`, and leaves it running:
-/// `sandbox up`. Returns the PID and the port once it listens.
-pub fn start_detached(binary: &Path, chain_id: u64, log: &Path) -> Result<(u32, u16), String> {
+/// `sandbox up` (on a free port, `port` 0) and a chaos step's restart (on the port it had).
+/// Returns the PID and the port once it listens.
+pub fn start_detached(
+    binary: &Path,
+    chain_id: u64,
+    port: u16,
+    log: &Path,
+) -> Result<(u32, u16), String> {
     use std::os::unix::process::CommandExt;
     let io = |e: std::io::Error| format!("{}: {e}", log.display());
     let file = std::fs::File::create(log).map_err(io)?;
     let errors = file.try_clone().map_err(io)?;
     let mut child = Command::new(binary)
-        .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
+        .args(["--host", "127.0.0.1", "--port"])
+        .arg(port.to_string())
+        .arg("--chain-id")
         .arg(chain_id.to_string())
         .stdin(Stdio::null())
         .stdout(file)

@@ -22,6 +22,9 @@ pub struct SandboxInfo {
     /// Values no setter could seed, and why.
     #[serde(default)]
     pub not_seeded: BTreeMap<String, String>,
+    /// When a drill's chaos step stopped the node (its state saved for `restart-node`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 pub fn file_of(storage: &Path, network: &str) -> PathBuf {
@@ -37,10 +40,11 @@ impl SandboxInfo {
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// The network's sandbox, refused when its node is gone.
+    /// The network's sandbox, refused when its node is gone. A node that a chaos step stopped
+    /// still counts: reading it fails as on a real outage, until a `restart-node` step.
     pub fn running(storage: &Path, network: &str) -> Result<Self, String> {
         let info = Self::load(storage, network)?;
-        if info.alive() {
+        if info.alive() || info.stopped.is_some() {
             Ok(info)
         } else {
             Err(format!(
@@ -76,7 +80,17 @@ impl SandboxInfo {
         if self.alive() {
             super::node::terminate(self.pid);
         }
+        let _ = std::fs::remove_file(super::chaos::state_file(storage, &self.network));
         let path = file_of(storage, &self.network);
         std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The node's port, from its loopback URL.
+    pub fn port(&self) -> Result<u16, String> {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.trim_end_matches('/').parse().ok())
+            .ok_or_else(|| format!("the sandbox URL `{}` has no port", self.url))
     }
 }

@@ -275,6 +275,7 @@ impl Default for Keymap {
                         "safe-batch",
                         "chain-check",
                         "receipt",
+                        "chaos",
                     ],
                 ),
                 bind(Run, Note, chars("n"), "write the note", &["note"]),

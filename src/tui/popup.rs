@@ -23,6 +23,8 @@ pub enum Pending {
     Complete,
     Choose(String),
     Execute,
+    /// A drill's chaos step: inject its fault into the sandbox.
+    Chaos,
     Abort(String),
     QuitWhileBusy,
 }

@@ -108,6 +108,10 @@ impl App {
             self.status = Some(("wait: something is still running".into(), true));
             return None;
         }
+        if let StepAction::Chaos { fault } = action {
+            self.ask_chaos(fault.name());
+            return None;
+        }
         if matches!(
             action,
             StepAction::SafeBatch { .. } | StepAction::Diff { .. }
@@ -191,6 +195,34 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// A drill's chaos step asks for its typed word first; it needs no live reading (the
+    /// node may be the one that is down).
+    fn ask_chaos(&mut self, fault: &str) {
+        let Some(screen) = self.run.as_ref() else {
+            return;
+        };
+        match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+            Ok(prepared) => {
+                let detail = vec![
+                    format!("This injects `{fault}` for real:"),
+                    prepared.describe(),
+                ];
+                let word = screen
+                    .run
+                    .current_step()
+                    .and_then(|s| s.confirm.clone())
+                    .unwrap_or_else(|| "chaos".into());
+                self.popups.push(Popup::confirm(
+                    "Inject the fault?",
+                    detail,
+                    &word,
+                    Pending::Chaos,
+                ));
+            }
+            Err(error) => self.popups.push(Popup::error("No chaos here", error)),
+        }
     }
 
     /// The change under the cursor of the diff step, in full, in a popup.
@@ -306,6 +338,18 @@ impl App {
             Pending::Choose(label) => self.engine(|run| run.choose(&label, Some(&typed))),
             Pending::Abort(reason) => self.engine(|run| run.abort(&reason).map(|e| vec![e])),
             Pending::QuitWhileBusy => self.quit = true,
+            Pending::Chaos => {
+                let screen = self.run.as_ref()?;
+                match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+                    Ok(prepared) => {
+                        return self.spawn(Task::Chaos {
+                            run: screen.run.id.clone(),
+                            prepared,
+                        });
+                    }
+                    Err(error) => self.status = Some((error, true)),
+                }
+            }
             Pending::Execute => {
                 let screen = self.run.as_ref()?;
                 match self.prepared_command() {

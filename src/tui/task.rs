@@ -28,6 +28,10 @@ pub enum Task {
         run: String,
         prepared: PreparedReceipt,
     },
+    Chaos {
+        run: String,
+        prepared: crate::chaos_steps::PreparedChaos,
+    },
     Verify {
         ledger: PathBuf,
         checkpoint: PathBuf,
@@ -61,6 +65,7 @@ impl Task {
             Self::Http { prepared, .. } => format!("checking: {}", prepared.url()),
             Self::ChainCheck { prepared, .. } => format!("reading {}", prepared.describe()),
             Self::Receipt { .. } => "checking the receipt".to_owned(),
+            Self::Chaos { prepared, .. } => format!("injecting {}", prepared.describe()),
             Self::Verify { .. } => "verifying the ledger".to_owned(),
             Self::Refresh { network, .. } => format!("reading {network}"),
         }
@@ -86,6 +91,10 @@ impl Task {
                 result: prepared.execute().await,
             },
             Self::Receipt { run, prepared } => TaskDone::Action {
+                run,
+                result: prepared.execute().await,
+            },
+            Self::Chaos { run, prepared } => TaskDone::Action {
                 run,
                 result: prepared.execute().await,
             },

@@ -30,6 +30,10 @@ pub struct StateSnapshot {
     /// Values the node could not give, and why.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unreadable: BTreeMap<String, String>,
+    /// Read from a drill's sandbox (`snapshot state` run by a drill), not from the network:
+    /// refused as the network's state source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drill: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

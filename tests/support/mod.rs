@@ -10,6 +10,7 @@ pub mod rpc_proxy;
 pub mod run_view;
 pub mod sandbox;
 pub mod sgr;
+pub mod stage;
 pub mod svg;
 pub mod tour;
 pub mod tui;

@@ -76,7 +76,9 @@ impl<'a> Walker<'a> {
                 } => args.push("--execute".into()),
                 StepAction::HttpCheck { .. } => args.push("--http".into()),
                 StepAction::Decision { .. } => args.extend(["--choose".into(), choose(&step_id)]),
-                StepAction::Receipt { .. } => args.push("--execute".into()),
+                StepAction::Receipt { .. } | StepAction::Chaos { .. } => {
+                    args.push("--execute".into())
+                }
                 StepAction::Signoff {
                     require_fingerprint,
                     ..

@@ -295,6 +295,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen) {
         StepAction::ChainCheck { .. } | StepAction::Receipt { .. } => {
             lines.extend(super::chain_detail::lines(run, &step.action, theme))
         }
+        StepAction::Chaos { fault } => {
+            lines.push(Line::from(format!(
+                "Fault: {} on the drill's sandbox, for real   (x to inject)",
+                fault.name()
+            )));
+            if let Some(chaos) = &run.visit.chaos {
+                lines.push(Line::from(Span::styled(
+                    format!("✓ INJECTED at {}: {}", chaos.done_at, chaos.detail),
+                    theme.ok(),
+                )));
+            }
+        }
     }
     lines.push(Line::from(""));
     lines.extend(closing_lines(app, screen, step));

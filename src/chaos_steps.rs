@@ -1,0 +1,113 @@
+//! The chaos step: prepared from the run (refused unless the run is a drill), carried out on
+//! the drill's sandbox for real, and turned into the `chaos-injected` event to record.
+
+use crate::engine::event::ChaosInjected;
+use crate::engine::{Event, Mode, Run};
+use crate::runbook::StepAction;
+use crate::runbook::chaos::Fault;
+use crate::sandbox::state::SandboxInfo;
+use crate::session::Session;
+use std::path::PathBuf;
+
+pub struct PreparedChaos {
+    step: String,
+    fault: Fault,
+    storage: PathBuf,
+    info: SandboxInfo,
+    /// For `restart-node`: the anvil binary.
+    anvil: Option<PathBuf>,
+    /// For `revert-last-change`: the sandbox snapshot taken before the run's last batch ran.
+    revert_to: Option<String>,
+}
+
+pub fn prepare_chaos(session: &Session, run: &Run) -> Result<PreparedChaos, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::Chaos { fault } = &step.action else {
+        return Err(format!("step `{}` is not a chaos step", step.id));
+    };
+    let fault = *fault;
+    let network = &run.started.network;
+    if run.started.mode != Mode::Drill {
+        return Err(format!(
+            "step `{}` ({}) injects a fault for real: only a drill on the sandbox runs it (`owner-console drill {} --network {network}`); this is a {} run of `{network}`, so nothing was done — skip the step with a reason",
+            step.id,
+            fault.name(),
+            run.started.runbook,
+            run.started.mode.name()
+        ));
+    }
+    if session.offline {
+        return Err(crate::chain::ChainError::Offline.to_string());
+    }
+    let storage = session.workspace.storage.clone();
+    let info = SandboxInfo::running(&storage, network)?;
+    let stopped = info.stopped.is_some();
+    let mut anvil = None;
+    let mut revert_to = None;
+    match fault {
+        Fault::StopNode | Fault::RevertLastChange if stopped => {
+            return Err(format!(
+                "the sandbox node of `{network}` is stopped: a restart-node step comes first"
+            ));
+        }
+        Fault::StopNode => {}
+        Fault::RestartNode if !stopped => {
+            return Err(format!(
+                "the sandbox node of `{network}` runs (pid {}): nothing to restart; a stop-node step comes first",
+                info.pid
+            ));
+        }
+        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(session)?),
+        Fault::RevertLastChange => {
+            revert_to = Some(run.before_execution.clone().ok_or(
+                "the run has executed no Safe batch in the sandbox yet: nothing to revert (a receipt step executes it)",
+            )?);
+        }
+    }
+    Ok(PreparedChaos {
+        step: step.id.clone(),
+        fault,
+        storage,
+        info,
+        anvil,
+        revert_to,
+    })
+}
+
+impl PreparedChaos {
+    pub fn describe(&self) -> String {
+        format!(
+            "{} on the sandbox of {} ({})",
+            self.fault.name(),
+            self.info.network,
+            self.info.url
+        )
+    }
+
+    pub async fn execute(mut self) -> Result<Event, String> {
+        let detail = match (self.fault, &self.anvil, &self.revert_to) {
+            (Fault::StopNode, _, _) => {
+                crate::sandbox::chaos::stop_node(&self.storage, &mut self.info).await?
+            }
+            (Fault::RestartNode, Some(anvil), _) => {
+                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil).await?
+            }
+            (Fault::RevertLastChange, _, Some(snapshot)) => {
+                crate::sandbox::chaos::revert_to(&self.info, snapshot).await?
+            }
+            _ => return Err("the chaos step was not prepared for its fault".into()),
+        };
+        let block = match self.fault {
+            Fault::StopNode => None,
+            _ => crate::sandbox::chaos::head(&self.info).await,
+        };
+        Ok(Event::ChaosInjected(ChaosInjected {
+            step: self.step,
+            fault: self.fault,
+            detail,
+            done_at: crate::session::now(),
+            node: self.info.url,
+            block,
+        }))
+    }
+}

@@ -1,0 +1,138 @@
+//! Faults injected into a running sandbox, for real: its node stopped (its state saved
+//! first), started again from that state on the same port and with the same addresses, or the
+//! last executed batch undone by going back to the snapshot taken just before it.
+
+use super::state::SandboxInfo;
+use alloy_rpc_client::RpcClient;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Where a stopped node's state waits for `restart-node`: what `anvil_dumpState` gave.
+pub fn state_file(storage: &Path, network: &str) -> PathBuf {
+    storage.join("sandbox").join(format!("{network}.state"))
+}
+
+fn client(info: &SandboxInfo) -> Result<RpcClient, String> {
+    let url = info
+        .url
+        .parse()
+        .map_err(|_| format!("the sandbox URL `{}` is not a URL", info.url))?;
+    Ok(RpcClient::new_http(url))
+}
+
+/// The node's latest block, when it answers.
+pub async fn head(info: &SandboxInfo) -> Option<u64> {
+    let number: alloy_primitives::U64 = client(info)
+        .ok()?
+        .request_noparams("eth_blockNumber")
+        .await
+        .ok()?;
+    Some(number.to())
+}
+
+fn answers(port: u16) -> bool {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+}
+
+/// Saves the node's whole state (fsync'd), then stops it and waits until its port no longer
+/// answers. The sandbox stays recorded, marked stopped.
+pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String, String> {
+    let port = info.port()?;
+    let state: String = client(info)?
+        .request_noparams("anvil_dumpState")
+        .await
+        .map_err(|e| format!("the sandbox node does not give its state (anvil_dumpState): {e}"))?;
+    let path = state_file(storage, &info.network);
+    let io = |e: std::io::Error| format!("{}: {e}", path.display());
+    let temporary = path.with_extension("partial");
+    let mut file = std::fs::File::create(&temporary).map_err(io)?;
+    std::io::Write::write_all(&mut file, state.as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&temporary, &path).map_err(io)?;
+    if !super::node::terminate(info.pid) {
+        return Err(format!(
+            "the sandbox node (pid {}) cannot be stopped",
+            info.pid
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while answers(port) {
+        if Instant::now() > deadline {
+            return Err(format!(
+                "the sandbox node (pid {}) still answers on port {port} 10 s after SIGTERM",
+                info.pid
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    info.stopped = Some(crate::session::now());
+    info.save(storage)?;
+    Ok(format!(
+        "saved the node's state ({} bytes) to {}, then stopped anvil (pid {}) on port {port}",
+        state.len(),
+        path.display(),
+        info.pid
+    ))
+}
+
+/// Starts a stopped node again on its port, loads the state it had, and checks that the
+/// Safe's code is back at its address.
+pub async fn restart_node(
+    storage: &Path,
+    info: &mut SandboxInfo,
+    binary: &Path,
+) -> Result<String, String> {
+    let port = info.port()?;
+    let path = state_file(storage, &info.network);
+    let state = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e}: no saved state to restart from (a stop-node step saves it)",
+            path.display()
+        )
+    })?;
+    let log = storage
+        .join("sandbox")
+        .join(format!("{}.restarted.anvil.log", info.network));
+    let (pid, _) = super::node::start_detached(binary, info.chain_id, port, &log)?;
+    let rpc = client(info)?;
+    let loaded: bool = rpc
+        .request("anvil_loadState", (state.trim(),))
+        .await
+        .map_err(|e| format!("the restarted node refuses the saved state: {e}"))?;
+    let code: String = rpc
+        .request("eth_getCode", (info.safe, "latest"))
+        .await
+        .map_err(|e| format!("the restarted node does not answer: {e}"))?;
+    if !loaded || code.trim_start_matches("0x").is_empty() {
+        super::node::terminate(pid);
+        return Err(format!(
+            "the restarted node did not take the saved state: the Safe {} has no code; stopped it again",
+            info.safe.to_checksum(None)
+        ));
+    }
+    info.pid = pid;
+    info.stopped = None;
+    info.save(storage)?;
+    Ok(format!(
+        "started anvil again (pid {pid}) on port {port} with the state saved in {}; the Safe and modules are at their addresses",
+        path.display()
+    ))
+}
+
+/// Goes back to the sandbox snapshot `snapshot` (taken just before a batch was executed):
+/// what the batch changed is undone on the chain.
+pub async fn revert_to(info: &SandboxInfo, snapshot: &str) -> Result<String, String> {
+    let reverted: bool = client(info)?
+        .request("evm_revert", (snapshot,))
+        .await
+        .map_err(|e| format!("the sandbox refuses evm_revert: {e}"))?;
+    if !reverted {
+        return Err(format!(
+            "the sandbox has no snapshot {snapshot} any more (reverted already, or its node was restarted since): nothing was undone"
+        ));
+    }
+    Ok(format!(
+        "went back to sandbox snapshot {snapshot}, taken just before the run's last batch was executed: what the batch changed is undone on the chain"
+    ))
+}
