@@ -2,6 +2,7 @@
 //! (commands, HTTP checks, attachments). Events are stored by `crate::ledger`.
 
 pub mod command;
+mod completion;
 pub mod event;
 pub mod evidence;
 pub mod http_check;
