@@ -71,6 +71,10 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut dirty = true;
+    // After a resize the whole screen is painted again, not only what changed: a terminal
+    // shrunk and grown back (A → B → A, read as one resize) has lost what it cut off, while
+    // the frame kept for diffing still believes it is there.
+    let mut repaint = false;
     let verify = app.verify_task();
     let verify_tx = done_tx.clone();
     tokio::spawn(async move {
@@ -80,6 +84,13 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         if dirty {
+            if repaint {
+                // `resize` clears and forgets the kept frame without asking the terminal
+                // where its cursor is (`clear` does, and some terminals never answer).
+                let size = terminal.size()?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+                repaint = false;
+            }
             terminal.draw(|frame| views::draw(frame, &app))?;
             dirty = false;
         }
@@ -97,7 +108,10 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                     }
                     dirty = true;
                 }
-                Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(TermEvent::Resize(..))) => {
+                    repaint = true;
+                    dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
