@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cli;
 pub mod config_snapshot;
 pub mod diff;
+pub mod drafts;
 pub mod engine;
 pub mod keys;
 pub mod ledger;

@@ -66,6 +66,9 @@ pub struct App {
     /// The live state's freshness as of the last tick, to tell whether a tick changed the
     /// screen.
     ticked: Option<Freshness>,
+    /// Where note drafts are kept, and when the open editor's text is next due there.
+    pub drafts: crate::drafts::Drafts,
+    pub(super) draft_due: Option<Instant>,
 }
 
 /// What a tick of the event loop brought: a live refresh to start, and whether the screen
@@ -87,6 +90,7 @@ impl App {
                 .map(|s| s.to_string())
                 .unwrap_or_default()
         };
+        let drafts = crate::drafts::Drafts::in_storage(&session.workspace.storage);
         let mut app = Self {
             session,
             keymap,
@@ -109,6 +113,8 @@ impl App {
             snapshot: None,
             live: None,
             ticked: None,
+            drafts,
+            draft_due: None,
         };
         app.set_network(network);
         app.refresh_runs();
@@ -179,6 +185,18 @@ impl App {
         }
         if let Some(popup) = self.popups.last_mut() {
             let outcome = popup.handle(key);
+            let editing_note = matches!(
+                popup,
+                Popup::Prompt {
+                    purpose: Purpose::Note,
+                    ..
+                }
+            );
+            match outcome {
+                Outcome::Stay if editing_note => self.note_edited(Instant::now()),
+                Outcome::Close if editing_note => self.keep_draft_or_say(),
+                _ => {}
+            }
             if let Some(Popup::Prompt {
                 purpose: Purpose::Filter,
                 input,
@@ -430,12 +448,18 @@ impl App {
         self.set_network_for(run.started.network.clone(), run.started.mode);
         self.run = Some(RunScreen::new(run));
         self.view = View::Run;
+        self.restore_draft();
     }
 
     /// Appends, then moves the run: the screen never shows a step as done before it is on disk.
     pub(super) fn record(&mut self, events: Vec<Event>) {
+        self.recorded(events);
+    }
+
+    /// As [`App::record`]; returns whether the events were recorded.
+    pub(super) fn recorded(&mut self, events: Vec<Event>) -> bool {
         let Some(screen) = self.run.as_mut() else {
-            return;
+            return false;
         };
         let before = screen.run.current_step().map(|s| s.id.clone());
         let count = events.len();
@@ -451,10 +475,13 @@ impl App {
                         false,
                     ));
                 }
+                true
             }
-            Err(error) => self
-                .popups
-                .push(Popup::error("Not recorded", error.to_string())),
+            Err(error) => {
+                self.popups
+                    .push(Popup::error("Not recorded", error.to_string()));
+                false
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod chain_actions;
+pub mod draft_keeping;
 pub mod form;
 pub mod home;
 pub mod keymap;
@@ -42,14 +43,18 @@ pub fn build_app(session: Session) -> color_eyre::Result<App> {
     Ok(App::new(session, keymap, theme))
 }
 
-pub fn run(app: App) -> color_eyre::Result<()> {
+pub fn run(mut app: App) -> color_eyre::Result<()> {
     release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
     let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(&mut terminal, app));
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app));
+    // However the console ends (quit, SIGTERM, SIGHUP), an open note editor's text is kept.
+    if let Err(error) = app.keep_draft() {
+        tracing::error!("the note draft was not kept: {error}");
+    }
     ratatui::restore();
     result
 }
@@ -65,7 +70,7 @@ fn release_freed_memory() {
     }
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre::Result<()> {
+async fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
@@ -91,12 +96,13 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                 terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
                 repaint = false;
             }
-            terminal.draw(|frame| views::draw(frame, &app))?;
+            terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
         }
         if app.quit {
             return Ok(());
         }
+        let draft_due = app.draft_due();
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
@@ -125,6 +131,11 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                     });
                 }
                 dirty = tick.redraw;
+            }
+            _ = tokio::time::sleep_until(draft_due.unwrap_or_else(std::time::Instant::now).into()),
+                if draft_due.is_some() => {
+                app.keep_draft_or_say();
+                dirty = true;
             }
             Some(done) = done_rx.recv() => {
                 app.on_task_done(done);
