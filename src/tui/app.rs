@@ -58,6 +58,8 @@ pub struct App {
     pub status: Option<(String, bool)>,
     pub busy: Option<String>,
     pub quit: bool,
+    /// The next run started from the start screen is a drill (the `d` key).
+    pub drill: bool,
     pub network: String,
     /// The network's offline state snapshot, read when the network is chosen, not per frame.
     pub snapshot: Option<Result<StateSnapshot, String>>,
@@ -109,6 +111,7 @@ impl App {
             status: None,
             busy: None,
             quit: false,
+            drill: false,
             network: String::new(),
             snapshot: None,
             live: None,
@@ -240,6 +243,7 @@ impl App {
                 self.home.rebuild(&self.runs, &self.session.runbooks);
             }
             (View::Home, Action::Open) => self.open_selected(),
+            (View::Home, Action::Drill) => self.toggle_drill(),
             (View::Home, Action::Metrics) => self.open_metrics(),
             (View::Metrics, Action::Back) => {
                 self.view = View::Home;
@@ -388,11 +392,24 @@ impl App {
                 )),
             },
             Some(Row::Runbook(book)) => {
-                let form = StartForm::new(book, &self.network);
+                let mut form = StartForm::new(book, &self.network);
+                form.drill = self.drill;
                 self.popups.push(Popup::Start(Box::new(form)));
             }
             _ => {}
         }
+    }
+
+    /// Drill mode on or off for the next start: a drill acts on the network's sandbox only,
+    /// exactly as `owner-console drill`.
+    fn toggle_drill(&mut self) {
+        self.drill = !self.drill;
+        let said = if self.drill {
+            "DRILL mode on: the next start runs against the network's sandbox (`owner-console sandbox up`)"
+        } else {
+            "drill mode off: the next start is a real run"
+        };
+        self.status = Some((said.to_owned(), false));
     }
 
     fn set_network(&mut self, network: String) {
@@ -516,7 +533,12 @@ impl App {
             form.network().to_owned(),
             form.values(),
         );
-        match self.session.start(&book, &network, values) {
+        let started = if form.drill {
+            self.session.start_drill(&book, &network, values)
+        } else {
+            self.session.start(&book, &network, values)
+        };
+        match started {
             Ok(run) => {
                 self.popups.pop();
                 self.show_run(run);
