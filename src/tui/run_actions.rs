@@ -258,9 +258,7 @@ impl App {
             Purpose::Filter => {}
             Purpose::SkipReason => self.engine(|run| run.skip(&text)),
             Purpose::Note => {
-                let Some(screen) = self.run.as_ref() else {
-                    return None;
-                };
+                let screen = self.run.as_ref()?;
                 let step = screen.run.current_step().map(|s| s.id.clone());
                 let run = screen.run.id.clone();
                 match screen.run.note(&text) {
