@@ -9,6 +9,7 @@ pub mod chaos_steps;
 pub mod cli;
 pub mod config_snapshot;
 pub mod diff;
+pub mod drafts;
 pub mod engine;
 pub mod keys;
 pub mod ledger;

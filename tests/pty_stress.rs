@@ -5,9 +5,9 @@
 
 mod support;
 
-use support::pty::TIMEOUT;
+use support::pty::{PtyApp, Sandbox, TIMEOUT, keys};
 use support::sgr::colour_sequences;
-use support::tour::{each_view_alone, wait_for_stop, walk_every_view};
+use support::tour::{MATRIX, each_view_alone, wait_for_stop, walk, walk_every_view};
 
 #[test]
 fn every_view_reads_at_80x24_and_60x20() {
@@ -36,7 +36,48 @@ fn every_view_redraws_after_each_resize() {
     });
 }
 
-/// Keys typed right after resizes are handled at once (a resize must not leave input waiting).
+/// Keys typed right after resizes are handled, however close to the resize they come: after
+/// the redraw, and in the same instant as the resize (an operator resizing an SSH window while
+/// typing). Before the fix, a key that reached the console together with the resize signal was
+/// left unread until the next key (crossterm's edge-triggered reader dropped the terminal's
+/// readiness when a resize came in the same wake-up); the keys then never show, so any bound
+/// tells the two apart.
+#[test]
+fn keys_typed_after_resizes_are_handled() {
+    let sandbox = Sandbox::listed();
+    for round in 0..10 {
+        let mut app = PtyApp::spawn(sandbox.command(&[]), 80, 24);
+        let form = &MATRIX[5];
+        walk(&mut app, &MATRIX[..5], |_, _| {});
+        app.send(keys::ENTER);
+        wait_for_stop(&app, form);
+        for (cols, rows) in [(60, 20), (100, 30), (80, 24)] {
+            app.resize(cols, rows);
+            wait_for_stop(&app, form);
+        }
+        app.send(keys::TAB);
+        app.send("INC-42");
+        app.wait_for("› INC-42", TIMEOUT);
+        for (typed, (cols, rows)) in
+            ["-a", "-b", "-c"]
+                .into_iter()
+                .zip([(60, 20), (100, 30), (80, 24)])
+        {
+            app.resize(cols, rows);
+            app.send(typed);
+        }
+        app.wait_for("› INC-42-a-b-c", TIMEOUT);
+        wait_for_stop(&app, form);
+        assert!(
+            !app.contents().contains("-a-b-c-"),
+            "round {round}: a key was handled twice:\n{}",
+            app.dump()
+        );
+        app.signal(libc::SIGTERM);
+        app.wait_exit(TIMEOUT);
+    }
+}
+
 #[test]
 fn without_colour_no_colour_reaches_the_terminal_and_every_state_reads_in_words() {
     for (name, value) in [("NO_COLOR", "1"), ("TERM", "dumb")] {

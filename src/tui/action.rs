@@ -26,10 +26,11 @@ pub enum Action {
     Signoff,
     State,
     Metrics,
+    Drill,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -54,6 +55,7 @@ impl Action {
         Self::Signoff,
         Self::State,
         Self::Metrics,
+        Self::Drill,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -83,6 +85,7 @@ impl Action {
             Self::Signoff => "signoff",
             Self::State => "state",
             Self::Metrics => "metrics",
+            Self::Drill => "drill",
         }
     }
 

@@ -58,6 +58,8 @@ pub struct App {
     pub status: Option<(String, bool)>,
     pub busy: Option<String>,
     pub quit: bool,
+    /// The next run started from the start screen is a drill (the `d` key).
+    pub drill: bool,
     pub network: String,
     /// The network's offline state snapshot, read when the network is chosen, not per frame.
     pub snapshot: Option<Result<StateSnapshot, String>>,
@@ -66,6 +68,9 @@ pub struct App {
     /// The live state's freshness as of the last tick, to tell whether a tick changed the
     /// screen.
     ticked: Option<Freshness>,
+    /// Where note drafts are kept, and when the open editor's text is next due there.
+    pub drafts: crate::drafts::Drafts,
+    pub(super) draft_due: Option<Instant>,
 }
 
 /// What a tick of the event loop brought: a live refresh to start, and whether the screen
@@ -87,6 +92,7 @@ impl App {
                 .map(|s| s.to_string())
                 .unwrap_or_default()
         };
+        let drafts = crate::drafts::Drafts::in_storage(&session.workspace.storage);
         let mut app = Self {
             session,
             keymap,
@@ -105,10 +111,13 @@ impl App {
             status: None,
             busy: None,
             quit: false,
+            drill: false,
             network: String::new(),
             snapshot: None,
             live: None,
             ticked: None,
+            drafts,
+            draft_due: None,
         };
         app.set_network(network);
         app.refresh_runs();
@@ -179,6 +188,18 @@ impl App {
         }
         if let Some(popup) = self.popups.last_mut() {
             let outcome = popup.handle(key);
+            let editing_note = matches!(
+                popup,
+                Popup::Prompt {
+                    purpose: Purpose::Note,
+                    ..
+                }
+            );
+            match outcome {
+                Outcome::Stay if editing_note => self.note_edited(Instant::now()),
+                Outcome::Close if editing_note => self.keep_draft_or_say(),
+                _ => {}
+            }
             if let Some(Popup::Prompt {
                 purpose: Purpose::Filter,
                 input,
@@ -222,6 +243,7 @@ impl App {
                 self.home.rebuild(&self.runs, &self.session.runbooks);
             }
             (View::Home, Action::Open) => self.open_selected(),
+            (View::Home, Action::Drill) => self.toggle_drill(),
             (View::Home, Action::Metrics) => self.open_metrics(),
             (View::Metrics, Action::Back) => {
                 self.view = View::Home;
@@ -370,11 +392,24 @@ impl App {
                 )),
             },
             Some(Row::Runbook(book)) => {
-                let form = StartForm::new(book, &self.network);
+                let mut form = StartForm::new(book, &self.network);
+                form.drill = self.drill;
                 self.popups.push(Popup::Start(Box::new(form)));
             }
             _ => {}
         }
+    }
+
+    /// Drill mode on or off for the next start: a drill acts on the network's sandbox only,
+    /// exactly as `owner-console drill`.
+    fn toggle_drill(&mut self) {
+        self.drill = !self.drill;
+        let said = if self.drill {
+            "DRILL mode on: the next start runs against the network's sandbox (`owner-console sandbox up`)"
+        } else {
+            "drill mode off: the next start is a real run"
+        };
+        self.status = Some((said.to_owned(), false));
     }
 
     fn set_network(&mut self, network: String) {
@@ -430,12 +465,18 @@ impl App {
         self.set_network_for(run.started.network.clone(), run.started.mode);
         self.run = Some(RunScreen::new(run));
         self.view = View::Run;
+        self.restore_draft();
     }
 
     /// Appends, then moves the run: the screen never shows a step as done before it is on disk.
     pub(super) fn record(&mut self, events: Vec<Event>) {
+        self.recorded(events);
+    }
+
+    /// As [`App::record`]; returns whether the events were recorded.
+    pub(super) fn recorded(&mut self, events: Vec<Event>) -> bool {
         let Some(screen) = self.run.as_mut() else {
-            return;
+            return false;
         };
         let before = screen.run.current_step().map(|s| s.id.clone());
         let count = events.len();
@@ -451,10 +492,13 @@ impl App {
                         false,
                     ));
                 }
+                true
             }
-            Err(error) => self
-                .popups
-                .push(Popup::error("Not recorded", error.to_string())),
+            Err(error) => {
+                self.popups
+                    .push(Popup::error("Not recorded", error.to_string()));
+                false
+            }
         }
     }
 
@@ -489,7 +533,12 @@ impl App {
             form.network().to_owned(),
             form.values(),
         );
-        match self.session.start(&book, &network, values) {
+        let started = if form.drill {
+            self.session.start_drill(&book, &network, values)
+        } else {
+            self.session.start(&book, &network, values)
+        };
+        match started {
             Ok(run) => {
                 self.popups.pop();
                 self.show_run(run);

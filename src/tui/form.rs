@@ -15,6 +15,8 @@ pub struct StartForm {
     /// 0 is the network; 1.. the inputs.
     pub focus: usize,
     pub error: Option<String>,
+    /// The run starts as a drill, against the network's sandbox.
+    pub drill: bool,
 }
 
 impl StartForm {
@@ -41,6 +43,7 @@ impl StartForm {
             fields,
             focus: 0,
             error: None,
+            drill: false,
         }
     }
 

@@ -212,6 +212,13 @@ impl Default for Keymap {
                     "open: resume the run or start the runbook",
                     &[],
                 ),
+                bind(
+                    Home,
+                    Drill,
+                    chars("d"),
+                    "drill mode on/off: next start in the sandbox",
+                    &[],
+                ),
                 bind(Home, Filter, chars("/"), "filter runbooks", &[]),
                 bind(
                     Home,

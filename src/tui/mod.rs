@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod chain_actions;
+pub mod draft_keeping;
 pub mod form;
 pub mod home;
 pub mod keymap;
@@ -42,14 +43,18 @@ pub fn build_app(session: Session) -> color_eyre::Result<App> {
     Ok(App::new(session, keymap, theme))
 }
 
-pub fn run(app: App) -> color_eyre::Result<()> {
+pub fn run(mut app: App) -> color_eyre::Result<()> {
     release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
     let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(&mut terminal, app));
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app));
+    // However the console ends (quit, SIGTERM, SIGHUP), an open note editor's text is kept.
+    if let Err(error) = app.keep_draft() {
+        tracing::error!("the note draft was not kept: {error}");
+    }
     ratatui::restore();
     result
 }
@@ -65,12 +70,16 @@ fn release_freed_memory() {
     }
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre::Result<()> {
+async fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut dirty = true;
+    // After a resize the whole screen is painted again, not only what changed: a terminal
+    // shrunk and grown back (A → B → A, read as one resize) has lost what it cut off, while
+    // the frame kept for diffing still believes it is there.
+    let mut repaint = false;
     let verify = app.verify_task();
     let verify_tx = done_tx.clone();
     tokio::spawn(async move {
@@ -80,12 +89,20 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         if dirty {
-            terminal.draw(|frame| views::draw(frame, &app))?;
+            if repaint {
+                // `resize` clears and forgets the kept frame without asking the terminal
+                // where its cursor is (`clear` does, and some terminals never answer).
+                let size = terminal.size()?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+                repaint = false;
+            }
+            terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
         }
         if app.quit {
             return Ok(());
         }
+        let draft_due = app.draft_due();
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
@@ -97,7 +114,10 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                     }
                     dirty = true;
                 }
-                Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(TermEvent::Resize(..))) => {
+                    repaint = true;
+                    dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
@@ -111,6 +131,11 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                     });
                 }
                 dirty = tick.redraw;
+            }
+            _ = tokio::time::sleep_until(draft_due.unwrap_or_else(std::time::Instant::now).into()),
+                if draft_due.is_some() => {
+                app.keep_draft_or_say();
+                dirty = true;
             }
             Some(done) = done_rx.recv() => {
                 app.on_task_done(done);

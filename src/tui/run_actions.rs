@@ -71,13 +71,7 @@ impl App {
                 }
             }
             Action::Note if matches!(step.action, StepAction::Note { .. }) => {
-                let text = run.visit.note.clone().unwrap_or_default();
-                self.popups.push(Popup::prompt(
-                    &step.title,
-                    "Ctrl+S to save · Esc to cancel",
-                    Purpose::Note,
-                    &text,
-                ));
+                self.open_note_editor();
             }
             Action::Attach if matches!(step.action, StepAction::Evidence { .. }) => {
                 self.popups.push(Popup::prompt(
@@ -295,11 +289,21 @@ impl App {
         match purpose {
             Purpose::Filter => {}
             Purpose::SkipReason => self.engine(|run| run.skip(&text)),
-            Purpose::Note => match self.run.as_ref().map(|s| s.run.note(&text)) {
-                Some(Ok(event)) => self.record(vec![event]),
-                Some(Err(error)) => self.status = Some((error.to_string(), true)),
-                None => {}
-            },
+            Purpose::Note => {
+                let screen = self.run.as_ref()?;
+                let step = screen.run.current_step().map(|s| s.id.clone());
+                let run = screen.run.id.clone();
+                match screen.run.note(&text) {
+                    Ok(event) => {
+                        if self.recorded(vec![event])
+                            && let Some(step) = step
+                        {
+                            self.drop_draft(&run, &step);
+                        }
+                    }
+                    Err(error) => self.status = Some((error.to_string(), true)),
+                }
+            }
             Purpose::AttachPath => {
                 let store = self.session.evidence();
                 let roots = self.session.workspace.evidence_roots();

@@ -105,10 +105,16 @@ impl Sandbox {
 
     /// Runs the binary's command form `args` in the sandbox, without a terminal.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_env(args, &[])
+    }
+
+    /// As `cli`, with more environment variables (where anvil is, for `sandbox up`).
+    pub fn cli_env(&self, args: &[&str], vars: &[(&str, &Path)]) -> std::process::Output {
         std::process::Command::new(binary())
             .args(args)
             .env_clear()
             .envs(self.environment())
+            .envs(vars.iter().copied())
             .current_dir(self.cwd())
             .stdin(std::process::Stdio::null())
             .output()

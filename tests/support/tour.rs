@@ -158,9 +158,9 @@ pub static DIFF: &[Stop] = &[
     },
 ];
 
-/// Starts a fee update with the CLI and moves it to its diff step (note, checklist, command),
-/// as an operator might have done from a script before opening the console.
-pub fn fee_update_at_its_diff(sandbox: &Sandbox) -> String {
+/// Starts a fee update (burn 3 %, fee 5 %) with the CLI; returns its run id. Its first step is
+/// the change brief, a note.
+pub fn start_fee_update(sandbox: &Sandbox) -> String {
     let started = sandbox.cli(&[
         "run",
         "start",
@@ -172,7 +172,13 @@ pub fn fee_update_at_its_diff(sandbox: &Sandbox) -> String {
         "--input",
         "new_fee_pct=5",
     ]);
-    let run = run_of(&started);
+    run_of(&started)
+}
+
+/// Starts a fee update with the CLI and moves it to its diff step (note, checklist, command),
+/// as an operator might have done from a script before opening the console.
+pub fn fee_update_at_its_diff(sandbox: &Sandbox) -> String {
+    let run = start_fee_update(sandbox);
     for step in [
         &["--note", "Burn 2 -> 3, fee 5 stays."][..],
         &["--check", "all"],

@@ -1,3 +1,4 @@
+use crate::engine::Mode;
 use crate::runbook::{Runbook, RunbookKind, Severity};
 use crate::tui::app::App;
 use crate::tui::home::Row;
@@ -15,6 +16,14 @@ pub fn severity_badge(severity: Severity, theme: &Theme) -> Span<'static> {
         Severity::Low => theme.muted(),
     };
     Span::styled(format!("[{}]", severity.name().to_uppercase()), style)
+}
+
+/// How a drill is marked wherever it shows: the start screen in drill mode, the start form.
+pub const DRILL_BANNER: &str = "DRILL — runs against the sandbox";
+
+/// The mark of a drill run in the run list and the run view.
+pub fn drill_mark(mode: Mode, theme: &Theme) -> Option<Span<'static>> {
+    (mode == Mode::Drill).then(|| Span::styled("[DRILL] ", theme.warning()))
 }
 
 pub fn kind_marker(book: &Runbook, theme: &Theme) -> Span<'static> {
@@ -37,18 +46,17 @@ fn row_item(row: &Row, theme: &Theme) -> ListItem<'static> {
         }
         Row::Run(run) => {
             let at = run.current_step.as_deref().unwrap_or("?");
-            let mut spans = vec![
-                Span::styled(" ▶ resume ", theme.accent()),
-                Span::raw(format!(
-                    "{} · at {at} · {} · {}",
-                    run.runbook,
-                    run.network,
-                    run.last_time
-                        .get(5..16)
-                        .unwrap_or(&run.last_time)
-                        .replace('T', " ")
-                )),
-            ];
+            let mut spans = vec![Span::styled(" ▶ resume ", theme.accent())];
+            spans.extend(drill_mark(run.mode, theme));
+            spans.extend([Span::raw(format!(
+                "{} · at {at} · {} · {}",
+                run.runbook,
+                run.network,
+                run.last_time
+                    .get(5..16)
+                    .unwrap_or(&run.last_time)
+                    .replace('T', " ")
+            ))]);
             if run.problem.is_some() {
                 spans.push(Span::styled(" ⚠ cannot resume", theme.danger()));
             }
@@ -67,11 +75,18 @@ fn row_item(row: &Row, theme: &Theme) -> ListItem<'static> {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(area);
-    let title = if app.home.filter.is_empty() {
+    let mut title = vec![Span::raw(if app.home.filter.is_empty() {
         " Runbooks ".to_owned()
     } else {
         format!(" Runbooks matching “{}” ", app.home.filter)
-    };
+    })];
+    if app.drill {
+        title.push(Span::styled(
+            format!("· {DRILL_BANNER} "),
+            app.theme.warning(),
+        ));
+    }
+    let title = Line::from(title);
     let items: Vec<_> = app
         .home
         .rows

@@ -1,4 +1,5 @@
 use super::centered;
+use super::home::DRILL_BANNER;
 use crate::tui::app::App;
 use crate::tui::form::StartForm;
 use crate::tui::keymap::{Context, Key};
@@ -216,7 +217,11 @@ fn start_form(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
     let height = (8 + form.fields.len() as u16 * 2).min(area.height);
     let rect = centered(area, 76, height);
     frame.render_widget(Clear, rect);
-    let block = boxed(&format!("Start: {}", form.runbook.title));
+    let block = if form.drill {
+        boxed(&format!("Start: {} · {DRILL_BANNER}", form.runbook.title))
+    } else {
+        boxed(&format!("Start: {}", form.runbook.title))
+    };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut constraints = vec![Constraint::Length(1), Constraint::Length(1)];

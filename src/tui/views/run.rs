@@ -1,4 +1,4 @@
-use super::home::{kind_marker, severity_badge};
+use super::home::{drill_mark, kind_marker, severity_badge};
 use super::step_detail;
 use super::text_fit;
 use crate::engine::Position;
@@ -36,21 +36,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
+    let drill = drill_mark(run.started.mode, &app.theme);
     let marker = kind_marker(book, &app.theme);
     let badge = severity_badge(book.severity, &app.theme);
     let position = format!("· {position}");
     // The position is state and stays whole; the title gives way when the line is short.
     let title_room = usize::from(header.width)
         .saturating_sub(text_fit::width(&marker.content) + text_fit::width(&badge.content))
+        .saturating_sub(drill.as_ref().map_or(0, |d| text_fit::width(&d.content)))
         .saturating_sub(text_fit::width(&position) + 2);
     let title = text_fit::truncate(&book.title, title_room);
     frame.render_widget(
-        Line::from(vec![
+        Line::from_iter(drill.into_iter().chain([
             marker,
             badge,
             Span::styled(format!(" {title} "), app.theme.bold()),
             Span::raw(position),
-        ]),
+        ])),
         header,
     );
     if matches!(

@@ -1,0 +1,76 @@
+//! Unsaved drafts: text typed into a note but not yet recorded, kept so that a signal, a lost
+//! SSH link or a kill does not lose it. A draft is never a ledger entry: it lives in
+//! `storage/drafts/<run>-<step>.txt` (0600), written whole to a temporary file, fsync'd and
+//! renamed over the old one, and is removed once the note is recorded.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The drafts of one workspace.
+#[derive(Debug, Clone)]
+pub struct Drafts {
+    folder: PathBuf,
+}
+
+impl Drafts {
+    /// The drafts kept under the workspace's `storage` folder.
+    pub fn in_storage(storage: &Path) -> Self {
+        Self {
+            folder: storage.join("drafts"),
+        }
+    }
+
+    /// Where the draft of `step` in `run` is kept. Run and step ids are single path parts
+    /// (the run's id is made by the console, the step's is validated by the loader); anything
+    /// else is refused rather than written outside the folder.
+    pub fn path_of(&self, run: &str, step: &str) -> Result<PathBuf, String> {
+        let name = format!("{run}-{step}.txt");
+        let single = Path::new(&name)
+            .file_name()
+            .is_some_and(|n| n == name.as_str());
+        if !single || name.starts_with('.') {
+            return Err(format!(
+                "draft of run `{run}` step `{step}`: not a plain file name"
+            ));
+        }
+        Ok(self.folder.join(name))
+    }
+
+    /// Writes the draft durably: temporary file (0600), fsync, rename, fsync of the folder.
+    pub fn save(&self, run: &str, step: &str, text: &str) -> Result<PathBuf, String> {
+        let path = self.path_of(run, step)?;
+        let io = |e: std::io::Error| format!("draft {}: {e}", path.display());
+        std::fs::create_dir_all(&self.folder).map_err(io)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(".draft-")
+            .tempfile_in(&self.folder)
+            .map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(&path).map_err(|e| io(e.error))?;
+        std::fs::File::open(&self.folder)
+            .and_then(|folder| folder.sync_all())
+            .map_err(io)?;
+        Ok(path)
+    }
+
+    /// The draft of `step` in `run`, if one is kept.
+    pub fn load(&self, run: &str, step: &str) -> Result<Option<String>, String> {
+        let path = self.path_of(run, step)?;
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("draft {}: {e}", path.display())),
+        }
+    }
+
+    /// Removes the draft (the note is recorded now); returns whether there was one.
+    pub fn discard(&self, run: &str, step: &str) -> Result<bool, String> {
+        let path = self.path_of(run, step)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(format!("draft {}: {e}", path.display())),
+        }
+    }
+}
