@@ -18,6 +18,7 @@ pub mod task;
 pub mod theme;
 pub mod views;
 
+use crate::cli::unlock::GivenKey;
 use crate::session::Session;
 use crate::settings::Settings;
 use app::App;
@@ -26,6 +27,7 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use keymap::Keymap;
 use ratatui::DefaultTerminal;
+use task::Task;
 use theme::Theme;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -42,14 +44,16 @@ pub fn build_app(session: Session) -> color_eyre::Result<App> {
     Ok(App::new(session, keymap, theme))
 }
 
-pub fn run(app: App) -> color_eyre::Result<()> {
+/// Runs the console; `given`, a key whose passphrase was given, is unlocked after the first
+/// frame.
+pub fn run(app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
     release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
     let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(&mut terminal, app));
+    let result = runtime.block_on(event_loop(&mut terminal, app, given));
     ratatui::restore();
     result
 }
@@ -65,17 +69,29 @@ fn release_freed_memory() {
     }
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre::Result<()> {
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    given: Option<GivenKey>,
+) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
-    let mut dirty = true;
-    let verify = app.verify_task();
-    let verify_tx = done_tx.clone();
-    tokio::spawn(async move {
-        let _ = verify_tx.send(verify.execute().await);
-    });
+    // The first frame before any background work starts.
+    terminal.draw(|frame| views::draw(frame, &app))?;
+    let mut dirty = false;
+    let startup = [
+        Some(app.verify_task()),
+        Some(app.list_runs_task()),
+        given.map(Task::Unlock),
+    ];
+    for task in startup.into_iter().flatten() {
+        let done_tx = done_tx.clone();
+        tokio::spawn(async move {
+            let _ = done_tx.send(task.execute().await);
+        });
+    }
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
