@@ -81,6 +81,9 @@ async fn event_loop(
     // The first frame before any background work starts.
     terminal.draw(|frame| views::draw(frame, &app))?;
     let mut dirty = false;
+    // Keys wait (in the terminal's input, in order) until a given key is unlocked, so that no
+    // key that records finds it still locked.
+    let mut unlocking = given.is_some();
     let startup = [
         Some(app.verify_task()),
         Some(app.list_runs_task()),
@@ -103,7 +106,7 @@ async fn event_loop(
             return Ok(());
         }
         tokio::select! {
-            event = events.next() => match event {
+            event = events.next(), if !unlocking => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     if let Some(task) = app.handle_key(key) {
                         let done_tx = done_tx.clone();
@@ -129,6 +132,7 @@ async fn event_loop(
                 dirty = tick.redraw;
             }
             Some(done) = done_rx.recv() => {
+                unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
                 app.on_task_done(done);
                 dirty = true;
             }
