@@ -12,7 +12,9 @@ use crate::ledger::{Entry, Ledger, LedgerError};
 use crate::run_list::{self, RunLister, RunSummary, UNFINISHED};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 
 const FORMAT: u32 = 1;
 
@@ -29,6 +31,9 @@ pub struct RunIndex {
     /// them replays that run alone.
     open_runs: BTreeMap<String, Vec<u64>>,
     damage: Vec<Damage>,
+    /// Whether this differs from the index file (not stored).
+    #[serde(skip)]
+    changed: bool,
 }
 
 /// The whole lines of the ledger that the index covers.
@@ -59,31 +64,59 @@ pub enum Source {
 }
 
 /// The run list of `ledger`, through its index; rewrites the index when it changed. A failed
-/// index write is logged, not an error: the list itself came from the ledger.
+/// index write is logged, not an error: the list itself came from the ledger. Only the
+/// ledger's tail past the index is read (and the earlier lines of the runs it touches).
 pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerError> {
-    let bytes = ledger.read_bytes()?;
+    let io = |source| LedgerError::Io {
+        path: ledger.path().to_path_buf(),
+        source,
+    };
+    let file = match File::open(ledger.path()) {
+        Ok(file) => Some(file),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(io(error)),
+    };
+    let length = match &file {
+        Some(file) => file.metadata().map_err(io)?.len(),
+        None => 0,
+    };
     let path = ledger.index_path();
-    let old = read(&path);
-    let (index, tail, source) = match old.and_then(|old| old.advance(&bytes, lister)) {
-        Ok((index, tail, replayed)) => (index, tail, Source::Index { replayed }),
+    let advanced = read(&path).and_then(|old| match &file {
+        Some(file) => old.advance(file, length, lister),
+        None => Err("there is no ledger".to_owned()),
+    });
+    let (index, torn, source) = match advanced {
+        Ok((index, torn, replayed)) => (index, torn, Source::Index { replayed }),
         Err(why) => {
-            let (index, tail) = RunIndex::build(&bytes, lister);
-            (index, tail, Source::FullReplay(why))
+            let bytes = match &file {
+                Some(file) => read_range(file, 0, length).map_err(io)?,
+                None => Vec::new(),
+            };
+            let (index, torn) = RunIndex::build(&bytes, lister);
+            (index, torn, Source::FullReplay(why))
         }
     };
-    let changed = !matches!(source, Source::Index { replayed: 0 })
-        || index.covered.bytes != covered_len(&bytes);
-    if changed && let Err(error) = index.write(ledger) {
+    if index.changed
+        && let Err(error) = index.write(ledger)
+    {
         tracing::warn!("{}: the run index is not written: {error}", path.display());
     }
     let mut damage = index.damage.clone();
-    damage.extend(tail);
+    damage.extend(torn);
     Ok(IndexedRuns {
         runs: index.runs,
         damage,
-        ledger_bytes: bytes.len() as u64,
+        ledger_bytes: length,
         source,
     })
+}
+
+/// Bytes `from..to` of `file`.
+fn read_range(file: &File, from: u64, to: u64) -> std::io::Result<Vec<u8>> {
+    let length = usize::try_from(to.saturating_sub(from)).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0; length];
+    file.read_exact_at(&mut bytes, from)?;
+    Ok(bytes)
 }
 
 /// The run list from a full replay of `ledger`, without the index (the background check of
@@ -116,12 +149,29 @@ fn read(path: &std::path::Path) -> Result<RunIndex, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a run index: {e}", path.display()))
 }
 
-/// The length of the ledger's whole lines: a torn last line is left out of the index.
-fn covered_len(bytes: &[u8]) -> u64 {
+/// The length of the whole lines of `bytes`: a torn last line is left out of the index.
+fn covered_len(bytes: &[u8]) -> usize {
     bytes
         .iter()
         .rposition(|b| *b == b'\n')
-        .map_or(0, |at| at as u64 + 1)
+        .map_or(0, |at| at + 1)
+}
+
+/// How far before the index's end the ledger is first read to find its last line.
+const LAST_LINE_WINDOW: u64 = 16 * 1024;
+
+/// Bytes of the ledger file from offset `start`.
+struct Part {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    /// The line starting at file offset `offset`, without its newline.
+    fn line_at(&self, offset: u64) -> Option<&[u8]> {
+        let at = usize::try_from(offset.checked_sub(self.start)?).ok()?;
+        self.bytes.get(at..)?.split(|b| *b == b'\n').next()
+    }
 }
 
 fn last_line_sha256(whole_lines: &[u8]) -> String {
@@ -151,23 +201,30 @@ impl RunIndex {
             runs: Vec::new(),
             open_runs: BTreeMap::new(),
             damage: Vec::new(),
+            changed: true,
         };
         let contents = store::parse(bytes);
         let runs = lister.list(contents.entries.clone());
         empty.extended(bytes, contents, runs)
     }
 
-    /// This index carried forward over what `bytes` holds past it: the runs that got entries
-    /// are summarised again. Err (why) when the index does not describe `bytes`.
+    /// This index carried forward over the ledger's lines past it (`file`, `length` bytes
+    /// long): the runs that got entries are summarised again, with their earlier entries read
+    /// at their offsets. Err (why) when the index does not describe the ledger.
     fn advance(
         self,
-        bytes: &[u8],
+        file: &File,
+        length: u64,
         lister: &RunLister,
     ) -> Result<(Self, Vec<Damage>, usize), String> {
-        self.check(bytes, lister)?;
-        let start = self.covered.bytes as usize;
-        let tail = store::parse_at(&bytes[start..], self.covered.lines, self.covered.bytes);
-        let replayed = tail.entries.len();
+        self.check_origin(lister)?;
+        let covered = self.covered.bytes;
+        if covered > length {
+            return Err("the ledger is shorter than the run index says".into());
+        }
+        let io = |e: std::io::Error| format!("reading the ledger: {e}");
+        let tail_bytes = read_range(file, covered, length).map_err(io)?;
+        let tail = store::parse_at(&tail_bytes, self.covered.lines, covered);
         let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         for entry in &tail.entries {
             by_run
@@ -175,58 +232,86 @@ impl RunIndex {
                 .or_default()
                 .push(entry.clone());
         }
+        let earliest = by_run
+            .keys()
+            .filter_map(|id| self.open_runs.get(id)?.first().copied())
+            .min()
+            .unwrap_or(covered);
+        let before = self.covered_end(file, earliest.min(covered))?;
+        let replayed = tail.entries.len();
         let mut runs = self.runs.clone();
         for (id, new) in by_run {
-            let mut entries = self.open_entries(bytes, &id)?;
+            let mut entries = self.open_entries(&before, &id)?;
             if entries.is_empty() && runs.iter().any(|r| r.id == id) {
-                return Err(format!("run {id}, closed in the index, has new entries"));
+                return Err(format!(
+                    "run {id}, closed in the run index, has new entries"
+                ));
             }
             entries.extend(new);
             runs.retain(|r| r.id != id);
             runs.extend(lister.summarize(id, &entries));
         }
         run_list::sort(&mut runs);
-        let (index, damage) = self.extended(bytes, tail, runs);
-        Ok((index, damage, replayed))
+        let (index, torn) = self.extended(&tail_bytes, tail, runs);
+        Ok((index, torn, replayed))
     }
 
-    fn check(&self, bytes: &[u8], lister: &RunLister) -> Result<(), String> {
+    fn check_origin(&self, lister: &RunLister) -> Result<(), String> {
         if self.format != FORMAT || self.console != env!("CARGO_PKG_VERSION") {
             return Err("the run index was written by another version of the console".into());
         }
         if self.runbooks != lister.fingerprint() {
             return Err("the workspace's runbooks changed since the run index was written".into());
         }
-        let covered = usize::try_from(self.covered.bytes).unwrap_or(usize::MAX);
-        if covered > bytes.len() {
-            return Err("the ledger is shorter than the run index says".into());
-        }
-        let whole = &bytes[..covered];
-        if (covered > 0 && whole.last() != Some(&b'\n'))
-            || last_line_sha256(whole) != self.covered.last_line_sha256
-            || whole.iter().filter(|b| **b == b'\n').count() != self.covered.lines
-        {
-            return Err(
-                "the ledger does not hold, where the run index ends, the line it ends on".into(),
-            );
-        }
         Ok(())
     }
 
-    /// The entries of unfinished run `id` read at their indexed offsets; none when the index
-    /// has no such run open. Err when an offset no longer holds that run's entry.
-    fn open_entries(&self, bytes: &[u8], id: &str) -> Result<Vec<Entry>, String> {
+    /// The ledger's bytes from `from` (or earlier) up to where the index ends, once their
+    /// last line is the line the index ends on; Err when it is not.
+    fn covered_end(&self, file: &File, mut from: u64) -> Result<Part, String> {
+        let covered = self.covered.bytes;
+        let mismatch = || "the ledger does not hold, where the run index ends, the line it ends on";
+        if covered == 0 {
+            return match self.covered.last_line_sha256.is_empty() {
+                true => Ok(Part {
+                    start: 0,
+                    bytes: Vec::new(),
+                }),
+                false => Err(mismatch().into()),
+            };
+        }
+        from = from.min(covered.saturating_sub(LAST_LINE_WINDOW));
+        loop {
+            let bytes =
+                read_range(file, from, covered).map_err(|e| format!("reading the ledger: {e}"))?;
+            let Some(body) = bytes.strip_suffix(b"\n") else {
+                return Err(mismatch().into());
+            };
+            match body.iter().rposition(|b| *b == b'\n') {
+                None if from > 0 => from = from.saturating_sub(4 * (covered - from)),
+                found => {
+                    let line = &body[found.map_or(0, |at| at + 1)..];
+                    if hex::encode(Sha256::digest(line)) != self.covered.last_line_sha256 {
+                        return Err(mismatch().into());
+                    }
+                    return Ok(Part { start: from, bytes });
+                }
+            }
+        }
+    }
+
+    /// The entries of unfinished run `id` read at their indexed offsets in `part`; none when
+    /// the index has no such run open. Err when an offset no longer holds that run's entry.
+    fn open_entries(&self, part: &Part, id: &str) -> Result<Vec<Entry>, String> {
         let Some(offsets) = self.open_runs.get(id) else {
             return Ok(Vec::new());
         };
         offsets
             .iter()
             .map(|&offset| {
-                let line = usize::try_from(offset)
-                    .ok()
-                    .and_then(|at| bytes.get(at..))
-                    .and_then(|rest| rest.split(|b| *b == b'\n').next())
-                    .ok_or_else(|| format!("run {id}: offset {offset} is past the ledger"))?;
+                let line = part
+                    .line_at(offset)
+                    .ok_or_else(|| format!("run {id}: offset {offset} is outside the ledger"))?;
                 match serde_json::from_slice::<Entry>(line) {
                     Ok(entry) if entry.run == id => Ok(entry),
                     _ => Err(format!("run {id}: offset {offset} holds another line now")),
@@ -235,40 +320,40 @@ impl RunIndex {
             .collect()
     }
 
-    /// This index grown by `tail` (parsed from `bytes` where the index ended), with `runs` as
-    /// the new list; and the damage left past the whole lines.
+    /// This index grown by `tail` (parsed from `tail_bytes`, the ledger where the index
+    /// ended), with `runs` as the new list; and the damage past the whole lines (a torn one).
     fn extended(
         mut self,
-        bytes: &[u8],
+        tail_bytes: &[u8],
         tail: LedgerContents,
         runs: Vec<RunSummary>,
     ) -> (Self, Vec<Damage>) {
-        let end = covered_len(bytes);
-        let whole_lines = bytes[..end as usize]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let whole = &tail_bytes[..covered_len(tail_bytes)];
+        let lines = self.covered.lines + whole.iter().filter(|b| **b == b'\n').count();
         for (entry, offset) in tail.entries.iter().zip(&tail.offsets) {
             self.open_runs
                 .entry(entry.run.clone())
                 .or_default()
                 .push(*offset);
         }
-        let open: Vec<&str> = runs
+        let open: BTreeSet<&str> = runs
             .iter()
             .filter(|r| r.status == UNFINISHED)
             .map(|r| r.id.as_str())
             .collect();
-        self.open_runs.retain(|id, _| open.contains(&id.as_str()));
+        self.open_runs.retain(|id, _| open.contains(id.as_str()));
         let (kept, torn): (Vec<Damage>, Vec<Damage>) =
-            tail.damage.into_iter().partition(|d| d.line <= whole_lines);
+            tail.damage.into_iter().partition(|d| d.line <= lines);
+        self.changed = !whole.is_empty() || self.changed;
         self.damage.extend(kept);
         self.runs = runs;
-        self.covered = Covered {
-            bytes: end,
-            lines: whole_lines,
-            last_line_sha256: last_line_sha256(&bytes[..end as usize]),
-        };
+        if !whole.is_empty() {
+            self.covered = Covered {
+                bytes: self.covered.bytes + whole.len() as u64,
+                lines,
+                last_line_sha256: last_line_sha256(whole),
+            };
+        }
         (self, torn)
     }
 

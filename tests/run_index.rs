@@ -159,8 +159,8 @@ fn an_index_that_does_not_end_where_the_ledger_says_is_not_used() {
             Box::new(|i| i["covered"]["last_line_sha256"] = "00".repeat(32).into()),
         ),
         (
-            "another line count",
-            Box::new(|i| i["covered"]["lines"] = 3.into()),
+            "ending inside a line",
+            Box::new(move |i| i["covered"]["bytes"] = (length - 5).into()),
         ),
         (
             "another console",
@@ -201,7 +201,7 @@ fn a_closed_run_with_new_entries_is_replayed_in_full() {
     let writer = Writer::new(workspace.path());
     writer.done("r-01", "health-check", NOW);
     let indexed = indexed_equals_full(workspace.path());
-    full_replay_because(&indexed, "closed in the index");
+    full_replay_because(&indexed, "closed in the run index");
     let run = indexed.runs.iter().find(|r| r.id == "r-01").unwrap();
     assert!(
         run.problem.is_some(),

@@ -84,15 +84,19 @@ async fn event_loop(
     // Keys wait (in the terminal's input, in order) until a given key is unlocked, so that no
     // key that records finds it still locked.
     let mut unlocking = given.is_some();
-    let startup = [
-        Some(app.verify_task()),
-        Some(app.list_runs_task()),
-        given.map(Task::Unlock),
-    ];
-    for task in startup.into_iter().flatten() {
-        let done_tx = done_tx.clone();
+    // One after the other, so that their peaks of memory do not add up: the verification,
+    // then the full replay that checks the run list the index gave. The key's unlock beside.
+    let checks = [app.verify_task(), app.list_runs_task()];
+    let checks_tx = done_tx.clone();
+    tokio::spawn(async move {
+        for task in checks {
+            let _ = checks_tx.send(task.execute().await);
+        }
+    });
+    if let Some(given) = given {
+        let unlocked_tx = done_tx.clone();
         tokio::spawn(async move {
-            let _ = done_tx.send(task.execute().await);
+            let _ = unlocked_tx.send(Task::Unlock(given).execute().await);
         });
     }
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
