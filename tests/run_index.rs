@@ -14,6 +14,8 @@ use support::workspace::shipped_workspace;
 
 const NOW: i64 = 1_800_000_000;
 
+type IndexEdit = Box<dyn Fn(&mut serde_json::Value)>;
+
 fn session(workspace: &Path) -> Session {
     Session::open(Workspace::folder(workspace), "tester".into()).unwrap()
 }
@@ -149,7 +151,7 @@ fn an_index_that_does_not_end_where_the_ledger_says_is_not_used() {
     let length = std::fs::metadata(ledger_file(workspace.path()))
         .unwrap()
         .len();
-    let cases: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 4] = [
+    let cases: [(&str, IndexEdit); 4] = [
         (
             "longer than the ledger",
             Box::new(move |i| i["covered"]["bytes"] = (length + 10).into()),
