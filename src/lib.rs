@@ -17,6 +17,8 @@ pub mod logging;
 pub mod metrics;
 pub mod offline_state;
 pub mod plan;
+pub mod run_index;
+pub mod run_list;
 pub mod runbook;
 pub mod safe;
 pub mod sandbox;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use owner_console::cli::unlock::ConsoleKey;
 use owner_console::cli::{self, Cli};
 use owner_console::{logging, tui};
 use std::io::IsTerminal;
@@ -31,8 +32,7 @@ fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let session = cli::open_session(cli)?;
-    // The two slow parts of start-up, side by side: the key's scrypt unlock (or its prompt) and
-    // reading the ledger for the run list.
+    // Side by side: finding the key (or prompting for its passphrase) and reading the run list.
     let (app, key) = std::thread::scope(|scope| {
         let unlocking = scope.spawn(|| cli::unlock::key_for_console(cli));
         let app = tui::build_app(session);
@@ -40,9 +40,15 @@ fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
     });
     let key = key.map_err(|_| color_eyre::eyre::eyre!("unlocking the operator key failed"))??;
     let mut app = app?;
-    if let Some(key) = key {
-        app.session.unlock(key);
-    }
-    tui::run(app)?;
+    // A passphrase given by file or environment is tried after the first frame.
+    let given = match key {
+        ConsoleKey::Ready(Some(key)) => {
+            app.session.unlock(key);
+            None
+        }
+        ConsoleKey::Ready(None) => None,
+        ConsoleKey::Given(given) => Some(given),
+    };
+    tui::run(app, given)?;
     Ok(ExitCode::SUCCESS)
 }

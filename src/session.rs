@@ -3,10 +3,12 @@
 //! before the run moves.
 
 use crate::engine::evidence::EvidenceStore;
-use crate::engine::{Event, Mode, Position, Run, RunStarted};
+use crate::engine::{Event, Mode, Run, RunStarted};
 use crate::ledger::operators::Operators;
 use crate::ledger::store::Damage;
 use crate::ledger::{Entry, Ledger, LedgerError};
+use crate::run_index::IndexedRuns;
+use crate::run_list::RunLister;
 use crate::runbook::{self, Level, Problem, Runbook, inputs::check_value};
 use crate::workspace::networks::Networks;
 use crate::workspace::snapshot::StateSnapshot;
@@ -62,24 +64,7 @@ pub enum SessionError {
     },
 }
 
-/// A run as listed on the start screen and by `run list`.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RunSummary {
-    pub id: String,
-    pub runbook: String,
-    pub title: String,
-    pub network: String,
-    pub operator: String,
-    pub mode: Mode,
-    pub started_at: String,
-    pub last_time: String,
-    pub entries: usize,
-    /// `unfinished`, `completed` or `aborted`.
-    pub status: &'static str,
-    pub current_step: Option<String>,
-    /// Why the run cannot be resumed as it stands, if it cannot.
-    pub problem: Option<String>,
-}
+pub use crate::run_list::RunSummary;
 
 pub struct Session {
     pub workspace: Workspace,
@@ -114,8 +99,7 @@ impl Session {
     pub fn open(workspace: Workspace, operator: String) -> Result<Self, SessionError> {
         let mut runbooks = Vec::new();
         let mut problems = Vec::new();
-        for (path, text) in workspace.runbook_files()? {
-            let loaded = runbook::load_text(&path, &text);
+        for loaded in runbook::load::load_texts(&workspace.runbook_files()?) {
             problems.extend(loaded.problems);
             runbooks.extend(loaded.runbook.map(Arc::new));
         }
@@ -194,14 +178,12 @@ impl Session {
 
     /// A runbook by id, or by its path in the workspace.
     pub fn runbook(&self, name: &str) -> Result<Arc<Runbook>, SessionError> {
-        let name = name.trim_end_matches(".toml");
-        self.runbooks
-            .iter()
-            .find(|book| {
-                book.id == name || book.path.with_extension("") == std::path::Path::new(name)
-            })
-            .cloned()
-            .ok_or_else(|| SessionError::UnknownRunbook(name.to_owned()))
+        crate::run_list::find_runbook(&self.runbooks, name)
+    }
+
+    /// What lists the runs against this session's runbooks (cheap: the runbooks are shared).
+    pub fn lister(&self) -> RunLister {
+        RunLister::new(self.runbooks.clone())
     }
 
     /// The offline state snapshot of a network, when it has one.
@@ -336,88 +318,17 @@ impl Session {
     }
 
     /// Every run in the ledger, unfinished first, newest first within each group; and the
-    /// journal's damaged lines.
+    /// journal's damaged lines. Replays the whole ledger (see `runs_indexed` for the cached way).
     pub fn runs(&self) -> Result<(Vec<RunSummary>, Vec<Damage>), SessionError> {
         let contents = self.ledger().read()?;
-        let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-        for entry in contents.entries {
-            by_run.entry(entry.run.clone()).or_default().push(entry);
-        }
-        let mut summaries: Vec<RunSummary> = by_run
-            .into_iter()
-            .filter_map(|(id, entries)| self.summarize(id, &entries))
-            .collect();
-        summaries.sort_by(|a, b| {
-            (a.status != "unfinished")
-                .cmp(&(b.status != "unfinished"))
-                .then(b.last_time.cmp(&a.last_time))
-        });
-        Ok((summaries, contents.damage))
+        Ok((self.lister().list(contents.entries), contents.damage))
     }
 
-    fn summarize(&self, id: String, entries: &[Entry]) -> Option<RunSummary> {
-        let Event::RunStarted(started) = &entries.first()?.event else {
-            return None;
-        };
-        let replayed = self.replay(&id, entries);
-        let (status, current_step, problem) = match &replayed {
-            Ok(run) => match &run.position {
-                Position::At(step) => ("unfinished", Some(step.clone()), None),
-                Position::Completed => ("completed", None, None),
-                Position::Aborted(_) => ("aborted", None, None),
-            },
-            Err(error) => {
-                let closed = entries.iter().rev().find_map(|e| match e.event {
-                    Event::RunCompleted {} => Some("completed"),
-                    Event::RunAborted { .. } => Some("aborted"),
-                    _ => None,
-                });
-                (
-                    closed.unwrap_or("unfinished"),
-                    None,
-                    Some(error.to_string()),
-                )
-            }
-        };
-        Some(RunSummary {
-            id,
-            runbook: started.runbook.clone(),
-            title: started.title.clone(),
-            network: started.network.clone(),
-            operator: started.operator.clone(),
-            mode: started.mode,
-            started_at: entries[0].time.clone(),
-            last_time: entries.last().map(|e| e.time.clone()).unwrap_or_default(),
-            entries: entries.len(),
-            status,
-            current_step,
-            problem,
-        })
-    }
-
-    fn replay(&self, id: &str, entries: &[Entry]) -> Result<Run, SessionError> {
-        let Some(Entry {
-            event: Event::RunStarted(started),
-            ..
-        }) = entries.first()
-        else {
-            return Err(SessionError::UnknownRun(id.to_owned()));
-        };
-        let book = self
-            .runbook(&started.runbook)
-            .map_err(|_| SessionError::RunbookGone {
-                run: id.to_owned(),
-                runbook: started.runbook.clone(),
-            })?;
-        if book.sha256 != started.sha256 {
-            return Err(SessionError::RunbookChanged {
-                run: id.to_owned(),
-                path: started.path.clone(),
-                was: short(&started.sha256),
-                now: short(&book.sha256),
-            });
-        }
-        Ok(Run::replay(book, entries)?)
+    /// The run list by way of the run index beside the ledger: only entries appended since the
+    /// index was written are replayed; a missing, stale or damaged index is rebuilt from a full
+    /// replay. The index is rewritten whenever it changed.
+    pub fn runs_indexed(&self) -> Result<IndexedRuns, SessionError> {
+        Ok(crate::run_index::runs(&self.ledger(), &self.lister())?)
     }
 
     /// Rebuilds a run from the journal, exactly as it stood.
@@ -431,7 +342,7 @@ impl Session {
         if entries.is_empty() {
             return Err(SessionError::UnknownRun(id.to_owned()));
         }
-        self.replay(id, &entries)
+        self.lister().replay(id, &entries)
     }
 
     /// The entries of one run, in order.
@@ -444,8 +355,4 @@ impl Session {
             .filter(|e| e.run == id)
             .collect())
     }
-}
-
-fn short(sha256: &str) -> String {
-    sha256.chars().take(12).collect()
 }

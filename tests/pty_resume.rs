@@ -226,6 +226,19 @@ fn resume_after_sigkill_shows_the_same_step_and_quit_restores_the_terminal() {
         );
     }
 
+    // --- The run index was last written when the run opened: it is behind the journal (what
+    // a kill between an append and an index write leaves), so the start screen below must
+    // catch up from the journal.
+    let index_file = sandbox.journal().with_extension("index.json");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&index_file).expect("the run index")).expect("JSON");
+    let covered = index["covered"]["bytes"].as_u64().expect("covered bytes");
+    let journal = std::fs::metadata(sandbox.journal()).expect("journal").len();
+    assert!(
+        0 < covered && covered < journal,
+        "the index covers {covered} of {journal} bytes"
+    );
+
     // --- Second session: resume. ------------------------------------------------------------
     let mut second = PtyApp::spawn(sandbox.command(&[]), COLS, ROWS);
     second.wait_for("Unfinished runs (1)", TIMEOUT);

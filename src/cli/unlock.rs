@@ -2,29 +2,56 @@
 //! offer to create one when there is none. Without a key the console opens read-only.
 
 use super::Cli;
-use crate::keys::{KeyError, KeyStore, passphrase};
+use crate::keys::{KeyError, KeyInfo, KeyStore, passphrase};
 use alloy_signer_local::PrivateKeySigner;
 use std::io::{BufRead, Write};
+use zeroize::Zeroizing;
 
 const TRIES: usize = 3;
 
-pub fn key_for_console(cli: &Cli) -> color_eyre::Result<Option<PrivateKeySigner>> {
+/// The operator's key as the console opens: unlocked (or none, read-only), or, when its
+/// passphrase was given rather than typed, still to be unlocked (scrypt) after the first frame.
+pub enum ConsoleKey {
+    Ready(Option<PrivateKeySigner>),
+    Given(GivenKey),
+}
+
+pub struct GivenKey {
+    store: KeyStore,
+    info: KeyInfo,
+    secret: Zeroizing<String>,
+}
+
+impl GivenKey {
+    /// The slow part: the keystore's scrypt.
+    pub fn unlock(self) -> Result<PrivateKeySigner, KeyError> {
+        self.store.unlock(&self.info, &self.secret)
+    }
+}
+
+pub fn key_for_console(cli: &Cli) -> color_eyre::Result<ConsoleKey> {
     let store = KeyStore::default_location()?;
     let given =
         passphrase::given(cli.passphrase_file.as_deref()).map_err(color_eyre::eyre::Report::msg)?;
     let info = match store.choose(cli.key.as_deref()) {
         Ok(info) => info,
-        Err(KeyError::NoKey) if given.is_none() => return offer_new_key(&store),
+        Err(KeyError::NoKey) if given.is_none() => {
+            return offer_new_key(&store).map(ConsoleKey::Ready);
+        }
         Err(KeyError::NoKey) => {
             eprintln!(
                 "owner-console: no operator key; opening read-only (create one with `owner-console keys new`)"
             );
-            return Ok(None);
+            return Ok(ConsoleKey::Ready(None));
         }
         Err(error) => return Err(error.into()),
     };
     if let Some(secret) = given {
-        return Ok(Some(store.unlock(&info, &secret)?));
+        return Ok(ConsoleKey::Given(GivenKey {
+            store,
+            info,
+            secret,
+        }));
     }
     for attempt in 1..=TRIES {
         let secret = passphrase::obtain(
@@ -35,7 +62,7 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<Option<PrivateKeySigner>
         match store.unlock(&info, &secret) {
             Ok(key) => {
                 tracing::info!(key = %info.name, address = %key.address(), "operator key unlocked");
-                return Ok(Some(key));
+                return Ok(ConsoleKey::Ready(Some(key)));
             }
             Err(KeyError::WrongPassphrase(_)) if attempt < TRIES => {
                 tracing::warn!(key = %info.name, attempt, "wrong passphrase");
@@ -44,7 +71,7 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<Option<PrivateKeySigner>
             Err(error) => return Err(error.into()),
         }
     }
-    Ok(None)
+    Ok(ConsoleKey::Ready(None))
 }
 
 fn offer_new_key(store: &KeyStore) -> color_eyre::Result<Option<PrivateKeySigner>> {

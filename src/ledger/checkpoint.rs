@@ -3,11 +3,10 @@
 //! rewritten.
 
 use super::entry::{Entry, SignError, recover, sign_hash};
-use super::store::sync_folder;
+use super::store::write_replacing;
 use alloy_signer_local::PrivateKeySigner;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,20 +72,11 @@ impl Checkpoint {
     /// Writes through a temporary file and a rename; `durable` adds the fsyncs.
     pub fn write(&self, path: &Path, durable: bool) -> Result<(), SignError> {
         let io = |e: std::io::Error| SignError::Sign(format!("{}: {e}", path.display()));
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| io(e.into()))?;
+        bytes.push(b'\n');
         // One fixed name: checkpoints are written under the ledger's lock, and a write cut off
         // by a crash is simply replaced by the next one.
-        let partial = path.with_extension("partial");
-        let mut file = std::fs::File::create(&partial).map_err(io)?;
-        serde_json::to_writer_pretty(&mut file, self).map_err(|e| io(e.into()))?;
-        file.write_all(b"\n").map_err(io)?;
-        if durable {
-            file.sync_all().map_err(io)?;
-        }
-        std::fs::rename(&partial, path).map_err(io)?;
-        if durable && let Some(folder) = path.parent() {
-            sync_folder(folder).map_err(io)?;
-        }
-        Ok(())
+        write_replacing(path, &path.with_extension("partial"), &bytes, durable).map_err(io)
     }
 
     pub fn read(path: &Path) -> Result<Option<Self>, String> {

@@ -38,7 +38,7 @@ pub enum LedgerError {
 }
 
 /// A line that could not be read as an entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Damage {
     pub line: usize,
     pub why: String,
@@ -49,6 +49,8 @@ pub struct LedgerContents {
     /// Entries with the line each was read from.
     pub entries: Vec<Entry>,
     pub lines: Vec<usize>,
+    /// The byte offset in the file of each entry's line.
+    pub offsets: Vec<u64>,
     pub damage: Vec<Damage>,
 }
 
@@ -67,6 +69,21 @@ pub fn sync_folder(folder: &Path) -> io::Result<()> {
     File::open(folder)?.sync_all()
 }
 
+/// Replaces `path` with `bytes` through `partial` and a rename, so that a reader sees the old
+/// file or the new one, never a mix; `durable` adds the fsyncs (file, then folder).
+pub fn write_replacing(path: &Path, partial: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let mut file = File::create(partial)?;
+    file.write_all(bytes)?;
+    if durable {
+        file.sync_all()?;
+    }
+    std::fs::rename(partial, path)?;
+    if durable && let Some(folder) = path.parent() {
+        sync_folder(folder)?;
+    }
+    Ok(())
+}
+
 impl Ledger {
     pub fn new(path: PathBuf) -> Self {
         Self { path }
@@ -78,6 +95,11 @@ impl Ledger {
 
     pub fn checkpoint_path(&self) -> PathBuf {
         self.path.with_extension("checkpoint.json")
+    }
+
+    /// The run index beside the ledger (a cache of the run list, see `crate::run_index`).
+    pub fn index_path(&self) -> PathBuf {
+        self.path.with_extension("index.json")
     }
 
     fn open_for_append(&self) -> Result<File, LedgerError> {
@@ -282,7 +304,14 @@ impl Ledger {
 }
 
 pub fn parse(bytes: &[u8]) -> LedgerContents {
+    parse_at(bytes, 0, 0)
+}
+
+/// Parses the part of a ledger file that starts at byte `offset`, after `lines_before` lines
+/// (it must start a line): line numbers and offsets are the file's.
+pub fn parse_at(bytes: &[u8], lines_before: usize, offset: u64) -> LedgerContents {
     let mut contents = LedgerContents::default();
+    let mut at = offset;
     let torn = !bytes.is_empty() && bytes.last() != Some(&b'\n');
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let last_line = lines
@@ -290,16 +319,19 @@ pub fn parse(bytes: &[u8]) -> LedgerContents {
         .rposition(|l| !l.is_empty())
         .map_or(0, |at| at + 1);
     for (index, line) in lines.iter().enumerate() {
+        let start = at;
+        at += line.len() as u64 + 1;
         if line.is_empty() {
             continue;
         }
-        let number = index + 1;
+        let number = lines_before + index + 1;
         match serde_json::from_slice::<Entry>(line) {
             Ok(entry) => {
                 contents.entries.push(entry);
                 contents.lines.push(number);
+                contents.offsets.push(start);
             }
-            Err(_) if torn && number == last_line => contents.damage.push(Damage {
+            Err(_) if torn && index + 1 == last_line => contents.damage.push(Damage {
                 line: number,
                 why: "incomplete last line (the write was cut off)".to_owned(),
             }),

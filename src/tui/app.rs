@@ -14,6 +14,7 @@ use super::task::{Task, TaskDone};
 use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
+use crate::run_index::{self, IndexedRuns};
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
@@ -48,6 +49,8 @@ pub struct App {
     pub runs: Vec<RunSummary>,
     pub damage: Vec<Damage>,
     pub entries: usize,
+    /// The ledger's length when the run list was read.
+    listed_bytes: u64,
     pub run: Option<RunScreen>,
     pub ledger: Option<LedgerScreen>,
     /// Where the ledger view returns to.
@@ -102,6 +105,7 @@ impl App {
             runs: Vec::new(),
             damage: Vec::new(),
             entries: 0,
+            listed_bytes: 0,
             run: None,
             ledger: None,
             ledger_return: View::Home,
@@ -136,16 +140,40 @@ impl App {
         app
     }
 
+    /// Reads the run list through the run index (which it keeps up to date).
     pub fn refresh_runs(&mut self) {
-        match self.session.runs() {
-            Ok((runs, damage)) => {
-                self.entries = runs.iter().map(|r| r.entries).sum();
-                self.runs = runs;
-                self.damage = damage;
-            }
+        match self.session.runs_indexed() {
+            Ok(listed) => self.show_runs(listed),
             Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
         }
         self.home.rebuild(&self.runs, &self.session.runbooks);
+    }
+
+    fn show_runs(&mut self, listed: IndexedRuns) {
+        self.entries = listed.runs.iter().map(|r| r.entries).sum();
+        self.runs = listed.runs;
+        self.damage = listed.damage;
+        self.listed_bytes = listed.ledger_bytes;
+    }
+
+    /// A full replay came back: when the ledger has not moved since the list was read and the
+    /// two differ, the run index lied; the replay's list is shown and the index rebuilt.
+    fn check_runs(&mut self, replayed: IndexedRuns) {
+        let same = replayed.runs == self.runs && replayed.damage == self.damage;
+        if replayed.ledger_bytes != self.listed_bytes || same {
+            return;
+        }
+        tracing::warn!("the run index disagreed with a full replay of the ledger; rebuilt");
+        self.show_runs(replayed);
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+        if let Err(error) = run_index::rebuild(&self.session.ledger(), &self.session.lister()) {
+            tracing::warn!("the run index is not rebuilt: {error}");
+        }
+        self.status = Some((
+            "the run index did not match the ledger: the run list is now replayed from the ledger"
+                .to_owned(),
+            true,
+        ));
     }
 
     pub fn context(&self) -> Context {
@@ -346,6 +374,14 @@ impl App {
             ledger: ledger.path().to_path_buf(),
             checkpoint: ledger.checkpoint_path(),
             operators: self.session.operators.clone(),
+        }
+    }
+
+    /// The background task that lists the runs from a full replay, to check the run index.
+    pub fn list_runs_task(&self) -> Task {
+        Task::ListRuns {
+            ledger: self.session.ledger().path().to_path_buf(),
+            lister: self.session.lister(),
         }
     }
 
@@ -560,6 +596,18 @@ impl App {
             }
             TaskDone::Verified(Err(error)) => {
                 self.verification = Verification::Failed(error);
+                return;
+            }
+            TaskDone::RunsListed(Ok(replayed)) => return self.check_runs(replayed),
+            TaskDone::RunsListed(Err(error)) => {
+                self.status = Some((format!("cannot read the journal: {error}"), true));
+                return;
+            }
+            TaskDone::Unlocked(Ok(key)) => return self.session.unlock(key),
+            TaskDone::Unlocked(Err(error)) => {
+                let why = format!("{error}\nThe console stays read-only: nothing can be recorded.");
+                self.popups
+                    .push(Popup::error("The operator key is not unlocked", why));
                 return;
             }
             TaskDone::Refreshed { network, result } => {

@@ -19,6 +19,7 @@ pub mod task;
 pub mod theme;
 pub mod views;
 
+use crate::cli::unlock::GivenKey;
 use crate::session::Session;
 use crate::settings::Settings;
 use app::App;
@@ -27,6 +28,7 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use keymap::Keymap;
 use ratatui::DefaultTerminal;
+use task::Task;
 use theme::Theme;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -43,14 +45,16 @@ pub fn build_app(session: Session) -> color_eyre::Result<App> {
     Ok(App::new(session, keymap, theme))
 }
 
-pub fn run(mut app: App) -> color_eyre::Result<()> {
+/// Runs the console; `given`, a key whose passphrase was given, is unlocked after the first
+/// frame.
+pub fn run(mut app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
     release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
     let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(&mut terminal, &mut app));
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app, given));
     // However the console ends (quit, SIGTERM, SIGHUP), an open note editor's text is kept.
     if let Err(error) = app.keep_draft() {
         tracing::error!("the note draft was not kept: {error}");
@@ -70,21 +74,40 @@ fn release_freed_memory() {
     }
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    given: Option<GivenKey>,
+) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
-    let mut dirty = true;
+    // The first frame before any background work starts.
+    terminal.draw(|frame| views::draw(frame, app))?;
+    let mut dirty = false;
     // After a resize the whole screen is painted again, not only what changed: a terminal
     // shrunk and grown back (A → B → A, read as one resize) has lost what it cut off, while
     // the frame kept for diffing still believes it is there.
     let mut repaint = false;
-    let verify = app.verify_task();
-    let verify_tx = done_tx.clone();
+    // Keys wait (in the terminal's input, in order) until a given key is unlocked, so that no
+    // key that records finds it still locked.
+    let mut unlocking = given.is_some();
+    // One after the other, so that their peaks of memory do not add up: the verification,
+    // then the full replay that checks the run list the index gave. The key's unlock beside.
+    let checks = [app.verify_task(), app.list_runs_task()];
+    let checks_tx = done_tx.clone();
     tokio::spawn(async move {
-        let _ = verify_tx.send(verify.execute().await);
+        for task in checks {
+            let _ = checks_tx.send(task.execute().await);
+        }
     });
+    if let Some(given) = given {
+        let unlocked_tx = done_tx.clone();
+        tokio::spawn(async move {
+            let _ = unlocked_tx.send(Task::Unlock(given).execute().await);
+        });
+    }
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -104,7 +127,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre
         }
         let draft_due = app.draft_due();
         tokio::select! {
-            event = events.next() => match event {
+            event = events.next(), if !unlocking => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     if let Some(task) = app.handle_key(key) {
                         let done_tx = done_tx.clone();
@@ -138,6 +161,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre
                 dirty = true;
             }
             Some(done) = done_rx.recv() => {
+                unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
                 app.on_task_done(done);
                 dirty = true;
             }

@@ -3,11 +3,16 @@
 
 use crate::chain::{Chain, ChainError, LiveState, Target};
 use crate::chain_steps::{PreparedChainCheck, PreparedReceipt};
+use crate::cli::unlock::GivenKey;
 use crate::engine::Event;
+use crate::ledger::Ledger;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::operators::Operators;
 use crate::ledger::verify::{Report, verify};
+use crate::run_index::{IndexedRuns, replayed};
+use crate::run_list::RunLister;
 use crate::step_actions::{PreparedCommand, PreparedHttp};
+use alloy_signer_local::PrivateKeySigner;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -37,6 +42,13 @@ pub enum Task {
         checkpoint: PathBuf,
         operators: Operators,
     },
+    /// The run list from a full replay, to check what the run index gave.
+    ListRuns {
+        ledger: PathBuf,
+        lister: RunLister,
+    },
+    /// The operator key's scrypt, when its passphrase was given.
+    Unlock(GivenKey),
     /// The state panel's periodic read of the live chain.
     Refresh {
         network: String,
@@ -52,6 +64,8 @@ pub enum TaskDone {
         result: Result<Event, String>,
     },
     Verified(Result<Report, String>),
+    RunsListed(Result<IndexedRuns, String>),
+    Unlocked(Result<PrivateKeySigner, String>),
     Refreshed {
         network: String,
         result: Result<LiveState, ChainError>,
@@ -67,13 +81,18 @@ impl Task {
             Self::Receipt { .. } => "checking the receipt".to_owned(),
             Self::Chaos { prepared, .. } => format!("injecting {}", prepared.describe()),
             Self::Verify { .. } => "verifying the ledger".to_owned(),
+            Self::ListRuns { .. } => "listing the runs".to_owned(),
+            Self::Unlock(_) => "unlocking the operator key".to_owned(),
             Self::Refresh { network, .. } => format!("reading {network}"),
         }
     }
 
     /// Whether the task holds up the step being worked on (and so a second one must wait).
     pub fn is_step_action(&self) -> bool {
-        !matches!(self, Self::Verify { .. } | Self::Refresh { .. })
+        !matches!(
+            self,
+            Self::Verify { .. } | Self::Refresh { .. } | Self::ListRuns { .. } | Self::Unlock(_)
+        )
     }
 
     pub async fn execute(self) -> TaskDone {
@@ -106,6 +125,15 @@ impl Task {
                 network,
                 result: crate::chain::live::read_state(&chain, &target).await,
             },
+            Self::ListRuns { ledger, lister } => TaskDone::RunsListed(
+                off_the_loop(move || {
+                    replayed(&Ledger::new(ledger), &lister).map_err(|e| e.to_string())
+                })
+                .await,
+            ),
+            Self::Unlock(given) => TaskDone::Unlocked(
+                off_the_loop(move || given.unlock().map_err(|e| e.to_string())).await,
+            ),
             Self::Verify {
                 ledger,
                 checkpoint,
@@ -120,11 +148,17 @@ impl Task {
                     let checkpoint = Checkpoint::read(&checkpoint)?;
                     Ok(verify(&bytes, &operators, checkpoint.as_ref()))
                 };
-                let result = tokio::task::spawn_blocking(work)
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
-                TaskDone::Verified(result)
+                TaskDone::Verified(off_the_loop(work).await)
             }
         }
     }
+}
+
+/// Runs blocking work on tokio's blocking threads.
+async fn off_the_loop<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()))
 }

@@ -1,0 +1,367 @@
+//! The run index beside the ledger (`owner-ledger.index.json`): the run list's summaries and
+//! the part of the ledger they cover (its length in bytes, its lines, the SHA-256 of its last
+//! line), so that start-up replays only the entries appended since.
+//!
+//! It is a cache and is never believed over the ledger: it is used only when the ledger still
+//! holds, at the covered length, the very line it ends on, and only for the same runbooks and
+//! the same console; otherwise the list comes from a full replay and the index is rewritten.
+//! Verification never reads it.
+
+use crate::ledger::store::{self, Damage, LedgerContents, write_replacing};
+use crate::ledger::{Entry, Ledger, LedgerError};
+use crate::run_list::{self, RunLister, RunSummary, UNFINISHED};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunIndex {
+    format: u32,
+    /// The console's version: a newer one may summarise differently.
+    console: String,
+    /// Each runbook's id and SHA-256: a run's summary depends on its runbook.
+    runbooks: BTreeMap<String, String>,
+    covered: Covered,
+    runs: Vec<RunSummary>,
+    /// The byte offsets of the entries of each unfinished run: an entry appended to one of
+    /// them replays that run alone.
+    open_runs: BTreeMap<String, Vec<u64>>,
+    damage: Vec<Damage>,
+    /// Whether this differs from the index file (not stored).
+    #[serde(skip)]
+    changed: bool,
+}
+
+/// The whole lines of the ledger that the index covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Covered {
+    pub bytes: u64,
+    pub lines: usize,
+    /// SHA-256 of the last covered line (without its newline); empty when nothing is covered.
+    pub last_line_sha256: String,
+}
+
+/// The run list and how it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedRuns {
+    pub runs: Vec<RunSummary>,
+    pub damage: Vec<Damage>,
+    /// The ledger's length when it was read.
+    pub ledger_bytes: u64,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The index held; this many entries were replayed after it.
+    Index { replayed: usize },
+    /// The index could not be used (why); the whole ledger was replayed.
+    FullReplay(String),
+}
+
+/// The run list of `ledger`, through its index; rewrites the index when it changed. A failed
+/// index write is logged, not an error: the list itself came from the ledger. Only the
+/// ledger's tail past the index is read (and the earlier lines of the runs it touches).
+pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerError> {
+    let io = |source| LedgerError::Io {
+        path: ledger.path().to_path_buf(),
+        source,
+    };
+    let file = match File::open(ledger.path()) {
+        Ok(file) => Some(file),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(io(error)),
+    };
+    let length = match &file {
+        Some(file) => file.metadata().map_err(io)?.len(),
+        None => 0,
+    };
+    let path = ledger.index_path();
+    let advanced = read(&path).and_then(|old| match &file {
+        Some(file) => old.advance(file, length, lister),
+        None => Err("there is no ledger".to_owned()),
+    });
+    let (index, torn, source) = match advanced {
+        Ok((index, torn, replayed)) => (index, torn, Source::Index { replayed }),
+        Err(why) => {
+            let bytes = match &file {
+                Some(file) => read_range(file, 0, length).map_err(io)?,
+                None => Vec::new(),
+            };
+            let (index, torn) = RunIndex::build(&bytes, lister);
+            (index, torn, Source::FullReplay(why))
+        }
+    };
+    if index.changed
+        && let Err(error) = index.write(ledger)
+    {
+        tracing::warn!("{}: the run index is not written: {error}", path.display());
+    }
+    let mut damage = index.damage.clone();
+    damage.extend(torn);
+    Ok(IndexedRuns {
+        runs: index.runs,
+        damage,
+        ledger_bytes: length,
+        source,
+    })
+}
+
+/// Bytes `from..to` of `file`.
+fn read_range(file: &File, from: u64, to: u64) -> std::io::Result<Vec<u8>> {
+    let length = usize::try_from(to.saturating_sub(from)).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0; length];
+    file.read_exact_at(&mut bytes, from)?;
+    Ok(bytes)
+}
+
+/// The run list from a full replay of `ledger`, without the index (the background check of
+/// what the index gave).
+pub fn replayed(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerError> {
+    let bytes = ledger.read_bytes()?;
+    let contents = store::parse(&bytes);
+    Ok(IndexedRuns {
+        runs: lister.list(contents.entries),
+        damage: contents.damage,
+        ledger_bytes: bytes.len() as u64,
+        source: Source::FullReplay("asked for".to_owned()),
+    })
+}
+
+/// Replays the whole ledger and rewrites its index, whatever the index held.
+pub fn rebuild(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerError> {
+    std::fs::remove_file(ledger.index_path()).ok();
+    runs(ledger, lister)
+}
+
+fn read(path: &std::path::Path) -> Result<RunIndex, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err("there is no run index yet".to_owned());
+        }
+        Err(error) => return Err(format!("{}: {error}", path.display())),
+    };
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a run index: {e}", path.display()))
+}
+
+/// The length of the whole lines of `bytes`: a torn last line is left out of the index.
+fn covered_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1)
+}
+
+/// How far before the index's end the ledger is first read to find its last line.
+const LAST_LINE_WINDOW: u64 = 16 * 1024;
+
+/// Bytes of the ledger file from offset `start`.
+struct Part {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    /// The line starting at file offset `offset`, without its newline.
+    fn line_at(&self, offset: u64) -> Option<&[u8]> {
+        let at = usize::try_from(offset.checked_sub(self.start)?).ok()?;
+        self.bytes.get(at..)?.split(|b| *b == b'\n').next()
+    }
+}
+
+fn last_line_sha256(whole_lines: &[u8]) -> String {
+    let Some(body) = whole_lines.strip_suffix(b"\n") else {
+        return String::new();
+    };
+    let start = body
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    hex::encode(Sha256::digest(&body[start..]))
+}
+
+impl RunIndex {
+    /// An index of the whole of `bytes` (a ledger file), from a full replay; and the damage
+    /// found past its whole lines (a torn last line).
+    pub fn build(bytes: &[u8], lister: &RunLister) -> (Self, Vec<Damage>) {
+        let empty = Self {
+            format: FORMAT,
+            console: env!("CARGO_PKG_VERSION").to_owned(),
+            runbooks: lister.fingerprint(),
+            covered: Covered {
+                bytes: 0,
+                lines: 0,
+                last_line_sha256: String::new(),
+            },
+            runs: Vec::new(),
+            open_runs: BTreeMap::new(),
+            damage: Vec::new(),
+            changed: true,
+        };
+        let contents = store::parse(bytes);
+        let runs = lister.list(contents.entries.clone());
+        empty.extended(bytes, contents, runs)
+    }
+
+    /// This index carried forward over the ledger's lines past it (`file`, `length` bytes
+    /// long): the runs that got entries are summarised again, with their earlier entries read
+    /// at their offsets. Err (why) when the index does not describe the ledger.
+    fn advance(
+        self,
+        file: &File,
+        length: u64,
+        lister: &RunLister,
+    ) -> Result<(Self, Vec<Damage>, usize), String> {
+        self.check_origin(lister)?;
+        let covered = self.covered.bytes;
+        if covered > length {
+            return Err("the ledger is shorter than the run index says".into());
+        }
+        let io = |e: std::io::Error| format!("reading the ledger: {e}");
+        let tail_bytes = read_range(file, covered, length).map_err(io)?;
+        let tail = store::parse_at(&tail_bytes, self.covered.lines, covered);
+        let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for entry in &tail.entries {
+            by_run
+                .entry(entry.run.clone())
+                .or_default()
+                .push(entry.clone());
+        }
+        let earliest = by_run
+            .keys()
+            .filter_map(|id| self.open_runs.get(id)?.first().copied())
+            .min()
+            .unwrap_or(covered);
+        let before = self.covered_end(file, earliest.min(covered))?;
+        let replayed = tail.entries.len();
+        let mut runs = self.runs.clone();
+        for (id, new) in by_run {
+            let mut entries = self.open_entries(&before, &id)?;
+            if entries.is_empty() && runs.iter().any(|r| r.id == id) {
+                return Err(format!(
+                    "run {id}, closed in the run index, has new entries"
+                ));
+            }
+            entries.extend(new);
+            runs.retain(|r| r.id != id);
+            runs.extend(lister.summarize(id, &entries));
+        }
+        run_list::sort(&mut runs);
+        let (index, torn) = self.extended(&tail_bytes, tail, runs);
+        Ok((index, torn, replayed))
+    }
+
+    fn check_origin(&self, lister: &RunLister) -> Result<(), String> {
+        if self.format != FORMAT || self.console != env!("CARGO_PKG_VERSION") {
+            return Err("the run index was written by another version of the console".into());
+        }
+        if self.runbooks != lister.fingerprint() {
+            return Err("the workspace's runbooks changed since the run index was written".into());
+        }
+        Ok(())
+    }
+
+    /// The ledger's bytes from `from` (or earlier) up to where the index ends, once their
+    /// last line is the line the index ends on; Err when it is not.
+    fn covered_end(&self, file: &File, mut from: u64) -> Result<Part, String> {
+        let covered = self.covered.bytes;
+        let mismatch = || "the ledger does not hold, where the run index ends, the line it ends on";
+        if covered == 0 {
+            return match self.covered.last_line_sha256.is_empty() {
+                true => Ok(Part {
+                    start: 0,
+                    bytes: Vec::new(),
+                }),
+                false => Err(mismatch().into()),
+            };
+        }
+        from = from.min(covered.saturating_sub(LAST_LINE_WINDOW));
+        loop {
+            let bytes =
+                read_range(file, from, covered).map_err(|e| format!("reading the ledger: {e}"))?;
+            let Some(body) = bytes.strip_suffix(b"\n") else {
+                return Err(mismatch().into());
+            };
+            match body.iter().rposition(|b| *b == b'\n') {
+                None if from > 0 => from = from.saturating_sub(4 * (covered - from)),
+                found => {
+                    let line = &body[found.map_or(0, |at| at + 1)..];
+                    if hex::encode(Sha256::digest(line)) != self.covered.last_line_sha256 {
+                        return Err(mismatch().into());
+                    }
+                    return Ok(Part { start: from, bytes });
+                }
+            }
+        }
+    }
+
+    /// The entries of unfinished run `id` read at their indexed offsets in `part`; none when
+    /// the index has no such run open. Err when an offset no longer holds that run's entry.
+    fn open_entries(&self, part: &Part, id: &str) -> Result<Vec<Entry>, String> {
+        let Some(offsets) = self.open_runs.get(id) else {
+            return Ok(Vec::new());
+        };
+        offsets
+            .iter()
+            .map(|&offset| {
+                let line = part
+                    .line_at(offset)
+                    .ok_or_else(|| format!("run {id}: offset {offset} is outside the ledger"))?;
+                match serde_json::from_slice::<Entry>(line) {
+                    Ok(entry) if entry.run == id => Ok(entry),
+                    _ => Err(format!("run {id}: offset {offset} holds another line now")),
+                }
+            })
+            .collect()
+    }
+
+    /// This index grown by `tail` (parsed from `tail_bytes`, the ledger where the index
+    /// ended), with `runs` as the new list; and the damage past the whole lines (a torn one).
+    fn extended(
+        mut self,
+        tail_bytes: &[u8],
+        tail: LedgerContents,
+        runs: Vec<RunSummary>,
+    ) -> (Self, Vec<Damage>) {
+        let whole = &tail_bytes[..covered_len(tail_bytes)];
+        let lines = self.covered.lines + whole.iter().filter(|b| **b == b'\n').count();
+        for (entry, offset) in tail.entries.iter().zip(&tail.offsets) {
+            self.open_runs
+                .entry(entry.run.clone())
+                .or_default()
+                .push(*offset);
+        }
+        let open: BTreeSet<&str> = runs
+            .iter()
+            .filter(|r| r.status == UNFINISHED)
+            .map(|r| r.id.as_str())
+            .collect();
+        self.open_runs.retain(|id, _| open.contains(id.as_str()));
+        let (kept, torn): (Vec<Damage>, Vec<Damage>) =
+            tail.damage.into_iter().partition(|d| d.line <= lines);
+        self.changed = !whole.is_empty() || self.changed;
+        self.damage.extend(kept);
+        self.runs = runs;
+        if !whole.is_empty() {
+            self.covered = Covered {
+                bytes: self.covered.bytes + whole.len() as u64,
+                lines,
+                last_line_sha256: last_line_sha256(whole),
+            };
+        }
+        (self, torn)
+    }
+
+    /// Writes the index through a temporary file, an fsync and a rename.
+    fn write(&self, ledger: &Ledger) -> std::io::Result<()> {
+        let path = ledger.index_path();
+        let partial = path.with_extension(format!("partial-{}", std::process::id()));
+        let bytes = serde_json::to_vec(self)?;
+        write_replacing(&path, &partial, &bytes, true)
+    }
+}
