@@ -10,11 +10,10 @@ use super::live::{Freshness, LiveMonitor};
 use super::metrics_screen::MetricsScreen;
 use super::popup::{Outcome, Pending, Popup, Purpose};
 use super::run_screen::RunScreen;
-use super::task::{Task, TaskDone};
+use super::task::Task;
 use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
-use crate::run_index::{self, IndexedRuns};
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
@@ -50,7 +49,7 @@ pub struct App {
     pub damage: Vec<Damage>,
     pub entries: usize,
     /// The ledger's length when the run list was read.
-    listed_bytes: u64,
+    pub(super) listed_bytes: u64,
     pub run: Option<RunScreen>,
     pub ledger: Option<LedgerScreen>,
     /// Where the ledger view returns to.
@@ -138,42 +137,6 @@ impl App {
             ));
         }
         app
-    }
-
-    /// Reads the run list through the run index (which it keeps up to date).
-    pub fn refresh_runs(&mut self) {
-        match self.session.runs_indexed() {
-            Ok(listed) => self.show_runs(listed),
-            Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
-        }
-        self.home.rebuild(&self.runs, &self.session.runbooks);
-    }
-
-    fn show_runs(&mut self, listed: IndexedRuns) {
-        self.entries = listed.runs.iter().map(|r| r.entries).sum();
-        self.runs = listed.runs;
-        self.damage = listed.damage;
-        self.listed_bytes = listed.ledger_bytes;
-    }
-
-    /// A full replay came back: when the ledger has not moved since the list was read and the
-    /// two differ, the run index lied; the replay's list is shown and the index rebuilt.
-    fn check_runs(&mut self, replayed: IndexedRuns) {
-        let same = replayed.runs == self.runs && replayed.damage == self.damage;
-        if replayed.ledger_bytes != self.listed_bytes || same {
-            return;
-        }
-        tracing::warn!("the run index disagreed with a full replay of the ledger; rebuilt");
-        self.show_runs(replayed);
-        self.home.rebuild(&self.runs, &self.session.runbooks);
-        if let Err(error) = run_index::rebuild(&self.session.ledger(), &self.session.lister()) {
-            tracing::warn!("the run index is not rebuilt: {error}");
-        }
-        self.status = Some((
-            "the run index did not match the ledger: the run list is now replayed from the ledger"
-                .to_owned(),
-            true,
-        ));
     }
 
     pub fn context(&self) -> Context {
@@ -311,78 +274,6 @@ impl App {
             _ => {}
         }
         None
-    }
-
-    fn ledger_mut(&mut self, change: impl FnOnce(&mut LedgerScreen)) {
-        if let Some(screen) = self.ledger.as_mut() {
-            change(screen);
-        }
-    }
-
-    fn open_ledger(&mut self) {
-        match self.session.ledger().read() {
-            Ok(contents) => {
-                let run = self.run.as_ref().map(|s| s.run.id.clone());
-                self.ledger = Some(LedgerScreen::new(contents.entries, run));
-                self.ledger_return = self.view;
-                self.view = View::Ledger;
-            }
-            Err(error) => self
-                .popups
-                .push(Popup::error("Cannot read the ledger", error.to_string())),
-        }
-    }
-
-    fn open_metrics(&mut self) {
-        match MetricsScreen::load(&self.session, jiff::Timestamp::now()) {
-            Ok(screen) => {
-                self.metrics = Some(screen);
-                self.view = View::Metrics;
-            }
-            Err(error) => self
-                .popups
-                .push(Popup::error("Cannot read the ledger", error.to_string())),
-        }
-    }
-
-    fn show_entry(&mut self) {
-        let Some(entry) = self.ledger.as_ref().and_then(|l| l.selected_entry()) else {
-            return;
-        };
-        let signer = match self.session.operators.by_address(&entry.signer) {
-            Some(operator) => format!("{} ({})", operator.name, operator.roles.join(", ")),
-            None => "⚠ not in config/operators.toml".to_owned(),
-        };
-        let mut lines = vec![format!("signed by {signer}")];
-        lines.extend(
-            serde_json::to_string_pretty(entry)
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_owned),
-        );
-        self.popups.push(Popup::Text {
-            title: format!("Entry {} · {}", entry.seq, entry.event.type_name()),
-            lines,
-            scroll: 0,
-        });
-    }
-
-    /// The background task that verifies the whole ledger.
-    pub fn verify_task(&self) -> Task {
-        let ledger = self.session.ledger();
-        Task::Verify {
-            ledger: ledger.path().to_path_buf(),
-            checkpoint: ledger.checkpoint_path(),
-            operators: self.session.operators.clone(),
-        }
-    }
-
-    /// The background task that lists the runs from a full replay, to check the run index.
-    pub fn list_runs_task(&self) -> Task {
-        Task::ListRuns {
-            ledger: self.session.ledger().path().to_path_buf(),
-            lister: self.session.lister(),
-        }
     }
 
     fn run_mut(&mut self, change: impl FnOnce(&mut RunScreen)) {
@@ -580,63 +471,6 @@ impl App {
                 self.show_run(run);
             }
             Err(error) => form.error = Some(error.to_string()),
-        }
-    }
-
-    /// A background task ended: record a step action's outcome against its run, or take in
-    /// the verification.
-    pub fn on_task_done(&mut self, done: TaskDone) {
-        let (run, result) = match done {
-            TaskDone::Verified(Ok(report)) => {
-                self.verification = match report.first() {
-                    None => Verification::Passed,
-                    Some(finding) => Verification::Failed(finding.to_string()),
-                };
-                return;
-            }
-            TaskDone::Verified(Err(error)) => {
-                self.verification = Verification::Failed(error);
-                return;
-            }
-            TaskDone::RunsListed(Ok(replayed)) => return self.check_runs(replayed),
-            TaskDone::RunsListed(Err(error)) => {
-                self.status = Some((format!("cannot read the journal: {error}"), true));
-                return;
-            }
-            TaskDone::Unlocked(Ok(key)) => return self.session.unlock(key),
-            TaskDone::Unlocked(Err(error)) => {
-                let why = format!("{error}\nThe console stays read-only: nothing can be recorded.");
-                self.popups
-                    .push(Popup::error("The operator key is not unlocked", why));
-                return;
-            }
-            TaskDone::Refreshed { network, result } => {
-                if let Some(live) = self.live.as_mut().filter(|l| l.network() == network) {
-                    live.on_result(result, std::time::Instant::now());
-                }
-                return;
-            }
-            TaskDone::Action { run, result } => (run, result),
-        };
-        self.busy = None;
-        if let Some(live) = self.live.as_mut() {
-            live.refresh_soon(Instant::now());
-        }
-        let is_current = self.run.as_ref().is_some_and(|s| s.run.id == run);
-        match (result, is_current) {
-            (Ok(event), true) => self.record(vec![event]),
-            (Ok(event), false) => match self.session.open_run(&run) {
-                Ok(mut run) => {
-                    if let Err(error) = self.session.record(&mut run, vec![event]) {
-                        self.popups
-                            .push(Popup::error("Not recorded", error.to_string()));
-                    }
-                }
-                Err(error) => self
-                    .popups
-                    .push(Popup::error("Not recorded", error.to_string())),
-            },
-            (Err(error), _) => self.popups.push(Popup::error("The action failed", error)),
         }
     }
 }

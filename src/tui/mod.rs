@@ -7,15 +7,18 @@ pub mod chain_actions;
 pub mod draft_keeping;
 pub mod form;
 pub mod home;
+mod journal_views;
 pub mod keymap;
 pub mod ledger_screen;
 pub mod live;
 pub mod metrics_screen;
 pub mod popup;
 pub mod run_actions;
+mod run_listing;
 pub mod run_screen;
 pub mod state_panel;
 pub mod task;
+mod task_done;
 pub mod theme;
 pub mod views;
 

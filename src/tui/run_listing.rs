@@ -1,0 +1,62 @@
+//! The start screen's run list: read through the run index, then checked against a full
+//! replay in the background, beside the ledger's verification.
+
+use super::app::App;
+use super::task::Task;
+use crate::run_index::{self, IndexedRuns};
+
+impl App {
+    /// Reads the run list through the run index (which it keeps up to date).
+    pub fn refresh_runs(&mut self) {
+        match self.session.runs_indexed() {
+            Ok(listed) => self.show_runs(listed),
+            Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
+        }
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+    }
+
+    pub(super) fn show_runs(&mut self, listed: IndexedRuns) {
+        self.entries = listed.runs.iter().map(|r| r.entries).sum();
+        self.runs = listed.runs;
+        self.damage = listed.damage;
+        self.listed_bytes = listed.ledger_bytes;
+    }
+
+    /// A full replay came back: when the ledger has not moved since the list was read and the
+    /// two differ, the run index lied; the replay's list is shown and the index rebuilt.
+    pub(super) fn check_runs(&mut self, replayed: IndexedRuns) {
+        let same = replayed.runs == self.runs && replayed.damage == self.damage;
+        if replayed.ledger_bytes != self.listed_bytes || same {
+            return;
+        }
+        tracing::warn!("the run index disagreed with a full replay of the ledger; rebuilt");
+        self.show_runs(replayed);
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+        if let Err(error) = run_index::rebuild(&self.session.ledger(), &self.session.lister()) {
+            tracing::warn!("the run index is not rebuilt: {error}");
+        }
+        self.status = Some((
+            "the run index did not match the ledger: the run list is now replayed from the ledger"
+                .to_owned(),
+            true,
+        ));
+    }
+
+    /// The background task that verifies the whole ledger.
+    pub fn verify_task(&self) -> Task {
+        let ledger = self.session.ledger();
+        Task::Verify {
+            ledger: ledger.path().to_path_buf(),
+            checkpoint: ledger.checkpoint_path(),
+            operators: self.session.operators.clone(),
+        }
+    }
+
+    /// The background task that lists the runs from a full replay, to check the run index.
+    pub fn list_runs_task(&self) -> Task {
+        Task::ListRuns {
+            ledger: self.session.ledger().path().to_path_buf(),
+            lister: self.session.lister(),
+        }
+    }
+}
