@@ -10,6 +10,7 @@ use crate::chain::receipt::{Receipt, verify};
 use crate::engine::event::{ChainChecked, ReceiptChecked};
 use crate::engine::{Event, Mode, Run};
 use crate::runbook::{ChainCheck, StepAction};
+use crate::sandbox::safe_exec;
 use crate::session::Session;
 use alloy_primitives::{Address, B256};
 use std::collections::BTreeMap;
@@ -268,8 +269,16 @@ fn snapshot_key(check: &ChainCheck) -> String {
 pub enum ReceiptFrom {
     Hash(String),
     File(PathBuf),
-    /// A drill: the run's last prepared batch, executed now in the sandbox as the Safe.
+    /// A drill: the run's last prepared batch, executed now in the sandbox through the Safe.
     DrillExecution,
+}
+
+/// A drill's batch as sent: its transactions, the sandbox snapshot taken before (when this
+/// call sent them), and why the one that stopped it reverted.
+struct SentBatch {
+    hashes: Vec<String>,
+    before: Option<String>,
+    failure: Option<String>,
 }
 
 pub struct PreparedReceipt {
@@ -352,88 +361,113 @@ pub fn prepare_receipt(
 impl PreparedReceipt {
     pub async fn execute(self) -> Result<Event, String> {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
-            let (hashes, before) = match self.executed.is_empty() {
+            let sent = match self.executed.is_empty() {
                 true => self.send_batch(batch, target).await?,
-                false => (self.executed.clone(), None),
+                false => SentBatch {
+                    hashes: self.executed.clone(),
+                    before: None,
+                    failure: None,
+                },
             };
-            return self.check_sent(batch, hashes, before).await;
+            return self.check_sent(batch, sent).await;
         }
         self.check(&self.from).await
     }
 
-    /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
-    /// executed Safe transaction does), and returns their hashes and the sandbox snapshot
-    /// taken just before.
-    async fn send_batch(
-        &self,
-        batch: &Path,
-        target: &Target,
-    ) -> Result<(Vec<String>, Option<String>), String> {
+    /// Executes the batch's transactions in the sandbox, each through the Safe's
+    /// `execTransaction` sent from a dev account (as an executor does on a real chain), after
+    /// a sandbox snapshot. Stops at the first that reverts, as the Safe app's batch would.
+    async fn send_batch(&self, batch: &Path, target: &Target) -> Result<SentBatch, String> {
         let text =
             std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
         let parsed =
             crate::safe::parse_batch(&text).map_err(|e| format!("{}: {e}", batch.display()))?;
         let safe = self.safe.ok_or("the sandbox has no Safe")?;
         let rpc = target.endpoint.client().map_err(|e| e.to_string())?;
-        let impersonate: Result<serde_json::Value, _> =
-            rpc.request("anvil_impersonateAccount", (safe,)).await;
-        impersonate.map_err(|e| format!("the sandbox refuses to act as the Safe: {e}"))?;
-        let funded: Result<serde_json::Value, _> = rpc
-            .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
-            .await;
-        funded.map_err(|e| format!("the sandbox refuses to fund the Safe: {e}"))?;
-        let before: serde_json::Value = rpc
-            .request_noparams("evm_snapshot")
-            .await
-            .map_err(|e| format!("the sandbox refuses a snapshot before the batch: {e}"))?;
         let sender = crate::sandbox::deploy::Sender {
             rpc: &rpc,
             timeout: std::time::Duration::from_secs(20),
         };
-        let mut hashes = Vec::new();
-        for transaction in &parsed.transactions {
-            let data = transaction
-                .data
-                .get()
-                .map(|d| d.bytes.clone())
-                .unwrap_or_default();
-            let (hash, _) = sender
-                .send(safe, Some(transaction.to.address), data.into())
-                .await?;
-            hashes.push(format!("{hash:#x}"));
-        }
-        Ok((hashes, before.as_str().map(str::to_owned)))
-    }
-
-    /// Checks the receipt of the sent transaction that carries the expected events, naming
-    /// every transaction sent.
-    async fn check_sent(
-        &self,
-        batch: &Path,
-        hashes: Vec<String>,
-        before: Option<String>,
-    ) -> Result<Event, String> {
-        let mut last = None;
-        for hash in &hashes {
-            let checked = self.check(&ReceiptFrom::Hash(hash.clone())).await?;
-            let passed = matches!(&checked, Event::ReceiptChecked(r) if r.passed);
-            last = Some(checked);
-            if passed {
+        let executor = safe_exec::executor(&sender).await?;
+        let before: serde_json::Value = rpc
+            .request_noparams("evm_snapshot")
+            .await
+            .map_err(|e| format!("the sandbox refuses a snapshot before the batch: {e}"))?;
+        let mut sent = SentBatch {
+            hashes: Vec::new(),
+            before: before.as_str().map(str::to_owned),
+            failure: None,
+        };
+        let count = parsed.transactions.len();
+        for (index, transaction) in parsed.transactions.iter().enumerate() {
+            let call = safe_exec::SafeCall {
+                to: transaction.to.address,
+                value: transaction.value.amount,
+                data: transaction
+                    .data
+                    .get()
+                    .map(|d| d.bytes.clone())
+                    .unwrap_or_default()
+                    .into(),
+            };
+            let executed = safe_exec::execute(&sender, executor, safe, &call).await?;
+            sent.hashes.push(format!("{:#x}", executed.hash));
+            if let Some(why) = executed.reverted {
+                sent.failure = Some(format!(
+                    "batch transaction {} of {count} (to {}) reverted in the Safe: {why}; {}",
+                    index + 1,
+                    call.to.to_checksum(None),
+                    match count - index - 1 {
+                        0 => "it was the last".to_owned(),
+                        rest => format!("the {rest} after it were not sent"),
+                    }
+                ));
                 break;
             }
         }
-        let mut event = last.ok_or("the batch holds no transaction")?;
+        Ok(sent)
+    }
+
+    /// Checks the receipts of the sent transactions: the first that carries the expected
+    /// events passes the step, unless one of them failed, which fails it. Names every
+    /// transaction sent.
+    async fn check_sent(&self, batch: &Path, sent: SentBatch) -> Result<Event, String> {
+        let mut checked = Vec::new();
+        for hash in &sent.hashes {
+            checked.push(self.check(&ReceiptFrom::Hash(hash.clone())).await?);
+        }
+        let receipt = |event: &Event| match event {
+            Event::ReceiptChecked(receipt) => Some((receipt.succeeded, receipt.passed)),
+            _ => None,
+        };
+        let chosen = checked
+            .iter()
+            .position(|e| receipt(e).is_some_and(|(succeeded, _)| !succeeded))
+            .or_else(|| {
+                checked
+                    .iter()
+                    .position(|e| receipt(e).is_some_and(|(_, passed)| passed))
+            })
+            .unwrap_or(checked.len().saturating_sub(1));
+        let mut event = checked
+            .into_iter()
+            .nth(chosen)
+            .ok_or("the batch holds no transaction")?;
         if let Event::ReceiptChecked(receipt) = &mut event {
             receipt.source = format!(
-                "drill: {} executed in the sandbox as the Safe ({})",
+                "drill: {} executed in the sandbox through the Safe's execTransaction ({})",
                 batch
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                hashes.join(", ")
+                sent.hashes.join(", ")
             );
-            receipt.executed = hashes;
-            receipt.before_execution = before;
+            if let Some(failure) = sent.failure {
+                receipt.problems.push(failure);
+                receipt.passed = false;
+            }
+            receipt.executed = sent.hashes;
+            receipt.before_execution = sent.before;
         }
         Ok(event)
     }
