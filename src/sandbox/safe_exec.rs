@@ -108,3 +108,21 @@ async fn replayed_reason(
         .or_else(|| payload.map(|p| p.message.to_string()))
         .unwrap_or_else(|| "no revert reason".to_owned())
 }
+
+/// `call` executed through the Safe by the sandbox's executor; an execution that reverts is
+/// an error naming its reason.
+pub async fn execute_or_fail(
+    sender: &Sender<'_>,
+    safe: Address,
+    call: &SafeCall,
+) -> Result<B256, String> {
+    let executor = executor(sender).await?;
+    let executed = execute(sender, executor, safe, call).await?;
+    match executed.reverted {
+        None => Ok(executed.hash),
+        Some(why) => Err(format!(
+            "the Safe's execution {:#x} reverted: {why}",
+            executed.hash
+        )),
+    }
+}
