@@ -221,7 +221,11 @@ fn a_drill_stops_restarts_and_reverts_the_sandbox_for_real() {
     moves(&stage, &run, &["--execute"]);
     assert_eq!(stage.sandbox_values()["FeePool.burnPct"], json!("7"));
     moves(&stage, &run, &["--execute"]);
-    assert_eq!(safe_nonce(&stage), 1, "one execution for both receipt steps");
+    assert_eq!(
+        safe_nonce(&stage),
+        1,
+        "one execution for both receipt steps"
+    );
 
     moves(&stage, &run, &["--execute"]);
     assert_eq!(
@@ -394,7 +398,10 @@ fn the_console_injects_a_chaos_step_after_the_typed_word() {
 #[test]
 fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
     let stage = stage();
-    let path = stage.workspace.path().join("runbooks/drill/failing-batch.toml");
+    let path = stage
+        .workspace
+        .path()
+        .join("runbooks/drill/failing-batch.toml");
     std::fs::write(path, FAILING).unwrap();
     let walker = stage.walker();
     let started = walker.cli("alice", &["drill", "failing-batch", "--network", "demo"]);
@@ -420,7 +427,11 @@ fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
     assert!(err.contains("the transaction failed (status 0)"), "{err}");
     assert_eq!(at(&stage, &run), "burn-receipt", "the step stays open");
     assert_eq!(stage.sandbox_values()["FeePool.burnPct"], seeded);
-    assert_eq!(safe_nonce(&stage), nonce, "the reverted execution used no nonce");
+    assert_eq!(
+        safe_nonce(&stage),
+        nonce,
+        "the reverted execution used no nonce"
+    );
 
     let again = next(&stage, &run, &["--execute"]);
     assert!(!again.status.success());

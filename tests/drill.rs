@@ -161,13 +161,18 @@ fn assert_executed_through_the_safe(workspace: &Path, recorded: &serde_json::Val
     let safe = address(&sandbox["safe"]);
     let registry = address(&sandbox["contracts"]["JobRegistry"]);
     assert_eq!(address(&receipt["to"]), safe, "{receipt}");
-    assert_ne!(address(&receipt["from"]), safe, "not sent as the Safe: {receipt}");
-    let emitted = |emitter: Address, signature: &str| {
-        let topic = format!("{:#x}", keccak256(signature.as_bytes()));
-        receipt["logs"].as_array().unwrap().iter().any(|log| {
-            address(&log["address"]) == emitter && log["topics"][0] == topic.as_str()
-        })
-    };
+    assert_ne!(
+        address(&receipt["from"]),
+        safe,
+        "not sent as the Safe: {receipt}"
+    );
+    let emitted =
+        |emitter: Address, signature: &str| {
+            let topic = format!("{:#x}", keccak256(signature.as_bytes()));
+            receipt["logs"].as_array().unwrap().iter().any(|log| {
+                address(&log["address"]) == emitter && log["topics"][0] == topic.as_str()
+            })
+        };
     assert!(emitted(registry, "Paused(address)"), "{receipt}");
     assert!(
         emitted(safe, "ExecutionSuccess(bytes32,uint256)"),

@@ -123,8 +123,11 @@ fn assert_the_safe_executed(stage: &Stage, run: &str, step: &str) {
         json!([{"signature": "ExecutionSuccess(bytes32,uint256)", "found": true}])
     );
     let to: alloy_primitives::Address = body["to"].as_str().unwrap().parse().unwrap();
-    let safe: alloy_primitives::Address =
-        stage.sandbox_info()["safe"].as_str().unwrap().parse().unwrap();
+    let safe: alloy_primitives::Address = stage.sandbox_info()["safe"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(to, safe, "{body}");
 }
 

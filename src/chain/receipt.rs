@@ -164,8 +164,10 @@ mod tests {
 
     #[test]
     fn an_execution_through_the_safe_passes_for_the_module_and_for_the_safe() {
-        let (registry, safe): (Address, Address) =
-            (REGISTRY.parse().expect("address"), SAFE.parse().expect("address"));
+        let (registry, safe): (Address, Address) = (
+            REGISTRY.parse().expect("address"),
+            SAFE.parse().expect("address"),
+        );
         let paused = keccak256("Paused(address)".as_bytes());
         let success = keccak256("ExecutionSuccess(bytes32,uint256)".as_bytes());
         let executed = sent("0x1", SAFE, &[(REGISTRY, paused), (SAFE, success)]);

@@ -360,10 +360,16 @@ impl Stage {
             let receipt = receipts
                 .iter()
                 .find(|r| r["step"] == step.as_str() && r["passed"] == true)
-                .unwrap_or_else(|| panic!("run {run}: the Safe receipt step `{step}` did not pass: {receipts:?}"));
+                .unwrap_or_else(|| {
+                    panic!("run {run}: the Safe receipt step `{step}` did not pass: {receipts:?}")
+                });
             assert_eq!(address(&receipt["to"]), safe, "run {run}: {receipt}");
             assert!(
-                receipt["events"].as_array().unwrap().iter().all(|e| e["found"] == true),
+                receipt["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["found"] == true),
                 "run {run}: {receipt}"
             );
         }

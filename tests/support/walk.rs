@@ -107,10 +107,7 @@ impl<'a> Walker<'a> {
             let (_, err) = text(&moved);
             let module_receipt =
                 matches!(&step.action, StepAction::Receipt { contract, .. } if contract != "Safe");
-            if module_receipt
-                && err.contains("event from")
-                && err.contains("in the receipt")
-            {
+            if module_receipt && err.contains("event from") && err.contains("in the receipt") {
                 // What a module receipt step's text asks: skip it when its event is not in this
                 // change. A receipt step on the Safe itself is never skipped.
                 let reason = format!("not in this change: {}", err.trim());
