@@ -15,6 +15,9 @@ use alloy_primitives::{Address, B256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod drill_execution;
+use drill_execution::SentBatch;
+
 enum Source {
     Live(Box<Target>),
     Snapshot(Box<crate::offline_state::CheckedSnapshot>),
@@ -268,7 +271,7 @@ fn snapshot_key(check: &ChainCheck) -> String {
 pub enum ReceiptFrom {
     Hash(String),
     File(PathBuf),
-    /// A drill: the run's last prepared batch, executed now in the sandbox as the Safe.
+    /// A drill: the run's last prepared batch, executed now in the sandbox through the Safe.
     DrillExecution,
 }
 
@@ -352,90 +355,17 @@ pub fn prepare_receipt(
 impl PreparedReceipt {
     pub async fn execute(self) -> Result<Event, String> {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
-            let (hashes, before) = match self.executed.is_empty() {
+            let sent = match self.executed.is_empty() {
                 true => self.send_batch(batch, target).await?,
-                false => (self.executed.clone(), None),
+                false => SentBatch {
+                    hashes: self.executed.clone(),
+                    before: None,
+                    failure: None,
+                },
             };
-            return self.check_sent(batch, hashes, before).await;
+            return self.check_sent(batch, sent).await;
         }
         self.check(&self.from).await
-    }
-
-    /// Executes the batch's transactions in the sandbox from the Safe's own address (as an
-    /// executed Safe transaction does), and returns their hashes and the sandbox snapshot
-    /// taken just before.
-    async fn send_batch(
-        &self,
-        batch: &Path,
-        target: &Target,
-    ) -> Result<(Vec<String>, Option<String>), String> {
-        let text =
-            std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
-        let parsed =
-            crate::safe::parse_batch(&text).map_err(|e| format!("{}: {e}", batch.display()))?;
-        let safe = self.safe.ok_or("the sandbox has no Safe")?;
-        let rpc = target.endpoint.client().map_err(|e| e.to_string())?;
-        let impersonate: Result<serde_json::Value, _> =
-            rpc.request("anvil_impersonateAccount", (safe,)).await;
-        impersonate.map_err(|e| format!("the sandbox refuses to act as the Safe: {e}"))?;
-        let funded: Result<serde_json::Value, _> = rpc
-            .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
-            .await;
-        funded.map_err(|e| format!("the sandbox refuses to fund the Safe: {e}"))?;
-        let before: serde_json::Value = rpc
-            .request_noparams("evm_snapshot")
-            .await
-            .map_err(|e| format!("the sandbox refuses a snapshot before the batch: {e}"))?;
-        let sender = crate::sandbox::deploy::Sender {
-            rpc: &rpc,
-            timeout: std::time::Duration::from_secs(20),
-        };
-        let mut hashes = Vec::new();
-        for transaction in &parsed.transactions {
-            let data = transaction
-                .data
-                .get()
-                .map(|d| d.bytes.clone())
-                .unwrap_or_default();
-            let (hash, _) = sender
-                .send(safe, Some(transaction.to.address), data.into())
-                .await?;
-            hashes.push(format!("{hash:#x}"));
-        }
-        Ok((hashes, before.as_str().map(str::to_owned)))
-    }
-
-    /// Checks the receipt of the sent transaction that carries the expected events, naming
-    /// every transaction sent.
-    async fn check_sent(
-        &self,
-        batch: &Path,
-        hashes: Vec<String>,
-        before: Option<String>,
-    ) -> Result<Event, String> {
-        let mut last = None;
-        for hash in &hashes {
-            let checked = self.check(&ReceiptFrom::Hash(hash.clone())).await?;
-            let passed = matches!(&checked, Event::ReceiptChecked(r) if r.passed);
-            last = Some(checked);
-            if passed {
-                break;
-            }
-        }
-        let mut event = last.ok_or("the batch holds no transaction")?;
-        if let Event::ReceiptChecked(receipt) = &mut event {
-            receipt.source = format!(
-                "drill: {} executed in the sandbox as the Safe ({})",
-                batch
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                hashes.join(", ")
-            );
-            receipt.executed = hashes;
-            receipt.before_execution = before;
-        }
-        Ok(event)
     }
 
     /// Fetches (or reads) the receipt `from` names, checks it and archives it.

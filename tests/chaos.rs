@@ -73,6 +73,13 @@ contract = "FeePool"
 events = ["BurnPctUpdated(uint256)"]
 
 [[steps]]
+id = "safe-receipt"
+title = "The Safe executed it"
+kind = "receipt"
+contract = "Safe"
+events = ["ExecutionSuccess(bytes32,uint256)"]
+
+[[steps]]
 id = "undo"
 title = "The change is lost"
 kind = "chaos"
@@ -89,6 +96,46 @@ call = "burnPct()(uint256)"
 op = "=="
 value = "7"
 "#;
+
+/// A drill whose batch the Safe cannot carry out once FeePool is no longer the Safe's.
+const FAILING: &str = r#"
+id = "failing-batch"
+title = "A batch that reverts inside the Safe"
+kind = "drill"
+severity = "low"
+version = "1.0.0"
+summary = "The Safe executes a call its module refuses."
+networks = ["demo"]
+
+[[steps]]
+id = "burn"
+title = "Set the burn"
+kind = "safe-batch"
+source = "calls"
+confirm = "BURN"
+
+[[steps.calls]]
+contract = "FeePool"
+method = "setBurnPct(uint256)"
+args = ["7"]
+
+[[steps]]
+id = "burn-receipt"
+title = "Execute and check"
+kind = "receipt"
+contract = "Safe"
+events = ["ExecutionSuccess(bytes32,uint256)"]
+"#;
+
+/// The sandbox Safe's `nonce()`: how many Safe transactions it has executed.
+fn safe_nonce(stage: &Stage) -> u64 {
+    let data = owner_console::sandbox::deploy::calldata("nonce()", &[]).unwrap();
+    let word = stage.rpc(
+        "eth_call",
+        json!([{"to": stage.sandbox_info()["safe"], "data": data}, "latest"]),
+    );
+    u64::from_str_radix(word.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
 
 fn with_rehearsal() -> Stage {
     let stage = stage();
@@ -170,8 +217,15 @@ fn a_drill_stops_restarts_and_reverts_the_sandbox_for_real() {
     moves(&stage, &run, &[]);
 
     moves(&stage, &run, &["--confirm", "BURN"]);
+    assert_eq!(safe_nonce(&stage), 0);
     moves(&stage, &run, &["--execute"]);
     assert_eq!(stage.sandbox_values()["FeePool.burnPct"], json!("7"));
+    moves(&stage, &run, &["--execute"]);
+    assert_eq!(
+        safe_nonce(&stage),
+        1,
+        "one execution for both receipt steps"
+    );
 
     moves(&stage, &run, &["--execute"]);
     assert_eq!(
@@ -179,6 +233,7 @@ fn a_drill_stops_restarts_and_reverts_the_sandbox_for_real() {
         seeded,
         "the batch is undone on the chain"
     );
+    assert_eq!(safe_nonce(&stage), 0, "the Safe's execution is undone too");
     let disagrees = next(&stage, &run, &[]);
     let (_, err) = text(&disagrees);
     assert!(!disagrees.status.success());
@@ -191,6 +246,15 @@ fn a_drill_stops_restarts_and_reverts_the_sandbox_for_real() {
         .filter(|e| e["type"] == "chaos-injected")
         .map(|e| &e["body"])
         .collect();
+    let receipts: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["type"] == "receipt-checked")
+        .map(|e| &e["body"])
+        .collect();
+    assert_eq!(receipts.len(), 2);
+    assert!(receipts.iter().all(|r| r["passed"] == true), "{receipts:?}");
+    assert_eq!(receipts[0]["executed"], receipts[1]["executed"]);
+    assert_eq!(receipts[1]["step"], "safe-receipt");
     let faults: Vec<&str> = chaos.iter().map(|c| c["fault"].as_str().unwrap()).collect();
     assert_eq!(faults, ["stop-node", "restart-node", "revert-last-change"]);
     assert!(
@@ -329,4 +393,65 @@ fn the_console_injects_a_chaos_step_after_the_typed_word() {
     down(&harness);
     assert!(ledger.contains("\"type\":\"chaos-injected\""), "{ledger}");
     assert!(stopped, "the sandbox node was stopped for real");
+}
+
+#[test]
+fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
+    let stage = stage();
+    let path = stage
+        .workspace
+        .path()
+        .join("runbooks/drill/failing-batch.toml");
+    std::fs::write(path, FAILING).unwrap();
+    let walker = stage.walker();
+    let started = walker.cli("alice", &["drill", "failing-batch", "--network", "demo"]);
+    assert!(started.status.success(), "{:?}", text(&started));
+    let run = support::cli::run_of(&started);
+    moves(&stage, &run, &["--confirm", "BURN"]);
+    let seeded = stage.sandbox_values()["FeePool.burnPct"].clone();
+    let fee_pool = stage.sandbox_info()["contracts"]["FeePool"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let elsewhere = "0xf888888888888888888888888888888888888888";
+    stage.send_as_safe(&fee_pool, "transferOwnership(address)", &[elsewhere]);
+    let nonce = safe_nonce(&stage);
+
+    let failed = next(&stage, &run, &["--execute"]);
+    let (_, err) = text(&failed);
+    assert!(!failed.status.success(), "{err}");
+    assert!(
+        err.contains("reverted in the Safe: GS013") && err.contains("to 0x"),
+        "the reason and the transaction are named: {err}"
+    );
+    assert!(err.contains("the transaction failed (status 0)"), "{err}");
+    assert_eq!(at(&stage, &run), "burn-receipt", "the step stays open");
+    assert_eq!(stage.sandbox_values()["FeePool.burnPct"], seeded);
+    assert_eq!(
+        safe_nonce(&stage),
+        nonce,
+        "the reverted execution used no nonce"
+    );
+
+    let again = next(&stage, &run, &["--execute"]);
+    assert!(!again.status.success());
+    let receipts: Vec<serde_json::Value> = stage
+        .entries_of(&run)
+        .into_iter()
+        .filter(|e| e["type"] == "receipt-checked")
+        .map(|e| e["body"].clone())
+        .collect();
+    assert_eq!(receipts.len(), 2, "{receipts:?}");
+    for receipt in &receipts {
+        assert_eq!(receipt["passed"], false, "{receipt}");
+        assert_eq!(receipt["succeeded"], false, "{receipt}");
+        assert_eq!(receipt["events"][0]["found"], false, "{receipt}");
+    }
+    assert_eq!(
+        receipts[0]["executed"], receipts[1]["executed"],
+        "the batch was sent once: the second try checks the same transaction"
+    );
+    assert_eq!(receipts[0]["executed"].as_array().unwrap().len(), 1);
+    let verified = walker.cli("alice", &["ledger", "verify"]);
+    assert!(verified.status.success(), "{:?}", text(&verified));
 }

@@ -1,9 +1,11 @@
 //! Drills for real: `sandbox up` starts anvil with the mock platform, a drill of "pause job
-//! intake" executes its Safe batch there as the Safe, its receipt and chain checks are real,
+//! intake" executes its Safe batch there through the Safe's `execTransaction` (sent from a dev
+//! account, as an executor does), its receipt and chain checks are real,
 //! and the unpause drill restores it; every entry says it was a drill.
 
 mod support;
 
+use alloy_primitives::{Address, keccak256};
 use owner_console::chain::Target;
 use owner_console::session::Session;
 use owner_console::workspace::Workspace;
@@ -122,6 +124,7 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
             .starts_with("drill: "),
         "{receipt}"
     );
+    assert_executed_through_the_safe(workspace.path(), &receipt["body"]);
     assert!(of_run.iter().any(|e| e["type"] == "run-completed"));
     let verify = walker.cli("alice", &["ledger", "verify"]);
     assert!(verify.status.success(), "{:?}", text(&verify));
@@ -140,6 +143,41 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         .map(|r| r["mode"].as_str().unwrap())
         .collect();
     assert_eq!(modes, ["drill", "drill"], "both runs are listed as drills");
+}
+
+/// The archived receipt is what production gives: a transaction from an account to the Safe,
+/// with the module's event from the module and the Safe's `ExecutionSuccess` from the Safe.
+fn assert_executed_through_the_safe(workspace: &Path, recorded: &serde_json::Value) {
+    let file = workspace
+        .join("storage")
+        .join(recorded["file"].as_str().unwrap());
+    let receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let sandbox: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.join("storage/sandbox/demo.json")).unwrap(),
+    )
+    .unwrap();
+    let address = |v: &serde_json::Value| v.as_str().unwrap().parse::<Address>().unwrap();
+    let safe = address(&sandbox["safe"]);
+    let registry = address(&sandbox["contracts"]["JobRegistry"]);
+    assert_eq!(address(&receipt["to"]), safe, "{receipt}");
+    assert_ne!(
+        address(&receipt["from"]),
+        safe,
+        "not sent as the Safe: {receipt}"
+    );
+    let emitted =
+        |emitter: Address, signature: &str| {
+            let topic = format!("{:#x}", keccak256(signature.as_bytes()));
+            receipt["logs"].as_array().unwrap().iter().any(|log| {
+                address(&log["address"]) == emitter && log["topics"][0] == topic.as_str()
+            })
+        };
+    assert!(emitted(registry, "Paused(address)"), "{receipt}");
+    assert!(
+        emitted(safe, "ExecutionSuccess(bytes32,uint256)"),
+        "{receipt}"
+    );
 }
 
 #[test]

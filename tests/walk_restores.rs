@@ -102,6 +102,35 @@ fn diff_at(stage: &Stage, run: &str, step: &str) -> serde_json::Value {
     found.unwrap_or_else(|| panic!("run {run}: no diff at {step}"))["body"].clone()
 }
 
+/// The restore's receipt step on the Safe passed on the Safe's own `ExecutionSuccess`, from a
+/// transaction to the Safe (its `execTransaction`), and was not skipped.
+fn assert_the_safe_executed(stage: &Stage, run: &str, step: &str) {
+    let entries = stage.entries_of(run);
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e["type"] == "step-skipped" && e["body"]["step"] == step),
+        "run {run}: {step} was skipped"
+    );
+    let receipt = entries
+        .iter()
+        .find(|e| e["type"] == "receipt-checked" && e["body"]["step"] == step)
+        .unwrap_or_else(|| panic!("run {run}: no receipt at {step}"));
+    let body = &receipt["body"];
+    assert_eq!(body["passed"], true, "{body}");
+    assert_eq!(
+        body["events"],
+        json!([{"signature": "ExecutionSuccess(bytes32,uint256)", "found": true}])
+    );
+    let to: alloy_primitives::Address = body["to"].as_str().unwrap().parse().unwrap();
+    let safe: alloy_primitives::Address = stage.sandbox_info()["safe"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(to, safe, "{body}");
+}
+
 #[test]
 fn restore_config_snapshot_puts_the_backup_back_on_the_sandbox() {
     let (stage, backup) = after_a_bad_change();
@@ -122,6 +151,7 @@ fn restore_config_snapshot_puts_the_backup_back_on_the_sandbox() {
         "after the restore batch the sandbox holds the backup's value"
     );
     assert_eq!(diff_at(&stage, &runs[0], "post-restore-diff")["changes"], 0);
+    assert_the_safe_executed(&stage, &runs[0], "check-receipt");
 }
 
 #[test]
@@ -154,6 +184,7 @@ fn restore_from_backups_confirms_them_and_restores_on_the_sandbox() {
         json!(["FeePool.burnPct"])
     );
     assert_eq!(diff_at(&stage, restored, "post-restore-diff")["changes"], 0);
+    assert_the_safe_executed(&stage, restored, "check-receipt");
     for index in 0..runs.len() {
         let path = stage
             .workspace

@@ -1,6 +1,6 @@
 //! Every shipped runbook walked end to end through the real binary, as a drill against a real
 //! sandbox (anvil with the mock platform): every decision down each of its options, Safe
-//! batches executed as the Safe, receipts and chain checks read for real, health checks
+//! batches executed through the Safe, receipts and chain checks read for real, health checks
 //! answered by a local server, commands run for real in the workspace and in a real git
 //! checkout of a stand-in platform repository. Between routes the chain goes back to the
 //! state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
@@ -59,8 +59,9 @@ fn rotate_oracle_signer() {
     stage.walk_every_route("rotate-oracle-signer", Plan::default());
 }
 
-/// The Safe changes its own signers in the Safe app: the test sends each change from the Safe
-/// itself, as the executed Safe transaction does, and gives the step its hash.
+/// The Safe changes its own signers in the Safe app: the test executes each change through
+/// the Safe's `execTransaction` (a call from the Safe to itself, so `authorized` lets it in),
+/// and gives the step its hash.
 #[test]
 fn rotate_safe_signers() {
     let stage = stage();

@@ -449,7 +449,7 @@ async function main() {
     eq(await k.owner(), owner, 'owner() back');
   });
 
-  await check('MockSafe: owners/threshold changed by the Safe itself (anvil_impersonateAccount + anvil_setBalance); others get GS031', async () => {
+  await check('MockSafe: owners/threshold changed by the Safe itself (impersonated here: anvil_impersonateAccount + anvil_setBalance); others get GS031', async () => {
     const safe = c.MockSafe;
     const addr = safe.target;
     eq(await safe.getOwners(), safeOwners, 'getOwners()');
@@ -492,6 +492,41 @@ async function main() {
     await (await ownerSigner.sendTransaction({ to: addr, value: 1000n })).wait();
     await (await ownerSigner.sendTransaction({ to: addr, value: 1n, data: '0x12345678' })).wait();
     eq(await provider.getBalance(addr), before + 1001n, 'balance after plain and data calls with ETH');
+  });
+
+  await check('MockSafe: execTransaction from any account (no signatures checked), EIP-712 txHash, nonce, GS013, only calls', async () => {
+    const safe = c.MockSafe;
+    const addr = safe.target;
+    const { chainId } = await provider.getNetwork();
+    const nonce = await safe.nonce();
+    const tx = {
+      to: addr, value: 0n, data: safe.interface.encodeFunctionData('changeThreshold', [2]), operation: 0,
+      safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: ethers.ZeroAddress, refundReceiver: ethers.ZeroAddress, nonce,
+    };
+    const types = { SafeTx: [
+      { name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'data', type: 'bytes' },
+      { name: 'operation', type: 'uint8' }, { name: 'safeTxGas', type: 'uint256' }, { name: 'baseGas', type: 'uint256' },
+      { name: 'gasPrice', type: 'uint256' }, { name: 'gasToken', type: 'address' }, { name: 'refundReceiver', type: 'address' },
+      { name: 'nonce', type: 'uint256' },
+    ] };
+    const want = ethers.TypedDataEncoder.hash({ chainId, verifyingContract: addr }, types, tx);
+    const fields = [tx.to, tx.value, tx.data, tx.operation, tx.safeTxGas, tx.baseGas, tx.gasPrice, tx.gasToken, tx.refundReceiver];
+    eq(await safe.getTransactionHash(...fields, nonce), want, 'getTransactionHash() = EIP-712 SafeTx hash');
+    const r = await send(safe.connect(stranger), 'execTransaction', [...fields, '0x']);
+    eq(r.receipt.to, addr, 'receipt to');
+    eq(findEvent(r.events, 'ExecutionSuccess').args.map(String), [want, '0'], 'ExecutionSuccess(txHash, payment)');
+    findEvent(r.events, 'ChangedThreshold');
+    eq(await safe.getThreshold(), 2n, 'getThreshold() after execTransaction');
+    eq(await safe.nonce(), nonce + 1n, 'nonce() after execTransaction');
+    const failing = safe.interface.encodeFunctionData('changeThreshold', [99]);
+    await expectRevert(safe, () => safe.execTransaction(addr, 0, failing, 0, 0, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x'), { reason: 'GS013' });
+    const f = await send(safe, 'execTransaction', [addr, 0, failing, 0, 100000, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x']);
+    findEvent(f.events, 'ExecutionFailure');
+    eq(await safe.nonce(), nonce + 2n, 'nonce() after ExecutionFailure');
+    await expectRevert(safe, () => safe.execTransaction(addr, 0, '0x', 1, 0, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x'),
+      { reason: 'MockSafe: only calls (operation 0); delegatecall needs a MultiSend, which the sandbox has not' });
+    await expectRevert(safe, () => safe.execTransaction(addr, 0, '0x', 0, 0, 0, 1, ethers.ZeroAddress, ethers.ZeroAddress, '0x'),
+      { reason: 'MockSafe: no gas refunds (gasPrice must be 0)' });
   });
 
   await check('setters beyond the catalogue (for seeding getter-only values) set what their getters read', async () => {

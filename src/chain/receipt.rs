@@ -1,6 +1,7 @@
 //! A transaction receipt checked against what a runbook's receipt step expects: it succeeded,
-//! it went to the module (directly, or through the network's Safe), and the module emitted
-//! every expected event, recognised by the Keccak hash of its signature.
+//! it went to the module (directly, or through the network's Safe, which must not report an
+//! `ExecutionFailure`), and the module emitted every expected event, recognised by the Keccak
+//! hash of its signature.
 
 use alloy_primitives::{Address, B256, keccak256};
 use serde::{Deserialize, Serialize};
@@ -14,9 +15,6 @@ pub struct Receipt {
     pub block_hash: B256,
     pub status: Option<alloy_primitives::U64>,
     pub to: Option<Address>,
-    /// The sender: the Safe's own address only when a drill executed its batch as the Safe.
-    #[serde(default)]
-    pub from: Option<Address>,
     #[serde(default)]
     pub logs: Vec<Log>,
 }
@@ -68,6 +66,8 @@ impl ReceiptVerdict {
     }
 }
 
+const EXECUTION_FAILURE: &str = "ExecutionFailure(bytes32,uint256)";
+
 /// Checks `receipt` against the module it must have changed and the events it must carry.
 pub fn verify(
     receipt: &Receipt,
@@ -83,13 +83,24 @@ pub fn verify(
     }
     match receipt.to {
         Some(to) if to == address || Some(to) == safe => {}
-        Some(_) if safe.is_some() && receipt.from == safe => {}
         Some(to) => problems.push(format!(
-            "the transaction went to {}, not to {name} ({}) or the network's Safe, and the Safe did not send it",
+            "the transaction went to {}, not to {name} ({}) or the network's Safe",
             to.to_checksum(None),
             address.to_checksum(None)
         )),
         None => problems.push("the transaction created a contract; it changed no module".into()),
+    }
+    let failure = keccak256(EXECUTION_FAILURE.as_bytes());
+    if let Some(safe) = safe.filter(|safe| {
+        receipt
+            .logs
+            .iter()
+            .any(|log| log.address == *safe && log.topics.first() == Some(&failure))
+    }) {
+        problems.push(format!(
+            "the Safe ({}) reported {EXECUTION_FAILURE}: the call inside it failed and changed nothing",
+            safe.to_checksum(None)
+        ));
     }
     let found: Vec<EventFound> = events
         .iter()
@@ -125,17 +136,82 @@ mod tests {
 
     const REGISTRY: &str = "0x7777777777777777777777777777777777777777";
 
+    const SAFE: &str = "0x5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe";
+
     fn receipt(status: &str, topic: B256) -> Receipt {
+        sent(status, REGISTRY, &[(REGISTRY, topic)])
+    }
+
+    /// A receipt of a transaction to `to` with `logs` (emitter, first topic).
+    fn sent(status: &str, to: &str, logs: &[(&str, B256)]) -> Receipt {
+        let logs: Vec<_> = logs
+            .iter()
+            .map(|(address, topic)| {
+                serde_json::json!({"address": address, "topics": [format!("{topic:#x}")], "data": "0x"})
+            })
+            .collect();
         let text = serde_json::json!({
             "transactionHash": format!("{:#x}", B256::repeat_byte(1)),
             "blockNumber": "0x10",
             "blockHash": format!("{:#x}", B256::repeat_byte(2)),
             "status": status,
-            "to": REGISTRY,
-            "logs": [{"address": REGISTRY, "topics": [format!("{topic:#x}")], "data": "0x"}],
+            "to": to,
+            "logs": logs,
         })
         .to_string();
         Receipt::parse("r.json", &text).expect("parses")
+    }
+
+    #[test]
+    fn an_execution_through_the_safe_passes_for_the_module_and_for_the_safe() {
+        let (registry, safe): (Address, Address) = (
+            REGISTRY.parse().expect("address"),
+            SAFE.parse().expect("address"),
+        );
+        let paused = keccak256("Paused(address)".as_bytes());
+        let success = keccak256("ExecutionSuccess(bytes32,uint256)".as_bytes());
+        let executed = sent("0x1", SAFE, &[(REGISTRY, paused), (SAFE, success)]);
+        let module = verify(
+            &executed,
+            ("JobRegistry", registry),
+            Some(safe),
+            &["Paused(address)".to_owned()],
+        );
+        assert!(module.passed(), "{:?}", module.problems);
+        let own = verify(
+            &executed,
+            ("Safe", safe),
+            Some(safe),
+            &["ExecutionSuccess(bytes32,uint256)".to_owned()],
+        );
+        assert!(own.passed(), "{:?}", own.problems);
+        let elsewhere = verify(
+            &sent("0x1", SAFE, &[(REGISTRY, paused)]),
+            ("JobRegistry", registry),
+            None,
+            &["Paused(address)".to_owned()],
+        );
+        assert_eq!(elsewhere.problems.len(), 1, "{:?}", elsewhere.problems);
+        assert!(elsewhere.problems[0].contains("not to JobRegistry"));
+    }
+
+    #[test]
+    fn an_execution_failure_of_the_safe_fails_the_receipt() {
+        let safe: Address = SAFE.parse().expect("address");
+        let failure = keccak256(EXECUTION_FAILURE.as_bytes());
+        let verdict = verify(
+            &sent("0x1", SAFE, &[(SAFE, failure)]),
+            ("Safe", safe),
+            Some(safe),
+            &[],
+        );
+        assert_eq!(
+            verdict.problems,
+            [format!(
+                "the Safe ({}) reported ExecutionFailure(bytes32,uint256): the call inside it failed and changed nothing",
+                safe.to_checksum(None)
+            )]
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub struct NextArgs {
     #[arg(long = "check", value_name = "N|all")]
     check: Vec<String>,
     /// Run the step's command (only for `run = "confirm"` steps): this flag is the confirmation.
-    /// At a drill's receipt step: execute the run's Safe batch in the sandbox, as the Safe.
+    /// At a drill's receipt step: execute the run's Safe batch in the sandbox, through the Safe.
     /// At a drill's chaos step: inject its fault into the sandbox.
     #[arg(long)]
     execute: bool,

@@ -78,6 +78,16 @@ pub struct Sender<'a> {
 struct MinedReceipt {
     status: Option<U64>,
     contract_address: Option<Address>,
+    block_number: U64,
+}
+
+/// A mined transaction: its hash, whether it succeeded, what it created, its block.
+#[derive(Debug, Clone)]
+pub struct Mined {
+    pub hash: B256,
+    pub succeeded: bool,
+    pub contract_address: Option<Address>,
+    pub block: u64,
 }
 
 impl Sender<'_> {
@@ -95,6 +105,20 @@ impl Sender<'_> {
         to: Option<Address>,
         data: Bytes,
     ) -> Result<(B256, Option<Address>), String> {
+        let mined = self.submit(from, to, data).await?;
+        if !mined.succeeded {
+            return Err(format!("transaction {:#x} reverted", mined.hash));
+        }
+        Ok((mined.hash, mined.contract_address))
+    }
+
+    /// Sends a transaction and waits (bounded) until it is mined, reverted or not.
+    pub async fn submit(
+        &self,
+        from: Address,
+        to: Option<Address>,
+        data: Bytes,
+    ) -> Result<Mined, String> {
         let mut request = json!({ "from": from, "data": data, "gas": "0x1c9c380" });
         if let Some(to) = to {
             request["to"] = json!(to);
@@ -112,10 +136,12 @@ impl Sender<'_> {
                 .await
                 .map_err(|e| format!("eth_getTransactionReceipt: {e}"))?;
             if let Some(receipt) = receipt {
-                if receipt.status.map(|s| s.to::<u64>()) != Some(1) {
-                    return Err(format!("transaction {hash:#x} reverted"));
-                }
-                return Ok((hash, receipt.contract_address));
+                return Ok(Mined {
+                    hash,
+                    succeeded: receipt.status.map(|s| s.to::<u64>()) == Some(1),
+                    contract_address: receipt.contract_address,
+                    block: receipt.block_number.to(),
+                });
             }
             if tokio::time::Instant::now() > deadline {
                 return Err(format!(

@@ -5,5 +5,6 @@ pub mod chaos;
 pub mod deploy;
 pub mod inherited;
 pub mod node;
+pub mod safe_exec;
 pub mod seed;
 pub mod state;

@@ -9,6 +9,7 @@ use alloy_rpc_client::RpcClient;
 use owner_console::catalogue::Catalogue;
 use owner_console::sandbox::deploy::{Deployment, Sender, deploy_platform};
 use owner_console::sandbox::node::{Node, find_anvil};
+use owner_console::sandbox::safe_exec::{SafeCall, execute_or_fail};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -176,22 +177,26 @@ impl Platform {
             .unwrap_or_else(|e| panic!("{method}: {e}"))
     }
 
-    /// Sends `signature(args)` to `to` from the Safe itself (impersonated): what an executed
-    /// Safe transaction does. Returns the transaction hash.
+    /// Executes `signature(args)` on `to` through the Safe's `execTransaction`, sent from the
+    /// deployer: what an executed Safe transaction does. Returns the transaction hash.
     pub fn as_safe(&self, to: Address, signature: &str, args: &[&str]) -> B256 {
-        let safe = self.deployment.safe;
-        let _: serde_json::Value = self.rpc("anvil_impersonateAccount", serde_json::json!([safe]));
-        let _: serde_json::Value = self.rpc(
-            "anvil_setBalance",
-            serde_json::json!([safe, "0xde0b6b3a7640000"]),
-        );
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let data = owner_console::sandbox::deploy::calldata(signature, &args).unwrap();
+        self.through_safe(to, data)
+    }
+
+    fn through_safe(&self, to: Address, data: alloy_primitives::Bytes) -> B256 {
         let sender = Sender {
             rpc: &self.rpc,
             timeout: Duration::from_secs(10),
         };
+        let call = SafeCall {
+            to,
+            value: alloy_primitives::U256::ZERO,
+            data,
+        };
         self.runtime
-            .block_on(sender.call(safe, to, signature, &args))
+            .block_on(execute_or_fail(&sender, self.deployment.safe, &call))
             .unwrap()
     }
 
@@ -217,21 +222,11 @@ impl Platform {
         std::fs::write(path, manifest.to_string()).unwrap();
     }
 
-    /// Executes a prepared Safe batch file as the Safe would: each transaction from the Safe's
-    /// own address (impersonated). Returns the transaction hashes.
+    /// Executes a prepared Safe batch file as the Safe would: each transaction through the
+    /// Safe's `execTransaction`. Returns the transaction hashes.
     pub fn execute_batch(&self, batch: &Path) -> Vec<B256> {
         let batch: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(batch).unwrap()).unwrap();
-        let safe = self.deployment.safe;
-        let _: serde_json::Value = self.rpc("anvil_impersonateAccount", serde_json::json!([safe]));
-        let _: serde_json::Value = self.rpc(
-            "anvil_setBalance",
-            serde_json::json!([safe, "0xde0b6b3a7640000"]),
-        );
-        let sender = Sender {
-            rpc: &self.rpc,
-            timeout: Duration::from_secs(10),
-        };
         batch["transactions"]
             .as_array()
             .unwrap()
@@ -239,10 +234,7 @@ impl Platform {
             .map(|tx| {
                 let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
                 let data: alloy_primitives::Bytes = tx["data"].as_str().unwrap().parse().unwrap();
-                self.runtime
-                    .block_on(sender.send(safe, Some(to), data))
-                    .unwrap()
-                    .0
+                self.through_safe(to, data)
             })
             .collect()
     }

@@ -313,28 +313,24 @@ impl Stage {
             .collect()
     }
 
-    /// Receipt steps whose event is not in the change are skipped, as their text asks; each
-    /// batch that receipt steps follow on the route must still have one receipt that passed.
-    /// A drill executes a batch from the Safe's address without the Safe's own
-    /// `ExecutionSuccess`, so a receipt step on the Safe cannot pass there: its transactions
-    /// must have succeeded, and the batch does not count.
+    /// Receipt steps on a module whose event is not in the change are skipped, as their text
+    /// asks; each batch that receipt steps follow on the route must still have one receipt that
+    /// passed. Every receipt step on the Safe itself (its `ExecutionSuccess`, its owner events)
+    /// must have passed, on a transaction sent to the Safe.
     pub fn assert_every_batch_has_a_verified_receipt(
         &self,
         run: &str,
         book: &Runbook,
         route: &Route,
     ) {
+        let is_safe_receipt = |id: &String| {
+            matches!(&book.step(id).unwrap().action,
+                owner_console::runbook::StepAction::Receipt { contract, .. } if contract == "Safe")
+        };
         let kinds: Vec<&str> = route
             .steps
             .iter()
-            .map(|id| match &book.step(id).unwrap().action {
-                owner_console::runbook::StepAction::Receipt { contract, .. }
-                    if contract == "Safe" =>
-                {
-                    "safe-receipt"
-                }
-                action => action.kind_name(),
-            })
+            .map(|id| book.step(id).unwrap().action.kind_name())
             .collect();
         let checked_batches = kinds
             .iter()
@@ -348,16 +344,37 @@ impl Stage {
             })
             .count();
         let entries = self.entries_of(run);
-        let passed = entries
+        let receipts: Vec<&serde_json::Value> = entries
             .iter()
-            .filter(|e| e["type"] == "receipt-checked" && e["body"]["passed"] == true)
-            .count();
+            .filter(|e| e["type"] == "receipt-checked")
+            .map(|e| &e["body"])
+            .collect();
+        let passed = receipts.iter().filter(|r| r["passed"] == true).count();
         assert!(
             passed >= checked_batches,
             "run {run}: {checked_batches} batch(es) with receipt steps, {passed} receipt(s) passed"
         );
-        for entry in entries.iter().filter(|e| e["type"] == "receipt-checked") {
-            assert_eq!(entry["body"]["succeeded"], true, "run {run}: {entry}");
+        let address = |v: &serde_json::Value| v.as_str()?.parse::<alloy_primitives::Address>().ok();
+        let safe = address(&self.sandbox_info()["safe"]);
+        for step in route.steps.iter().filter(|id| is_safe_receipt(id)) {
+            let receipt = receipts
+                .iter()
+                .find(|r| r["step"] == step.as_str() && r["passed"] == true)
+                .unwrap_or_else(|| {
+                    panic!("run {run}: the Safe receipt step `{step}` did not pass: {receipts:?}")
+                });
+            assert_eq!(address(&receipt["to"]), safe, "run {run}: {receipt}");
+            assert!(
+                receipt["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["found"] == true),
+                "run {run}: {receipt}"
+            );
+        }
+        for receipt in &receipts {
+            assert_eq!(receipt["succeeded"], true, "run {run}: {receipt}");
         }
         assert_eq!(entries[0]["body"]["mode"], "drill", "run {run} is a drill");
     }
@@ -378,32 +395,28 @@ impl Stage {
             .values
     }
 
-    /// Sends `signature` with `args` to `to` from the sandbox's Safe itself (impersonated), as
-    /// an executed Safe transaction does; returns the transaction hash.
+    /// Executes `signature` with `args` on `to` through the sandbox Safe's `execTransaction`
+    /// (sent from a dev account), as the Safe app's executor does; returns the transaction hash.
     pub fn send_as_safe(&self, to: &str, signature: &str, args: &[&str]) -> String {
         let safe: alloy_primitives::Address = self.sandbox_info()["safe"]
             .as_str()
             .unwrap()
             .parse()
             .unwrap();
-        let to: alloy_primitives::Address = to.parse().unwrap();
         let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
         let sender = owner_console::sandbox::deploy::Sender {
             rpc: &client,
             timeout: std::time::Duration::from_secs(10),
         };
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let hash = owner_console::chain::live::block_on(async {
-            let _: serde_json::Value = client
-                .request("anvil_impersonateAccount", (safe,))
-                .await
-                .unwrap();
-            let _: serde_json::Value = client
-                .request("anvil_setBalance", (safe, "0xde0b6b3a7640000"))
-                .await
-                .unwrap();
-            sender.call(safe, to, signature, &args).await
-        })
+        let call = owner_console::sandbox::safe_exec::SafeCall {
+            to: to.parse().unwrap(),
+            value: alloy_primitives::U256::ZERO,
+            data: owner_console::sandbox::deploy::calldata(signature, &args).unwrap(),
+        };
+        let hash = owner_console::chain::live::block_on(
+            owner_console::sandbox::safe_exec::execute_or_fail(&sender, safe, &call),
+        )
         .unwrap()
         .unwrap();
         format!("{hash:#x}")

@@ -1,0 +1,128 @@
+//! A Safe transaction executed in the sandbox as an executor does it on a real chain:
+//! `execTransaction` on the sandbox's Safe, sent from one of the node's dev accounts, so the
+//! receipt goes to the Safe and carries the Safe's `ExecutionSuccess`. The mock Safe checks no
+//! signatures (a drill limit, see `assets/contracts/MockSafe.sol`), so none are sent.
+
+use super::deploy::Sender;
+use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_sol_types::{SolCall, sol};
+
+sol! {
+    function execTransaction(
+        address to,
+        uint256 value,
+        bytes data,
+        uint8 operation,
+        uint256 safeTxGas,
+        uint256 baseGas,
+        uint256 gasPrice,
+        address gasToken,
+        address refundReceiver,
+        bytes signatures
+    ) returns (bool success);
+}
+
+/// One call the Safe makes (operation 0), as a batch transaction names it.
+#[derive(Debug, Clone)]
+pub struct SafeCall {
+    pub to: Address,
+    pub value: U256,
+    pub data: Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub hash: B256,
+    /// Why the execution reverted (the Safe's `GS013` when the call inside failed), when it did.
+    pub reverted: Option<String>,
+}
+
+/// The account that executes Safe transactions in the sandbox: the node's first dev account
+/// (the one that deployed the platform).
+pub async fn executor(sender: &Sender<'_>) -> Result<Address, String> {
+    sender
+        .accounts()
+        .await?
+        .first()
+        .copied()
+        .ok_or_else(|| "the sandbox node has no unlocked account to execute with".to_owned())
+}
+
+/// The `execTransaction` calldata of `call`: no gas limit of its own, no refund, no signatures.
+pub fn calldata(call: &SafeCall) -> Bytes {
+    execTransactionCall {
+        to: call.to,
+        value: call.value,
+        data: call.data.clone(),
+        operation: 0,
+        safeTxGas: U256::ZERO,
+        baseGas: U256::ZERO,
+        gasPrice: U256::ZERO,
+        gasToken: Address::ZERO,
+        refundReceiver: Address::ZERO,
+        signatures: Bytes::new(),
+    }
+    .abi_encode()
+    .into()
+}
+
+/// Sends `call` through the Safe's `execTransaction` from `executor` and waits until it is
+/// mined. A reverted execution is mined too (as on a real chain): its hash comes back with the
+/// reason, read by replaying it on the block before.
+pub async fn execute(
+    sender: &Sender<'_>,
+    executor: Address,
+    safe: Address,
+    call: &SafeCall,
+) -> Result<Executed, String> {
+    let data = calldata(call);
+    let mined = sender.submit(executor, Some(safe), data.clone()).await?;
+    let reverted = match mined.succeeded {
+        true => None,
+        false => Some(replayed_reason(sender, executor, safe, data, mined.block).await),
+    };
+    Ok(Executed {
+        hash: mined.hash,
+        reverted,
+    })
+}
+
+async fn replayed_reason(
+    sender: &Sender<'_>,
+    from: Address,
+    to: Address,
+    data: Bytes,
+    block: u64,
+) -> String {
+    let request = serde_json::json!({ "from": from, "to": to, "data": data, "gas": "0x1c9c380" });
+    let before = format!("{:#x}", block.saturating_sub(1));
+    let replay: Result<Bytes, _> = sender.rpc.request("eth_call", (request, before)).await;
+    let payload = match &replay {
+        Ok(_) => return "it reverted, though a replay on the block before succeeds".to_owned(),
+        Err(error) => error.as_error_resp(),
+    };
+    payload
+        .and_then(|p| p.as_revert_data())
+        .and_then(|data| alloy_sol_types::decode_revert_reason(&data))
+        .map(|reason| reason.trim_start_matches("revert: ").to_owned())
+        .or_else(|| payload.map(|p| p.message.to_string()))
+        .unwrap_or_else(|| "no revert reason".to_owned())
+}
+
+/// `call` executed through the Safe by the sandbox's executor; an execution that reverts is
+/// an error naming its reason.
+pub async fn execute_or_fail(
+    sender: &Sender<'_>,
+    safe: Address,
+    call: &SafeCall,
+) -> Result<B256, String> {
+    let executor = executor(sender).await?;
+    let executed = execute(sender, executor, safe, call).await?;
+    match executed.reverted {
+        None => Ok(executed.hash),
+        Some(why) => Err(format!(
+            "the Safe's execution {:#x} reverted: {why}",
+            executed.hash
+        )),
+    }
+}
