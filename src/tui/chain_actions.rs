@@ -99,7 +99,7 @@ impl App {
     pub(super) fn ask_receipt(&mut self) {
         let mode = self.run.as_ref().map(|s| s.run.started.mode);
         let hint = if mode == Some(Mode::Drill) {
-            "Drill: Enter on an empty line executes the run's Safe batch in the sandbox as the Safe · or a hash · Esc cancels"
+            "Drill: Enter on an empty line executes the run's Safe batch through the sandbox Safe · or a hash · Esc cancels"
         } else if mode == Some(Mode::Live) {
             "The executed transaction's hash (0x…), or a receipt JSON file · Enter checks · Esc cancels"
         } else {

@@ -274,7 +274,7 @@ impl Default for Keymap {
                     Run,
                     Execute,
                     chars("x"),
-                    "run: the command, check, diff, batch or receipt",
+                    "run: command, check, diff, batch, receipt, chaos",
                     &[
                         "command",
                         "http-check",
