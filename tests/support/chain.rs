@@ -23,6 +23,74 @@ pub fn add_runbook(workspace: &Path, name: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A runbook that checks intake is open, checks the receipt of a pause (`EVENT`: the event
+/// expected), then checks intake is paused.
+pub const RECEIPT_RUNBOOK: &str = r#"
+id = "pause-and-verify"
+title = "Pause job intake and verify it on chain"
+kind = "emergency"
+severity = "high"
+version = "1.0.0"
+summary = "Check intake is open, pause it through the Safe, check the receipt and the new state."
+networks = ["demo"]
+
+[[steps]]
+id = "open"
+title = "Intake is open"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "false"
+
+[[steps.checks]]
+contract = "FeePool"
+call = "burnPct()(uint256)"
+op = "<="
+value = "5"
+
+[[steps.checks]]
+contract = "FeePool"
+call = "owner()(address)"
+op = "role"
+value = "safe"
+
+[[steps]]
+id = "receipt"
+title = "The pause receipt"
+kind = "receipt"
+contract = "JobRegistry"
+events = ["EVENT"]
+
+[[steps]]
+id = "paused"
+title = "Intake is paused"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "true"
+"#;
+
+/// A home whose key `tester` is a listed operator of the workspace (so it may sign snapshots).
+pub fn listed_home(workspace: &Path) -> super::cli::Home {
+    let home = super::cli::Home::empty();
+    let address = home.add_key("tester");
+    let path = workspace.join("config/operators.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&super::cli::operators_toml(&[(
+        "tester",
+        &address,
+        &["operator", "pauser"],
+    )]));
+    std::fs::write(path, text).unwrap();
+    home
+}
+
 /// The binary in `workspace`, reading the demo network at `url`.
 pub fn live_cli(
     home: &super::cli::Home,

@@ -1,0 +1,245 @@
+//! Receipts and chain checks against a real node (anvil from the npm package) with the mock
+//! platform: an honest pause verifies; a wrong event, an unknown or malformed hash and a
+//! transaction the node mined as failed each keep the step open.
+
+mod support;
+
+use support::chain::live_cli as cli;
+use support::chain::{Platform, RECEIPT_RUNBOOK, add_runbook, listed_home, snapshot_values};
+use support::cli::{Home, json, text};
+use support::workspace::shipped_workspace;
+
+#[test]
+fn chain_checks_and_receipts_verify_against_the_node() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let path = workspace
+        .path()
+        .join("runbooks/emergency/pause-and-verify.toml");
+    std::fs::write(&path, RECEIPT_RUNBOOK.replace("EVENT", "Paused(address)")).unwrap();
+    std::fs::write(
+        workspace.path().join("runbooks/emergency/wrong-event.toml"),
+        RECEIPT_RUNBOOK
+            .replace("EVENT", "Unpaused(address)")
+            .replace("pause-and-verify", "wrong-event"),
+    )
+    .unwrap();
+    let home = listed_home(workspace.path());
+    let url = platform.url();
+    let started = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "pause-and-verify", "--network", "demo"],
+    );
+    assert!(started.status.success(), "{:?}", text(&started));
+    let run = support::cli::run_of(&started);
+    let checked = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    let (out, err) = text(&checked);
+    assert!(checked.status.success(), "{out}\n{err}");
+    assert!(
+        err.contains("✓ pass JobRegistry.paused()(bool) == false — read false"),
+        "{err}"
+    );
+    assert!(err.contains("role safe ("), "{err}");
+    assert!(out.contains("now at step 2 of 3"), "{out}");
+
+    let still_open = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    assert!(
+        !still_open.status.success(),
+        "a receipt step needs a receipt"
+    );
+
+    let pause = platform.as_safe(platform.module("JobRegistry"), "pause()", &[]);
+    let hash = format!("{pause:#x}");
+    let good = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &hash],
+    );
+    let (out, err) = text(&good);
+    assert!(good.status.success(), "{out}\n{err}");
+    assert!(err.contains(&format!("receipt {hash} ✓ pass")), "{err}");
+    let archived = workspace
+        .path()
+        .join(format!("storage/receipts/demo/{hash}.json"));
+    let receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&archived).unwrap()).unwrap();
+    assert_eq!(receipt["transactionHash"], hash.as_str());
+
+    let done = cli(&home, workspace.path(), &url, &["run", "next", &run]);
+    let (out, err) = text(&done);
+    assert!(done.status.success(), "{out}\n{err}");
+    assert!(out.contains("completed"), "{out}");
+
+    let wrong = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "wrong-event", "--network", "demo"],
+    );
+    let wrong_run = support::cli::run_of(&wrong);
+    let check = cli(&home, workspace.path(), &url, &["run", "next", &wrong_run]);
+    let (_, err) = text(&check);
+    assert!(
+        !check.status.success(),
+        "JobRegistry is paused now: the first check fails"
+    );
+    assert!(
+        err.contains("✗ FAIL JobRegistry.paused()(bool) == false — read true"),
+        "{err}"
+    );
+    let status = json(&cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "status", &wrong_run, "--json"],
+    ));
+    assert_eq!(
+        status["position"]["step"], "open",
+        "a failed check keeps the step open"
+    );
+
+    let verify = cli(&home, workspace.path(), &url, &["ledger", "verify"]);
+    assert!(verify.status.success(), "{:?}", text(&verify));
+    let ledger =
+        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
+    let entries: Vec<serde_json::Value> = ledger
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let receipt_entry = entries
+        .iter()
+        .find(|e| e["type"] == "receipt-checked")
+        .unwrap();
+    assert_eq!(receipt_entry["body"]["passed"], true);
+    assert_eq!(
+        receipt_entry["body"]["events"][0]["signature"],
+        "Paused(address)"
+    );
+    let check_entry = entries
+        .iter()
+        .find(|e| e["type"] == "chain-checked")
+        .unwrap();
+    let head: serde_json::Value = platform.rpc(
+        "eth_getBlockByNumber",
+        serde_json::json!([check_entry["body"]["block_number"], false]),
+    );
+    assert_eq!(
+        check_entry["body"]["block_hash"], head["hash"],
+        "the check names the block it read"
+    );
+}
+
+#[test]
+fn a_receipt_for_the_wrong_event_or_a_failed_transaction_keeps_the_step_open() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    add_runbook(
+        workspace.path(),
+        "wrong-event",
+        &RECEIPT_RUNBOOK.replace("EVENT", "Unpaused(address)"),
+    );
+    let home = Home::new();
+    let url = platform.url();
+    let started = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "start", "pause-and-verify", "--network", "demo"],
+    );
+    let run = support::cli::run_of(&started);
+    assert!(
+        cli(&home, workspace.path(), &url, &["run", "next", &run])
+            .status
+            .success()
+    );
+    let pause = format!(
+        "{:#x}",
+        platform.as_safe(platform.module("JobRegistry"), "pause()", &[])
+    );
+    let wrong = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &pause],
+    );
+    let (out, err) = text(&wrong);
+    assert!(!wrong.status.success(), "{out}");
+    assert!(
+        err.contains("no Unpaused(address) event from JobRegistry in the receipt"),
+        "{err}"
+    );
+    assert!(
+        out.contains("now at step 2 of 3"),
+        "the step stays open: {out}"
+    );
+    let unknown = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &[
+            "run",
+            "next",
+            &run,
+            "--tx",
+            &format!("0x{}", "ab".repeat(32)),
+        ],
+    );
+    let (_, err) = text(&unknown);
+    assert!(err.contains("has no receipt yet"), "{err}");
+    let garbage = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", "0x1234"],
+    );
+    let (_, err) = text(&garbage);
+    assert!(err.contains("is not a transaction hash"), "{err}");
+
+    // pause() from an account that is not the owner, mined with its gas given (so the node
+    // does not refuse it up front): a real receipt with status 0.
+    let accounts: Vec<String> = platform.rpc("eth_accounts", serde_json::json!([]));
+    let reverted: String = platform.rpc(
+        "eth_sendTransaction",
+        serde_json::json!([{
+            "from": accounts[1],
+            "to": platform.module("JobRegistry"),
+            "data": "0x8456cb59",
+            "gas": "0x30000",
+        }]),
+    );
+    // anvil answers the send before the block holding it is stored: wait for its receipt.
+    let receipt = (0..100)
+        .find_map(|_| {
+            let receipt: serde_json::Value =
+                platform.rpc("eth_getTransactionReceipt", serde_json::json!([reverted]));
+            if receipt.is_null() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                return None;
+            }
+            Some(receipt)
+        })
+        .expect("the failed transaction is mined within 5 s");
+    assert_eq!(
+        receipt["status"], "0x0",
+        "the node mined a failed transaction"
+    );
+    let failed = cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["run", "next", &run, "--tx", &reverted],
+    );
+    let (out, err) = text(&failed);
+    assert!(!failed.status.success(), "{out}");
+    assert!(
+        err.contains("the transaction failed (status 0): nothing changed on chain"),
+        "{err}"
+    );
+    assert!(
+        out.contains("now at step 2 of 3"),
+        "the step stays open: {out}"
+    );
+}
