@@ -159,87 +159,40 @@ fn a_receipt_for_the_wrong_event_or_a_failed_transaction_keeps_the_step_open() {
         "{:#x}",
         platform.as_safe(platform.module("JobRegistry"), "pause()", &[])
     );
-    let wrong = cli(
-        &home,
-        workspace.path(),
-        &url,
-        &["run", "next", &run, "--tx", &pause],
+    // Each of these is refused with its reason; returns what the run said of itself.
+    let refused = |tx: &str, says: &str| {
+        let next = cli(
+            &home,
+            workspace.path(),
+            &url,
+            &["run", "next", &run, "--tx", tx],
+        );
+        let (out, err) = text(&next);
+        assert!(!next.status.success(), "{tx}: {out}");
+        assert!(err.contains(says), "{tx}: {err}");
+        out
+    };
+    let wrong = refused(
+        &pause,
+        "no Unpaused(address) event from JobRegistry in the receipt",
     );
-    let (out, err) = text(&wrong);
-    assert!(!wrong.status.success(), "{out}");
     assert!(
-        err.contains("no Unpaused(address) event from JobRegistry in the receipt"),
-        "{err}"
+        wrong.contains("now at step 2 of 3"),
+        "the step stays open: {wrong}"
     );
-    assert!(
-        out.contains("now at step 2 of 3"),
-        "the step stays open: {out}"
-    );
-    let unknown = cli(
-        &home,
-        workspace.path(),
-        &url,
-        &[
-            "run",
-            "next",
-            &run,
-            "--tx",
-            &format!("0x{}", "ab".repeat(32)),
-        ],
-    );
-    let (_, err) = text(&unknown);
-    assert!(err.contains("has no receipt yet"), "{err}");
-    let garbage = cli(
-        &home,
-        workspace.path(),
-        &url,
-        &["run", "next", &run, "--tx", "0x1234"],
-    );
-    let (_, err) = text(&garbage);
-    assert!(err.contains("is not a transaction hash"), "{err}");
+    refused(&format!("0x{}", "ab".repeat(32)), "has no receipt yet");
+    refused("0x1234", "is not a transaction hash");
 
     // pause() from an account that is not the owner, mined with its gas given (so the node
     // does not refuse it up front): a real receipt with status 0.
-    let accounts: Vec<String> = platform.rpc("eth_accounts", serde_json::json!([]));
-    let reverted: String = platform.rpc(
-        "eth_sendTransaction",
-        serde_json::json!([{
-            "from": accounts[1],
-            "to": platform.module("JobRegistry"),
-            "data": "0x8456cb59",
-            "gas": "0x30000",
-        }]),
-    );
-    // anvil answers the send before the block holding it is stored: wait for its receipt.
-    let receipt = (0..100)
-        .find_map(|_| {
-            let receipt: serde_json::Value =
-                platform.rpc("eth_getTransactionReceipt", serde_json::json!([reverted]));
-            if receipt.is_null() {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                return None;
-            }
-            Some(receipt)
-        })
-        .expect("the failed transaction is mined within 5 s");
-    assert_eq!(
-        receipt["status"], "0x0",
-        "the node mined a failed transaction"
-    );
-    let failed = cli(
-        &home,
-        workspace.path(),
-        &url,
-        &["run", "next", &run, "--tx", &reverted],
-    );
-    let (out, err) = text(&failed);
-    assert!(!failed.status.success(), "{out}");
-    assert!(
-        err.contains("the transaction failed (status 0): nothing changed on chain"),
-        "{err}"
+    let reverted = platform.submit_as_stranger(platform.module("JobRegistry"), "pause()", &[]);
+    assert!(!reverted.succeeded, "the node mined a failed transaction");
+    let failed = refused(
+        &format!("{:#x}", reverted.hash),
+        "the transaction failed (status 0): nothing changed on chain",
     );
     assert!(
-        out.contains("now at step 2 of 3"),
-        "the step stays open: {out}"
+        failed.contains("now at step 2 of 3"),
+        "the step stays open: {failed}"
     );
 }

@@ -253,6 +253,26 @@ impl Platform {
         self.through_safe(to, data)
     }
 
+    /// Sends `signature(args)` to `to` from one of the node's own accounts (not the Safe, so
+    /// a call only the owner may make reverts), and waits until it is mined, reverted or not.
+    pub fn submit_as_stranger(
+        &self,
+        to: Address,
+        signature: &str,
+        args: &[&str],
+    ) -> owner_console::sandbox::deploy::Mined {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let data = owner_console::sandbox::deploy::calldata(signature, &args).unwrap();
+        let sender = Sender {
+            rpc: &self.rpc,
+            timeout: Duration::from_secs(10),
+        };
+        self.runtime.block_on(async {
+            let accounts = sender.accounts().await.unwrap();
+            sender.submit(accounts[1], Some(to), data).await.unwrap()
+        })
+    }
+
     fn through_safe(&self, to: Address, data: alloy_primitives::Bytes) -> B256 {
         let sender = Sender {
             rpc: &self.rpc,
