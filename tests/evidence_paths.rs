@@ -5,22 +5,11 @@ mod support;
 
 use std::path::Path;
 use support::cli::{Home, json, run_of, text};
-use support::workspace::walk_workspace;
+use support::workspace::{start_walk, walk_workspace};
 
 /// A walk run moved to its evidence step.
 fn run_at_the_evidence_step(home: &Home, cwd: &Path) -> String {
-    let run = run_of(&home.cli(
-        cwd,
-        &[
-            "run",
-            "start",
-            "walk",
-            "--network",
-            "demo",
-            "--input",
-            "label=x",
-        ],
-    ));
+    let run = run_of(&home.cli(cwd, &start_walk()));
     for step in [
         vec!["--check", "all"],
         vec!["--execute"],

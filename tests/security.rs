@@ -8,16 +8,9 @@ mod support;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use support::cli::{Home, PASSPHRASE, run_of, text};
-use support::workspace::walk_workspace;
+use support::workspace::{start_walk, walk_workspace};
 
 const TRACE: [(&str, &str); 1] = [("OWNER_CONSOLE_LOG", "trace")];
-/// `run start walk` on the demo network with a harmless label.
-fn start_walk() -> Vec<&'static str> {
-    "run start walk --network demo --input label=x"
-        .split(' ')
-        .collect()
-}
-
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }

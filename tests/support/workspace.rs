@@ -30,6 +30,13 @@ pub fn walk_workspace() -> tempfile::TempDir {
     dir
 }
 
+/// `run start walk` on the demo network with a harmless label.
+pub fn start_walk() -> Vec<&'static str> {
+    "run start walk --network demo --input label=x"
+        .split(' ')
+        .collect()
+}
+
 /// A fresh copy of the repository's own workspace (runbooks, config, assets).
 pub fn shipped_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
