@@ -103,12 +103,8 @@ fn chain_checks_and_receipts_verify_against_the_node() {
 
     let verify = cli(&home, workspace.path(), &url, &["ledger", "verify"]);
     assert!(verify.status.success(), "{:?}", text(&verify));
-    let ledger =
-        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
-    let entries: Vec<serde_json::Value> = ledger
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let entries =
+        support::run_view::journal_entries(&workspace.path().join("storage/owner-ledger.jsonl"));
     let receipt_entry = entries
         .iter()
         .find(|e| e["type"] == "receipt-checked")

@@ -100,12 +100,8 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         "the drill paused JobRegistry"
     );
 
-    let ledger =
-        std::fs::read_to_string(workspace.path().join("storage/owner-ledger.jsonl")).unwrap();
-    let entries: Vec<serde_json::Value> = ledger
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let entries =
+        support::run_view::journal_entries(&workspace.path().join("storage/owner-ledger.jsonl"));
     let of_run: Vec<&serde_json::Value> = entries
         .iter()
         .filter(|e| e["run"] == run.as_str())

@@ -8,19 +8,12 @@ mod support;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use support::cli::{Home, PASSPHRASE, run_of, text};
+use support::run_view::journal_entries as entries;
 use support::workspace::{start_walk, walk_workspace};
 
 const TRACE: [(&str, &str); 1] = [("OWNER_CONSOLE_LOG", "trace")];
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-fn entries(ledger: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(ledger)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
 }
 
 #[test]
