@@ -184,9 +184,9 @@ pub fn attach(
     if !matches!(step.action, StepAction::Evidence { .. }) {
         return Err(format!("step `{}` is not an evidence step", step.id));
     }
-    crate::engine::evidence::confine(file, roots)?;
+    let inside = crate::engine::evidence::confine(file, roots)?;
     let (sha256, size) = store
-        .put_file(file)
+        .put_file(&inside)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let name = file
         .file_name()
