@@ -132,11 +132,7 @@ impl App {
                         "This runs on this machine:".into(),
                         format!("$ {}", prepared.command()),
                     ];
-                    let word = screen
-                        .run
-                        .current_step()
-                        .and_then(|s| s.confirm.clone())
-                        .unwrap_or_else(|| "run".into());
+                    let word = confirm_word(&screen.run, "run");
                     self.popups.push(Popup::confirm(
                         "Run the command?",
                         detail,
@@ -203,11 +199,7 @@ impl App {
                     format!("This injects `{fault}` for real:"),
                     prepared.describe(),
                 ];
-                let word = screen
-                    .run
-                    .current_step()
-                    .and_then(|s| s.confirm.clone())
-                    .unwrap_or_else(|| "chaos".into());
+                let word = confirm_word(&screen.run, "chaos");
                 self.popups.push(Popup::confirm(
                     "Inject the fault?",
                     detail,
@@ -369,4 +361,11 @@ impl App {
         }
         None
     }
+}
+
+/// The word the operator types to confirm the current step: its own `confirm`, else `default`.
+fn confirm_word(run: &crate::engine::Run, default: &str) -> String {
+    run.current_step()
+        .and_then(|s| s.confirm.clone())
+        .unwrap_or_else(|| default.to_owned())
 }
