@@ -40,7 +40,8 @@ pub fn can_reach_end(runbook: &Runbook) -> BTreeSet<&str> {
     let mut exits: BTreeSet<&str> = BTreeSet::new();
     loop {
         let before = exits.len();
-        for step in &runbook.steps {
+        // Backwards, since most steps lead to a later one: one pass then settles nearly all.
+        for step in runbook.steps.iter().rev() {
             let leaves = successors(step)
                 .into_iter()
                 .any(|next| next.is_none_or(|id| exits.contains(id)));

@@ -145,6 +145,27 @@ pub struct RawStep {
     pub fault: Option<String>,
 }
 
+/// The names of the fields of `step` that are given, out of `fields`.
+macro_rules! given_fields {
+    ($step:ident: $($field:ident),* $(,)?) => {
+        [$((stringify!($field), $step.$field.is_some())),*]
+            .into_iter()
+            .filter_map(|(name, given)| given.then_some(name))
+            .collect()
+    };
+}
+
+impl RawStep {
+    /// The names of the fields this step gives, in the struct's order.
+    pub fn given_fields(&self) -> Vec<&'static str> {
+        given_fields!(self: id, title, body, kind, next, confirm, skippable, items, command, run,
+            timeout_secs, expect_exit, question, options, prompt, required, files, min_files, url,
+            expect_status, json_pointer, json_equals, domains, block_on_violation,
+            expect_agreement, proposed, checks, source, calls, contract, events, quorum,
+            signer_roles, exclude_executor, require_fingerprint, fault)
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawOption {
@@ -175,4 +196,65 @@ pub struct RawCall {
     pub method: Option<String>,
     #[serde(default)]
     pub args: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawStep;
+
+    #[test]
+    fn given_fields_names_every_field_of_a_step() {
+        let schema = serde_json::to_value(schemars::schema_for!(RawStep)).expect("schema");
+        let mut in_schema: Vec<&str> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let every: RawStep = toml::from_str(EVERY_FIELD).expect("every field parses");
+        let mut given = every.given_fields();
+        in_schema.sort_unstable();
+        given.sort_unstable();
+        assert_eq!(given, in_schema);
+        assert!(RawStep::default().given_fields().is_empty());
+    }
+
+    const EVERY_FIELD: &str = r#"
+        id = "a"
+        title = "a"
+        body = "a"
+        kind = "a"
+        next = "a"
+        confirm = "a"
+        skippable = true
+        items = []
+        command = "a"
+        run = "a"
+        timeout_secs = 1
+        expect_exit = 0
+        question = "a"
+        options = []
+        prompt = "a"
+        required = true
+        files = []
+        min_files = 1
+        url = "a"
+        expect_status = 200
+        json_pointer = "a"
+        json_equals = "a"
+        domains = []
+        block_on_violation = true
+        expect_agreement = true
+        proposed = "a"
+        checks = []
+        source = "a"
+        calls = []
+        contract = "a"
+        events = []
+        quorum = 1
+        signer_roles = []
+        exclude_executor = true
+        require_fingerprint = true
+        fault = "a"
+    "#;
 }

@@ -317,24 +317,18 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
     }
 
     fn foreign_fields(&mut self, at: &FieldPath, step: &RawStep, kind: &str) {
-        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(step) else {
-            return;
-        };
         let allowed = kind_fields(kind);
-        for (field, value) in fields {
-            if value.is_null()
-                || COMMON_STEP_FIELDS.contains(&field.as_str())
-                || allowed.contains(&field.as_str())
-            {
+        for field in step.given_fields() {
+            if COMMON_STEP_FIELDS.contains(&field) || allowed.contains(&field) {
                 continue;
             }
             let owner = STEP_KINDS
                 .iter()
-                .find(|k| kind_fields(k).contains(&field.as_str()))
+                .find(|k| kind_fields(k).contains(&field))
                 .copied()
                 .unwrap_or("?");
             self.error(
-                &at.key(&field),
+                &at.key(field),
                 format!("`{field}` belongs to `{owner}` steps, not to a `{kind}` step"),
                 Some(format!("for `{kind}`: {}", allowed.join(", "))),
             );
