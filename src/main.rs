@@ -31,11 +31,11 @@ fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let session = cli::open_session(cli)?;
+    let (session, index_file) = cli::open_session_with_index(cli)?;
     // Side by side: finding the key (or prompting for its passphrase) and reading the run list.
     let (app, key) = std::thread::scope(|scope| {
         let unlocking = scope.spawn(|| cli::unlock::key_for_console(cli));
-        let app = tui::build_app(session);
+        let app = tui::build_app(session, index_file);
         (app, unlocking.join())
     });
     let key = key.map_err(|_| color_eyre::eyre::eyre!("unlocking the operator key failed"))??;

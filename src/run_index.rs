@@ -67,6 +67,25 @@ pub enum Source {
 /// index write is logged, not an error: the list itself came from the ledger. Only the
 /// ledger's tail past the index is read (and the earlier lines of the runs it touches).
 pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerError> {
+    runs_with(ledger, lister, IndexFile::read(ledger))
+}
+
+/// The index file of a ledger as read (and parsed), before it is checked against the ledger
+/// and the runbooks: start-up reads it beside the runbooks' loading.
+pub struct IndexFile(Result<RunIndex, String>);
+
+impl IndexFile {
+    pub fn read(ledger: &Ledger) -> Self {
+        Self(read(&ledger.index_path()))
+    }
+}
+
+/// [`runs`], with the index file already read.
+pub fn runs_with(
+    ledger: &Ledger,
+    lister: &RunLister,
+    index_file: IndexFile,
+) -> Result<IndexedRuns, LedgerError> {
     let io = |source| LedgerError::Io {
         path: ledger.path().to_path_buf(),
         source,
@@ -81,7 +100,7 @@ pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerEr
         None => 0,
     };
     let path = ledger.index_path();
-    let advanced = read(&path).and_then(|old| match &file {
+    let advanced = index_file.0.and_then(|old| match &file {
         Some(file) => old.advance(file, length, lister),
         None => Err("there is no ledger".to_owned()),
     });
@@ -212,7 +231,7 @@ impl RunIndex {
     /// long): the runs that got entries are summarised again, with their earlier entries read
     /// at their offsets. Err (why) when the index does not describe the ledger.
     fn advance(
-        self,
+        mut self,
         file: &File,
         length: u64,
         lister: &RunLister,
@@ -239,7 +258,7 @@ impl RunIndex {
             .unwrap_or(covered);
         let before = self.covered_end(file, earliest.min(covered))?;
         let replayed = tail.entries.len();
-        let mut runs = self.runs.clone();
+        let mut runs = std::mem::take(&mut self.runs);
         for (id, new) in by_run {
             let mut entries = self.open_entries(&before, &id)?;
             if entries.is_empty() && runs.iter().any(|r| r.id == id) {

@@ -7,15 +7,16 @@ use crate::engine::{Event, Mode, Run, RunStarted};
 use crate::ledger::operators::Operators;
 use crate::ledger::store::Damage;
 use crate::ledger::{Entry, Ledger, LedgerError};
-use crate::run_index::IndexedRuns;
+use crate::run_index::{IndexFile, IndexedRuns};
 use crate::run_list::RunLister;
-use crate::runbook::{self, Level, Problem, Runbook, inputs::check_value};
+use crate::runbook::{self, Level, Loaded, Problem, Runbook, inputs::check_value};
 use crate::workspace::networks::Networks;
 use crate::workspace::snapshot::StateSnapshot;
 use crate::workspace::{Workspace, WorkspaceError};
 use alloy_signer_local::PrivateKeySigner;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,8 @@ pub struct Session {
     pub workspace: Workspace,
     pub runbooks: Vec<Arc<Runbook>>,
     pub problems: Vec<Problem>,
+    /// Some runbooks came from the cache and are not yet checked against their files.
+    pub runbooks_from_cache: bool,
     pub networks: Networks,
     pub operators: Operators,
     /// The operator's key; entries can be recorded only once it is unlocked.
@@ -95,32 +98,57 @@ fn new_run_id() -> String {
     format!("r-{stamp}-{:06x}", random & 0xff_ffff)
 }
 
+/// The runbooks that loaded and every problem, with ids used twice among the problems.
+fn gather(loaded: Vec<Loaded>) -> (Vec<Arc<Runbook>>, Vec<Problem>) {
+    let mut runbooks = Vec::new();
+    let mut problems = Vec::new();
+    for loaded in loaded {
+        problems.extend(loaded.problems);
+        runbooks.extend(loaded.runbook.map(Arc::new));
+    }
+    let mut seen = HashMap::new();
+    for book in &runbooks {
+        if let Some(first) = seen.insert(book.id.clone(), book.path.clone()) {
+            problems.push(Problem {
+                level: Level::Error,
+                file: book.path.clone(),
+                line: 1,
+                column: 1,
+                field: "id".into(),
+                message: format!(
+                    "runbook id `{}` is also used by {}",
+                    book.id,
+                    first.display()
+                ),
+                hint: Some("every runbook id must be unique in a workspace".into()),
+            });
+        }
+    }
+    (runbooks, problems)
+}
+
 impl Session {
     pub fn open(workspace: Workspace, operator: String) -> Result<Self, SessionError> {
-        let mut runbooks = Vec::new();
-        let mut problems = Vec::new();
-        for loaded in runbook::load::load_texts(&workspace.runbook_files()?) {
-            problems.extend(loaded.problems);
-            runbooks.extend(loaded.runbook.map(Arc::new));
-        }
-        let mut seen = HashMap::new();
-        for book in &runbooks {
-            if let Some(first) = seen.insert(book.id.clone(), book.path.clone()) {
-                problems.push(Problem {
-                    level: Level::Error,
-                    file: book.path.clone(),
-                    line: 1,
-                    column: 1,
-                    field: "id".into(),
-                    message: format!(
-                        "runbook id `{}` is also used by {}",
-                        book.id,
-                        first.display()
-                    ),
-                    hint: Some("every runbook id must be unique in a workspace".into()),
-                });
-            }
-        }
+        let loaded = runbook::load::load_texts(&workspace.runbook_files()?);
+        Self::with_loaded(workspace, loaded, operator)
+    }
+
+    /// [`Self::open`] through the runbook cache in storage (the console's start-up): check
+    /// what it gave with [`Self::reconcile`] before acting on it.
+    pub fn open_cached(workspace: Workspace, operator: String) -> Result<Self, SessionError> {
+        let files = workspace.runbook_files()?;
+        let cached = runbook::cache::load_texts_cached(&files, &workspace.runbook_cache());
+        let mut session = Self::with_loaded(workspace, cached.loaded, operator)?;
+        session.runbooks_from_cache = cached.from_cache > 0;
+        Ok(session)
+    }
+
+    fn with_loaded(
+        workspace: Workspace,
+        loaded: Vec<Loaded>,
+        operator: String,
+    ) -> Result<Self, SessionError> {
+        let (runbooks, problems) = gather(loaded);
         let networks = match workspace.read_text(Networks::FILE) {
             Some(text) => Networks::parse(&text).map_err(SessionError::Config)?,
             None => Networks::default(),
@@ -133,12 +161,31 @@ impl Session {
             workspace,
             runbooks,
             problems,
+            runbooks_from_cache: false,
             networks,
             operators,
             key: None,
             operator,
             offline: false,
         })
+    }
+
+    /// Puts the runbooks loaded afresh from `files` (as `fresh`) in place of what the cache
+    /// gave, when they differ; true when they did (the cache is then rewritten).
+    pub fn reconcile(&mut self, files: &[(PathBuf, String)], fresh: Vec<Loaded>) -> bool {
+        self.runbooks_from_cache = false;
+        let cache = self.workspace.runbook_cache();
+        let rewritten = |fresh: &[Loaded]| runbook::cache::replace(&cache, files, fresh);
+        let (runbooks, problems) = gather(fresh.clone());
+        let same = runbooks.len() == self.runbooks.len()
+            && runbooks.iter().zip(&self.runbooks).all(|(a, b)| a == b)
+            && problems == self.problems;
+        if !same {
+            rewritten(&fresh);
+            self.runbooks = runbooks;
+            self.problems = problems;
+        }
+        !same
     }
 
     pub fn ledger(&self) -> Ledger {
@@ -329,6 +376,16 @@ impl Session {
     /// replay. The index is rewritten whenever it changed.
     pub fn runs_indexed(&self) -> Result<IndexedRuns, SessionError> {
         Ok(crate::run_index::runs(&self.ledger(), &self.lister())?)
+    }
+
+    /// [`Self::runs_indexed`] with the index file already read (at start-up, beside
+    /// [`Self::open`]).
+    pub fn runs_from(&self, index_file: IndexFile) -> Result<IndexedRuns, SessionError> {
+        Ok(crate::run_index::runs_with(
+            &self.ledger(),
+            &self.lister(),
+            index_file,
+        )?)
     }
 
     /// Rebuilds a run from the journal, exactly as it stood.

@@ -19,6 +19,7 @@ mod show;
 pub mod unlock;
 mod validate;
 
+use crate::run_index::IndexFile;
 use crate::session::Session;
 use crate::workspace::Workspace;
 use clap::{Parser, Subcommand};
@@ -173,6 +174,22 @@ pub fn open_session(cli: &Cli) -> color_eyre::Result<Session> {
     let mut session = Session::open(workspace, operator_name())?;
     session.offline = cli.offline;
     Ok(session)
+}
+
+/// The console's start-up: [`open_session`] through the runbook cache (which the console
+/// checks after its first frame), with the run index file read beside the runbooks.
+pub fn open_session_with_index(cli: &Cli) -> color_eyre::Result<(Session, IndexFile)> {
+    let workspace = Workspace::discover(cli.workspace.as_deref())?;
+    let ledger = workspace.ledger();
+    std::thread::scope(|scope| {
+        let index_file = scope.spawn(|| IndexFile::read(&ledger));
+        let mut session = Session::open_cached(workspace, operator_name())?;
+        session.offline = cli.offline;
+        let index_file = index_file
+            .join()
+            .map_err(|_| color_eyre::eyre::eyre!("reading the run index failed"))?;
+        Ok((session, index_file))
+    })
 }
 
 /// The operator's key, unlocked with the passphrase from a file, the environment or a prompt.

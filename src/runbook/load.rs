@@ -5,11 +5,12 @@ use super::model::Runbook;
 use super::problem::{FieldPath, Level, Problem, Segment, line_column};
 use super::raw::RawRunbook;
 use super::validate::Validator;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The outcome of loading one file: the runbook when it has no error, and every problem found.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Loaded {
     pub runbook: Option<Runbook>,
     pub problems: Vec<Problem>,

@@ -1,6 +1,7 @@
 //! The runbook format: raw file shape, validated model, loading with located problems,
 //! input and template handling, the step graph and the published JSON Schema.
 
+pub mod cache;
 pub mod chaos;
 pub mod graph;
 pub mod inputs;

@@ -14,6 +14,7 @@ use super::task::Task;
 use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
+use crate::run_index::IndexFile;
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
@@ -84,6 +85,18 @@ pub struct Tick {
 
 impl App {
     pub fn new(session: Session, keymap: Keymap, theme: Theme) -> Self {
+        let index_file = IndexFile::read(&session.ledger());
+        Self::with_index_file(session, keymap, theme, index_file)
+    }
+
+    /// The app, its run list from `index_file` (the run index, read beside the session's
+    /// opening).
+    pub fn with_index_file(
+        session: Session,
+        keymap: Keymap,
+        theme: Theme,
+        index_file: IndexFile,
+    ) -> Self {
         let network = if session.networks.get("demo").is_some() {
             "demo".to_owned()
         } else {
@@ -123,7 +136,7 @@ impl App {
             draft_due: None,
         };
         app.set_network(network);
-        app.refresh_runs();
+        app.refresh_runs_from(index_file);
         if app.session.has_errors() {
             let count = app
                 .session
@@ -155,6 +168,15 @@ impl App {
             .run
             .current_step()
             .map(|s| s.action.kind_name())
+    }
+
+    /// The step kinds of the open run's runbook (none outside a run).
+    pub fn run_step_kinds(&self) -> Vec<&'static str> {
+        let Some(screen) = &self.run else {
+            return Vec::new();
+        };
+        let steps = screen.run.runbook.steps.iter();
+        steps.map(|step| step.action.kind_name()).collect()
     }
 
     /// Handles one key; returns a task to run in the background, if the key started one.

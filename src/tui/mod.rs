@@ -23,6 +23,7 @@ pub mod theme;
 pub mod views;
 
 use crate::cli::unlock::GivenKey;
+use crate::run_index::IndexFile;
 use crate::session::Session;
 use crate::settings::Settings;
 use app::App;
@@ -38,20 +39,19 @@ use tokio::sync::mpsc;
 
 /// Builds the app from the user's settings; a bad setting stops here, before the screen
 /// changes, with the setting named.
-pub fn build_app(session: Session) -> color_eyre::Result<App> {
+pub fn build_app(session: Session, index_file: IndexFile) -> color_eyre::Result<App> {
     let settings = Settings::load().map_err(|e| eyre!("settings: {e}"))?;
     let keymap = Keymap::default()
         .with_overrides(&settings.keys)
         .map_err(|e| eyre!("settings: {e}"))?;
     let theme =
         Theme::new(Theme::color_wanted(), &settings.colors).map_err(|e| eyre!("settings: {e}"))?;
-    Ok(App::new(session, keymap, theme))
+    Ok(App::with_index_file(session, keymap, theme, index_file))
 }
 
 /// Runs the console; `given`, a key whose passphrase was given, is unlocked after the first
 /// frame.
 pub fn run(mut app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
-    release_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -66,9 +66,9 @@ pub fn run(mut app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
     result
 }
 
-/// Hands back to the system what reading the ledger for the run list freed: the background
-/// verification allocates in another thread's heap, which would otherwise grow beside it and
-/// add the two peaks.
+/// Hands back to the system what opening the session and reading the run list freed (after
+/// the first frame, before the background work): the verification allocates in another
+/// thread's heap, which would otherwise grow beside it and add the two peaks.
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the system.
@@ -88,14 +88,24 @@ async fn event_loop(
     let mut hangup = signal(SignalKind::hangup())?;
     // The first frame before any background work starts.
     terminal.draw(|frame| views::draw(frame, app))?;
+    release_freed_memory();
     let mut dirty = false;
     // After a resize the whole screen is painted again, not only what changed: a terminal
     // shrunk and grown back (A → B → A, read as one resize) has lost what it cut off, while
     // the frame kept for diffing still believes it is there.
     let mut repaint = false;
     // Keys wait (in the terminal's input, in order) until a given key is unlocked, so that no
-    // key that records finds it still locked.
+    // key that records finds it still locked, and until the runbooks that the cache gave are
+    // checked against their files, so that no key acts on a cached runbook unchecked.
     let mut unlocking = given.is_some();
+    let mut checking_runbooks = false;
+    if let Some(task) = app.load_runbooks_task() {
+        checking_runbooks = true;
+        let loaded_tx = done_tx.clone();
+        tokio::spawn(async move {
+            let _ = loaded_tx.send(task.execute().await);
+        });
+    }
     // One after the other, so that their peaks of memory do not add up: the verification,
     // then the full replay that checks the run list the index gave. The key's unlock beside.
     let checks = [app.verify_task(), app.list_runs_task()];
@@ -130,7 +140,7 @@ async fn event_loop(
         }
         let draft_due = app.draft_due();
         tokio::select! {
-            event = events.next(), if !unlocking => match event {
+            event = events.next(), if !unlocking && !checking_runbooks => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     if let Some(task) = app.handle_key(key) {
                         let done_tx = done_tx.clone();
@@ -165,6 +175,7 @@ async fn event_loop(
             }
             Some(done) = done_rx.recv() => {
                 unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
+                checking_runbooks &= !matches!(done, task::TaskDone::RunbooksLoaded(_));
                 app.on_task_done(done);
                 dirty = true;
             }

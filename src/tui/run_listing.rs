@@ -2,13 +2,17 @@
 //! replay in the background, beside the ledger's verification.
 
 use super::app::App;
-use super::task::Task;
-use crate::run_index::{self, IndexedRuns};
+use super::task::{FreshRunbooks, Task};
+use crate::run_index::{self, IndexFile, IndexedRuns};
 
 impl App {
     /// Reads the run list through the run index (which it keeps up to date).
     pub fn refresh_runs(&mut self) {
-        match self.session.runs_indexed() {
+        self.refresh_runs_from(IndexFile::read(&self.session.ledger()));
+    }
+
+    pub(super) fn refresh_runs_from(&mut self, index_file: IndexFile) {
+        match self.session.runs_from(index_file) {
             Ok(listed) => self.show_runs(listed),
             Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
         }
@@ -40,6 +44,28 @@ impl App {
                 .to_owned(),
             true,
         ));
+    }
+
+    /// The runbooks loaded afresh came back: what the runbook cache gave is put right where
+    /// it differs.
+    pub(super) fn check_runbooks(&mut self, fresh: FreshRunbooks) {
+        if !self.session.reconcile(&fresh.files, fresh.loaded) {
+            return;
+        }
+        tracing::warn!("the runbook cache disagreed with the runbook files; reloaded from them");
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+        self.status = Some((
+            "the runbook cache did not match the files: the runbooks are now loaded from them"
+                .to_owned(),
+            true,
+        ));
+    }
+
+    /// The background task that loads the runbooks afresh, when some came from the cache.
+    pub fn load_runbooks_task(&self) -> Option<Task> {
+        self.session
+            .runbooks_from_cache
+            .then(|| Task::LoadRunbooks(self.session.workspace.clone()))
     }
 
     /// The background task that verifies the whole ledger.

@@ -11,7 +11,10 @@ use crate::ledger::operators::Operators;
 use crate::ledger::verify::{Report, verify};
 use crate::run_index::{IndexedRuns, replayed};
 use crate::run_list::RunLister;
+use crate::runbook::Loaded;
+use crate::runbook::load::load_texts;
 use crate::step_actions::{PreparedCommand, PreparedHttp};
+use crate::workspace::Workspace;
 use alloy_signer_local::PrivateKeySigner;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,12 +52,20 @@ pub enum Task {
     },
     /// The operator key's scrypt, when its passphrase was given.
     Unlock(GivenKey),
+    /// The runbooks loaded afresh, to check what the runbook cache gave.
+    LoadRunbooks(Workspace),
     /// The state panel's periodic read of the live chain.
     Refresh {
         network: String,
         target: Arc<Target>,
         chain: Arc<Chain>,
     },
+}
+
+/// The runbook files (shown path, text), each loaded afresh.
+pub struct FreshRunbooks {
+    pub files: Vec<(PathBuf, String)>,
+    pub loaded: Vec<Loaded>,
 }
 
 pub enum TaskDone {
@@ -66,6 +77,7 @@ pub enum TaskDone {
     Verified(Result<Report, String>),
     RunsListed(Result<IndexedRuns, String>),
     Unlocked(Result<PrivateKeySigner, String>),
+    RunbooksLoaded(Result<FreshRunbooks, String>),
     Refreshed {
         network: String,
         result: Result<LiveState, ChainError>,
@@ -83,6 +95,7 @@ impl Task {
             Self::Verify { .. } => "verifying the ledger".to_owned(),
             Self::ListRuns { .. } => "listing the runs".to_owned(),
             Self::Unlock(_) => "unlocking the operator key".to_owned(),
+            Self::LoadRunbooks(_) => "checking the runbooks".to_owned(),
             Self::Refresh { network, .. } => format!("reading {network}"),
         }
     }
@@ -91,7 +104,11 @@ impl Task {
     pub fn is_step_action(&self) -> bool {
         !matches!(
             self,
-            Self::Verify { .. } | Self::Refresh { .. } | Self::ListRuns { .. } | Self::Unlock(_)
+            Self::Verify { .. }
+                | Self::Refresh { .. }
+                | Self::ListRuns { .. }
+                | Self::Unlock(_)
+                | Self::LoadRunbooks(_)
         )
     }
 
@@ -128,6 +145,14 @@ impl Task {
             Self::ListRuns { ledger, lister } => TaskDone::RunsListed(
                 off_the_loop(move || {
                     replayed(&Ledger::new(ledger), &lister).map_err(|e| e.to_string())
+                })
+                .await,
+            ),
+            Self::LoadRunbooks(workspace) => TaskDone::RunbooksLoaded(
+                off_the_loop(move || {
+                    let files = workspace.runbook_files().map_err(|e| e.to_string())?;
+                    let loaded = load_texts(&files);
+                    Ok(FreshRunbooks { files, loaded })
                 })
                 .await,
             ),

@@ -26,6 +26,11 @@ impl App {
                 self.status = Some((format!("cannot read the journal: {error}"), true));
                 return;
             }
+            TaskDone::RunbooksLoaded(Ok(fresh)) => return self.check_runbooks(fresh),
+            TaskDone::RunbooksLoaded(Err(error)) => {
+                self.status = Some((format!("cannot read the runbooks: {error}"), true));
+                return;
+            }
             TaskDone::Unlocked(Ok(key)) => return self.session.unlock(key),
             TaskDone::Unlocked(Err(error)) => {
                 let why = format!("{error}\nThe console stays read-only: nothing can be recorded.");

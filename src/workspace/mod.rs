@@ -87,6 +87,11 @@ impl Workspace {
         })
     }
 
+    /// Where the console keeps its validated runbooks (see `runbook::cache`).
+    pub fn runbook_cache(&self) -> PathBuf {
+        self.storage.join(crate::runbook::cache::FILE)
+    }
+
     pub fn describe(&self) -> String {
         match &self.source {
             Source::Folder(root) => root.display().to_string(),
