@@ -127,6 +127,22 @@ impl Key {
     }
 }
 
+/// One key of the hint bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub key: String,
+    pub word: &'static str,
+    /// Offered for the current step's kind only (not in every step of the view).
+    pub for_this_step: bool,
+}
+
+impl Hint {
+    /// Its columns in the hint bar: ` key word `.
+    pub fn width(&self) -> usize {
+        self.key.chars().count() + self.word.chars().count() + 3
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub context: Context,
@@ -431,16 +447,36 @@ impl Keymap {
 
     /// The bindings of a context for the hint bar, filtered to the current step's kind, each
     /// with the first of its keys that no earlier binding takes.
-    pub fn hints(&self, context: Context, step_kind: Option<&str>) -> Vec<(String, &'static str)> {
+    pub fn hints(&self, context: Context, step_kind: Option<&str>) -> Vec<Hint> {
         let mut taken: Vec<Key> = Vec::new();
         let mut hints = Vec::new();
         for binding in self.active(context, step_kind) {
             if let Some(key) = binding.keys.iter().find(|k| !taken.contains(k)) {
-                hints.push((key.label(), short(binding.description)));
+                hints.push(Hint {
+                    key: key.label(),
+                    word: short(binding.description),
+                    for_this_step: !binding.step_kinds.is_empty(),
+                });
             }
             taken.extend(binding.keys.iter().copied());
         }
         hints
+    }
+
+    /// The columns that the widest of `kinds`' own hints take in `context`.
+    pub fn widest_step_hints(&self, context: Context, kinds: &[&str]) -> usize {
+        kinds
+            .iter()
+            .map(|kind| {
+                let hints = self.hints(context, Some(kind));
+                hints
+                    .iter()
+                    .filter(|h| h.for_this_step)
+                    .map(Hint::width)
+                    .sum()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// The key that asks for `action` in `context` on a step of `step_kind`, as the hint bar
@@ -492,8 +528,14 @@ mod tests {
             "Enter"
         );
         let hints = keymap.hints(Context::Run, Some("diff"));
-        assert_eq!(hints[0], ("Enter".to_owned(), "details"));
-        assert_eq!(hints[1], ("c".to_owned(), "complete"));
+        let shown = |hint: &Hint| (hint.key.clone(), hint.word, hint.for_this_step);
+        assert_eq!(shown(&hints[0]), ("Enter".to_owned(), "details", true));
+        assert_eq!(shown(&hints[1]), ("c".to_owned(), "complete", false));
+        assert!(
+            hints
+                .iter()
+                .any(|h| h.word == "flowchart" && !h.for_this_step)
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod step_detail;
 mod text_fit;
 
 use super::app::{App, Verification, View};
+use super::keymap::Hint;
 use super::live::Freshness;
 use crate::workspace::snapshot::short_age;
 use ratatui::Frame;
@@ -88,20 +89,57 @@ fn hint_line(app: &App, width: usize) -> Line<'static> {
         };
         return Line::from(Span::styled(format!(" {message}"), style));
     }
-    let mut spans = Vec::new();
-    let mut used = " ? help".len();
-    for (key, word) in app.keymap.hints(app.context(), app.current_step_kind()) {
-        let cost = key.chars().count() + word.len() + 3;
-        if used + cost > width {
-            break;
-        }
-        used += cost;
-        spans.push(Span::styled(format!(" {key}"), app.theme.accent()));
-        spans.push(Span::raw(format!(" {word} ")));
-    }
+    let (context, kind) = (app.context(), app.current_step_kind());
+    let (this_step, always): (Vec<_>, Vec<_>) = app
+        .keymap
+        .hints(context, kind)
+        .into_iter()
+        .partition(|h| h.for_this_step);
+    // This step's keys on the left; the view's own on the right, in the room that the widest
+    // keys of the run's steps leave, so that they stay in place from one step to the next
+    // (keys where the eye expects them, and fewer bytes over a slow link). The last column
+    // stays blank, as a popup's border leaves it.
+    let width = width.saturating_sub(1);
+    let help = " ? help".len();
+    let this_step = fitting(this_step, width.saturating_sub(help));
+    let widest = app.keymap.widest_step_hints(context, &app.run_step_kinds());
+    let step_room = widest.max(hints_width(&this_step));
+    let always = fitting(always, width.saturating_sub(help + step_room));
+    let used = hints_width(&this_step) + hints_width(&always) + help;
+    let mut spans = hint_spans(app, &this_step);
+    spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+    spans.extend(hint_spans(app, &always));
     spans.push(Span::styled(" ?", app.theme.accent()));
     spans.push(Span::raw(" help"));
     Line::from(spans)
+}
+
+/// The first of `hints` that fit in `room` columns.
+fn fitting(hints: Vec<Hint>, room: usize) -> Vec<Hint> {
+    let mut used = 0;
+    hints
+        .into_iter()
+        .take_while(|hint| {
+            used += hint.width();
+            used <= room
+        })
+        .collect()
+}
+
+fn hints_width(hints: &[Hint]) -> usize {
+    hints.iter().map(Hint::width).sum()
+}
+
+fn hint_spans(app: &App, hints: &[Hint]) -> Vec<Span<'static>> {
+    hints
+        .iter()
+        .flat_map(|hint| {
+            [
+                Span::styled(format!(" {}", hint.key), app.theme.accent()),
+                Span::raw(format!(" {} ", hint.word)),
+            ]
+        })
+        .collect()
 }
 
 /// The status bar: most important first, and only what fits.
