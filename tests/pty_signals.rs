@@ -149,11 +149,10 @@ fn sigterm_while_a_command_runs_stops_it_and_the_step_stays_open() {
     app.send(keys::ENTER);
     let pid_file = sandbox.workspace().join("slow.pid");
     let pid = app.wait_map("the command to start", TIMEOUT, |screen| {
+        // The shell creates the file before it writes its pid: wait for a whole number.
         let shell = std::fs::read_to_string(&pid_file).ok()?;
-        screen
-            .contents()
-            .contains("⏳")
-            .then(|| shell.trim().to_owned())
+        let pid = shell.trim().parse::<u32>().ok()?;
+        screen.contents().contains("⏳").then_some(pid)
     });
 
     stop_with(&mut app, &sandbox, libc::SIGTERM);
