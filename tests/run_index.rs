@@ -285,12 +285,7 @@ fn a_lying_index_is_corrected_by_the_background_replay() {
         "the first frame comes from the index"
     );
 
-    let task = app.list_runs_task();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let done = runtime.block_on(task.execute());
+    let done = support::tui::run_task(app.list_runs_task());
     assert!(matches!(done, TaskDone::RunsListed(Ok(_))));
     app.on_task_done(done);
     let (full, _) = session(workspace.path()).runs().unwrap();

@@ -157,14 +157,8 @@ fn a_lying_cache_is_put_right_by_the_fresh_load() {
     let mut app = app_on(cached(workspace.path()));
     assert_eq!(title_of(&app.session, "pause-everything"), TAMPERED);
 
-    let task = app
-        .load_runbooks_task()
-        .expect("runbooks from the cache are checked");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let done = runtime.block_on(task.execute());
+    let task = app.load_runbooks_task();
+    let done = support::tui::run_task(task.expect("runbooks from the cache are checked"));
     assert!(matches!(done, TaskDone::RunbooksLoaded(Ok(_))));
     app.on_task_done(done);
     assert_same_runbooks(&app.session, &fresh(workspace.path()));
@@ -216,8 +210,8 @@ fn the_command_forms_never_read_the_cache() {
     assert!(!cached(workspace).has_errors(), "the cache now lies");
 
     let validated = sandbox.cli(&["validate"]);
-    let report = String::from_utf8_lossy(&validated.stdout).into_owned()
-        + &String::from_utf8_lossy(&validated.stderr);
+    let (out, err) = support::cli::text(&validated);
+    let report = format!("{out}{err}");
     assert!(!validated.status.success(), "{report}");
     assert!(
         report.contains("pause-everything.toml") && report.contains("kind"),

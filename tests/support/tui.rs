@@ -99,11 +99,7 @@ impl Harness {
             .app
             .handle_key(KeyEvent::new(code, KeyModifiers::NONE))
             .expect("a background task");
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let done = runtime.block_on(task.execute());
+        let done = run_task(task);
         self.app.on_task_done(done);
         self
     }
@@ -177,4 +173,13 @@ pub fn verify(app: &mut App) {
         .unwrap();
     let done = runtime.block_on(task.execute());
     app.on_task_done(done);
+}
+
+/// Runs one background task to its end, as the console's loop would.
+pub fn run_task(task: owner_console::tui::task::Task) -> owner_console::tui::task::TaskDone {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(task.execute())
 }
