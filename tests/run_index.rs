@@ -63,11 +63,7 @@ fn workspace_with_index() -> tempfile::TempDir {
 }
 
 fn edit_index(workspace: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-    let path = index_file(workspace);
-    let mut index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    edit(&mut index);
-    std::fs::write(path, serde_json::to_vec(&index).unwrap()).unwrap();
+    support::workspace::edit_json(&index_file(workspace), edit);
 }
 
 #[test]

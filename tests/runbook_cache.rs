@@ -39,11 +39,7 @@ fn assert_same_runbooks(got: &Session, want: &Session) {
 }
 
 fn edit_cache(workspace: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-    let path = cache_file(workspace);
-    let mut cache: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    edit(&mut cache);
-    std::fs::write(path, serde_json::to_vec(&cache).unwrap()).unwrap();
+    support::workspace::edit_json(&cache_file(workspace), edit);
 }
 
 /// The cached entry of runbook `id`.

@@ -91,3 +91,11 @@ pub fn example_operator_key() -> alloy_signer_local::PrivateKeySigner {
     secret[31] = 1;
     alloy_signer_local::PrivateKeySigner::from_bytes(&secret.into()).unwrap()
 }
+
+/// Rewrites the JSON file at `path` with `edit` applied (a cache or index made to lie).
+pub fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut value);
+    std::fs::write(path, serde_json::to_vec(&value).unwrap()).unwrap();
+}
