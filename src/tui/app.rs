@@ -170,13 +170,16 @@ impl App {
             .map(|s| s.action.kind_name())
     }
 
-    /// The step kinds of the open run's runbook (none outside a run).
+    /// The step kinds of the open run's runbook, each once (none outside a run).
     pub fn run_step_kinds(&self) -> Vec<&'static str> {
         let Some(screen) = &self.run else {
             return Vec::new();
         };
         let steps = screen.run.runbook.steps.iter();
-        steps.map(|step| step.action.kind_name()).collect()
+        let mut kinds: Vec<_> = steps.map(|step| step.action.kind_name()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
     }
 
     /// Handles one key; returns a task to run in the background, if the key started one.
