@@ -30,6 +30,12 @@ pub enum KeyError {
     WrongPassphrase(PathBuf),
     #[error("{path}: {why}")]
     Io { path: PathBuf, why: String },
+    #[error("{path}: field `{field}`: {why}")]
+    BadKeystore {
+        path: PathBuf,
+        field: &'static str,
+        why: String,
+    },
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -187,8 +193,29 @@ impl KeyStore {
                 mode,
             });
         }
+        check_derived_key_length(&key.path)?;
         PrivateKeySigner::decrypt_keystore(&key.path, passphrase)
             .map_err(|_| KeyError::WrongPassphrase(key.path.clone()))
+    }
+}
+
+/// The decryptor splits a 32-byte derived key into its cipher and MAC halves and panics on a
+/// shorter one, so a keystore asking for another length is refused here, naming the field.
+fn check_derived_key_length(path: &Path) -> Result<(), KeyError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(()); // not JSON: the decryptor says so
+    };
+    let crypto = json.get("crypto").or_else(|| json.get("Crypto"));
+    let dklen = crypto.and_then(|c| c.get("kdfparams")?.get("dklen"));
+    match dklen {
+        None => Ok(()),
+        Some(dklen) if dklen.as_u64() == Some(32) => Ok(()),
+        Some(dklen) => Err(KeyError::BadKeystore {
+            path: path.to_path_buf(),
+            field: "crypto.kdfparams.dklen",
+            why: format!("{dklen} is not supported (32 is)"),
+        }),
     }
 }
 
