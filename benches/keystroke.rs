@@ -1,13 +1,14 @@
 //! `cargo bench --bench keystroke`: the console's work per keystroke while walking a runbook,
-//! in-process: the one update path (`App::handle_key`) plus a draw into a crossterm backend
-//! whose writer counts the bytes that would reach the terminal (80×24).
+//! in-process: the one update path (`App::handle_key`) plus a draw into the console's own
+//! backend (`LeanBackend`) whose writer counts the bytes that would reach the terminal (80×24).
 //!
 //! - update + draw time of keys that record nothing (median, p99), against the floor of a
 //!   bare ratatui draw of a full screen of text with one line changed, in the same backend;
 //! - keys that record a step (ledger append + fsync first), against a bare write + fsync of a
 //!   line of the same size in the same folder;
 //! - the bytes written for a step-to-step move, against a full redraw of the same screen
-//!   (terminal cleared, then drawn);
+//!   (terminal cleared, then drawn), both in the console's backend and, for comparison, in
+//!   crossterm's own;
 //! - the bytes written per idle 250 ms tick on a live network whose node does not answer.
 
 #[path = "support/report.rs"]
@@ -19,6 +20,7 @@ mod workspace;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use owner_console::tui::app::App;
+use owner_console::tui::lean_backend::LeanBackend;
 use owner_console::tui::views;
 use ratatui::backend::{Backend, ClearType, CrosstermBackend};
 use ratatui::layout::Rect;
@@ -75,13 +77,15 @@ impl Write for CountingWriter {
     }
 }
 
-type CountingTerminal = Terminal<CrosstermBackend<CountingWriter>>;
+type CountingTerminal = Terminal<LeanBackend<CountingWriter>>;
 
-fn terminal() -> (CountingTerminal, Rc<Cell<u64>>) {
+fn counting_terminal<B: Backend>(
+    backend: impl FnOnce(CountingWriter) -> B,
+) -> (Terminal<B>, Rc<Cell<u64>>) {
     let writer = CountingWriter::default();
     let count = writer.0.clone();
     let terminal = Terminal::with_options(
-        CrosstermBackend::new(writer),
+        backend(writer),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
         },
@@ -90,9 +94,30 @@ fn terminal() -> (CountingTerminal, Rc<Cell<u64>>) {
     (terminal, count)
 }
 
-fn draw(terminal: &mut CountingTerminal, app: &App) {
+fn terminal() -> (CountingTerminal, Rc<Cell<u64>>) {
+    counting_terminal(LeanBackend::new)
+}
+
+fn crossterm_terminal() -> (Terminal<CrosstermBackend<CountingWriter>>, Rc<Cell<u64>>) {
+    counting_terminal(CrosstermBackend::new)
+}
+
+/// The bytes of a full redraw of `app`'s screen: the terminal cleared, then drawn on a fresh
+/// `Terminal`.
+fn full_redraw<B: Backend>(app: &App, (mut fresh, count): (Terminal<B>, Rc<Cell<u64>>)) -> u64 {
+    fresh
+        .backend_mut()
+        .clear_region(ClearType::All)
+        .map_err(|_| "clear")
+        .expect("clear");
+    draw(&mut fresh, app);
+    count.get()
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) {
     terminal
         .draw(|frame| views::draw(frame, app))
+        .map_err(|_| "draw")
         .expect("draw");
 }
 
@@ -107,6 +132,8 @@ struct Samples {
     recording: Vec<Duration>,
     step_move_bytes: Vec<u64>,
     full_redraw_bytes: Vec<u64>,
+    crossterm_step_move_bytes: Vec<u64>,
+    crossterm_full_redraw_bytes: Vec<u64>,
     recorded_line: usize,
 }
 
@@ -114,17 +141,22 @@ fn walk(samples: &mut Samples) {
     let (mut app, workspace) = tui::shipped_app(true, |_| {});
     tui::verify(&mut app);
     let (mut terminal, count) = terminal();
+    let (mut crossterm, crossterm_count) = crossterm_terminal();
     draw(&mut terminal, &app);
+    draw(&mut crossterm, &app);
     for c in tui::START_MATRIX.chars() {
         press(&mut app, tui::key_code(c));
         draw(&mut terminal, &app);
+        draw(&mut crossterm, &app);
     }
     for (index, code) in WALK.into_iter().enumerate() {
         let (entries, bytes) = (app.entries, count.get());
+        let crossterm_bytes = crossterm_count.get();
         let started = Instant::now();
         press(&mut app, code);
         draw(&mut terminal, &app);
         let took = started.elapsed();
+        draw(&mut crossterm, &app);
         if app.entries > entries {
             samples.recording.push(took);
         } else {
@@ -133,14 +165,15 @@ fn walk(samples: &mut Samples) {
         if index == STEP_MOVE {
             assert!(app.entries > entries, "the step-move key recorded nothing");
             samples.step_move_bytes.push(count.get() - bytes);
-            // A full redraw: the terminal cleared, then the same screen drawn on a fresh one.
-            let (mut fresh, fresh_count) = self::terminal();
-            fresh
-                .backend_mut()
-                .clear_region(ClearType::All)
-                .expect("clear");
-            draw(&mut fresh, &app);
-            samples.full_redraw_bytes.push(fresh_count.get());
+            samples
+                .full_redraw_bytes
+                .push(full_redraw(&app, self::terminal()));
+            samples
+                .crossterm_step_move_bytes
+                .push(crossterm_count.get() - crossterm_bytes);
+            samples
+                .crossterm_full_redraw_bytes
+                .push(full_redraw(&app, crossterm_terminal()));
         }
     }
     let journal = workspace.path().join("storage/owner-ledger.jsonl");
@@ -242,8 +275,11 @@ fn main() {
     let (plain_median, plain_p99) = (median(&samples.plain), percentile(&samples.plain, 99.0));
     let (floor_median, floor_p99) = (median(&floor), percentile(&floor, 99.0));
     let (record_median, sync_median) = (median(&samples.recording), median(&sync));
-    let step_bytes = samples.step_move_bytes.iter().sum::<u64>() as f64 / *WALKS as f64;
-    let full_bytes = samples.full_redraw_bytes.iter().sum::<u64>() as f64 / *WALKS as f64;
+    let mean = |bytes: &[u64]| bytes.iter().sum::<u64>() as f64 / *WALKS as f64;
+    let step_bytes = mean(&samples.step_move_bytes);
+    let full_bytes = mean(&samples.full_redraw_bytes);
+    let crossterm_step_bytes = mean(&samples.crossterm_step_move_bytes);
+    let crossterm_full_bytes = mean(&samples.crossterm_full_redraw_bytes);
     println!(
         "keystroke bench{}: {} walks, {} keys that record nothing, {} that record a step; 80×24",
         if *SMOKE { " (smoke run)" } else { "" },
@@ -267,6 +303,10 @@ fn main() {
     println!(
         "bytes to the terminal: step-to-step move {step_bytes:.0}, full redraw of the same screen {full_bytes:.0} ({:.1}%); idle tick {idle_bytes:.1} bytes, {idle_draws:.2} draws per tick",
         100.0 * step_bytes / full_bytes
+    );
+    println!(
+        "in crossterm's own backend: step-to-step move {crossterm_step_bytes:.0}, full redraw {crossterm_full_bytes:.0} ({:.1}%)",
+        100.0 * crossterm_step_bytes / crossterm_full_bytes
     );
     bench_line(
         "keystroke_median",
@@ -295,6 +335,20 @@ fn main() {
         full_bytes,
         "bytes",
         Aim::RatioAtMost(0.15),
+    );
+    bench_line(
+        "step_move_bytes_crossterm",
+        crossterm_step_bytes,
+        crossterm_full_bytes,
+        "bytes",
+        Aim::None,
+    );
+    bench_line(
+        "step_move_bytes_saved",
+        step_bytes,
+        crossterm_step_bytes,
+        "bytes",
+        Aim::None,
     );
     bench_line(
         "idle_tick_bytes",

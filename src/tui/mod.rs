@@ -9,6 +9,7 @@ pub mod form;
 pub mod home;
 mod journal_views;
 pub mod keymap;
+pub mod lean_backend;
 pub mod ledger_screen;
 pub mod live;
 pub mod metrics_screen;
@@ -31,7 +32,9 @@ use color_eyre::eyre::eyre;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use keymap::Keymap;
-use ratatui::DefaultTerminal;
+use lean_backend::LeanBackend;
+use ratatui::Terminal;
+use std::io::Stdout;
 use task::Task;
 use theme::Theme;
 use tokio::signal::unix::{SignalKind, signal};
@@ -56,7 +59,7 @@ pub fn run(mut app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let mut terminal = ratatui::init();
+    let mut terminal = init_terminal()?;
     let result = runtime.block_on(event_loop(&mut terminal, &mut app, given));
     // However the console ends (quit, SIGTERM, SIGHUP), an open note editor's text is kept.
     if let Err(error) = app.keep_draft() {
@@ -64,6 +67,22 @@ pub fn run(mut app: App, given: Option<GivenKey>) -> color_eyre::Result<()> {
     }
     ratatui::restore();
     result
+}
+
+/// The console's terminal: crossterm's backend with a leaner draw.
+pub type ConsoleTerminal = Terminal<LeanBackend<Stdout>>;
+
+/// As `ratatui::init`, with the console's backend: raw mode, the alternate screen, and a panic
+/// hook that restores the terminal first.
+fn init_terminal() -> std::io::Result<ConsoleTerminal> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        hook(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    Terminal::new(LeanBackend::new(std::io::stdout()))
 }
 
 /// Hands back to the system what opening the session and reading the run list freed (after
@@ -78,7 +97,7 @@ fn release_freed_memory() {
 }
 
 async fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut ConsoleTerminal,
     app: &mut App,
     given: Option<GivenKey>,
 ) -> color_eyre::Result<()> {
