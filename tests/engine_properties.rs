@@ -1,12 +1,15 @@
 //! Properties of the run engine and its ledger: for any sequence of actions on a runbook (ticks,
-//! choices, notes, skips, files attached, its command run for real, aborts) and
+//! choices, notes, skips, files attached, its command run for real, sign-offs by approvers who
+//! count, who do not and who sign twice, aborts) and
 //! any kill point (the ledger cut to a durable prefix of whole lines, perhaps with a torn line
 //! after it, then repaired), the run reopened from the file equals the run replayed from the
 //! prefix's entries, and equals the live run as it was when that prefix was all it had written.
 
 mod support;
 
+use owner_console::engine::Event;
 use owner_console::engine::run::{Visit, Visited};
+use owner_console::engine::signoff::Approver;
 use owner_console::engine::{Position, Run};
 use owner_console::ledger::store::Ledger;
 use owner_console::session::Session;
@@ -26,10 +29,53 @@ enum Action {
     Attach,
     /// Runs the command step's command for real.
     Execute,
+    /// A sign-off by one of [`APPROVERS`].
+    SignOff(usize),
     /// Does what the current step asks (ticks its items, writes its note, attaches a file or
     /// runs its command), then completes it: what an operator mostly does.
     Advance,
     Abort,
+}
+
+/// Who may try to sign off: two approvers, and a reviewer whose role does not count.
+const APPROVERS: [(&str, &str, &str); 3] = [
+    (
+        "0x00000000000000000000000000000000000000a1",
+        "ann",
+        "approver",
+    ),
+    (
+        "0x00000000000000000000000000000000000000b2",
+        "ben",
+        "approver",
+    ),
+    (
+        "0x00000000000000000000000000000000000000c3",
+        "cat",
+        "reviewer",
+    ),
+];
+
+/// The walk runbook with a sign-off step (a quorum of two approvers) before its last step,
+/// on the Left branch.
+const SIGNOFF_STEP: &str = r#"[[steps]]
+id = "approve"
+title = "Approve"
+kind = "signoff"
+quorum = 2
+signer_roles = ["approver"]
+
+[[steps]]
+id = "commit""#;
+
+fn add_signoff_step(folder: &std::path::Path) {
+    let path = folder.join("runbooks/update/walk.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let with_signoff = text
+        .replace("next = \"commit\"", "next = \"approve\"")
+        .replace("[[steps]]\nid = \"commit\"", SIGNOFF_STEP);
+    assert_ne!(text, with_signoff, "the walk runbook changed shape");
+    std::fs::write(path, with_signoff).unwrap();
 }
 
 /// The single actions `action` stands for at `run`'s current step.
@@ -49,6 +95,15 @@ fn expand(run: &Run, action: Action) -> Vec<Action> {
         StepAction::Note { .. } => vec![Action::Note],
         StepAction::Evidence { .. } => vec![Action::Attach],
         StepAction::Command { .. } => vec![Action::Execute],
+        StepAction::Signoff { .. } => (0..2)
+            .filter(|&n| {
+                !run.visit
+                    .signoffs
+                    .iter()
+                    .any(|s| s.approver == APPROVERS[n].0)
+            })
+            .map(Action::SignOff)
+            .collect(),
         // Down either branch, by how many steps the run has visited.
         StepAction::Decision { .. } => {
             return vec![Action::Choose(["Left", "Right"][run.history.len() % 2])];
@@ -71,6 +126,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::Note),
         2 => Just(Action::Attach),
         2 => Just(Action::Execute),
+        2 => (0usize..APPROVERS.len()).prop_map(Action::SignOff),
     ]
 }
 
@@ -113,6 +169,18 @@ fn events_of(
                 .ok()
                 .map(|e| vec![e])
         }
+        Action::SignOff(who) => {
+            let (address, name, role) = APPROVERS[*who];
+            let roles = [role.to_owned()];
+            let approver = Approver {
+                address,
+                name,
+                roles: &roles,
+            };
+            run.sign_off(&approver, None)
+                .ok()
+                .map(|signoff| vec![Event::Signoff(signoff)])
+        }
         Action::Abort => run.abort("stopped by the test").ok().map(|e| vec![e]),
         Action::Advance => None,
     }
@@ -135,6 +203,7 @@ proptest! {
         torn in any::<bool>(),
     ) {
         let dir = support::workspace::walk_workspace();
+        add_signoff_step(dir.path());
         let mut session = Session::open(Workspace::folder(dir.path()), "tester".into()).unwrap();
         session.unlock(alloy_signer_local::PrivateKeySigner::random());
         let book = session.runbook("walk").unwrap();
