@@ -41,6 +41,10 @@ impl<W: Write> Backend for LeanBackend<W> {
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         let changes: Vec<(u16, u16, &Cell)> = content.collect();
+        let (width, height) = changes.iter().fold((0, 0), |(width, height), &(x, y, _)| {
+            (width.max(x + 1), height.max(y + 1))
+        });
+        self.shown.fit(width, height);
         for &(x, y, cell) in &changes {
             self.shown.set(x, y, cell.clone());
         }
@@ -136,10 +140,7 @@ impl Shown {
     /// A drawn cell. The columns a wide symbol covers are no longer known: the diff skips
     /// them while the frame may still hold other text there.
     fn set(&mut self, x: u16, y: u16, cell: Cell) {
-        let height = self.height();
-        if x >= self.width || y >= height {
-            self.grow(self.width.max(x + 1), height.max(y + 1));
-        }
+        self.fit(x + 1, y + 1);
         let index = usize::from(y) * usize::from(self.width) + usize::from(x);
         let covered = usize::from(cell.cell_width().saturating_sub(1));
         let row_end = (usize::from(y) + 1) * usize::from(self.width);
@@ -159,6 +160,14 @@ impl Shown {
         match self.width {
             0 => 0,
             width => u16::try_from(self.cells.len() / usize::from(width)).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// Grows the grid to hold `width` × `height` cells (it never shrinks).
+    fn fit(&mut self, width: u16, height: u16) {
+        let (old_width, old_height) = (self.width, self.height());
+        if width > old_width || height > old_height {
+            self.grow(width.max(old_width), height.max(old_height));
         }
     }
 
