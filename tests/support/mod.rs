@@ -8,6 +8,7 @@ pub mod pty;
 pub mod restored;
 pub mod rpc_proxy;
 pub mod run_view;
+pub mod safe_batch;
 pub mod sandbox;
 pub mod sgr;
 pub mod stage;
