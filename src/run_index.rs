@@ -7,6 +7,10 @@
 //! the same console; otherwise the list comes from a full replay and the index is rewritten.
 //! Verification never reads it.
 
+mod closed_runs;
+
+pub use closed_runs::ClosedRuns;
+
 use crate::ledger::store::{self, Damage, LedgerContents, write_replacing};
 use crate::ledger::{Entry, Ledger, LedgerError};
 use crate::run_list::{self, RunLister, RunSummary, UNFINISHED};
@@ -16,8 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
+/// The header line of the index file; the closed runs follow it (see [`closed_runs`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIndex {
     format: u32,
@@ -26,11 +31,17 @@ pub struct RunIndex {
     /// Each runbook's id and SHA-256: a run's summary depends on its runbook.
     runbooks: BTreeMap<String, String>,
     covered: Covered,
-    runs: Vec<RunSummary>,
+    /// The unfinished runs, first in the run list's order.
+    unfinished: Vec<RunSummary>,
+    /// The entries of the closed runs: the start screen counts every entry.
+    closed_entries: usize,
     /// The byte offsets of the entries of each unfinished run: an entry appended to one of
     /// them replays that run alone.
     open_runs: BTreeMap<String, Vec<u64>>,
     damage: Vec<Damage>,
+    /// The closed runs, after the unfinished ones (the file's second line).
+    #[serde(skip)]
+    closed: ClosedRuns,
     /// Whether this differs from the index file (not stored).
     #[serde(skip)]
     changed: bool,
@@ -63,6 +74,27 @@ pub enum Source {
     FullReplay(String),
 }
 
+/// The run list as the start screen first shows it: the unfinished runs (in `listed`) and
+/// the count of every run's entries now, the closed runs still as the index's text until
+/// [`StartRuns::complete`] reads them (the console does, right after its first frame).
+#[derive(Debug)]
+pub struct StartRuns {
+    /// Its runs are the unfinished ones.
+    pub listed: IndexedRuns,
+    /// The entries of all runs, closed ones too.
+    pub entries: usize,
+    pub closed: ClosedRuns,
+}
+
+impl StartRuns {
+    /// The whole run list; Err (why) when the index's closed runs do not read.
+    pub fn complete(self) -> Result<IndexedRuns, String> {
+        let mut listed = self.listed;
+        listed.runs.extend(self.closed.parse()?);
+        Ok(listed)
+    }
+}
+
 /// The run list of `ledger`, through its index; rewrites the index when it changed. A failed
 /// index write is logged, not an error: the list itself came from the ledger. Only the
 /// ledger's tail past the index is read (and the earlier lines of the runs it touches).
@@ -71,7 +103,7 @@ pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerEr
 }
 
 /// The index file of a ledger as read (and parsed), before it is checked against the ledger
-/// and the runbooks: start-up reads it beside the runbooks' loading.
+/// and the runbooks: start-up reads it right after the runbooks.
 pub struct IndexFile(Result<RunIndex, String>);
 
 impl IndexFile {
@@ -86,6 +118,25 @@ pub fn runs_with(
     lister: &RunLister,
     index_file: IndexFile,
 ) -> Result<IndexedRuns, LedgerError> {
+    let unreadable = |why: String| LedgerError::Io {
+        path: ledger.index_path(),
+        source: std::io::Error::other(why),
+    };
+    match runs_for_start(ledger, lister, index_file)?.complete() {
+        Ok(listed) => Ok(listed),
+        // A full replay, which parses every run itself.
+        Err(why) => runs_for_start(ledger, lister, IndexFile(Err(why)))?
+            .complete()
+            .map_err(unreadable),
+    }
+}
+
+/// [`runs_with`], with the closed runs left unread (the console's first frame).
+pub fn runs_for_start(
+    ledger: &Ledger,
+    lister: &RunLister,
+    index_file: IndexFile,
+) -> Result<StartRuns, LedgerError> {
     let io = |source| LedgerError::Io {
         path: ledger.path().to_path_buf(),
         source,
@@ -122,11 +173,16 @@ pub fn runs_with(
     }
     let mut damage = index.damage.clone();
     damage.extend(torn);
-    Ok(IndexedRuns {
-        runs: index.runs,
-        damage,
-        ledger_bytes: length,
-        source,
+    let entries = index.closed_entries + index.unfinished.iter().map(|r| r.entries).sum::<usize>();
+    Ok(StartRuns {
+        listed: IndexedRuns {
+            runs: index.unfinished,
+            damage,
+            ledger_bytes: length,
+            source,
+        },
+        entries,
+        closed: index.closed,
     })
 }
 
@@ -165,7 +221,12 @@ fn read(path: &std::path::Path) -> Result<RunIndex, String> {
         }
         Err(error) => return Err(format!("{}: {error}", path.display())),
     };
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a run index: {e}", path.display()))
+    let not_an_index = |why: String| format!("{}: not a run index: {why}", path.display());
+    let (header, closed) = closed_runs::split(&bytes).map_err(not_an_index)?;
+    let mut index: RunIndex =
+        serde_json::from_slice(header).map_err(|e| not_an_index(e.to_string()))?;
+    index.closed = closed;
+    Ok(index)
 }
 
 /// The length of the whole lines of `bytes`: a torn last line is left out of the index.
@@ -217,14 +278,16 @@ impl RunIndex {
                 lines: 0,
                 last_line_sha256: String::new(),
             },
-            runs: Vec::new(),
+            unfinished: Vec::new(),
+            closed_entries: 0,
             open_runs: BTreeMap::new(),
             damage: Vec::new(),
+            closed: ClosedRuns::default(),
             changed: true,
         };
         let contents = store::parse(bytes);
         let runs = lister.list(contents.entries.clone());
-        empty.extended(bytes, contents, runs)
+        empty.extended(bytes, contents, Some(runs))
     }
 
     /// This index carried forward over the ledger's lines past it (`file`, `length` bytes
@@ -258,9 +321,27 @@ impl RunIndex {
             .unwrap_or(covered);
         let before = self.covered_end(file, earliest.min(covered))?;
         let replayed = tail.entries.len();
-        let mut runs = std::mem::take(&mut self.runs);
+        let runs = match by_run.is_empty() {
+            true => None,
+            false => Some(self.summarized_again(by_run, &before, lister)?),
+        };
+        let (index, torn) = self.extended(&tail_bytes, tail, runs);
+        Ok((index, torn, replayed))
+    }
+
+    /// The whole run list with the runs in `by_run` (their entries past the index) summarised
+    /// again, their earlier entries read in `before`.
+    fn summarized_again(
+        &mut self,
+        by_run: BTreeMap<String, Vec<Entry>>,
+        before: &Part,
+        lister: &RunLister,
+    ) -> Result<Vec<RunSummary>, String> {
+        let closed = std::mem::take(&mut self.closed).parse()?;
+        let mut runs = std::mem::take(&mut self.unfinished);
+        runs.extend(closed);
         for (id, new) in by_run {
-            let mut entries = self.open_entries(&before, &id)?;
+            let mut entries = self.open_entries(before, &id)?;
             if entries.is_empty() && runs.iter().any(|r| r.id == id) {
                 return Err(format!(
                     "run {id}, closed in the run index, has new entries"
@@ -271,8 +352,16 @@ impl RunIndex {
             runs.extend(lister.summarize(id, &entries));
         }
         run_list::sort(&mut runs);
-        let (index, torn) = self.extended(&tail_bytes, tail, runs);
-        Ok((index, torn, replayed))
+        Ok(runs)
+    }
+
+    /// Takes `runs` (in the run list's order, unfinished first) as the index's list.
+    fn set_runs(&mut self, runs: Vec<RunSummary>) {
+        let (unfinished, closed): (Vec<_>, Vec<_>) =
+            runs.into_iter().partition(|r| r.status == UNFINISHED);
+        self.closed_entries = closed.iter().map(|r| r.entries).sum();
+        self.unfinished = unfinished;
+        self.closed = ClosedRuns::Parsed(closed);
     }
 
     fn check_origin(&self, lister: &RunLister) -> Result<(), String> {
@@ -340,13 +429,17 @@ impl RunIndex {
     }
 
     /// This index grown by `tail` (parsed from `tail_bytes`, the ledger where the index
-    /// ended), with `runs` as the new list; and the damage past the whole lines (a torn one).
+    /// ended), with `runs` as the new list if given; and the damage past the whole lines (a
+    /// torn one).
     fn extended(
         mut self,
         tail_bytes: &[u8],
         tail: LedgerContents,
-        runs: Vec<RunSummary>,
+        runs: Option<Vec<RunSummary>>,
     ) -> (Self, Vec<Damage>) {
+        if let Some(runs) = runs {
+            self.set_runs(runs);
+        }
         let whole = &tail_bytes[..covered_len(tail_bytes)];
         let lines = self.covered.lines + whole.iter().filter(|b| **b == b'\n').count();
         for (entry, offset) in tail.entries.iter().zip(&tail.offsets) {
@@ -355,17 +448,12 @@ impl RunIndex {
                 .or_default()
                 .push(*offset);
         }
-        let open: BTreeSet<&str> = runs
-            .iter()
-            .filter(|r| r.status == UNFINISHED)
-            .map(|r| r.id.as_str())
-            .collect();
+        let open: BTreeSet<&str> = self.unfinished.iter().map(|r| r.id.as_str()).collect();
         self.open_runs.retain(|id, _| open.contains(id.as_str()));
         let (kept, torn): (Vec<Damage>, Vec<Damage>) =
             tail.damage.into_iter().partition(|d| d.line <= lines);
         self.changed = !whole.is_empty() || self.changed;
         self.damage.extend(kept);
-        self.runs = runs;
         if !whole.is_empty() {
             self.covered = Covered {
                 bytes: self.covered.bytes + whole.len() as u64,
@@ -380,7 +468,7 @@ impl RunIndex {
     fn write(&self, ledger: &Ledger) -> std::io::Result<()> {
         let path = ledger.index_path();
         let partial = path.with_extension(format!("partial-{}", std::process::id()));
-        let bytes = serde_json::to_vec(self)?;
+        let bytes = closed_runs::join(&serde_json::to_vec(self)?, &self.closed)?;
         write_replacing(&path, &partial, &bytes, true)
     }
 }

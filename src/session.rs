@@ -7,7 +7,7 @@ use crate::engine::{Event, Mode, Run, RunStarted};
 use crate::ledger::operators::Operators;
 use crate::ledger::store::Damage;
 use crate::ledger::{Entry, Ledger, LedgerError};
-use crate::run_index::{IndexFile, IndexedRuns};
+use crate::run_index::{IndexFile, IndexedRuns, StartRuns};
 use crate::run_list::RunLister;
 use crate::runbook::{self, Level, Loaded, Problem, Runbook, inputs::check_value};
 use crate::workspace::networks::Networks;
@@ -378,10 +378,18 @@ impl Session {
         Ok(crate::run_index::runs(&self.ledger(), &self.lister())?)
     }
 
-    /// [`Self::runs_indexed`] with the index file already read (at start-up, beside
-    /// [`Self::open`]).
+    /// [`Self::runs_indexed`] with the index file already read.
     pub fn runs_from(&self, index_file: IndexFile) -> Result<IndexedRuns, SessionError> {
         Ok(crate::run_index::runs_with(
+            &self.ledger(),
+            &self.lister(),
+            index_file,
+        )?)
+    }
+
+    /// [`Self::runs_from`] with the closed runs left unread, for the console's first frame.
+    pub fn runs_for_start(&self, index_file: IndexFile) -> Result<StartRuns, SessionError> {
+        Ok(crate::run_index::runs_for_start(
             &self.ledger(),
             &self.lister(),
             index_file,

@@ -230,8 +230,7 @@ fn resume_after_sigkill_shows_the_same_step_and_quit_restores_the_terminal() {
     // a kill between an append and an index write leaves), so the start screen below must
     // catch up from the journal.
     let index_file = sandbox.journal().with_extension("index.json");
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&index_file).expect("the run index")).expect("JSON");
+    let index = support::workspace::read_run_index(&index_file);
     let covered = index["covered"]["bytes"].as_u64().expect("covered bytes");
     let journal = std::fs::metadata(sandbox.journal()).expect("journal").len();
     assert!(

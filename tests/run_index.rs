@@ -10,7 +10,7 @@ use owner_console::tui::task::TaskDone;
 use owner_console::workspace::Workspace;
 use std::path::{Path, PathBuf};
 use support::ledger::{DAY, MINUTE, Writer, known_runs};
-use support::workspace::shipped_workspace;
+use support::workspace::{read_run_index, shipped_workspace};
 
 const NOW: i64 = 1_800_000_000;
 
@@ -63,7 +63,7 @@ fn workspace_with_index() -> tempfile::TempDir {
 }
 
 fn edit_index(workspace: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-    support::workspace::edit_json(&index_file(workspace), edit);
+    support::workspace::edit_run_index(&index_file(workspace), edit);
 }
 
 #[test]
@@ -107,8 +107,7 @@ fn entries_appended_after_the_index_are_replayed_alone() {
     assert_eq!(open.entries, 3);
     assert!(caught_up.runs.iter().any(|r| r.id == "r-new"));
 
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(index_file(workspace.path())).unwrap()).unwrap();
+    let index = read_run_index(&index_file(workspace.path()));
     let length = std::fs::metadata(ledger_file(workspace.path()))
         .unwrap()
         .len();
@@ -128,6 +127,7 @@ fn a_corrupt_index_falls_back_to_a_full_replay_and_is_rewritten() {
         ("empty", Vec::new()),
         ("cut in half", whole[..whole.len() / 2].to_vec()),
         ("not JSON", b"\x00\xffgarbage".to_vec()),
+        ("its header alone", header_line(&whole)),
     ] {
         std::fs::write(&path, &bytes).unwrap();
         let indexed = indexed_equals_full(workspace.path());
@@ -243,8 +243,7 @@ fn a_torn_tail_is_reported_and_left_out_of_the_index() {
     let again = indexed_equals_full(workspace.path());
     assert_eq!(again.damage, torn.damage);
 
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(index_file(workspace.path())).unwrap()).unwrap();
+    let index = read_run_index(&index_file(workspace.path()));
     assert_eq!(index["covered"]["bytes"], length);
     session(workspace.path())
         .ledger()
@@ -269,7 +268,7 @@ fn a_torn_tail_is_reported_and_left_out_of_the_index() {
 fn a_lying_index_is_corrected_by_the_background_replay() {
     let workspace = workspace_with_index();
     edit_index(workspace.path(), |index| {
-        let runs = index["runs"].as_array_mut().unwrap();
+        let runs = index["closed"].as_array_mut().unwrap();
         let run = runs.iter_mut().find(|r| r["id"] == "r-03").unwrap();
         assert_eq!(run["status"], "aborted");
         run["status"] = "completed".into();
@@ -294,8 +293,93 @@ fn a_lying_index_is_corrected_by_the_background_replay() {
     used_index(&indexed_equals_full(workspace.path()), 0);
 }
 
+/// The start screen's first frame reads the unfinished runs and the count of all entries from
+/// the index's header line; the closed runs (its second line) join the list right after.
+#[test]
+fn the_first_frame_reads_the_unfinished_runs_and_the_closed_ones_after() {
+    let workspace = workspace_with_index();
+    let (full, _) = session(workspace.path()).runs().unwrap();
+    let unfinished: Vec<_> = full
+        .iter()
+        .filter(|r| r.status == "unfinished")
+        .cloned()
+        .collect();
+    assert!(
+        !unfinished.is_empty() && unfinished.len() < full.len(),
+        "{} of {} runs unfinished",
+        unfinished.len(),
+        full.len()
+    );
+    let index = read_run_index(&index_file(workspace.path()));
+    assert_eq!(
+        index["unfinished"].as_array().unwrap().len(),
+        unfinished.len()
+    );
+    assert_eq!(
+        index["closed"].as_array().unwrap().len(),
+        full.len() - unfinished.len()
+    );
+
+    let mut app = starting_app_on(workspace.path());
+    assert_eq!(app.runs, unfinished, "the first frame's list");
+    assert_eq!(app.entries, full.iter().map(|r| r.entries).sum::<usize>());
+    app.complete_run_list();
+    assert_eq!(app.runs, full);
+    assert_eq!(app.status, None);
+}
+
+/// The index's second line damaged while its header holds: the first frame still comes from
+/// the header, then the list is replayed from the ledger, said on the status line, and the
+/// index rewritten; the command forms replay in full too.
+#[test]
+fn closed_runs_that_do_not_read_are_replayed_from_the_ledger() {
+    let workspace = workspace_with_index();
+    let path = index_file(workspace.path());
+    let (full, _) = session(workspace.path()).runs().unwrap();
+    let header = String::from_utf8(header_line(&std::fs::read(&path).unwrap())).unwrap();
+    for (case, closed) in [
+        ("cut short", r#"[{"id": "r-01", "#),
+        ("not summaries", r#"[{"id": 5}]"#),
+        ("not a list", "{}"),
+    ] {
+        std::fs::write(&path, format!("{header}{closed}\n")).unwrap();
+        let mut app = starting_app_on(workspace.path());
+        app.complete_run_list();
+        assert_eq!(app.runs, full, "{case}");
+        let (status, is_error) = app.status.clone().expect("a status line");
+        assert!(
+            status.contains("closed runs did not read") && is_error,
+            "{case}: {status}"
+        );
+        used_index(&indexed_equals_full(workspace.path()), 0);
+
+        std::fs::write(&path, format!("{header}{closed}\n")).unwrap();
+        full_replay_because(
+            &indexed_equals_full(workspace.path()),
+            "closed runs do not read",
+        );
+        used_index(&indexed_equals_full(workspace.path()), 0);
+    }
+}
+
+/// The first line of an index file, with its newline.
+fn header_line(index: &[u8]) -> Vec<u8> {
+    let end = index.iter().position(|b| *b == b'\n').unwrap();
+    index[..=end].to_vec()
+}
+
 fn app_on(workspace: &Path) -> owner_console::tui::app::App {
     use owner_console::tui::{app::App, keymap::Keymap, theme::Theme};
     let theme = Theme::new(false, &Default::default()).unwrap();
     App::new(session(workspace), Keymap::default(), theme)
+}
+
+/// The app as the console starts it: the closed runs not read yet.
+fn starting_app_on(workspace: &Path) -> owner_console::tui::app::App {
+    use owner_console::run_index::IndexFile;
+    use owner_console::tui::{app::App, keymap::Keymap, theme::Theme};
+    let theme = Theme::new(false, &Default::default()).unwrap();
+    let session = session(workspace);
+    let index_file = IndexFile::read(&session.ledger());
+    App::with_index_file(session, Keymap::default(), theme, index_file)
 }

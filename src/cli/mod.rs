@@ -177,19 +177,13 @@ pub fn open_session(cli: &Cli) -> color_eyre::Result<Session> {
 }
 
 /// The console's start-up: [`open_session`] through the runbook cache (which the console
-/// checks after its first frame), with the run index file read beside the runbooks.
+/// checks after its first frame), and the run index file read.
 pub fn open_session_with_index(cli: &Cli) -> color_eyre::Result<(Session, IndexFile)> {
     let workspace = Workspace::discover(cli.workspace.as_deref())?;
-    let ledger = workspace.ledger();
-    std::thread::scope(|scope| {
-        let index_file = scope.spawn(|| IndexFile::read(&ledger));
-        let mut session = Session::open_cached(workspace, operator_name())?;
-        session.offline = cli.offline;
-        let index_file = index_file
-            .join()
-            .map_err(|_| color_eyre::eyre::eyre!("reading the run index failed"))?;
-        Ok((session, index_file))
-    })
+    let mut session = Session::open_cached(workspace, operator_name())?;
+    session.offline = cli.offline;
+    let index_file = IndexFile::read(&session.ledger());
+    Ok((session, index_file))
 }
 
 /// The operator's key, unlocked with the passphrase from a file, the environment or a prompt.

@@ -14,7 +14,7 @@ use super::task::Task;
 use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
-use crate::run_index::IndexFile;
+use crate::run_index::{ClosedRuns, IndexFile};
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
@@ -49,6 +49,8 @@ pub struct App {
     pub runs: Vec<RunSummary>,
     pub damage: Vec<Damage>,
     pub entries: usize,
+    /// The closed runs, not in `runs` until read after the first frame.
+    pub(super) closed_runs: Option<ClosedRuns>,
     /// The ledger's length when the run list was read.
     pub(super) listed_bytes: u64,
     pub run: Option<RunScreen>,
@@ -86,11 +88,13 @@ pub struct Tick {
 impl App {
     pub fn new(session: Session, keymap: Keymap, theme: Theme) -> Self {
         let index_file = IndexFile::read(&session.ledger());
-        Self::with_index_file(session, keymap, theme, index_file)
+        let mut app = Self::with_index_file(session, keymap, theme, index_file);
+        app.complete_run_list();
+        app
     }
 
-    /// The app, its run list from `index_file` (the run index, read beside the session's
-    /// opening).
+    /// The app, its run list from `index_file` (the run index, read as the session opened);
+    /// the closed runs are left for [`Self::complete_run_list`].
     pub fn with_index_file(
         session: Session,
         keymap: Keymap,
@@ -117,6 +121,7 @@ impl App {
             runs: Vec::new(),
             damage: Vec::new(),
             entries: 0,
+            closed_runs: None,
             listed_bytes: 0,
             run: None,
             ledger: None,
@@ -136,7 +141,7 @@ impl App {
             draft_due: None,
         };
         app.set_network(network);
-        app.refresh_runs_from(index_file);
+        app.start_runs_from(index_file);
         if app.session.has_errors() {
             let count = app
                 .session

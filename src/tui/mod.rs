@@ -105,8 +105,9 @@ async fn event_loop(
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
-    // The first frame before any background work starts.
+    // The first frame before any background work starts, and before the closed runs are read.
     terminal.draw(|frame| views::draw(frame, app))?;
+    app.complete_run_list();
     release_freed_memory();
     let mut dirty = false;
     // After a resize the whole screen is painted again, not only what changed: a terminal

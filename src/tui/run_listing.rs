@@ -11,7 +11,7 @@ impl App {
         self.refresh_runs_from(IndexFile::read(&self.session.ledger()));
     }
 
-    pub(super) fn refresh_runs_from(&mut self, index_file: IndexFile) {
+    fn refresh_runs_from(&mut self, index_file: IndexFile) {
         match self.session.runs_from(index_file) {
             Ok(listed) => self.show_runs(listed),
             Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
@@ -19,7 +19,49 @@ impl App {
         self.home.rebuild(&self.runs, &self.session.runbooks);
     }
 
+    /// The start screen's run list: the unfinished runs and the count of all entries, the
+    /// closed runs left for [`Self::complete_run_list`].
+    pub(super) fn start_runs_from(&mut self, index_file: IndexFile) {
+        match self.session.runs_for_start(index_file) {
+            Ok(start) => {
+                self.show_runs(start.listed);
+                self.entries = start.entries;
+                self.closed_runs = Some(start.closed);
+            }
+            Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
+        }
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+    }
+
+    /// Puts the closed runs that the start screen left unread into the run list (right after
+    /// the first frame, before any key); when the index's text of them does not read, the
+    /// list is replayed from the ledger and the index rebuilt.
+    pub fn complete_run_list(&mut self) {
+        let Some(closed) = self.closed_runs.take() else {
+            return;
+        };
+        match closed.parse() {
+            Ok(closed) => {
+                self.runs.extend(closed);
+                self.entries = self.runs.iter().map(|r| r.entries).sum();
+                return;
+            }
+            Err(why) => tracing::warn!("{why}; the run list is replayed from the ledger"),
+        }
+        let replayed = run_index::rebuild(&self.session.ledger(), &self.session.lister());
+        self.status = Some(match replayed {
+            Ok(listed) => {
+                self.show_runs(listed);
+                let said = "the run index's closed runs did not read: the run list is now replayed from the ledger";
+                (said.to_owned(), true)
+            }
+            Err(error) => (format!("cannot read the journal: {error}"), true),
+        });
+        self.home.rebuild(&self.runs, &self.session.runbooks);
+    }
+
     pub(super) fn show_runs(&mut self, listed: IndexedRuns) {
+        self.closed_runs = None;
         self.entries = listed.runs.iter().map(|r| r.entries).sum();
         self.runs = listed.runs;
         self.damage = listed.damage;

@@ -92,7 +92,27 @@ pub fn example_operator_key() -> alloy_signer_local::PrivateKeySigner {
     alloy_signer_local::PrivateKeySigner::from_bytes(&secret.into()).unwrap()
 }
 
-/// Rewrites the JSON file at `path` with `edit` applied (a cache or index made to lie).
+/// The run index file at `path` as JSON: its header line, with its second line (the closed
+/// runs) under `"closed"`.
+pub fn read_run_index(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (header, closed) = text.trim_end().split_once('\n').expect("two lines");
+    let mut index: serde_json::Value = serde_json::from_str(header).unwrap();
+    index["closed"] = serde_json::from_str(closed).unwrap();
+    index
+}
+
+/// Rewrites the run index file at `path` with `edit` applied to it as [`read_run_index`]
+/// gives it (an index made to lie).
+pub fn edit_run_index(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut index = read_run_index(path);
+    edit(&mut index);
+    let closed = index.as_object_mut().unwrap().remove("closed").unwrap();
+    let text = format!("{}\n{}\n", index, closed);
+    std::fs::write(path, text).unwrap();
+}
+
+/// Rewrites the JSON file at `path` with `edit` applied (a cache made to lie).
 pub fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
     let mut value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
