@@ -1,6 +1,7 @@
 //! Properties of the run engine and its ledger: for any sequence of actions on a runbook (ticks,
-//! choices, notes, skips, files attached, its command run for real, sign-offs by approvers who
-//! count, who do not and who sign twice, aborts) and
+//! choices, notes, skips, files attached, its command run for real, its health check asked of
+//! a real endpoint on loopback that answers well or badly, sign-offs by approvers who count,
+//! who do not and who sign twice, aborts) and
 //! any kill point (the ledger cut to a durable prefix of whole lines, perhaps with a torn line
 //! after it, then repaired), the run reopened from the file equals the run replayed from the
 //! prefix's entries, and equals the live run as it was when that prefix was all it had written.
@@ -13,7 +14,7 @@ use owner_console::engine::signoff::Approver;
 use owner_console::engine::{Position, Run};
 use owner_console::ledger::store::Ledger;
 use owner_console::session::Session;
-use owner_console::step_actions::{attach, prepare_command};
+use owner_console::step_actions::{attach, prepare_command, prepare_http};
 use owner_console::workspace::Workspace;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -29,6 +30,8 @@ enum Action {
     Attach,
     /// Runs the command step's command for real.
     Execute,
+    /// Asks the health endpoint, for real, on an http-check step.
+    Check,
     /// A sign-off by one of [`APPROVERS`].
     SignOff(usize),
     /// Does what the current step asks (ticks its items, writes its note, attaches a file or
@@ -78,8 +81,9 @@ fn add_signoff_step(folder: &std::path::Path) {
     std::fs::write(path, with_signoff).unwrap();
 }
 
-/// The single actions `action` stands for at `run`'s current step.
-fn expand(run: &Run, action: Action) -> Vec<Action> {
+/// The single actions `action` stands for at `run`'s current step; `right`: which branch an
+/// advance takes at the decision.
+fn expand(run: &Run, action: Action, right: bool) -> Vec<Action> {
     use owner_console::runbook::StepAction;
     if !matches!(action, Action::Advance) {
         return vec![action];
@@ -104,12 +108,10 @@ fn expand(run: &Run, action: Action) -> Vec<Action> {
             })
             .map(Action::SignOff)
             .collect(),
-        // Down either branch, by how many steps the run has visited.
         StepAction::Decision { .. } => {
-            return vec![Action::Choose(["Left", "Right"][run.history.len() % 2])];
+            return vec![Action::Choose(if right { "Right" } else { "Left" })];
         }
-        // No endpoint listens in this test: the operator skips it, with a reason.
-        StepAction::HttpCheck { .. } => return vec![Action::Skip],
+        StepAction::HttpCheck { .. } => vec![Action::Check],
         _ => Vec::new(),
     };
     single.push(Action::Complete);
@@ -126,6 +128,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::Note),
         2 => Just(Action::Attach),
         2 => Just(Action::Execute),
+        2 => Just(Action::Check),
         2 => (0usize..APPROVERS.len()).prop_map(Action::SignOff),
     ]
 }
@@ -169,6 +172,15 @@ fn events_of(
                 .ok()
                 .map(|e| vec![e])
         }
+        Action::Check => {
+            let evidence = world.session.evidence().path_of("");
+            let prepared = prepare_http(run, &evidence).ok()?;
+            world
+                .runtime
+                .block_on(prepared.execute())
+                .ok()
+                .map(|e| vec![e])
+        }
         Action::SignOff(who) => {
             let (address, name, role) = APPROVERS[*who];
             let roles = [role.to_owned()];
@@ -201,13 +213,21 @@ proptest! {
         then_abort in any::<bool>(),
         kill in 0.0f64..=1.0,
         torn in any::<bool>(),
+        healthy in any::<bool>(),
+        right in any::<bool>(),
     ) {
         let dir = support::workspace::walk_workspace();
         add_signoff_step(dir.path());
         let mut session = Session::open(Workspace::folder(dir.path()), "tester".into()).unwrap();
         session.unlock(alloy_signer_local::PrivateKeySigner::random());
         let book = session.runbook("walk").unwrap();
-        let inputs = BTreeMap::from([("label".to_owned(), "x".to_owned())]);
+        // The endpoint answers what the step expects, or a status that fails the check.
+        let body = if healthy { r#"{"status":"ok"}"# } else { r#"{"status":"degraded"}"# };
+        let port = support::workspace::serve(200, body, usize::MAX);
+        let inputs = BTreeMap::from([
+            ("label".to_owned(), "x".to_owned()),
+            ("port".to_owned(), port.to_string()),
+        ]);
         let mut run = session.start(&book, "demo", inputs).unwrap();
         if then_abort {
             actions.push(Action::Abort);
@@ -219,7 +239,7 @@ proptest! {
         let mut written = 1;
         let world = World { session: &session, folder: dir.path(), runtime: &runtime };
         for given in &actions {
-            for action in expand(&run, given.clone()) {
+            for action in expand(&run, given.clone(), right) {
                 if let Some(events) = events_of(&run, &action, &world) {
                     written += events.len();
                     session.record(&mut run, events).unwrap();

@@ -143,7 +143,7 @@ impl Task {
                 result: crate::chain::live::read_state(&chain, &target).await,
             },
             Self::ListRuns { ledger, lister } => TaskDone::RunsListed(
-                off_the_loop(move || {
+                in_the_background(move || {
                     replayed(&Ledger::new(ledger), &lister).map_err(|e| e.to_string())
                 })
                 .await,
@@ -173,11 +173,45 @@ impl Task {
                     let checkpoint = Checkpoint::read(&checkpoint)?;
                     Ok(verify(&bytes, &operators, checkpoint.as_ref()))
                 };
-                TaskDone::Verified(off_the_loop(work).await)
+                TaskDone::Verified(in_the_background(work).await)
             }
         }
     }
 }
+
+/// Runs blocking work that nothing waits for (the ledger's verification, the full replay
+/// that checks the run index) on a thread of its own at a lower priority (nice +10), so that
+/// it leaves the cores to the console's loop, the terminal and ssh.
+async fn in_the_background<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("background-check".into())
+        .spawn(move || {
+            lower_this_threads_priority();
+            let _ = done.send(work());
+        })
+        .map_err(|e| format!("cannot start a background thread: {e}"))?;
+    result
+        .await
+        .unwrap_or_else(|_| Err("the background work stopped without an answer".into()))
+}
+
+/// Adds [`BACKGROUND_NICE`] to this thread's nice value (on Linux a thread has one of its
+/// own); elsewhere this does nothing.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: getpriority and setpriority on this thread's own id read and change only how
+    // the kernel weighs it.
+    unsafe {
+        let thread = libc::gettid() as libc::id_t;
+        let nice = libc::getpriority(libc::PRIO_PROCESS, thread);
+        libc::setpriority(libc::PRIO_PROCESS, thread, (nice + BACKGROUND_NICE).min(19));
+    }
+}
+
+const BACKGROUND_NICE: i32 = 10;
 
 /// Runs blocking work on tokio's blocking threads.
 async fn off_the_loop<T: Send + 'static>(
@@ -186,4 +220,32 @@ async fn off_the_loop<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .unwrap_or_else(|e| Err(e.to_string()))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    fn nice_of_this_thread() -> i32 {
+        // SAFETY: getpriority only reads this thread's nice value.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+    }
+
+    #[test]
+    fn background_work_runs_at_a_lower_priority_and_the_loop_keeps_its_own() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let before = nice_of_this_thread();
+        let nice = runtime.block_on(in_the_background(|| Ok(nice_of_this_thread())));
+        assert_eq!(nice, Ok((before + BACKGROUND_NICE).min(19)));
+        assert_eq!(
+            nice_of_this_thread(),
+            before,
+            "the caller's priority changed"
+        );
+        let failed: Result<(), String> =
+            runtime.block_on(in_the_background(|| Err("it failed".into())));
+        assert_eq!(failed, Err("it failed".to_owned()));
+    }
 }
