@@ -8,7 +8,9 @@
 //!   line of the same size in the same folder;
 //! - the bytes written for a step-to-step move, against a full redraw of the same screen
 //!   (terminal cleared, then drawn), both in the console's backend and, for comparison, in
-//!   crossterm's own;
+//!   crossterm's own, and against the text of the cells that the move changes, each written
+//!   once with no cursor move or style (what any encoding must send at the least, but for
+//!   erases of blank runs);
 //! - the bytes written per idle 250 ms tick on a live network whose node does not answer.
 
 #[path = "support/report.rs"]
@@ -22,7 +24,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use owner_console::tui::app::App;
 use owner_console::tui::lean_backend::LeanBackend;
 use owner_console::tui::views;
-use ratatui::backend::{Backend, ClearType, CrosstermBackend};
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -114,6 +117,22 @@ fn full_redraw<B: Backend>(app: &App, (mut fresh, count): (Terminal<B>, Rc<Cell<
     count.get()
 }
 
+/// The screen that `app` draws, as cells.
+fn rendered(app: &App) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    draw(&mut terminal, app);
+    terminal.backend().buffer().clone()
+}
+
+/// The bytes of the text of the cells that differ between two screens.
+fn changed_cell_bytes(before: &Buffer, after: &Buffer) -> u64 {
+    before
+        .diff(after)
+        .iter()
+        .map(|(_, _, cell)| cell.symbol().len() as u64)
+        .sum()
+}
+
 fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &App) {
     terminal
         .draw(|frame| views::draw(frame, app))
@@ -134,6 +153,7 @@ struct Samples {
     full_redraw_bytes: Vec<u64>,
     crossterm_step_move_bytes: Vec<u64>,
     crossterm_full_redraw_bytes: Vec<u64>,
+    changed_cell_bytes: Vec<u64>,
     recorded_line: usize,
 }
 
@@ -152,6 +172,7 @@ fn walk(samples: &mut Samples) {
     for (index, code) in WALK.into_iter().enumerate() {
         let (entries, bytes) = (app.entries, count.get());
         let crossterm_bytes = crossterm_count.get();
+        let before = (index == STEP_MOVE).then(|| rendered(&app));
         let started = Instant::now();
         press(&mut app, code);
         draw(&mut terminal, &app);
@@ -174,6 +195,11 @@ fn walk(samples: &mut Samples) {
             samples
                 .crossterm_full_redraw_bytes
                 .push(full_redraw(&app, crossterm_terminal()));
+            if let Some(before) = before {
+                samples
+                    .changed_cell_bytes
+                    .push(changed_cell_bytes(&before, &rendered(&app)));
+            }
         }
     }
     let journal = workspace.path().join("storage/owner-ledger.jsonl");
@@ -280,6 +306,7 @@ fn main() {
     let full_bytes = mean(&samples.full_redraw_bytes);
     let crossterm_step_bytes = mean(&samples.crossterm_step_move_bytes);
     let crossterm_full_bytes = mean(&samples.crossterm_full_redraw_bytes);
+    let changed_bytes = mean(&samples.changed_cell_bytes);
     println!(
         "keystroke bench{}: {} walks, {} keys that record nothing, {} that record a step; 80×24",
         if *SMOKE { " (smoke run)" } else { "" },
@@ -307,6 +334,11 @@ fn main() {
     println!(
         "in crossterm's own backend: step-to-step move {crossterm_step_bytes:.0}, full redraw {crossterm_full_bytes:.0} ({:.1}%)",
         100.0 * crossterm_step_bytes / crossterm_full_bytes
+    );
+    println!(
+        "the move's changed cells, their text written once each: {changed_bytes:.0} bytes ({:.1}% of the full redraw; the move writes {:.2}× that)",
+        100.0 * changed_bytes / full_bytes,
+        step_bytes / changed_bytes
     );
     bench_line(
         "keystroke_median",
@@ -347,6 +379,13 @@ fn main() {
         "step_move_bytes_saved",
         step_bytes,
         crossterm_step_bytes,
+        "bytes",
+        Aim::None,
+    );
+    bench_line(
+        "step_move_bytes_over_changed_cells",
+        step_bytes,
+        changed_bytes,
         "bytes",
         Aim::None,
     );
