@@ -74,6 +74,13 @@ pub fn text(output: &Output) -> (String, String) {
     )
 }
 
+/// Runs the binary in `cwd` and returns its exit code, stdout and stderr.
+pub fn run(home: &Home, cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = home.cli(cwd, args);
+    let (out, err) = text(&output);
+    (output.status.code().unwrap_or(-1), out, err)
+}
+
 pub fn json(output: &Output) -> serde_json::Value {
     let (out, err) = text(output);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: stdout {out} stderr {err}"))

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: throwaway workspaces, the app on a test backend,
 //! a pseudo-terminal, a real local chain and a fault-injecting proxy in front of it.
 
+pub mod bundle;
 pub mod chain;
 pub mod cli;
 pub mod ledger;
@@ -11,6 +12,7 @@ pub mod run_view;
 pub mod safe_batch;
 pub mod sandbox;
 pub mod sgr;
+pub mod signed_ledger;
 pub mod stage;
 pub mod svg;
 pub mod tour;

@@ -119,3 +119,12 @@ pub fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
     edit(&mut value);
     std::fs::write(path, serde_json::to_vec(&value).unwrap()).unwrap();
 }
+
+/// As [`edit_json`], but written pretty-printed as the shipped config files are (a config
+/// change for the diff to find).
+pub fn edit(path: &Path, change: impl FnOnce(&mut serde_json::Value)) {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    change(&mut json);
+    std::fs::write(path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+}
