@@ -378,16 +378,8 @@ impl Session {
         Ok(crate::run_index::runs(&self.ledger(), &self.lister())?)
     }
 
-    /// [`Self::runs_indexed`] with the index file already read.
-    pub fn runs_from(&self, index_file: IndexFile) -> Result<IndexedRuns, SessionError> {
-        Ok(crate::run_index::runs_with(
-            &self.ledger(),
-            &self.lister(),
-            index_file,
-        )?)
-    }
-
-    /// [`Self::runs_from`] with the closed runs left unread, for the console's first frame.
+    /// [`Self::runs_indexed`] with the index file already read and the closed runs left
+    /// unread, for the console's start screen.
     pub fn runs_for_start(&self, index_file: IndexFile) -> Result<StartRuns, SessionError> {
         Ok(crate::run_index::runs_for_start(
             &self.ledger(),

@@ -8,15 +8,8 @@ use crate::run_index::{self, IndexFile, IndexedRuns};
 impl App {
     /// Reads the run list through the run index (which it keeps up to date).
     pub fn refresh_runs(&mut self) {
-        self.refresh_runs_from(IndexFile::read(&self.session.ledger()));
-    }
-
-    fn refresh_runs_from(&mut self, index_file: IndexFile) {
-        match self.session.runs_from(index_file) {
-            Ok(listed) => self.show_runs(listed),
-            Err(error) => self.status = Some((format!("cannot read the journal: {error}"), true)),
-        }
-        self.home.rebuild(&self.runs, &self.session.runbooks);
+        self.start_runs_from(IndexFile::read(&self.session.ledger()));
+        self.complete_run_list();
     }
 
     /// The start screen's run list: the unfinished runs and the count of all entries, the
