@@ -4,25 +4,17 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+use support::cli::{Home, text};
 use support::safe_batch::{KNOWN_CHECKSUM, built, fixture, read, tamper};
 
 fn cli(args: &[&str]) -> Output {
-    let home = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_owner-console"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .output()
-        .unwrap()
+    Home::empty().cli(Path::new("."), args)
 }
 
 fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    text(output).0
 }
 
 #[test]
