@@ -1,7 +1,8 @@
 use clap::Parser;
+use owner_console::cli::logging;
 use owner_console::cli::unlock::ConsoleKey;
 use owner_console::cli::{self, Cli};
-use owner_console::{logging, tui};
+use owner_console::tui;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

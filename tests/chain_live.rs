@@ -70,7 +70,7 @@ fn live_reads_match_the_deployed_values_at_one_block_in_one_request() {
         platform.rpc("eth_getBlockByNumber", serde_json::json!(["latest", false]));
     assert_eq!(state.block.hash_hex(), head["hash"].as_str().unwrap());
 
-    let catalogue = owner_console::changes::catalogue(&session).unwrap();
+    let catalogue = session.catalogue().unwrap();
     let live = owner_console::diff::source::from_live(&catalogue, &state);
     let expected = owner_console::diff::source::from_snapshot(
         &catalogue,

@@ -306,9 +306,11 @@ fn completions_and_man_page_come_from_the_same_definitions() {
 
 #[test]
 fn a_bad_user_setting_is_named() {
-    let parsed =
-        owner_console::settings::Settings::parse("settings.toml", "[keys]\nsikp = [\"s\"]\n")
-            .unwrap();
+    let parsed = owner_console::workspace::settings::Settings::parse(
+        "settings.toml",
+        "[keys]\nsikp = [\"s\"]\n",
+    )
+    .unwrap();
     let error = owner_console::tui::keymap::Keymap::default()
         .with_overrides(&parsed.keys)
         .unwrap_err();
@@ -320,7 +322,8 @@ fn a_bad_user_setting_is_named() {
     .unwrap_err();
     assert!(bad_color.contains("`blurple` is not a colour"));
     let unknown_table =
-        owner_console::settings::Settings::parse("settings.toml", "[colours]\n").unwrap_err();
+        owner_console::workspace::settings::Settings::parse("settings.toml", "[colours]\n")
+            .unwrap_err();
     assert!(
         unknown_table.contains("settings.toml:1:"),
         "{unknown_table}"

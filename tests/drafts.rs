@@ -2,7 +2,7 @@
 //! leaves no temporary file), readable by the owner only, read back, removed; a run or step id
 //! that is not a plain file name is refused, naming both, and nothing is written.
 
-use owner_console::drafts::Drafts;
+use owner_console::session::drafts::Drafts;
 use std::os::unix::fs::PermissionsExt;
 
 #[test]

@@ -44,7 +44,9 @@ fn team(workspace: &Path) -> Home {
 fn paused(workspace: &Path) -> serde_json::Value {
     let session = Session::open(Workspace::folder(workspace), "tester".into()).unwrap();
     let target = Target::sandbox(&session, "demo").unwrap();
-    let state = owner_console::chain::live::read_once(&target).unwrap();
+    let state = owner_console::cli::runtime::block_on(owner_console::chain::live::read(&target))
+        .unwrap()
+        .unwrap();
     state.values["JobRegistry.paused"].clone()
 }
 

@@ -7,7 +7,7 @@ use support::workspace as common;
 
 use owner_console::engine::{Event, Position, Run};
 use owner_console::session::{Session, SessionError};
-use owner_console::step_actions::{attach, prepare_command, prepare_http};
+use owner_console::steps::{self, Act};
 use owner_console::workspace::Workspace;
 use std::collections::BTreeMap;
 
@@ -70,8 +70,8 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
             .to_string()
             .contains("not been run")
     );
-    let prepared = prepare_command(&run, dir.path(), &session.evidence().path_of("")).unwrap();
-    let event = runtime().block_on(prepared.execute()).unwrap();
+    let prepared = steps::prepare(&session, &run, Act::RunCommand).unwrap();
+    let event = runtime().block_on(prepared.execute()).unwrap().event;
     let Event::CommandRan(ran) = &event else {
         panic!("{event:?}")
     };
@@ -105,13 +105,14 @@ fn left_branch_walk_is_recorded_and_replays_exactly() {
     let file = dir.path().join("receipt.json");
     std::fs::write(&file, b"{\"status\":1}").unwrap();
     assert!(run.complete(None).is_err(), "no file attached yet");
-    let event = attach(
-        &run,
-        &session.evidence(),
-        &session.workspace.evidence_roots(),
-        &file,
-    )
-    .unwrap();
+    let event = runtime()
+        .block_on(
+            steps::prepare(&session, &run, Act::Attach(file.clone()))
+                .unwrap()
+                .execute(),
+        )
+        .unwrap()
+        .event;
     session.record(&mut run, vec![event]).unwrap();
     assert_same(&run, &session);
     let events = run.complete(None).unwrap();
@@ -161,9 +162,12 @@ fn right_branch_http_check_gates_on_status_and_field() {
     session.record(&mut run, events).unwrap();
     assert_eq!(run.position, Position::At("health".into()));
 
-    let prepared = prepare_http(&run, &session.evidence().path_of("")).unwrap();
-    assert_eq!(prepared.url(), format!("http://127.0.0.1:{port}/healthz"));
-    let event = runtime().block_on(prepared.execute()).unwrap();
+    let prepared = steps::prepare(&session, &run, Act::CheckHttp).unwrap();
+    assert_eq!(
+        prepared.describe(),
+        format!("checking: http://127.0.0.1:{port}/healthz")
+    );
+    let event = runtime().block_on(prepared.execute()).unwrap().event;
     session.record(&mut run, vec![event]).unwrap();
     let blocker = run.completion_blocker().unwrap();
     assert!(
@@ -186,8 +190,8 @@ fn a_command_that_fails_blocks_until_it_passes() {
     let events = run.complete(None).unwrap();
     session.record(&mut run, events).unwrap();
     std::fs::create_dir(dir.path().join("label.out")).unwrap();
-    let prepared = prepare_command(&run, dir.path(), &session.evidence().path_of("")).unwrap();
-    let event = runtime().block_on(prepared.execute()).unwrap();
+    let prepared = steps::prepare(&session, &run, Act::RunCommand).unwrap();
+    let event = runtime().block_on(prepared.execute()).unwrap().event;
     session.record(&mut run, vec![event]).unwrap();
     let blocker = run.completion_blocker().unwrap();
     assert!(blocker.contains("expected 0"), "{blocker}");

@@ -14,7 +14,7 @@ use owner_console::engine::signoff::Approver;
 use owner_console::engine::{Position, Run};
 use owner_console::ledger::store::Ledger;
 use owner_console::session::Session;
-use owner_console::step_actions::{attach, prepare_command, prepare_http};
+use owner_console::steps::{self, Act};
 use owner_console::workspace::Workspace;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -140,6 +140,15 @@ struct World<'a> {
     runtime: &'a tokio::runtime::Runtime,
 }
 
+impl World<'_> {
+    /// The step action carried out as either door carries it out, or none where it is refused.
+    fn act(&self, run: &Run, act: Act) -> Option<Vec<owner_console::engine::Event>> {
+        let prepared = steps::prepare(self.session, run, act).ok()?;
+        let done = self.runtime.block_on(prepared.execute()).ok()?;
+        Some(vec![done.event])
+    }
+}
+
 fn events_of(
     run: &Run,
     action: &Action,
@@ -158,29 +167,10 @@ fn events_of(
         Action::Attach => {
             let file = world.folder.join("evidence.txt");
             std::fs::write(&file, run.id.as_bytes()).unwrap();
-            let roots = world.session.workspace.evidence_roots();
-            attach(run, &world.session.evidence(), &roots, &file)
-                .ok()
-                .map(|e| vec![e])
+            world.act(run, Act::Attach(file))
         }
-        Action::Execute => {
-            let evidence = world.session.evidence().path_of("");
-            let prepared = prepare_command(run, world.folder, &evidence).ok()?;
-            world
-                .runtime
-                .block_on(prepared.execute())
-                .ok()
-                .map(|e| vec![e])
-        }
-        Action::Check => {
-            let evidence = world.session.evidence().path_of("");
-            let prepared = prepare_http(run, &evidence).ok()?;
-            world
-                .runtime
-                .block_on(prepared.execute())
-                .ok()
-                .map(|e| vec![e])
-        }
+        Action::Execute => world.act(run, Act::RunCommand),
+        Action::Check => world.act(run, Act::CheckHttp),
         Action::SignOff(who) => {
             let (address, name, role) = APPROVERS[*who];
             let roles = [role.to_owned()];

@@ -4,8 +4,8 @@
 
 mod support;
 
-use owner_console::run_index::{IndexedRuns, Source};
 use owner_console::session::Session;
+use owner_console::session::run_index::{IndexedRuns, Source};
 use owner_console::tui::task::TaskDone;
 use owner_console::workspace::Workspace;
 use std::path::{Path, PathBuf};
@@ -376,7 +376,7 @@ fn app_on(workspace: &Path) -> owner_console::tui::app::App {
 
 /// The app as the console starts it: the closed runs not read yet.
 fn starting_app_on(workspace: &Path) -> owner_console::tui::app::App {
-    use owner_console::run_index::IndexFile;
+    use owner_console::session::run_index::IndexFile;
     use owner_console::tui::{app::App, keymap::Keymap, theme::Theme};
     let theme = Theme::new(false, &Default::default()).unwrap();
     let session = session(workspace);

@@ -359,7 +359,7 @@ fn every_explicit_safe_batch_builds_a_checked_batch_for_the_demo_network() {
                     (call.contract.clone(), call.method.clone(), args)
                 })
                 .collect();
-            let batch = owner_console::plan::batch_for_calls(
+            let batch = owner_console::change::plan::batch_for_calls(
                 &session,
                 "demo",
                 &step.title,

@@ -37,7 +37,8 @@ fn fee_update_diff(h: &mut Harness) -> String {
     h.keys(&[Enter, KeyCode::Char('x')])
         .typed("run")
         .key_running_task(Enter)
-        .keys(&[Enter, KeyCode::Char('x')]);
+        .keys(&[Enter])
+        .key_running_task(KeyCode::Char('x'));
     h.screen()
 }
 
@@ -104,12 +105,10 @@ fn long_diff(ws: &Path) {
 
 fn open_long_diff(width: u16, height: u16, colour: bool, prepare: fn(&Path)) -> Harness {
     let mut h = Harness::prepared(width, height, colour, prepare);
-    h.keys(&[KeyCode::Char('/')]).typed("review every").keys(&[
-        Enter,
-        Enter,
-        Enter,
-        KeyCode::Char('x'),
-    ]);
+    h.keys(&[KeyCode::Char('/')])
+        .typed("review every")
+        .keys(&[Enter, Enter, Enter])
+        .key_running_task(KeyCode::Char('x'));
     h
 }
 

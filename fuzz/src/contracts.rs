@@ -14,8 +14,8 @@ use owner_console::ledger::operators::Operators;
 use owner_console::ledger::store::{self, Ledger, LedgerError};
 use owner_console::runbook::{self, problem::Level};
 use owner_console::safe::parse::{ParseError, parse_batch};
-use owner_console::settings::Settings;
 use owner_console::workspace::networks::Networks;
+use owner_console::workspace::settings::Settings;
 use owner_console::workspace::snapshot::StateSnapshot;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -210,7 +210,7 @@ pub fn snapshot(data: &[u8]) {
             let _ = snapshot.age_seconds(jiff::Timestamp::now());
             let _ = snapshot.pause_states();
             let checked = SESSION.with(|session| {
-                owner_console::offline_state::check(session, &snapshot.network, SHOWN, text)
+                owner_console::change::offline_state::check(session, &snapshot.network, SHOWN, text)
             });
             if let Err(why) = checked {
                 assert!(why.starts_with(SHOWN), "{why}");

@@ -74,11 +74,28 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// Module name → address on the network, from `owner-control.<network>.json` through
+    /// the catalogue's `[modules]` pointers.
+    pub fn module_addresses(
+        &self,
+        owner_control: &serde_json::Value,
+    ) -> std::collections::BTreeMap<String, alloy_primitives::Address> {
+        self.modules
+            .iter()
+            .filter_map(|(module, pointer)| {
+                Some((
+                    module.clone(),
+                    owner_control.pointer(pointer)?.as_str()?.parse().ok()?,
+                ))
+            })
+            .collect()
+    }
+
     pub const FILE: &'static str = "config/catalogue.toml";
 
     /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut catalogue: Self = crate::toml_file::parse(Self::FILE, text)?;
+        let mut catalogue: Self = crate::workspace::toml_file::parse(Self::FILE, text)?;
         catalogue.reindex();
         if catalogue.index.distinct_ids() != catalogue.parameters.len() {
             let mut seen = std::collections::BTreeSet::new();

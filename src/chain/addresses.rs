@@ -3,30 +3,30 @@
 //! manifest when `config/networks.toml` names one.
 
 use crate::catalogue::Catalogue;
-use crate::session::Session;
+use crate::workspace::context::Context;
 use alloy_primitives::Address;
 use std::collections::BTreeMap;
 
 pub fn modules(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
 ) -> Result<BTreeMap<String, Address>, String> {
     let name = format!("config/owner-control.{network}.json");
-    let mut modules = match session.workspace.read_text(&name) {
+    let mut modules = match ctx.workspace.read_text(&name) {
         Some(text) => {
             let json: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
-            crate::plan::module_addresses(catalogue, &json)
+            catalogue.module_addresses(&json)
         }
         None => BTreeMap::new(),
     };
-    let manifest = session
+    let manifest = ctx
         .networks
         .get(network)
         .and_then(|profile| profile.deployment.clone());
     if let Some(file) = manifest {
-        let text = session
+        let text = ctx
             .workspace
             .read_text(&file)
             .ok_or_else(|| format!("{file}: the deployment manifest is missing"))?;
@@ -65,12 +65,8 @@ pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>
 }
 
 /// The network's Safe, from `config/networks.toml`.
-pub fn safe(session: &Session, network: &str) -> Result<Option<Address>, String> {
-    match session
-        .networks
-        .get(network)
-        .and_then(|n| n.safe.as_deref())
-    {
+pub fn safe(ctx: &Context, network: &str) -> Result<Option<Address>, String> {
+    match ctx.networks.get(network).and_then(|n| n.safe.as_deref()) {
         None => Ok(None),
         Some(text) => text.parse().map(Some).map_err(|_| {
             format!(
@@ -88,20 +84,20 @@ pub struct Placement {
 }
 
 pub fn placement(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
     mode: crate::engine::Mode,
 ) -> Result<Placement, String> {
     if mode == crate::engine::Mode::Drill {
-        let info = crate::sandbox::state::SandboxInfo::load(&session.workspace.storage, network)?;
+        let info = crate::sandbox::state::SandboxInfo::load(&ctx.workspace.storage, network)?;
         return Ok(Placement {
             modules: info.contracts,
             safe: Some(info.safe),
         });
     }
     Ok(Placement {
-        modules: modules(session, catalogue, network)?,
-        safe: safe(session, network)?,
+        modules: modules(ctx, catalogue, network)?,
+        safe: safe(ctx, network)?,
     })
 }

@@ -1,4 +1,4 @@
-//! A network's live state: what to read (from the session's catalogue, config and profile),
+//! A network's live state: what to read (from the context's catalogue, config and profile),
 //! the reading itself, and the result in the shape of a state snapshot.
 
 use super::block::BlockRef;
@@ -6,14 +6,14 @@ use super::client::{Chain, Endpoint};
 use super::error::ChainError;
 use super::reads::{self, ReadPlan};
 use crate::catalogue::value::Value;
-use crate::session::Session;
+use crate::workspace::context::Context;
 use crate::workspace::networks::ReadSettings;
 use crate::workspace::snapshot::StateSnapshot;
 use alloy_primitives::Address;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-/// Everything needed to read a network live, gathered from the session once.
+/// Everything needed to read a network live, gathered from the context once.
 #[derive(Debug, Clone)]
 pub struct Target {
     pub network: String,
@@ -27,12 +27,12 @@ pub struct Target {
 impl Target {
     /// The network's node, from the environment variable its profile names. Refused offline.
     /// Inside a drill of the network (a drill's command step), its sandbox.
-    pub fn of(session: &Session, network: &str) -> Result<Self, String> {
+    pub fn of(ctx: &Context, network: &str) -> Result<Self, String> {
         if crate::sandbox::inherited::in_drill_of(network) {
-            return Self::sandbox(session, network);
+            return Self::sandbox(ctx, network);
         }
-        let profile = profile(session, network)?;
-        if session.offline {
+        let profile = profile(ctx, network)?;
+        if ctx.offline {
             return Err(ChainError::Offline.to_string());
         }
         let url = std::env::var(&profile.rpc_env)
@@ -45,12 +45,12 @@ impl Target {
                 }
                 .to_string()
             })?;
-        Self::at(session, network, url.trim())
+        Self::at(ctx, network, url.trim())
     }
 
     /// The network's node at `url`, whatever its profile's environment variable says.
-    pub fn at(session: &Session, network: &str, url: &str) -> Result<Self, String> {
-        let profile = profile(session, network)?;
+    pub fn at(ctx: &Context, network: &str, url: &str) -> Result<Self, String> {
+        let profile = profile(ctx, network)?;
         let settings = profile.reads.clone();
         let endpoint = Endpoint::new(
             network,
@@ -58,21 +58,20 @@ impl Target {
             url,
             Duration::from_secs(settings.timeout_secs.max(1)),
         );
-        let catalogue = crate::changes::catalogue(session)?;
-        let modules = super::addresses::modules(session, &catalogue, network)?;
-        let safe = super::addresses::safe(session, network)?;
-        Self::build(session, &catalogue, endpoint, settings, modules, safe)
+        let catalogue = ctx.catalogue()?;
+        let modules = super::addresses::modules(ctx, &catalogue, network)?;
+        let safe = super::addresses::safe(ctx, network)?;
+        Self::build(ctx, &catalogue, endpoint, settings, modules, safe)
     }
 
     /// The network's sandbox (`sandbox up`): its loopback node, and the modules and Safe the
     /// sandbox deployed. Drill runs read and write there.
-    pub fn sandbox(session: &Session, network: &str) -> Result<Self, String> {
-        if session.offline {
+    pub fn sandbox(ctx: &Context, network: &str) -> Result<Self, String> {
+        if ctx.offline {
             return Err(ChainError::Offline.to_string());
         }
-        let info =
-            crate::sandbox::state::SandboxInfo::running(&session.workspace.storage, network)?;
-        let profile = profile(session, network)?;
+        let info = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network)?;
+        let profile = profile(ctx, network)?;
         let settings = ReadSettings {
             max_block_age_secs: None,
             confirmations: 1,
@@ -84,9 +83,9 @@ impl Target {
             &info.url,
             Duration::from_secs(settings.timeout_secs.max(1)),
         );
-        let catalogue = crate::changes::catalogue(session)?;
+        let catalogue = ctx.catalogue()?;
         Self::build(
-            session,
+            ctx,
             &catalogue,
             endpoint,
             settings,
@@ -97,18 +96,18 @@ impl Target {
 
     /// Where a run of `mode` reads: the sandbox for a drill, else the network's node.
     pub fn for_mode(
-        session: &Session,
+        ctx: &Context,
         network: &str,
         mode: crate::engine::Mode,
     ) -> Result<Self, String> {
         match mode {
-            crate::engine::Mode::Drill => Self::sandbox(session, network),
-            _ => Self::of(session, network),
+            crate::engine::Mode::Drill => Self::sandbox(ctx, network),
+            _ => Self::of(ctx, network),
         }
     }
 
     fn build(
-        session: &Session,
+        ctx: &Context,
         catalogue: &crate::catalogue::Catalogue,
         endpoint: Endpoint,
         settings: ReadSettings,
@@ -116,7 +115,7 @@ impl Target {
         safe: Option<Address>,
     ) -> Result<Self, String> {
         let network = endpoint.network.clone();
-        let candidates = candidates(session, catalogue, &network);
+        let candidates = candidates(ctx, catalogue, &network);
         let plan = reads::plan(catalogue, &modules, safe, &candidates);
         Ok(Self {
             network,
@@ -134,11 +133,10 @@ impl Target {
 }
 
 fn profile<'a>(
-    session: &'a Session,
+    ctx: &'a Context,
     network: &str,
 ) -> Result<&'a crate::workspace::networks::Network, String> {
-    session
-        .networks
+    ctx.networks
         .get(network)
         .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))
 }
@@ -146,12 +144,12 @@ fn profile<'a>(
 /// The members a set read member by member asks about: the proposed config's and the
 /// network's snapshot's.
 fn candidates(
-    session: &Session,
+    ctx: &Context,
     catalogue: &crate::catalogue::Catalogue,
     network: &str,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut candidates: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let proposed = crate::changes::proposed(session, catalogue, network);
+    let proposed = ctx.proposed(catalogue, network);
     for (id, value) in &proposed.values {
         if let Value::Set(members) = value {
             candidates
@@ -160,7 +158,7 @@ fn candidates(
                 .extend(members.iter().cloned());
         }
     }
-    if let Some(Ok(snapshot)) = session.snapshot(network) {
+    if let Some(Ok(snapshot)) = ctx.snapshot(network) {
         for (id, value) in &snapshot.values {
             if let Some(members) = value.as_array() {
                 let members = members.iter().filter_map(|m| m.as_str()).map(str::to_owned);
@@ -219,22 +217,10 @@ impl LiveState {
     }
 }
 
-/// `current-thread` tokio for the command-line forms, which read once and exit.
-pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> Result<T, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map(|runtime| runtime.block_on(work))
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
-}
-
-/// Reads the network once, from the command line.
-pub fn read_once(target: &Target) -> Result<LiveState, String> {
-    block_on(async {
-        let chain = target.connect()?;
-        read_state(&chain, target).await
-    })?
-    .map_err(|e| e.to_string())
+/// Reads every planned value of `target` at one block, connecting first.
+pub async fn read(target: &Target) -> Result<LiveState, String> {
+    let chain = target.connect().map_err(|e| e.to_string())?;
+    read_state(&chain, target).await.map_err(|e| e.to_string())
 }
 
 /// Set when `block` is older than the network allows: reads at it verify nothing.

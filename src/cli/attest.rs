@@ -1,9 +1,10 @@
-use super::run::report;
+use super::run_report::report;
 use super::{Cli, recording_session};
 use crate::engine::Event;
+use crate::engine::clock::now;
 use crate::engine::signoff::Approver;
 use crate::ledger::attestation::Attestation;
-use crate::session::{Session, now};
+use crate::session::Session;
 use clap::Args;
 use color_eyre::eyre::{Report, bail};
 use std::path::PathBuf;

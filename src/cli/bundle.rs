@@ -11,7 +11,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn export(session: &Session, run: &str, out: &Path) -> color_eyre::Result<ExitCode> {
-    let exported = bundle_export::export(session, run, out)?;
+    let key = session.key().ok_or(crate::session::SessionError::Locked)?;
+    let exported = bundle_export::export(session, key, run, out)?;
     let checkpoint = &exported.checkpoint;
     println!(
         "exported run {}: {} entries, {} evidence file(s), {} files; checkpoint at {} ledger entries (head {}…) signed by {}",
@@ -53,7 +54,7 @@ fn trusted_operators(
     match &session.workspace.source {
         Source::Folder(root) if session.workspace.read_text(Operators::FILE).is_some() => {
             let source = format!("{} (this workspace)", root.join(Operators::FILE).display());
-            Ok(Some((session.operators, source)))
+            Ok(Some((session.operators.clone(), source)))
         }
         _ => Ok(None),
     }

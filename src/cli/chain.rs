@@ -2,7 +2,7 @@
 //! for an air-gapped machine).
 
 use super::output::print_json;
-use crate::chain::live::read_once;
+use super::runtime::block_on_text;
 use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
 use crate::chain::{LiveState, Target};
 use crate::session::Session;
@@ -25,7 +25,7 @@ pub enum ChainCommand {
 pub fn dispatch(session: &Session, command: &ChainCommand) -> color_eyre::Result<ExitCode> {
     let ChainCommand::Status { network, json } = command;
     let target = Target::of(session, network).map_err(Report::msg)?;
-    let state = read_once(&target).map_err(Report::msg)?;
+    let state = block_on_text(crate::chain::live::read(&target))?;
     if *json {
         print_json(&serde_json::json!({
             "network": state.network,
@@ -119,7 +119,7 @@ pub fn snapshot_state(
         .key()
         .ok_or_else(|| Report::msg("a snapshot is signed: unlock your operator key"))?;
     let target = Target::of(session, network).map_err(Report::msg)?;
-    let state = read_once(&target).map_err(Report::msg)?;
+    let state = block_on_text(crate::chain::live::read(&target))?;
     if let Some(lag) = &state.lagging {
         bail!("no snapshot taken: {lag}");
     }

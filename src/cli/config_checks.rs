@@ -3,7 +3,6 @@
 
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::Level;
-use crate::changes::proposed;
 use crate::session::Session;
 use serde::Serialize;
 
@@ -44,7 +43,7 @@ pub fn networks_with_config(session: &Session, catalogue: &Catalogue) -> Vec<Str
 }
 
 pub fn run(session: &Session, catalogue: &Catalogue, network: &str) -> Vec<Check> {
-    let set = proposed(session, catalogue, network);
+    let set = session.proposed(catalogue, network);
     let mut checks: Vec<Check> = set
         .problems
         .iter()

@@ -1,5 +1,7 @@
 use super::output::print_json;
+use super::runtime::block_on_text;
 use crate::catalogue::risk::RiskClass;
+use crate::change::compare::{Against, diff_from, read_default};
 use crate::diff::text::{Tag, lines};
 use crate::session::Session;
 use clap::{Args, ValueEnum};
@@ -56,7 +58,9 @@ pub fn colour_wanted(choice: Color) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && crate::settings::colour_allowed(),
+        Color::Auto => {
+            std::io::stdout().is_terminal() && crate::workspace::settings::colour_allowed()
+        }
     }
 }
 
@@ -77,19 +81,17 @@ fn paint(tag: Tag, text: &str, colour: bool) -> String {
 }
 
 pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
-    let sandbox = match args.drill {
-        true => Some(
-            crate::chain::Target::sandbox(session, &args.network)
-                .and_then(|target| crate::chain::live::read_once(&target))
-                .map_err(color_eyre::eyre::Report::msg)?,
-        ),
-        false => None,
+    let live = match (args.drill, &args.against) {
+        (true, _) => {
+            let target = crate::chain::Target::sandbox(session, &args.network)
+                .map_err(color_eyre::eyre::Report::msg)?;
+            Some(block_on_text(crate::chain::live::read(&target))?)
+        }
+        (false, Some(_)) => None,
+        (false, None) => block_on_text(read_default(session, &args.network))?,
     };
-    let against = match &sandbox {
-        Some(state) => crate::changes::Against::Live(state),
-        None => crate::changes::Against::path(args.against.as_deref()),
-    };
-    let (diff, against, problems) = crate::changes::diff_from(
+    let against = Against::given(args.against.as_deref(), live.as_ref());
+    let (diff, against, problems) = diff_from(
         session,
         &args.network,
         args.from.as_deref(),

@@ -1,7 +1,8 @@
 use super::output::print_json;
+use crate::engine::clock::now;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::verify::verify;
-use crate::session::{Session, now};
+use crate::session::Session;
 use clap::Subcommand;
 use std::process::ExitCode;
 

@@ -10,17 +10,21 @@ mod diff;
 mod init;
 mod keys;
 mod ledger;
+pub mod logging;
 mod output;
 mod plan;
 mod report;
 mod run;
+mod run_report;
+pub mod runtime;
 mod sandbox;
 mod show;
+mod step_outcome;
 pub mod unlock;
 mod validate;
 
-use crate::run_index::IndexFile;
 use crate::session::Session;
+use crate::session::run_index::IndexFile;
 use crate::workspace::Workspace;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -247,7 +251,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             let book = session.runbook(runbook)?;
             let given = inputs.iter().cloned().collect();
             let run = session.start_drill(&book, network, given)?;
-            run::report(&run, *json)?;
+            run_report::report(&run, *json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Snapshot(SnapshotCommand::State { network, out }) => {
@@ -256,7 +260,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Snapshot(SnapshotCommand::Config) => {
             let session = open_session(cli)?;
             let files = session.workspace.config_files()?;
-            let folder = crate::config_snapshot::save(
+            let folder = crate::change::config_backup::save(
                 &session.workspace.storage.join("backups"),
                 &files,
                 &session.operator,

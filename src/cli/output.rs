@@ -9,7 +9,7 @@ pub fn print_json(value: &impl Serialize) -> color_eyre::Result<()> {
 
 /// `--accept-stale REASON`: a stale snapshot is used when a reason is given, said on stderr
 /// and in the log.
-pub fn accept_stale(stale: &crate::offline_state::Stale, reason: Option<&str>) -> bool {
+pub fn accept_stale(stale: &crate::change::offline_state::Stale, reason: Option<&str>) -> bool {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {
         Some(reason) => {
             eprintln!("warning: {} — acknowledged: {reason}", stale.message());

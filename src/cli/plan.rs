@@ -1,3 +1,5 @@
+use super::runtime::block_on_text;
+use crate::change::compare::{Against, read_default};
 use crate::session::Session;
 use clap::Args;
 use color_eyre::eyre::{Report, bail};
@@ -25,11 +27,15 @@ pub struct PlanArgs {
 }
 
 pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
-    let (batch, summary, by_hand) = crate::plan::batch_for_diff(
+    let live = match &args.against {
+        Some(_) => None,
+        None => block_on_text(read_default(session, &args.network))?,
+    };
+    let (batch, summary, by_hand) = crate::change::plan::batch_for_diff(
         session,
         &args.network,
         args.from.as_deref(),
-        crate::changes::Against::path(args.against.as_deref()),
+        Against::given(args.against.as_deref(), live.as_ref()),
         &[],
         &|stale| super::output::accept_stale(stale, args.accept_stale.as_deref()),
         crate::sandbox::inherited::mode_for(&args.network, crate::engine::Mode::Live),

@@ -1,10 +1,12 @@
 use super::output::print_json;
-use super::show::step_text;
-use crate::engine::{Position, Run};
+use super::run_report::report;
+use super::runtime::block_on_text;
+use crate::engine::{Mode, Run};
 use crate::runbook::StepAction;
 use crate::session::Session;
-use crate::step_actions::{attach, prepare_command, prepare_http, rendered_command};
+use crate::steps::{self, Act, receipt::ReceiptFrom};
 use clap::{Args, Subcommand};
+use color_eyre::eyre::Report;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -164,144 +166,32 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
         session.record(&mut run, vec![event])?;
     }
     for file in &args.attach {
-        let event = attach(
-            &run,
-            &session.evidence(),
-            &session.workspace.evidence_roots(),
-            file,
-        )
-        .map_err(color_eyre::eyre::Report::msg)?;
-        session.record(&mut run, vec![event])?;
+        act(session, &mut run, Act::Attach(file.clone()))?;
     }
     for item in ticks(&run, &args.check)? {
         let event = run.toggle_item(item)?;
         session.record(&mut run, vec![event])?;
     }
-    let drill_receipt = run.started.mode == crate::engine::Mode::Drill
-        && run
-            .current_step()
-            .is_some_and(|s| matches!(s.action, StepAction::Receipt { .. }));
-    let chaos_step = run
-        .current_step()
-        .is_some_and(|s| matches!(s.action, StepAction::Chaos { .. }));
-    if args.execute && chaos_step {
-        let prepared = crate::chaos_steps::prepare_chaos(session, &run)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        eprintln!("injecting: {}", prepared.describe());
-        let event = run_async(prepared.execute())?;
-        if let crate::engine::Event::ChaosInjected(chaos) = &event {
-            eprintln!("  {}", chaos.detail);
-        }
-        session.record(&mut run, vec![event])?;
-    }
-    if args.execute && !drill_receipt && !chaos_step {
-        let prepared = prepare_command(
-            &run,
-            &session.workspace.command_folder()?,
-            &session.evidence().path_of(""),
-        )
-        .map_err(color_eyre::eyre::Report::msg)?
-        .with_env(crate::step_actions::drill_env(session, &run));
-        eprintln!("running: {}", prepared.command());
-        let event = run_async(prepared.execute())?;
-        session.record(&mut run, vec![event])?;
+    if args.execute {
+        let execute = execute_act(&run);
+        act(session, &mut run, execute)?;
     }
     if args.http {
-        let prepared = prepare_http(&run, &session.evidence().path_of(""))
-            .map_err(color_eyre::eyre::Report::msg)?;
-        eprintln!("checking: {}", prepared.url());
-        let event = run_async(prepared.execute())?;
-        session.record(&mut run, vec![event])?;
+        act(session, &mut run, Act::CheckHttp)?;
     }
     if let Some(reason) = &args.accept_stale {
-        let event = crate::step_actions::acknowledge_stale(session, &run, reason)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        session.record(&mut run, vec![event])?;
+        act(session, &mut run, Act::AcknowledgeStale(reason.clone()))?;
     }
-    if run
-        .current_step()
-        .is_some_and(|s| matches!(s.action, StepAction::ChainCheck { .. }))
-        && !args.skip
-        && !run.visit.chain_checks.last().is_some_and(|c| c.passed)
-    {
-        let prepared = crate::chain_steps::prepare_chain_check(session, &run)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        eprintln!("reading: {}", prepared.describe());
-        let event = run_async(prepared.execute())?;
-        if let crate::engine::Event::ChainChecked(checked) = &event {
-            for result in &checked.results {
-                eprintln!("  {}", result.line());
-            }
-            eprintln!(
-                "  at block #{} {}",
-                checked.block_number, checked.block_hash
-            );
-            if let Some(why) = &checked.refused {
-                eprintln!("  ✗ verifies nothing: {why}");
-            }
-        }
-        session.record(&mut run, vec![event])?;
-    }
-    let receipt_from = match (&args.tx, &args.receipt) {
-        (Some(hash), _) => Some(crate::chain_steps::ReceiptFrom::Hash(hash.clone())),
-        (_, Some(file)) => Some(crate::chain_steps::ReceiptFrom::File(file.clone())),
-        _ if args.execute && drill_receipt => Some(crate::chain_steps::ReceiptFrom::DrillExecution),
+    let receipt = match (&args.tx, &args.receipt) {
+        (Some(hash), _) => Some(ReceiptFrom::Hash(hash.clone())),
+        (_, Some(file)) => Some(ReceiptFrom::File(file.clone())),
         _ => None,
     };
-    if let Some(from) = receipt_from {
-        let prepared = crate::chain_steps::prepare_receipt(session, &run, from)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        let event = run_async(prepared.execute())?;
-        if let crate::engine::Event::ReceiptChecked(checked) = &event {
-            let mark = if checked.passed {
-                "✓ pass"
-            } else {
-                "✗ FAIL"
-            };
-            eprintln!(
-                "receipt {} {mark}: block #{}, archived as {}",
-                checked.tx_hash,
-                checked.block_number,
-                session.workspace.storage.join(&checked.file).display()
-            );
-            for problem in &checked.problems {
-                eprintln!("  ✗ {problem}");
-            }
-        }
-        session.record(&mut run, vec![event])?;
+    if let Some(from) = receipt {
+        act(session, &mut run, Act::Receipt(from))?;
     }
-    if run
-        .current_step()
-        .is_some_and(|s| matches!(s.action, StepAction::Diff { .. }))
-        && !args.skip
-        && (run.visit.diff.is_none() || run.completion_blocker().is_some())
-    {
-        let (event, diff, against) = crate::step_actions::compute_diff(session, &run, None)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        eprintln!(
-            "diff against {against}: {} (fingerprint {})",
-            diff.summary(),
-            diff.fingerprint
-        );
-        session.record(&mut run, vec![event])?;
-    }
-    if run
-        .current_step()
-        .is_some_and(|s| matches!(s.action, StepAction::SafeBatch { .. }))
-        && !args.skip
-        && run.visit.batch.is_none()
-    {
-        let event = crate::step_actions::prepare_batch(session, &run, None)
-            .map_err(color_eyre::eyre::Report::msg)?;
-        if let crate::engine::Event::BatchPrepared(batch) = &event {
-            eprintln!(
-                "prepared {} ({} transaction(s), Safe checksum {}): load it in the Safe app's Transaction Builder",
-                session.workspace.storage.join(&batch.file).display(),
-                batch.transactions,
-                batch.checksum
-            );
-        }
-        session.record(&mut run, vec![event])?;
+    if let Some(still) = steps::still_to_do(&run).filter(|_| !args.skip) {
+        act(session, &mut run, still)?;
     }
     if !args.stay {
         let confirm = args.confirm.as_deref();
@@ -325,13 +215,29 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A step action's work, carried out on a one-off runtime (the command line acts once).
-fn run_async(
-    work: impl std::future::Future<Output = Result<crate::engine::Event, String>>,
-) -> color_eyre::Result<crate::engine::Event> {
-    crate::chain::live::block_on(work)
-        .and_then(|result| result)
-        .map_err(color_eyre::eyre::Report::msg)
+/// What `--execute` means at the current step: a chaos step injects its fault, a drill's
+/// receipt step executes the run's batch in the sandbox, any other step runs its command.
+fn execute_act(run: &Run) -> Act {
+    match run.current_step().map(|s| &s.action) {
+        Some(StepAction::Chaos { .. }) => Act::InjectChaos,
+        Some(StepAction::Receipt { .. }) if run.started.mode == Mode::Drill => {
+            Act::Receipt(ReceiptFrom::DrillExecution)
+        }
+        _ => Act::RunCommand,
+    }
+}
+
+/// Carries out one step action on the command line's runtime, says what it did on stderr,
+/// and records its event.
+fn act(session: &Session, run: &mut Run, act: Act) -> color_eyre::Result<()> {
+    let prepared = steps::prepare(session, run, act).map_err(Report::msg)?;
+    eprintln!("{}", prepared.describe());
+    let done = block_on_text(prepared.execute())?;
+    for line in super::step_outcome::lines(&done, &session.workspace.storage) {
+        eprintln!("{line}");
+    }
+    session.record(run, vec![done.event])?;
+    Ok(())
 }
 
 fn ticks(run: &Run, given: &[String]) -> color_eyre::Result<Vec<usize>> {
@@ -359,61 +265,4 @@ fn ticks(run: &Run, given: &[String]) -> color_eyre::Result<Vec<usize>> {
         .into_iter()
         .filter(|i| !run.visit.checked.contains(i))
         .collect())
-}
-
-pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
-    let position = match &run.position {
-        Position::At(step) => serde_json::json!({ "status": "unfinished", "step": step }),
-        Position::Completed => serde_json::json!({ "status": "completed" }),
-        Position::Aborted(reason) => serde_json::json!({ "status": "aborted", "reason": reason }),
-    };
-    if json {
-        let history: Vec<_> = run.history.iter().map(|v| serde_json::json!({ "step": v.step, "outcome": format!("{:?}", v.outcome), "time": v.time })).collect();
-        return print_json(&serde_json::json!({
-            "run": run.id,
-            "runbook": run.started.runbook,
-            "network": run.started.network,
-            "mode": run.started.mode,
-            "inputs": run.started.inputs,
-            "position": position,
-            "checked": run.visit.checked,
-            "blocker": run.completion_blocker(),
-            "history": history,
-        }));
-    }
-    println!(
-        "run {} — {} on {}",
-        run.id, run.started.title, run.started.network
-    );
-    for visited in &run.history {
-        println!("  ✓ {} {:?}", visited.step, visited.outcome);
-    }
-    match run.current_step() {
-        Some(step) => {
-            println!(
-                "▶ now at step {} of {}:",
-                run.runbook.step_index(&step.id).map_or(0, |i| i + 1),
-                run.runbook.steps.len()
-            );
-            print!("{}", step_text(step));
-            if let Some(Ok(command)) = rendered_command(run) {
-                println!("   ready to copy: {command}");
-            }
-            if let StepAction::Checklist { items } = &step.action {
-                for (index, item) in items.iter().enumerate() {
-                    let mark = if run.visit.checked.contains(&index) {
-                        "x"
-                    } else {
-                        " "
-                    };
-                    println!("   {}. [{mark}] {item}", index + 1);
-                }
-            }
-            if let Some(blocker) = run.completion_blocker() {
-                println!("   open: {blocker}");
-            }
-        }
-        None => println!("{}", position["status"].as_str().unwrap_or_default()),
-    }
-    Ok(())
 }

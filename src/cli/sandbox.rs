@@ -58,7 +58,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                     "network `{network}` is not in config/networks.toml"
                 ))
             })?;
-            let catalogue = crate::changes::catalogue(session).map_err(Report::msg)?;
+            let catalogue = session.catalogue().map_err(Report::msg)?;
             let (values, seeded_from) =
                 seed(session, &catalogue, network, *from).map_err(Report::msg)?;
             let binary = crate::sandbox::node::find_for(session).map_err(Report::msg)?;
@@ -67,7 +67,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             let (pid, port) =
                 start_detached(&binary, profile.chain_id, 0, &log).map_err(Report::msg)?;
             let url = format!("http://127.0.0.1:{port}");
-            let deployed = crate::chain::live::block_on(async {
+            let deployed = super::runtime::block_on(async {
                 let rpc = alloy_rpc_client::RpcClient::new_http(
                     url.parse().map_err(|_| "bad URL".to_owned())?,
                 );
@@ -77,8 +77,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 };
                 let read = |relative: &str| session.workspace.read_text(relative);
                 deploy_platform(&sender, &catalogue, &read, &values).await
-            })
-            .map_err(Report::msg)?;
+            })?;
             let deployment = match deployed {
                 Ok(deployment) => deployment,
                 Err(error) => {
@@ -91,7 +90,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 chain_id: profile.chain_id,
                 url: url.clone(),
                 pid,
-                started_at: crate::session::now(),
+                started_at: crate::engine::clock::now(),
                 contracts: deployment.contracts.clone(),
                 safe: deployment.safe,
                 seeded_from,
@@ -135,11 +134,10 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 return Ok(ExitCode::FAILURE);
             }
             let target = Target::sandbox(session, network).map_err(Report::msg)?;
-            let head = crate::chain::live::block_on(async {
+            let head = super::runtime::block_on(async {
                 let chain = Chain::connect(target.endpoint.clone())?;
                 chain.head().await
-            })
-            .map_err(Report::msg)?;
+            })?;
             match head {
                 Ok(head) => {
                     println!(

@@ -27,8 +27,7 @@ pub fn run(
     let mut config_checks = Vec::new();
     let (problems, files) = if paths.is_empty() {
         let session = open_session(cli)?;
-        let catalogue =
-            crate::changes::catalogue(&session).map_err(color_eyre::eyre::Report::msg)?;
+        let catalogue = session.catalogue().map_err(color_eyre::eyre::Report::msg)?;
         let networks = match network {
             Some(network) => vec![network.to_owned()],
             None => super::config_checks::networks_with_config(&session, &catalogue),

@@ -17,7 +17,7 @@ pub struct Current {
     /// Values the source holds that do not read as their parameter's kind.
     pub problems: Vec<String>,
     /// A snapshot older than its network allows: used only once acknowledged.
-    pub stale: Option<crate::offline_state::Stale>,
+    pub stale: Option<crate::change::offline_state::Stale>,
 }
 
 /// The catalogue's values from a snapshot, read in each parameter's chain unit.

@@ -1,11 +1,10 @@
-//! The run engine: events, the run derived from them, and the evidence-producing actions
-//! (commands, HTTP checks, attachments). Events are stored by `crate::ledger`.
+//! The run engine: events and the run derived from them by replay; transitions return events
+//! and do no I/O. Events are stored by `crate::ledger`; the steps that act on the world are in
+//! `crate::steps`.
 
-pub mod command;
+pub mod clock;
 mod completion;
 pub mod event;
-pub mod evidence;
-pub mod http_check;
 pub mod run;
 pub mod signoff;
 

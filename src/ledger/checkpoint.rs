@@ -3,7 +3,7 @@
 //! rewritten.
 
 use super::entry::{Entry, SignError, recover, sign_hash};
-use super::store::write_replacing;
+use crate::workspace::durable;
 use alloy_signer_local::PrivateKeySigner;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -74,9 +74,10 @@ impl Checkpoint {
         let io = |e: std::io::Error| SignError::Sign(format!("{}: {e}", path.display()));
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| io(e.into()))?;
         bytes.push(b'\n');
-        // One fixed name: checkpoints are written under the ledger's lock, and a write cut off
-        // by a crash is simply replaced by the next one.
-        write_replacing(path, &path.with_extension("partial"), &bytes, durable).map_err(io)
+        match durable {
+            true => durable::write(path, &bytes).map_err(io),
+            false => durable::write_cache(path, &bytes).map_err(io),
+        }
     }
 
     pub fn read(path: &Path) -> Result<Option<Self>, String> {

@@ -5,6 +5,7 @@
 use super::checkpoint::Checkpoint;
 use super::entry::{Entry, GENESIS, SignError};
 use crate::engine::Event;
+use crate::workspace::durable::sync_folder;
 use alloy_signer_local::PrivateKeySigner;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -65,25 +66,6 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LedgerError + '_ {
     }
 }
 
-pub fn sync_folder(folder: &Path) -> io::Result<()> {
-    File::open(folder)?.sync_all()
-}
-
-/// Replaces `path` with `bytes` through `partial` and a rename, so that a reader sees the old
-/// file or the new one, never a mix; `durable` adds the fsyncs (file, then folder).
-pub fn write_replacing(path: &Path, partial: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-    let mut file = File::create(partial)?;
-    file.write_all(bytes)?;
-    if durable {
-        file.sync_all()?;
-    }
-    std::fs::rename(partial, path)?;
-    if durable && let Some(folder) = path.parent() {
-        sync_folder(folder)?;
-    }
-    Ok(())
-}
-
 impl Ledger {
     pub fn new(path: PathBuf) -> Self {
         Self { path }
@@ -97,7 +79,7 @@ impl Ledger {
         self.path.with_extension("checkpoint.json")
     }
 
-    /// The run index beside the ledger (a cache of the run list, see `crate::run_index`).
+    /// The run index beside the ledger (a cache of the run list, see `crate::session::run_index`).
     pub fn index_path(&self) -> PathBuf {
         self.path.with_extension("index.json")
     }

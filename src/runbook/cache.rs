@@ -7,7 +7,7 @@
 //! (`Session::reconcile`). The command forms never read it.
 
 use super::load::{Loaded, load_texts};
-use crate::ledger::store::write_replacing;
+use crate::workspace::durable;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -114,9 +114,5 @@ fn write(cache: &Path, keys: &[String], loaded: &[Loaded]) -> std::io::Result<()
         loaded: keys.iter().map(String::as_str).zip(loaded).collect(),
     };
     let bytes = serde_json::to_vec(&stored)?;
-    if let Some(folder) = cache.parent() {
-        std::fs::create_dir_all(folder)?;
-    }
-    let partial = cache.with_extension(format!("partial-{}", std::process::id()));
-    write_replacing(cache, &partial, &bytes, false)
+    durable::write_cache(cache, &bytes)
 }

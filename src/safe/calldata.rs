@@ -4,8 +4,8 @@
 //! encode (as the Safe app will encode them).
 
 use super::abi::{read_value, value_key, value_text};
-use super::check::{CheckKind, DecodedArg, Status};
 use super::format::ContractMethod;
+use super::verdict::{CheckKind, DecodedArg, Status};
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_json_abi::Function;
 use serde_json::{Map, Value};

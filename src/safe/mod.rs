@@ -15,13 +15,15 @@ pub mod fields;
 pub mod format;
 pub mod parse;
 pub mod review;
+pub mod verdict;
 
 pub use build::{BuildError, PlannedCall, build_batch, build_transaction};
-pub use check::{Check, CheckKind, Status, check_batch};
+pub use check::{Check, check_batch};
 pub use checksum::safe_checksum;
 pub use format::{Batch, ContractMethod, Meta, MethodInput, Slot, Transaction};
 pub use parse::{ParseError, parse_batch};
 pub use review::{Review, review, review_text};
+pub use verdict::{CheckKind, Status};
 
 use alloy_primitives::B256;
 use serde_json::Value;

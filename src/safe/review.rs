@@ -2,8 +2,9 @@
 //! arguments, and every check's outcome as a mark and a word (never colour alone).
 
 use super::batch_hash;
-use super::check::{Check, DecodedArg, Status, batch_checks, inspect};
+use super::check::{Check, batch_checks, inspect};
 use super::format::{Batch, CreatedAt};
+use super::verdict::{DecodedArg, Status};
 use alloy_primitives::Address;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -2,15 +2,10 @@
 //! first), started again from that state on the same port and with the same addresses, or the
 //! last executed batch undone by going back to the snapshot taken just before it.
 
-use super::state::SandboxInfo;
+use super::state::{SandboxInfo, state_file};
 use alloy_rpc_client::RpcClient;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Where a stopped node's state waits for `restart-node`: what `anvil_dumpState` gave.
-pub fn state_file(storage: &Path, network: &str) -> PathBuf {
-    storage.join("sandbox").join(format!("{network}.state"))
-}
 
 fn client(info: &SandboxInfo) -> Result<RpcClient, String> {
     let url = info
@@ -66,7 +61,7 @@ pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String,
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    info.stopped = Some(crate::session::now());
+    info.stopped = Some(crate::engine::clock::now());
     info.save(storage)?;
     Ok(format!(
         "saved the node's state ({} bytes) to {}, then stopped anvil (pid {}) on port {port}",

@@ -2,6 +2,7 @@
 //! installs it. Started on a free loopback port, ready when it says it is listening, stopped by
 //! its PID.
 
+use crate::workspace::context::Context;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -28,11 +29,11 @@ pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, String> {
     ))
 }
 
-/// The anvil binary for a session: `OWNER_CONSOLE_ANVIL`, else the npm package's beside the
+/// The anvil binary for a workspace: `OWNER_CONSOLE_ANVIL`, else the npm package's beside the
 /// workspace folder, the current folder or the console's own binary.
-pub fn find_for(session: &crate::session::Session) -> Result<PathBuf, String> {
+pub fn find_for(ctx: &Context) -> Result<PathBuf, String> {
     let mut roots = Vec::new();
-    if let crate::workspace::Source::Folder(folder) = &session.workspace.source {
+    if let crate::workspace::Source::Folder(folder) = &ctx.workspace.source {
         roots.push(folder.clone());
     }
     if let Ok(cwd) = std::env::current_dir() {

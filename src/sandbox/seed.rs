@@ -4,7 +4,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::catalogue::value::Value;
-use crate::session::Session;
+use crate::workspace::context::Context;
 use std::collections::BTreeMap;
 
 pub type Seed = BTreeMap<String, serde_json::Value>;
@@ -17,21 +17,21 @@ pub enum SeedFrom {
 
 /// The values to seed and a word on where they came from.
 pub fn seed(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
     from: SeedFrom,
 ) -> Result<(Seed, String), String> {
     match from {
         SeedFrom::Snapshot => {
-            let checked = crate::offline_state::of_network(session, network)?;
+            let checked = crate::change::offline_state::of_network(ctx, network)?;
             Ok((
                 checked.snapshot.values,
                 format!("snapshot {}", checked.name),
             ))
         }
         SeedFrom::Config => {
-            let proposed = crate::changes::proposed(session, catalogue, network);
+            let proposed = ctx.proposed(catalogue, network);
             let mut seed = Seed::new();
             for (id, value) in &proposed.values {
                 let Some(parameter) = catalogue.parameter(id) else {

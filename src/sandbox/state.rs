@@ -80,7 +80,7 @@ impl SandboxInfo {
         if self.alive() {
             super::node::terminate(self.pid);
         }
-        let _ = std::fs::remove_file(super::chaos::state_file(storage, &self.network));
+        let _ = std::fs::remove_file(state_file(storage, &self.network));
         let path = file_of(storage, &self.network);
         std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))
     }
@@ -93,4 +93,9 @@ impl SandboxInfo {
             .and_then(|port| port.trim_end_matches('/').parse().ok())
             .ok_or_else(|| format!("the sandbox URL `{}` has no port", self.url))
     }
+}
+
+/// Where a stopped node's state waits for `restart-node`: what `anvil_dumpState` gave.
+pub fn state_file(storage: &Path, network: &str) -> PathBuf {
+    storage.join("sandbox").join(format!("{network}.state"))
 }

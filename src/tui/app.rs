@@ -14,7 +14,7 @@ use super::task::Task;
 use super::theme::Theme;
 use crate::engine::{Event, Run};
 use crate::ledger::store::Damage;
-use crate::run_index::{ClosedRuns, IndexFile};
+use crate::session::run_index::{ClosedRuns, IndexFile};
 use crate::session::{RunSummary, Session};
 use crate::workspace::snapshot::StateSnapshot;
 use crossterm::event::KeyEvent;
@@ -74,7 +74,7 @@ pub struct App {
     /// screen.
     ticked: Option<Freshness>,
     /// Where note drafts are kept, and when the open editor's text is next due there.
-    pub drafts: crate::drafts::Drafts,
+    pub drafts: crate::session::drafts::Drafts,
     pub(super) draft_due: Option<Instant>,
 }
 
@@ -111,7 +111,7 @@ impl App {
                 .map(|s| s.to_string())
                 .unwrap_or_default()
         };
-        let drafts = crate::drafts::Drafts::in_storage(&session.workspace.storage);
+        let drafts = crate::session::drafts::Drafts::in_storage(&session.workspace.storage);
         let mut app = Self {
             session,
             keymap,

@@ -3,9 +3,11 @@
 
 use super::app::App;
 use super::popup::{Popup, Purpose};
+use super::run_actions::Refusal;
 use super::task::Task;
-use crate::chain_steps::{ReceiptFrom, prepare_chain_check, prepare_receipt};
 use crate::engine::Mode;
+use crate::steps::Act;
+use crate::steps::receipt::ReceiptFrom;
 use std::path::PathBuf;
 
 impl App {
@@ -19,7 +21,7 @@ impl App {
             return false;
         }
         let Ok(checked) =
-            crate::offline_state::of_network(&self.session, &screen.run.started.network)
+            crate::change::offline_state::of_network(&self.session, &screen.run.started.network)
         else {
             return false;
         };
@@ -44,7 +46,7 @@ impl App {
         let event = self
             .run
             .as_ref()
-            .map(|s| crate::step_actions::acknowledge_stale(&self.session, &s.run, reason));
+            .map(|s| crate::steps::stale::acknowledge(&self.session, &s.run, reason));
         match event {
             Some(Ok(event)) => {
                 self.record(vec![event]);
@@ -82,18 +84,10 @@ impl App {
         if self.stale_gate() {
             return None;
         }
-        let screen = self.run.as_ref()?;
-        match prepare_chain_check(&self.session, &screen.run) {
-            Ok(prepared) => {
-                let run = screen.run.id.clone();
-                self.spawn(Task::ChainCheck { run, prepared })
-            }
-            Err(error) => {
-                self.popups
-                    .push(Popup::error("The chain cannot be checked", error));
-                None
-            }
-        }
+        self.act(
+            Act::CheckChain,
+            Refusal::Popup("The chain cannot be checked"),
+        )
     }
 
     pub(super) fn ask_receipt(&mut self) {
@@ -127,17 +121,9 @@ impl App {
         } else {
             ReceiptFrom::File(PathBuf::from(text))
         };
-        let screen = self.run.as_ref()?;
-        match prepare_receipt(&self.session, &screen.run, from) {
-            Ok(prepared) => {
-                let run = screen.run.id.clone();
-                self.spawn(Task::Receipt { run, prepared })
-            }
-            Err(error) => {
-                self.popups
-                    .push(Popup::error("The receipt cannot be checked", error));
-                None
-            }
-        }
+        self.act(
+            Act::Receipt(from),
+            Refusal::Popup("The receipt cannot be checked"),
+        )
     }
 }

@@ -24,9 +24,9 @@ pub mod theme;
 pub mod views;
 
 use crate::cli::unlock::GivenKey;
-use crate::run_index::IndexFile;
 use crate::session::Session;
-use crate::settings::Settings;
+use crate::session::run_index::IndexFile;
+use crate::workspace::settings::Settings;
 use app::App;
 use color_eyre::eyre::eyre;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};

@@ -8,22 +8,17 @@ use super::task::Task;
 use crate::engine::signoff::Approver;
 use crate::engine::{EngineError, Event, Run};
 use crate::runbook::{CommandRun, StepAction};
-use crate::step_actions::{PreparedCommand, attach, drill_env, prepare_command, prepare_http};
-use std::path::Path;
+use crate::steps::{self, Act};
+use std::path::PathBuf;
+
+/// How the console says that a step action cannot even start.
+#[derive(Clone, Copy)]
+pub(super) enum Refusal {
+    Status,
+    Popup(&'static str),
+}
 
 impl App {
-    /// The current step's command, ready to run where this workspace runs commands.
-    fn prepared_command(&self) -> Result<PreparedCommand, String> {
-        let screen = self.run.as_ref().ok_or("no run is open")?;
-        let folder = self
-            .session
-            .workspace
-            .command_folder()
-            .map_err(|e| e.to_string())?;
-        prepare_command(&screen.run, &folder, &self.session.evidence().path_of(""))
-            .map(|prepared| prepared.with_env(drill_env(&self.session, &screen.run)))
-    }
-
     pub(super) fn run_action(&mut self, action: Action) -> Option<Task> {
         let screen = self.run.as_ref()?;
         let run = &screen.run;
@@ -102,89 +97,89 @@ impl App {
             self.status = Some(("wait: something is still running".into(), true));
             return None;
         }
-        if let StepAction::Chaos { fault } = action {
-            self.ask_chaos(fault.name());
-            return None;
-        }
-        if matches!(
-            action,
-            StepAction::SafeBatch { .. } | StepAction::Diff { .. }
-        ) && self.stale_gate()
-        {
-            return None;
-        }
-        let live = match self.fresh_live_state() {
-            Ok(live) => live,
-            Err(error) => {
-                self.status = Some((error, true));
-                return None;
-            }
-        };
-        let screen = self.run.as_ref()?;
-        let evidence = self.session.evidence().path_of("");
         match action {
+            StepAction::Chaos { fault } => self.ask_chaos(fault.name()),
             StepAction::Command {
                 run: CommandRun::Confirm,
                 ..
-            } => match self.prepared_command() {
-                Ok(prepared) => {
-                    let detail = vec![
-                        "This runs on this machine:".into(),
-                        format!("$ {}", prepared.command()),
-                    ];
-                    let word = confirm_word(&screen.run, "run");
-                    self.popups.push(Popup::confirm(
-                        "Run the command?",
-                        detail,
-                        &word,
-                        Pending::Execute,
-                    ));
-                }
-                Err(error) => self.status = Some((error, true)),
-            },
+            } => self.ask_command(),
             StepAction::Command { .. } => {
                 self.status = Some((
                     "this command is shown only: run it yourself, then press Enter".into(),
                     true,
                 ))
             }
-            StepAction::HttpCheck { .. } => match prepare_http(&screen.run, &evidence) {
-                Ok(prepared) => {
-                    return self.spawn(Task::Http {
-                        run: screen.run.id.clone(),
-                        prepared,
-                    });
-                }
-                Err(error) => self.status = Some((error, true)),
-            },
+            StepAction::HttpCheck { .. } => return self.act(Act::CheckHttp, Refusal::Status),
             StepAction::ChainCheck { .. } => return self.check_chain(),
             StepAction::Receipt { .. } => self.ask_receipt(),
-            StepAction::SafeBatch { .. } => {
-                match crate::step_actions::prepare_batch(&self.session, &screen.run, live.as_ref())
-                {
-                    Ok(event) => self.record(vec![event]),
-                    Err(error) => self
-                        .popups
-                        .push(Popup::error("The batch cannot be prepared", error)),
-                }
-            }
-            StepAction::Diff { .. } => {
-                match crate::step_actions::compute_diff(&self.session, &screen.run, live.as_ref()) {
-                    Ok((event, diff, against)) => {
-                        if let Some(screen) = self.run.as_mut() {
-                            screen.diff = Some((diff, against));
-                            screen.cursor = 0;
-                        }
-                        self.record(vec![event]);
+            StepAction::SafeBatch { .. } | StepAction::Diff { .. } if self.stale_gate() => {}
+            StepAction::SafeBatch { .. } | StepAction::Diff { .. } => {
+                let live = match self.fresh_live_state() {
+                    Ok(live) => live,
+                    Err(error) => {
+                        self.status = Some((error, true));
+                        return None;
                     }
-                    Err(error) => self
-                        .popups
-                        .push(Popup::error("The diff cannot be computed", error)),
-                }
+                };
+                return match action {
+                    StepAction::Diff { .. } => self.act(
+                        Act::ComputeDiff { live },
+                        Refusal::Popup("The diff cannot be computed"),
+                    ),
+                    _ => self.act(
+                        Act::PrepareBatch { live },
+                        Refusal::Popup("The batch cannot be prepared"),
+                    ),
+                };
             }
             _ => {}
         }
         None
+    }
+
+    /// Prepares `act` on the current step and hands it to the background; says why when it
+    /// cannot start.
+    pub(super) fn act(&mut self, act: Act, refusal: Refusal) -> Option<Task> {
+        let screen = self.run.as_ref()?;
+        match steps::prepare(&self.session, &screen.run, act) {
+            Ok(prepared) => {
+                let run = screen.run.id.clone();
+                self.spawn(Task::Step {
+                    run,
+                    prepared: Box::new(prepared),
+                })
+            }
+            Err(error) => {
+                match refusal {
+                    Refusal::Status => self.status = Some((error, true)),
+                    Refusal::Popup(title) => self.popups.push(Popup::error(title, error)),
+                }
+                None
+            }
+        }
+    }
+
+    /// A command step asks for its typed word first, showing the command it will run.
+    fn ask_command(&mut self) {
+        let Some(screen) = self.run.as_ref() else {
+            return;
+        };
+        match steps::command::prepare(&self.session, &screen.run) {
+            Ok(prepared) => {
+                let detail = vec![
+                    "This runs on this machine:".into(),
+                    format!("$ {}", prepared.command()),
+                ];
+                let word = confirm_word(&screen.run, "run");
+                self.popups.push(Popup::confirm(
+                    "Run the command?",
+                    detail,
+                    &word,
+                    Pending::Execute,
+                ));
+            }
+            Err(error) => self.status = Some((error, true)),
+        }
     }
 
     /// A drill's chaos step asks for its typed word first; it needs no live reading (the
@@ -193,7 +188,7 @@ impl App {
         let Some(screen) = self.run.as_ref() else {
             return;
         };
-        match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
+        match steps::chaos::prepare(&self.session, &screen.run) {
             Ok(prepared) => {
                 let detail = vec![
                     format!("This injects `{fault}` for real:"),
@@ -297,17 +292,8 @@ impl App {
                 }
             }
             Purpose::AttachPath => {
-                let store = self.session.evidence();
-                let roots = self.session.workspace.evidence_roots();
-                let event = self
-                    .run
-                    .as_ref()
-                    .map(|s| attach(&s.run, &store, &roots, Path::new(text.trim())));
-                match event {
-                    Some(Ok(event)) => self.record(vec![event]),
-                    Some(Err(error)) => self.popups.push(Popup::error("Not attached", error)),
-                    None => {}
-                }
+                let file = PathBuf::from(text.trim());
+                return self.act(Act::Attach(file), Refusal::Popup("Not attached"));
             }
             Purpose::AbortReason if !text.trim().is_empty() => {
                 let detail = vec![
@@ -334,30 +320,8 @@ impl App {
             Pending::Choose(label) => self.engine(|run| run.choose(&label, Some(&typed))),
             Pending::Abort(reason) => self.engine(|run| run.abort(&reason).map(|e| vec![e])),
             Pending::QuitWhileBusy => self.quit = true,
-            Pending::Chaos => {
-                let screen = self.run.as_ref()?;
-                match crate::chaos_steps::prepare_chaos(&self.session, &screen.run) {
-                    Ok(prepared) => {
-                        return self.spawn(Task::Chaos {
-                            run: screen.run.id.clone(),
-                            prepared,
-                        });
-                    }
-                    Err(error) => self.status = Some((error, true)),
-                }
-            }
-            Pending::Execute => {
-                let screen = self.run.as_ref()?;
-                match self.prepared_command() {
-                    Ok(prepared) => {
-                        return self.spawn(Task::Command {
-                            run: screen.run.id.clone(),
-                            prepared,
-                        });
-                    }
-                    Err(error) => self.status = Some((error, true)),
-                }
-            }
+            Pending::Chaos => return self.act(Act::InjectChaos, Refusal::Status),
+            Pending::Execute => return self.act(Act::RunCommand, Refusal::Status),
         }
         None
     }

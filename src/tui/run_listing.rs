@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::task::{FreshRunbooks, Task};
-use crate::run_index::{self, IndexFile, IndexedRuns};
+use crate::session::run_index::{self, IndexFile, IndexedRuns};
 
 impl App {
     /// Reads the run list through the run index (which it keeps up to date).

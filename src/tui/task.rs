@@ -2,43 +2,26 @@
 //! back.
 
 use crate::chain::{Chain, ChainError, LiveState, Target};
-use crate::chain_steps::{PreparedChainCheck, PreparedReceipt};
 use crate::cli::unlock::GivenKey;
-use crate::engine::Event;
 use crate::ledger::Ledger;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::operators::Operators;
 use crate::ledger::verify::{Report, verify};
-use crate::run_index::{IndexedRuns, replayed};
-use crate::run_list::RunLister;
 use crate::runbook::Loaded;
 use crate::runbook::load::load_texts;
-use crate::step_actions::{PreparedCommand, PreparedHttp};
+use crate::session::run_index::{IndexedRuns, replayed};
+use crate::session::run_list::RunLister;
+use crate::steps::{Done, Prepared};
 use crate::workspace::Workspace;
 use alloy_signer_local::PrivateKeySigner;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub enum Task {
-    Command {
+    /// A step action of `run`, carried out off the draw path.
+    Step {
         run: String,
-        prepared: PreparedCommand,
-    },
-    Http {
-        run: String,
-        prepared: PreparedHttp,
-    },
-    ChainCheck {
-        run: String,
-        prepared: PreparedChainCheck,
-    },
-    Receipt {
-        run: String,
-        prepared: PreparedReceipt,
-    },
-    Chaos {
-        run: String,
-        prepared: crate::chaos_steps::PreparedChaos,
+        prepared: Box<Prepared>,
     },
     Verify {
         ledger: PathBuf,
@@ -46,10 +29,7 @@ pub enum Task {
         operators: Operators,
     },
     /// The run list from a full replay, to check what the run index gave.
-    ListRuns {
-        ledger: PathBuf,
-        lister: RunLister,
-    },
+    ListRuns { ledger: PathBuf, lister: RunLister },
     /// The operator key's scrypt, when its passphrase was given.
     Unlock(GivenKey),
     /// The runbooks loaded afresh, to check what the runbook cache gave.
@@ -72,7 +52,7 @@ pub enum TaskDone {
     /// A step action finished: its event is to be recorded against `run`.
     Action {
         run: String,
-        result: Result<Event, String>,
+        result: Result<Done, String>,
     },
     Verified(Result<Report, String>),
     RunsListed(Result<IndexedRuns, String>),
@@ -87,11 +67,7 @@ pub enum TaskDone {
 impl Task {
     pub fn describe(&self) -> String {
         match self {
-            Self::Command { prepared, .. } => format!("running: {}", prepared.command()),
-            Self::Http { prepared, .. } => format!("checking: {}", prepared.url()),
-            Self::ChainCheck { prepared, .. } => format!("reading {}", prepared.describe()),
-            Self::Receipt { .. } => "checking the receipt".to_owned(),
-            Self::Chaos { prepared, .. } => format!("injecting {}", prepared.describe()),
+            Self::Step { prepared, .. } => prepared.describe(),
             Self::Verify { .. } => "verifying the ledger".to_owned(),
             Self::ListRuns { .. } => "listing the runs".to_owned(),
             Self::Unlock(_) => "unlocking the operator key".to_owned(),
@@ -102,35 +78,12 @@ impl Task {
 
     /// Whether the task holds up the step being worked on (and so a second one must wait).
     pub fn is_step_action(&self) -> bool {
-        !matches!(
-            self,
-            Self::Verify { .. }
-                | Self::Refresh { .. }
-                | Self::ListRuns { .. }
-                | Self::Unlock(_)
-                | Self::LoadRunbooks(_)
-        )
+        matches!(self, Self::Step { .. })
     }
 
     pub async fn execute(self) -> TaskDone {
         match self {
-            Self::Command { run, prepared } => TaskDone::Action {
-                run,
-                result: prepared.execute().await,
-            },
-            Self::Http { run, prepared } => TaskDone::Action {
-                run,
-                result: prepared.execute().await,
-            },
-            Self::ChainCheck { run, prepared } => TaskDone::Action {
-                run,
-                result: prepared.execute().await,
-            },
-            Self::Receipt { run, prepared } => TaskDone::Action {
-                run,
-                result: prepared.execute().await,
-            },
-            Self::Chaos { run, prepared } => TaskDone::Action {
+            Self::Step { run, prepared } => TaskDone::Action {
                 run,
                 result: prepared.execute().await,
             },

@@ -52,10 +52,16 @@ impl App {
         }
         let is_current = self.run.as_ref().is_some_and(|s| s.run.id == run);
         match (result, is_current) {
-            (Ok(event), true) => self.record(vec![event]),
-            (Ok(event), false) => match self.session.open_run(&run) {
+            (Ok(done), true) => {
+                if let (Some(diff), Some(screen)) = (done.diff, self.run.as_mut()) {
+                    screen.diff = Some(diff);
+                    screen.cursor = 0;
+                }
+                self.record(vec![done.event]);
+            }
+            (Ok(done), false) => match self.session.open_run(&run) {
                 Ok(mut run) => {
-                    if let Err(error) = self.session.record(&mut run, vec![event]) {
+                    if let Err(error) = self.session.record(&mut run, vec![done.event]) {
                         self.popups
                             .push(Popup::error("Not recorded", error.to_string()));
                     }

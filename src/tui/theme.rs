@@ -45,7 +45,7 @@ impl Theme {
 
     /// Colour is on unless the environment turns it off (see `settings::colour_allowed`).
     pub fn color_wanted() -> bool {
-        crate::settings::colour_allowed()
+        crate::workspace::settings::colour_allowed()
     }
 
     fn fg(&self, color: Color) -> Style {

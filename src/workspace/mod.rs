@@ -1,13 +1,18 @@
 //! Where runbooks, config and run state live: a folder, or the default workspace embedded in
 //! the binary (read-only, with its run state in the user's data folder).
 
+pub mod context;
+pub mod durable;
 pub mod embedded;
+pub mod evidence;
 pub mod networks;
+pub mod settings;
 pub mod snapshot;
+pub mod toml_file;
 
-use crate::engine::evidence::EvidenceStore;
 use crate::ledger::Ledger;
 use crate::ledger::store::LEDGER_FILE;
+use crate::workspace::evidence::EvidenceStore;
 use std::path::{Path, PathBuf};
 
 /// Beside the embedded workspace's storage: the copy of its files that commands run in.

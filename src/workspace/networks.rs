@@ -58,7 +58,7 @@ impl Networks {
     pub const FILE: &'static str = "config/networks.toml";
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        crate::toml_file::parse(Self::FILE, text)
+        crate::workspace::toml_file::parse(Self::FILE, text)
     }
 
     pub fn get(&self, name: &str) -> Option<&Network> {

@@ -220,7 +220,7 @@ impl Stage {
 
     pub fn rpc(&self, method: &'static str, params: serde_json::Value) -> serde_json::Value {
         let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
-        owner_console::chain::live::block_on(client.request(method, params))
+        owner_console::cli::runtime::block_on(client.request(method, params))
             .unwrap()
             .unwrap_or_else(|e| panic!("{method}: {e}"))
     }
@@ -390,7 +390,8 @@ impl Stage {
         let session =
             Session::open(Workspace::folder(self.workspace.path()), "tester".into()).unwrap();
         let target = owner_console::chain::Target::sandbox(&session, "demo").unwrap();
-        owner_console::chain::live::read_once(&target)
+        owner_console::cli::runtime::block_on(owner_console::chain::live::read(&target))
+            .unwrap()
             .unwrap()
             .values
     }
@@ -414,7 +415,7 @@ impl Stage {
             value: alloy_primitives::U256::ZERO,
             data: owner_console::sandbox::deploy::calldata(signature, &args).unwrap(),
         };
-        let hash = owner_console::chain::live::block_on(
+        let hash = owner_console::cli::runtime::block_on(
             owner_console::sandbox::safe_exec::execute_or_fail(&sender, safe, &call),
         )
         .unwrap()

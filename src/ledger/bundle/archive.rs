@@ -3,7 +3,7 @@
 //! and folders.
 
 use super::SUMS;
-use super::check::Finding;
+use super::finding::Finding;
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;

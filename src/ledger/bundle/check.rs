@@ -3,6 +3,7 @@
 //! against the checkpoint, which must be of the ledger's end, the run's entries, the runbook's
 //! hash and every evidence file the run references.
 
+use super::finding::Finding;
 use super::{
     CHECKPOINT, LEDGER, OPERATORS, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive, is_sha256,
     parse_sums, plain_relative, read_no_follow, references, sha256_file, sha256_hex,
@@ -15,28 +16,6 @@ use crate::ledger::verify::{Fault, verify};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// One failure, located by the bundle's file and, where it applies, line and entry seq.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub file: String,
-    pub seq: Option<u64>,
-    pub line: Option<usize>,
-    pub what: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(seq) = self.seq {
-            write!(f, " (seq {seq})")?;
-        }
-        write!(f, ": {}", self.what)
-    }
-}
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BundleReport {

@@ -7,21 +7,24 @@ use super::{
     is_plain_name, read_no_follow, references, resolve_inside, sha256_hex, sums_text,
 };
 use crate::engine::Event;
+use crate::engine::clock::now;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::entry::SignError;
 use crate::ledger::operators::Operators;
-use crate::ledger::store::{LedgerError, parse, sync_folder};
+use crate::ledger::store::{LedgerError, parse};
 use crate::ledger::verify::verify;
-use crate::session::{Session, SessionError, now};
 use crate::workspace::Source;
+use crate::workspace::context::Context;
+use crate::workspace::durable::sync_folder;
+use alloy_signer_local::PrivateKeySigner;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(transparent)]
-    Session(#[from] SessionError),
+    #[error("no run `{0}` in the ledger")]
+    UnknownRun(String),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -65,16 +68,20 @@ pub struct Exported {
     pub checkpoint: Checkpoint,
 }
 
-/// Exports run `run` of the session's ledger into `out` (a new or empty folder, or a new
-/// `.tar.gz` file). The checkpoint is signed with the session's unlocked key.
-pub fn export(session: &Session, run: &str, out: &Path) -> Result<Exported, ExportError> {
-    let key = session.key().ok_or(SessionError::Locked)?;
+/// Exports run `run` of the workspace's ledger into `out` (a new or empty folder, or a new
+/// `.tar.gz` file). The checkpoint is signed with `key`.
+pub fn export(
+    ctx: &Context,
+    key: &PrivateKeySigner,
+    run: &str,
+    out: &Path,
+) -> Result<Exported, ExportError> {
     let archive = out.to_string_lossy().ends_with(".tar.gz");
-    let target = resolve_output(out, &session.workspace.storage, archive)?;
+    let target = resolve_output(out, &ctx.workspace.storage, archive)?;
 
-    let ledger = session.ledger();
+    let ledger = ctx.ledger();
     let bytes = ledger.read_bytes()?;
-    let operators_bytes = workspace_file(session, OPERATORS)?.ok_or_else(|| {
+    let operators_bytes = workspace_file(ctx, OPERATORS)?.ok_or_else(|| {
         ExportError::Refused(format!(
             "the workspace has no {OPERATORS}: list the operators whose keys signed the ledger (`owner-console keys list` shows yours) so that the bundle can be checked"
         ))
@@ -91,7 +98,7 @@ pub fn export(session: &Session, run: &str, out: &Path) -> Result<Exported, Expo
     let contents = parse(&bytes);
     let entries: Vec<_> = contents.entries.iter().filter(|e| e.run == run).collect();
     let Some(first) = entries.first() else {
-        return Err(SessionError::UnknownRun(run.to_owned()).into());
+        return Err(ExportError::UnknownRun(run.to_owned()));
     };
     let Event::RunStarted(started) = &first.event else {
         return Err(ExportError::Refused(format!(
@@ -101,11 +108,11 @@ pub fn export(session: &Session, run: &str, out: &Path) -> Result<Exported, Expo
         )));
     };
     let Some(last) = contents.entries.last() else {
-        return Err(SessionError::UnknownRun(run.to_owned()).into());
+        return Err(ExportError::UnknownRun(run.to_owned()));
     };
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let runbook = workspace_file(session, &started.path)?.ok_or_else(|| {
+    let runbook = workspace_file(ctx, &started.path)?.ok_or_else(|| {
         ExportError::Refused(format!(
             "run {run}: its runbook {} is no longer in the workspace",
             started.path
@@ -134,7 +141,7 @@ pub fn export(session: &Session, run: &str, out: &Path) -> Result<Exported, Expo
         if let Some(why) = reference.bad_name() {
             return Err(ExportError::Refused(format!("{culprit}: {why}")));
         }
-        let storage = &session.workspace.storage;
+        let storage = &ctx.workspace.storage;
         let source = resolve_inside(storage, &reference.path()).map_err(|why| {
             ExportError::Refused(format!(
                 "{culprit} references {}, which cannot be copied out: {why}",
@@ -213,12 +220,9 @@ fn status_of(last: Option<&Event>) -> &'static str {
 
 /// A file of the workspace by its relative path; in a folder workspace, refused when it leaves
 /// the folder through `..` or a link. `None` when it does not exist.
-fn workspace_file(session: &Session, relative: &str) -> Result<Option<Vec<u8>>, ExportError> {
-    match &session.workspace.source {
-        Source::Embedded => Ok(session
-            .workspace
-            .read_text(relative)
-            .map(String::into_bytes)),
+fn workspace_file(ctx: &Context, relative: &str) -> Result<Option<Vec<u8>>, ExportError> {
+    match &ctx.workspace.source {
+        Source::Embedded => Ok(ctx.workspace.read_text(relative).map(String::into_bytes)),
         Source::Folder(root) => {
             let joined = root.join(relative);
             if !relative.contains("..") && std::fs::symlink_metadata(&joined).is_err() {

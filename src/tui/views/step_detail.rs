@@ -1,6 +1,6 @@
 use crate::engine::Position;
 use crate::runbook::{CommandRun, Step, StepAction};
-use crate::step_actions::rendered_command;
+use crate::steps::command::rendered_command;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;

@@ -1,19 +1,11 @@
 //! A drill's receipt step: the run's prepared batch executed in the sandbox through the Safe's
 //! `execTransaction` (once per run), and the receipts of what it sent checked.
 
-use super::{PreparedReceipt, ReceiptFrom};
+use super::receipt::{PreparedReceipt, ReceiptFrom, SentBatch};
 use crate::chain::Target;
 use crate::engine::Event;
 use crate::sandbox::safe_exec;
 use std::path::Path;
-
-/// A drill's batch as sent: its transactions, the sandbox snapshot taken before (when this
-/// call sent them), and why the one that stopped it reverted.
-pub(super) struct SentBatch {
-    pub(super) hashes: Vec<String>,
-    pub(super) before: Option<String>,
-    pub(super) failure: Option<String>,
-}
 
 impl PreparedReceipt {
     /// Executes the batch's transactions in the sandbox, each through the Safe's

@@ -21,6 +21,7 @@
 pub mod archive;
 pub mod check;
 pub mod export;
+pub mod finding;
 
 use super::Entry;
 use crate::engine::Event;

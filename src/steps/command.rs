@@ -1,13 +1,118 @@
-//! Running a command step: `sh -c`, a time limit that kills the whole process group, and
-//! output captured up to a bound.
+//! A `command` step: its command rendered with the run's inputs (shell-quoted), run after a
+//! typed confirmation as `sh -c` with a time limit that kills the whole process group, its
+//! output captured up to a bound into the evidence store, and the `command-ran` event.
 
-use super::event::CommandRan;
+use crate::engine::event::CommandRan;
+use crate::engine::{Event, Run};
+use crate::runbook::template::render_shell;
+use crate::runbook::{CommandRun, StepAction};
+use crate::workspace::context::Context;
+use crate::workspace::evidence::EvidenceStore;
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
+
+/// The current step's command with its inputs filled in, shell-quoted.
+pub fn rendered_command(run: &Run) -> Option<Result<String, String>> {
+    let step = run.current_step()?;
+    let StepAction::Command { command, .. } = &step.action else {
+        return None;
+    };
+    Some(render_shell(command, &run.template_values()).map_err(|e| e.to_string()))
+}
+
+pub struct PreparedCommand {
+    step: String,
+    rendered: String,
+    timeout: Duration,
+    expect_exit: i32,
+    folder: PathBuf,
+    evidence: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// What a drill's commands see: the network's RPC URL variable set to its sandbox, and
+/// `OWNER_CONSOLE_DRILL` set to the network, so that a console command that a drill runs reads
+/// and writes the sandbox's modules, never the real network.
+fn drill_env(ctx: &Context, run: &Run) -> Vec<(String, String)> {
+    if run.started.mode != crate::engine::Mode::Drill {
+        return Vec::new();
+    }
+    let network = &run.started.network;
+    let sandbox = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network);
+    match (ctx.networks.get(network), sandbox) {
+        (Some(profile), Ok(info)) => vec![
+            (profile.rpc_env.clone(), info.url),
+            (
+                crate::sandbox::inherited::VARIABLE.to_owned(),
+                network.clone(),
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The current step's command, to run where the workspace runs commands; a drill's with its
+/// sandbox in the environment.
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::Command {
+        run: mode,
+        timeout_secs,
+        expect_exit,
+        ..
+    } = &step.action
+    else {
+        return Err(format!("step `{}` is not a command step", step.id));
+    };
+    if *mode != CommandRun::Confirm {
+        return Err(format!(
+            "step `{}` only shows its command (run = \"never\"): run it yourself, then complete the step",
+            step.id
+        ));
+    }
+    let rendered = rendered_command(run).ok_or("no command")??;
+    Ok(PreparedCommand {
+        step: step.id.clone(),
+        rendered,
+        timeout: Duration::from_secs(*timeout_secs),
+        expect_exit: *expect_exit,
+        folder: ctx.workspace.command_folder().map_err(|e| e.to_string())?,
+        evidence: ctx.evidence().path_of(""),
+        env: drill_env(ctx, run),
+    })
+}
+
+impl PreparedCommand {
+    pub fn command(&self) -> &str {
+        &self.rendered
+    }
+
+    /// Runs the command; its whole (bounded) output goes to the evidence store.
+    pub async fn execute(self) -> Result<Event, String> {
+        let captured = run_command(
+            &self.step,
+            &self.rendered,
+            self.timeout,
+            self.expect_exit,
+            &self.folder,
+            &self.env,
+        )
+        .await
+        .map_err(|e| format!("cannot start `sh`: {e}"))?;
+        let store = EvidenceStore::new(self.evidence);
+        store
+            .put_bytes(&captured.stdout)
+            .map_err(|e| format!("cannot store stdout as evidence: {e}"))?;
+        store
+            .put_bytes(&captured.stderr)
+            .map_err(|e| format!("cannot store stderr as evidence: {e}"))?;
+        Ok(Event::CommandRan(captured.ran))
+    }
+}
 
 /// Output beyond this is counted but not kept.
 pub const CAPTURE_LIMIT: usize = 1 << 20;

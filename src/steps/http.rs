@@ -1,8 +1,69 @@
-//! An `http-check` step: GET a health endpoint, check its status and optionally a JSON field.
+//! An `http-check` step: GET a health endpoint, check its status and optionally a JSON field,
+//! keep the response in the evidence store, and the `http-checked` event.
 
-use super::event::HttpChecked;
+use crate::engine::event::HttpChecked;
+use crate::engine::{Event, Run};
+use crate::runbook::StepAction;
+use crate::runbook::template::render_url;
+use crate::workspace::context::Context;
+use crate::workspace::evidence::EvidenceStore;
 use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 use std::time::Duration;
+
+pub struct PreparedHttp {
+    step: String,
+    url: String,
+    timeout: Duration,
+    status: u16,
+    pointer: Option<String>,
+    equals: Option<String>,
+    evidence: PathBuf,
+}
+
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::HttpCheck {
+        url,
+        timeout_secs,
+        expect_status,
+        json_pointer,
+        json_equals,
+    } = &step.action
+    else {
+        return Err(format!("step `{}` is not an http-check step", step.id));
+    };
+    Ok(PreparedHttp {
+        step: step.id.clone(),
+        url: render_url(url, &run.template_values()).map_err(|e| e.to_string())?,
+        timeout: Duration::from_secs(*timeout_secs),
+        status: *expect_status,
+        pointer: json_pointer.clone(),
+        equals: json_equals.clone(),
+        evidence: ctx.evidence().path_of(""),
+    })
+}
+
+impl PreparedHttp {
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub async fn execute(self) -> Result<Event, String> {
+        let expect = Expectation {
+            status: self.status,
+            json_pointer: self.pointer.as_deref(),
+            json_equals: self.equals.as_deref(),
+        };
+        let checked = check(&self.step, &self.url, self.timeout, &expect).await;
+        if checked.result.body_sha256.is_some() {
+            EvidenceStore::new(self.evidence)
+                .put_bytes(&checked.body)
+                .map_err(|e| format!("cannot store the response as evidence: {e}"))?;
+        }
+        Ok(Event::HttpChecked(checked.result))
+    }
+}
 
 pub struct Expectation<'a> {
     pub status: u16,

@@ -5,23 +5,8 @@ use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::diff::source::{Current, from_config, from_snapshot};
 use crate::diff::{Diff, compute};
-use crate::session::Session;
+use crate::workspace::context::Context;
 use std::path::Path;
-
-pub fn catalogue(session: &Session) -> Result<Catalogue, String> {
-    let text = session
-        .workspace
-        .read_text(Catalogue::FILE)
-        .ok_or_else(|| format!("{}: missing", Catalogue::FILE))?;
-    Catalogue::parse(&text)
-}
-
-/// The proposed values: `config/<file>.<network>.json` of the workspace.
-pub fn proposed(session: &Session, catalogue: &Catalogue, network: &str) -> ConfigSet {
-    ConfigSet::load(catalogue, network, |name| {
-        session.workspace.read_text(&format!("config/{name}"))
-    })
-}
 
 /// The proposed values from a saved config snapshot (a rollback), after its hashes check.
 pub fn proposed_from(
@@ -29,7 +14,7 @@ pub fn proposed_from(
     network: &str,
     folder: &Path,
 ) -> Result<ConfigSet, String> {
-    crate::config_snapshot::verify(folder)?;
+    crate::change::config_backup::verify(folder)?;
     Ok(ConfigSet::load(catalogue, network, |name| {
         std::fs::read_to_string(folder.join(name)).ok()
     }))
@@ -37,87 +22,93 @@ pub fn proposed_from(
 
 /// The workspace's config, or the saved snapshot `from` when one is given.
 pub fn proposed_or_saved(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
     from: Option<&Path>,
 ) -> Result<ConfigSet, String> {
     match from {
         Some(folder) => proposed_from(catalogue, network, folder),
-        None => Ok(proposed(session, catalogue, network)),
+        None => Ok(ctx.proposed(catalogue, network)),
     }
 }
 
 /// What the proposed config is compared with.
 #[derive(Clone, Copy)]
 pub enum Against<'a> {
-    /// The live chain when the network's RPC URL is set (and the session is not offline),
-    /// else the network's own snapshot from `config/networks.toml`.
-    Default,
     /// A state snapshot file, or a saved config folder.
     Path(&'a Path),
-    /// A live reading already made (the console's state panel).
+    /// A live reading already made (the console's state panel, or [`read_default`]).
     Live(&'a crate::chain::LiveState),
-    /// The network's own snapshot, even when its RPC URL is set: an offline run's state.
+    /// The network's own snapshot from `config/networks.toml`.
     Snapshot,
 }
 
 impl<'a> Against<'a> {
-    pub fn path(path: Option<&'a Path>) -> Self {
-        path.map_or(Self::Default, Self::Path)
+    /// A file or folder when one is given, else the live reading when there is one, else the
+    /// network's snapshot.
+    pub fn given(path: Option<&'a Path>, live: Option<&'a crate::chain::LiveState>) -> Self {
+        match (path, live) {
+            (Some(path), _) => Self::Path(path),
+            (None, Some(live)) => Self::Live(live),
+            (None, None) => Self::Snapshot,
+        }
     }
+}
+
+/// The live reading a comparison defaults to: the network's node when its RPC URL is set and
+/// the machine is online; none (the network's snapshot) otherwise.
+pub async fn read_default(
+    ctx: &Context,
+    network: &str,
+) -> Result<Option<crate::chain::LiveState>, String> {
+    if ctx.mode_for(network) != crate::engine::Mode::Live {
+        return Ok(None);
+    }
+    let target = crate::chain::Target::of(ctx, network)?;
+    crate::chain::live::read(&target).await.map(Some)
 }
 
 /// The current state the proposed config is compared with.
 pub fn current(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
     against: Against,
 ) -> Result<Current, String> {
-    let against = match against {
+    let path = match against {
         Against::Live(state) => return Ok(crate::diff::source::from_live(catalogue, state)),
-        Against::Path(path) => Some(path),
-        Against::Default => None,
-        Against::Snapshot => return network_snapshot(session, catalogue, network),
+        Against::Snapshot => return network_snapshot(ctx, catalogue, network),
+        Against::Path(path) => path,
     };
-    match against {
-        Some(path) if path.is_dir() => {
-            if path.join(crate::config_snapshot::MANIFEST).exists() {
-                crate::config_snapshot::verify(path)?;
-            }
-            let name = path.display().to_string();
-            Ok(from_config(catalogue, network, &name, |file| {
-                std::fs::read_to_string(path.join(file)).ok()
-            }))
+    let name = path.display().to_string();
+    if path.is_dir() {
+        if path.join(crate::change::config_backup::MANIFEST).exists() {
+            crate::change::config_backup::verify(path)?;
         }
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path.display().to_string();
-            let checked = crate::offline_state::check(session, network, &name, &text)?;
-            Ok(offline(catalogue, &checked))
-        }
-        None if session.mode_for(network) == crate::engine::event::Mode::Live => {
-            let target = crate::chain::Target::of(session, network)?;
-            let state = crate::chain::live::read_once(&target)?;
-            Ok(crate::diff::source::from_live(catalogue, &state))
-        }
-        None => network_snapshot(session, catalogue, network),
+        return Ok(from_config(catalogue, network, &name, |file| {
+            std::fs::read_to_string(path.join(file)).ok()
+        }));
     }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let checked = crate::change::offline_state::check(ctx, network, &name, &text)?;
+    Ok(offline(catalogue, &checked))
 }
 
 fn network_snapshot(
-    session: &Session,
+    ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
 ) -> Result<Current, String> {
-    let checked = crate::offline_state::of_network(session, network)
+    let checked = crate::change::offline_state::of_network(ctx, network)
         .map_err(|e| format!("{e}; give one with --against FILE"))?;
     Ok(offline(catalogue, &checked))
 }
 
-fn offline(catalogue: &Catalogue, checked: &crate::offline_state::CheckedSnapshot) -> Current {
+fn offline(
+    catalogue: &Catalogue,
+    checked: &crate::change::offline_state::CheckedSnapshot,
+) -> Current {
     let mut current = from_snapshot(catalogue, &checked.snapshot, &checked.name);
     current.describe = checked.describe();
     current.stale = checked.stale.clone();
@@ -129,7 +120,7 @@ fn offline(catalogue: &Catalogue, checked: &crate::offline_state::CheckedSnapsho
 pub struct Compared {
     pub catalogue: Catalogue,
     /// Set when the current state is a snapshot older than the network allows.
-    pub stale: Option<crate::offline_state::Stale>,
+    pub stale: Option<crate::change::offline_state::Stale>,
     pub proposed: ConfigSet,
     pub against: String,
     pub diff: Diff,
@@ -137,22 +128,22 @@ pub struct Compared {
 }
 
 /// Whether a stale snapshot may be used: the operator acknowledged it.
-pub type AcceptStale<'a> = &'a dyn Fn(&crate::offline_state::Stale) -> bool;
+pub type AcceptStale<'a> = &'a dyn Fn(&crate::change::offline_state::Stale) -> bool;
 
 /// Compares the proposed config (the workspace's, or the saved snapshot `from`) with the
-/// current state (`against`, else live, else the network's snapshot), narrowed to `domains`
+/// current state `against`, narrowed to `domains`
 /// when given. A stale snapshot is used only when `accept_stale` says so.
 pub fn compare(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     from: Option<&Path>,
     against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<Compared, String> {
-    let catalogue = catalogue(session)?.restricted(domains);
-    let proposed = proposed_or_saved(session, &catalogue, network, from)?;
-    let current = current(session, &catalogue, network, against)?;
+    let catalogue = ctx.catalogue()?.restricted(domains);
+    let proposed = proposed_or_saved(ctx, &catalogue, network, from)?;
+    let current = current(ctx, &catalogue, network, against)?;
     if let Some(stale) = current.stale.as_ref().filter(|s| !accept_stale(s)) {
         return Err(stale.message());
     }
@@ -182,13 +173,13 @@ pub fn compare(
 
 /// As `diff`, with `from` proposing a saved config snapshot instead of the workspace's config.
 pub fn diff_from(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     from: Option<&Path>,
     against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<(Diff, String, Vec<String>), String> {
-    let compared = compare(session, network, from, against, domains, accept_stale)?;
+    let compared = compare(ctx, network, from, against, domains, accept_stale)?;
     Ok((compared.diff, compared.against, compared.problems))
 }

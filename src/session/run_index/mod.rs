@@ -11,9 +11,10 @@ mod closed_runs;
 
 pub use closed_runs::ClosedRuns;
 
-use crate::ledger::store::{self, Damage, LedgerContents, write_replacing};
+use crate::ledger::store::{self, Damage, LedgerContents};
 use crate::ledger::{Entry, Ledger, LedgerError};
-use crate::run_list::{self, RunLister, RunSummary, UNFINISHED};
+use crate::session::run_list::{self, RunLister, RunSummary, UNFINISHED};
+use crate::workspace::durable;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -466,9 +467,7 @@ impl RunIndex {
 
     /// Writes the index through a temporary file, an fsync and a rename.
     fn write(&self, ledger: &Ledger) -> std::io::Result<()> {
-        let path = ledger.index_path();
-        let partial = path.with_extension(format!("partial-{}", std::process::id()));
         let bytes = closed_runs::join(&serde_json::to_vec(self)?, &self.closed)?;
-        write_replacing(&path, &partial, &bytes, true)
+        durable::write(&ledger.index_path(), &bytes)
     }
 }

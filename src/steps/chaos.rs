@@ -6,7 +6,7 @@ use crate::engine::{Event, Mode, Run};
 use crate::runbook::StepAction;
 use crate::runbook::chaos::Fault;
 use crate::sandbox::state::SandboxInfo;
-use crate::session::Session;
+use crate::workspace::context::Context;
 use std::path::PathBuf;
 
 pub struct PreparedChaos {
@@ -20,7 +20,7 @@ pub struct PreparedChaos {
     revert_to: Option<String>,
 }
 
-pub fn prepare_chaos(session: &Session, run: &Run) -> Result<PreparedChaos, String> {
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, String> {
     let step = run.current_step().ok_or("the run is over")?;
     let StepAction::Chaos { fault } = &step.action else {
         return Err(format!("step `{}` is not a chaos step", step.id));
@@ -36,10 +36,10 @@ pub fn prepare_chaos(session: &Session, run: &Run) -> Result<PreparedChaos, Stri
             run.started.mode.name()
         ));
     }
-    if session.offline {
+    if ctx.offline {
         return Err(crate::chain::ChainError::Offline.to_string());
     }
-    let storage = session.workspace.storage.clone();
+    let storage = ctx.workspace.storage.clone();
     let info = SandboxInfo::running(&storage, network)?;
     let stopped = info.stopped.is_some();
     let mut anvil = None;
@@ -57,7 +57,7 @@ pub fn prepare_chaos(session: &Session, run: &Run) -> Result<PreparedChaos, Stri
                 info.pid
             ));
         }
-        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(session)?),
+        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(ctx)?),
         Fault::RevertLastChange => {
             revert_to = Some(run.before_execution.clone().ok_or(
                 "the run has executed no Safe batch in the sandbox yet: nothing to revert (a receipt step executes it)",
@@ -105,7 +105,7 @@ impl PreparedChaos {
             step: self.step,
             fault: self.fault,
             detail,
-            done_at: crate::session::now(),
+            done_at: crate::engine::clock::now(),
             node: self.info.url,
             block,
         }))

@@ -2,10 +2,10 @@
 //! workspace's runbooks. Owns its runbooks (shared), so that a background task can list the
 //! runs as well as the session.
 
+use super::error::SessionError;
 use crate::engine::{Event, Mode, Position, Run};
 use crate::ledger::Entry;
 use crate::runbook::Runbook;
-use crate::session::SessionError;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! The index file is two lines: the header (everything else, the unfinished runs among it),
 //! then the JSON array of the closed runs.
 
-use crate::run_list::RunSummary;
+use crate::session::run_list::RunSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClosedRuns {

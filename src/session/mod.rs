@@ -2,92 +2,56 @@
 //! workspace's runbooks, start and resume runs, and record each transition in the ledger
 //! before the run moves.
 
-use crate::engine::evidence::EvidenceStore;
+pub mod drafts;
+mod error;
+pub mod run_index;
+pub mod run_list;
+
+use crate::engine::clock::now;
 use crate::engine::{Event, Mode, Run, RunStarted};
-use crate::ledger::operators::Operators;
+use crate::ledger::Entry;
 use crate::ledger::store::Damage;
-use crate::ledger::{Entry, Ledger, LedgerError};
-use crate::run_index::{IndexFile, IndexedRuns, StartRuns};
-use crate::run_list::RunLister;
 use crate::runbook::{self, Level, Loaded, Problem, Runbook, inputs::check_value};
-use crate::workspace::networks::Networks;
-use crate::workspace::snapshot::StateSnapshot;
-use crate::workspace::{Workspace, WorkspaceError};
+use crate::session::run_index::{IndexFile, IndexedRuns, StartRuns};
+use crate::session::run_list::RunLister;
+use crate::workspace::Workspace;
+use crate::workspace::context::Context;
 use alloy_signer_local::PrivateKeySigner;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error(transparent)]
-    Workspace(#[from] WorkspaceError),
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    #[error(
-        "no operator key is unlocked: nothing can be recorded (create one with `owner-console keys new`, unlock it with its passphrase)"
-    )]
-    Locked,
-    #[error(transparent)]
-    Engine(#[from] crate::engine::EngineError),
-    #[error(
-        "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"
-    )]
-    UnknownRunbook(String),
-    #[error("no run `{0}` in the ledger")]
-    UnknownRun(String),
-    #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]
-    RunbookGone { run: String, runbook: String },
-    #[error(
-        "run {run}: its runbook {path} changed since the run started (sha256 {was} then, {now} now); it is not resumed. Restore the file or abort the run with `owner-console run abort {run} --reason …`"
-    )]
-    RunbookChanged {
-        run: String,
-        path: String,
-        was: String,
-        now: String,
-    },
-    #[error("runbook `{runbook}` does not run on network `{network}` (valid: {valid})")]
-    WrongNetwork {
-        runbook: String,
-        network: String,
-        valid: String,
-    },
-    #[error("input `{name}`: {why}")]
-    BadInput { name: String, why: String },
-    #[error("{0}")]
-    Config(String),
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-}
-
-pub use crate::run_list::RunSummary;
+pub use crate::session::run_list::RunSummary;
+pub use error::SessionError;
 
 pub struct Session {
-    pub workspace: Workspace,
+    /// The loaded workspace, networks, operators and catalogue that domain calls are handed.
+    pub context: Context,
     pub runbooks: Vec<Arc<Runbook>>,
     pub problems: Vec<Problem>,
     /// Some runbooks came from the cache and are not yet checked against their files.
     pub runbooks_from_cache: bool,
-    pub networks: Networks,
-    pub operators: Operators,
     /// The operator's key; entries can be recorded only once it is unlocked.
     key: Option<PrivateKeySigner>,
     /// The operator's name: from `config/operators.toml` once the key is known.
     pub operator: String,
-    /// No network connection at all: state comes from snapshots only.
-    pub offline: bool,
 }
 
-pub fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+/// A session is its context plus the runbooks and the key: `session.workspace`,
+/// `session.ledger()` and every domain call taking `&Context` read through it.
+impl std::ops::Deref for Session {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.context
+    }
+}
+
+impl std::ops::DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Context {
+        &mut self.context
+    }
 }
 
 fn new_run_id() -> String {
@@ -149,24 +113,13 @@ impl Session {
         operator: String,
     ) -> Result<Self, SessionError> {
         let (runbooks, problems) = gather(loaded);
-        let networks = match workspace.read_text(Networks::FILE) {
-            Some(text) => Networks::parse(&text).map_err(SessionError::Config)?,
-            None => Networks::default(),
-        };
-        let operators = match workspace.read_text(Operators::FILE) {
-            Some(text) => Operators::parse(&text).map_err(SessionError::Config)?,
-            None => Operators::default(),
-        };
         Ok(Self {
-            workspace,
+            context: Context::load(workspace).map_err(SessionError::Config)?,
             runbooks,
             problems,
             runbooks_from_cache: false,
-            networks,
-            operators,
             key: None,
             operator,
-            offline: false,
         })
     }
 
@@ -186,10 +139,6 @@ impl Session {
             self.problems = problems;
         }
         !same
-    }
-
-    pub fn ledger(&self) -> Ledger {
-        self.workspace.ledger()
     }
 
     /// Uses `key` to sign what this session records; the operator becomes the name that
@@ -215,40 +164,18 @@ impl Session {
         self.key.as_ref().ok_or(SessionError::Locked)
     }
 
-    pub fn evidence(&self) -> EvidenceStore {
-        self.workspace.evidence()
-    }
-
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.level == Level::Error)
     }
 
     /// A runbook by id, or by its path in the workspace.
     pub fn runbook(&self, name: &str) -> Result<Arc<Runbook>, SessionError> {
-        crate::run_list::find_runbook(&self.runbooks, name)
+        crate::session::run_list::find_runbook(&self.runbooks, name)
     }
 
     /// What lists the runs against this session's runbooks (cheap: the runbooks are shared).
     pub fn lister(&self) -> RunLister {
         RunLister::new(self.runbooks.clone())
-    }
-
-    /// The offline state snapshot of a network, when it has one.
-    pub fn snapshot(&self, network: &str) -> Option<Result<StateSnapshot, String>> {
-        let file = self.networks.get(network)?.snapshot.as_deref()?;
-        Some(match self.workspace.read_text(file) {
-            Some(text) => StateSnapshot::parse(file, &text),
-            None => Err(format!("{file}: the snapshot file is missing")),
-        })
-    }
-
-    /// Live when the network's RPC URL is set and the session is not offline.
-    pub fn mode_for(&self, network: &str) -> Mode {
-        let live = !self.offline
-            && self.networks.get(network).is_some_and(|profile| {
-                std::env::var(&profile.rpc_env).is_ok_and(|url| !url.trim().is_empty())
-            });
-        if live { Mode::Live } else { Mode::Offline }
     }
 
     /// Checks the inputs, fills in defaults, and records `run-started`.
@@ -375,13 +302,16 @@ impl Session {
     /// index was written are replayed; a missing, stale or damaged index is rebuilt from a full
     /// replay. The index is rewritten whenever it changed.
     pub fn runs_indexed(&self) -> Result<IndexedRuns, SessionError> {
-        Ok(crate::run_index::runs(&self.ledger(), &self.lister())?)
+        Ok(crate::session::run_index::runs(
+            &self.ledger(),
+            &self.lister(),
+        )?)
     }
 
     /// [`Self::runs_indexed`] with the index file already read and the closed runs left
     /// unread, for the console's start screen.
     pub fn runs_for_start(&self, index_file: IndexFile) -> Result<StartRuns, SessionError> {
-        Ok(crate::run_index::runs_for_start(
+        Ok(crate::session::run_index::runs_for_start(
             &self.ledger(),
             &self.lister(),
             index_file,

@@ -4,10 +4,9 @@
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::value::Value;
-use crate::changes::catalogue;
 use crate::diff::{ChangeKind, Diff};
 use crate::safe::PlannedCall;
-use crate::session::Session;
+use crate::workspace::context::Context;
 use alloy_primitives::Address;
 use std::collections::BTreeMap;
 
@@ -16,23 +15,6 @@ use std::collections::BTreeMap;
 pub struct Plan {
     pub calls: Vec<PlannedCall>,
     pub by_hand: Vec<String>,
-}
-
-/// Module name → address on the network, from `owner-control.<network>.json`.
-pub fn module_addresses(
-    catalogue: &Catalogue,
-    owner_control: &serde_json::Value,
-) -> BTreeMap<String, Address> {
-    catalogue
-        .modules
-        .iter()
-        .filter_map(|(module, pointer)| {
-            Some((
-                module.clone(),
-                owner_control.pointer(pointer)?.as_str()?.parse().ok()?,
-            ))
-        })
-        .collect()
 }
 
 fn chain_text(value: &Value, parameter: &crate::catalogue::Parameter) -> String {
@@ -157,14 +139,14 @@ fn joint_arguments(
 
 /// A checked batch of explicit calls (a runbook's safe-batch step), for `network`.
 pub fn batch_for_calls(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     title: &str,
     calls: &[(String, String, Vec<String>)],
     mode: crate::engine::Mode,
 ) -> Result<crate::safe::Batch, String> {
-    let catalogue = catalogue(session)?;
-    let placement = crate::chain::addresses::placement(session, &catalogue, network, mode)?;
+    let catalogue = ctx.catalogue()?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
     let modules = &placement.modules;
     let planned = calls
         .iter()
@@ -176,18 +158,18 @@ pub fn batch_for_calls(
             Ok(PlannedCall::new(contract, to, method, &args))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    finish(session, network, title, title, &planned, &placement)
+    finish(ctx, network, title, title, &planned, &placement)
 }
 
 fn finish(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     name: &str,
     description: &str,
     calls: &[PlannedCall],
     placement: &crate::chain::addresses::Placement,
 ) -> Result<crate::safe::Batch, String> {
-    let profile = session
+    let profile = ctx
         .networks
         .get(network)
         .ok_or_else(|| format!("no network `{network}` in config/networks.toml"))?;
@@ -218,34 +200,34 @@ fn finish(
 
 /// The batch that makes the diff of `network`, every transaction checked before it is returned.
 pub fn batch_for_diff(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     from: Option<&std::path::Path>,
-    against: crate::changes::Against,
+    against: crate::change::compare::Against,
     domains: &[String],
-    accept_stale: crate::changes::AcceptStale,
+    accept_stale: crate::change::compare::AcceptStale,
     mode: crate::engine::Mode,
 ) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
-    let crate::changes::Compared {
+    let crate::change::compare::Compared {
         catalogue,
         proposed,
         diff,
         problems,
         ..
-    } = crate::changes::compare(session, network, from, against, domains, accept_stale)?;
+    } = crate::change::compare::compare(ctx, network, from, against, domains, accept_stale)?;
     if let Some(problem) = problems.first() {
         return Err(format!(
             "no batch is planned while the config or the state cannot be read: {problem}"
         ));
     }
-    let placement = crate::chain::addresses::placement(session, &catalogue, network, mode)?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
     let planned = plan(&catalogue, &diff, &proposed.values, &placement.modules)?;
     if planned.calls.is_empty() {
         return Err(format!("{}: nothing for the Safe to do", diff.summary()));
     }
     let description = format!("{} · diff fingerprint {}", diff.summary(), diff.fingerprint);
     let batch = finish(
-        session,
+        ctx,
         network,
         &format!("owner-console: {network} parameter update"),
         &description,

@@ -2,7 +2,7 @@
 //! chain id and signature are checked (the signer must be a listed operator), and its age is
 //! measured against the network's limit; a stale one is used only once acknowledged.
 
-use crate::session::Session;
+use crate::workspace::context::Context;
 use crate::workspace::snapshot::{StateSnapshot, short_age};
 
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl CheckedSnapshot {
 
 /// Parses and checks a snapshot of `network` named `name` (a path, as shown to people).
 pub fn check(
-    session: &Session,
+    ctx: &Context,
     network: &str,
     name: &str,
     text: &str,
@@ -75,7 +75,7 @@ pub fn check(
             "{name}: field `drill`: the snapshot was read from a drill's sandbox, not from {network}; refused as a state source"
         ));
     }
-    let profile = session.networks.get(network);
+    let profile = ctx.networks.get(network);
     if let Some(profile) = profile.filter(|p| p.chain_id != snapshot.chain_id) {
         return Err(format!(
             "{name}: field `chain_id`: chain id {} differs from {network}'s {}",
@@ -85,7 +85,7 @@ pub fn check(
     let signer = snapshot
         .verify_signature()
         .map_err(|why| format!("{name}: field `signature`: {why}; refused as a state source"))?;
-    let signed_by = session
+    let signed_by = ctx
         .operators
         .by_address(&signer)
         .map(|o| o.name.clone())
@@ -117,17 +117,17 @@ pub fn check(
 }
 
 /// The network's own snapshot (`config/networks.toml`), checked.
-pub fn of_network(session: &Session, network: &str) -> Result<CheckedSnapshot, String> {
-    let file = session
+pub fn of_network(ctx: &Context, network: &str) -> Result<CheckedSnapshot, String> {
+    let file = ctx
         .networks
         .get(network)
         .and_then(|n| n.snapshot.clone())
         .ok_or_else(|| {
             format!("network `{network}` has no offline snapshot in config/networks.toml")
         })?;
-    let text = session
+    let text = ctx
         .workspace
         .read_text(&file)
         .ok_or_else(|| format!("{file}: the snapshot file is missing"))?;
-    check(session, network, &file, &text)
+    check(ctx, network, &file, &text)
 }

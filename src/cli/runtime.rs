@@ -1,0 +1,18 @@
+//! The command line's async runtime: each command form acts once and exits, so a
+//! `current-thread` tokio runs its one piece of async work to the end. The console's loop has
+//! its own runtime and never blocks on one.
+
+pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> color_eyre::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| color_eyre::eyre::eyre!("cannot start the async runtime: {e}"))?;
+    Ok(runtime.block_on(work))
+}
+
+/// [`block_on`] for work that fails with a message.
+pub fn block_on_text<T>(
+    work: impl std::future::Future<Output = Result<T, String>>,
+) -> color_eyre::Result<T> {
+    block_on(work)?.map_err(color_eyre::eyre::Report::msg)
+}

@@ -1,0 +1,48 @@
+//! What `run next` says on stderr once a step action is done, before its event is recorded.
+
+use crate::engine::Event;
+use crate::steps::Done;
+use std::path::Path;
+
+pub fn lines(done: &Done, storage: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &done.event {
+        Event::ChaosInjected(chaos) => lines.push(format!("  {}", chaos.detail)),
+        Event::ChainChecked(checked) => {
+            lines.extend(checked.results.iter().map(|r| format!("  {}", r.line())));
+            lines.push(format!(
+                "  at block #{} {}",
+                checked.block_number, checked.block_hash
+            ));
+            if let Some(why) = &checked.refused {
+                lines.push(format!("  ✗ verifies nothing: {why}"));
+            }
+        }
+        Event::ReceiptChecked(checked) => {
+            let mark = if checked.passed {
+                "✓ pass"
+            } else {
+                "✗ FAIL"
+            };
+            lines.push(format!(
+                "receipt {} {mark}: block #{}, archived as {}",
+                checked.tx_hash,
+                checked.block_number,
+                storage.join(&checked.file).display()
+            ));
+            lines.extend(checked.problems.iter().map(|p| format!("  ✗ {p}")));
+        }
+        Event::DiffRecorded(recorded) => lines.push(format!(
+            "diff against {}: {} (fingerprint {})",
+            recorded.against, recorded.summary, recorded.fingerprint
+        )),
+        Event::BatchPrepared(batch) => lines.push(format!(
+            "prepared {} ({} transaction(s), Safe checksum {}): load it in the Safe app's Transaction Builder",
+            storage.join(&batch.file).display(),
+            batch.transactions,
+            batch.checksum
+        )),
+        _ => {}
+    }
+    lines
+}

@@ -1,0 +1,50 @@
+//! What can go wrong opening a session, starting a run or recording in it.
+
+use crate::ledger::LedgerError;
+use crate::workspace::WorkspaceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(
+        "no operator key is unlocked: nothing can be recorded (create one with `owner-console keys new`, unlock it with its passphrase)"
+    )]
+    Locked,
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    #[error(
+        "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"
+    )]
+    UnknownRunbook(String),
+    #[error("no run `{0}` in the ledger")]
+    UnknownRun(String),
+    #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]
+    RunbookGone { run: String, runbook: String },
+    #[error(
+        "run {run}: its runbook {path} changed since the run started (sha256 {was} then, {now} now); it is not resumed. Restore the file or abort the run with `owner-console run abort {run} --reason …`"
+    )]
+    RunbookChanged {
+        run: String,
+        path: String,
+        was: String,
+        now: String,
+    },
+    #[error("runbook `{runbook}` does not run on network `{network}` (valid: {valid})")]
+    WrongNetwork {
+        runbook: String,
+        network: String,
+        valid: String,
+    },
+    #[error("input `{name}`: {why}")]
+    BadInput { name: String, why: String },
+    #[error("{0}")]
+    Config(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}

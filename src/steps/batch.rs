@@ -1,0 +1,134 @@
+//! A `safe-batch` step: the checked Safe batch written under `storage/batches/`, and the
+//! `batch-prepared` event with its hash and checksum.
+
+use super::{StateFor, last_diff_domains, saved_config};
+use crate::change::compare::Against;
+use crate::engine::event::BatchPrepared;
+use crate::engine::{Event, Mode, Run};
+use crate::runbook::StepAction;
+use crate::workspace::context::Context;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Where the batch's calls come from.
+enum Calls {
+    /// The calls that make the run's last diff, against the state read now.
+    Diff {
+        from: Option<PathBuf>,
+        domains: Vec<String>,
+        state: StateFor,
+        acknowledged: BTreeSet<String>,
+    },
+    /// The step's own calls (module, method, arguments), with the run's inputs filled in.
+    Listed(Vec<(String, String, Vec<String>)>),
+}
+
+pub struct PreparedBatch {
+    ctx: Context,
+    step: String,
+    title: String,
+    network: String,
+    mode: Mode,
+    calls: Calls,
+    /// Relative to storage.
+    file: String,
+}
+
+pub fn prepare(
+    ctx: &Context,
+    run: &Run,
+    live: Option<crate::chain::LiveState>,
+) -> Result<PreparedBatch, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::SafeBatch {
+        source,
+        calls,
+        proposed,
+    } = &step.action
+    else {
+        return Err(format!("step `{}` is not a safe-batch step", step.id));
+    };
+    let calls = if source == "diff" {
+        Calls::Diff {
+            from: saved_config(ctx, run, proposed.as_deref())?,
+            domains: last_diff_domains(run),
+            state: StateFor::of(ctx, run, live)?,
+            acknowledged: run.acknowledged.clone(),
+        }
+    } else {
+        let values = run.template_values();
+        let render = |a: &String| {
+            crate::runbook::template::render_plain(a, &values).map_err(|e| e.to_string())
+        };
+        Calls::Listed(
+            calls
+                .iter()
+                .map(|call| {
+                    let args = call.args.iter().map(render).collect::<Result<_, _>>()?;
+                    Ok((call.contract.clone(), call.method.clone(), args))
+                })
+                .collect::<Result<_, String>>()?,
+        )
+    };
+    Ok(PreparedBatch {
+        ctx: ctx.clone(),
+        step: step.id.clone(),
+        title: format!("{}: {}", run.started.title, step.title),
+        network: run.started.network.clone(),
+        mode: run.started.mode,
+        calls,
+        file: format!("batches/{}-{}.json", run.id, step.id),
+    })
+}
+
+impl PreparedBatch {
+    pub fn describe(&self) -> String {
+        match &self.calls {
+            Calls::Diff { state, .. } => format!("the diff against {}", state.describe()),
+            Calls::Listed(calls) => format!("{} listed call(s)", calls.len()),
+        }
+    }
+
+    /// Builds and checks the batch, writes it durably, and returns the event with its hash.
+    pub async fn execute(self) -> Result<Event, String> {
+        let ctx = &self.ctx;
+        let network = &self.network;
+        let batch = match self.calls {
+            Calls::Diff {
+                from,
+                domains,
+                state,
+                acknowledged,
+            } => {
+                let live = state.read().await?;
+                let against = match &live {
+                    Some(live) => Against::Live(live),
+                    None => Against::Snapshot,
+                };
+                crate::change::plan::batch_for_diff(
+                    ctx,
+                    network,
+                    from.as_deref(),
+                    against,
+                    &domains,
+                    &|stale| acknowledged.contains(&stale.block_hash),
+                    self.mode,
+                )?
+                .0
+            }
+            Calls::Listed(calls) => {
+                crate::change::plan::batch_for_calls(ctx, network, &self.title, &calls, self.mode)?
+            }
+        };
+        let path = ctx.workspace.storage.join(&self.file);
+        crate::workspace::durable::write(&path, (batch.to_json_pretty() + "\n").as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Event::BatchPrepared(BatchPrepared {
+            step: self.step,
+            file: self.file,
+            sha256: crate::safe::batch_hash(&batch),
+            checksum: batch.computed_checksum().to_string(),
+            transactions: batch.transactions.len(),
+        }))
+    }
+}

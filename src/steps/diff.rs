@@ -1,0 +1,83 @@
+//! A `diff` step: the run's network's proposed config against its current state, and the
+//! `diff-recorded` event with its fingerprint.
+
+use super::{Done, StateFor, saved_config};
+use crate::change::compare::{Against, diff_from};
+use crate::engine::{DiffRecorded, Event, Run};
+use crate::runbook::StepAction;
+use crate::workspace::context::Context;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+pub struct PreparedDiff {
+    ctx: Context,
+    step: String,
+    network: String,
+    from: Option<PathBuf>,
+    domains: Vec<String>,
+    state: StateFor,
+    acknowledged: BTreeSet<String>,
+}
+
+pub fn prepare(
+    ctx: &Context,
+    run: &Run,
+    live: Option<crate::chain::LiveState>,
+) -> Result<PreparedDiff, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::Diff {
+        domains, proposed, ..
+    } = &step.action
+    else {
+        return Err(format!("step `{}` is not a diff step", step.id));
+    };
+    Ok(PreparedDiff {
+        ctx: ctx.clone(),
+        step: step.id.clone(),
+        network: run.started.network.clone(),
+        from: saved_config(ctx, run, proposed.as_deref())?,
+        domains: domains.clone(),
+        state: StateFor::of(ctx, run, live)?,
+        acknowledged: run.acknowledged.clone(),
+    })
+}
+
+impl PreparedDiff {
+    pub fn describe(&self) -> String {
+        format!("{} against {}", self.network, self.state.describe())
+    }
+
+    /// Reads the state when it must, compares, and returns the event with the diff to show.
+    pub async fn execute(self) -> Result<Done, String> {
+        let live = self.state.read().await?;
+        let against = match &live {
+            Some(live) => Against::Live(live),
+            None => Against::Snapshot,
+        };
+        let (diff, against, problems) = diff_from(
+            &self.ctx,
+            &self.network,
+            self.from.as_deref(),
+            against,
+            &self.domains,
+            &|stale| self.acknowledged.contains(&stale.block_hash),
+        )?;
+        if let Some(problem) = problems.first() {
+            return Err(format!("the config cannot be read: {problem}"));
+        }
+        let event = Event::DiffRecorded(DiffRecorded {
+            step: self.step,
+            fingerprint: diff.fingerprint.clone(),
+            summary: diff.summary(),
+            risk: diff.risk().map(|r| r.words().to_owned()),
+            changes: diff.changes.len(),
+            blocking: diff.blocking(),
+            against: against.clone(),
+            changed: diff.changes.iter().map(|c| c.id.clone()).collect(),
+        });
+        Ok(Done {
+            event,
+            diff: Some((diff, against)),
+        })
+    }
+}

@@ -1,0 +1,208 @@
+//! A `receipt` step: the executed transaction's receipt (fetched by hash, read from a file,
+//! or, in a drill, from executing the run's batch in the sandbox) checked, archived, and the
+//! `receipt-checked` event.
+
+use crate::chain::Target;
+use crate::chain::receipt::{Receipt, verify};
+use crate::engine::event::ReceiptChecked;
+use crate::engine::{Event, Mode, Run};
+use crate::runbook::StepAction;
+use crate::workspace::context::Context;
+use alloy_primitives::{Address, B256};
+use std::path::PathBuf;
+
+/// A drill's batch as sent: its transactions, the sandbox snapshot taken before (when this
+/// call sent them), and why the one that stopped it reverted.
+pub(super) struct SentBatch {
+    pub(super) hashes: Vec<String>,
+    pub(super) before: Option<String>,
+    pub(super) failure: Option<String>,
+}
+
+/// Where a receipt comes from: the live node (by transaction hash) or a file.
+pub enum ReceiptFrom {
+    Hash(String),
+    File(PathBuf),
+    /// A drill: the run's last prepared batch, executed now in the sandbox through the Safe.
+    DrillExecution,
+}
+
+pub struct PreparedReceipt {
+    pub(super) step: String,
+    pub(super) module: (String, Address),
+    pub(super) safe: Option<Address>,
+    pub(super) events: Vec<String>,
+    pub(super) from: ReceiptFrom,
+    pub(super) target: Option<Box<Target>>,
+    /// For a drill: the batch file to execute in the sandbox first.
+    pub(super) batch: Option<PathBuf>,
+    /// For a drill whose batch already ran: the transactions it sent.
+    pub(super) executed: Vec<String>,
+    pub(super) network: String,
+    pub(super) storage: PathBuf,
+    pub(super) evidence: PathBuf,
+}
+
+pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedReceipt, String> {
+    let step = run.current_step().ok_or("the run is over")?;
+    let StepAction::Receipt { contract, events } = &step.action else {
+        return Err(format!("step `{}` is not a receipt step", step.id));
+    };
+    let network = &run.started.network;
+    let catalogue = ctx.catalogue()?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)?;
+    let modules = &placement.modules;
+    let address = match (contract.as_str(), placement.safe) {
+        ("Safe", Some(safe)) => safe,
+        _ => *modules
+            .get(contract)
+            .ok_or_else(|| format!("no address for module {contract} on network `{network}`"))?,
+    };
+    let target = match &from {
+        ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => {
+            Some(Box::new(Target::for_mode(ctx, network, run.started.mode)?))
+        }
+        ReceiptFrom::File(_) => None,
+    };
+    let batch = match &from {
+        ReceiptFrom::DrillExecution if run.started.mode != Mode::Drill => {
+            return Err(
+                "only a drill executes its batch itself; give --tx HASH or --receipt FILE".into(),
+            );
+        }
+        ReceiptFrom::DrillExecution => {
+            let prepared = run.last_batch.as_ref().ok_or(
+                "the run has prepared no Safe batch yet: nothing to execute in the sandbox",
+            )?;
+            Some(ctx.workspace.storage.join(&prepared.file))
+        }
+        _ => None,
+    };
+    let executed = match from {
+        ReceiptFrom::DrillExecution => run.executed_batch.clone(),
+        _ => Vec::new(),
+    };
+    Ok(PreparedReceipt {
+        step: step.id.clone(),
+        module: (contract.clone(), address),
+        safe: placement.safe,
+        events: events.clone(),
+        from,
+        target,
+        batch,
+        executed,
+        network: network.clone(),
+        storage: ctx.workspace.storage.clone(),
+        evidence: ctx.evidence().path_of(""),
+    })
+}
+
+impl PreparedReceipt {
+    pub async fn execute(self) -> Result<Event, String> {
+        if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
+            let sent = match self.executed.is_empty() {
+                true => self.send_batch(batch, target).await?,
+                false => SentBatch {
+                    hashes: self.executed.clone(),
+                    before: None,
+                    failure: None,
+                },
+            };
+            return self.check_sent(batch, sent).await;
+        }
+        self.check(&self.from).await
+    }
+
+    /// Fetches (or reads) the receipt `from` names, checks it and archives it.
+    pub(super) async fn check(&self, from: &ReceiptFrom) -> Result<Event, String> {
+        let (text, source, confirmations, required) = match (from, &self.target) {
+            (ReceiptFrom::Hash(hash), Some(target)) => {
+                let hash: B256 = hash.trim().parse().map_err(|_| {
+                    format!("`{hash}` is not a transaction hash (0x and 64 hex digits)")
+                })?;
+                let chain = target.connect().map_err(|e| e.to_string())?;
+                let (receipt, latest) = chain.receipt(hash).await.map_err(|e| e.to_string())?;
+                let receipt = receipt.ok_or_else(|| {
+                    format!("{hash:#x} has no receipt yet: not mined (or not on this chain); check again later")
+                })?;
+                let answered = receipt
+                    .get("transactionHash")
+                    .and_then(|h| h.as_str())
+                    .and_then(|h| h.parse::<B256>().ok());
+                if answered != Some(hash) {
+                    return Err(format!(
+                        "asked for the receipt of {hash:#x}, the node answered with {}: a node that swaps receipts is not trusted; nothing recorded",
+                        answered.map_or("no transaction hash".to_owned(), |h| format!(
+                            "that of {h:#x}"
+                        ))
+                    ));
+                }
+                let number = receipt
+                    .get("blockNumber")
+                    .and_then(|n| n.as_str())
+                    .and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+                    .unwrap_or(u64::MAX);
+                let confirmations = latest.saturating_add(1).saturating_sub(number);
+                let text = serde_json::to_string_pretty(&receipt).map_err(|e| e.to_string())?;
+                (
+                    text,
+                    format!("live {}", target.endpoint.shown()),
+                    Some(confirmations),
+                    target.settings.confirmations,
+                )
+            }
+            (ReceiptFrom::File(path), _) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                (text, format!("file {}", path.display()), None, 0)
+            }
+            (ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution, _) => {
+                return Err("no node to ask for the receipt".into());
+            }
+        };
+        let name = match from {
+            ReceiptFrom::File(path) => path.display().to_string(),
+            ReceiptFrom::Hash(hash) => hash.clone(),
+            ReceiptFrom::DrillExecution => "the drill's execution".to_owned(),
+        };
+        let receipt = Receipt::parse(&name, &text)?;
+        let module = (self.module.0.as_str(), self.module.1);
+        let mut verdict = verify(&receipt, module, self.safe, &self.events);
+        if let Some(have) = confirmations.filter(|have| *have < required) {
+            verdict.problems.push(format!(
+                "{have} of {required} confirmation(s): check again once more blocks are on top"
+            ));
+        }
+        let (file, sha256) = self.archive(&verdict.tx_hash, text.as_bytes())?;
+        Ok(Event::ReceiptChecked(ReceiptChecked {
+            step: self.step.clone(),
+            source,
+            passed: verdict.passed(),
+            tx_hash: verdict.tx_hash,
+            block_number: verdict.block_number,
+            block_hash: verdict.block_hash,
+            succeeded: verdict.succeeded,
+            to: verdict.to,
+            events: verdict.events,
+            confirmations,
+            problems: verdict.problems,
+            file,
+            sha256,
+            executed: Vec::new(),
+            before_execution: None,
+        }))
+    }
+
+    /// `storage/receipts/<network>/<tx-hash>.json`, fsync'd, and the same bytes in the
+    /// evidence store.
+    fn archive(&self, tx_hash: &str, bytes: &[u8]) -> Result<(String, String), String> {
+        let relative = format!("receipts/{}/{tx_hash}.json", self.network);
+        let path = self.storage.join(&relative);
+        crate::workspace::durable::write(&path, bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let sha256 = crate::workspace::evidence::EvidenceStore::new(self.evidence.clone())
+            .put_bytes(bytes)
+            .map_err(|e| format!("cannot store the receipt as evidence: {e}"))?;
+        Ok((relative, sha256))
+    }
+}
