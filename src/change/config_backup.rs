@@ -1,6 +1,7 @@
 //! Config snapshots for rollbacks: `storage/backups/<date>-<id>/` holds a copy of the config
 //! files and a manifest of their SHA-256; a snapshot is used only after every hash checks.
 
+use crate::workspace::durable;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -33,24 +34,15 @@ pub fn save(backups: &Path, files: &[(String, String)], operator: &str) -> Resul
     };
     for (name, text) in files {
         let path = folder.join(name);
-        write_durably(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
+        durable::write(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
         manifest
             .files
             .insert(name.clone(), hex::encode(Sha256::digest(text.as_bytes())));
     }
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
     let path = folder.join(MANIFEST);
-    write_durably(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
-    std::fs::File::open(&folder)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io(&folder, e))?;
+    durable::write(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
     Ok(folder)
-}
-
-fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
-    std::io::Write::write_all(&mut file, bytes)?;
-    file.sync_all()
 }
 
 /// Checks a snapshot folder against its manifest: every listed file present with its hash,

@@ -7,7 +7,6 @@ use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
 use crate::chain::{LiveState, Target};
 use crate::session::Session;
 use color_eyre::eyre::{Report, bail};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
@@ -110,7 +109,7 @@ pub fn status_text(state: &LiveState) -> String {
 pub fn snapshot_state(
     session: &Session,
     network: &str,
-    out: &PathBuf,
+    out: &std::path::Path,
 ) -> color_eyre::Result<ExitCode> {
     if out.exists() {
         bail!("{}: already exists; choose another file", out.display());
@@ -127,13 +126,7 @@ pub fn snapshot_state(
     snapshot.drill = crate::sandbox::inherited::in_drill_of(network);
     snapshot.sign(key).map_err(Report::msg)?;
     let text = serde_json::to_string_pretty(&snapshot)? + "\n";
-    let temporary = out.with_extension("partial");
-    {
-        let mut file = std::fs::File::create(&temporary)?;
-        std::io::Write::write_all(&mut file, text.as_bytes())?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&temporary, out)?;
+    crate::workspace::durable::write(out, text.as_bytes())?;
     println!(
         "wrote {}{}: {} value(s) of {network} at block #{} {}, signed by {}",
         out.display(),

@@ -47,7 +47,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
             args.out.display()
         );
     }
-    std::fs::write(&args.out, batch.to_json_pretty() + "\n")?;
+    crate::workspace::durable::write(&args.out, (batch.to_json_pretty() + "\n").as_bytes())?;
     println!("{summary}");
     println!(
         "wrote {}: {} transaction(s), checksum {}",

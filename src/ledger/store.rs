@@ -272,9 +272,7 @@ impl Ledger {
             .strftime("%Y%m%dT%H%M%SZ")
             .to_string();
         let backup = self.path.with_extension(format!("jsonl.torn-{stamp}"));
-        let mut saved = File::create(&backup).map_err(io_error(&backup))?;
-        saved.write_all(&bytes[keep..]).map_err(io_error(&backup))?;
-        saved.sync_all().map_err(io_error(&backup))?;
+        crate::workspace::durable::write(&backup, &bytes[keep..]).map_err(io_error(&backup))?;
         let file = OpenOptions::new()
             .write(true)
             .open(&self.path)

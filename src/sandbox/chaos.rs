@@ -39,12 +39,8 @@ pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String,
         .await
         .map_err(|e| format!("the sandbox node does not give its state (anvil_dumpState): {e}"))?;
     let path = state_file(storage, &info.network);
-    let io = |e: std::io::Error| format!("{}: {e}", path.display());
-    let temporary = path.with_extension("partial");
-    let mut file = std::fs::File::create(&temporary).map_err(io)?;
-    std::io::Write::write_all(&mut file, state.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&temporary, &path).map_err(io)?;
+    crate::workspace::durable::write(&path, state.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     if !super::node::terminate(info.pid) {
         return Err(format!(
             "the sandbox node (pid {}) cannot be stopped",

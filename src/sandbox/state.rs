@@ -56,14 +56,9 @@ impl SandboxInfo {
 
     pub fn save(&self, storage: &Path) -> Result<(), String> {
         let path = file_of(storage, &self.network);
-        let io = |e: std::io::Error| format!("{}: {e}", path.display());
-        std::fs::create_dir_all(path.parent().unwrap_or(storage)).map_err(io)?;
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
-        let temporary = path.with_extension("partial");
-        let mut file = std::fs::File::create(&temporary).map_err(io)?;
-        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&temporary, &path).map_err(io)
+        crate::workspace::durable::write(&path, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Whether the node's process is still there.

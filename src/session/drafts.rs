@@ -3,7 +3,6 @@
 //! `storage/drafts/<run>-<step>.txt` (0600), written whole to a temporary file, fsync'd and
 //! renamed over the old one, and is removed once the note is recorded.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The drafts of one workspace.
@@ -39,18 +38,8 @@ impl Drafts {
     /// Writes the draft durably: temporary file (0600), fsync, rename, fsync of the folder.
     pub fn save(&self, run: &str, step: &str, text: &str) -> Result<PathBuf, String> {
         let path = self.path_of(run, step)?;
-        let io = |e: std::io::Error| format!("draft {}: {e}", path.display());
-        std::fs::create_dir_all(&self.folder).map_err(io)?;
-        let mut file = tempfile::Builder::new()
-            .prefix(".draft-")
-            .tempfile_in(&self.folder)
-            .map_err(io)?;
-        file.write_all(text.as_bytes()).map_err(io)?;
-        file.as_file().sync_all().map_err(io)?;
-        file.persist(&path).map_err(|e| io(e.error))?;
-        std::fs::File::open(&self.folder)
-            .and_then(|folder| folder.sync_all())
-            .map_err(io)?;
+        crate::workspace::durable::write_private(&path, text.as_bytes())
+            .map_err(|e| format!("draft {}: {e}", path.display()))?;
         Ok(path)
     }
 

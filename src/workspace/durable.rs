@@ -9,17 +9,33 @@ use std::path::Path;
 /// Replaces `path` with `bytes` durably, creating its folder when missing. The file gets the
 /// usual permissions (0644 less the umask); see [`write_private`] for secrets.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, Permissions::Usual, Sync::Durable)
+    write_with(path, |file| file.write_all(bytes))
 }
 
 /// As [`write`], for a file only its owner may read (0600 on Unix).
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, Permissions::Private, Sync::Durable)
+    replace(
+        path,
+        |file| file.write_all(bytes),
+        Permissions::Private,
+        Sync::Durable,
+    )
+}
+
+/// As [`write`], with what goes into the file written by `fill` (a copy streamed from
+/// another file, say).
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    replace(path, fill, Permissions::Usual, Sync::Durable)
 }
 
 /// Replaces a cache file atomically but without fsyncs: losing it costs a rebuild, not data.
 pub fn write_cache(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, Permissions::Usual, Sync::None)
+    replace(
+        path,
+        |file| file.write_all(bytes),
+        Permissions::Usual,
+        Sync::None,
+    )
 }
 
 /// fsyncs a folder, so that the files created, renamed or removed in it stay so.
@@ -39,7 +55,12 @@ enum Sync {
     None,
 }
 
-fn replace(path: &Path, bytes: &[u8], permissions: Permissions, sync: Sync) -> io::Result<()> {
+fn replace(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+    permissions: Permissions,
+    sync: Sync,
+) -> io::Result<()> {
     let folder = match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
         _ => Path::new("."),
@@ -58,7 +79,7 @@ fn replace(path: &Path, bytes: &[u8], permissions: Permissions, sync: Sync) -> i
         builder.permissions(std::fs::Permissions::from_mode(0o666 & !umask()));
     }
     let mut file = builder.tempfile_in(folder)?;
-    file.write_all(bytes)?;
+    fill(file.as_file_mut())?;
     if sync == Sync::Durable {
         file.as_file().sync_all()?;
     }

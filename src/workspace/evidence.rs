@@ -60,15 +60,7 @@ impl EvidenceStore {
         if target.is_file() {
             return Ok(());
         }
-        fs::create_dir_all(&self.folder)?;
-        let partial = self
-            .folder
-            .join(format!(".{sha256}.partial-{}", std::process::id()));
-        let mut file = File::create(&partial)?;
-        write(&mut file)?;
-        file.sync_all()?;
-        fs::rename(&partial, &target)?;
-        File::open(&self.folder)?.sync_all()
+        super::durable::write_with(&target, write)
     }
 }
 
