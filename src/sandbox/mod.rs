@@ -8,3 +8,4 @@ pub mod node;
 pub mod safe_exec;
 pub mod seed;
 pub mod state;
+pub mod up;

@@ -1,0 +1,78 @@
+//! `sandbox up`: anvil started detached for a network's drills, the mock platform deployed on
+//! it and seeded from the network's snapshot (or config), every module handed to the sandbox's
+//! Safe, and the sandbox's record saved in storage.
+
+use super::deploy::{Deployment, Sender, deploy_platform};
+use super::node::{find_for, start_detached, terminate};
+use super::seed::{SeedFrom, seed};
+use super::state::SandboxInfo;
+use crate::workspace::context::Context;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A sandbox just started.
+pub struct Started {
+    pub info: SandboxInfo,
+    pub deployment: Deployment,
+    /// anvil's own log.
+    pub log: PathBuf,
+}
+
+pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started, String> {
+    if ctx.offline {
+        return Err("offline: a sandbox is a (local) network connection; drop --offline".into());
+    }
+    let storage = &ctx.workspace.storage;
+    if let Some(info) = SandboxInfo::load(storage, network)
+        .ok()
+        .filter(SandboxInfo::alive)
+    {
+        return Err(format!(
+            "the sandbox of `{network}` already runs at {} (pid {}): `sandbox down --network {network}` first",
+            info.url, info.pid
+        ));
+    }
+    let profile = ctx
+        .networks
+        .get(network)
+        .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
+    let catalogue = ctx.catalogue()?;
+    let (values, seeded_from) = seed(ctx, &catalogue, network, from)?;
+    let binary = find_for(ctx)?;
+    let folder = storage.join("sandbox");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let log = folder.join(format!("{network}.anvil.log"));
+    let (pid, port) = start_detached(&binary, profile.chain_id, 0, &log)?;
+    let url = format!("http://127.0.0.1:{port}");
+    let rpc = alloy_rpc_client::RpcClient::new_http(url.parse().map_err(|_| "bad URL".to_owned())?);
+    let sender = Sender {
+        rpc: &rpc,
+        timeout: Duration::from_secs(20),
+    };
+    let read = |relative: &str| ctx.workspace.read_text(relative);
+    let deployment = match deploy_platform(&sender, &catalogue, &read, &values).await {
+        Ok(deployment) => deployment,
+        Err(error) => {
+            terminate(pid);
+            return Err(format!("the mock platform did not deploy: {error}"));
+        }
+    };
+    let info = SandboxInfo {
+        network: network.to_owned(),
+        chain_id: profile.chain_id,
+        url,
+        pid,
+        started_at: crate::engine::clock::now(),
+        contracts: deployment.contracts.clone(),
+        safe: deployment.safe,
+        seeded_from,
+        not_seeded: deployment.not_seeded.clone(),
+        stopped: None,
+    };
+    info.save(storage)?;
+    Ok(Started {
+        info,
+        deployment,
+        log,
+    })
+}
