@@ -131,8 +131,8 @@ pub struct Compared {
 pub type AcceptStale<'a> = &'a dyn Fn(&crate::change::offline_state::Stale) -> bool;
 
 /// Compares the proposed config (the workspace's, or the saved snapshot `from`) with the
-/// current state `against`, narrowed to `domains`
-/// when given. A stale snapshot is used only when `accept_stale` says so.
+/// current state `against`, narrowed to `domains` when given. A stale snapshot is used only
+/// when `accept_stale` says so.
 pub fn compare(
     ctx: &Context,
     network: &str,
