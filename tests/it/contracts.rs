@@ -1,5 +1,7 @@
 //! The committed contract builds are what the committed Solidity compiles to (solc-js from the
 //! npm lockfile, offline), so the bytecode the tests and drills deploy is the source in review.
+//! solc runs only when the sources, the compiler, `compile.js` or the build changed since the
+//! last compile (`assets/contracts/build/sources.sha256`; see `compile.js`).
 
 use std::process::Command;
 
