@@ -6,7 +6,8 @@
 
 #[path = "support/report.rs"]
 mod report;
-#[path = "../tests/support/rpc_proxy.rs"]
+#[path = "../tests/it/support/rpc_proxy.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod rpc_proxy;
 
 use alloy_primitives::Bytes;

@@ -15,9 +15,11 @@
 
 #[path = "support/report.rs"]
 mod report;
-#[path = "../tests/support/tui.rs"]
+#[path = "../tests/it/support/tui.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod tui;
-#[path = "../tests/support/workspace.rs"]
+#[path = "../tests/it/support/workspace.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod workspace;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -8,17 +8,22 @@
 //!
 //! Rounds alternate the floor and the app; medians are reported.
 
-#[path = "../tests/support/cli.rs"]
+#[path = "../tests/it/support/cli.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod cli;
-#[path = "../tests/support/ledger.rs"]
+#[path = "../tests/it/support/ledger.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod ledger;
-#[path = "../tests/support/pty.rs"]
+#[path = "../tests/it/support/pty.rs"]
+#[allow(dead_code, unused_imports)] // The bench uses a part of the tests' helpers.
 mod pty;
 #[path = "support/report.rs"]
 mod report;
-#[path = "../tests/support/sandbox.rs"]
+#[path = "../tests/it/support/sandbox.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod sandbox;
-#[path = "../tests/support/workspace.rs"]
+#[path = "../tests/it/support/workspace.rs"]
+#[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod workspace;
 
 use owner_console::session::Session;

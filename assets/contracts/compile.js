@@ -4,17 +4,39 @@
 //   {"contractName", "abi", "bytecode", "deployedBytecode"}
 // Usage: node assets/contracts/compile.js [--check]
 //   --check  write nothing; exit 1 naming each build file that is missing, stale or extra.
+// A compile also writes build/sources.sha256: the SHA-256 of this script, every .sol file, the
+// installed solc package's version and every build file it wrote. `--check` compares that first
+// and skips solc when it matches: the build files are then, byte for byte, what this script
+// compiled from these very sources with this compiler. Any change to one of them (or a missing
+// stamp) runs the full compile and comparison. The stamp is only evidence as long as nobody
+// writes it by hand.
 // Output depends only on the sources and the compiler: sources are keyed by file name, the
 // metadata hash is left out of the bytecode, and files are written in a fixed form.
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
-const solc = require('solc');
+const crypto = require('crypto');
+
 
 const DIR = __dirname;
 const BUILD = path.join(DIR, 'build');
 const EXPECTED_SOLC = '0.8.37';
+const STAMP = path.join(BUILD, 'sources.sha256');
+
+// The SHA-256 that build/sources.sha256 holds when the build files are what this script
+// compiled from the sources: over this script, the sources, solc's package version and the
+// build files, each with its name.
+function stamp(files) {
+  const hash = crypto.createHash('sha256');
+  const add = (name, bytes) => hash.update(`${name}\0${bytes.length}\0`).update(bytes);
+  add('compile.js', fs.readFileSync(__filename));
+  for (const f of files) add(f, fs.readFileSync(path.join(DIR, f)));
+  add('solc', require('solc/package.json').version);
+  const built = fs.existsSync(BUILD) ? fs.readdirSync(BUILD).filter((f) => f.endsWith('.json')).sort() : [];
+  for (const f of built) add(`build/${f}`, fs.readFileSync(path.join(BUILD, f)));
+  return { hex: hash.digest('hex'), built: built.length };
+}
 
 function fail(message) {
   process.stderr.write(`compile.js: ${message}\n`);
@@ -27,13 +49,22 @@ function main() {
   if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: compile.js [--check])`);
   const check = args.includes('--check');
 
+  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.sol')).sort();
+  if (files.length === 0) fail(`no .sol files in ${DIR}`);
+  const before = stamp(files);
+  const stamped = fs.existsSync(STAMP) ? fs.readFileSync(STAMP, 'utf8').split(/\s/)[0] : '';
+  if (check && stamped === before.hex) {
+    process.stdout.write(
+      `build/ is up to date: ${before.built} contracts; sources, compiler and build unchanged since compiled (build/sources.sha256), solc not run\n`,
+    );
+    return;
+  }
+
+  const solc = require('solc');
   const version = solc.version();
   if (!version.startsWith(`${EXPECTED_SOLC}+`)) {
     fail(`solc ${version} is installed but ${EXPECTED_SOLC} is expected (run npm ci)`);
   }
-
-  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.sol')).sort();
-  if (files.length === 0) fail(`no .sol files in ${DIR}`);
 
   const sources = {};
   for (const f of files) sources[f] = { content: fs.readFileSync(path.join(DIR, f), 'utf8') };
@@ -102,6 +133,9 @@ function main() {
       fail(`build/ is out of date (${problems.length} file(s)); run: node assets/contracts/compile.js`);
     }
     process.stdout.write(`build/ is up to date: ${artifacts.size} contracts, solc ${version}\n`);
+    if (stamped !== before.hex) {
+      process.stdout.write('build/sources.sha256 is missing or stale: run node assets/contracts/compile.js to write it (the check then skips solc)\n');
+    }
     return;
   }
 
@@ -118,7 +152,8 @@ function main() {
     if (!same) fs.writeFileSync(target, text);
     process.stdout.write(`${same ? 'unchanged' : 'wrote'} ${rel(`${name}.json`)}\n`);
   }
-  process.stdout.write(`${artifacts.size} contracts compiled with solc ${version}\n`);
+  fs.writeFileSync(STAMP, `${stamp(files).hex}  compile.js, *.sol, solc, build/*.json (see compile.js)\n`);
+  process.stdout.write(`${artifacts.size} contracts compiled with solc ${version}; wrote ${path.posix.join('assets/contracts/build', 'sources.sha256')}\n`);
 }
 
 main();

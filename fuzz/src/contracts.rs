@@ -1,5 +1,5 @@
 //! What each parser of outside input promises, checked on any bytes. The fuzz targets call
-//! these; `tests/fuzz_regressions.rs` includes this same file and replays every seed and every
+//! these; `tests/it/fuzz_regressions.rs` includes this same file and replays every seed and every
 //! input the fuzzer once crashed on, so a plain `cargo test` keeps the contracts.
 //!
 //! A contract fails by panicking with what was broken.

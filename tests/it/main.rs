@@ -1,0 +1,52 @@
+//! The integration tests, one binary: one module per capability, against real parts (anvil,
+//! the binary in a pty, real files), and `support/`, the harnesses they share.
+
+mod support;
+
+mod bundle;
+mod bundle_tampering;
+mod catalogue;
+mod chain_executed_batch;
+mod chain_faults;
+mod chain_live;
+mod chain_receipts;
+mod chaos;
+mod cli;
+mod contracts;
+mod diff;
+mod diff_batches;
+mod drafts;
+mod drill;
+mod engine;
+mod engine_properties;
+mod evidence_paths;
+mod fuzz_regressions;
+mod ledger_durability;
+mod ledger_store;
+mod ledger_verify;
+mod ledger_verify_signatures;
+mod offline;
+mod pty_big_ledger;
+mod pty_drafts;
+mod pty_drill;
+mod pty_live;
+mod pty_resume;
+mod pty_signals;
+mod pty_stress;
+mod readme_example;
+mod readme_picture;
+mod report;
+mod run_index;
+mod runbook_cache;
+mod runbook_loader;
+mod safe_batch;
+mod safe_batch_cli;
+mod safe_batch_parsing;
+mod security;
+mod shipped_runbooks;
+mod signoff;
+mod tui_diff;
+mod tui_metrics;
+mod tui_snapshots;
+mod walk_restores;
+mod walk_shipped;

@@ -1,0 +1,250 @@
+//! Sign-off steps through the real binary: a quorum of distinct approvers holding a counted
+//! role, the executor excluded, approvals here or on another machine by attestation.
+
+use crate::support::cli::{Home, json, operators_toml, text};
+use std::path::Path;
+
+const RUNBOOK: &str = r#"
+id = "approve"
+title = "Approve a change"
+kind = "update"
+severity = "medium"
+version = "1"
+summary = "A change that two approvers must approve."
+networks = ["demo"]
+
+[[steps]]
+id = "brief"
+title = "Brief"
+kind = "note"
+
+[[steps]]
+id = "approval"
+title = "Two approvers"
+kind = "signoff"
+quorum = 2
+signer_roles = ["approver"]
+
+[[steps]]
+id = "done"
+title = "Done"
+kind = "checklist"
+items = ["announced"]
+"#;
+
+struct Team {
+    home: Home,
+    workspace: tempfile::TempDir,
+}
+
+impl Team {
+    fn new() -> Self {
+        let home = Home::empty();
+        let alice = home.add_key("alice");
+        let bob = home.add_key("bob");
+        let carol = home.add_key("carol");
+        let dave = home.add_key("dave");
+        let workspace = crate::support::workspace::walk_workspace();
+        std::fs::write(
+            workspace.path().join("runbooks/update/approve.toml"),
+            RUNBOOK,
+        )
+        .unwrap();
+        let operators = operators_toml(&[
+            ("alice", &alice, &["operator", "approver"]),
+            ("bob", &bob, &["approver"]),
+            ("carol", &carol, &["reviewer"]),
+            ("dave", &dave, &["approver"]),
+        ]);
+        std::fs::write(workspace.path().join("config/operators.toml"), operators).unwrap();
+        Self { home, workspace }
+    }
+
+    fn as_(&self, key: &str, args: &[&str]) -> std::process::Output {
+        self.as_in(self.workspace.path(), key, args)
+    }
+
+    fn as_in(&self, cwd: &Path, key: &str, args: &[&str]) -> std::process::Output {
+        let mut full = vec!["--key", key];
+        full.extend_from_slice(args);
+        self.home.cli(cwd, &full)
+    }
+
+    fn start(&self) -> String {
+        let started = json(&self.as_(
+            "alice",
+            &["run", "start", "approve", "--network", "demo", "--json"],
+        ));
+        let run = started["run"].as_str().unwrap().to_owned();
+        json(&self.as_(
+            "alice",
+            &["run", "next", &run, "--note", "raise the fee", "--json"],
+        ));
+        run
+    }
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    text(output).1
+}
+
+#[test]
+fn quorum_of_distinct_approvers_without_the_executor() {
+    let team = Team::new();
+    let run = team.start();
+    let blocked = team.as_("alice", &["run", "next", &run]);
+    assert!(
+        stderr(&blocked).contains("0 of 2 sign-off(s)"),
+        "{}",
+        stderr(&blocked)
+    );
+
+    let own = team.as_("alice", &["run", "signoff", &run]);
+    assert_eq!(own.status.code(), Some(1));
+    assert!(
+        stderr(&own).contains("started this run and cannot approve it"),
+        "{}",
+        stderr(&own)
+    );
+    let reviewer = team.as_("carol", &["run", "signoff", &run]);
+    assert!(
+        stderr(&reviewer).contains("holds none of the roles that count here (approver)"),
+        "{}",
+        stderr(&reviewer)
+    );
+
+    assert!(team.as_("bob", &["run", "signoff", &run]).status.success());
+    let twice = team.as_("bob", &["run", "signoff", &run]);
+    assert!(
+        stderr(&twice).contains("already signed off"),
+        "{}",
+        stderr(&twice)
+    );
+    let one = team.as_("alice", &["run", "next", &run]);
+    assert!(
+        stderr(&one).contains("1 of 2 sign-off(s)"),
+        "{}",
+        stderr(&one)
+    );
+
+    assert!(team.as_("dave", &["run", "signoff", &run]).status.success());
+    let moved = json(&team.as_("alice", &["run", "next", &run, "--json"]));
+    assert_eq!(moved["position"]["step"], "done");
+
+    let verified = team.as_("alice", &["ledger", "verify", "--json"]);
+    assert!(verified.status.success(), "{:?}", text(&verified));
+    let shown = json(&team.as_("alice", &["ledger", "show", "--run", &run, "--json"]));
+    let approvers: Vec<_> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "signoff")
+        .map(|e| e["body"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(approvers, ["bob", "dave"]);
+}
+
+#[test]
+fn an_attestation_from_another_machine_is_imported_and_checked() {
+    let team = Team::new();
+    let run = team.start();
+    assert!(team.as_("bob", &["run", "signoff", &run]).status.success());
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = std::process::Command::new("cp")
+        .args([
+            "-a",
+            &format!("{}/.", team.workspace.path().display()),
+            &elsewhere.path().display().to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let file = elsewhere.path().join("dave.attestation.json");
+    let attested = team.as_in(
+        elsewhere.path(),
+        "dave",
+        &["attest", &run, "--out", file.to_str().unwrap()],
+    );
+    assert!(attested.status.success(), "{:?}", text(&attested));
+
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    forged["roles"] = serde_json::json!(["approver", "pauser"]);
+    let forged_file = elsewhere.path().join("forged.json");
+    std::fs::write(&forged_file, forged.to_string()).unwrap();
+    let refused = team.as_(
+        "alice",
+        &[
+            "run",
+            "signoff",
+            &run,
+            "--import",
+            forged_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("the attestation is signed by"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let malformed = elsewhere.path().join("malformed.json");
+    std::fs::write(
+        &malformed,
+        r#"{"kind":"owner-console-attestation","run":"x"}"#,
+    )
+    .unwrap();
+    let bad = team.as_(
+        "alice",
+        &[
+            "run",
+            "signoff",
+            &run,
+            "--import",
+            malformed.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        stderr(&bad).contains("malformed.json:1:") && stderr(&bad).contains("missing field `step`"),
+        "{}",
+        stderr(&bad)
+    );
+
+    let imported = team.as_(
+        "alice",
+        &["run", "signoff", &run, "--import", file.to_str().unwrap()],
+    );
+    assert!(imported.status.success(), "{:?}", text(&imported));
+    let moved = json(&team.as_("alice", &["run", "next", &run, "--json"]));
+    assert_eq!(moved["position"]["step"], "done");
+    let verified = team.as_("alice", &["ledger", "verify"]);
+    assert!(verified.status.success(), "{:?}", text(&verified));
+}
+
+#[test]
+fn verify_flags_an_unlisted_signer() {
+    let team = Team::new();
+    let run = team.start();
+    team.home.add_key("mallory");
+    let entry = team.as_(
+        "mallory",
+        &[
+            "run",
+            "next",
+            &run,
+            "--stay",
+            "--note",
+            "edited by someone unlisted",
+        ],
+    );
+    assert!(entry.status.success(), "{:?}", text(&entry));
+    let verified = team.as_("alice", &["ledger", "verify"]);
+    assert_eq!(verified.status.code(), Some(1));
+    assert!(
+        stderr(&verified).contains("unknown signer"),
+        "{}",
+        stderr(&verified)
+    );
+}

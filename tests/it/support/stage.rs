@@ -1,0 +1,495 @@
+//! The stage every shipped runbook is walked on: a copy of the shipped workspace with a team of
+//! four operators, a real sandbox (anvil with the mock platform), a PATH with the built binary
+//! and recording stand-ins for the platform's deploy tools, and a git checkout of a stand-in
+//! platform repository. Between routes the chain goes back to the state it had after
+//! `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
+
+use super::cli::{Home, PASSPHRASE, operators_toml, text};
+use super::walk::{Answer, Route, Walker, covering_routes};
+use owner_console::runbook::Runbook;
+use owner_console::session::Session;
+use owner_console::workspace::Workspace;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const INCIDENT: &str = "INC-2026-0142";
+
+pub struct Stage {
+    pub workspace: tempfile::TempDir,
+    pub home: Home,
+    pub tools: tempfile::TempDir,
+    pub platform: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub rpc: String,
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        let _ = self.home.cli(
+            self.workspace.path(),
+            &["sandbox", "down", "--network", "demo"],
+        );
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let done = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "git {args:?}: {:?}", text(&done));
+}
+
+/// A git checkout of a stand-in platform repository (with an origin to fetch from): the files
+/// the runbooks' commands read, npm scripts that the runbooks run, tags for two releases.
+fn platform_repo(root: &Path) -> PathBuf {
+    let origin = root.join("origin.git");
+    git(root, &["init", "-q", "--bare", "-b", "main", "origin.git"]);
+    git(root, &["clone", "-q", origin.to_str().unwrap(), "platform"]);
+    let repo = root.join("platform");
+    let files = [
+        (
+            "package.json",
+            r#"{"name":"platform","private":true,"scripts":{"config:lint":"echo config lint ok","paymaster:deploy":"echo paymaster deploy","monitoring:plan":"echo monitoring plan","deploy:oneclick":"echo deploy oneclick","deploy:env":"echo deploy env"}}"#,
+        ),
+        ("compose.yaml", "services: {}\n"),
+        ("deployment-config/oneclick.env", "NETWORK=localhost\n"),
+        (
+            "deployment-config/deployer.config.json",
+            r#"{"network":"localhost","governance":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}"#,
+        ),
+        ("deployment-config/latest-deployment.json", "{}"),
+        ("deploy/paymaster/localhost.json", r#"{"limit":"1"}"#),
+    ];
+    for (path, body) in files {
+        let path = repo.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "v1"]);
+    git(&repo, &["tag", "v1"]);
+    std::fs::write(
+        repo.join("deploy/paymaster/localhost.json"),
+        r#"{"limit":"2"}"#,
+    )
+    .unwrap();
+    git(&repo, &["commit", "-q", "-am", "v2"]);
+    git(&repo, &["tag", "v2"]);
+    git(&repo, &["push", "-q", "--tags", "origin", "main"]);
+    git(&repo, &["fetch", "-q"]);
+    repo
+}
+
+/// A folder for PATH with the built binary and recording stand-ins for `npx` and `docker`:
+/// each appends its arguments to `asked.log` and succeeds.
+fn tools(dir: &Path) {
+    let binary = Path::new(env!("CARGO_BIN_EXE_owner-console"));
+    std::os::unix::fs::symlink(binary, dir.join("owner-console")).unwrap();
+    for tool in ["npx", "docker"] {
+        let path = dir.join(tool);
+        let log = dir.join("asked.log");
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\necho \"{tool} $*\" >> '{}'\n", log.display()),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+pub fn stage() -> Stage {
+    stage_seeded_from("snapshot")
+}
+
+/// A stage whose sandbox is seeded from `seed` (`sandbox up --seed`: `snapshot` or `config`).
+pub fn stage_seeded_from(seed: &str) -> Stage {
+    let workspace = super::workspace::shipped_workspace();
+    let home = Home::empty();
+    let team = [
+        ("alice", &["operator", "pauser", "incident-commander"][..]),
+        ("bob", &["pauser", "approver"][..]),
+        ("carol", &["approver", "reviewer"][..]),
+        ("dave", &["reviewer", "approver"][..]),
+    ];
+    let keys: Vec<(String, &[&str])> = team
+        .iter()
+        .map(|(name, roles)| (home.add_key(name), *roles))
+        .collect();
+    let listed: Vec<(&str, &str, &[&str])> = team
+        .iter()
+        .zip(&keys)
+        .map(|((name, _), (address, roles))| (*name, address.as_str(), *roles))
+        .collect();
+    let path = workspace.path().join("config/operators.toml");
+    let mut operators = std::fs::read_to_string(&path).unwrap();
+    operators.push_str(&operators_toml(&listed));
+    std::fs::write(path, operators).unwrap();
+
+    for module in ["fee-pool", "stake-manager"] {
+        let path = workspace.path().join(format!("config/{module}.demo.json"));
+        let config = std::fs::read_to_string(&path).unwrap().replace(
+            r#""0xf888888888888888888888888888888888888888": true"#,
+            r#""0xf888888888888888888888888888888888888888": true,
+    "0xf777777777777777777777777777777777777777": true"#,
+        );
+        std::fs::write(path, config).unwrap();
+    }
+    let up = home.cli_with(
+        workspace.path(),
+        PASSPHRASE,
+        &[
+            "--key",
+            "alice",
+            "sandbox",
+            "up",
+            "--network",
+            "demo",
+            "--seed",
+            seed,
+        ],
+    );
+    assert!(up.status.success(), "{:?}", text(&up));
+    let info: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.path().join("storage/sandbox/demo.json")).unwrap(),
+    )
+    .unwrap();
+    let rpc = info["url"].as_str().unwrap().to_owned();
+
+    let tools_dir = tempfile::tempdir().unwrap();
+    tools(tools_dir.path());
+    let platform = platform_repo(tools_dir.path());
+    let path = format!(
+        "{}:{}",
+        tools_dir.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    Stage {
+        workspace,
+        home,
+        tools: tools_dir,
+        platform,
+        env: vec![
+            ("PATH".into(), path),
+            ("OWNER_CONSOLE_KEY".into(), "alice".into()),
+        ],
+        rpc,
+    }
+}
+
+/// How a runbook is walked beyond the usual: runbooks walked first on each route (to pause
+/// what an unpause runbook unpauses), input values, answers at given steps.
+#[derive(Default)]
+pub struct Plan<'a> {
+    pub before: &'a [&'a str],
+    pub given: Vec<(&'a str, String)>,
+    pub answer: Option<Answer<'a>>,
+    /// Input values that differ on each route (by the route's index), over `given`.
+    pub per_route: Option<&'a dyn Fn(usize) -> Vec<(&'a str, String)>>,
+    /// The chain is not set back between routes (a route that restarts the sandbox's node
+    /// loses anvil's snapshots).
+    pub chain_carries_over: bool,
+}
+
+impl Stage {
+    pub fn walker(&self) -> Walker<'_> {
+        Walker {
+            home: &self.home,
+            workspace: self.workspace.path(),
+            env: self.env.clone(),
+            approvers: vec!["bob".into(), "carol".into(), "dave".into()],
+            operator: "alice".into(),
+            answer: None,
+        }
+    }
+
+    pub fn book(&self, id: &str) -> Runbook {
+        let session =
+            Session::open(Workspace::folder(self.workspace.path()), "tester".into()).unwrap();
+        (*session.runbook(id).unwrap()).clone()
+    }
+
+    pub fn rpc(&self, method: &'static str, params: serde_json::Value) -> serde_json::Value {
+        let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
+        owner_console::cli::runtime::block_on(client.request(method, params))
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// Starts a drill of `id` with `inputs`, walks it down `route`, and returns the run id.
+    pub fn walk(
+        &self,
+        id: &str,
+        inputs: &[(String, String)],
+        route: &Route,
+        answer: Option<Answer>,
+    ) -> String {
+        let walker = Walker {
+            answer,
+            ..self.walker()
+        };
+        let mut args = vec![
+            "drill".to_owned(),
+            id.to_owned(),
+            "--network".into(),
+            "demo".into(),
+        ];
+        for (name, value) in inputs {
+            args.extend(["--input".into(), format!("{name}={value}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = walker.cli("alice", &args);
+        assert!(started.status.success(), "{id}: {:?}", text(&started));
+        let run = super::cli::run_of(&started);
+        let book = self.book(id);
+        let visits = RefCell::new(BTreeMap::<String, usize>::new());
+        let visited = walker.walk(&book, &run, &|step| {
+            let mut visits = visits.borrow_mut();
+            let seen = visits.entry(step.to_owned()).or_default();
+            *seen += 1;
+            route.choice(&book, step, *seen - 1)
+        });
+        assert_eq!(
+            &visited[..route.steps.len()],
+            &route.steps[..],
+            "{id}: the walk went down the route"
+        );
+        run
+    }
+}
+
+impl Stage {
+    /// Takes every route of `id` in turn, each from the chain state `sandbox up` left, and
+    /// returns the runs.
+    pub fn walk_every_route(&self, id: &str, plan: Plan) -> Vec<String> {
+        let book = self.book(id);
+        let routes = covering_routes(&book);
+        let mut runs = Vec::new();
+        for (index, route) in routes.iter().enumerate() {
+            let mut given = plan.per_route.map(|per| per(index)).unwrap_or_default();
+            given.extend(plan.given.iter().cloned());
+            let inputs = self.inputs(id, &given);
+            let snapshot = self.rpc("evm_snapshot", serde_json::json!([]));
+            for earlier in plan.before {
+                let book = self.book(earlier);
+                let route = &covering_routes(&book)[0];
+                self.walk(earlier, &self.inputs(earlier, &[]), route, None);
+            }
+            let run = self.walk(id, &inputs, route, plan.answer);
+            self.assert_every_batch_has_a_verified_receipt(&run, &book, route);
+            runs.push(run);
+            if !plan.chain_carries_over {
+                let reverted = self.rpc("evm_revert", serde_json::json!([snapshot]));
+                assert_eq!(reverted, serde_json::json!(true));
+            }
+        }
+        let verified = self.home.cli_env(
+            self.workspace.path(),
+            PASSPHRASE,
+            &[],
+            &["--key", "alice", "ledger", "verify"],
+        );
+        assert!(verified.status.success(), "{:?}", text(&verified));
+        runs
+    }
+
+    pub fn entries_of(&self, run: &str) -> Vec<serde_json::Value> {
+        let ledger =
+            std::fs::read_to_string(self.workspace.path().join("storage/owner-ledger.jsonl"))
+                .unwrap();
+        ledger
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .filter(|entry| entry["run"] == run)
+            .collect()
+    }
+
+    /// Receipt steps on a module whose event is not in the change are skipped, as their text
+    /// asks; each batch that receipt steps follow on the route must still have one receipt that
+    /// passed. Every receipt step on the Safe itself (its `ExecutionSuccess`, its owner events)
+    /// must have passed, on a transaction sent to the Safe.
+    pub fn assert_every_batch_has_a_verified_receipt(
+        &self,
+        run: &str,
+        book: &Runbook,
+        route: &Route,
+    ) {
+        let is_safe_receipt = |id: &String| {
+            matches!(&book.step(id).unwrap().action,
+                owner_console::runbook::StepAction::Receipt { contract, .. } if contract == "Safe")
+        };
+        let kinds: Vec<&str> = route
+            .steps
+            .iter()
+            .map(|id| book.step(id).unwrap().action.kind_name())
+            .collect();
+        let checked_batches = kinds
+            .iter()
+            .enumerate()
+            .filter(|(at, kind)| {
+                **kind == "safe-batch"
+                    && kinds[at + 1..]
+                        .iter()
+                        .take_while(|k| **k != "safe-batch")
+                        .any(|k| *k == "receipt")
+            })
+            .count();
+        let entries = self.entries_of(run);
+        let receipts: Vec<&serde_json::Value> = entries
+            .iter()
+            .filter(|e| e["type"] == "receipt-checked")
+            .map(|e| &e["body"])
+            .collect();
+        let passed = receipts.iter().filter(|r| r["passed"] == true).count();
+        assert!(
+            passed >= checked_batches,
+            "run {run}: {checked_batches} batch(es) with receipt steps, {passed} receipt(s) passed"
+        );
+        let address = |v: &serde_json::Value| v.as_str()?.parse::<alloy_primitives::Address>().ok();
+        let safe = address(&self.sandbox_info()["safe"]);
+        for step in route.steps.iter().filter(|id| is_safe_receipt(id)) {
+            let receipt = receipts
+                .iter()
+                .find(|r| r["step"] == step.as_str() && r["passed"] == true)
+                .unwrap_or_else(|| {
+                    panic!("run {run}: the Safe receipt step `{step}` did not pass: {receipts:?}")
+                });
+            assert_eq!(address(&receipt["to"]), safe, "run {run}: {receipt}");
+            assert!(
+                receipt["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["found"] == true),
+                "run {run}: {receipt}"
+            );
+        }
+        for receipt in &receipts {
+            assert_eq!(receipt["succeeded"], true, "run {run}: {receipt}");
+        }
+        assert_eq!(entries[0]["body"]["mode"], "drill", "run {run} is a drill");
+    }
+
+    /// What `sandbox up` recorded: the node, the modules and the Safe.
+    pub fn sandbox_info(&self) -> serde_json::Value {
+        let path = self.workspace.path().join("storage/sandbox/demo.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// Every catalogue value the sandbox holds now, read as a drill reads it.
+    pub fn sandbox_values(&self) -> BTreeMap<String, serde_json::Value> {
+        let session =
+            Session::open(Workspace::folder(self.workspace.path()), "tester".into()).unwrap();
+        let target = owner_console::chain::Target::sandbox(&session, "demo").unwrap();
+        owner_console::cli::runtime::block_on(owner_console::chain::live::read(&target))
+            .unwrap()
+            .unwrap()
+            .values
+    }
+
+    /// Executes `signature` with `args` on `to` through the sandbox Safe's `execTransaction`
+    /// (sent from a dev account), as the Safe app's executor does; returns the transaction hash.
+    pub fn send_as_safe(&self, to: &str, signature: &str, args: &[&str]) -> String {
+        let safe: alloy_primitives::Address = self.sandbox_info()["safe"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
+        let sender = owner_console::sandbox::deploy::Sender {
+            rpc: &client,
+            timeout: std::time::Duration::from_secs(10),
+        };
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let call = owner_console::sandbox::safe_exec::SafeCall {
+            to: to.parse().unwrap(),
+            value: alloy_primitives::U256::ZERO,
+            data: owner_console::sandbox::deploy::calldata(signature, &args).unwrap(),
+        };
+        let hash = owner_console::cli::runtime::block_on(
+            owner_console::sandbox::safe_exec::execute_or_fail(&sender, safe, &call),
+        )
+        .unwrap()
+        .unwrap();
+        format!("{hash:#x}")
+    }
+
+    /// Edits a workspace config file as the runbook's "edit the config" step asks.
+    pub fn rewrite(&self, file: &str, from: &str, to: &str) {
+        let path = self.workspace.path().join("config").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from}");
+        std::fs::write(path, text.replace(from, to)).unwrap();
+    }
+
+    pub fn asked(&self) -> String {
+        std::fs::read_to_string(self.tools.path().join("asked.log")).unwrap_or_default()
+    }
+
+    /// A value for each input `id` declares, from one table of values that fit the sandbox.
+    pub fn inputs(&self, id: &str, given: &[(&str, String)]) -> Vec<(String, String)> {
+        let book = self.book(id);
+        book.inputs
+            .iter()
+            .filter_map(|input| {
+                let name = input.name.as_str();
+                if let Some((_, value)) = given.iter().find(|(n, _)| *n == name) {
+                    return Some((input.name.clone(), value.clone()));
+                }
+                let value = match name {
+                    "incident_id" => INCIDENT.into(),
+                    "reason" => "walk every route".into(),
+                    "drill_id" => "DRILL-2026-Q4".into(),
+                    "review_id" => "REVIEW-2026-Q4".into(),
+                    "ticket" | "change_ticket" => "CHG-2026-0077".into(),
+                    "hardhat_network" => "localhost".into(),
+                    "health_port" | "gateway_port" | "meta_api_port" | "orchestrator_port"
+                    | "paymaster_port" => super::workspace::serve(200, "{}", 1000).to_string(),
+                    "retired_signer" => "0xA1A1a1a1A1A1A1A1A1a1a1a1a1a1A1A1a1A1a1a1".into(),
+                    "new_signer" => "0xc3c3c3c3c3c3c3c3c3C3C3c3C3C3C3c3C3C3c3c3".into(),
+                    "old_owner" => "0xcA20100000000000000000000000000000000003".into(),
+                    "new_owner" => "0xd00d000000000000000000000000000000000004".into(),
+                    "new_threshold" => "2".into(),
+                    "validator" => "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(),
+                    "removed_address" => "0xf888888888888888888888888888888888888888".into(),
+                    "new_treasury" => "0xf888888888888888888888888888888888888888".into(),
+                    "platform_repo" => self.platform.display().to_string(),
+                    "deploy_config" => "deployment-config/deployer.config.json".into(),
+                    "new_ref" => "v2".into(),
+                    "new_burn_pct" => "3".into(),
+                    "new_fee_pct" => "5".into(),
+                    "kp" => "200000000000000000".into(),
+                    "ki" => "50000000000000000".into(),
+                    "kd" => "25000000000000000".into(),
+                    "previous_ref" => "v1".into(),
+                    "service" => "orchestrator".into(),
+                    _ if input.default.is_some() => return None,
+                    _ => panic!("{id}: no value for the input `{name}`"),
+                };
+                Some((input.name.clone(), value))
+            })
+            .collect()
+    }
+}
+
+impl Stage {
+    /// A completed run of pause job intake, for the runbooks that look back at a run.
+    pub fn earlier_run(&self) -> String {
+        let book = self.book("pause-job-intake");
+        let route = &covering_routes(&book)[0];
+        self.walk(
+            "pause-job-intake",
+            &self.inputs("pause-job-intake", &[]),
+            route,
+            None,
+        )
+    }
+}
