@@ -3,23 +3,21 @@
 
 pub mod action;
 pub mod app;
-pub mod chain_actions;
-pub mod draft_keeping;
-pub mod form;
 pub mod home;
-mod journal_views;
 pub mod keymap;
 pub mod lean_backend;
 pub mod ledger_screen;
 pub mod live;
 pub mod metrics_screen;
-pub mod popup;
-pub mod run_actions;
-mod run_listing;
-pub mod run_screen;
+pub mod network;
+pub mod outcome;
+pub mod popups;
+pub mod run;
+pub mod run_listing;
+pub mod shared;
 pub mod state_panel;
+pub mod status;
 pub mod task;
-mod task_done;
 pub mod theme;
 pub mod views;
 
@@ -155,7 +153,7 @@ async fn event_loop(
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
         }
-        if app.quit {
+        if app.should_quit() {
             return Ok(());
         }
         let draft_due = app.draft_due();
@@ -178,7 +176,7 @@ async fn event_loop(
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
             },
-            _ = ticks.tick(), if app.live.is_some() => {
+            _ = ticks.tick(), if app.is_live() => {
                 let tick = app.tick(std::time::Instant::now());
                 if let Some(task) = tick.task {
                     let done_tx = done_tx.clone();

@@ -1,13 +1,13 @@
 //! The diff step once its diff is computed: the summary and fingerprint, the guardrails that
 //! block it, then a table of the changes (one row each) that scrolls with the cursor.
 
-use super::step_detail::closing_lines;
+use super::step_closing::closing_lines;
 use super::text_fit::{truncate, truncate_middle, width, wrap};
 use crate::catalogue::risk::RiskClass;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::runbook::Step;
-use crate::tui::app::App;
-use crate::tui::run_screen::RunScreen;
+use crate::tui::keymap::Keymap;
+use crate::tui::run::RunScreen;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,11 +53,17 @@ fn styled(lines: Vec<String>, style: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: &Step) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    screen: &RunScreen,
+    step: &Step,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
     let Some((diff, against)) = &screen.diff else {
         return;
     };
-    let theme = &app.theme;
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", step.id));
@@ -84,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: 
             styled(wrap(&text, cols), theme.danger())
         })
         .collect();
-    let closing: Vec<Line> = closing_lines(app, screen, step)
+    let closing: Vec<Line> = closing_lines(screen, step, keymap, theme)
         .into_iter()
         .flat_map(|line| {
             let style = line.spans.first().map_or(Style::default(), |s| s.style);
