@@ -8,8 +8,6 @@ mod note_drafts;
 mod recording;
 mod step_actions;
 
-pub use note_drafts::{DRAFT_DELAY, DRAFT_MARK, NOTE_HINT};
-
 use crate::engine::run::Outcome;
 use crate::engine::{Position, Run};
 use crate::runbook::StepAction;

@@ -11,13 +11,13 @@ use crate::tui::status::Status;
 use std::time::{Duration, Instant};
 
 /// The longest typed text may stay only in memory: what a `kill -9` can lose.
-pub const DRAFT_DELAY: Duration = Duration::from_millis(300);
+const DRAFT_DELAY: Duration = Duration::from_millis(300);
 
 /// The editor's hint: what records, and that closing keeps the draft.
-pub const NOTE_HINT: &str = "Ctrl+S record · Esc close (the draft is kept)";
+const NOTE_HINT: &str = "Ctrl+S record · Esc close (the draft is kept)";
 
 /// How a restored draft is marked, in the editor's title and the status bar.
-pub const DRAFT_MARK: &str = "DRAFT restored, not recorded";
+const DRAFT_MARK: &str = "DRAFT restored, not recorded";
 
 impl RunScreen {
     /// The step and text of the open note editor.

@@ -1,8 +1,8 @@
 //! One change of the diff in full: before and after, members added and removed, the words a
 //! long text changes, why it has its risk class, and the guardrails over it.
 
-use super::centered;
 use super::diff_pane::risk_style;
+use super::popup_parts::centered;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::tui::theme::Theme;
 use ratatui::Frame;

@@ -1,7 +1,6 @@
 //! The help overlay: every key of every view, from the keymap itself.
 
-use super::centered;
-use super::popup_parts::boxed;
+use super::popup_parts::{boxed, centered};
 use crate::tui::keymap::{Context, Key, Keymap};
 use crate::tui::theme::Theme;
 use ratatui::Frame;

@@ -21,9 +21,8 @@ mod text_fit;
 
 use super::app::{App, Journal, View};
 use super::theme::Theme;
-use popups::Beneath;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -78,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.render_widget(status_line, status);
     if let Some(popup) = shared.popups.last() {
         let chain_id = app.session.networks.get(&app.network.name);
-        let beneath = Beneath {
+        let beneath = popups::Beneath {
             shared,
             network: &app.network,
             chain_id: chain_id.map(|n| n.chain_id).unwrap_or_default(),
@@ -114,16 +113,4 @@ fn title_line(
         spans.push(Span::styled(format!("  ⏳ {busy}"), theme.warning()));
     }
     Line::from(spans)
-}
-
-/// A rectangle of at most `width`×`height`, centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
 }

@@ -1,4 +1,4 @@
-//! What every popup is drawn with: its box, and its one-line text fields.
+//! What every popup is drawn with: its place, its box, and its one-line text fields.
 
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -34,4 +34,16 @@ pub fn boxed(title: &str) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "))
+}
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }

@@ -1,7 +1,6 @@
 //! The top popup, drawn over the screen.
 
-use super::centered;
-use super::popup_parts::{boxed, field};
+use super::popup_parts::{boxed, centered, field};
 use crate::diff::Diff;
 use crate::tui::network::NetworkState;
 use crate::tui::popups::Popup;

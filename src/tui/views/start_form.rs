@@ -1,13 +1,13 @@
 //! The form that starts a run: the network, then each input with its type and whether it is
 //! required.
 
-use super::centered;
 use super::home::DRILL_BANNER;
-use super::popup_parts::{boxed, field};
+use super::popup_parts::{boxed, centered, field};
 use crate::tui::popups::StartForm;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
@@ -31,32 +31,8 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
     constraints.push(Constraint::Length(1));
     constraints.push(Constraint::Min(1));
     let rows = Layout::vertical(constraints).split(inner);
-    let focus_style = |focused: bool| {
-        if focused {
-            theme.selected()
-        } else {
-            theme.bold()
-        }
-    };
-    let networks: Vec<Span> = form
-        .networks
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            if i == form.network {
-                Span::styled(format!("[{n}]"), theme.accent())
-            } else {
-                Span::raw(format!(" {n} "))
-            }
-        })
-        .collect();
-    let mut network_line = vec![
-        Span::styled("Network ", focus_style(form.focus == 0)),
-        Span::raw("← "),
-    ];
-    network_line.extend(networks);
-    network_line.push(Span::raw(" →"));
-    frame.render_widget(Line::from(network_line), rows[0]);
+    let focus_style = |focused: bool| focus_style(focused, theme);
+    frame.render_widget(network_line(form, theme), rows[0]);
     for (index, (spec, area)) in form.fields.iter().enumerate() {
         let need = if spec.required {
             "required"
@@ -92,4 +68,30 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
         Paragraph::new(footer).wrap(Wrap { trim: true }),
         rows[rows.len() - 1],
     );
+}
+
+fn focus_style(focused: bool, theme: &Theme) -> Style {
+    if focused {
+        theme.selected()
+    } else {
+        theme.bold()
+    }
+}
+
+/// `Network ← [demo] sepolia →`, the chosen one in brackets.
+fn network_line(form: &StartForm, theme: &Theme) -> Line<'static> {
+    let networks = form.networks.iter().enumerate().map(|(i, n)| {
+        if i == form.network {
+            Span::styled(format!("[{n}]"), theme.accent())
+        } else {
+            Span::raw(format!(" {n} "))
+        }
+    });
+    let mut spans = vec![
+        Span::styled("Network ", focus_style(form.focus == 0, theme)),
+        Span::raw("← "),
+    ];
+    spans.extend(networks);
+    spans.push(Span::raw(" →"));
+    Line::from(spans)
 }
