@@ -172,7 +172,7 @@ fn walk(samples: &mut Samples) {
         draw(&mut crossterm, &app);
     }
     for (index, code) in WALK.into_iter().enumerate() {
-        let (entries, bytes) = (app.entries, count.get());
+        let (entries, bytes) = (app.entries(), count.get());
         let crossterm_bytes = crossterm_count.get();
         let before = (index == STEP_MOVE).then(|| rendered(&app));
         let started = Instant::now();
@@ -180,13 +180,16 @@ fn walk(samples: &mut Samples) {
         draw(&mut terminal, &app);
         let took = started.elapsed();
         draw(&mut crossterm, &app);
-        if app.entries > entries {
+        if app.entries() > entries {
             samples.recording.push(took);
         } else {
             samples.plain.push(took);
         }
         if index == STEP_MOVE {
-            assert!(app.entries > entries, "the step-move key recorded nothing");
+            assert!(
+                app.entries() > entries,
+                "the step-move key recorded nothing"
+            );
             samples.step_move_bytes.push(count.get() - bytes);
             samples
                 .full_redraw_bytes
@@ -255,7 +258,7 @@ fn idle_ticks() -> (f64, f64) {
         );
         std::fs::write(networks, live).expect("write networks.toml");
     });
-    assert!(app.live.is_none() || app.network == "demo");
+    assert!(!app.is_live() || app.network() == "demo");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -264,7 +267,7 @@ fn idle_ticks() -> (f64, f64) {
     for c in tui::START_MATRIX.chars() {
         press(&mut app, tui::key_code(c));
     }
-    assert!(app.live.is_some(), "the run is not on a live network");
+    assert!(app.is_live(), "the run is not on a live network");
     draw(&mut terminal, &app);
     let step = |app: &mut App, terminal: &mut CountingTerminal| {
         let tick = app.tick(Instant::now());

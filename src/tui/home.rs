@@ -1,8 +1,17 @@
-//! The start screen's state: unfinished runs on top, then runbooks by kind, emergencies first.
+//! The start screen: unfinished runs on top, then runbooks by kind, emergencies first; what
+//! its keys do.
 
+use super::action::Action;
+use super::outcome::Outcome;
+use super::popups::{Popup, Purpose, StartForm};
+use super::shared::Ctx;
+use super::status::Status;
 use crate::runbook::{Runbook, RunbookKind};
 use crate::session::RunSummary;
 use std::sync::Arc;
+
+/// A move far enough to reach the first or the last row of any list.
+pub const FAR: isize = 1 << 30;
 
 #[derive(Debug, Clone)]
 pub enum Row {
@@ -18,13 +27,80 @@ impl Row {
 }
 
 #[derive(Debug, Default)]
-pub struct Home {
+pub struct HomeScreen {
     pub filter: String,
     pub rows: Vec<Row>,
     pub selected: usize,
+    /// The next run started from here is a drill (the `d` key).
+    pub drill: bool,
 }
 
-impl Home {
+impl HomeScreen {
+    pub fn handle(
+        &mut self,
+        action: Action,
+        ctx: &mut Ctx,
+        runs: &[RunSummary],
+        network: &str,
+    ) -> Outcome {
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-10),
+            Action::PageDown => self.move_by(10),
+            Action::First => self.move_by(-FAR),
+            Action::Last => self.move_by(FAR),
+            Action::Filter => ctx.shared.push(Popup::prompt(
+                "Filter runbooks",
+                "Type to filter · Enter keep · Esc close",
+                Purpose::Filter,
+                &self.filter,
+            )),
+            Action::Back => self.set_filter(String::new(), runs, &ctx.session.runbooks),
+            Action::Open => return self.open_selected(ctx, network),
+            Action::Drill => ctx.shared.say(self.toggle_drill()),
+            Action::Metrics => return Outcome::OpenMetrics,
+            Action::Ledger => return Outcome::OpenLedger,
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    pub fn set_filter(&mut self, filter: String, runs: &[RunSummary], runbooks: &[Arc<Runbook>]) {
+        self.filter = filter;
+        self.rebuild(runs, runbooks);
+    }
+
+    /// A run resumes; a runbook opens the form that starts it.
+    fn open_selected(&mut self, ctx: &mut Ctx, network: &str) -> Outcome {
+        match self.selected_row().cloned() {
+            Some(Row::Run(summary)) => match ctx.session.open_run(&summary.id) {
+                Ok(run) => return Outcome::ShowRun(Box::new(run)),
+                Err(error) => ctx
+                    .shared
+                    .error("This run cannot be resumed", error.to_string()),
+            },
+            Some(Row::Runbook(book)) => {
+                let mut form = StartForm::new(book, network);
+                form.drill = self.drill;
+                ctx.shared.push(Popup::Start(Box::new(form)));
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    /// Drill mode on or off for the next start: a drill acts on the network's sandbox only,
+    /// exactly as `owner-console drill`.
+    fn toggle_drill(&mut self) -> Status {
+        self.drill = !self.drill;
+        Status::info(if self.drill {
+            "DRILL mode on: the next start runs against the network's sandbox (`owner-console sandbox up`)"
+        } else {
+            "drill mode off: the next start is a real run"
+        })
+    }
+
     pub fn rebuild(&mut self, runs: &[RunSummary], runbooks: &[Arc<Runbook>]) {
         let needle = self.filter.to_lowercase();
         let matches = |text: &str| needle.is_empty() || text.to_lowercase().contains(&needle);

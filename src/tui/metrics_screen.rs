@@ -1,6 +1,8 @@
 //! The metrics view's state: the report and the weekly series, read from the ledger once when
 //! the view opens (never while drawing).
 
+use super::action::Action;
+use super::outcome::Outcome;
 use crate::metrics::{Options, Report, collect, runs_per_week};
 use crate::session::{Session, SessionError};
 use jiff::Timestamp;
@@ -23,5 +25,12 @@ impl MetricsScreen {
             report,
             weekly: runs_per_week(&runs, now, WEEKS),
         })
+    }
+
+    pub fn handle(&self, action: Action) -> Outcome {
+        match action {
+            Action::Back => Outcome::Close,
+            _ => Outcome::Stay,
+        }
     }
 }

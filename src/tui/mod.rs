@@ -3,23 +3,21 @@
 
 pub mod action;
 pub mod app;
-pub mod chain_actions;
-pub mod draft_keeping;
-pub mod form;
 pub mod home;
-mod journal_views;
 pub mod keymap;
 pub mod lean_backend;
 pub mod ledger_screen;
 pub mod live;
 pub mod metrics_screen;
-pub mod popup;
-pub mod run_actions;
-mod run_listing;
-pub mod run_screen;
+pub mod network;
+pub mod outcome;
+pub mod popups;
+pub mod run;
+pub mod run_listing;
+pub mod shared;
 pub mod state_panel;
+pub mod status;
 pub mod task;
-mod task_done;
 pub mod theme;
 pub mod views;
 
@@ -118,29 +116,7 @@ async fn event_loop(
     // key that records finds it still locked, and until the runbooks that the cache gave are
     // checked against their files, so that no key acts on a cached runbook unchecked.
     let mut unlocking = given.is_some();
-    let mut checking_runbooks = false;
-    if let Some(task) = app.load_runbooks_task() {
-        checking_runbooks = true;
-        let loaded_tx = done_tx.clone();
-        tokio::spawn(async move {
-            let _ = loaded_tx.send(task.execute().await);
-        });
-    }
-    // One after the other, so that their peaks of memory do not add up: the verification,
-    // then the full replay that checks the run list the index gave. The key's unlock beside.
-    let checks = [app.verify_task(), app.list_runs_task()];
-    let checks_tx = done_tx.clone();
-    tokio::spawn(async move {
-        for task in checks {
-            let _ = checks_tx.send(task.execute().await);
-        }
-    });
-    if let Some(given) = given {
-        let unlocked_tx = done_tx.clone();
-        tokio::spawn(async move {
-            let _ = unlocked_tx.send(Task::Unlock(given).execute().await);
-        });
-    }
+    let mut checking_runbooks = start_checks(app, given, &done_tx);
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(250));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -155,7 +131,7 @@ async fn event_loop(
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
         }
-        if app.quit {
+        if app.should_quit() {
             return Ok(());
         }
         let draft_due = app.draft_due();
@@ -163,10 +139,7 @@ async fn event_loop(
             event = events.next(), if !unlocking && !checking_runbooks => match event {
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     if let Some(task) = app.handle_key(key) {
-                        let done_tx = done_tx.clone();
-                        tokio::spawn(async move {
-                            let _ = done_tx.send(task.execute().await);
-                        });
+                        spawn(task, &done_tx);
                     }
                     dirty = true;
                 }
@@ -178,13 +151,10 @@ async fn event_loop(
                 Some(Err(error)) => return Err(error.into()),
                 None => return Ok(()),
             },
-            _ = ticks.tick(), if app.live.is_some() => {
+            _ = ticks.tick(), if app.is_live() => {
                 let tick = app.tick(std::time::Instant::now());
                 if let Some(task) = tick.task {
-                    let done_tx = done_tx.clone();
-                    tokio::spawn(async move {
-                        let _ = done_tx.send(task.execute().await);
-                    });
+                    spawn(task, &done_tx);
                 }
                 dirty = tick.redraw;
             }
@@ -209,4 +179,40 @@ async fn event_loop(
             }
         }
     }
+}
+
+/// Starts the work that follows the first frame: the runbooks loaded afresh when the cache
+/// gave them (returns whether it did), the ledger's verification then the full replay of the
+/// run list, and the given key's unlock.
+fn start_checks(
+    app: &App,
+    given: Option<GivenKey>,
+    done: &mpsc::UnboundedSender<task::TaskDone>,
+) -> bool {
+    let load_runbooks = app.load_runbooks_task();
+    let checking_runbooks = load_runbooks.is_some();
+    if let Some(task) = load_runbooks {
+        spawn(task, done);
+    }
+    // One after the other, so that their peaks of memory do not add up: the verification,
+    // then the full replay that checks the run list the index gave. The key's unlock beside.
+    let checks = [app.verify_task(), app.list_runs_task()];
+    let checks_tx = done.clone();
+    tokio::spawn(async move {
+        for task in checks {
+            let _ = checks_tx.send(task.execute().await);
+        }
+    });
+    if let Some(given) = given {
+        spawn(Task::Unlock(given), done);
+    }
+    checking_runbooks
+}
+
+/// Runs `task` on the runtime; its end comes back through `done`.
+fn spawn(task: Task, done: &mpsc::UnboundedSender<task::TaskDone>) {
+    let done = done.clone();
+    tokio::spawn(async move {
+        let _ = done.send(task.execute().await);
+    });
 }

@@ -2,87 +2,102 @@
 //! id check, the block and its age, how fresh the reading is, each module's pause flag and the
 //! Safe's owners and threshold. Every state carries a symbol and a word, never colour alone.
 
-use super::app::App;
-use super::live::Freshness;
+use super::live::{Freshness, LiveMonitor};
+use super::network::NetworkState;
 use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
 use crate::workspace::snapshot::short_age;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-pub fn lines(app: &App, now: Instant) -> Vec<String> {
+/// The panel of `network` (of chain `chain_id`) as of `now`.
+pub fn lines(network: &NetworkState, chain_id: u64, now: Instant) -> Vec<String> {
     let mut lines = Vec::new();
-    let chain_id = app
-        .session
-        .networks
-        .get(&app.network)
-        .map(|n| n.chain_id)
-        .unwrap_or_default();
-    let values: Option<&BTreeMap<String, serde_json::Value>> = match &app.live {
-        Some(live) => {
-            lines.push(format!(
-                "{} · chain {chain_id} · live {}",
-                app.network,
-                live.target.endpoint.shown()
-            ));
-            match live.freshness(now) {
-                Freshness::Fresh { read_secs } => {
-                    lines.push(format!("✓ chain id checked · read {read_secs} s ago"))
-                }
-                Freshness::Waiting { secs } => {
-                    lines.push(format!("… waiting for the first answer ({secs} s)"))
-                }
-                Freshness::Stale { why, since_secs } => {
-                    lines.push(format!("✗ STALE: {why}"));
-                    if let Some(since) = since_secs {
-                        lines.push(format!("  last good read {} ago", short_age(since as i64)));
-                    }
-                }
+    let values = match &network.live {
+        Some(live) => live_lines(&mut lines, &network.name, chain_id, live, now),
+        None => snapshot_lines(&mut lines, network, chain_id),
+    };
+    if let Some(values) = values {
+        value_lines(&mut lines, values);
+    }
+    lines
+}
+
+/// Where the live state comes from and how fresh it is; its values, once read.
+fn live_lines<'a>(
+    lines: &mut Vec<String>,
+    name: &str,
+    chain_id: u64,
+    live: &'a LiveMonitor,
+    now: Instant,
+) -> Option<&'a BTreeMap<String, serde_json::Value>> {
+    lines.push(format!(
+        "{name} · chain {chain_id} · live {}",
+        live.target.endpoint.shown()
+    ));
+    match live.freshness(now) {
+        Freshness::Fresh { read_secs } => {
+            lines.push(format!("✓ chain id checked · read {read_secs} s ago"))
+        }
+        Freshness::Waiting { secs } => {
+            lines.push(format!("… waiting for the first answer ({secs} s)"))
+        }
+        Freshness::Stale { why, since_secs } => {
+            lines.push(format!("✗ STALE: {why}"));
+            if let Some(since) = since_secs {
+                lines.push(format!("  last good read {} ago", short_age(since as i64)));
             }
-            live.last.as_ref().map(|state| {
-                let age = state.block.age_secs(jiff::Timestamp::now());
-                lines.push(format!(
-                    "block #{} {} · {} old",
-                    state.block.number,
-                    short_hash(&state.block.hash_hex()),
-                    short_age(age as i64)
-                ));
-                &state.values
-            })
+        }
+    }
+    live.last.as_ref().map(|state| {
+        let age = state.block.age_secs(jiff::Timestamp::now());
+        lines.push(format!(
+            "block #{} {} · {} old",
+            state.block.number,
+            short_hash(&state.block.hash_hex()),
+            short_age(age as i64)
+        ));
+        &state.values
+    })
+}
+
+/// The offline snapshot: its block, age and signer; its values, when it reads.
+fn snapshot_lines<'a>(
+    lines: &mut Vec<String>,
+    network: &'a NetworkState,
+    chain_id: u64,
+) -> Option<&'a BTreeMap<String, serde_json::Value>> {
+    lines.push(format!("{} · chain {chain_id} · offline", network.name));
+    match &network.snapshot {
+        Some(Ok(snapshot)) => {
+            let age = snapshot
+                .age_seconds(jiff::Timestamp::now())
+                .map(short_age)
+                .unwrap_or_else(|| "?".into());
+            lines.push(format!(
+                "snapshot block #{} {} · {age} old · signer {}",
+                snapshot.block.number,
+                short_hash(&snapshot.block.hash),
+                snapshot
+                    .signer
+                    .as_deref()
+                    .map(short_hash)
+                    .unwrap_or_else(|| "none".into())
+            ));
+            Some(&snapshot.values)
+        }
+        Some(Err(error)) => {
+            lines.push(format!("✗ snapshot unreadable: {error}"));
+            None
         }
         None => {
-            lines.push(format!("{} · chain {chain_id} · offline", app.network));
-            match &app.snapshot {
-                Some(Ok(snapshot)) => {
-                    let age = snapshot
-                        .age_seconds(jiff::Timestamp::now())
-                        .map(short_age)
-                        .unwrap_or_else(|| "?".into());
-                    lines.push(format!(
-                        "snapshot block #{} {} · {age} old · signer {}",
-                        snapshot.block.number,
-                        short_hash(&snapshot.block.hash),
-                        snapshot
-                            .signer
-                            .as_deref()
-                            .map(short_hash)
-                            .unwrap_or_else(|| "none".into())
-                    ));
-                    Some(&snapshot.values)
-                }
-                Some(Err(error)) => {
-                    lines.push(format!("✗ snapshot unreadable: {error}"));
-                    None
-                }
-                None => {
-                    lines.push("no snapshot and no live node: nothing to show".into());
-                    None
-                }
-            }
+            lines.push("no snapshot and no live node: nothing to show".into());
+            None
         }
-    };
-    let Some(values) = values else {
-        return lines;
-    };
+    }
+}
+
+/// Each module's pause flag, then the Safe's owners and threshold.
+fn value_lines(lines: &mut Vec<String>, values: &BTreeMap<String, serde_json::Value>) {
     lines.push(String::new());
     lines.push("Pause state".into());
     let mut any = false;
@@ -121,7 +136,6 @@ pub fn lines(app: &App, now: Instant) -> Vec<String> {
         }
         None => lines.push("Safe: owners and threshold not read".into()),
     }
-    lines
 }
 
 fn short_hash(hash: &str) -> String {

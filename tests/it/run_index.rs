@@ -272,7 +272,7 @@ fn a_lying_index_is_corrected_by_the_background_replay() {
         run["status"] = "completed".into();
     });
     let mut app = app_on(workspace.path());
-    let shown = app.runs.iter().find(|r| r.id == "r-03").unwrap();
+    let shown = app.runs().iter().find(|r| r.id == "r-03").unwrap();
     assert_eq!(
         shown.status, "completed",
         "the first frame comes from the index"
@@ -282,8 +282,11 @@ fn a_lying_index_is_corrected_by_the_background_replay() {
     assert!(matches!(done, TaskDone::RunsListed(Ok(_))));
     app.on_task_done(done);
     let (full, _) = session(workspace.path()).runs().unwrap();
-    assert_eq!(app.runs, full);
-    let (status, is_error) = app.status.clone().expect("a status line");
+    assert_eq!(app.runs(), full);
+    let (status, is_error) = app
+        .status()
+        .map(|s| (s.text().to_owned(), s.is_warning()))
+        .expect("a status line");
     assert!(
         status.contains("run index did not match the ledger") && is_error,
         "{status}"
@@ -319,11 +322,11 @@ fn the_first_frame_reads_the_unfinished_runs_and_the_closed_ones_after() {
     );
 
     let mut app = starting_app_on(workspace.path());
-    assert_eq!(app.runs, unfinished, "the first frame's list");
-    assert_eq!(app.entries, full.iter().map(|r| r.entries).sum::<usize>());
+    assert_eq!(app.runs(), unfinished, "the first frame's list");
+    assert_eq!(app.entries(), full.iter().map(|r| r.entries).sum::<usize>());
     app.complete_run_list();
-    assert_eq!(app.runs, full);
-    assert_eq!(app.status, None);
+    assert_eq!(app.runs(), full);
+    assert_eq!(app.status(), None);
 }
 
 /// The index's second line damaged while its header holds: the first frame still comes from
@@ -343,8 +346,11 @@ fn closed_runs_that_do_not_read_are_replayed_from_the_ledger() {
         std::fs::write(&path, format!("{header}{closed}\n")).unwrap();
         let mut app = starting_app_on(workspace.path());
         app.complete_run_list();
-        assert_eq!(app.runs, full, "{case}");
-        let (status, is_error) = app.status.clone().expect("a status line");
+        assert_eq!(app.runs(), full, "{case}");
+        let (status, is_error) = app
+            .status()
+            .map(|s| (s.text().to_owned(), s.is_warning()))
+            .expect("a status line");
         assert!(
             status.contains("closed runs did not read") && is_error,
             "{case}: {status}"

@@ -50,7 +50,7 @@ fn the_metrics_view_shows_counts_charts_and_overdue_in_words() {
     crate::support::ledger::known_runs(ws.path(), jiff::Timestamp::now().as_second());
     let mut app = open(ws.path(), false);
     press(&mut app, KeyCode::Char('m'));
-    assert_eq!(app.view, View::Metrics);
+    assert_eq!(app.view(), View::Metrics);
     let plain = screen(&app, 80, 24);
     snapshot!("metrics_80x24", plain.clone());
     for words in [
@@ -68,8 +68,8 @@ fn the_metrics_view_shows_counts_charts_and_overdue_in_words() {
     assert_eq!(screen(&coloured, 80, 24), plain, "colour changes no text");
 
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.view, View::Home);
-    assert!(app.metrics.is_none());
+    assert_eq!(app.view(), View::Home);
+    assert!(app.metrics().is_none());
 }
 
 #[test]
@@ -79,5 +79,5 @@ fn the_metrics_view_of_an_empty_ledger_says_so() {
     press(&mut app, KeyCode::Char('m'));
     snapshot!("metrics_empty", screen(&app, 80, 24));
     press(&mut app, KeyCode::Char('m'));
-    assert_eq!(app.view, View::Home);
+    assert_eq!(app.view(), View::Home);
 }

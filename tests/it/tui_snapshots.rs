@@ -192,8 +192,8 @@ fn a_tampered_ledger_shows_as_failed() {
 fn ctrl_c_quits_from_inside_a_form_and_a_prompt() {
     let mut h = Harness::new(80, 24);
     h.keys(&[Enter]).ctrl('c');
-    assert!(h.app.quit, "Ctrl+C in the start form quits");
+    assert!(h.app.should_quit(), "Ctrl+C in the start form quits");
     let mut h = Harness::new(80, 24);
     h.start_matrix().keys(&[KeyCode::Char('s')]).ctrl('c');
-    assert!(h.app.quit, "Ctrl+C in the skip prompt quits");
+    assert!(h.app.should_quit(), "Ctrl+C in the skip prompt quits");
 }

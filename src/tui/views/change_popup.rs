@@ -1,20 +1,16 @@
 //! One change of the diff in full: before and after, members added and removed, the words a
 //! long text changes, why it has its risk class, and the guardrails over it.
 
-use super::centered;
 use super::diff_pane::risk_style;
+use super::popup_parts::centered;
 use crate::diff::{Change, ChangeKind, Diff};
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16) {
-    let Some((diff, _)) = app.run.as_ref().and_then(|s| s.diff.as_ref()) else {
-        return;
-    };
+pub fn draw(frame: &mut Frame, area: Rect, diff: &Diff, theme: &Theme, index: usize, scroll: u16) {
     let Some(change) = diff.changes.get(index) else {
         return;
     };
@@ -26,7 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, index: usize, scroll: u16)
     );
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines(diff, change, &app.theme))
+        Paragraph::new(lines(diff, change, theme))
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .block(Block::default().borders(Borders::ALL).title(title)),

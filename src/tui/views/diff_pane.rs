@@ -1,13 +1,13 @@
 //! The diff step once its diff is computed: the summary and fingerprint, the guardrails that
 //! block it, then a table of the changes (one row each) that scrolls with the cursor.
 
-use super::step_detail::closing_lines;
+use super::step_closing::closing_lines;
 use super::text_fit::{truncate, truncate_middle, width, wrap};
 use crate::catalogue::risk::RiskClass;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::runbook::Step;
-use crate::tui::app::App;
-use crate::tui::run_screen::RunScreen;
+use crate::tui::keymap::Keymap;
+use crate::tui::run::RunScreen;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,11 +53,17 @@ fn styled(lines: Vec<String>, style: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: &Step) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    screen: &RunScreen,
+    step: &Step,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
     let Some((diff, against)) = &screen.diff else {
         return;
     };
-    let theme = &app.theme;
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", step.id));
@@ -71,44 +77,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: 
     ])];
     let summary = styled(wrap(&diff.summary(), cols), theme.bold());
     let fingerprint = styled(fingerprint_lines(&diff.fingerprint, cols), Style::default());
-    let blocking: Vec<Line> = diff
-        .guardrails
-        .iter()
-        .filter(|g| g.blocking)
-        .flat_map(|g| {
-            let v = &g.violation;
-            let text = format!(
-                "✗ BLOCKED by guardrail {}: {} — valid: {}",
-                v.guardrail, v.found, v.valid
-            );
-            styled(wrap(&text, cols), theme.danger())
-        })
-        .collect();
-    let closing: Vec<Line> = closing_lines(app, screen, step)
-        .into_iter()
-        .flat_map(|line| {
-            let style = line.spans.first().map_or(Style::default(), |s| s.style);
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            styled(wrap(&text, cols), style)
-        })
-        .collect();
-
-    let body: Vec<String> = crate::runbook::paragraphs(&step.body)
-        .iter()
-        .flat_map(|p| wrap(p, cols))
-        .collect();
-    let against = vec![truncate(&format!("against {against}"), cols)];
-    let (broken, broken_compact) = broken_lines(diff, cols);
-    let not_compared = match diff.not_compared.len() {
-        0 => Vec::new(),
-        n => vec![truncate(
-            &format!("{n} parameter(s) not in the current state, not compared"),
-            cols,
-        )],
-    };
+    let blocking = blocking_lines(diff, cols, theme);
+    let closing = wrapped(closing_lines(screen, step, keymap, theme), cols);
 
     let table_min = 1 + diff.changes.len().clamp(1, MIN_ROWS);
-    let mut free = (inner.height as usize).saturating_sub(
+    let free = (inner.height as usize).saturating_sub(
         title.len()
             + summary.len()
             + fingerprint.len()
@@ -116,22 +89,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: 
             + closing.len()
             + table_min,
     );
-    let mut fit = |lines: Vec<String>, style: Style| -> Vec<Line<'static>> {
-        if lines.len() <= free {
-            free -= lines.len();
-            styled(lines, style)
-        } else {
-            Vec::new()
-        }
-    };
-    let body = fit(body, Style::default());
-    let broken = match fit(broken, theme.muted()) {
-        lines if lines.is_empty() => fit(broken_compact, theme.muted()),
-        lines => lines,
-    };
-    let against = fit(against, theme.muted());
-    let not_compared = fit(not_compared, theme.muted());
-
+    let [body, against, broken, not_compared] =
+        optional_lines(step, diff, against, (cols, free), theme);
     let top: Vec<Line> = [
         title,
         body,
@@ -152,6 +111,76 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, screen: &RunScreen, step: 
     frame.render_widget(Paragraph::new(top), top_area);
     changes_table(frame, table_area, diff, screen.cursor, theme);
     draw_closing(frame, closing_area, closing, diff, screen.cursor, theme);
+}
+
+/// The lines shown only when there is room, in this order of importance: the step's text,
+/// the guardrails broken already (in full, else named on one line), what the diff is
+/// against, the parameters not compared. `room` is the columns, and the rows left free.
+fn optional_lines(
+    step: &Step,
+    diff: &Diff,
+    against: &str,
+    room: (usize, usize),
+    theme: &Theme,
+) -> [Vec<Line<'static>>; 4] {
+    let (cols, mut free) = room;
+    let body: Vec<String> = crate::runbook::paragraphs(&step.body)
+        .iter()
+        .flat_map(|p| wrap(p, cols))
+        .collect();
+    let against = vec![truncate(&format!("against {against}"), cols)];
+    let (broken, broken_compact) = broken_lines(diff, cols);
+    let not_compared = match diff.not_compared.len() {
+        0 => Vec::new(),
+        n => vec![truncate(
+            &format!("{n} parameter(s) not in the current state, not compared"),
+            cols,
+        )],
+    };
+
+    let mut fit = |lines: Vec<String>, style: Style| -> Vec<Line<'static>> {
+        if lines.len() <= free {
+            free -= lines.len();
+            styled(lines, style)
+        } else {
+            Vec::new()
+        }
+    };
+    let body = fit(body, Style::default());
+    let broken = match fit(broken, theme.muted()) {
+        lines if lines.is_empty() => fit(broken_compact, theme.muted()),
+        lines => lines,
+    };
+    let against = fit(against, theme.muted());
+    let not_compared = fit(not_compared, theme.muted());
+    [body, against, broken, not_compared]
+}
+
+fn blocking_lines(diff: &Diff, cols: usize, theme: &Theme) -> Vec<Line<'static>> {
+    diff.guardrails
+        .iter()
+        .filter(|g| g.blocking)
+        .flat_map(|g| {
+            let v = &g.violation;
+            let text = format!(
+                "✗ BLOCKED by guardrail {}: {} — valid: {}",
+                v.guardrail, v.found, v.valid
+            );
+            styled(wrap(&text, cols), theme.danger())
+        })
+        .collect()
+}
+
+/// `lines` wrapped to `cols`, each keeping the style of its first span.
+fn wrapped(lines: Vec<Line<'static>>, cols: usize) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .flat_map(|line| {
+            let style = line.spans.first().map_or(Style::default(), |s| s.style);
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            styled(wrap(&text, cols), style)
+        })
+        .collect()
 }
 
 /// Guardrails broken already and not touched by this change: one line each (at most two), or

@@ -1,14 +1,13 @@
 use super::run::mark_style;
 use crate::runbook::graph::{Mark, flowchart};
-use crate::tui::app::App;
+use crate::tui::run::RunScreen;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(screen) = &app.run else { return };
-    let theme = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     let mut current_line = 0;
     let mut owner: Option<String> = None;
     let lines: Vec<Line> = flowchart(&screen.run.runbook)

@@ -1,7 +1,6 @@
 use crate::engine::Mode;
 use crate::runbook::{Runbook, RunbookKind, Severity};
-use crate::tui::app::App;
-use crate::tui::home::Row;
+use crate::tui::home::{HomeScreen, Row};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -72,39 +71,30 @@ fn row_item(row: &Row, theme: &Theme) -> ListItem<'static> {
     ListItem::new(line)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, home: &HomeScreen, theme: &Theme) {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(area);
-    let mut title = vec![Span::raw(if app.home.filter.is_empty() {
+    let mut title = vec![Span::raw(if home.filter.is_empty() {
         " Runbooks ".to_owned()
     } else {
-        format!(" Runbooks matching “{}” ", app.home.filter)
+        format!(" Runbooks matching “{}” ", home.filter)
     })];
-    if app.drill {
-        title.push(Span::styled(
-            format!("· {DRILL_BANNER} "),
-            app.theme.warning(),
-        ));
+    if home.drill {
+        title.push(Span::styled(format!("· {DRILL_BANNER} "), theme.warning()));
     }
     let title = Line::from(title);
-    let items: Vec<_> = app
-        .home
-        .rows
-        .iter()
-        .map(|row| row_item(row, &app.theme))
-        .collect();
+    let items: Vec<_> = home.rows.iter().map(|row| row_item(row, theme)).collect();
     let list = List::new(items)
         .block(Block::default().borders(Borders::ALL).title(title))
-        .highlight_style(app.theme.selected())
+        .highlight_style(theme.selected())
         .highlight_symbol("›");
-    let mut state =
-        ListState::default().with_selected(app.home.selected_row().map(|_| app.home.selected));
+    let mut state = ListState::default().with_selected(home.selected_row().map(|_| home.selected));
     frame.render_stateful_widget(list, list_area, &mut state);
-    let detail = match app.home.selected_row() {
+    let detail = match home.selected_row() {
         Some(Row::Runbook(book)) => vec![Line::from(vec![
-            kind_marker(book, &app.theme),
-            severity_badge(book.severity, &app.theme),
-            Span::styled(format!(" {} ", book.id), app.theme.bold()),
+            kind_marker(book, theme),
+            severity_badge(book.severity, theme),
+            Span::styled(format!(" {} ", book.id), theme.bold()),
             Span::raw(format!(
                 "v{} · {} steps · {}",
                 book.version,
@@ -123,7 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let mut lines = vec![
                 Line::from(Span::styled(
                     format!("{} — {}", run.id, run.title),
-                    app.theme.bold(),
+                    theme.bold(),
                 )),
                 Line::from(format!(
                     "operator {} · started {} · {} entries · Enter resumes where it stopped",
@@ -133,12 +123,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             if let Some(problem) = &run.problem {
                 lines.push(Line::from(Span::styled(
                     format!("⚠ {problem}"),
-                    app.theme.danger(),
+                    theme.danger(),
                 )));
             }
             lines
         }
-        _ if app.home.rows.is_empty() => {
+        _ if home.rows.is_empty() => {
             vec![Line::from("No runbook matches. Esc clears the filter.")]
         }
         _ => Vec::new(),

@@ -1,15 +1,23 @@
-use crate::tui::app::{App, Verification};
+use crate::ledger::operators::Operators;
+use crate::tui::app::Verification;
+use crate::tui::ledger_screen::LedgerScreen;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(screen) = &app.ledger else { return };
-    let theme = &app.theme;
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    screen: &LedgerScreen,
+    verification: &Verification,
+    operators: &Operators,
+    theme: &Theme,
+) {
     let [verdict_area, list_area] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
-    let verdict = match &app.verification {
+    let verdict = match verification {
         Verification::Pending => Line::from(Span::styled(
             "… verifying every hash, the chain, every signature and the checkpoint",
             theme.muted(),
@@ -31,7 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .visible()
         .into_iter()
         .map(|entry| {
-            let who = match app.session.operators.by_address(&entry.signer) {
+            let who = match operators.by_address(&entry.signer) {
                 Some(operator) => Span::raw(operator.name.clone()),
                 None => Span::styled(
                     format!("⚠ unlisted {}…", &entry.signer[..entry.signer.len().min(8)]),

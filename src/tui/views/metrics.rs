@@ -3,7 +3,6 @@
 //! is a number or a word, so it reads the same without colour.
 
 use crate::metrics::{Durations, human, percent};
-use crate::tui::app::App;
 use crate::tui::metrics_screen::{MetricsScreen, WEEKS};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -14,9 +13,7 @@ use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Sparkline};
 /// Columns per week in the sparkline: wide enough to write the week's count under it.
 const WEEK_WIDTH: usize = 3;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(screen) = &app.metrics else { return };
-    let theme = &app.theme;
+pub fn draw(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme) {
     let [summary, charts, table] = Layout::vertical([
         Constraint::Length(4),
         Constraint::Length(6),

@@ -4,8 +4,8 @@ use super::text_fit;
 use crate::engine::Position;
 use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
-use crate::tui::app::App;
-use crate::tui::run_screen::RunScreen;
+use crate::tui::keymap::Keymap;
+use crate::tui::run::RunScreen;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -22,8 +22,7 @@ pub fn mark_style(mark: Mark, theme: &Theme) -> Style {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(screen) = &app.run else { return };
+pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, theme: &Theme) {
     let run = &screen.run;
     let book = &run.runbook;
     let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -36,9 +35,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
-    let drill = drill_mark(run.started.mode, &app.theme);
-    let marker = kind_marker(book, &app.theme);
-    let badge = severity_badge(book.severity, &app.theme);
+    let drill = drill_mark(run.started.mode, theme);
+    let marker = kind_marker(book, theme);
+    let badge = severity_badge(book.severity, theme);
     let position = format!("· {position}");
     // The position is state and stays whole; the title gives way when the line is short.
     let title_room = usize::from(header.width)
@@ -50,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Line::from_iter(drill.into_iter().chain([
             marker,
             badge,
-            Span::styled(format!(" {title} "), app.theme.bold()),
+            Span::styled(format!(" {title} "), theme.bold()),
             Span::raw(position),
         ])),
         header,
@@ -60,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(StepAction::Diff { .. })
     ) {
         // A diff is read row by row: it takes the whole width; the header still says where.
-        step_detail::draw(frame, body, app, screen);
+        step_detail::draw(frame, body, screen, keymap, theme);
         return;
     }
     let list_width = steps_width(book)
@@ -69,8 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .min(body.width * 2 / 5);
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(body);
-    draw_steps(frame, list_area, screen, &app.theme);
-    step_detail::draw(frame, detail_area, app, screen);
+    draw_steps(frame, list_area, screen, theme);
+    step_detail::draw(frame, detail_area, screen, keymap, theme);
 }
 
 /// Columns the Steps list needs to show every step id whole: mark, space, id, two borders.

@@ -1,9 +1,19 @@
-//! The run view's state: the run being walked and the cursor within the current step.
+//! The run view: the run being walked, the cursor within the current step, its flowchart,
+//! and the drafts of its notes.
+
+mod answers;
+mod chain_steps;
+mod keys;
+mod note_drafts;
+mod recording;
+mod step_actions;
 
 use crate::engine::run::Outcome;
 use crate::engine::{Position, Run};
 use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
+use crate::session::drafts::Drafts;
+use std::time::Instant;
 
 pub struct RunScreen {
     pub run: Run,
@@ -11,13 +21,19 @@ pub struct RunScreen {
     pub diff: Option<(crate::diff::Diff, String)>,
     /// The checklist item, decision option or diff change under the cursor.
     pub cursor: usize,
+    /// The flowchart is shown instead of the steps.
+    pub flowchart: bool,
     pub flow_scroll: u16,
+    /// Where note drafts are kept.
+    drafts: Drafts,
+    /// When the open note editor's text is next due in `drafts`.
+    draft_due: Option<Instant>,
 }
 
 impl RunScreen {
     /// The run view of `run`; on a checklist the cursor starts on the first item not yet
     /// ticked, so a resumed run goes on where it stopped.
-    pub fn new(run: Run) -> Self {
+    pub fn new(run: Run, drafts: Drafts) -> Self {
         let cursor = match run.current_step().map(|s| &s.action) {
             Some(StepAction::Checklist { items }) => (0..items.len())
                 .find(|item| !run.visit.checked.contains(item))
@@ -28,8 +44,25 @@ impl RunScreen {
             run,
             diff: None,
             cursor,
+            flowchart: false,
             flow_scroll: 0,
+            drafts,
+            draft_due: None,
         }
+    }
+
+    /// The kind of the current step, if the run is not over.
+    pub fn step_kind(&self) -> Option<&'static str> {
+        self.run.current_step().map(|s| s.action.kind_name())
+    }
+
+    /// The step kinds of the run's runbook, each once.
+    pub fn step_kinds(&self) -> Vec<&'static str> {
+        let steps = self.run.runbook.steps.iter();
+        let mut kinds: Vec<_> = steps.map(|step| step.action.kind_name()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
     }
 
     /// How many things the cursor can be on in the current step.

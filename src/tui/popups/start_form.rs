@@ -1,6 +1,7 @@
 //! The form that starts a run: network and typed inputs.
 
-use super::popup::{Outcome, line_input};
+use super::reply::Reply;
+use super::text_input::line_input;
 use crate::runbook::{InputSpec, Runbook};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
@@ -63,11 +64,11 @@ impl StartForm {
             .collect()
     }
 
-    pub fn handle(&mut self, key: KeyEvent) -> Outcome {
+    pub fn handle(&mut self, key: KeyEvent) -> Reply {
         let last = self.fields.len();
         match key.code {
-            KeyCode::Esc => return Outcome::Close,
-            KeyCode::Enter => return Outcome::StartRun,
+            KeyCode::Esc => return Reply::Close,
+            KeyCode::Enter => return Reply::StartRun,
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1).min(last),
             KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
             KeyCode::Left if self.focus == 0 => self.network = self.network.saturating_sub(1),
@@ -82,6 +83,6 @@ impl StartForm {
             _ => {}
         }
         self.error = None;
-        Outcome::Stay
+        Reply::Stay
     }
 }

@@ -1,33 +1,34 @@
 //! The run view's chain steps: a chain-check reads in the background, a receipt asks for its
 //! transaction hash or file first, and a stale snapshot is used only after a recorded reason.
 
-use super::app::App;
-use super::popup::{Popup, Purpose};
-use super::run_actions::Refusal;
-use super::task::Task;
+use super::RunScreen;
+use super::step_actions::Refusal;
+use crate::chain::LiveState;
 use crate::engine::Mode;
 use crate::steps::Act;
 use crate::steps::receipt::ReceiptFrom;
+use crate::tui::live::Freshness;
+use crate::tui::popups::{Popup, Purpose};
+use crate::tui::shared::{Ctx, Shared};
+use crate::tui::status::Status;
+use crate::tui::task::Task;
 use std::path::PathBuf;
 
-impl App {
+impl RunScreen {
     /// True when the run is offline on a stale, unacknowledged snapshot: the operator is asked
     /// for a reason first.
-    pub(super) fn stale_gate(&mut self) -> bool {
-        let Some(screen) = self.run.as_ref() else {
-            return false;
-        };
-        if screen.run.started.mode != Mode::Offline {
+    pub(super) fn stale_gate(&self, ctx: &mut Ctx) -> bool {
+        if self.run.started.mode != Mode::Offline {
             return false;
         }
         let Ok(checked) =
-            crate::change::offline_state::of_network(&self.session, &screen.run.started.network)
+            crate::change::offline_state::of_network(ctx.session, &self.run.started.network)
         else {
             return false;
         };
         match checked.stale {
-            Some(stale) if !screen.run.acknowledged.contains(&stale.block_hash) => {
-                self.popups.push(Popup::prompt(
+            Some(stale) if !self.run.acknowledged.contains(&stale.block_hash) => {
+                ctx.shared.push(Popup::prompt(
                     "Use a stale snapshot?",
                     &format!(
                         "{} · Type why it is used anyway · Enter records it · Esc cancels",
@@ -42,33 +43,25 @@ impl App {
         }
     }
 
-    pub(super) fn acknowledge_stale(&mut self, reason: &str) {
-        let event = self
-            .run
-            .as_ref()
-            .map(|s| crate::steps::stale::acknowledge(&self.session, &s.run, reason));
-        match event {
-            Some(Ok(event)) => {
-                self.record(vec![event]);
-                self.status = Some(("acknowledged: press x again".into(), false));
+    pub(super) fn acknowledge_stale(&mut self, ctx: &mut Ctx, reason: &str) {
+        match crate::steps::stale::acknowledge(ctx.session, &self.run, reason) {
+            Ok(event) => {
+                self.record(ctx, vec![event]);
+                ctx.shared.say(Status::info("acknowledged: press x again"));
             }
-            Some(Err(error)) => self.status = Some((error, true)),
-            None => {}
+            Err(error) => ctx.shared.say(Status::warning(error)),
         }
     }
 
     /// The state panel's latest reading, for a diff or batch of a live run: never a blocking
     /// read on the draw path, and never a stale one.
-    pub(super) fn fresh_live_state(&self) -> Result<Option<crate::chain::LiveState>, String> {
-        let live_run = self
-            .run
-            .as_ref()
-            .is_some_and(|s| s.run.started.mode != Mode::Offline);
-        match &self.live {
+    pub(super) fn fresh_live_state(&self, ctx: &Ctx) -> Result<Option<LiveState>, String> {
+        let live_run = self.run.started.mode != Mode::Offline;
+        match ctx.live {
             Some(live) if live_run => match (live.freshness(std::time::Instant::now()), &live.last)
             {
-                (super::live::Freshness::Fresh { .. }, Some(state)) => Ok(Some(state.clone())),
-                (super::live::Freshness::Stale { why, .. }, _) => Err(format!(
+                (Freshness::Fresh { .. }, Some(state)) => Ok(Some(state.clone())),
+                (Freshness::Stale { why, .. }, _) => Err(format!(
                     "⚠ the live state is stale ({why}): wait for a fresh read (i shows it)"
                 )),
                 _ => Err("⚠ waiting for the first live read: try again in a moment".into()),
@@ -80,26 +73,30 @@ impl App {
         }
     }
 
-    pub(super) fn check_chain(&mut self) -> Option<Task> {
-        if self.stale_gate() {
+    pub(super) fn check_chain(&mut self, ctx: &mut Ctx) -> Option<Task> {
+        if self.stale_gate(ctx) {
             return None;
         }
         self.act(
+            ctx,
             Act::CheckChain,
             Refusal::Popup("The chain cannot be checked"),
         )
     }
 
-    pub(super) fn ask_receipt(&mut self) {
-        let mode = self.run.as_ref().map(|s| s.run.started.mode);
-        let hint = if mode == Some(Mode::Drill) {
-            "Drill: Enter on an empty line executes the run's Safe batch through the sandbox Safe · or a hash · Esc cancels"
-        } else if mode == Some(Mode::Live) {
-            "The executed transaction's hash (0x…), or a receipt JSON file · Enter checks · Esc cancels"
-        } else {
-            "Offline: the path of a receipt JSON file · Enter checks · Esc cancels"
+    pub(super) fn ask_receipt(&self, shared: &mut Shared) {
+        let hint = match self.run.started.mode {
+            Mode::Drill => {
+                "Drill: Enter on an empty line executes the run's Safe batch through the sandbox Safe · or a hash · Esc cancels"
+            }
+            Mode::Live => {
+                "The executed transaction's hash (0x…), or a receipt JSON file · Enter checks · Esc cancels"
+            }
+            Mode::Offline => {
+                "Offline: the path of a receipt JSON file · Enter checks · Esc cancels"
+            }
         };
-        self.popups.push(Popup::prompt(
+        shared.push(Popup::prompt(
             "Check a receipt",
             hint,
             Purpose::ReceiptSource,
@@ -107,12 +104,9 @@ impl App {
         ));
     }
 
-    pub(super) fn check_receipt(&mut self, text: &str) -> Option<Task> {
+    pub(super) fn check_receipt(&mut self, ctx: &mut Ctx, text: &str) -> Option<Task> {
         let text = text.trim();
-        let drill = self
-            .run
-            .as_ref()
-            .is_some_and(|s| s.run.started.mode == Mode::Drill);
+        let drill = self.run.started.mode == Mode::Drill;
         let is_hash = text.starts_with("0x") && !std::path::Path::new(text).exists();
         let from = if text.is_empty() && drill {
             ReceiptFrom::DrillExecution
@@ -122,6 +116,7 @@ impl App {
             ReceiptFrom::File(PathBuf::from(text))
         };
         self.act(
+            ctx,
             Act::Receipt(from),
             Refusal::Popup("The receipt cannot be checked"),
         )
