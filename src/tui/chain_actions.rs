@@ -52,7 +52,7 @@ impl App {
                 self.record(vec![event]);
                 self.status = Some(("acknowledged: press x again".into(), false));
             }
-            Some(Err(error)) => self.status = Some((error, true)),
+            Some(Err(error)) => self.status = Some((error.to_string(), true)),
             None => {}
         }
     }

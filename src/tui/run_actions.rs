@@ -151,8 +151,10 @@ impl App {
             }
             Err(error) => {
                 match refusal {
-                    Refusal::Status => self.status = Some((error, true)),
-                    Refusal::Popup(title) => self.popups.push(Popup::error(title, error)),
+                    Refusal::Status => self.status = Some((error.to_string(), true)),
+                    Refusal::Popup(title) => {
+                        self.popups.push(Popup::error(title, error.to_string()))
+                    }
                 }
                 None
             }
@@ -178,7 +180,7 @@ impl App {
                     Pending::Execute,
                 ));
             }
-            Err(error) => self.status = Some((error, true)),
+            Err(error) => self.status = Some((error.to_string(), true)),
         }
     }
 
@@ -202,7 +204,9 @@ impl App {
                     Pending::Chaos,
                 ));
             }
-            Err(error) => self.popups.push(Popup::error("No chaos here", error)),
+            Err(error) => self
+                .popups
+                .push(Popup::error("No chaos here", error.to_string())),
         }
     }
 
