@@ -216,7 +216,7 @@ pub fn snapshot(data: &[u8]) {
                 assert!(why.starts_with(SHOWN), "{why}");
             }
         }
-        Err(why) => assert_located(&why, SHOWN, text),
+        Err(why) => assert_located(&why.to_string(), SHOWN, text),
     }
 }
 
@@ -281,7 +281,7 @@ pub fn config_toml(data: &[u8]) {
         return;
     };
     if let Err(why) = Networks::parse(text) {
-        assert_names_file(&why, Networks::FILE, text);
+        assert_names_file(&why.to_string(), Networks::FILE, text);
     }
     if let Err(why) = Operators::parse(text) {
         assert_names_file(&why, Operators::FILE, text);

@@ -58,7 +58,7 @@ impl Target {
             url,
             Duration::from_secs(settings.timeout_secs.max(1)),
         );
-        let catalogue = ctx.catalogue()?;
+        let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
         let modules = super::addresses::modules(ctx, &catalogue, network)?;
         let safe = super::addresses::safe(ctx, network)?;
         Self::build(ctx, &catalogue, endpoint, settings, modules, safe)
@@ -83,7 +83,7 @@ impl Target {
             &info.url,
             Duration::from_secs(settings.timeout_secs.max(1)),
         );
-        let catalogue = ctx.catalogue()?;
+        let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
         Self::build(
             ctx,
             &catalogue,

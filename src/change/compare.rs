@@ -141,7 +141,10 @@ pub fn compare(
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<Compared, String> {
-    let catalogue = ctx.catalogue()?.restricted(domains);
+    let catalogue = ctx
+        .catalogue()
+        .map_err(|e| e.to_string())?
+        .restricted(domains);
     let proposed = proposed_or_saved(ctx, &catalogue, network, from)?;
     let current = current(ctx, &catalogue, network, against)?;
     if let Some(stale) = current.stale.as_ref().filter(|s| !accept_stale(s)) {

@@ -63,7 +63,7 @@ pub fn check(
     name: &str,
     text: &str,
 ) -> Result<CheckedSnapshot, String> {
-    let snapshot = StateSnapshot::parse(name, text)?;
+    let snapshot = StateSnapshot::parse(name, text).map_err(|e| e.to_string())?;
     if snapshot.network != network {
         return Err(format!(
             "{name}: field `network`: the snapshot is of network `{}`, not `{network}`",

@@ -145,7 +145,7 @@ pub fn batch_for_calls(
     calls: &[(String, String, Vec<String>)],
     mode: crate::engine::Mode,
 ) -> Result<crate::safe::Batch, String> {
-    let catalogue = ctx.catalogue()?;
+    let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
     let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
     let modules = &placement.modules;
     let planned = calls

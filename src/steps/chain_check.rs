@@ -49,10 +49,10 @@ const OWNER_ROLE: &str = "OwnerControl.owner";
 fn roles(ctx: &Context, run: &Run) -> BTreeMap<String, String> {
     let network = &run.started.network;
     let mut roles = BTreeMap::new();
-    let placement = ctx.catalogue().and_then(|catalogue| {
-        crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)
+    let placement = ctx.catalogue().ok().and_then(|catalogue| {
+        crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode).ok()
     });
-    let safe = placement.ok().and_then(|p| p.safe);
+    let safe = placement.and_then(|p| p.safe);
     if let Ok(catalogue) = ctx.catalogue() {
         let proposed = ctx.proposed(&catalogue, network);
         for (id, value) in proposed.values {

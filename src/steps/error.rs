@@ -99,8 +99,10 @@ pub enum StepError {
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
     Chain(#[from] ChainError),
-    #[error("{0}")]
-    Context(String),
+    #[error(transparent)]
+    Context(#[from] crate::workspace::context::ContextError),
+    #[error(transparent)]
+    Confine(#[from] crate::workspace::evidence::ConfineError),
     #[error("{0}")]
     Live(String),
     #[error("{0}")]

@@ -27,7 +27,7 @@ pub fn prepare(ctx: &Context, run: &Run, file: &Path) -> Result<PreparedAttach, 
     Ok(PreparedAttach {
         step: step.id.clone(),
         file: file.to_path_buf(),
-        inside: confine(file, &ctx.workspace.evidence_roots()).map_err(StepError::Context)?,
+        inside: confine(file, &ctx.workspace.evidence_roots())?,
         store: ctx.evidence(),
     })
 }

@@ -53,7 +53,7 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
         });
     };
     let network = &run.started.network;
-    let catalogue = ctx.catalogue().map_err(StepError::Context)?;
+    let catalogue = ctx.catalogue()?;
     let placement = crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)
         .map_err(StepError::Live)?;
     let modules = &placement.modules;

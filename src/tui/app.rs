@@ -377,7 +377,10 @@ impl App {
     /// Chooses the network, and where its state is read: its node when `mode` is live, its
     /// sandbox for a drill, nothing (the snapshot) offline.
     fn set_network_for(&mut self, network: String, mode: crate::engine::Mode) {
-        self.snapshot = self.session.snapshot(&network);
+        self.snapshot = self
+            .session
+            .snapshot(&network)
+            .map(|r| r.map_err(|e| e.to_string()));
         let drill = mode == crate::engine::Mode::Drill;
         let same = self
             .live
