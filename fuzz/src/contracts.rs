@@ -238,7 +238,7 @@ pub fn receipt(data: &[u8]) {
                 succeeded && parsed.to.is_some() && all_found
             );
         }
-        Err(why) => assert_located(&why, SHOWN, text),
+        Err(why) => assert_located(&why.to_string(), SHOWN, text),
     }
 }
 

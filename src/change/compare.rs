@@ -65,8 +65,11 @@ pub async fn read_default(
     if ctx.mode_for(network) != crate::engine::Mode::Live {
         return Ok(None);
     }
-    let target = crate::chain::Target::of(ctx, network)?;
-    crate::chain::live::read(&target).await.map(Some)
+    let target = crate::chain::Target::of(ctx, network).map_err(|e| e.to_string())?;
+    crate::chain::live::read(&target)
+        .await
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// The current state the proposed config is compared with.

@@ -146,7 +146,8 @@ pub fn batch_for_calls(
     mode: crate::engine::Mode,
 ) -> Result<crate::safe::Batch, String> {
     let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
-    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)
+        .map_err(|e| e.to_string())?;
     let modules = &placement.modules;
     let planned = calls
         .iter()
@@ -220,7 +221,8 @@ pub fn batch_for_diff(
             "no batch is planned while the config or the state cannot be read: {problem}"
         ));
     }
-    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)
+        .map_err(|e| e.to_string())?;
     let planned = plan(&catalogue, &diff, &proposed.values, &placement.modules)?;
     if planned.calls.is_empty() {
         return Err(format!("{}: nothing for the Safe to do", diff.summary()));

@@ -32,10 +32,10 @@ fn source_for(ctx: &Context, run: &Run) -> Result<Source, StepError> {
     let network = &run.started.network;
     match run.started.mode {
         Mode::Drill => Ok(Source::Live(Box::new(
-            Target::sandbox(ctx, network).map_err(StepError::Live)?,
+            Target::sandbox(ctx, network).map_err(StepError::from)?,
         ))),
         Mode::Live if ctx.mode_for(network) == Mode::Live => Ok(Source::Live(Box::new(
-            Target::of(ctx, network).map_err(StepError::Live)?,
+            Target::of(ctx, network).map_err(StepError::from)?,
         ))),
         Mode::Live => Err(StepError::NoLiveSource(network.clone())),
         Mode::Offline => crate::change::offline_state::of_network(ctx, network)

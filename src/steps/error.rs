@@ -103,8 +103,10 @@ pub enum StepError {
     Context(#[from] crate::workspace::context::ContextError),
     #[error(transparent)]
     Confine(#[from] crate::workspace::evidence::ConfineError),
-    #[error("{0}")]
-    Live(String),
+    #[error(transparent)]
+    Target(#[from] crate::chain::TargetError),
+    #[error(transparent)]
+    Receipt(#[from] crate::chain::ReceiptError),
     #[error("{0}")]
     Change(String),
     #[error("{0}")]

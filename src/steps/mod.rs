@@ -158,10 +158,10 @@ impl StateFor {
             (Mode::Offline, _) => Self::Snapshot,
             (_, Some(live)) => Self::Live(Box::new(live)),
             (Mode::Drill, None) => Self::Read(Box::new(
-                Target::sandbox(ctx, network).map_err(StepError::Live)?,
+                Target::sandbox(ctx, network).map_err(StepError::from)?,
             )),
             (Mode::Live, None) if ctx.mode_for(network) == Mode::Live => {
-                Self::Read(Box::new(Target::of(ctx, network).map_err(StepError::Live)?))
+                Self::Read(Box::new(Target::of(ctx, network).map_err(StepError::from)?))
             }
             (Mode::Live, None) => Self::Snapshot,
         })
@@ -182,7 +182,7 @@ impl StateFor {
             Self::Read(target) => crate::chain::live::read(&target)
                 .await
                 .map(Some)
-                .map_err(StepError::Live),
+                .map_err(StepError::from),
         }
     }
 }

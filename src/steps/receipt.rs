@@ -55,7 +55,7 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
     let network = &run.started.network;
     let catalogue = ctx.catalogue()?;
     let placement = crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)
-        .map_err(StepError::Live)?;
+        .map_err(StepError::from)?;
     let modules = &placement.modules;
     let address = match (contract.as_str(), placement.safe) {
         ("Safe", Some(safe)) => safe,
@@ -66,7 +66,7 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
     };
     let target = match &from {
         ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => Some(Box::new(
-            Target::for_mode(ctx, network, run.started.mode).map_err(StepError::Live)?,
+            Target::for_mode(ctx, network, run.started.mode).map_err(StepError::from)?,
         )),
         ReceiptFrom::File(_) => None,
     };
@@ -167,7 +167,7 @@ impl PreparedReceipt {
             ReceiptFrom::Hash(hash) => hash.clone(),
             ReceiptFrom::DrillExecution => "the drill's execution".to_owned(),
         };
-        let receipt = Receipt::parse(&name, &text).map_err(StepError::Live)?;
+        let receipt = Receipt::parse(&name, &text).map_err(StepError::from)?;
         let module = (self.module.0.as_str(), self.module.1);
         let mut verdict = verify(&receipt, module, self.safe, &self.events);
         if let Some(have) = confirmations.filter(|have| *have < required) {

@@ -393,7 +393,7 @@ impl App {
                     .and_then(|t| {
                         LiveMonitor::new(t, Instant::now())
                             .map(|m| m.for_drill(drill))
-                            .map_err(|e| e.to_string())
+                            .map_err(crate::chain::TargetError::from)
                     });
                 match monitor {
                     Ok(monitor) => self.live = Some(monitor),
