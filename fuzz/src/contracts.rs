@@ -213,7 +213,7 @@ pub fn snapshot(data: &[u8]) {
                 owner_console::change::offline_state::check(session, &snapshot.network, SHOWN, text)
             });
             if let Err(why) = checked {
-                assert!(why.starts_with(SHOWN), "{why}");
+                assert!(why.to_string().starts_with(SHOWN), "{why}");
             }
         }
         Err(why) => assert_located(&why.to_string(), SHOWN, text),

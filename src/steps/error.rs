@@ -107,8 +107,8 @@ pub enum StepError {
     Target(#[from] crate::chain::TargetError),
     #[error(transparent)]
     Receipt(#[from] crate::chain::ReceiptError),
-    #[error("{0}")]
-    Change(String),
+    #[error(transparent)]
+    Change(#[from] crate::change::ChangeError),
     #[error("{0}")]
     Sandbox(String),
 }
