@@ -7,7 +7,13 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let _ = color_eyre::install();
+    // Colours only for a terminal: a report piped into a file or a bug report stays plain.
+    let hook = color_eyre::config::HookBuilder::default();
+    let hook = match std::io::stderr().is_terminal() {
+        true => hook,
+        false => hook.theme(color_eyre::config::Theme::new()),
+    };
+    let _ = hook.install();
     let cli = Cli::parse();
     let _log = logging::init();
     let result = match &cli.command {
@@ -18,10 +24,20 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             tracing::error!("{error:#}");
-            eprintln!("error: {error:#}");
+            if full_report_asked() {
+                // For a bug report: color-eyre's whole report, with where and how it failed.
+                eprintln!("error: {error:?}");
+            } else {
+                eprintln!("error: {error:#}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// `RUST_BACKTRACE` set to anything but `0`: the operator wants the full report, not one line.
+fn full_report_asked() -> bool {
+    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {

@@ -213,10 +213,10 @@ pub fn snapshot(data: &[u8]) {
                 owner_console::change::offline_state::check(session, &snapshot.network, SHOWN, text)
             });
             if let Err(why) = checked {
-                assert!(why.starts_with(SHOWN), "{why}");
+                assert!(why.to_string().starts_with(SHOWN), "{why}");
             }
         }
-        Err(why) => assert_located(&why, SHOWN, text),
+        Err(why) => assert_located(&why.to_string(), SHOWN, text),
     }
 }
 
@@ -238,7 +238,7 @@ pub fn receipt(data: &[u8]) {
                 succeeded && parsed.to.is_some() && all_found
             );
         }
-        Err(why) => assert_located(&why, SHOWN, text),
+        Err(why) => assert_located(&why.to_string(), SHOWN, text),
     }
 }
 
@@ -281,7 +281,7 @@ pub fn config_toml(data: &[u8]) {
         return;
     };
     if let Err(why) = Networks::parse(text) {
-        assert_names_file(&why, Networks::FILE, text);
+        assert_names_file(&why.to_string(), Networks::FILE, text);
     }
     if let Err(why) = Operators::parse(text) {
         assert_names_file(&why, Operators::FILE, text);

@@ -95,7 +95,8 @@ impl Catalogue {
 
     /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut catalogue: Self = crate::workspace::toml_file::parse(Self::FILE, text)?;
+        let mut catalogue: Self =
+            crate::workspace::toml_file::parse(Self::FILE, text).map_err(|e| e.to_string())?;
         catalogue.reindex();
         if catalogue.index.distinct_ids() != catalogue.parameters.len() {
             let mut seen = std::collections::BTreeSet::new();

@@ -2,6 +2,7 @@
 //! (through the catalogue's `[modules]` pointers), overridden by the network's deployment
 //! manifest when `config/networks.toml` names one.
 
+use super::error::{AddressError, TargetError};
 use crate::catalogue::Catalogue;
 use crate::workspace::context::Context;
 use alloy_primitives::Address;
@@ -11,12 +12,15 @@ pub fn modules(
     ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
-) -> Result<BTreeMap<String, Address>, String> {
+) -> Result<BTreeMap<String, Address>, AddressError> {
     let name = format!("config/owner-control.{network}.json");
     let mut modules = match ctx.workspace.read_text(&name) {
         Some(text) => {
             let json: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+                serde_json::from_str(&text).map_err(|e| AddressError::Json {
+                    file: name.clone(),
+                    detail: e.to_string(),
+                })?;
             catalogue.module_addresses(&json)
         }
         None => BTreeMap::new(),
@@ -29,50 +33,64 @@ pub fn modules(
         let text = ctx
             .workspace
             .read_text(&file)
-            .ok_or_else(|| format!("{file}: the deployment manifest is missing"))?;
+            .ok_or_else(|| AddressError::ManifestMissing(file.clone()))?;
         modules.extend(from_manifest(&file, &text)?);
     } else if modules.is_empty() {
-        return Err(format!(
-            "{name} is missing and network `{network}` names no deployment manifest: nothing says where the modules are"
-        ));
+        return Err(AddressError::Nowhere {
+            file: name,
+            network: network.to_owned(),
+        });
     }
     Ok(modules)
 }
 
 /// `{"contracts": {"FeePool": "0x…" | {"address": "0x…"}}}`.
-pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>, String> {
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("{name}:{}:{}: {e}", e.line(), e.column()))?;
+pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>, AddressError> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| AddressError::ManifestJson {
+            file: name.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            detail: e.to_string(),
+        })?;
     let contracts = json
         .get("contracts")
         .and_then(|c| c.as_object())
-        .ok_or_else(|| format!("{name}: field `contracts` is missing or not an object"))?;
+        .ok_or_else(|| AddressError::NoContracts(name.to_owned()))?;
     contracts
         .iter()
         .map(|(module, entry)| {
             let text = entry
                 .as_str()
                 .or_else(|| entry.get("address").and_then(|a| a.as_str()))
-                .ok_or_else(|| {
-                    format!("{name}: field `contracts.{module}` is neither an address nor {{\"address\": …}}")
+                .ok_or_else(|| AddressError::NotAnEntry {
+                    file: name.to_owned(),
+                    module: module.clone(),
                 })?;
-            let address = text.parse::<Address>().map_err(|_| {
-                format!("{name}: field `contracts.{module}`: `{text}` is not an address")
-            })?;
+            let address = text
+                .parse::<Address>()
+                .map_err(|_| AddressError::NotAnAddress {
+                    file: name.to_owned(),
+                    field: format!("contracts.{module}"),
+                    text: text.to_owned(),
+                })?;
             Ok((module.clone(), address))
         })
         .collect()
 }
 
 /// The network's Safe, from `config/networks.toml`.
-pub fn safe(ctx: &Context, network: &str) -> Result<Option<Address>, String> {
+pub fn safe(ctx: &Context, network: &str) -> Result<Option<Address>, AddressError> {
     match ctx.networks.get(network).and_then(|n| n.safe.as_deref()) {
         None => Ok(None),
-        Some(text) => text.parse().map(Some).map_err(|_| {
-            format!(
-                "config/networks.toml: field `networks.{network}.safe`: `{text}` is not an address"
-            )
-        }),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| AddressError::NotAnAddress {
+                file: crate::workspace::networks::Networks::FILE.to_owned(),
+                field: format!("networks.{network}.safe"),
+                text: text.to_owned(),
+            }),
     }
 }
 
@@ -88,9 +106,10 @@ pub fn placement(
     catalogue: &Catalogue,
     network: &str,
     mode: crate::engine::Mode,
-) -> Result<Placement, String> {
+) -> Result<Placement, TargetError> {
     if mode == crate::engine::Mode::Drill {
-        let info = crate::sandbox::state::SandboxInfo::load(&ctx.workspace.storage, network)?;
+        let info = crate::sandbox::state::SandboxInfo::load(&ctx.workspace.storage, network)
+            .map_err(TargetError::Sandbox)?;
         return Ok(Placement {
             modules: info.contracts,
             safe: Some(info.safe),

@@ -53,6 +53,62 @@ pub enum ChainError {
     Other { url: String, detail: String },
 }
 
+/// Why a network's target (its node, modules and Safe) cannot be put together.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error("network `{0}` is not in config/networks.toml")]
+    UnknownNetwork(String),
+    #[error(transparent)]
+    Context(#[from] crate::workspace::context::ContextError),
+    #[error(transparent)]
+    Addresses(#[from] AddressError),
+    #[error("{0}")]
+    Sandbox(String),
+}
+
+/// Why the addresses of a network's modules or Safe cannot be read from the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    #[error("{file}: {detail}")]
+    Json { file: String, detail: String },
+    #[error("{file}:{line}:{column}: {detail}")]
+    ManifestJson {
+        file: String,
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    #[error("{0}: the deployment manifest is missing")]
+    ManifestMissing(String),
+    #[error(
+        "{file} is missing and network `{network}` names no deployment manifest: nothing says where the modules are"
+    )]
+    Nowhere { file: String, network: String },
+    #[error("{0}: field `contracts` is missing or not an object")]
+    NoContracts(String),
+    #[error("{file}: field `contracts.{module}` is neither an address nor {{\"address\": …}}")]
+    NotAnEntry { file: String, module: String },
+    #[error("{file}: field `{field}`: `{text}` is not an address")]
+    NotAnAddress {
+        file: String,
+        field: String,
+        text: String,
+    },
+}
+
+/// A receipt that does not read: the file, line, column and field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}:{line}:{column}: field `{field}`: {message}")]
+pub struct ReceiptError {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+    pub field: String,
+    pub message: String,
+}
+
 impl ChainError {
     /// Classifies a transport error; `raw_url` is only used to scrub the URL out of messages.
     pub fn from_transport(

@@ -3,7 +3,7 @@
 
 use super::block::BlockRef;
 use super::client::{Chain, Endpoint};
-use super::error::ChainError;
+use super::error::{ChainError, TargetError};
 use super::reads::{self, ReadPlan};
 use crate::catalogue::value::Value;
 use crate::workspace::context::Context;
@@ -27,29 +27,26 @@ pub struct Target {
 impl Target {
     /// The network's node, from the environment variable its profile names. Refused offline.
     /// Inside a drill of the network (a drill's command step), its sandbox.
-    pub fn of(ctx: &Context, network: &str) -> Result<Self, String> {
+    pub fn of(ctx: &Context, network: &str) -> Result<Self, TargetError> {
         if crate::sandbox::inherited::in_drill_of(network) {
             return Self::sandbox(ctx, network);
         }
         let profile = profile(ctx, network)?;
         if ctx.offline {
-            return Err(ChainError::Offline.to_string());
+            return Err(ChainError::Offline.into());
         }
         let url = std::env::var(&profile.rpc_env)
             .ok()
             .filter(|u| !u.trim().is_empty())
-            .ok_or_else(|| {
-                ChainError::NoRpcUrl {
-                    network: network.to_owned(),
-                    variable: profile.rpc_env.clone(),
-                }
-                .to_string()
+            .ok_or_else(|| ChainError::NoRpcUrl {
+                network: network.to_owned(),
+                variable: profile.rpc_env.clone(),
             })?;
         Self::at(ctx, network, url.trim())
     }
 
     /// The network's node at `url`, whatever its profile's environment variable says.
-    pub fn at(ctx: &Context, network: &str, url: &str) -> Result<Self, String> {
+    pub fn at(ctx: &Context, network: &str, url: &str) -> Result<Self, TargetError> {
         let profile = profile(ctx, network)?;
         let settings = profile.reads.clone();
         let endpoint = Endpoint::new(
@@ -66,11 +63,12 @@ impl Target {
 
     /// The network's sandbox (`sandbox up`): its loopback node, and the modules and Safe the
     /// sandbox deployed. Drill runs read and write there.
-    pub fn sandbox(ctx: &Context, network: &str) -> Result<Self, String> {
+    pub fn sandbox(ctx: &Context, network: &str) -> Result<Self, TargetError> {
         if ctx.offline {
-            return Err(ChainError::Offline.to_string());
+            return Err(ChainError::Offline.into());
         }
-        let info = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network)?;
+        let info = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network)
+            .map_err(TargetError::Sandbox)?;
         let profile = profile(ctx, network)?;
         let settings = ReadSettings {
             max_block_age_secs: None,
@@ -99,7 +97,7 @@ impl Target {
         ctx: &Context,
         network: &str,
         mode: crate::engine::Mode,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, TargetError> {
         match mode {
             crate::engine::Mode::Drill => Self::sandbox(ctx, network),
             _ => Self::of(ctx, network),
@@ -113,7 +111,7 @@ impl Target {
         settings: ReadSettings,
         modules: BTreeMap<String, Address>,
         safe: Option<Address>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, TargetError> {
         let network = endpoint.network.clone();
         let candidates = candidates(ctx, catalogue, &network);
         let plan = reads::plan(catalogue, &modules, safe, &candidates);
@@ -135,10 +133,10 @@ impl Target {
 fn profile<'a>(
     ctx: &'a Context,
     network: &str,
-) -> Result<&'a crate::workspace::networks::Network, String> {
+) -> Result<&'a crate::workspace::networks::Network, TargetError> {
     ctx.networks
         .get(network)
-        .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))
+        .ok_or_else(|| TargetError::UnknownNetwork(network.to_owned()))
 }
 
 /// The members a set read member by member asks about: the proposed config's and the
@@ -218,9 +216,9 @@ impl LiveState {
 }
 
 /// Reads every planned value of `target` at one block, connecting first.
-pub async fn read(target: &Target) -> Result<LiveState, String> {
-    let chain = target.connect().map_err(|e| e.to_string())?;
-    read_state(&chain, target).await.map_err(|e| e.to_string())
+pub async fn read(target: &Target) -> Result<LiveState, ChainError> {
+    let chain = target.connect()?;
+    read_state(&chain, target).await
 }
 
 /// Set when `block` is older than the network allows: reads at it verify nothing.

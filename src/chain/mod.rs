@@ -15,5 +15,5 @@ pub mod redact;
 
 pub use block::BlockRef;
 pub use client::{Chain, Endpoint};
-pub use error::ChainError;
+pub use error::{AddressError, ChainError, ReceiptError, TargetError};
 pub use live::{LiveState, Target};

@@ -28,16 +28,17 @@ pub struct Log {
 
 impl Receipt {
     /// Reads a receipt; errors name the file, line and field (`serde_path_to_error`).
-    pub fn parse(name: &str, text: &str) -> Result<Self, String> {
+    pub fn parse(name: &str, text: &str) -> Result<Self, super::ReceiptError> {
         let mut reader = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut reader).map_err(|error| {
             let inner = error.inner();
-            format!(
-                "{name}:{}:{}: field `{}`: {inner}",
-                inner.line(),
-                inner.column(),
-                error.path()
-            )
+            super::ReceiptError {
+                name: name.to_owned(),
+                line: inner.line(),
+                column: inner.column(),
+                field: error.path().to_string(),
+                message: inner.to_string(),
+            }
         })
     }
 }
@@ -247,7 +248,9 @@ mod tests {
 
     #[test]
     fn a_malformed_receipt_names_the_field() {
-        let error = Receipt::parse("r.json", r#"{"transactionHash": "0x12"}"#).expect_err("bad");
+        let error = Receipt::parse("r.json", r#"{"transactionHash": "0x12"}"#)
+            .expect_err("bad")
+            .to_string();
         assert!(error.starts_with("r.json:1:"), "{error}");
         assert!(error.contains("transactionHash"), "{error}");
     }

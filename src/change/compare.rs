@@ -1,6 +1,7 @@
 //! The workspace's proposed config for a network against a chosen current state: the inputs of
 //! every diff, plan and diff step.
 
+use super::ChangeError;
 use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::diff::source::{Current, from_config, from_snapshot};
@@ -13,7 +14,7 @@ pub fn proposed_from(
     catalogue: &Catalogue,
     network: &str,
     folder: &Path,
-) -> Result<ConfigSet, String> {
+) -> Result<ConfigSet, ChangeError> {
     crate::change::config_backup::verify(folder)?;
     Ok(ConfigSet::load(catalogue, network, |name| {
         std::fs::read_to_string(folder.join(name)).ok()
@@ -26,7 +27,7 @@ pub fn proposed_or_saved(
     catalogue: &Catalogue,
     network: &str,
     from: Option<&Path>,
-) -> Result<ConfigSet, String> {
+) -> Result<ConfigSet, ChangeError> {
     match from {
         Some(folder) => proposed_from(catalogue, network, folder),
         None => Ok(ctx.proposed(catalogue, network)),
@@ -61,12 +62,12 @@ impl<'a> Against<'a> {
 pub async fn read_default(
     ctx: &Context,
     network: &str,
-) -> Result<Option<crate::chain::LiveState>, String> {
+) -> Result<Option<crate::chain::LiveState>, ChangeError> {
     if ctx.mode_for(network) != crate::engine::Mode::Live {
         return Ok(None);
     }
     let target = crate::chain::Target::of(ctx, network)?;
-    crate::chain::live::read(&target).await.map(Some)
+    Ok(Some(crate::chain::live::read(&target).await?))
 }
 
 /// The current state the proposed config is compared with.
@@ -75,7 +76,7 @@ pub fn current(
     catalogue: &Catalogue,
     network: &str,
     against: Against,
-) -> Result<Current, String> {
+) -> Result<Current, ChangeError> {
     let path = match against {
         Against::Live(state) => return Ok(crate::diff::source::from_live(catalogue, state)),
         Against::Snapshot => return network_snapshot(ctx, catalogue, network),
@@ -90,7 +91,10 @@ pub fn current(
             std::fs::read_to_string(path.join(file)).ok()
         }));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|error| ChangeError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let checked = crate::change::offline_state::check(ctx, network, &name, &text)?;
     Ok(offline(catalogue, &checked))
 }
@@ -99,9 +103,9 @@ fn network_snapshot(
     ctx: &Context,
     catalogue: &Catalogue,
     network: &str,
-) -> Result<Current, String> {
+) -> Result<Current, ChangeError> {
     let checked = crate::change::offline_state::of_network(ctx, network)
-        .map_err(|e| format!("{e}; give one with --against FILE"))?;
+        .map_err(|e| ChangeError::NoState(Box::new(e)))?;
     Ok(offline(catalogue, &checked))
 }
 
@@ -140,12 +144,12 @@ pub fn compare(
     against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
-) -> Result<Compared, String> {
+) -> Result<Compared, ChangeError> {
     let catalogue = ctx.catalogue()?.restricted(domains);
     let proposed = proposed_or_saved(ctx, &catalogue, network, from)?;
     let current = current(ctx, &catalogue, network, against)?;
     if let Some(stale) = current.stale.as_ref().filter(|s| !accept_stale(s)) {
-        return Err(stale.message());
+        return Err(ChangeError::Stale(stale.clone()));
     }
     let mut problems: Vec<String> = proposed
         .problems
@@ -179,7 +183,7 @@ pub fn diff_from(
     against: Against,
     domains: &[String],
     accept_stale: AcceptStale,
-) -> Result<(Diff, String, Vec<String>), String> {
+) -> Result<(Diff, String, Vec<String>), ChangeError> {
     let compared = compare(ctx, network, from, against, domains, accept_stale)?;
     Ok((compared.diff, compared.against, compared.problems))
 }

@@ -4,5 +4,8 @@
 
 pub mod compare;
 pub mod config_backup;
+pub mod error;
 pub mod offline_state;
 pub mod plan;
+
+pub use error::ChangeError;

@@ -2,6 +2,7 @@
 //! chain id and signature are checked (the signer must be a listed operator), and its age is
 //! measured against the network's limit; a stale one is used only once acknowledged.
 
+use super::ChangeError;
 use crate::workspace::context::Context;
 use crate::workspace::snapshot::{StateSnapshot, short_age};
 
@@ -62,37 +63,43 @@ pub fn check(
     network: &str,
     name: &str,
     text: &str,
-) -> Result<CheckedSnapshot, String> {
+) -> Result<CheckedSnapshot, ChangeError> {
     let snapshot = StateSnapshot::parse(name, text)?;
     if snapshot.network != network {
-        return Err(format!(
-            "{name}: field `network`: the snapshot is of network `{}`, not `{network}`",
-            snapshot.network
-        ));
+        return Err(ChangeError::WrongNetwork {
+            name: name.to_owned(),
+            found: snapshot.network,
+            network: network.to_owned(),
+        });
     }
     if snapshot.drill {
-        return Err(format!(
-            "{name}: field `drill`: the snapshot was read from a drill's sandbox, not from {network}; refused as a state source"
-        ));
+        return Err(ChangeError::DrillSnapshot {
+            name: name.to_owned(),
+            network: network.to_owned(),
+        });
     }
     let profile = ctx.networks.get(network);
     if let Some(profile) = profile.filter(|p| p.chain_id != snapshot.chain_id) {
-        return Err(format!(
-            "{name}: field `chain_id`: chain id {} differs from {network}'s {}",
-            snapshot.chain_id, profile.chain_id
-        ));
+        return Err(ChangeError::WrongChain {
+            name: name.to_owned(),
+            network: network.to_owned(),
+            found: snapshot.chain_id,
+            expected: profile.chain_id,
+        });
     }
     let signer = snapshot
         .verify_signature()
-        .map_err(|why| format!("{name}: field `signature`: {why}; refused as a state source"))?;
+        .map_err(|why| ChangeError::BadSignature {
+            name: name.to_owned(),
+            why,
+        })?;
     let signed_by = ctx
         .operators
         .by_address(&signer)
         .map(|o| o.name.clone())
-        .ok_or_else(|| {
-            format!(
-                "{name}: field `signer`: signed by {signer}, who is not in config/operators.toml; refused as a state source"
-            )
+        .ok_or_else(|| ChangeError::UnknownSigner {
+            name: name.to_owned(),
+            signer: signer.clone(),
         })?;
     let age_secs = snapshot
         .age_seconds(jiff::Timestamp::now())
@@ -117,17 +124,15 @@ pub fn check(
 }
 
 /// The network's own snapshot (`config/networks.toml`), checked.
-pub fn of_network(ctx: &Context, network: &str) -> Result<CheckedSnapshot, String> {
+pub fn of_network(ctx: &Context, network: &str) -> Result<CheckedSnapshot, ChangeError> {
     let file = ctx
         .networks
         .get(network)
         .and_then(|n| n.snapshot.clone())
-        .ok_or_else(|| {
-            format!("network `{network}` has no offline snapshot in config/networks.toml")
-        })?;
+        .ok_or_else(|| ChangeError::NoSnapshot(network.to_owned()))?;
     let text = ctx
         .workspace
         .read_text(&file)
-        .ok_or_else(|| format!("{file}: the snapshot file is missing"))?;
+        .ok_or_else(|| crate::workspace::snapshot::SnapshotError::Missing(file.clone()))?;
     check(ctx, network, &file, &text)
 }

@@ -1,6 +1,7 @@
 //! From a diff to the calls that make it: each changed parameter's setter, with its value in
 //! the chain's unit, sent to its module's address on the network.
 
+use super::ChangeError;
 use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::value::Value;
@@ -29,12 +30,9 @@ pub fn plan(
     diff: &Diff,
     proposed: &Values,
     modules: &BTreeMap<String, Address>,
-) -> Result<Plan, String> {
+) -> Result<Plan, ChangeError> {
     if diff.blocking() > 0 {
-        return Err(format!(
-            "{}: a guardrail blocks this change, so no batch is planned",
-            diff.summary()
-        ));
+        return Err(ChangeError::Blocked(diff.summary()));
     }
     let mut plan = Plan::default();
     let mut joint_calls_made = std::collections::BTreeSet::new();
@@ -56,11 +54,9 @@ pub fn plan(
             continue;
         };
         let module = parameter.contract();
-        let to = *modules.get(module).ok_or_else(|| {
-            format!(
-                "no address for module {module} in owner-control's config (catalogue [modules])"
-            )
-        })?;
+        let to = *modules
+            .get(module)
+            .ok_or_else(|| ChangeError::NoModule(module.to_owned()))?;
         if !parameter.setter_args.is_empty() {
             if joint_calls_made.insert((module, setter)) {
                 match joint_arguments(catalogue, parameter, proposed) {
@@ -144,7 +140,7 @@ pub fn batch_for_calls(
     title: &str,
     calls: &[(String, String, Vec<String>)],
     mode: crate::engine::Mode,
-) -> Result<crate::safe::Batch, String> {
+) -> Result<crate::safe::Batch, ChangeError> {
     let catalogue = ctx.catalogue()?;
     let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
     let modules = &placement.modules;
@@ -153,11 +149,14 @@ pub fn batch_for_calls(
         .map(|(contract, method, args)| {
             let to = *modules
                 .get(contract)
-                .ok_or_else(|| format!("no address for module {contract} on {network}"))?;
+                .ok_or_else(|| ChangeError::NoAddress {
+                    module: contract.clone(),
+                    network: network.to_owned(),
+                })?;
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             Ok(PlannedCall::new(contract, to, method, &args))
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, ChangeError>>()?;
     finish(ctx, network, title, title, &planned, &placement)
 }
 
@@ -168,18 +167,18 @@ fn finish(
     description: &str,
     calls: &[PlannedCall],
     placement: &crate::chain::addresses::Placement,
-) -> Result<crate::safe::Batch, String> {
+) -> Result<crate::safe::Batch, ChangeError> {
     let profile = ctx
         .networks
         .get(network)
-        .ok_or_else(|| format!("no network `{network}` in config/networks.toml"))?;
-    let safe = placement.safe.ok_or_else(|| {
-        format!("network `{network}` names no `safe` address in config/networks.toml")
-    })?;
+        .ok_or_else(|| ChangeError::UnknownNetwork(network.to_owned()))?;
+    let safe = placement
+        .safe
+        .ok_or_else(|| ChangeError::NoSafe(network.to_owned()))?;
     let modules = &placement.modules;
     let created = jiff::Timestamp::now().as_millisecond().max(0) as u64;
-    let batch = crate::safe::build_batch(profile.chain_id, safe, name, description, calls, created)
-        .map_err(|e| e.to_string())?;
+    let batch =
+        crate::safe::build_batch(profile.chain_id, safe, name, description, calls, created)?;
     let targets = modules
         .iter()
         .map(|(name, address)| (*address, name.clone()))
@@ -190,10 +189,7 @@ fn finish(
         .map(|c| format!("transaction {:?} {}: {}", c.index, c.method, c.detail))
         .collect();
     if !failed.is_empty() {
-        return Err(format!(
-            "the batch fails its own checks: {}",
-            failed.join("; ")
-        ));
+        return Err(ChangeError::FailsChecks(failed));
     }
     Ok(batch)
 }
@@ -207,7 +203,7 @@ pub fn batch_for_diff(
     domains: &[String],
     accept_stale: crate::change::compare::AcceptStale,
     mode: crate::engine::Mode,
-) -> Result<(crate::safe::Batch, String, Vec<String>), String> {
+) -> Result<(crate::safe::Batch, String, Vec<String>), ChangeError> {
     let crate::change::compare::Compared {
         catalogue,
         proposed,
@@ -216,14 +212,12 @@ pub fn batch_for_diff(
         ..
     } = crate::change::compare::compare(ctx, network, from, against, domains, accept_stale)?;
     if let Some(problem) = problems.first() {
-        return Err(format!(
-            "no batch is planned while the config or the state cannot be read: {problem}"
-        ));
+        return Err(ChangeError::Unreadable(problem.clone()));
     }
     let placement = crate::chain::addresses::placement(ctx, &catalogue, network, mode)?;
     let planned = plan(&catalogue, &diff, &proposed.values, &placement.modules)?;
     if planned.calls.is_empty() {
-        return Err(format!("{}: nothing for the Safe to do", diff.summary()));
+        return Err(ChangeError::NothingToDo(diff.summary()));
     }
     let description = format!("{} · diff fingerprint {}", diff.summary(), diff.fingerprint);
     let batch = finish(

@@ -10,9 +10,13 @@ pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> color_eyre::Re
     Ok(runtime.block_on(work))
 }
 
-/// [`block_on`] for work that fails with a message.
-pub fn block_on_text<T>(
-    work: impl std::future::Future<Output = Result<T, String>>,
-) -> color_eyre::Result<T> {
+/// [`block_on`] for work that fails with a message or a domain error: the report says its
+/// text as it is, once (not followed by the text of what caused it, which it already holds).
+pub fn block_on_text<T, E>(
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> color_eyre::Result<T>
+where
+    E: std::fmt::Display + std::fmt::Debug + Send + Sync + 'static,
+{
     block_on(work)?.map_err(color_eyre::eyre::Report::msg)
 }

@@ -23,7 +23,8 @@ impl Operators {
     pub const FILE: &'static str = "config/operators.toml";
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed: Self = crate::workspace::toml_file::parse(Self::FILE, text)?;
+        let parsed: Self =
+            crate::workspace::toml_file::parse(Self::FILE, text).map_err(|e| e.to_string())?;
         for (index, operator) in parsed.operators.iter().enumerate() {
             Address::parse_checksummed(&operator.address, None).map_err(|_| {
                 format!(

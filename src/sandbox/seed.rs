@@ -24,7 +24,8 @@ pub fn seed(
 ) -> Result<(Seed, String), String> {
     match from {
         SeedFrom::Snapshot => {
-            let checked = crate::change::offline_state::of_network(ctx, network)?;
+            let checked = crate::change::offline_state::of_network(ctx, network)
+                .map_err(|e| e.to_string())?;
             Ok((
                 checked.snapshot.values,
                 format!("snapshot {}", checked.name),

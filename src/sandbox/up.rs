@@ -36,7 +36,7 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         .networks
         .get(network)
         .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
-    let catalogue = ctx.catalogue()?;
+    let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
     let (values, seeded_from) = seed(ctx, &catalogue, network, from)?;
     let binary = find_for(ctx)?;
     let folder = storage.join("sandbox");

@@ -14,6 +14,8 @@ pub enum SessionError {
     )]
     Locked,
     #[error(transparent)]
+    Context(#[from] crate::workspace::context::ContextError),
+    #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
     #[error(
         "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"

@@ -114,7 +114,7 @@ impl Session {
     ) -> Result<Self, SessionError> {
         let (runbooks, problems) = gather(loaded);
         Ok(Self {
-            context: Context::load(workspace).map_err(SessionError::Config)?,
+            context: Context::load(workspace)?,
             runbooks,
             problems,
             runbooks_from_cache: false,

@@ -1,7 +1,7 @@
 //! A `safe-batch` step: the checked Safe batch written under `storage/batches/`, and the
 //! `batch-prepared` event with its hash and checksum.
 
-use super::{StateFor, last_diff_domains, saved_config};
+use super::{StateFor, StepError, last_diff_domains, saved_config};
 use crate::change::compare::Against;
 use crate::engine::event::BatchPrepared;
 use crate::engine::{Event, Mode, Run};
@@ -38,15 +38,18 @@ pub fn prepare(
     ctx: &Context,
     run: &Run,
     live: Option<crate::chain::LiveState>,
-) -> Result<PreparedBatch, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+) -> Result<PreparedBatch, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::SafeBatch {
         source,
         calls,
         proposed,
     } = &step.action
     else {
-        return Err(format!("step `{}` is not a safe-batch step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a safe-batch",
+        });
     };
     let calls = if source == "diff" {
         Calls::Diff {
@@ -57,9 +60,7 @@ pub fn prepare(
         }
     } else {
         let values = run.template_values();
-        let render = |a: &String| {
-            crate::runbook::template::render_plain(a, &values).map_err(|e| e.to_string())
-        };
+        let render = |a: &String| crate::runbook::template::render_plain(a, &values);
         Calls::Listed(
             calls
                 .iter()
@@ -67,7 +68,7 @@ pub fn prepare(
                     let args = call.args.iter().map(render).collect::<Result<_, _>>()?;
                     Ok((call.contract.clone(), call.method.clone(), args))
                 })
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, StepError>>()?,
         )
     };
     Ok(PreparedBatch {
@@ -90,7 +91,7 @@ impl PreparedBatch {
     }
 
     /// Builds and checks the batch, writes it durably, and returns the event with its hash.
-    pub async fn execute(self) -> Result<Event, String> {
+    pub async fn execute(self) -> Result<Event, StepError> {
         let ctx = &self.ctx;
         let network = &self.network;
         let batch = match self.calls {
@@ -113,16 +114,21 @@ impl PreparedBatch {
                     &domains,
                     &|stale| acknowledged.contains(&stale.block_hash),
                     self.mode,
-                )?
+                )
+                .map_err(StepError::Change)?
                 .0
             }
             Calls::Listed(calls) => {
-                crate::change::plan::batch_for_calls(ctx, network, &self.title, &calls, self.mode)?
+                crate::change::plan::batch_for_calls(ctx, network, &self.title, &calls, self.mode)
+                    .map_err(StepError::Change)?
             }
         };
         let path = ctx.workspace.storage.join(&self.file);
         crate::workspace::durable::write(&path, (batch.to_json_pretty() + "\n").as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|error| StepError::File {
+                path: path.clone(),
+                error,
+            })?;
         Ok(Event::BatchPrepared(BatchPrepared {
             step: self.step,
             file: self.file,

@@ -3,6 +3,7 @@
 //! receipt file, and turned into the event to record. Nothing is recorded as verified on a
 //! lagging node, a reorganised block, a stale unacknowledged snapshot or a failed read.
 
+use super::StepError;
 use crate::chain::Target;
 use crate::chain::expect::{CheckResult, Outcome, evaluate};
 use crate::chain::getter::Getter;
@@ -27,18 +28,19 @@ pub struct PreparedChainCheck {
     acknowledged: bool,
 }
 
-fn source_for(ctx: &Context, run: &Run) -> Result<Source, String> {
+fn source_for(ctx: &Context, run: &Run) -> Result<Source, StepError> {
     let network = &run.started.network;
     match run.started.mode {
-        Mode::Drill => Ok(Source::Live(Box::new(Target::sandbox(ctx, network)?))),
-        Mode::Live if ctx.mode_for(network) == Mode::Live => {
-            Ok(Source::Live(Box::new(Target::of(ctx, network)?)))
-        }
-        Mode::Live => Err(format!(
-            "this live run reads the chain, but this ctx is offline or has no RPC URL for `{network}`"
-        )),
+        Mode::Drill => Ok(Source::Live(Box::new(
+            Target::sandbox(ctx, network).map_err(StepError::from)?,
+        ))),
+        Mode::Live if ctx.mode_for(network) == Mode::Live => Ok(Source::Live(Box::new(
+            Target::of(ctx, network).map_err(StepError::from)?,
+        ))),
+        Mode::Live => Err(StepError::NoLiveSource(network.clone())),
         Mode::Offline => crate::change::offline_state::of_network(ctx, network)
-            .map(|checked| Source::Snapshot(Box::new(checked))),
+            .map(|checked| Source::Snapshot(Box::new(checked)))
+            .map_err(StepError::Change),
     }
 }
 
@@ -47,10 +49,10 @@ const OWNER_ROLE: &str = "OwnerControl.owner";
 fn roles(ctx: &Context, run: &Run) -> BTreeMap<String, String> {
     let network = &run.started.network;
     let mut roles = BTreeMap::new();
-    let placement = ctx.catalogue().and_then(|catalogue| {
-        crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)
+    let placement = ctx.catalogue().ok().and_then(|catalogue| {
+        crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode).ok()
     });
-    let safe = placement.ok().and_then(|p| p.safe);
+    let safe = placement.and_then(|p| p.safe);
     if let Ok(catalogue) = ctx.catalogue() {
         let proposed = ctx.proposed(&catalogue, network);
         for (id, value) in proposed.values {
@@ -72,15 +74,16 @@ fn roles(ctx: &Context, run: &Run) -> BTreeMap<String, String> {
     roles
 }
 
-pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChainCheck, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChainCheck, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::ChainCheck { checks } = &step.action else {
-        return Err(format!("step `{}` is not a chain-check step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a chain-check",
+        });
     };
     let values = run.template_values();
-    let fill = |text: &str| {
-        crate::runbook::template::render_plain(text, &values).map_err(|e| e.to_string())
-    };
+    let fill = |text: &str| crate::runbook::template::render_plain(text, &values);
     let checks = checks
         .iter()
         .map(|check| {
@@ -90,11 +93,11 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChainCheck, String> {
                     .values
                     .iter()
                     .map(|v| fill(v))
-                    .collect::<Result<_, String>>()?,
+                    .collect::<Result<_, _>>()?,
                 ..check.clone()
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, StepError>>()?;
     let source = source_for(ctx, run)?;
     let acknowledged = match &source {
         Source::Snapshot(checked) => checked
@@ -120,7 +123,7 @@ impl PreparedChainCheck {
         }
     }
 
-    pub async fn execute(self) -> Result<Event, String> {
+    pub async fn execute(self) -> Result<Event, StepError> {
         let role = |name: &str| self.roles.get(name).cloned();
         match &self.source {
             Source::Snapshot(checked) => {
@@ -163,8 +166,8 @@ impl PreparedChainCheck {
         &self,
         target: &Target,
         role: &(dyn Fn(&str) -> Option<String> + Sync),
-    ) -> Result<Event, String> {
-        let chain = target.connect().map_err(|e| e.to_string())?;
+    ) -> Result<Event, StepError> {
+        let chain = target.connect()?;
         let mut planned = Vec::new();
         let mut results: Vec<Option<CheckResult>> = Vec::new();
         for check in &self.checks {
@@ -196,7 +199,7 @@ impl PreparedChainCheck {
             }
         }
         let calls: Vec<_> = planned.iter().map(|(_, _, call)| call.clone()).collect();
-        let reading = chain.read(&calls).await.map_err(|e| e.to_string())?;
+        let reading = chain.read(&calls).await?;
         for ((index, getter, _), outcome) in planned.iter().zip(&reading.outcomes) {
             let read = match outcome {
                 Ok(bytes) => getter

@@ -1,6 +1,7 @@
 //! The chaos step: prepared from the run (refused unless the run is a drill), carried out on
 //! the drill's sandbox for real, and turned into the `chaos-injected` event to record.
 
+use super::StepError;
 use crate::engine::event::ChaosInjected;
 use crate::engine::{Event, Mode, Run};
 use crate::runbook::StepAction;
@@ -20,48 +21,53 @@ pub struct PreparedChaos {
     revert_to: Option<String>,
 }
 
-pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::Chaos { fault } = &step.action else {
-        return Err(format!("step `{}` is not a chaos step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a chaos",
+        });
     };
     let fault = *fault;
     let network = &run.started.network;
     if run.started.mode != Mode::Drill {
-        return Err(format!(
-            "step `{}` ({}) injects a fault for real: only a drill on the sandbox runs it (`owner-console drill {} --network {network}`); this is a {} run of `{network}`, so nothing was done — skip the step with a reason",
-            step.id,
-            fault.name(),
-            run.started.runbook,
-            run.started.mode.name()
-        ));
+        return Err(StepError::ChaosOutsideDrill {
+            step: step.id.clone(),
+            fault: fault.name(),
+            runbook: run.started.runbook.clone(),
+            network: network.clone(),
+            mode: run.started.mode.name(),
+        });
     }
     if ctx.offline {
-        return Err(crate::chain::ChainError::Offline.to_string());
+        return Err(crate::chain::ChainError::Offline.into());
     }
     let storage = ctx.workspace.storage.clone();
-    let info = SandboxInfo::running(&storage, network)?;
+    let info = SandboxInfo::running(&storage, network).map_err(StepError::Sandbox)?;
     let stopped = info.stopped.is_some();
     let mut anvil = None;
     let mut revert_to = None;
     match fault {
         Fault::StopNode | Fault::RevertLastChange if stopped => {
-            return Err(format!(
-                "the sandbox node of `{network}` is stopped: a restart-node step comes first"
-            ));
+            return Err(StepError::NodeStopped(network.clone()));
         }
         Fault::StopNode => {}
         Fault::RestartNode if !stopped => {
-            return Err(format!(
-                "the sandbox node of `{network}` runs (pid {}): nothing to restart; a stop-node step comes first",
-                info.pid
-            ));
+            return Err(StepError::NodeRunning {
+                network: network.clone(),
+                pid: info.pid,
+            });
         }
-        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(ctx)?),
+        Fault::RestartNode => {
+            anvil = Some(crate::sandbox::node::find_for(ctx).map_err(StepError::Sandbox)?)
+        }
         Fault::RevertLastChange => {
-            revert_to = Some(run.before_execution.clone().ok_or(
-                "the run has executed no Safe batch in the sandbox yet: nothing to revert (a receipt step executes it)",
-            )?);
+            revert_to = Some(
+                run.before_execution
+                    .clone()
+                    .ok_or(StepError::NothingToRevert)?,
+            );
         }
     }
     Ok(PreparedChaos {
@@ -84,18 +90,24 @@ impl PreparedChaos {
         )
     }
 
-    pub async fn execute(mut self) -> Result<Event, String> {
+    pub async fn execute(mut self) -> Result<Event, StepError> {
         let detail = match (self.fault, &self.anvil, &self.revert_to) {
             (Fault::StopNode, _, _) => {
-                crate::sandbox::chaos::stop_node(&self.storage, &mut self.info).await?
+                crate::sandbox::chaos::stop_node(&self.storage, &mut self.info)
+                    .await
+                    .map_err(StepError::Sandbox)?
             }
             (Fault::RestartNode, Some(anvil), _) => {
-                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil).await?
+                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil)
+                    .await
+                    .map_err(StepError::Sandbox)?
             }
             (Fault::RevertLastChange, _, Some(snapshot)) => {
-                crate::sandbox::chaos::revert_to(&self.info, snapshot).await?
+                crate::sandbox::chaos::revert_to(&self.info, snapshot)
+                    .await
+                    .map_err(StepError::Sandbox)?
             }
-            _ => return Err("the chaos step was not prepared for its fault".into()),
+            _ => return Err(StepError::ChaosUnprepared),
         };
         let block = match self.fault {
             Fault::StopNode => None,

@@ -2,6 +2,7 @@
 //! typed confirmation as `sh -c` with a time limit that kills the whole process group, its
 //! output captured up to a bound into the evidence store, and the `command-ran` event.
 
+use super::StepError;
 use crate::engine::event::CommandRan;
 use crate::engine::{Event, Run};
 use crate::runbook::template::render_shell;
@@ -16,12 +17,12 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
 /// The current step's command with its inputs filled in, shell-quoted.
-pub fn rendered_command(run: &Run) -> Option<Result<String, String>> {
+pub fn rendered_command(run: &Run) -> Option<Result<String, StepError>> {
     let step = run.current_step()?;
     let StepAction::Command { command, .. } = &step.action else {
         return None;
     };
-    Some(render_shell(command, &run.template_values()).map_err(|e| e.to_string()))
+    Some(render_shell(command, &run.template_values()).map_err(StepError::from))
 }
 
 pub struct PreparedCommand {
@@ -57,8 +58,8 @@ fn drill_env(ctx: &Context, run: &Run) -> Vec<(String, String)> {
 
 /// The current step's command, to run where the workspace runs commands; a drill's with its
 /// sandbox in the environment.
-pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::Command {
         run: mode,
         timeout_secs,
@@ -66,21 +67,21 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, String> {
         ..
     } = &step.action
     else {
-        return Err(format!("step `{}` is not a command step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a command",
+        });
     };
     if *mode != CommandRun::Confirm {
-        return Err(format!(
-            "step `{}` only shows its command (run = \"never\"): run it yourself, then complete the step",
-            step.id
-        ));
+        return Err(StepError::ShowOnly(step.id.clone()));
     }
-    let rendered = rendered_command(run).ok_or("no command")??;
+    let rendered = rendered_command(run).ok_or(StepError::NoCommand)??;
     Ok(PreparedCommand {
         step: step.id.clone(),
         rendered,
         timeout: Duration::from_secs(*timeout_secs),
         expect_exit: *expect_exit,
-        folder: ctx.workspace.command_folder().map_err(|e| e.to_string())?,
+        folder: ctx.workspace.command_folder()?,
         evidence: ctx.evidence().path_of(""),
         env: drill_env(ctx, run),
     })
@@ -92,7 +93,7 @@ impl PreparedCommand {
     }
 
     /// Runs the command; its whole (bounded) output goes to the evidence store.
-    pub async fn execute(self) -> Result<Event, String> {
+    pub async fn execute(self) -> Result<Event, StepError> {
         let captured = run_command(
             &self.step,
             &self.rendered,
@@ -102,14 +103,20 @@ impl PreparedCommand {
             &self.env,
         )
         .await
-        .map_err(|e| format!("cannot start `sh`: {e}"))?;
+        .map_err(StepError::Start)?;
         let store = EvidenceStore::new(self.evidence);
         store
             .put_bytes(&captured.stdout)
-            .map_err(|e| format!("cannot store stdout as evidence: {e}"))?;
+            .map_err(|error| StepError::Evidence {
+                what: "stdout",
+                error,
+            })?;
         store
             .put_bytes(&captured.stderr)
-            .map_err(|e| format!("cannot store stderr as evidence: {e}"))?;
+            .map_err(|error| StepError::Evidence {
+                what: "stderr",
+                error,
+            })?;
         Ok(Event::CommandRan(captured.ran))
     }
 }

@@ -1,7 +1,7 @@
 //! A `diff` step: the run's network's proposed config against its current state, and the
 //! `diff-recorded` event with its fingerprint.
 
-use super::{Done, StateFor, saved_config};
+use super::{Done, StateFor, StepError, saved_config};
 use crate::change::compare::{Against, diff_from};
 use crate::engine::{DiffRecorded, Event, Run};
 use crate::runbook::StepAction;
@@ -23,13 +23,16 @@ pub fn prepare(
     ctx: &Context,
     run: &Run,
     live: Option<crate::chain::LiveState>,
-) -> Result<PreparedDiff, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+) -> Result<PreparedDiff, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::Diff {
         domains, proposed, ..
     } = &step.action
     else {
-        return Err(format!("step `{}` is not a diff step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a diff",
+        });
     };
     Ok(PreparedDiff {
         ctx: ctx.clone(),
@@ -48,7 +51,7 @@ impl PreparedDiff {
     }
 
     /// Reads the state when it must, compares, and returns the event with the diff to show.
-    pub async fn execute(self) -> Result<Done, String> {
+    pub async fn execute(self) -> Result<Done, StepError> {
         let live = self.state.read().await?;
         let against = match &live {
             Some(live) => Against::Live(live),
@@ -61,9 +64,10 @@ impl PreparedDiff {
             against,
             &self.domains,
             &|stale| self.acknowledged.contains(&stale.block_hash),
-        )?;
+        )
+        .map_err(StepError::Change)?;
         if let Some(problem) = problems.first() {
-            return Err(format!("the config cannot be read: {problem}"));
+            return Err(StepError::ConfigUnreadable(problem.clone()));
         }
         let event = Event::DiffRecorded(DiffRecorded {
             step: self.step,

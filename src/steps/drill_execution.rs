@@ -1,6 +1,7 @@
 //! A drill's receipt step: the run's prepared batch executed in the sandbox through the Safe's
 //! `execTransaction` (once per run), and the receipts of what it sent checked.
 
+use super::StepError;
 use super::receipt::{PreparedReceipt, ReceiptFrom, SentBatch};
 use crate::chain::Target;
 use crate::engine::Event;
@@ -15,22 +16,28 @@ impl PreparedReceipt {
         &self,
         batch: &Path,
         target: &Target,
-    ) -> Result<SentBatch, String> {
-        let text =
-            std::fs::read_to_string(batch).map_err(|e| format!("{}: {e}", batch.display()))?;
-        let parsed =
-            crate::safe::parse_batch(&text).map_err(|e| format!("{}: {e}", batch.display()))?;
-        let safe = self.safe.ok_or("the sandbox has no Safe")?;
-        let rpc = target.endpoint.client().map_err(|e| e.to_string())?;
+    ) -> Result<SentBatch, StepError> {
+        let text = std::fs::read_to_string(batch).map_err(|error| StepError::File {
+            path: batch.to_path_buf(),
+            error,
+        })?;
+        let parsed = crate::safe::parse_batch(&text).map_err(|error| StepError::BadBatch {
+            path: batch.to_path_buf(),
+            error,
+        })?;
+        let safe = self.safe.ok_or(StepError::NoSafe)?;
+        let rpc = target.endpoint.client()?;
         let sender = crate::sandbox::deploy::Sender {
             rpc: &rpc,
             timeout: std::time::Duration::from_secs(20),
         };
-        let executor = safe_exec::executor(&sender).await?;
+        let executor = safe_exec::executor(&sender)
+            .await
+            .map_err(StepError::Sandbox)?;
         let before: serde_json::Value = rpc
             .request_noparams("evm_snapshot")
             .await
-            .map_err(|e| format!("the sandbox refuses a snapshot before the batch: {e}"))?;
+            .map_err(|e| StepError::SnapshotRefused(e.to_string()))?;
         let mut sent = SentBatch {
             hashes: Vec::new(),
             before: before.as_str().map(str::to_owned),
@@ -48,7 +55,9 @@ impl PreparedReceipt {
                     .unwrap_or_default()
                     .into(),
             };
-            let executed = safe_exec::execute(&sender, executor, safe, &call).await?;
+            let executed = safe_exec::execute(&sender, executor, safe, &call)
+                .await
+                .map_err(StepError::Sandbox)?;
             sent.hashes.push(format!("{:#x}", executed.hash));
             if let Some(why) = executed.reverted {
                 sent.failure = Some(format!(
@@ -69,7 +78,11 @@ impl PreparedReceipt {
     /// Checks the receipts of the sent transactions: the first that carries the expected
     /// events passes the step, unless one of them failed, which fails it. Names every
     /// transaction sent.
-    pub(super) async fn check_sent(&self, batch: &Path, sent: SentBatch) -> Result<Event, String> {
+    pub(super) async fn check_sent(
+        &self,
+        batch: &Path,
+        sent: SentBatch,
+    ) -> Result<Event, StepError> {
         let mut checked = Vec::new();
         for hash in &sent.hashes {
             checked.push(self.check(&ReceiptFrom::Hash(hash.clone())).await?);
@@ -90,7 +103,7 @@ impl PreparedReceipt {
         let mut event = checked
             .into_iter()
             .nth(chosen)
-            .ok_or("the batch holds no transaction")?;
+            .ok_or(StepError::EmptyBatch)?;
         if let Event::ReceiptChecked(receipt) = &mut event {
             receipt.source = format!(
                 "drill: {} executed in the sandbox through the Safe's execTransaction ({})",

@@ -1,6 +1,7 @@
 //! An `evidence` step: a file from inside the workspace (or its storage) copied into the
 //! evidence store.
 
+use super::StepError;
 use crate::engine::{Event, Run};
 use crate::runbook::StepAction;
 use crate::workspace::context::Context;
@@ -15,10 +16,13 @@ pub struct PreparedAttach {
 }
 
 /// Refuses a file outside the workspace and its storage before anything is copied.
-pub fn prepare(ctx: &Context, run: &Run, file: &Path) -> Result<PreparedAttach, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run, file: &Path) -> Result<PreparedAttach, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     if !matches!(step.action, StepAction::Evidence { .. }) {
-        return Err(format!("step `{}` is not an evidence step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "an evidence",
+        });
     }
     Ok(PreparedAttach {
         step: step.id.clone(),
@@ -33,11 +37,14 @@ impl PreparedAttach {
         &self.file
     }
 
-    pub fn execute(self) -> Result<Event, String> {
-        let (sha256, size) = self
-            .store
-            .put_file(&self.inside)
-            .map_err(|e| format!("{}: {e}", self.file.display()))?;
+    pub fn execute(self) -> Result<Event, StepError> {
+        let (sha256, size) =
+            self.store
+                .put_file(&self.inside)
+                .map_err(|error| StepError::File {
+                    path: self.file.clone(),
+                    error,
+                })?;
         let name = self
             .file
             .file_name()

@@ -1,6 +1,7 @@
 //! An `http-check` step: GET a health endpoint, check its status and optionally a JSON field,
 //! keep the response in the evidence store, and the `http-checked` event.
 
+use super::StepError;
 use crate::engine::event::HttpChecked;
 use crate::engine::{Event, Run};
 use crate::runbook::StepAction;
@@ -21,8 +22,8 @@ pub struct PreparedHttp {
     evidence: PathBuf,
 }
 
-pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::HttpCheck {
         url,
         timeout_secs,
@@ -31,11 +32,14 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, String> {
         json_equals,
     } = &step.action
     else {
-        return Err(format!("step `{}` is not an http-check step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "an http-check",
+        });
     };
     Ok(PreparedHttp {
         step: step.id.clone(),
-        url: render_url(url, &run.template_values()).map_err(|e| e.to_string())?,
+        url: render_url(url, &run.template_values())?,
         timeout: Duration::from_secs(*timeout_secs),
         status: *expect_status,
         pointer: json_pointer.clone(),
@@ -49,7 +53,7 @@ impl PreparedHttp {
         &self.url
     }
 
-    pub async fn execute(self) -> Result<Event, String> {
+    pub async fn execute(self) -> Result<Event, StepError> {
         let expect = Expectation {
             status: self.status,
             json_pointer: self.pointer.as_deref(),
@@ -59,7 +63,10 @@ impl PreparedHttp {
         if checked.result.body_sha256.is_some() {
             EvidenceStore::new(self.evidence)
                 .put_bytes(&checked.body)
-                .map_err(|e| format!("cannot store the response as evidence: {e}"))?;
+                .map_err(|error| StepError::Evidence {
+                    what: "the response",
+                    error,
+                })?;
         }
         Ok(Event::HttpChecked(checked.result))
     }

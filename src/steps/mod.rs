@@ -10,6 +10,7 @@ pub mod chaos;
 pub mod command;
 pub mod diff;
 mod drill_execution;
+pub mod error;
 pub mod evidence;
 pub mod http;
 pub mod receipt;
@@ -21,6 +22,8 @@ use crate::engine::{Event, Mode, Run};
 use crate::runbook::StepAction;
 use crate::workspace::context::Context;
 use std::path::{Path, PathBuf};
+
+pub use error::StepError;
 
 /// What the operator asks of the current step.
 pub enum Act {
@@ -70,7 +73,7 @@ impl From<Event> for Done {
 }
 
 /// Checks that `act` fits the run's current step and gathers what carrying it out needs.
-pub fn prepare(ctx: &Context, run: &Run, act: Act) -> Result<Prepared, String> {
+pub fn prepare(ctx: &Context, run: &Run, act: Act) -> Result<Prepared, StepError> {
     Ok(match act {
         Act::RunCommand => Prepared::Command(command::prepare(ctx, run)?),
         Act::CheckHttp => Prepared::Http(http::prepare(ctx, run)?),
@@ -122,7 +125,7 @@ impl Prepared {
         }
     }
 
-    pub async fn execute(self) -> Result<Done, String> {
+    pub async fn execute(self) -> Result<Done, StepError> {
         Ok(match self {
             Self::Command(prepared) => prepared.execute().await?.into(),
             Self::Http(prepared) => prepared.execute().await?.into(),
@@ -149,14 +152,16 @@ pub(crate) enum StateFor {
 }
 
 impl StateFor {
-    fn of(ctx: &Context, run: &Run, live: Option<LiveState>) -> Result<Self, String> {
+    fn of(ctx: &Context, run: &Run, live: Option<LiveState>) -> Result<Self, StepError> {
         let network = &run.started.network;
         Ok(match (run.started.mode, live) {
             (Mode::Offline, _) => Self::Snapshot,
             (_, Some(live)) => Self::Live(Box::new(live)),
-            (Mode::Drill, None) => Self::Read(Box::new(Target::sandbox(ctx, network)?)),
+            (Mode::Drill, None) => Self::Read(Box::new(
+                Target::sandbox(ctx, network).map_err(StepError::from)?,
+            )),
             (Mode::Live, None) if ctx.mode_for(network) == Mode::Live => {
-                Self::Read(Box::new(Target::of(ctx, network)?))
+                Self::Read(Box::new(Target::of(ctx, network).map_err(StepError::from)?))
             }
             (Mode::Live, None) => Self::Snapshot,
         })
@@ -170,11 +175,14 @@ impl StateFor {
         }
     }
 
-    async fn read(self) -> Result<Option<LiveState>, String> {
+    async fn read(self) -> Result<Option<LiveState>, StepError> {
         match self {
             Self::Snapshot => Ok(None),
             Self::Live(live) => Ok(Some(*live)),
-            Self::Read(target) => crate::chain::live::read(&target).await.map(Some),
+            Self::Read(target) => crate::chain::live::read(&target)
+                .await
+                .map(Some)
+                .map_err(StepError::from),
         }
     }
 }
@@ -185,12 +193,11 @@ fn saved_config(
     ctx: &Context,
     run: &Run,
     proposed: Option<&str>,
-) -> Result<Option<PathBuf>, String> {
+) -> Result<Option<PathBuf>, StepError> {
     let Some(template) = proposed else {
         return Ok(None);
     };
-    let folder = crate::runbook::template::render_plain(template, &run.template_values())
-        .map_err(|e| e.to_string())?;
+    let folder = crate::runbook::template::render_plain(template, &run.template_values())?;
     let base = ctx
         .workspace
         .storage

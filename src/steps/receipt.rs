@@ -2,6 +2,7 @@
 //! or, in a drill, from executing the run's batch in the sandbox) checked, archived, and the
 //! `receipt-checked` event.
 
+use super::StepError;
 use crate::chain::Target;
 use crate::chain::receipt::{Receipt, verify};
 use crate::engine::event::ReceiptChecked;
@@ -43,37 +44,38 @@ pub struct PreparedReceipt {
     pub(super) evidence: PathBuf,
 }
 
-pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedReceipt, String> {
-    let step = run.current_step().ok_or("the run is over")?;
+pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedReceipt, StepError> {
+    let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::Receipt { contract, events } = &step.action else {
-        return Err(format!("step `{}` is not a receipt step", step.id));
+        return Err(StepError::WrongKind {
+            step: step.id.clone(),
+            kind: "a receipt",
+        });
     };
     let network = &run.started.network;
     let catalogue = ctx.catalogue()?;
-    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)?;
+    let placement = crate::chain::addresses::placement(ctx, &catalogue, network, run.started.mode)
+        .map_err(StepError::from)?;
     let modules = &placement.modules;
     let address = match (contract.as_str(), placement.safe) {
         ("Safe", Some(safe)) => safe,
-        _ => *modules
-            .get(contract)
-            .ok_or_else(|| format!("no address for module {contract} on network `{network}`"))?,
+        _ => *modules.get(contract).ok_or_else(|| StepError::NoAddress {
+            module: contract.clone(),
+            network: network.clone(),
+        })?,
     };
     let target = match &from {
-        ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => {
-            Some(Box::new(Target::for_mode(ctx, network, run.started.mode)?))
-        }
+        ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution => Some(Box::new(
+            Target::for_mode(ctx, network, run.started.mode).map_err(StepError::from)?,
+        )),
         ReceiptFrom::File(_) => None,
     };
     let batch = match &from {
         ReceiptFrom::DrillExecution if run.started.mode != Mode::Drill => {
-            return Err(
-                "only a drill executes its batch itself; give --tx HASH or --receipt FILE".into(),
-            );
+            return Err(StepError::NotADrill);
         }
         ReceiptFrom::DrillExecution => {
-            let prepared = run.last_batch.as_ref().ok_or(
-                "the run has prepared no Safe batch yet: nothing to execute in the sandbox",
-            )?;
+            let prepared = run.last_batch.as_ref().ok_or(StepError::NoBatch)?;
             Some(ctx.workspace.storage.join(&prepared.file))
         }
         _ => None,
@@ -98,7 +100,7 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
 }
 
 impl PreparedReceipt {
-    pub async fn execute(self) -> Result<Event, String> {
+    pub async fn execute(self) -> Result<Event, StepError> {
         if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
             let sent = match self.executed.is_empty() {
                 true => self.send_batch(batch, target).await?,
@@ -114,28 +116,25 @@ impl PreparedReceipt {
     }
 
     /// Fetches (or reads) the receipt `from` names, checks it and archives it.
-    pub(super) async fn check(&self, from: &ReceiptFrom) -> Result<Event, String> {
+    pub(super) async fn check(&self, from: &ReceiptFrom) -> Result<Event, StepError> {
         let (text, source, confirmations, required) = match (from, &self.target) {
             (ReceiptFrom::Hash(hash), Some(target)) => {
-                let hash: B256 = hash.trim().parse().map_err(|_| {
-                    format!("`{hash}` is not a transaction hash (0x and 64 hex digits)")
-                })?;
-                let chain = target.connect().map_err(|e| e.to_string())?;
-                let (receipt, latest) = chain.receipt(hash).await.map_err(|e| e.to_string())?;
-                let receipt = receipt.ok_or_else(|| {
-                    format!("{hash:#x} has no receipt yet: not mined (or not on this chain); check again later")
-                })?;
+                let hash: B256 = hash
+                    .trim()
+                    .parse()
+                    .map_err(|_| StepError::NotTxHash(hash.clone()))?;
+                let chain = target.connect()?;
+                let (receipt, latest) = chain.receipt(hash).await?;
+                let receipt = receipt.ok_or(StepError::NotMined(hash))?;
                 let answered = receipt
                     .get("transactionHash")
                     .and_then(|h| h.as_str())
                     .and_then(|h| h.parse::<B256>().ok());
                 if answered != Some(hash) {
-                    return Err(format!(
-                        "asked for the receipt of {hash:#x}, the node answered with {}: a node that swaps receipts is not trusted; nothing recorded",
-                        answered.map_or("no transaction hash".to_owned(), |h| format!(
-                            "that of {h:#x}"
-                        ))
-                    ));
+                    return Err(StepError::SwappedReceipt {
+                        asked: hash,
+                        answered,
+                    });
                 }
                 let number = receipt
                     .get("blockNumber")
@@ -143,7 +142,8 @@ impl PreparedReceipt {
                     .and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
                     .unwrap_or(u64::MAX);
                 let confirmations = latest.saturating_add(1).saturating_sub(number);
-                let text = serde_json::to_string_pretty(&receipt).map_err(|e| e.to_string())?;
+                let text =
+                    serde_json::to_string_pretty(&receipt).map_err(StepError::ReceiptJson)?;
                 (
                     text,
                     format!("live {}", target.endpoint.shown()),
@@ -152,12 +152,14 @@ impl PreparedReceipt {
                 )
             }
             (ReceiptFrom::File(path), _) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let text = std::fs::read_to_string(path).map_err(|error| StepError::File {
+                    path: path.clone(),
+                    error,
+                })?;
                 (text, format!("file {}", path.display()), None, 0)
             }
             (ReceiptFrom::Hash(_) | ReceiptFrom::DrillExecution, _) => {
-                return Err("no node to ask for the receipt".into());
+                return Err(StepError::NoNode);
             }
         };
         let name = match from {
@@ -165,7 +167,7 @@ impl PreparedReceipt {
             ReceiptFrom::Hash(hash) => hash.clone(),
             ReceiptFrom::DrillExecution => "the drill's execution".to_owned(),
         };
-        let receipt = Receipt::parse(&name, &text)?;
+        let receipt = Receipt::parse(&name, &text).map_err(StepError::from)?;
         let module = (self.module.0.as_str(), self.module.1);
         let mut verdict = verify(&receipt, module, self.safe, &self.events);
         if let Some(have) = confirmations.filter(|have| *have < required) {
@@ -195,14 +197,19 @@ impl PreparedReceipt {
 
     /// `storage/receipts/<network>/<tx-hash>.json`, fsync'd, and the same bytes in the
     /// evidence store.
-    fn archive(&self, tx_hash: &str, bytes: &[u8]) -> Result<(String, String), String> {
+    fn archive(&self, tx_hash: &str, bytes: &[u8]) -> Result<(String, String), StepError> {
         let relative = format!("receipts/{}/{tx_hash}.json", self.network);
         let path = self.storage.join(&relative);
-        crate::workspace::durable::write(&path, bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::workspace::durable::write(&path, bytes).map_err(|error| StepError::File {
+            path: path.clone(),
+            error,
+        })?;
         let sha256 = crate::workspace::evidence::EvidenceStore::new(self.evidence.clone())
             .put_bytes(bytes)
-            .map_err(|e| format!("cannot store the receipt as evidence: {e}"))?;
+            .map_err(|error| StepError::Evidence {
+                what: "the receipt",
+                error,
+            })?;
         Ok((relative, sha256))
     }
 }

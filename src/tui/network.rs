@@ -47,7 +47,9 @@ impl NetworkState {
     /// Chooses the network, and where its state is read: its node when `mode` is live, its
     /// sandbox for a drill, nothing (the snapshot) offline. Says so when live reads are off.
     pub fn choose(&mut self, session: &Session, network: String, mode: Mode) -> Option<Status> {
-        self.snapshot = session.snapshot(&network);
+        self.snapshot = session
+            .snapshot(&network)
+            .map(|read| read.map_err(|e| e.to_string()));
         let drill = mode == Mode::Drill;
         let same = self
             .live
@@ -60,7 +62,7 @@ impl NetworkState {
                 let monitor = Target::for_mode(session, &network, mode).and_then(|t| {
                     LiveMonitor::new(t, Instant::now())
                         .map(|m| m.for_drill(drill))
-                        .map_err(|e| e.to_string())
+                        .map_err(crate::chain::TargetError::from)
                 });
                 match monitor {
                     Ok(monitor) => self.live = Some(monitor),

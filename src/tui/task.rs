@@ -85,7 +85,7 @@ impl Task {
         match self {
             Self::Step { run, prepared } => TaskDone::Action {
                 run,
-                result: prepared.execute().await,
+                result: prepared.execute().await.map_err(|e| e.to_string()),
             },
             Self::Refresh {
                 network,

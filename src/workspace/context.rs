@@ -5,13 +5,26 @@
 use super::Workspace;
 use super::evidence::EvidenceStore;
 use super::networks::Networks;
-use super::snapshot::StateSnapshot;
+use super::snapshot::{SnapshotError, StateSnapshot};
 use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::engine::Mode;
 use crate::ledger::Ledger;
 use crate::ledger::operators::Operators;
 use std::sync::{Arc, OnceLock};
+
+/// Why the context's files cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    #[error(transparent)]
+    Networks(#[from] super::toml_file::TomlError),
+    #[error("{0}")]
+    Operators(String),
+    #[error("{0}: missing")]
+    NoCatalogue(&'static str),
+    #[error("{0}")]
+    Catalogue(String),
+}
 
 /// Cheap to clone (a few small maps and paths; the catalogue is shared), so that a step
 /// prepared here can carry it into the background.
@@ -22,19 +35,19 @@ pub struct Context {
     pub operators: Operators,
     /// No network connection at all: state comes from snapshots only.
     pub offline: bool,
-    catalogue: OnceLock<Result<Arc<Catalogue>, String>>,
+    catalogue: OnceLock<Result<Arc<Catalogue>, ContextError>>,
 }
 
 impl Context {
     /// Reads the workspace's network profiles and operators; a file that does not parse is an
     /// error naming it.
-    pub fn load(workspace: Workspace) -> Result<Self, String> {
+    pub fn load(workspace: Workspace) -> Result<Self, ContextError> {
         let networks = match workspace.read_text(Networks::FILE) {
             Some(text) => Networks::parse(&text)?,
             None => Networks::default(),
         };
         let operators = match workspace.read_text(Operators::FILE) {
-            Some(text) => Operators::parse(&text)?,
+            Some(text) => Operators::parse(&text).map_err(ContextError::Operators)?,
             None => Operators::default(),
         };
         Ok(Self {
@@ -47,14 +60,16 @@ impl Context {
     }
 
     /// The workspace's `config/catalogue.toml`, parsed on first use and kept.
-    pub fn catalogue(&self) -> Result<Arc<Catalogue>, String> {
+    pub fn catalogue(&self) -> Result<Arc<Catalogue>, ContextError> {
         self.catalogue
             .get_or_init(|| {
                 let text = self
                     .workspace
                     .read_text(Catalogue::FILE)
-                    .ok_or_else(|| format!("{}: missing", Catalogue::FILE))?;
-                Catalogue::parse(&text).map(Arc::new)
+                    .ok_or(ContextError::NoCatalogue(Catalogue::FILE))?;
+                Catalogue::parse(&text)
+                    .map(Arc::new)
+                    .map_err(ContextError::Catalogue)
             })
             .clone()
     }
@@ -75,11 +90,11 @@ impl Context {
     }
 
     /// The offline state snapshot of a network, when it has one.
-    pub fn snapshot(&self, network: &str) -> Option<Result<StateSnapshot, String>> {
+    pub fn snapshot(&self, network: &str) -> Option<Result<StateSnapshot, SnapshotError>> {
         let file = self.networks.get(network)?.snapshot.as_deref()?;
         Some(match self.workspace.read_text(file) {
             Some(text) => StateSnapshot::parse(file, &text),
-            None => Err(format!("{file}: the snapshot file is missing")),
+            None => Err(SnapshotError::Missing(file.to_owned())),
         })
     }
 

@@ -64,25 +64,54 @@ impl EvidenceStore {
     }
 }
 
+/// Why a file cannot be attached as evidence.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfineError {
+    #[error(
+        "{}: `..` is not allowed in an evidence path; give the file's own path inside the workspace",
+        .0.display()
+    )]
+    ParentDir(PathBuf),
+    #[error("{}: {error}", .path.display())]
+    Io { path: PathBuf, error: io::Error },
+    #[error(
+        "{} is a symbolic link; attach the file itself, copied into the workspace",
+        .0.display()
+    )]
+    Symlink(PathBuf),
+    #[error("{} is not a regular file", .0.display())]
+    NotAFile(PathBuf),
+    #[error(
+        "{} resolves to {}, outside the workspace ({}); copy the file into the workspace first",
+        .path.display(),
+        .resolved.display(),
+        .allowed.join(" or ")
+    )]
+    Outside {
+        path: PathBuf,
+        resolved: PathBuf,
+        allowed: Vec<String>,
+    },
+}
+
 /// Where evidence may come from: `path` must name a regular file whose canonical path lies
 /// inside one of `roots`; `..` and symbolic links are refused.
-pub fn confine(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
-    let shown = path.display();
+pub fn confine(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, ConfineError> {
+    let io = |error| ConfineError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
     if path.components().any(|c| c == Component::ParentDir) {
-        return Err(format!(
-            "{shown}: `..` is not allowed in an evidence path; give the file's own path inside the workspace"
-        ));
+        return Err(ConfineError::ParentDir(path.to_path_buf()));
     }
-    let metadata = fs::symlink_metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    let metadata = fs::symlink_metadata(path).map_err(io)?;
     if metadata.file_type().is_symlink() {
-        return Err(format!(
-            "{shown} is a symbolic link; attach the file itself, copied into the workspace"
-        ));
+        return Err(ConfineError::Symlink(path.to_path_buf()));
     }
     if !metadata.is_file() {
-        return Err(format!("{shown} is not a regular file"));
+        return Err(ConfineError::NotAFile(path.to_path_buf()));
     }
-    let canonical = path.canonicalize().map_err(|e| format!("{shown}: {e}"))?;
+    let canonical = path.canonicalize().map_err(io)?;
     let inside = roots
         .iter()
         .filter_map(|root| root.canonicalize().ok())
@@ -90,10 +119,9 @@ pub fn confine(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
     if inside {
         return Ok(canonical);
     }
-    let allowed: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-    Err(format!(
-        "{shown} resolves to {}, outside the workspace ({}); copy the file into the workspace first",
-        canonical.display(),
-        allowed.join(" or ")
-    ))
+    Err(ConfineError::Outside {
+        path: path.to_path_buf(),
+        resolved: canonical,
+        allowed: roots.iter().map(|r| r.display().to_string()).collect(),
+    })
 }

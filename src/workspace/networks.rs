@@ -57,7 +57,7 @@ pub struct Networks {
 impl Networks {
     pub const FILE: &'static str = "config/networks.toml";
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, crate::workspace::toml_file::TomlError> {
         crate::workspace::toml_file::parse(Self::FILE, text)
     }
 

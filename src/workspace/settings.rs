@@ -48,6 +48,6 @@ impl Settings {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        crate::workspace::toml_file::parse(name, text)
+        crate::workspace::toml_file::parse(name, text).map_err(|e| e.to_string())
     }
 }

@@ -40,54 +40,101 @@ pub struct StateSnapshot {
     pub signature: Option<String>,
 }
 
+/// Why a state snapshot cannot be read, or its signature does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// `field` is empty when the fault is not in one field.
+    #[error(
+        "{name}:{line}:{column}:{} {message}",
+        field_part(.field)
+    )]
+    Parse {
+        name: String,
+        line: usize,
+        column: usize,
+        field: String,
+        message: String,
+    },
+    #[error("{0}: the snapshot file is missing")]
+    Missing(String),
+    #[error("{0}")]
+    Canonical(String),
+    #[error(transparent)]
+    Sign(#[from] crate::ledger::entry::SignError),
+    #[error("the snapshot is not signed")]
+    NotSigned,
+    #[error("{0}")]
+    Recover(String),
+    #[error("signer `{0}` is not an address")]
+    BadSigner(String),
+    #[error(
+        "the signature is not {signer}'s (it recovers to {recovered}): the snapshot was changed after signing"
+    )]
+    NotTheSigners { signer: String, recovered: String },
+}
+
+/// ` field `x`:` when there is a field, else nothing.
+fn field_part(field: &str) -> String {
+    if field.is_empty() {
+        String::new()
+    } else {
+        format!(" field `{field}`:")
+    }
+}
+
 impl StateSnapshot {
-    pub fn parse(name: &str, text: &str) -> Result<Self, String> {
+    pub fn parse(name: &str, text: &str) -> Result<Self, SnapshotError> {
         let mut reader = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut reader).map_err(|error| {
             let inner = error.inner();
             let field = error.path().to_string();
-            let field = if field == "." {
-                String::new()
-            } else {
-                format!(" field `{field}`:")
-            };
-            format!("{name}:{}:{}:{field} {inner}", inner.line(), inner.column())
+            SnapshotError::Parse {
+                name: name.to_owned(),
+                line: inner.line(),
+                column: inner.column(),
+                field: if field == "." { String::new() } else { field },
+                message: inner.to_string(),
+            }
         })
     }
 
     /// SHA-256 (hex) of the canonical snapshot without its signature: what the signature covers.
-    pub fn signing_hash(&self) -> Result<String, String> {
+    pub fn signing_hash(&self) -> Result<String, SnapshotError> {
         let mut unsigned = self.clone();
         unsigned.signature = None;
-        let canonical = serde_json_canonicalizer::to_vec(&unsigned).map_err(|e| e.to_string())?;
+        let canonical = serde_json_canonicalizer::to_vec(&unsigned)
+            .map_err(|e| SnapshotError::Canonical(e.to_string()))?;
         Ok(hex::encode(sha2::Sha256::digest(&canonical)))
     }
 
-    pub fn sign(&mut self, key: &alloy_signer_local::PrivateKeySigner) -> Result<(), String> {
+    pub fn sign(
+        &mut self,
+        key: &alloy_signer_local::PrivateKeySigner,
+    ) -> Result<(), SnapshotError> {
         self.signer = Some(key.address().to_checksum(None));
         self.signature = None;
         let hash = self.signing_hash()?;
-        self.signature =
-            Some(crate::ledger::entry::sign_hash(&hash, key).map_err(|e| e.to_string())?);
+        self.signature = Some(crate::ledger::entry::sign_hash(&hash, key)?);
         Ok(())
     }
 
     /// The signer's address when the signature holds; why not otherwise.
-    pub fn verify_signature(&self) -> Result<String, String> {
+    pub fn verify_signature(&self) -> Result<String, SnapshotError> {
         let (Some(signer), Some(signature)) = (&self.signer, &self.signature) else {
-            return Err("the snapshot is not signed".into());
+            return Err(SnapshotError::NotSigned);
         };
-        let recovered = crate::ledger::entry::recover(&self.signing_hash()?, signature)?;
+        let recovered = crate::ledger::entry::recover(&self.signing_hash()?, signature)
+            .map_err(SnapshotError::Recover)?;
         let claimed: alloy_primitives::Address = signer
             .parse()
-            .map_err(|_| format!("signer `{signer}` is not an address"))?;
+            .map_err(|_| SnapshotError::BadSigner(signer.clone()))?;
         if recovered == claimed {
             Ok(recovered.to_checksum(None))
         } else {
-            Err(format!(
-                "the signature is not {signer}'s (it recovers to {}): the snapshot was changed after signing",
-                recovered.to_checksum(None)
-            ))
+            Err(SnapshotError::NotTheSigners {
+                signer: signer.clone(),
+                recovered: recovered.to_checksum(None),
+            })
         }
     }
 

@@ -19,6 +19,7 @@ mod drafts;
 mod drill;
 mod engine;
 mod engine_properties;
+mod error_report;
 mod evidence_paths;
 mod fuzz_regressions;
 mod ledger_durability;

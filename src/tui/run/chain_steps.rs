@@ -49,7 +49,7 @@ impl RunScreen {
                 self.record(ctx, vec![event]);
                 ctx.shared.say(Status::info("acknowledged: press x again"));
             }
-            Err(error) => ctx.shared.say(Status::warning(error)),
+            Err(error) => ctx.shared.say(Status::warning(error.to_string())),
         }
     }
 

@@ -76,8 +76,8 @@ impl RunScreen {
             }),
             Err(error) => {
                 match refusal {
-                    Refusal::Status => ctx.shared.say(Status::warning(error)),
-                    Refusal::Popup(title) => ctx.shared.error(title, error),
+                    Refusal::Status => ctx.shared.say(Status::warning(error.to_string())),
+                    Refusal::Popup(title) => ctx.shared.error(title, error.to_string()),
                 }
                 None
             }
@@ -100,7 +100,7 @@ impl RunScreen {
                     Pending::Execute,
                 ));
             }
-            Err(error) => ctx.shared.say(Status::warning(error)),
+            Err(error) => ctx.shared.say(Status::warning(error.to_string())),
         }
     }
 
@@ -121,7 +121,7 @@ impl RunScreen {
                     Pending::Chaos,
                 ));
             }
-            Err(error) => ctx.shared.error("No chaos here", error),
+            Err(error) => ctx.shared.error("No chaos here", error.to_string()),
         }
     }
 

@@ -1,0 +1,114 @@
+//! What can stop a step action, from [`super::prepare`] or [`super::Prepared::execute`]: each
+//! said as the operator is told it (the text is what the CLI prints and the console shows).
+
+use crate::chain::ChainError;
+use crate::runbook::template::TemplateError;
+use crate::workspace::WorkspaceError;
+use alloy_primitives::B256;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error("the run is over")]
+    RunOver,
+    /// `kind` with its article: "a command", "an http-check".
+    #[error("step `{step}` is not {kind} step")]
+    WrongKind { step: String, kind: &'static str },
+    #[error(
+        "step `{0}` only shows its command (run = \"never\"): run it yourself, then complete the step"
+    )]
+    ShowOnly(String),
+    #[error("no command")]
+    NoCommand,
+    #[error("cannot start `sh`: {0}")]
+    Start(std::io::Error),
+    /// `what`: "stdout", "the response", …
+    #[error("cannot store {what} as evidence: {error}")]
+    Evidence {
+        what: &'static str,
+        error: std::io::Error,
+    },
+    #[error("{}: {error}", .path.display())]
+    File {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: {error}", .path.display())]
+    BadBatch {
+        path: PathBuf,
+        error: crate::safe::ParseError,
+    },
+    #[error("an acknowledgement needs a reason")]
+    NoReason,
+    #[error("{0} is within the network's age limit: nothing to acknowledge")]
+    NotStale(String),
+    #[error(
+        "step `{step}` ({fault}) injects a fault for real: only a drill on the sandbox runs it (`owner-console drill {runbook} --network {network}`); this is a {mode} run of `{network}`, so nothing was done — skip the step with a reason"
+    )]
+    ChaosOutsideDrill {
+        step: String,
+        fault: &'static str,
+        runbook: String,
+        network: String,
+        mode: &'static str,
+    },
+    #[error("the sandbox node of `{0}` is stopped: a restart-node step comes first")]
+    NodeStopped(String),
+    #[error(
+        "the sandbox node of `{network}` runs (pid {pid}): nothing to restart; a stop-node step comes first"
+    )]
+    NodeRunning { network: String, pid: u32 },
+    #[error(
+        "the run has executed no Safe batch in the sandbox yet: nothing to revert (a receipt step executes it)"
+    )]
+    NothingToRevert,
+    #[error("the chaos step was not prepared for its fault")]
+    ChaosUnprepared,
+    #[error("this live run reads the chain, but this ctx is offline or has no RPC URL for `{0}`")]
+    NoLiveSource(String),
+    #[error("no address for module {module} on network `{network}`")]
+    NoAddress { module: String, network: String },
+    #[error("only a drill executes its batch itself; give --tx HASH or --receipt FILE")]
+    NotADrill,
+    #[error("the run has prepared no Safe batch yet: nothing to execute in the sandbox")]
+    NoBatch,
+    #[error("`{0}` is not a transaction hash (0x and 64 hex digits)")]
+    NotTxHash(String),
+    #[error("{0:#x} has no receipt yet: not mined (or not on this chain); check again later")]
+    NotMined(B256),
+    #[error(
+        "asked for the receipt of {asked:#x}, the node answered with {}: a node that swaps receipts is not trusted; nothing recorded",
+        answered.map_or("no transaction hash".to_owned(), |h| format!("that of {h:#x}"))
+    )]
+    SwappedReceipt { asked: B256, answered: Option<B256> },
+    #[error("{0}")]
+    ReceiptJson(serde_json::Error),
+    #[error("no node to ask for the receipt")]
+    NoNode,
+    #[error("the sandbox has no Safe")]
+    NoSafe,
+    #[error("the sandbox refuses a snapshot before the batch: {0}")]
+    SnapshotRefused(String),
+    #[error("the batch holds no transaction")]
+    EmptyBatch,
+    #[error("the config cannot be read: {0}")]
+    ConfigUnreadable(String),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error(transparent)]
+    Context(#[from] crate::workspace::context::ContextError),
+    #[error(transparent)]
+    Confine(#[from] crate::workspace::evidence::ConfineError),
+    #[error(transparent)]
+    Target(#[from] crate::chain::TargetError),
+    #[error(transparent)]
+    Receipt(#[from] crate::chain::ReceiptError),
+    #[error(transparent)]
+    Change(#[from] crate::change::ChangeError),
+    #[error("{0}")]
+    Sandbox(String),
+}
