@@ -48,7 +48,8 @@ impl Home {
         args: &[&str],
     ) -> Output {
         let home = self.0.path();
-        Command::new(env!("CARGO_BIN_EXE_owner-console"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_owner-console"));
+        command
             .args(args)
             .current_dir(cwd)
             .env_clear()
@@ -58,10 +59,15 @@ impl Home {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("USER", "tester")
-            .env("OWNER_CONSOLE_PASSPHRASE", passphrase)
-            .envs(vars.iter().copied())
-            .output()
-            .unwrap()
+            .env("OWNER_CONSOLE_PASSPHRASE", passphrase);
+        // The project's anvil (`npm ci`), wherever the target folder is: the binary looks
+        // beside the workspace, the current folder and itself, and here the workspace is a
+        // temporary folder and the binary may be built outside the project (CARGO_TARGET_DIR).
+        let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Ok(anvil) = owner_console::sandbox::node::find_anvil(&[project]) {
+            command.env("OWNER_CONSOLE_ANVIL", anvil);
+        }
+        command.envs(vars.iter().copied()).output().unwrap()
     }
 }
 
