@@ -64,7 +64,9 @@ pub enum StepError {
     NothingToRevert,
     #[error("the chaos step was not prepared for its fault")]
     ChaosUnprepared,
-    #[error("this live run reads the chain, but this ctx is offline or has no RPC URL for `{0}`")]
+    #[error(
+        "this live run reads the chain, but this session is offline or has no RPC URL for `{0}`"
+    )]
     NoLiveSource(String),
     #[error("no address for module {module} on network `{network}`")]
     NoAddress { module: String, network: String },
