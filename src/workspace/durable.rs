@@ -90,17 +90,20 @@ fn replace(
     Ok(())
 }
 
-/// The process's umask, from `/proc/self/status` (setting it to read it would race with other
-/// threads creating files); 022 where that cannot be read.
+/// The process's umask, from `/proc/self/status` once (setting it to read it would race with
+/// other threads creating files); 022 where that cannot be read.
 #[cfg(unix)]
 fn umask() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("Umask:"))?;
-            u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
-        })
-        .unwrap_or(0o022)
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+                u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+            })
+            .unwrap_or(0o022)
+    })
 }
 
 #[cfg(all(test, unix))]
