@@ -69,10 +69,7 @@ fn snapshot_lines<'a>(
     lines.push(format!("{} · chain {chain_id} · offline", network.name));
     match &network.snapshot {
         Some(Ok(snapshot)) => {
-            let age = snapshot
-                .age_seconds(jiff::Timestamp::now())
-                .map(short_age)
-                .unwrap_or_else(|| "?".into());
+            let age = snapshot.age_shown();
             lines.push(format!(
                 "snapshot block #{} {} · {age} old · signer {}",
                 snapshot.block.number,

@@ -144,6 +144,13 @@ impl StateSnapshot {
         Some(now.as_second() - at.as_second())
     }
 
+    /// How old the snapshot's block is now, as people read it (`11d 6h`), or `?`.
+    pub fn age_shown(&self) -> String {
+        self.age_seconds(jiff::Timestamp::now())
+            .map(short_age)
+            .unwrap_or_else(|| "?".into())
+    }
+
     /// The pause state of each module the snapshot knows (`JobRegistry.paused` → true).
     pub fn pause_states(&self) -> Vec<(String, bool)> {
         self.values

@@ -7,7 +7,6 @@ use crate::tui::live::Freshness;
 use crate::tui::network::NetworkState;
 use crate::tui::run_listing::RunList;
 use crate::tui::theme::Theme;
-use crate::workspace::snapshot::short_age;
 use ratatui::text::{Line, Span};
 
 pub fn line(
@@ -71,10 +70,7 @@ fn block_segment(network: &NetworkState, theme: &Theme) -> Span<'static> {
     }
     match &network.snapshot {
         Some(Ok(snapshot)) => {
-            let age = snapshot
-                .age_seconds(jiff::Timestamp::now())
-                .map(short_age)
-                .unwrap_or_else(|| "?".into());
+            let age = snapshot.age_shown();
             Span::styled(
                 format!("#{} ({age} old)", snapshot.block.number),
                 theme.muted(),
