@@ -111,7 +111,8 @@ pub fn runbook(data: &[u8]) {
 }
 
 /// Ledger lines: each non-empty line is an entry or a damaged line, entries re-read equal,
-/// repair moves aside only a torn tail, and an append after it keeps every entry.
+/// repair moves aside only a torn tail, and an append after it keeps every entry (or, when
+/// the last entry cannot be trusted, refuses and leaves the file as it was).
 pub fn ledger(data: &[u8]) {
     let contents = store::parse(data);
     let lines = data
@@ -158,7 +159,11 @@ pub fn ledger(data: &[u8]) {
                 assert_eq!(appended[0].seq, last.seq + 1);
             }
         }
-        Err(error @ (LedgerError::BadTail { .. } | LedgerError::TornTail { .. })) => {
+        Err(
+            error @ (LedgerError::BadTail { .. }
+            | LedgerError::TornTail { .. }
+            | LedgerError::UntrustedTail { .. }),
+        ) => {
             assert!(error.to_string().contains(&path.display().to_string()));
             assert_eq!(std::fs::read(&path).unwrap(), &data[..whole], "{error}");
         }

@@ -23,7 +23,7 @@ pub struct ReportArgs {
 
 pub fn run(session: &Session, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let ledger = session.ledger();
-    let contents = ledger.read()?;
+    let contents = session.trusted_entries()?;
     for damage in &contents.damage {
         eprintln!(
             "warning: {}:{}: left out: {}",
@@ -31,6 +31,9 @@ pub fn run(session: &Session, args: &ReportArgs) -> color_eyre::Result<ExitCode>
             damage.line,
             damage.why
         );
+    }
+    for run in &contents.left_out {
+        eprintln!("warning: left out: {run}");
     }
     let options = Options {
         since: args.since,

@@ -84,6 +84,16 @@ pub struct Run {
     /// Block hashes of the stale state snapshots the operator acknowledged using.
     pub acknowledged: BTreeSet<String>,
     pub position: Position,
+    /// How far into the ledger this state was read: a transition is appended only if no
+    /// entry of the run came after it. None until `run-started` is recorded.
+    pub recorded: Option<Recorded>,
+}
+
+/// The seq of a run's last entry, and the ledger's length (at a line's end) when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub seq: u64,
+    pub end: u64,
 }
 
 impl Run {
@@ -114,6 +124,7 @@ impl Run {
             before_execution: None,
             acknowledged: BTreeSet::new(),
             position,
+            recorded: None,
         }
     }
 
@@ -139,9 +150,16 @@ impl Run {
             runbook,
             signer.clone(),
         );
+        let mut last = first;
         for entry in entries {
             state.apply(&entry.event, &entry.time)?;
+            last = Some(entry);
         }
+        // Where in the file is not known here: the session, which read the file, says.
+        state.recorded = last.map(|entry| Recorded {
+            seq: entry.seq,
+            end: 0,
+        });
         Ok(state)
     }
 

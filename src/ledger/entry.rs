@@ -5,9 +5,11 @@
 //! any Ethereum tool can check it (`verifyMessage(getBytes("0x" + hash), sig)`).
 
 use crate::engine::Event;
-use alloy_primitives::{Address, B256, Signature};
+use alloy_primitives::{Address, B256, eip191_hash_message};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
+use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
+use secp256k1::{Message, SECP256K1};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -116,16 +118,42 @@ pub fn sign_hash(hash: &str, key: &PrivateKeySigner) -> Result<String, SignError
     Ok(format!("0x{}", hex::encode(signature.as_bytes())))
 }
 
-/// The address whose EIP-191 signature over the hash's bytes `sig` is.
+/// The address whose EIP-191 signature over the hash's bytes `sig` is (libsecp256k1: every
+/// entry of a run is recovered before the run moves).
 pub fn recover(hash: &str, sig: &str) -> Result<Address, String> {
     let bytes = hash_bytes(hash)?;
     let raw = hex::decode(sig.trim_start_matches("0x"))
         .map_err(|_| "the signature is not hex".to_owned())?;
-    let signature = Signature::try_from(raw.as_slice())
+    let raw: [u8; 65] = raw
+        .try_into()
+        .map_err(|raw: Vec<u8>| format!("the signature is {} bytes, not 65", raw.len()))?;
+    let [compact @ .., v] = raw;
+    let id = match v {
+        0 | 27 => RecoveryId::Zero,
+        1 | 28 => RecoveryId::One,
+        _ => return Err(format!("the signature's v is {v} (valid: 27 or 28)")),
+    };
+    let signature = RecoverableSignature::from_compact(&compact, id)
         .map_err(|e| format!("the signature is malformed: {e}"))?;
-    signature
-        .recover_address_from_msg(bytes.as_slice())
-        .map_err(|e| format!("no address recovers from the signature: {e}"))
+    let digest = eip191_hash_message(bytes.as_slice());
+    let key = SECP256K1
+        .recover_ecdsa(Message::from_digest(digest.0), &signature)
+        .map_err(|e| format!("no address recovers from the signature: {e}"))?;
+    Ok(Address::from_raw_public_key(
+        &key.serialize_uncompressed()[1..],
+    ))
+}
+
+/// The hash of an entry as written: SHA-256 of the RFC 8785 form of the line's JSON object
+/// without `hash` and `sig`, every other field included, known to this console or not.
+pub fn line_hash(line: &[u8]) -> Result<String, SignError> {
+    let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
+        .map_err(|e| SignError::Canonical(format!("not a JSON object: {e}")))?;
+    object.remove("hash");
+    object.remove("sig");
+    let canonical = serde_json_canonicalizer::to_vec(&object)
+        .map_err(|e| SignError::Canonical(e.to_string()))?;
+    Ok(hex::encode(Sha256::digest(canonical)))
 }
 
 #[cfg(test)]
@@ -148,6 +176,32 @@ mod tests {
             text: "hellO".into(),
         };
         assert_ne!(edited.compute_hash().unwrap(), entry.hash);
+    }
+
+    #[test]
+    fn the_line_hash_of_a_written_entry_is_its_hash_and_covers_added_fields() {
+        let key = PrivateKeySigner::random();
+        let entry = Entry::signed(3, "t", "r", Event::RunCompleted {}, GENESIS, &key).unwrap();
+        let line = serde_json::to_vec(&entry).unwrap();
+        assert_eq!(line_hash(&line).unwrap(), entry.hash);
+        let text = String::from_utf8(line).unwrap();
+        let added = text.replacen("{", "{\"extra\":1,", 1);
+        assert_ne!(line_hash(added.as_bytes()).unwrap(), entry.hash);
+        let in_body = text.replacen("\"body\":{", "\"body\":{\"extra\":1", 1);
+        assert_ne!(line_hash(in_body.as_bytes()).unwrap(), entry.hash);
+    }
+
+    #[test]
+    fn libsecp256k1_recovers_what_alloy_signs() {
+        let key = PrivateKeySigner::random();
+        let hash = hex::encode([7u8; 32]);
+        let sig = sign_hash(&hash, &key).unwrap();
+        assert_eq!(recover(&hash, &sig).unwrap(), key.address());
+        let mut low_v = hex::decode(&sig[2..]).unwrap();
+        low_v[64] -= 27;
+        assert_eq!(recover(&hash, &hex::encode(&low_v)).unwrap(), key.address());
+        assert!(recover(&hash, "0x1111").is_err());
+        assert!(recover(&hash, &format!("{}1d", &sig[..130])).is_err());
     }
 
     #[test]

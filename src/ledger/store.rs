@@ -2,9 +2,13 @@
 //! signs its entries, writes whole lines and fsyncs before it counts; reading reports every
 //! damaged line by number.
 
+use super::MAX_LINE_BYTES;
 use super::checkpoint::Checkpoint;
 use super::entry::{Entry, GENESIS, SignError};
+use super::seal::{Seal, seal};
+use super::trust::Trust;
 use crate::engine::Event;
+use crate::engine::run::Recorded;
 use crate::workspace::durable::sync_folder;
 use alloy_signer_local::PrivateKeySigner;
 use std::fs::{File, OpenOptions};
@@ -34,8 +38,30 @@ pub enum LedgerError {
         line: usize,
         why: String,
     },
+    #[error(
+        "{path}:{line}: the last entry (seq {seq}) cannot be trusted ({why}); nothing is chained onto it until it is looked into (`owner-console ledger verify`; `owner-console ledger repair` moves a torn line aside)"
+    )]
+    UntrustedTail {
+        path: PathBuf,
+        line: usize,
+        seq: u64,
+        why: String,
+    },
+    #[error("run `{run}` moved since it was read ({} entr(y/ies) recorded since); nothing was recorded", moved.len())]
+    RunMoved { run: String, moved: Vec<Entry> },
+    #[error(
+        "{path}: the ledger is shorter than when run `{run}` was read from it; nothing was recorded"
+    )]
+    Shrunk { path: PathBuf, run: String },
     #[error(transparent)]
     Sign(#[from] SignError),
+}
+
+/// What an append wrote, and the ledger's length after it.
+#[derive(Debug)]
+pub struct Appended {
+    pub entries: Vec<Entry>,
+    pub end: u64,
 }
 
 /// A line that could not be read as an entry.
@@ -57,6 +83,9 @@ pub struct LedgerContents {
 
 pub struct Ledger {
     path: PathBuf,
+    /// Whose last entry an append chains onto; without it only the hash and the signature
+    /// of the last entry are checked.
+    trust: Option<Trust>,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LedgerError + '_ {
@@ -68,7 +97,13 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LedgerError + '_ {
 
 impl Ledger {
     pub fn new(path: PathBuf) -> Self {
-        Self { path }
+        Self { path, trust: None }
+    }
+
+    /// Appends chain only onto a last entry signed by a trusted signer (or the appending key).
+    pub fn trusting(mut self, trust: Trust) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -113,13 +148,63 @@ impl Ledger {
         events: Vec<Event>,
         key: &PrivateKeySigner,
     ) -> Result<Vec<Entry>, LedgerError> {
+        Ok(self.append_to_run(run, None, time, events, key)?.entries)
+    }
+
+    /// [`Self::append`] for a run whose state was read up to `since`: under the lock, the
+    /// ledger past `since` is read first, and if it holds an entry of the run, nothing is
+    /// appended (the run moved: its state is no longer what the events were made from).
+    pub fn append_to_run(
+        &self,
+        run: &str,
+        since: Option<Recorded>,
+        time: &str,
+        events: Vec<Event>,
+        key: &PrivateKeySigner,
+    ) -> Result<Appended, LedgerError> {
         let mut file = self.open_for_append()?;
         file.lock().map_err(io_error(&self.path))?;
-        let result = self.append_locked(&mut file, run, time, events, key);
+        let result = match since {
+            Some(since) => self.moved_since(&mut file, run, since),
+            None => Ok(()),
+        }
+        .and_then(|()| self.append_locked(&mut file, run, time, events, key));
         let unlocked = file.unlock().map_err(io_error(&self.path));
-        let entries = result?;
+        let appended = result?;
         unlocked?;
-        Ok(entries)
+        Ok(appended)
+    }
+
+    /// Err(RunMoved) when the ledger past `since` holds an entry of `run` after its seq.
+    fn moved_since(&self, file: &mut File, run: &str, since: Recorded) -> Result<(), LedgerError> {
+        let length = file.seek(SeekFrom::End(0)).map_err(io_error(&self.path))?;
+        if length == since.end {
+            return Ok(());
+        }
+        if length < since.end {
+            return Err(LedgerError::Shrunk {
+                path: self.path.clone(),
+                run: run.to_owned(),
+            });
+        }
+        file.seek(SeekFrom::Start(since.end))
+            .map_err(io_error(&self.path))?;
+        let mut tail = Vec::new();
+        file.take(length - since.end)
+            .read_to_end(&mut tail)
+            .map_err(io_error(&self.path))?;
+        let moved: Vec<Entry> = parse(&tail)
+            .entries
+            .into_iter()
+            .filter(|e| e.run == run && e.seq > since.seq)
+            .collect();
+        match moved.is_empty() {
+            true => Ok(()),
+            false => Err(LedgerError::RunMoved {
+                run: run.to_owned(),
+                moved,
+            }),
+        }
     }
 
     fn append_locked(
@@ -129,8 +214,8 @@ impl Ledger {
         time: &str,
         events: Vec<Event>,
         key: &PrivateKeySigner,
-    ) -> Result<Vec<Entry>, LedgerError> {
-        let (mut seq, mut prev) = match self.last_entry(file)? {
+    ) -> Result<Appended, LedgerError> {
+        let (mut seq, mut prev) = match self.trusted_last_entry(file, key)? {
             Some(last) => (last.seq + 1, last.hash),
             None => (0, GENESIS.to_owned()),
         };
@@ -148,6 +233,7 @@ impl Ledger {
         }
         file.write_all(&bytes).map_err(io_error(&self.path))?;
         file.sync_data().map_err(io_error(&self.path))?;
+        let end = file.seek(SeekFrom::End(0)).map_err(io_error(&self.path))?;
         if let Some(last) = entries.last() {
             let explicit = entries
                 .iter()
@@ -165,7 +251,7 @@ impl Ledger {
                     .and_then(|c| c.write(&self.checkpoint_path(), false));
             }
         }
-        Ok(entries)
+        Ok(Appended { entries, end })
     }
 
     /// Records a `checkpoint` entry and writes the checkpoint file durably, both under the lock
@@ -173,7 +259,7 @@ impl Ledger {
     pub fn checkpoint(&self, time: &str, key: &PrivateKeySigner) -> Result<Entry, LedgerError> {
         let mut file = self.open_for_append()?;
         file.lock().map_err(io_error(&self.path))?;
-        let result = self.last_entry(&mut file).and_then(|last| {
+        let result = self.trusted_last_entry(&mut file, key).and_then(|last| {
             let (entries, head) = match last {
                 Some(last) => (last.seq + 1, last.hash),
                 None => (0, GENESIS.to_owned()),
@@ -187,16 +273,53 @@ impl Ledger {
             )
         });
         let unlocked = file.unlock().map_err(io_error(&self.path));
-        let mut entries = result?;
+        let mut entries = result?.entries;
         unlocked?;
         entries.pop().ok_or_else(|| {
             io_error(&self.path)(io::Error::other("no checkpoint entry was written"))
         })
     }
 
-    /// The last entry, read from the file's tail so that entries appended by another process
-    /// are seen.
-    fn last_entry(&self, file: &mut File) -> Result<Option<Entry>, LedgerError> {
+    /// The last entry, once its line hashes to its `hash`, its signature is its signer's and
+    /// the signer is trusted (or is `key`): a forged or edited line is never chained onto.
+    fn trusted_last_entry(
+        &self,
+        file: &mut File,
+        key: &PrivateKeySigner,
+    ) -> Result<Option<Entry>, LedgerError> {
+        let Some((entry, line)) = self.last_entry(file)? else {
+            return Ok(None);
+        };
+        let untrusted = |why: String| LedgerError::UntrustedTail {
+            path: self.path.clone(),
+            line: self.count_lines().unwrap_or(0),
+            seq: entry.seq,
+            why,
+        };
+        match seal(&entry, &line) {
+            Seal::Sound => {}
+            Seal::Edited { computed } => {
+                return Err(untrusted(format!(
+                    "its line hashes to {}…, not to its `hash` {}…: it was changed after signing",
+                    &computed[..12],
+                    entry.hash.get(..12).unwrap_or(&entry.hash)
+                )));
+            }
+            Seal::BadSignature(why) | Seal::Unhashable(why) => return Err(untrusted(why)),
+        }
+        let own = key.address().to_checksum(None) == entry.signer;
+        if !own && self.trust.as_ref().is_some_and(|t| !t.signs(&entry.signer)) {
+            return Err(untrusted(format!(
+                "it is signed by {}, who is not in config/operators.toml",
+                entry.signer
+            )));
+        }
+        Ok(Some(entry))
+    }
+
+    /// The last entry and its line, read from the file's tail so that entries appended by
+    /// another process are seen.
+    fn last_entry(&self, file: &mut File) -> Result<Option<(Entry, Vec<u8>)>, LedgerError> {
         let length = file.seek(SeekFrom::End(0)).map_err(io_error(&self.path))?;
         if length == 0 {
             return Ok(None);
@@ -221,13 +344,21 @@ impl Ledger {
             let line = match body.iter().rposition(|b| *b == b'\n') {
                 Some(at) => &body[at + 1..],
                 None if start == 0 => body,
-                None => {
+                None if window as usize <= MAX_LINE_BYTES => {
                     window *= 4;
                     continue;
                 }
+                None => body,
             };
+            if line.len() > MAX_LINE_BYTES {
+                return Err(LedgerError::BadTail {
+                    path: self.path.clone(),
+                    line: self.count_lines().unwrap_or(0),
+                    why: format!("longer than the {MAX_LINE_BYTES} bytes a ledger line may be"),
+                });
+            }
             return serde_json::from_slice::<Entry>(line)
-                .map(Some)
+                .map(|entry| Some((entry, line.to_vec())))
                 .map_err(|error| LedgerError::BadTail {
                     path: self.path.clone(),
                     line: self.count_lines().unwrap_or(0),
@@ -305,6 +436,16 @@ pub fn parse_at(bytes: &[u8], lines_before: usize, offset: u64) -> LedgerContent
             continue;
         }
         let number = lines_before + index + 1;
+        if line.len() > MAX_LINE_BYTES {
+            contents.damage.push(Damage {
+                line: number,
+                why: format!(
+                    "the line is {} bytes, longer than the {MAX_LINE_BYTES} a ledger line may be",
+                    line.len()
+                ),
+            });
+            continue;
+        }
         match serde_json::from_slice::<Entry>(line) {
             Ok(entry) => {
                 contents.entries.push(entry);

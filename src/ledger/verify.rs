@@ -1,12 +1,12 @@
 //! `ledger verify`: recomputes every hash, the chain, every signature, the signers' listing and
 //! roles, and the checkpoint; names each bad entry by `seq` and line and says what is wrong.
 
-use super::attestation::check_signoff;
 use super::checkpoint::Checkpoint;
-use super::entry::{Entry, GENESIS, recover};
+use super::entry::GENESIS;
 use super::operators::Operators;
+use super::seal::{Seal, diagnose, line_at, seal_all, short};
 use super::store::parse;
-use crate::engine::Event;
+use super::trust::{Trust, signer_faults};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -84,6 +84,7 @@ impl Report {
 
 pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoint>) -> Report {
     let contents = parse(bytes);
+    let trust = Trust::listed(operators.clone());
     let mut report = Report {
         entries: contents.entries.len(),
         ..Report::default()
@@ -124,7 +125,20 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
     let mut placed: HashMap<u64, Placed> = HashMap::new();
     let mut signers: Vec<String> = Vec::new();
     let mut expected = 0u64;
-    for (entry, &line) in contents.entries.iter().zip(&contents.lines) {
+    let written: Vec<&[u8]> = contents
+        .offsets
+        .iter()
+        .map(|&offset| line_at(bytes, offset as usize))
+        .collect();
+    let entries: Vec<&_> = contents.entries.iter().collect();
+    let seals = seal_all(&entries, &written);
+    for (((entry, &line), written), seal) in contents
+        .entries
+        .iter()
+        .zip(&contents.lines)
+        .zip(&written)
+        .zip(seals)
+    {
         let mut unreadable_since = 0u64;
         while damaged_before.next_if(|&&d| d < line).is_some() {
             unreadable_since += 1;
@@ -137,12 +151,12 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         let mut link = entry.hash.clone();
         let mut prev_blamed = false;
         let mut pending: Vec<(Fault, String)> = Vec::new();
-        match seal(entry) {
+        match seal {
             Seal::Sound => {}
             Seal::BadSignature(why) => pending.push((Fault::BadSignature, why)),
             Seal::Unhashable(why) => pending.push((Fault::Edited, why)),
             Seal::Edited { computed } => {
-                let edit = diagnose(entry, &computed, expected, want_prev);
+                let edit = diagnose(entry, written, &computed, expected, want_prev);
                 seq = edit.seq;
                 link = edit.link;
                 prev_blamed = edit.prev_blamed;
@@ -163,42 +177,8 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         for (fault, detail) in pending {
             found(fault, detail);
         }
-        if operators.by_address(&entry.signer).is_none() {
-            found(
-                Fault::UnknownSigner,
-                format!("{} is not in config/operators.toml", entry.signer),
-            );
-        }
-        if let Event::Signoff(signoff) = &entry.event {
-            if !signoff.approver.eq_ignore_ascii_case(&entry.signer)
-                && let Err(why) = check_signoff(&entry.run, signoff)
-            {
-                found(Fault::BadSignature, format!("imported sign-off: {why}"));
-            }
-            match operators.by_address(&signoff.approver) {
-                None => found(
-                    Fault::UnknownSigner,
-                    format!(
-                        "the approver {} is not in config/operators.toml",
-                        signoff.approver
-                    ),
-                ),
-                Some(operator)
-                    if !signoff
-                        .roles
-                        .iter()
-                        .any(|role| operator.roles.contains(role)) =>
-                {
-                    found(
-                        Fault::RoleNotHeld,
-                        format!(
-                            "{} signed off as {:?} but holds {:?}",
-                            operator.name, signoff.roles, operator.roles
-                        ),
-                    )
-                }
-                Some(_) => {}
-            }
+        for (fault, detail) in signer_faults(entry, &trust) {
+            found(fault, detail);
         }
         if !signers.contains(&entry.signer) {
             signers.push(entry.signer.clone());
@@ -354,124 +334,6 @@ struct Placed {
     hash: String,
     link: String,
     line: usize,
-}
-
-/// What an entry's own hash and signature say, before its place in the chain is looked at.
-enum Seal {
-    /// The hash is the content's, and the named signer signed it.
-    Sound,
-    /// The hash is the content's, but the signature is not the named signer's.
-    BadSignature(String),
-    /// The content no longer hashes to `hash`.
-    Edited {
-        computed: String,
-    },
-    Unhashable(String),
-}
-
-fn seal(entry: &Entry) -> Seal {
-    match entry.compute_hash() {
-        Ok(hash) if hash == entry.hash => match entry.recover_signer() {
-            Ok(address) if address.to_checksum(None) == entry.signer => Seal::Sound,
-            Ok(address) => Seal::BadSignature(format!(
-                "the signature does not match the entry: it recovers to {address}, not to the named signer {} (the signature was replaced, or the entry and its hash were rewritten)",
-                entry.signer
-            )),
-            Err(why) => Seal::BadSignature(format!("the signature does not check: {why}")),
-        },
-        Ok(computed) => Seal::Edited { computed },
-        Err(why) => Seal::Unhashable(why.to_string()),
-    }
-}
-
-struct Edit {
-    /// The seq the entry was signed with.
-    seq: u64,
-    /// The hash the next entry's `prev` should hold.
-    link: String,
-    detail: String,
-    /// The verdict already says that `prev` was changed.
-    prev_blamed: bool,
-}
-
-/// Which field of an entry whose content no longer hashes to `hash` was changed, when the
-/// signature and the entry's place tell: `seq`, `prev`, `signer`, the `hash` itself, or else
-/// the content (time, run, type or body).
-fn diagnose(entry: &Entry, computed: &str, expected: u64, want_prev: Option<&str>) -> Edit {
-    let signed = |change: &dyn Fn(&mut Entry)| {
-        let mut original = entry.clone();
-        change(&mut original);
-        original.compute_hash().is_ok_and(|hash| hash == entry.hash)
-    };
-    let edit = |detail: String| Edit {
-        seq: entry.seq,
-        link: entry.hash.clone(),
-        detail,
-        prev_blamed: false,
-    };
-    if entry.seq != expected && signed(&|e| e.seq = expected) {
-        return Edit {
-            seq: expected,
-            ..edit(format!(
-                "`seq` was changed from {expected} to {} after signing",
-                entry.seq
-            ))
-        };
-    }
-    if let Some(want) = want_prev
-        && entry.prev != want
-        && signed(&|e| want.clone_into(&mut e.prev))
-    {
-        let was = match expected {
-            0 => "GENESIS".to_owned(),
-            n => format!("{}…, the hash of entry {}", short(want), n - 1),
-        };
-        return Edit {
-            prev_blamed: true,
-            ..edit(format!("`prev` was changed after signing: it was {was}"))
-        };
-    }
-    let signed_by = recover(&entry.hash, &entry.sig)
-        .ok()
-        .map(|a| a.to_checksum(None));
-    if let Some(address) = &signed_by
-        && *address != entry.signer
-        && signed(&|e| address.clone_into(&mut e.signer))
-    {
-        return edit(format!(
-            "`signer` was changed from {address} to {} after signing",
-            entry.signer
-        ));
-    }
-    if signed_by.as_deref() == Some(entry.signer.as_str()) {
-        return edit(format!(
-            "the entry's content (its time, run, type or body) was changed after signing: it hashes to {}…, but {} signed {}…",
-            short(computed),
-            entry.signer,
-            short(&entry.hash)
-        ));
-    }
-    if recover(computed, &entry.sig).is_ok_and(|a| a.to_checksum(None) == entry.signer) {
-        return Edit {
-            link: computed.to_owned(),
-            ..edit(format!(
-                "`hash` was changed after signing: it reads {}…, but the entry hashes to {}…, which is what {} signed",
-                short(&entry.hash),
-                short(computed),
-                entry.signer
-            ))
-        };
-    }
-    edit(format!(
-        "the entry hashes to {}…, not to its `hash` {}…, and the signature matches neither: the entry and its hash were changed after signing",
-        short(computed),
-        short(&entry.hash)
-    ))
-}
-
-/// The start of a hash, for messages.
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }
 
 /// A parse error about one line, without serde's "at line 1" (the line is the ledger's).

@@ -21,6 +21,12 @@ pub enum SessionError {
         "no runbook `{0}` in this workspace (see `owner-console validate` for files that failed to load)"
     )]
     UnknownRunbook(String),
+    #[error(transparent)]
+    Unverified(#[from] crate::ledger::run_check::Unverified),
+    #[error(
+        "run {run} moved while this was being done: it is now {now}; nothing was recorded (look at it again: `owner-console run status {run}`)"
+    )]
+    RunMoved { run: String, now: String },
     #[error("no run `{0}` in the ledger")]
     UnknownRun(String),
     #[error("run {run} uses runbook `{runbook}`, which is no longer in the workspace")]

@@ -7,10 +7,15 @@ mod error;
 pub mod run_index;
 pub mod run_list;
 
+use crate::engine::Position;
 use crate::engine::clock::now;
+use crate::engine::run::Recorded;
 use crate::engine::{Event, Mode, Run, RunStarted};
-use crate::ledger::Entry;
-use crate::ledger::store::Damage;
+use crate::ledger::checkpoint::Checkpoint;
+use crate::ledger::run_check::{Unverified, checked_run, trusted_runs};
+use crate::ledger::store::{self, Appended, Damage};
+use crate::ledger::trust::Trust;
+use crate::ledger::{Entry, LedgerError};
 use crate::runbook::{self, Level, Loaded, Problem, Runbook, inputs::check_value};
 use crate::session::run_index::{IndexFile, IndexedRuns, StartRuns};
 use crate::session::run_list::RunLister;
@@ -60,6 +65,31 @@ fn new_run_id() -> String {
         .to_string();
     let random = RandomState::new().hash_one(std::process::id());
     format!("r-{stamp}-{:06x}", random & 0xff_ffff)
+}
+
+/// The ledger as the metrics may use it.
+pub struct TrustedEntries {
+    pub entries: Vec<Entry>,
+    pub damage: Vec<Damage>,
+    /// Runs with an entry that does not check, left out of `entries`.
+    pub left_out: Vec<Unverified>,
+}
+
+/// Where an append left a run.
+fn recorded(appended: &Appended) -> Option<Recorded> {
+    appended.entries.last().map(|last| Recorded {
+        seq: last.seq,
+        end: appended.end,
+    })
+}
+
+/// A run's position, in words.
+fn where_it_stands(run: &Run) -> String {
+    match &run.position {
+        Position::At(step) => format!("at step `{step}`"),
+        Position::Completed => "completed".to_owned(),
+        Position::Aborted(why) => format!("aborted ({why})"),
+    }
 }
 
 /// The runbooks that loaded and every problem, with ids used twice among the problems.
@@ -154,6 +184,15 @@ impl Session {
 
     pub fn key(&self) -> Option<&PrivateKeySigner> {
         self.key.as_ref()
+    }
+
+    /// Whose entries move runs: the context's trusted signers and the unlocked key.
+    pub fn trust(&self) -> Trust {
+        let mut trust = self.context.trust();
+        trust
+            .own_keys
+            .extend(self.key.as_ref().map(|k| k.address().to_checksum(None)));
+        trust
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -270,24 +309,41 @@ impl Session {
             book.clone(),
             executor,
         );
-        self.ledger()
-            .append(&id, &time, vec![Event::RunStarted(started)], key)?;
+        let appended =
+            self.ledger()
+                .append_to_run(&id, None, &time, vec![Event::RunStarted(started)], key)?;
+        run.recorded = recorded(&appended);
         run.last_time = time;
         Ok(run)
     }
 
-    /// Appends the events, then applies them: the run moves only once they are on disk.
+    /// Appends the events, then applies them: the run moves only once they are on disk. The
+    /// ledger is locked before it is read: if an entry of the run was recorded since the run
+    /// was read (another console, a second `run next`), nothing is recorded and the error
+    /// says where the run now stands.
     pub fn record(&self, run: &mut Run, events: Vec<Event>) -> Result<(), SessionError> {
         if events.is_empty() {
             return Ok(());
         }
-        let entries = self
+        let key = self.signing_key()?;
+        let appended = match self
             .ledger()
-            .append(&run.id, &now(), events, self.signing_key()?)?;
-        for entry in &entries {
+            .append_to_run(&run.id, run.recorded, &now(), events, key)
+        {
+            Err(LedgerError::RunMoved { run: id, .. }) => {
+                let now = match self.open_run(&id) {
+                    Ok(moved) => where_it_stands(&moved),
+                    Err(why) => format!("unreadable ({why})"),
+                };
+                return Err(SessionError::RunMoved { run: id, now });
+            }
+            other => other?,
+        };
+        for entry in &appended.entries {
             tracing::info!(run = %run.id, seq = entry.seq, kind = entry.event.type_name(), "recorded");
             run.apply(&entry.event, &entry.time)?;
         }
+        run.recorded = recorded(&appended);
         Ok(())
     }
 
@@ -318,28 +374,54 @@ impl Session {
         )?)
     }
 
-    /// Rebuilds a run from the journal, exactly as it stood.
+    /// Rebuilds a run from the journal, exactly as it stood, once each of its entries checks
+    /// (see [`crate::ledger::run_check`]).
     pub fn open_run(&self, id: &str) -> Result<Run, SessionError> {
-        let contents = self.ledger().read()?;
-        let entries: Vec<Entry> = contents
-            .entries
-            .into_iter()
-            .filter(|e| e.run == id)
-            .collect();
-        if entries.is_empty() {
+        let (entries, end) = self.checked_entries(id)?;
+        let Some(last) = entries.last() else {
             return Err(SessionError::UnknownRun(id.to_owned()));
-        }
-        self.lister().replay(id, &entries)
+        };
+        let seq = last.seq;
+        let mut run = self.lister().replay(id, &entries)?;
+        run.recorded = Some(Recorded { seq, end });
+        Ok(run)
     }
 
-    /// The entries of one run, in order.
+    /// The entries of one run, in order, each checked.
     pub fn run_entries(&self, id: &str) -> Result<Vec<Entry>, SessionError> {
-        Ok(self
-            .ledger()
-            .read()?
-            .entries
-            .into_iter()
-            .filter(|e| e.run == id)
-            .collect())
+        Ok(self.checked_entries(id)?.0)
+    }
+
+    /// The entries of every run whose entries all check (what the metrics are made of), the
+    /// ledger's damaged lines, and each run left out with why.
+    pub fn trusted_entries(&self) -> Result<TrustedEntries, SessionError> {
+        let ledger = self.ledger();
+        let checkpoint = Checkpoint::read(&ledger.checkpoint_path()).ok().flatten();
+        let bytes = ledger.read_bytes()?;
+        let contents = store::parse(&bytes);
+        let damage = contents.damage.clone();
+        let (entries, left_out) =
+            trusted_runs(&bytes, contents, &self.trust(), checkpoint.as_ref());
+        Ok(TrustedEntries {
+            entries,
+            damage,
+            left_out,
+        })
+    }
+
+    /// The run's checked entries, and the length of the ledger's whole lines they were read
+    /// from. The checkpoint is read before the ledger: it is written after the entries it
+    /// counts, so it never counts more than the ledger read after it holds.
+    fn checked_entries(&self, id: &str) -> Result<(Vec<Entry>, u64), SessionError> {
+        let ledger = self.ledger();
+        let checkpoint = Checkpoint::read(&ledger.checkpoint_path()).ok().flatten();
+        let bytes = ledger.read_bytes()?;
+        let end = bytes
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |at| at as u64 + 1);
+        let contents = store::parse(&bytes);
+        let entries = checked_run(&bytes, contents, id, &self.trust(), checkpoint.as_ref())?;
+        Ok((entries, end))
     }
 }

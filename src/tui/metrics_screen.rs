@@ -18,8 +18,15 @@ pub struct MetricsScreen {
 
 impl MetricsScreen {
     pub fn load(session: &Session, now: Timestamp) -> Result<Self, SessionError> {
-        let entries = session.ledger().read()?.entries;
-        let report = Report::build(&entries, &session.runbooks, Options { since: None, now });
+        let trusted = session.trusted_entries()?;
+        let entries = trusted.entries;
+        let mut report = Report::build(&entries, &session.runbooks, Options { since: None, now });
+        report.problems.extend(
+            trusted
+                .left_out
+                .iter()
+                .map(|run| format!("left out: {run}")),
+        );
         let (runs, _) = collect(&entries, &session.runbooks);
         Ok(Self {
             report,

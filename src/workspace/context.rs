@@ -11,6 +11,7 @@ use crate::catalogue::config_set::ConfigSet;
 use crate::engine::Mode;
 use crate::ledger::Ledger;
 use crate::ledger::operators::Operators;
+use crate::ledger::trust::Trust;
 use std::sync::{Arc, OnceLock};
 
 /// Why the context's files cannot be read.
@@ -33,6 +34,8 @@ pub struct Context {
     pub workspace: Workspace,
     pub networks: Networks,
     pub operators: Operators,
+    /// The addresses of this machine's operator keystores (see [`Trust::own_keys`]).
+    pub own_keys: Vec<String>,
     /// No network connection at all: state comes from snapshots only.
     pub offline: bool,
     catalogue: OnceLock<Result<Arc<Catalogue>, ContextError>>,
@@ -50,10 +53,15 @@ impl Context {
             Some(text) => Operators::parse(&text).map_err(ContextError::Operators)?,
             None => Operators::default(),
         };
+        let own_keys = crate::keys::KeyStore::default_location()
+            .and_then(|store| store.list())
+            .map(|keys| keys.into_iter().filter_map(|key| key.address).collect())
+            .unwrap_or_default();
         Ok(Self {
             workspace,
             networks,
             operators,
+            own_keys,
             offline: false,
             catalogue: OnceLock::new(),
         })
@@ -74,8 +82,17 @@ impl Context {
             .clone()
     }
 
+    /// The workspace's ledger, whose appends chain only onto a trusted last entry.
     pub fn ledger(&self) -> Ledger {
-        self.workspace.ledger()
+        self.workspace.ledger().trusting(self.trust())
+    }
+
+    /// Whose entries move runs here: the listed operators and this machine's own keys.
+    pub fn trust(&self) -> Trust {
+        Trust {
+            operators: self.operators.clone(),
+            own_keys: self.own_keys.clone(),
+        }
     }
 
     pub fn evidence(&self) -> EvidenceStore {

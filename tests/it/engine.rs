@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 fn session(dir: &std::path::Path) -> Session {
     let mut session = Session::open(Workspace::folder(dir), "tester".into()).unwrap();
-    session.unlock(alloy_signer_local::PrivateKeySigner::random());
+    session.unlock(common::TEST_KEY.clone());
     session
 }
 

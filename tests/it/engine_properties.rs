@@ -6,16 +6,19 @@
 //! after it, then repaired), the run reopened from the file equals the run replayed from the
 //! prefix's entries, and equals the live run as it was when that prefix was all it had written.
 
+use alloy_signer_local::PrivateKeySigner;
 use owner_console::engine::Event;
 use owner_console::engine::run::{Visit, Visited};
 use owner_console::engine::signoff::Approver;
 use owner_console::engine::{Position, Run};
+use owner_console::ledger::attestation::Attestation;
 use owner_console::ledger::store::Ledger;
 use owner_console::session::Session;
 use owner_console::steps::{self, Act};
 use owner_console::workspace::Workspace;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -38,24 +41,34 @@ enum Action {
     Abort,
 }
 
-/// Who may try to sign off: two approvers, and a reviewer whose role does not count.
-const APPROVERS: [(&str, &str, &str); 3] = [
-    (
-        "0x00000000000000000000000000000000000000a1",
-        "ann",
-        "approver",
-    ),
-    (
-        "0x00000000000000000000000000000000000000b2",
-        "ben",
-        "approver",
-    ),
-    (
-        "0x00000000000000000000000000000000000000c3",
-        "cat",
-        "reviewer",
-    ),
+/// Who may try to sign off: two approvers, and a reviewer whose role does not count; each
+/// with their own key, listed in the workspace's operators.
+const APPROVERS: [(&str, &str); 3] = [
+    ("ann", "approver"),
+    ("ben", "approver"),
+    ("cat", "reviewer"),
 ];
+
+static APPROVER_KEYS: LazyLock<[PrivateKeySigner; 3]> =
+    LazyLock::new(|| std::array::from_fn(|_| PrivateKeySigner::random()));
+
+fn approver_address(n: usize) -> String {
+    APPROVER_KEYS[n].address().to_checksum(None)
+}
+
+fn list_approvers(folder: &std::path::Path) {
+    let listed: String = APPROVERS
+        .iter()
+        .enumerate()
+        .map(|(n, (name, role))| {
+            format!(
+                "[[operators]]\nname = \"{name}\"\naddress = \"{}\"\nroles = [\"{role}\"]\n\n",
+                approver_address(n)
+            )
+        })
+        .collect();
+    std::fs::write(folder.join("config/operators.toml"), listed).unwrap();
+}
 
 /// The walk runbook with a sign-off step (a quorum of two approvers) before its last step,
 /// on the Left branch.
@@ -102,7 +115,7 @@ fn expand(run: &Run, action: Action, right: bool) -> Vec<Action> {
                 !run.visit
                     .signoffs
                     .iter()
-                    .any(|s| s.approver == APPROVERS[n].0)
+                    .any(|s| s.approver == approver_address(n))
             })
             .map(Action::SignOff)
             .collect(),
@@ -170,16 +183,26 @@ fn events_of(
         Action::Execute => world.act(run, Act::RunCommand),
         Action::Check => world.act(run, Act::CheckHttp),
         Action::SignOff(who) => {
-            let (address, name, role) = APPROVERS[*who];
+            let (name, role) = APPROVERS[*who];
             let roles = [role.to_owned()];
+            let address = approver_address(*who);
             let approver = Approver {
-                address,
+                address: &address,
                 name,
                 roles: &roles,
             };
-            run.sign_off(&approver, None)
-                .ok()
-                .map(|signoff| vec![Event::Signoff(signoff)])
+            // Made on the approver's machine and imported, as `attest` and `run signoff --import` do.
+            let signoff = run.sign_off(&approver, None).ok()?;
+            let attested = Attestation::sign(
+                &run.id,
+                &signoff,
+                "2026-12-03T00:00:00Z",
+                &APPROVER_KEYS[*who],
+            )
+            .unwrap()
+            .into_signoff()
+            .unwrap();
+            Some(vec![Event::Signoff(attested)])
         }
         Action::Abort => run.abort("stopped by the test").ok().map(|e| vec![e]),
         Action::Advance => None,
@@ -206,6 +229,7 @@ proptest! {
     ) {
         let dir = crate::support::workspace::walk_workspace();
         add_signoff_step(dir.path());
+        list_approvers(dir.path());
         let mut session = Session::open(Workspace::folder(dir.path()), "tester".into()).unwrap();
         session.unlock(alloy_signer_local::PrivateKeySigner::random());
         let book = session.runbook("walk").unwrap();
@@ -247,6 +271,9 @@ proptest! {
             cut.extend_from_slice(&next[..next.len() / 2]);
         }
         std::fs::write(ledger.path(), &cut).unwrap();
+        // A checkpoint is written only after the entries it counts are durable: at a kill
+        // that left this prefix, none counting more existed.
+        let _ = std::fs::remove_file(ledger.checkpoint_path());
         prop_assert_eq!(ledger.repair().unwrap().is_some(), torn && keep < written);
 
         let entries = ledger.read().unwrap().entries;

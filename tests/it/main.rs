@@ -13,6 +13,7 @@ mod chain_receipts;
 mod chaos;
 mod cli;
 mod contracts;
+mod custody;
 mod diff;
 mod diff_batches;
 mod drafts;

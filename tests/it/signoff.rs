@@ -32,13 +32,13 @@ kind = "checklist"
 items = ["announced"]
 "#;
 
-struct Team {
-    home: Home,
-    workspace: tempfile::TempDir,
+pub struct Team {
+    pub home: Home,
+    pub workspace: tempfile::TempDir,
 }
 
 impl Team {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let home = Home::empty();
         let alice = home.add_key("alice");
         let bob = home.add_key("bob");
@@ -60,7 +60,7 @@ impl Team {
         Self { home, workspace }
     }
 
-    fn as_(&self, key: &str, args: &[&str]) -> std::process::Output {
+    pub fn as_(&self, key: &str, args: &[&str]) -> std::process::Output {
         self.as_in(self.workspace.path(), key, args)
     }
 
@@ -70,7 +70,8 @@ impl Team {
         self.home.cli(cwd, &full)
     }
 
-    fn start(&self) -> String {
+    /// Alice starts a run and writes its brief: it waits at the sign-off step.
+    pub fn start(&self) -> String {
         let started = json(&self.as_(
             "alice",
             &["run", "start", "approve", "--network", "demo", "--json"],

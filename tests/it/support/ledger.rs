@@ -1,8 +1,10 @@
 //! Ledgers of known runs written with chosen times, for the metrics tests.
 
+use alloy_primitives::B256;
 use alloy_signer_local::PrivateKeySigner;
 use jiff::Timestamp;
 use owner_console::engine::{Event, Mode, RunStarted, Signoff};
+use owner_console::ledger::attestation::Attestation;
 use owner_console::ledger::checkpoint::Checkpoint;
 use owner_console::ledger::entry::{Entry, GENESIS};
 use owner_console::session::Session;
@@ -26,11 +28,40 @@ pub struct Writer {
     buffer: Option<RefCell<Vec<(String, String, Event)>>>,
 }
 
+/// The address of the well-known test key `0x…03`, Bob the approver here (the shipped
+/// `config/operators.toml` lists it as `example-approver`).
+const BOB: &str = "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69";
+
+fn list_writer(workspace: &Path, key: &PrivateKeySigner) {
+    let path = workspace.join("config/operators.toml");
+    let address = key.address().to_checksum(None);
+    let listed = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut entry = String::new();
+    if !listed.contains(&address) {
+        entry += &format!(
+            "\n[[operators]]\nname = \"writer\"\naddress = \"{address}\"\nroles = [\"operator\"]\n"
+        );
+    }
+    if !listed.contains(BOB) {
+        entry += &format!(
+            "\n[[operators]]\nname = \"bob\"\naddress = \"{BOB}\"\nroles = [\"approver\"]\n"
+        );
+    }
+    if !entry.is_empty() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, listed + &entry).unwrap();
+    }
+}
+
 impl Writer {
+    /// A writer whose key is listed in the workspace's operators, as a real operator's is:
+    /// entries by an unlisted signer move no run and count in no metric.
     pub fn new(workspace: &Path) -> Self {
+        let key = super::workspace::TEST_KEY.clone();
+        list_writer(workspace, &key);
         Self {
             session: Session::open(Workspace::folder(workspace), "tester".into()).unwrap(),
-            key: PrivateKeySigner::random(),
+            key,
             buffer: None,
         }
     }
@@ -114,10 +145,13 @@ impl Writer {
         self.at(run, at, Event::BranchChosen { step, option, goto });
     }
 
+    /// Bob's approval, attested with his own key (the well-known test key `0x…03`, listed
+    /// as an approver) and recorded by the writer, as `run signoff --import` does.
     pub fn signoff(&self, run: &str, step: &str, at: i64) {
+        let bob = PrivateKeySigner::from_bytes(&B256::with_last_byte(3)).unwrap();
         let signoff = Signoff {
             step: step.into(),
-            approver: "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf".into(),
+            approver: bob.address().to_checksum(None),
             name: "bob".into(),
             roles: vec!["approver".into()],
             subject: "0".repeat(64),
@@ -125,7 +159,10 @@ impl Writer {
             attestation_sig: None,
             attested_at: None,
         };
-        self.at(run, at, Event::Signoff(signoff));
+        let attested = Attestation::sign(run, &signoff, &time(at), &bob)
+            .and_then(Attestation::into_signoff)
+            .unwrap();
+        self.at(run, at, Event::Signoff(attested));
     }
 
     pub fn completed(&self, run: &str, at: i64) {

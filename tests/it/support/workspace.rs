@@ -1,6 +1,12 @@
 //! Throwaway workspaces copied from the fixtures, and a tiny HTTP server on loopback.
 
+use alloy_signer_local::PrivateKeySigner;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The operator key of in-process sessions that must trust each other's entries, as the
+/// same operator on one machine does.
+pub static TEST_KEY: LazyLock<PrivateKeySigner> = LazyLock::new(PrivateKeySigner::random);
 
 pub fn fixture(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
