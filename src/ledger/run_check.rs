@@ -6,7 +6,7 @@
 
 use super::checkpoint::Checkpoint;
 use super::entry::{Entry, GENESIS};
-use super::seal::{Seal, diagnose, line_at, seal_all, short};
+use super::seal::{Seal, diagnose, line_at, line_hashes, seal_all, short};
 use super::store::LedgerContents;
 use super::trust::{Trust, signer_faults};
 use super::verify::Fault;
@@ -47,7 +47,9 @@ pub fn checked_run(
     Ok(entries)
 }
 
-/// Checks the entries at `picked` (indices into `contents`, ascending).
+/// Checks the entries at `picked` (indices into `contents`, ascending): each one's seal and
+/// signer, and the hash chain of every line from the first of them to the end of the ledger,
+/// so that no entry of theirs can have been removed, moved or given to another run.
 pub fn check(
     bytes: &[u8],
     contents: &LedgerContents,
@@ -55,20 +57,25 @@ pub fn check(
     trust: &Trust,
     checkpoint: Option<&Checkpoint>,
 ) -> Result<(), Unverified> {
+    let Some(&first) = picked.first() else {
+        return Ok(());
+    };
     let seals = seals_of(bytes, contents, picked);
     for (&i, seal) in picked.iter().zip(seals) {
         if let Some(problem) = problem(bytes, contents, i, seal, trust) {
             return Err(problem);
         }
     }
-    match (checkpoint, picked.last()) {
-        (Some(checkpoint), Some(&last)) => truncated(contents, last, checkpoint, trust),
-        _ => Ok(()),
+    chain_from(bytes, contents, first)?;
+    match checkpoint {
+        Some(checkpoint) => truncated(contents, first, checkpoint, trust),
+        None => Ok(()),
     }
 }
 
 /// The entries of every run whose entries all check (in ledger order), and why each other
-/// run was left out: what the metrics are made of.
+/// run was left out: what the metrics are made of. A break in the chain leaves out every run
+/// with an entry before it.
 pub fn trusted_runs(
     bytes: &[u8],
     contents: LedgerContents,
@@ -78,17 +85,38 @@ pub fn trusted_runs(
     let all: Vec<usize> = (0..contents.entries.len()).collect();
     let seals = seals_of(bytes, &contents, &all);
     let mut left_out: Vec<Unverified> = Vec::new();
-    for (i, seal) in all.into_iter().zip(seals) {
-        if left_out.iter().any(|u| u.run == contents.entries[i].run) {
-            continue;
+    let mut leave_out = |problem: Unverified| {
+        if !left_out.iter().any(|u| u.run == problem.run) {
+            left_out.push(problem);
         }
-        left_out.extend(problem(bytes, &contents, i, seal, trust));
+    };
+    for (i, seal) in all.into_iter().zip(seals) {
+        if let Some(problem) = problem(bytes, &contents, i, seal, trust) {
+            leave_out(problem);
+        }
     }
-    if let (Some(checkpoint), Some(last)) = (checkpoint, contents.entries.len().checked_sub(1))
-        && let Err(cut) = truncated(&contents, last, checkpoint, trust)
-        && !left_out.iter().any(|u| u.run == cut.run)
+    let runs_before = |at: usize| -> Vec<usize> {
+        let mut firsts: Vec<usize> = Vec::new();
+        for (i, entry) in contents.entries.iter().enumerate().take(at + 1) {
+            if !firsts.iter().any(|&f| contents.entries[f].run == entry.run) {
+                firsts.push(i);
+            }
+        }
+        firsts
+    };
+    if let Err(broken) = chain_from(bytes, &contents, 0) {
+        let at = contents.lines.partition_point(|&l| l < broken.line);
+        for first in runs_before(at.min(contents.entries.len().saturating_sub(1))) {
+            leave_out(Unverified {
+                run: contents.entries[first].run.clone(),
+                ..broken.clone()
+            });
+        }
+    }
+    if let (Some(checkpoint), false) = (checkpoint, contents.entries.is_empty())
+        && let Err(cut) = truncated(&contents, contents.entries.len() - 1, checkpoint, trust)
     {
-        left_out.push(cut);
+        leave_out(cut);
     }
     let mut entries = contents.entries;
     entries.retain(|e| !left_out.iter().any(|u| u.run == e.run));
@@ -104,7 +132,7 @@ fn seals_of(bytes: &[u8], contents: &LedgerContents, picked: &[usize]) -> Vec<Se
     seal_all(&chosen, &written)
 }
 
-/// What makes entry `i` untrustworthy, if anything: its seal, its signer, its links.
+/// What makes entry `i` untrustworthy by itself, if anything: its seal or its signer.
 fn problem(
     bytes: &[u8],
     contents: &LedgerContents,
@@ -133,68 +161,64 @@ fn problem(
             return Some(refuse(Fault::Edited, edit.detail));
         }
     }
-    if let Some((fault, detail)) = signer_faults(entry, trust).into_iter().next() {
-        return Some(refuse(fault, detail));
-    }
-    link(contents, i)
-        .err()
-        .map(|detail| refuse(Fault::BrokenChain, detail))
+    signer_faults(entry, trust)
+        .into_iter()
+        .next()
+        .map(|(fault, detail)| refuse(fault, detail))
 }
 
-/// Whether entry `i` chains onto the line before it and the line after it onto entry `i`,
-/// with no unreadable line between.
-fn link(contents: &LedgerContents, i: usize) -> Result<(), String> {
+/// Whether every line from entry `first` to the end of the ledger hashes to its `hash` and
+/// chains onto the one before it, with no unreadable line among them (a torn last line
+/// aside), and entry `first` onto the line before it. Blamed on entry `first`.
+fn chain_from(bytes: &[u8], contents: &LedgerContents, first: usize) -> Result<(), Unverified> {
     let entries = &contents.entries;
-    let entry = &entries[i];
-    let line = contents.lines[i];
-    let damaged_between = |from: usize, to: usize| {
-        contents
-            .damage
-            .iter()
-            .find(|d| d.line > from && d.line < to)
-            .map(|d| d.line)
+    let anchor = &entries[first];
+    let broken = |detail: String| Unverified {
+        run: anchor.run.clone(),
+        seq: anchor.seq,
+        line: contents.lines[first],
+        fault: Fault::BrokenChain,
+        detail,
     };
-    let earlier = i.checked_sub(1).map(|b| (&entries[b], contents.lines[b]));
-    if let Some(bad) = damaged_between(earlier.map_or(0, |(_, l)| l), line) {
-        return Err(format!(
-            "line {bad} before it is unreadable, so what it chains onto cannot be checked"
-        ));
+    let since = contents.lines[first];
+    if let Some(bad) = contents
+        .damage
+        .iter()
+        .find(|d| d.line > since && !d.why.starts_with("incomplete last line"))
+    {
+        return Err(broken(format!(
+            "line {} after it is unreadable ({}), so what follows it cannot be checked",
+            bad.line, bad.why
+        )));
     }
-    match earlier {
-        None if entry.seq != 0 || entry.prev != GENESIS => {
-            return Err(format!(
-                "it is the ledger's first entry but has seq {} and `prev` {}… (the first has seq 0 and GENESIS): entries before it were removed",
-                entry.seq,
-                short(&entry.prev)
-            ));
-        }
-        Some((before, before_line)) if before.seq + 1 != entry.seq || before.hash != entry.prev => {
-            return Err(format!(
-                "it does not chain onto the line before it (line {before_line}, seq {}, hash {}…): its seq is {} and its `prev` {}…; an entry was inserted, removed or moved here",
-                before.seq,
-                short(&before.hash),
-                entry.seq,
-                short(&entry.prev)
-            ));
-        }
-        _ => {}
-    }
-    let Some(after) = entries.get(i + 1) else {
-        return match contents.damage.iter().find(|d| d.line > line) {
-            Some(d) if d.why.starts_with("incomplete last line") => Ok(()),
-            Some(d) => Err(format!("line {} after it is unreadable", d.line)),
-            None => Ok(()),
-        };
+    let lines: Vec<&[u8]> = contents.offsets[first..]
+        .iter()
+        .map(|&offset| line_at(bytes, offset as usize))
+        .collect();
+    let hashes = line_hashes(&lines);
+    let (mut seq, mut prev) = match first.checked_sub(1) {
+        Some(before) => (entries[before].seq + 1, entries[before].hash.as_str()),
+        None => (0, GENESIS),
     };
-    let after_line = contents.lines[i + 1];
-    if let Some(bad) = damaged_between(line, after_line) {
-        return Err(format!("line {bad} after it is unreadable"));
-    }
-    if after.seq != entry.seq + 1 || after.prev != entry.hash {
-        return Err(format!(
-            "the line after it (line {after_line}, seq {}) does not chain onto it: an entry was inserted, removed or moved here",
-            after.seq
-        ));
+    for (i, computed) in (first..entries.len()).zip(hashes) {
+        let entry = &entries[i];
+        let line = contents.lines[i];
+        if entry.seq != seq || entry.prev != prev {
+            return Err(broken(format!(
+                "line {line} (seq {}) does not chain onto the line before it (seq {}, hash {}…): an entry was inserted, removed or moved there",
+                entry.seq,
+                seq.saturating_sub(1),
+                short(prev)
+            )));
+        }
+        if computed.as_deref() != Some(entry.hash.as_str()) {
+            return Err(broken(format!(
+                "line {line} (seq {}, run `{}`) no longer hashes to its `hash`: it was changed after signing",
+                entry.seq, entry.run
+            )));
+        }
+        seq += 1;
+        prev = &entry.hash;
     }
     Ok(())
 }

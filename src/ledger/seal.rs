@@ -35,24 +35,28 @@ pub fn seal(entry: &Entry, line: &[u8]) -> Seal {
 
 /// The seal of every entry, in order, computed on every core.
 pub fn seal_all(entries: &[&Entry], lines: &[&[u8]]) -> Vec<Seal> {
+    let pairs: Vec<(&Entry, &[u8])> = entries.iter().copied().zip(lines.iter().copied()).collect();
+    on_every_core(&pairs, |(entry, line)| seal(entry, line))
+}
+
+/// The line hash of every line (see [`line_hash`]), computed on every core; None for a line
+/// that is not a JSON object.
+pub fn line_hashes(lines: &[&[u8]]) -> Vec<Option<String>> {
+    on_every_core(lines, |line| line_hash(line).ok())
+}
+
+/// `f` of every item, in order, the items shared out among the cores.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = entries.len().div_ceil(cores).max(256);
-    if entries.len() <= chunk {
-        return entries.iter().zip(lines).map(|(e, l)| seal(e, l)).collect();
+    let chunk = items.len().div_ceil(cores).max(256);
+    if items.len() <= chunk {
+        return items.iter().map(&f).collect();
     }
+    let f = &f;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = entries
+        let workers: Vec<_> = items
             .chunks(chunk)
-            .zip(lines.chunks(chunk))
-            .map(|(entries, lines)| {
-                scope.spawn(move || {
-                    entries
-                        .iter()
-                        .zip(lines)
-                        .map(|(e, l)| seal(e, l))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
         workers
             .into_iter()
