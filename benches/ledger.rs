@@ -2,18 +2,27 @@
 //! the same run on the same machine and filesystem.
 //!
 //! - verify throughput on a 100,000-entry ledger, against the floor of the same number of bare
-//!   SHA-256 digests over each entry's canonical bytes plus EIP-191 signature recoveries in a
-//!   tight loop (one core; the canonical bytes and parsed signatures prepared beforehand);
+//!   SHA-256 digests over each entry's canonical bytes plus EIP-191 signature recoveries with
+//!   libsecp256k1, on every core (the canonical bytes and parsed signatures prepared
+//!   beforehand);
+//! - opening one run (the run check before replay) on that ledger, against reading and parsing
+//!   the ledger and picking the run's entries, which is what opening a run did before entries
+//!   were checked: for a short run at the end, and for a run that started at the beginning;
 //! - durable append latency (one event per `append`), against the floor of a bare `write_all`
 //!   and `sync_data` of the same bytes to another file in the same folder; then append's steps
 //!   replayed one by one, to show where the time beyond the floor goes.
 
-use alloy_primitives::{B256, Signature};
+use alloy_primitives::eip191_hash_message;
+use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
+use secp256k1::{Message, SECP256K1};
 use alloy_signer_local::PrivateKeySigner;
 use owner_console::engine::Event;
 use owner_console::ledger::checkpoint::Checkpoint;
 use owner_console::ledger::entry::GENESIS;
 use owner_console::ledger::operators::Operators;
+use owner_console::ledger::run_check::checked_run;
+use owner_console::ledger::store::parse;
+use owner_console::ledger::trust::Trust;
 use owner_console::ledger::verify::verify;
 use owner_console::ledger::{Entry, Ledger};
 use sha2::{Digest, Sha256};
@@ -55,6 +64,7 @@ fn main() {
     );
 
     let (verify_rate, floor_rate, entries) = verify_throughput(folder.path(), &key, &operators);
+    let opening = open_run_cost(folder.path(), &key, &operators);
     let (append, floor) = append_latency(folder.path(), &key);
     let breakdown = append_breakdown(folder.path(), &key);
 
@@ -69,6 +79,14 @@ fn main() {
         &format!("{floor_rate:.0}/s"),
         &format!("{:.2}", verify_rate / floor_rate),
     );
+    for (name, took, floor) in &opening {
+        row(
+            name,
+            &micros(*took),
+            &micros(*floor),
+            &format!("{:.2}", took.as_secs_f64() / floor.as_secs_f64()),
+        );
+    }
     row(
         &format!("durable append, median ({appends_n} appends, ↓)"),
         &micros(am),
@@ -83,7 +101,10 @@ fn main() {
     );
     println!();
     println!(
-        "verify ratio = verify entries/s ÷ floor entries/s (aim ≥ 0.70; both on one core: verify is single-threaded);"
+        "verify ratio = verify entries/s ÷ floor entries/s (aim ≥ 0.70; both on every core);"
+    );
+    println!(
+        "open ratio = read, parse and check the run ÷ read, parse and pick its entries (aim ≤ 2.00 for a short run);"
     );
     println!("append ratio = append median ÷ write_all+sync_data median (aim ≤ 1.50).");
     println!();
@@ -124,6 +145,22 @@ fn main() {
         Aim::RatioAtMost(1.5),
     );
     bench_line("ledger_append_p99", us(ap), us(fp), "µs", Aim::None);
+    let (_, short, short_floor) = &opening[0];
+    bench_line(
+        "ledger_open_short_run",
+        us(*short),
+        us(*short_floor),
+        "µs",
+        Aim::RatioAtMost(2.0),
+    );
+    let (_, long, long_floor) = &opening[1];
+    bench_line(
+        "ledger_open_run_from_the_start",
+        us(*long),
+        us(*long_floor),
+        "µs",
+        Aim::None,
+    );
 }
 
 fn row(measure: &str, figure: &str, floor: &str, ratio: &str) {
@@ -193,27 +230,38 @@ fn verify_throughput(
         .filter(|line| !line.is_empty())
         .map(|line| serde_json::from_slice(line).expect("entry"))
         .collect();
-    let prepared: Vec<(Vec<u8>, Signature)> = entries
+    let prepared: Vec<(Vec<u8>, RecoverableSignature)> = entries
         .iter()
         .map(|entry| {
             let raw = hex::decode(entry.sig.trim_start_matches("0x")).expect("hex");
-            (
-                entry.canonical().expect("canonical"),
-                Signature::try_from(raw.as_slice()).expect("signature"),
-            )
+            let id = if raw[64] % 27 == 0 { RecoveryId::Zero } else { RecoveryId::One };
+            let signature = RecoverableSignature::from_compact(&raw[..64], id).expect("signature");
+            (entry.canonical().expect("canonical"), signature)
         })
         .collect();
-    let expected = key.address();
+    let expected = SECP256K1
+        .recover_ecdsa(
+            Message::from_digest(eip191_hash_message(Sha256::digest(&prepared[0].0)).0),
+            &prepared[0].1,
+        )
+        .expect("recover");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut floor = Duration::MAX;
     for _ in 0..PASSES {
         let started = Instant::now();
-        for (canonical, signature) in black_box(&prepared) {
-            let hash = B256::from_slice(&Sha256::digest(canonical));
-            let address = signature
-                .recover_address_from_msg(hash.as_slice())
-                .expect("recover");
-            assert_eq!(address, expected);
-        }
+        std::thread::scope(|scope| {
+            for part in black_box(&prepared).chunks(prepared.len().div_ceil(cores)) {
+                scope.spawn(move || {
+                    for (canonical, signature) in part {
+                        let digest = eip191_hash_message(Sha256::digest(canonical));
+                        let key = SECP256K1
+                            .recover_ecdsa(Message::from_digest(digest.0), signature)
+                            .expect("recover");
+                        assert_eq!(key, expected);
+                    }
+                });
+            }
+        });
         floor = floor.min(started.elapsed());
     }
     println!("verify: best of {PASSES} {best:.2?}; floor: best of {PASSES} {floor:.2?}");
@@ -222,6 +270,51 @@ fn verify_throughput(
         *ENTRIES as f64 / floor.as_secs_f64(),
         *ENTRIES,
     )
+}
+
+/// Opening a run of the verify ledger: a short run appended at its end, and `r-alpha`, which
+/// started on its first line; each against reading, parsing and picking the run's entries.
+fn open_run_cost(
+    folder: &Path,
+    key: &PrivateKeySigner,
+    operators: &Operators,
+) -> Vec<(String, Duration, Duration)> {
+    let ledger = Ledger::new(folder.join("verify/owner-ledger.jsonl"));
+    for index in 0..10 {
+        ledger
+            .append("r-short", "2026-11-24T00:00:00Z", vec![note(index)], key)
+            .expect("append");
+    }
+    let trust = Trust::listed(operators.clone());
+    let entries = *ENTRIES;
+    let mut measured = Vec::new();
+    for (name, run) in [
+        (format!("open a 10-entry run, {entries}-entry ledger (↓)"), "r-short"),
+        (format!("open a run from line 1, {entries}-entry ledger"), "r-alpha"),
+    ] {
+        let mut took = Duration::MAX;
+        let mut floor = Duration::MAX;
+        for _ in 0..PASSES {
+            let started = Instant::now();
+            let bytes = ledger.read_bytes().expect("read");
+            let picked: Vec<Entry> = parse(&bytes)
+                .entries
+                .into_iter()
+                .filter(|e| e.run == run)
+                .collect();
+            black_box(picked);
+            floor = floor.min(started.elapsed());
+
+            let started = Instant::now();
+            let checkpoint = Checkpoint::read(&ledger.checkpoint_path()).expect("checkpoint");
+            let bytes = ledger.read_bytes().expect("read");
+            let checked = checked_run(&bytes, parse(&bytes), run, &trust, checkpoint.as_ref());
+            black_box(checked.expect("the run checks"));
+            took = took.min(started.elapsed());
+        }
+        measured.push((name, took, floor));
+    }
+    measured
 }
 
 fn append_latency(folder: &Path, key: &PrivateKeySigner) -> (Vec<Duration>, Vec<Duration>) {
