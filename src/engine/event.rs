@@ -85,6 +85,8 @@ pub struct DiffRecorded {
 }
 
 /// A Safe Transaction Builder batch prepared at a safe-batch step, stored in the workspace.
+/// Every later use of the file (sign-offs, execution, receipts, `batch show`, export,
+/// `verify-bundle`) re-hashes it against `file_sha256` and refuses on a mismatch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchPrepared {
     pub step: String,
@@ -92,9 +94,14 @@ pub struct BatchPrepared {
     pub file: String,
     /// SHA-256 of the batch's canonical JSON.
     pub sha256: String,
+    /// SHA-256 of the file's bytes as written.
+    pub file_sha256: String,
     /// The Safe app's checksum of the file.
     pub checksum: String,
     pub transactions: usize,
+    /// The fingerprint of the recorded diff it was built from (`source = "diff"`), which the
+    /// diff recomputed against the state read now matched.
+    pub diff_fingerprint: Option<String>,
 }
 
 /// A chain-check step's reads, all at one block, and each expectation's outcome.

@@ -248,3 +248,100 @@ fn verify_flags_an_unlisted_signer() {
         stderr(&verified)
     );
 }
+
+const BATCH_RUNBOOK: &str = r#"
+id = "approve-batch"
+title = "Approve a Safe batch"
+kind = "update"
+severity = "medium"
+version = "1"
+summary = "A batch that an approver approves."
+networks = ["demo"]
+
+[[steps]]
+id = "batch"
+title = "Safe batch"
+kind = "safe-batch"
+source = "calls"
+
+[[steps.calls]]
+contract = "FeePool"
+method = "setBurnPct(uint256)"
+args = ["7"]
+
+[[steps]]
+id = "approval"
+title = "One approver"
+kind = "signoff"
+quorum = 1
+signer_roles = ["approver"]
+"#;
+
+/// An approval names the batch it approves: an attestation made on a copy of the ledger where
+/// another batch was prepared at the same step (a fork: same run, same step, another file) is
+/// refused where this batch was prepared, though nothing else about the run differs.
+#[test]
+fn an_attestation_over_another_batch_is_refused() {
+    let home = Home::empty();
+    let alice = home.add_key("alice");
+    let bob = home.add_key("bob");
+    let workspace = crate::support::workspace::shipped_workspace();
+    let cwd = workspace.path();
+    std::fs::write(
+        cwd.join("runbooks/update/approve-batch.toml"),
+        BATCH_RUNBOOK,
+    )
+    .unwrap();
+    let listed = std::fs::read_to_string(cwd.join("config/operators.toml")).unwrap()
+        + &operators_toml(&[
+            ("alice", &alice, &["operator"]),
+            ("bob", &bob, &["approver"]),
+        ]);
+    std::fs::write(cwd.join("config/operators.toml"), listed).unwrap();
+    let as_in = |dir: &Path, key: &str, args: &[&str]| {
+        let mut full = vec!["--key", key];
+        full.extend_from_slice(args);
+        home.cli(dir, &full)
+    };
+    let started = json(&as_in(
+        cwd,
+        "alice",
+        &[
+            "run",
+            "start",
+            "approve-batch",
+            "--network",
+            "demo",
+            "--json",
+        ],
+    ));
+    let run = started["run"].as_str().unwrap().to_owned();
+    let elsewhere = tempfile::tempdir().unwrap();
+    crate::support::workspace::copy_folder(cwd, elsewhere.path());
+    for dir in [cwd, elsewhere.path()] {
+        let prepared = as_in(dir, "alice", &["run", "next", &run]);
+        assert!(prepared.status.success(), "{:?}", text(&prepared));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let file = elsewhere.path().join("bob.attestation.json");
+    let attested = as_in(
+        elsewhere.path(),
+        "bob",
+        &["attest", &run, "--out", file.to_str().unwrap()],
+    );
+    assert!(attested.status.success(), "{:?}", text(&attested));
+
+    let imported = as_in(
+        cwd,
+        "alice",
+        &["run", "signoff", &run, "--import", file.to_str().unwrap()],
+    );
+    assert_eq!(imported.status.code(), Some(1), "{:?}", text(&imported));
+    assert!(
+        stderr(&imported).contains("approves another state of this run"),
+        "{}",
+        stderr(&imported)
+    );
+    let signed = as_in(cwd, "bob", &["run", "signoff", &run]);
+    assert!(signed.status.success(), "{:?}", text(&signed));
+}
