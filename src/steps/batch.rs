@@ -166,3 +166,14 @@ impl PreparedBatch {
         }))
     }
 }
+
+/// Checks that the run's last prepared batch file still has the SHA-256 recorded at
+/// batch-prepared, before an approval of the run (whose subject names that hash) is made:
+/// what an approver approves is that file. Nothing to check before any batch.
+pub fn check_prepared(ctx: &Context, run: &Run) -> Result<(), StepError> {
+    if let Some(prepared) = &run.last_batch {
+        let path = ctx.workspace.storage.join(&prepared.file);
+        crate::safe::binding::read_bound(&path, &prepared.file_sha256)?;
+    }
+    Ok(())
+}
