@@ -326,3 +326,71 @@ fn edits_to_run_json_and_readme_are_named_though_the_sums_were_redone() {
         &["README.txt", "Approved by the board"],
     );
 }
+
+/// The state snapshot an offline run read is in its bundle, bound to the block its entry
+/// recorded and to its signature: a snapshot edited (values changed, sums resealed) is named,
+/// and export refuses once the workspace's snapshot is no longer the one the run read.
+#[test]
+fn a_bundle_carries_the_state_snapshot_its_run_read_and_checks_it() {
+    let fixture = BatchFixture::new();
+    let read = recorded(&fixture, "chain-checked");
+    assert!(
+        read["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("snapshot assets/demo-state.json"),
+        "{read}"
+    );
+    let pristine = fixture.export("pristine");
+    let snapshot = "snapshots/assets_demo-state.json";
+    let shipped = std::fs::read(fixture.ws.path().join("assets/demo-state.json")).unwrap();
+    let exported = std::fs::read(pristine.join(snapshot)).ok();
+    assert!(
+        exported == Some(shipped.clone()),
+        "the snapshot is not in the bundle"
+    );
+    ok(verify_elsewhere(&fixture.home, &pristine));
+    let keys = json(&fixture.cli(&["keys", "list", "--json"]));
+    let tester = keys[0]["address"].as_str().unwrap();
+    let only_tester = fixture.out.path().join("only-tester.toml");
+    let listed = crate::support::cli::operators_toml(&[("tester", tester, &["operator"])]);
+    std::fs::write(&only_tester, listed).unwrap();
+    let distrusted = fixture.cli(&[
+        "verify-bundle",
+        pristine.to_str().unwrap(),
+        "--operators",
+        only_tester.to_str().unwrap(),
+    ]);
+    fails_naming(&distrusted, &[snapshot, "who is not among the operators"]);
+
+    let bundle = fixture.out.path().join("snapshot-edited");
+    common::copy_folder(&pristine, &bundle);
+    let original = std::fs::read_to_string(bundle.join(snapshot)).unwrap();
+    let edited = original.replacen("\"FeePool.burnPct\": 2", "\"FeePool.burnPct\": 9", 1);
+    assert_ne!(edited, original);
+    std::fs::write(bundle.join(snapshot), edited).unwrap();
+    reseal(&bundle, snapshot);
+    fails_naming(
+        &verify_elsewhere(&fixture.home, &bundle),
+        &[snapshot, "signature"],
+    );
+
+    let refreshed = String::from_utf8(shipped).unwrap().replacen(
+        read["block_hash"].as_str().unwrap(),
+        &format!("0x{}", "e".repeat(64)),
+        1,
+    );
+    std::fs::write(fixture.ws.path().join("assets/demo-state.json"), refreshed).unwrap();
+    let target = fixture.out.path().join("refused");
+    let exported = fixture.cli(&["export", &fixture.run, "--out", target.to_str().unwrap()]);
+    let (_, err) = text(&exported);
+    assert!(
+        !exported.status.success(),
+        "exported another snapshot: {err}"
+    );
+    assert!(
+        err.contains("assets/demo-state.json")
+            && err.contains(read["block_hash"].as_str().unwrap()),
+        "{err}"
+    );
+}

@@ -199,6 +199,8 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
                 seq,
                 format!("{why}: the {} was changed", reference.what),
             );
+        } else if let Some(why) = reference.unlisted_signer(&content, &operators) {
+            report.found(&path, seq, why);
         }
     }
     if let (Some(checkpoint), Event::RunStarted(started)) = (&checkpoint, &first.event) {
@@ -213,7 +215,7 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
     }
     let named: BTreeSet<String> = referenced.iter().map(|r| r.path()).collect();
     for file in present.keys() {
-        let stored = ["evidence/", "receipts/", "batches/"]
+        let stored = ["evidence/", "receipts/", "batches/", "snapshots/"]
             .iter()
             .any(|folder| file.starts_with(folder));
         if stored && !named.contains(file) {

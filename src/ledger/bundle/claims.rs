@@ -141,6 +141,7 @@ What is here
   evidence/<sha256>      {evidence} file(s) the run's entries reference, each named by its SHA-256
   batches/<file>         {batches} Safe batch(es), as hashed when prepared (batch-prepared)
   receipts/<net>/<file>  {receipts} transaction receipt(s), as hashed when checked (receipt-checked)
+  snapshots/<file>       {snapshots} signed state snapshot(s) the run read, of the block it recorded
   {OPERATORS}  the operators (addresses, roles) the ledger was checked against
   {CHECKPOINT}        the ledger's size and head hash, signed by the exporter
   {SUMS}             the SHA-256 of every other file
@@ -152,7 +153,8 @@ How to check it
      Offline: every file's hash, the chain, every signature, the signers against
      {OPERATORS} (or --operators FILE, a list you trust), the checkpoint, the
      runbook's hash, every evidence file, every batch and receipt against the hash
-     its entry recorded, and {RUN} and this text against what the signed entries say.
+     its entry recorded, every snapshot against its block and signature, and {RUN}
+     and this text against what the signed entries say.
      It names each failure and exits 1 on any.
 ",
         run = manifest.run,
@@ -166,5 +168,6 @@ How to check it
         evidence = count(Store::Evidence),
         batches = count(Store::Batches),
         receipts = count(Store::Receipts),
+        snapshots = count(Store::Snapshots),
     )
 }

@@ -135,19 +135,30 @@ pub fn export(
         if let Some(why) = reference.bad_name() {
             return Err(ExportError::Refused(format!("{culprit}: {why}")));
         }
-        let storage = &ctx.workspace.storage;
-        let source = resolve_inside(storage, &reference.path()).map_err(|why| {
-            ExportError::Refused(format!(
-                "{culprit} references {}, which cannot be copied out: {why}",
-                reference.path()
-            ))
-        })?;
-        let content = read_no_follow(&source).map_err(io_at(&source))?;
+        let (shown, content) = match &reference.source {
+            Some(source) => (
+                source.clone(),
+                workspace_file(ctx, source)?.ok_or_else(|| {
+                    ExportError::Refused(format!(
+                        "{culprit}: {source} is no longer in the workspace; restore it to export the run"
+                    ))
+                })?,
+            ),
+            None => {
+                let storage = &ctx.workspace.storage;
+                let source = resolve_inside(storage, &reference.path()).map_err(|why| {
+                    ExportError::Refused(format!(
+                        "{culprit} references {}, which cannot be copied out: {why}",
+                        reference.path()
+                    ))
+                })?;
+                let content = read_no_follow(&source).map_err(io_at(&source))?;
+                (source.display().to_string(), content)
+            }
+        };
         if let Some(why) = reference.mismatch(&content) {
-            let store = reference.store.folder();
             return Err(ExportError::Refused(format!(
-                "{culprit}: {}: {why}: the {store} store was changed since it was recorded",
-                source.display(),
+                "{culprit}: {shown}: {why}: it changed since it was recorded; restore it to export the run"
             )));
         }
         files.insert(reference.path(), content);

@@ -1,13 +1,15 @@
-//! The files a run's entries reference in the stores under `storage/`, and what each entry
-//! recorded of them: evidence by its name (its SHA-256), batches and receipts by the SHA-256
-//! their entry recorded.
+//! The files a run's entries reference, and what each entry recorded of them: evidence by its
+//! name (its SHA-256), batches and receipts by the SHA-256 their entry recorded, a state
+//! snapshot by the block its entry read (and its own signature).
 
 use super::{is_plain_name, is_sha256, sha256_hex};
 use crate::engine::Event;
 use crate::ledger::Entry;
+use crate::workspace::snapshot::StateSnapshot;
 use serde::Serialize;
 
-/// A store under `storage/` whose files entries reference by name.
+/// Where the files entries reference are kept: stores under `storage/`, and the workspace's
+/// state snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Store {
@@ -17,6 +19,9 @@ pub enum Store {
     Receipts,
     /// `storage/batches/<name>`: Safe transaction batches prepared at safe-batch steps.
     Batches,
+    /// A signed state snapshot of the workspace (`assets/demo-state.json`) that an offline
+    /// run read, named in the bundle by its path with `_` for `/`.
+    Snapshots,
 }
 
 impl Store {
@@ -26,6 +31,7 @@ impl Store {
             Self::Evidence => "evidence",
             Self::Receipts => "receipts",
             Self::Batches => "batches",
+            Self::Snapshots => "snapshots",
         }
     }
 
@@ -46,12 +52,15 @@ pub struct Reference {
     /// What the entry calls it (`stdout of step echo`, `attachment tx.json`).
     pub what: String,
     /// The SHA-256 of its bytes that the entry recorded, for a store whose names are not hashes
-    /// (`batch-prepared`'s `file_sha256`, `receipt-checked`'s `sha256`).
+    /// (`batch-prepared`'s `file_sha256`, `receipt-checked`'s `sha256`); for a snapshot, the
+    /// hash of the block it was read at.
     pub recorded: Option<String>,
+    /// A snapshot's path in the workspace, as the entry names it.
+    pub source: Option<String>,
 }
 
 impl Reference {
-    /// The file's path relative to `storage/`, and in the bundle.
+    /// The file's path in the bundle and, but for a snapshot, relative to `storage/`.
     pub fn path(&self) -> String {
         format!("{}/{}", self.store.folder(), self.name)
     }
@@ -86,6 +95,7 @@ impl Reference {
     pub fn mismatch(&self, content: &[u8]) -> Option<String> {
         let sha256 = sha256_hex(content);
         match &self.recorded {
+            Some(block) if self.store == Store::Snapshots => self.snapshot_mismatch(content, block),
             _ if self.store.content_addressed() => {
                 (sha256 != self.name).then(|| format!("its SHA-256 is {sha256}, not its name"))
             }
@@ -103,18 +113,80 @@ impl Reference {
     }
 }
 
+impl Reference {
+    /// A snapshot is the one the entry read when it is of the block the entry recorded and
+    /// its signature holds (who signed it is checked against the operators by the caller).
+    fn snapshot_mismatch(&self, content: &[u8], block: &str) -> Option<String> {
+        let snapshot = match parse_snapshot(&self.name, content) {
+            Ok(snapshot) => snapshot,
+            Err(why) => return Some(why),
+        };
+        if !snapshot.block.hash.eq_ignore_ascii_case(block) {
+            return Some(format!(
+                "it is of block {}, but the entry at seq {} read block {block}",
+                snapshot.block.hash, self.seq
+            ));
+        }
+        snapshot
+            .verify_signature()
+            .err()
+            .map(|why| format!("its signature does not hold: {why}"))
+    }
+}
+
+impl Reference {
+    /// For a snapshot whose signature holds: why its signer does not count, when they are
+    /// not among `operators`.
+    pub fn unlisted_signer(
+        &self,
+        content: &[u8],
+        operators: &crate::ledger::operators::Operators,
+    ) -> Option<String> {
+        if self.store != Store::Snapshots {
+            return None;
+        }
+        let signer = parse_snapshot(&self.name, content)
+            .ok()?
+            .verify_signature()
+            .ok()?;
+        operators.by_address(&signer).is_none().then(|| {
+            format!(
+                "signed by {signer}, who is not among the operators; the {} is not trusted",
+                self.what
+            )
+        })
+    }
+}
+
+fn parse_snapshot(name: &str, content: &[u8]) -> Result<StateSnapshot, String> {
+    let text = std::str::from_utf8(content).map_err(|_| "not UTF-8 text".to_owned())?;
+    StateSnapshot::parse(name, text).map_err(|why| format!("not a state snapshot: {why}"))
+}
+
+/// The snapshot path a chain check's source names: `snapshot <path> (<network> chain …)`.
+fn snapshot_path(source: &str) -> Option<&str> {
+    let rest = source.strip_prefix("snapshot ")?;
+    Some(rest.split_once(" (").map_or(rest, |(path, _)| path))
+}
+
 /// Every file the entries reference, each once: an evidence file under the first entry that
 /// references it, a batch or a receipt under the last that recorded it.
 pub fn references<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Reference> {
     let mut found: Vec<Reference> = Vec::new();
     for entry in entries {
         let mut add = |store, name: &str, what: String, recorded: Option<&String>| {
+            let source = (store == Store::Snapshots).then(|| name.to_owned());
+            let name = match store {
+                Store::Snapshots => name.replace('/', "_"),
+                _ => name.to_owned(),
+            };
             let reference = Reference {
                 seq: entry.seq,
                 store,
-                name: name.to_owned(),
+                name: name.clone(),
                 what,
                 recorded: recorded.cloned(),
+                source,
             };
             match found
                 .iter_mut()
@@ -173,6 +245,22 @@ pub fn references<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Refer
                 format!("receipt of step {} ({})", receipt.step, receipt.tx_hash),
                 Some(&receipt.sha256),
             ),
+            Event::StateAcknowledged(acknowledged) => add(
+                Store::Snapshots,
+                &acknowledged.snapshot,
+                "state snapshot acknowledged as stale".to_owned(),
+                Some(&acknowledged.block_hash),
+            ),
+            Event::ChainChecked(checked) => {
+                if let Some(path) = snapshot_path(&checked.source) {
+                    add(
+                        Store::Snapshots,
+                        path,
+                        format!("state snapshot read at step {}", checked.step),
+                        Some(&checked.block_hash),
+                    );
+                }
+            }
             _ => {}
         }
     }

@@ -121,8 +121,9 @@ pub fn ledger_lines(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// An offline run that prepared a Safe batch (`setBurnPct(7)` on FeePool) and checked its
-/// receipt from a file, in the shipped workspace whose operators.toml lists the tester's key.
+/// An offline run that read the network's state snapshot at a chain check, prepared a Safe
+/// batch (`setBurnPct(7)` on FeePool) and checked its receipt from a file, in the shipped
+/// workspace whose operators.toml lists the tester's key.
 pub struct BatchFixture {
     pub home: Home,
     pub ws: tempfile::TempDir,
@@ -140,8 +141,19 @@ title = "Set the burn, offline"
 kind = "update"
 severity = "low"
 version = "1.0.0"
-summary = "A Safe batch and the receipt of its execution, for a bundle."
+summary = "A state read, a Safe batch and the receipt of its execution, for a bundle."
 networks = ["demo"]
+
+[[steps]]
+id = "read"
+title = "Read the burn"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "FeePool"
+call = "burnPct()(uint256)"
+op = "<="
+value = "100"
 
 [[steps]]
 id = "burn"
@@ -183,6 +195,7 @@ impl BatchFixture {
             ],
         ));
         let run = started["run"].as_str().unwrap().to_owned();
+        ok(home.cli(cwd, &["run", "next", &run, "--json"]));
         ok(home.cli(cwd, &["run", "next", &run, "--json"]));
         let batch = format!("batches/{run}-burn.json");
         let written: serde_json::Value = serde_json::from_str(
