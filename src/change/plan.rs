@@ -197,11 +197,10 @@ fn finish(
 /// A batch made from a diff, and the diff it makes.
 pub struct DiffBatch {
     pub batch: crate::safe::Batch,
-    pub summary: String,
     /// Changes no setter can make.
     pub by_hand: Vec<String>,
-    /// The fingerprint of the diff the batch makes.
-    pub fingerprint: String,
+    /// The diff the batch makes.
+    pub diff: Diff,
     /// The current state it was compared with.
     pub against: String,
 }
@@ -243,9 +242,8 @@ pub fn batch_for_diff(
     )?;
     Ok(DiffBatch {
         batch,
-        summary: diff.summary(),
         by_hand: planned.by_hand,
-        fingerprint: diff.fingerprint,
+        diff,
         against,
     })
 }

@@ -33,8 +33,8 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
     };
     let crate::change::plan::DiffBatch {
         batch,
-        summary,
         by_hand,
+        diff,
         ..
     } = crate::change::plan::batch_for_diff(
         session,
@@ -53,7 +53,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         );
     }
     crate::workspace::durable::write(&args.out, (batch.to_json_pretty() + "\n").as_bytes())?;
-    println!("{summary}");
+    println!("{}", diff.summary());
     println!(
         "wrote {}: {} transaction(s), checksum {}",
         args.out.display(),

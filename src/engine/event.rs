@@ -65,7 +65,8 @@ pub struct HttpChecked {
     pub body_sha256: Option<String>,
 }
 
-/// A diff of the proposed config against the current state, computed at a diff step.
+/// A diff of the proposed config against the current state, computed at a diff step; its
+/// canonical JSON is in the evidence store under its fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffRecorded {
     pub step: String,
@@ -99,8 +100,8 @@ pub struct BatchPrepared {
     /// The Safe app's checksum of the file.
     pub checksum: String,
     pub transactions: usize,
-    /// The fingerprint of the recorded diff it was built from (`source = "diff"`), which the
-    /// diff recomputed against the state read now matched.
+    /// The fingerprint of the recorded diff it was built from (`source = "diff"`): the diff
+    /// recomputed against the state read then was that diff, or it less changes already made.
     pub diff_fingerprint: Option<String>,
 }
 

@@ -1,8 +1,8 @@
 //! A `safe-batch` step: the checked Safe batch written under `storage/batches/`, and the
 //! `batch-prepared` event with its hashes, checksum and the diff it makes. A batch from a diff
 //! is built only from the run's recorded diff: the diff recomputed against the state read now
-//! must have the recorded fingerprint, else the chain or the config moved since and nothing is
-//! written.
+//! must be the recorded one, or it less changes already made (`recorded_diff`), else the chain
+//! or the config moved since and nothing is written.
 
 use super::{StateFor, StepError, last_diff_domains, saved_config};
 use crate::change::compare::Against;
@@ -125,15 +125,8 @@ impl PreparedBatch {
                     self.mode,
                 )
                 .map_err(StepError::Change)?;
-                if made.fingerprint != recorded.fingerprint {
-                    return Err(StepError::DiffMoved {
-                        step: recorded.step,
-                        recorded: recorded.fingerprint,
-                        now: made.fingerprint,
-                        against: made.against,
-                    });
-                }
-                (made.batch, Some(made.fingerprint))
+                super::recorded_diff::check(ctx, &recorded, &made.diff, &made.against)?;
+                (made.batch, Some(recorded.fingerprint))
             }
             Calls::Listed(calls) => {
                 let batch = crate::change::plan::batch_for_calls(

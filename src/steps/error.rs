@@ -74,13 +74,16 @@ pub enum StepError {
     )]
     NoDiff { step: String },
     #[error(
-        "the diff against {against} now has fingerprint {now}, but step `{step}` recorded {recorded}: the chain or the config moved since that diff was made and approved; no batch was written and nothing recorded. A new diff and new sign-offs are needed (start a new run)"
+        "the diff against {against} now has fingerprint {now}, but step `{step}` recorded {recorded}: the chain or the config moved since that diff was made and approved{}; no batch was written and nothing recorded. A new diff and new sign-offs are needed (start a new run)",
+        if unexplained.is_empty() { String::new() } else { format!(" ({})", unexplained.join("; ")) }
     )]
     DiffMoved {
         step: String,
         recorded: String,
         now: String,
         against: String,
+        /// What the diff now holds that the recorded one does not.
+        unexplained: Vec<String>,
     },
     #[error(
         "{0}; nothing was sent and nothing recorded: put the prepared file back, or start a new run for a new batch and new sign-offs"

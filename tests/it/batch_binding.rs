@@ -54,6 +54,11 @@ events = ["ExecutionSuccess(bytes32,uint256)"]
 /// A stage with the runbook, whose proposed fee config the mock FeePool can make (as
 /// walk_shipped's fee update: no reward role), and a drill of it started.
 fn drill() -> (Stage, String) {
+    drill_with(&[])
+}
+
+/// As [`drill`], with more config edits (file, from, to) before the drill starts.
+fn drill_with(edits: &[(&str, &str, &str)]) -> (Stage, String) {
     let stage = stage();
     let path = stage
         .workspace
@@ -61,6 +66,9 @@ fn drill() -> (Stage, String) {
         .join("runbooks/drill/bound-burn.toml");
     std::fs::write(path, BOUND).unwrap();
     stage.rewrite("fee-pool.demo.json", r#""rewardRole": "platform","#, "");
+    for (file, from, to) in edits {
+        stage.rewrite(file, from, to);
+    }
     let started = stage
         .walker()
         .cli("alice", &["drill", "bound-burn", "--network", "demo"]);
@@ -226,4 +234,50 @@ fn a_batch_is_not_built_once_the_chain_moved_since_the_recorded_diff() {
         "both fingerprints named: {err}"
     );
     assert!(err.contains("new diff"), "{err}");
+    assert!(
+        err.contains("FeePool.burnPct: 4% → 3%"),
+        "what moved: {err}"
+    );
+    let kept = stage
+        .workspace
+        .path()
+        .join("storage/evidence")
+        .join(recorded);
+    let kept = std::fs::read(kept).expect("the recorded diff is kept as evidence");
+    assert_eq!(crate::support::bundle::sha256(&kept), recorded);
+}
+
+/// The chain moved toward the reviewed state only (part of the diff already made, as a run's
+/// own earlier batch does): the batch makes what is left of the recorded diff, and records
+/// that diff's fingerprint.
+#[test]
+fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
+    let (stage, run) = drill_with(&[
+        ("job-registry.demo.json", r#""feePct": 5"#, r#""feePct": 6"#),
+        (
+            "stake-manager.demo.json",
+            r#""feePct": 5"#,
+            r#""feePct": 6"#,
+        ),
+    ]);
+    moves(&stage, &run, &[]);
+    let diffed = recorded(&stage, &run, "diff-recorded");
+    assert_eq!(diffed["changes"], 3, "{diffed}");
+    let fee_pool = stage.sandbox_info()["contracts"]["FeePool"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    stage.send_as_safe(&fee_pool, "setBurnPct(uint256)", &["3"]);
+
+    moves(&stage, &run, &[]);
+    let prepared = recorded(&stage, &run, "batch-prepared");
+    assert_eq!(prepared["transactions"], 2, "{prepared}");
+    assert_eq!(prepared["diff_fingerprint"], diffed["fingerprint"]);
+    let file = stage
+        .workspace
+        .path()
+        .join("storage")
+        .join(prepared["file"].as_str().unwrap());
+    let batch = std::fs::read_to_string(file).unwrap();
+    assert!(!batch.contains("setBurnPct"), "{batch}");
 }

@@ -8,7 +8,8 @@
 //!                       alone do not chain: their `prev` points into other runs)
 //! run.json              the run's id, status and the seqs of its entries
 //! runbook/<file>.toml   the runbook file, as hashed at run-started
-//! evidence/<sha256>     every evidence file the run's entries reference
+//! evidence/<sha256>     every evidence file the run's entries reference (output, bodies,
+//!                       attachments, each diff's canonical JSON under its fingerprint)
 //! batches/<file>        every Safe batch, as hashed at batch-prepared
 //! receipts/<net>/<file> every archived receipt, as hashed at receipt-checked
 //! config/operators.toml the operators the ledger was checked against when exported

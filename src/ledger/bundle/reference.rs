@@ -230,6 +230,12 @@ pub fn references<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Refer
                     );
                 }
             }
+            Event::DiffRecorded(diff) => add(
+                Store::Evidence,
+                &diff.fingerprint,
+                format!("diff of step {}", diff.step),
+                None,
+            ),
             Event::BatchPrepared(batch) => add(
                 Store::Batches,
                 batch.file.strip_prefix("batches/").unwrap_or(&batch.file),
