@@ -194,6 +194,17 @@ fn finish(
     Ok(batch)
 }
 
+/// A batch made from a diff, and the diff it makes.
+pub struct DiffBatch {
+    pub batch: crate::safe::Batch,
+    /// Changes no setter can make.
+    pub by_hand: Vec<String>,
+    /// The diff the batch makes.
+    pub diff: Diff,
+    /// The current state it was compared with.
+    pub against: String,
+}
+
 /// The batch that makes the diff of `network`, every transaction checked before it is returned.
 pub fn batch_for_diff(
     ctx: &Context,
@@ -203,12 +214,13 @@ pub fn batch_for_diff(
     domains: &[String],
     accept_stale: crate::change::compare::AcceptStale,
     mode: crate::engine::Mode,
-) -> Result<(crate::safe::Batch, String, Vec<String>), ChangeError> {
+) -> Result<DiffBatch, ChangeError> {
     let crate::change::compare::Compared {
         catalogue,
         proposed,
         diff,
         problems,
+        against,
         ..
     } = crate::change::compare::compare(ctx, network, from, against, domains, accept_stale)?;
     if let Some(problem) = problems.first() {
@@ -228,5 +240,10 @@ pub fn batch_for_diff(
         &planned.calls,
         &placement,
     )?;
-    Ok((batch, diff.summary(), planned.by_hand))
+    Ok(DiffBatch {
+        batch,
+        by_hand: planned.by_hand,
+        diff,
+        against,
+    })
 }

@@ -48,6 +48,7 @@ fn approver_of(session: &Session) -> color_eyre::Result<(String, String, Vec<Str
 /// `run signoff`: the unlocked key approves, or an attestation is imported.
 pub fn signoff(session: &Session, args: &SignoffArgs) -> color_eyre::Result<ExitCode> {
     let mut run = session.open_run(&args.run)?;
+    crate::steps::batch::check_prepared(session, &run).map_err(Report::msg)?;
     let signoff = match &args.import {
         Some(file) => {
             let text = std::fs::read_to_string(file)
@@ -116,6 +117,7 @@ pub fn signoff(session: &Session, args: &SignoffArgs) -> color_eyre::Result<Exit
 pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
     let session = recording_session(cli)?;
     let run = session.open_run(&args.run)?;
+    crate::steps::batch::check_prepared(&session, &run).map_err(Report::msg)?;
     let (address, name, roles) = approver_of(&session)?;
     let signoff = run.sign_off(
         &Approver {

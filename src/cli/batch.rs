@@ -11,7 +11,9 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum BatchCommand {
     /// Decode a batch file method by method and run every check that needs no network
-    /// configuration (selectors, values, value sent, chain id, checksum); exits 1 if any fails.
+    /// configuration (selectors, values, value sent, chain id, checksum); a run's batch (in a
+    /// workspace's storage/batches/ or a bundle's batches/) is also checked against the SHA-256
+    /// its batch-prepared entry recorded. Exits 1 if any fails.
     Show {
         file: PathBuf,
         #[arg(long)]
@@ -50,13 +52,59 @@ fn exit(ok: bool) -> ExitCode {
 fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
     let batch = read(file)?;
     let review = safe::review(&batch, None);
+    let recorded = recorded_check(file)?;
     if json {
-        print_json(&review)?;
+        let mut value = serde_json::to_value(&review)?;
+        if let (Some(object), Some(check)) = (value.as_object_mut(), &recorded) {
+            object.insert("recorded".into(), serde_json::to_value(check)?);
+        }
+        print_json(&value)?;
     } else {
         println!("file: {}", file.display());
         print!("{}", safe::review_text(&review));
+        if let Some(check) = &recorded {
+            println!("  {} recorded: {}", check.status.mark(), check.detail);
+        }
     }
-    Ok(exit(review.ok()))
+    let bound = recorded.is_none_or(|c| c.status != Status::Fail);
+    Ok(exit(review.ok() && bound))
+}
+
+/// How the file compares with the entry that recorded it, when a ledger lies beside it.
+#[derive(serde::Serialize)]
+struct RecordedCheck {
+    status: Status,
+    detail: String,
+}
+
+fn recorded_check(file: &Path) -> color_eyre::Result<Option<RecordedCheck>> {
+    use crate::ledger::bundle::recorded::{RecordError, batch_record};
+    let check = |status, detail| Ok(Some(RecordedCheck { status, detail }));
+    let recorded = match batch_record(file) {
+        None => return Ok(None),
+        Some(Err(error @ RecordError::NotRecorded { .. })) => {
+            return check(Status::Warn, error.to_string());
+        }
+        Some(Err(error)) => return check(Status::Fail, error.to_string()),
+        Some(Ok(recorded)) => recorded,
+    };
+    let bytes = std::fs::read(file).wrap_err_with(|| format!("cannot read {}", file.display()))?;
+    let reference = &recorded.reference;
+    let ledger = format!("run {}, {}", recorded.run, recorded.ledger.display());
+    match reference.mismatch(&bytes) {
+        Some(why) => check(
+            Status::Fail,
+            format!("{why} ({ledger}): this is not the batch the run prepared and approved"),
+        ),
+        None => check(
+            Status::Pass,
+            format!(
+                "SHA-256 {}, as batch-prepared recorded at seq {} ({ledger})",
+                crate::ledger::bundle::sha256_hex(&bytes),
+                reference.seq
+            ),
+        ),
+    }
 }
 
 fn checksum(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {

@@ -31,7 +31,12 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         Some(_) => None,
         None => block_on_text(read_default(session, &args.network))?,
     };
-    let (batch, summary, by_hand) = crate::change::plan::batch_for_diff(
+    let crate::change::plan::DiffBatch {
+        batch,
+        by_hand,
+        diff,
+        ..
+    } = crate::change::plan::batch_for_diff(
         session,
         &args.network,
         args.from.as_deref(),
@@ -48,7 +53,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         );
     }
     crate::workspace::durable::write(&args.out, (batch.to_json_pretty() + "\n").as_bytes())?;
-    println!("{summary}");
+    println!("{}", diff.summary());
     println!(
         "wrote {}: {} transaction(s), checksum {}",
         args.out.display(),

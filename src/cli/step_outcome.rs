@@ -37,10 +37,16 @@ pub fn lines(done: &Done, storage: &Path) -> Vec<String> {
             recorded.against, recorded.summary, recorded.fingerprint
         )),
         Event::BatchPrepared(batch) => lines.push(format!(
-            "prepared {} ({} transaction(s), Safe checksum {}): load it in the Safe app's Transaction Builder",
+            "prepared {} ({} transaction(s), SHA-256 {}, Safe checksum {}{}): load it in the Safe app's Transaction Builder",
             storage.join(&batch.file).display(),
             batch.transactions,
-            batch.checksum
+            batch.file_sha256,
+            batch.checksum,
+            batch
+                .diff_fingerprint
+                .as_ref()
+                .map(|f| format!(", the recorded diff {f}"))
+                .unwrap_or_default()
         )),
         _ => {}
     }

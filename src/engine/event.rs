@@ -65,7 +65,8 @@ pub struct HttpChecked {
     pub body_sha256: Option<String>,
 }
 
-/// A diff of the proposed config against the current state, computed at a diff step.
+/// A diff of the proposed config against the current state, computed at a diff step; its
+/// canonical JSON is in the evidence store under its fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffRecorded {
     pub step: String,
@@ -85,6 +86,8 @@ pub struct DiffRecorded {
 }
 
 /// A Safe Transaction Builder batch prepared at a safe-batch step, stored in the workspace.
+/// Every later use of the file (sign-offs, execution, receipts, `batch show`, export,
+/// `verify-bundle`) re-hashes it against `file_sha256` and refuses on a mismatch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchPrepared {
     pub step: String,
@@ -92,9 +95,14 @@ pub struct BatchPrepared {
     pub file: String,
     /// SHA-256 of the batch's canonical JSON.
     pub sha256: String,
+    /// SHA-256 of the file's bytes as written.
+    pub file_sha256: String,
     /// The Safe app's checksum of the file.
     pub checksum: String,
     pub transactions: usize,
+    /// The fingerprint of the recorded diff it was built from (`source = "diff"`): the diff
+    /// recomputed against the state read then was that diff, or it less changes already made.
+    pub diff_fingerprint: Option<String>,
 }
 
 /// A chain-check step's reads, all at one block, and each expectation's outcome.

@@ -7,7 +7,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// What an approver approves: the run's canonical summary.
+/// What an approver approves: the run's canonical summary, and the SHA-256 of the file of the
+/// last Safe batch it prepared (absent before any, so earlier approvals keep their subject).
 #[derive(Serialize)]
 struct Subject<'a> {
     run: &'a str,
@@ -18,6 +19,8 @@ struct Subject<'a> {
     chain_id: Option<u64>,
     inputs: &'a BTreeMap<String, String>,
     executor: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<&'a str>,
 }
 
 /// Who is signing off, as the operators file lists them.
@@ -29,7 +32,8 @@ pub struct Approver<'a> {
 
 impl Run {
     /// SHA-256 of the canonical summary of the run: the same on any machine with the same
-    /// ledger, so that an attestation made elsewhere names exactly this run.
+    /// ledger, so that an attestation made elsewhere names exactly this run and, once a batch
+    /// is prepared, exactly that batch file.
     pub fn subject(&self) -> String {
         let subject = Subject {
             run: &self.id,
@@ -40,6 +44,7 @@ impl Run {
             chain_id: self.started.chain_id,
             inputs: &self.started.inputs,
             executor: &self.executor,
+            batch: self.last_batch.as_ref().map(|b| b.file_sha256.as_str()),
         };
         let bytes = serde_json_canonicalizer::to_vec(&subject).unwrap_or_default();
         hex::encode(Sha256::digest(bytes))

@@ -1,12 +1,13 @@
 //! Safe Transaction Builder batch files: build them from contract calls, parse them (errors
-//! name the field), check every transaction, compute the Safe app's checksum, and decode them
-//! for review.
+//! name the field), check every transaction, compute the Safe app's checksum, decode them
+//! for review, and read a prepared one back against the hash its run recorded (binding).
 //!
 //! The console never holds the platform's owner keys: it only prepares these files, which the
 //! Safe multisig's owners load into the Safe web app's Transaction Builder and sign there.
 //! Nothing here touches a terminal library.
 
 pub mod abi;
+pub mod binding;
 pub mod build;
 pub mod calldata;
 pub mod check;

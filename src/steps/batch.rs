@@ -1,10 +1,13 @@
 //! A `safe-batch` step: the checked Safe batch written under `storage/batches/`, and the
-//! `batch-prepared` event with its hash and checksum.
+//! `batch-prepared` event with its hashes, checksum and the diff it makes. A batch from a diff
+//! is built only from the run's recorded diff: the diff recomputed against the state read now
+//! must be the recorded one, or it less changes already made (`recorded_diff`), else the chain
+//! or the config moved since and nothing is written.
 
 use super::{StateFor, StepError, last_diff_domains, saved_config};
 use crate::change::compare::Against;
 use crate::engine::event::BatchPrepared;
-use crate::engine::{Event, Mode, Run};
+use crate::engine::{DiffRecorded, Event, Mode, Run};
 use crate::runbook::StepAction;
 use crate::workspace::context::Context;
 use std::collections::BTreeSet;
@@ -12,8 +15,9 @@ use std::path::PathBuf;
 
 /// Where the batch's calls come from.
 enum Calls {
-    /// The calls that make the run's last diff, against the state read now.
+    /// The calls that make the run's recorded diff, against the state read now.
     Diff {
+        recorded: Box<DiffRecorded>,
         from: Option<PathBuf>,
         domains: Vec<String>,
         state: StateFor,
@@ -52,7 +56,11 @@ pub fn prepare(
         });
     };
     let calls = if source == "diff" {
+        let recorded = run.last_diff.clone().ok_or_else(|| StepError::NoDiff {
+            step: step.id.clone(),
+        })?;
         Calls::Diff {
+            recorded: Box::new(recorded),
             from: saved_config(ctx, run, proposed.as_deref())?,
             domains: last_diff_domains(run),
             state: StateFor::of(ctx, run, live)?,
@@ -94,8 +102,9 @@ impl PreparedBatch {
     pub async fn execute(self) -> Result<Event, StepError> {
         let ctx = &self.ctx;
         let network = &self.network;
-        let batch = match self.calls {
+        let (batch, diff_fingerprint) = match self.calls {
             Calls::Diff {
+                recorded,
                 from,
                 domains,
                 state,
@@ -106,7 +115,7 @@ impl PreparedBatch {
                     Some(live) => Against::Live(live),
                     None => Against::Snapshot,
                 };
-                crate::change::plan::batch_for_diff(
+                let made = crate::change::plan::batch_for_diff(
                     ctx,
                     network,
                     from.as_deref(),
@@ -115,26 +124,49 @@ impl PreparedBatch {
                     &|stale| acknowledged.contains(&stale.block_hash),
                     self.mode,
                 )
-                .map_err(StepError::Change)?
-                .0
+                .map_err(StepError::Change)?;
+                super::recorded_diff::check(ctx, &recorded, &made.diff, &made.against)?;
+                (made.batch, Some(recorded.fingerprint))
             }
             Calls::Listed(calls) => {
-                crate::change::plan::batch_for_calls(ctx, network, &self.title, &calls, self.mode)
-                    .map_err(StepError::Change)?
+                let batch = crate::change::plan::batch_for_calls(
+                    ctx,
+                    network,
+                    &self.title,
+                    &calls,
+                    self.mode,
+                )
+                .map_err(StepError::Change)?;
+                (batch, None)
             }
         };
+        let bytes = batch.to_json_pretty() + "\n";
         let path = ctx.workspace.storage.join(&self.file);
-        crate::workspace::durable::write(&path, (batch.to_json_pretty() + "\n").as_bytes())
-            .map_err(|error| StepError::File {
+        crate::workspace::durable::write(&path, bytes.as_bytes()).map_err(|error| {
+            StepError::File {
                 path: path.clone(),
                 error,
-            })?;
+            }
+        })?;
         Ok(Event::BatchPrepared(BatchPrepared {
             step: self.step,
             file: self.file,
             sha256: crate::safe::batch_hash(&batch),
+            file_sha256: crate::safe::binding::file_sha256(bytes.as_bytes()),
             checksum: batch.computed_checksum().to_string(),
             transactions: batch.transactions.len(),
+            diff_fingerprint,
         }))
     }
+}
+
+/// Checks that the run's last prepared batch file still has the SHA-256 recorded at
+/// batch-prepared, before an approval of the run (whose subject names that hash) is made:
+/// what an approver approves is that file. Nothing to check before any batch.
+pub fn check_prepared(ctx: &Context, run: &Run) -> Result<(), StepError> {
+    if let Some(prepared) = &run.last_batch {
+        let path = ctx.workspace.storage.join(&prepared.file);
+        crate::safe::binding::read_bound(&path, &prepared.file_sha256)?;
+    }
+    Ok(())
 }

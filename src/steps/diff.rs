@@ -1,5 +1,5 @@
-//! A `diff` step: the run's network's proposed config against its current state, and the
-//! `diff-recorded` event with its fingerprint.
+//! A `diff` step: the run's network's proposed config against its current state, the diff kept
+//! in the evidence store under its fingerprint, and the `diff-recorded` event.
 
 use super::{Done, StateFor, StepError, saved_config};
 use crate::change::compare::{Against, diff_from};
@@ -69,6 +69,7 @@ impl PreparedDiff {
         if let Some(problem) = problems.first() {
             return Err(StepError::ConfigUnreadable(problem.clone()));
         }
+        super::recorded_diff::archive(&self.ctx, &diff)?;
         let event = Event::DiffRecorded(DiffRecorded {
             step: self.step,
             fingerprint: diff.fingerprint.clone(),

@@ -1,10 +1,12 @@
-//! A drill's receipt step: the run's prepared batch executed in the sandbox through the Safe's
-//! `execTransaction` (once per run), and the receipts of what it sent checked.
+//! A drill's receipt step: the run's prepared batch, as read back and checked against the hash
+//! recorded at batch-prepared, executed in the sandbox through the Safe's `execTransaction`
+//! (once per run), and the receipts of what it sent checked.
 
 use super::StepError;
 use super::receipt::{PreparedReceipt, ReceiptFrom, SentBatch};
 use crate::chain::Target;
 use crate::engine::Event;
+use crate::safe::Batch;
 use crate::sandbox::safe_exec;
 use std::path::Path;
 
@@ -12,19 +14,12 @@ impl PreparedReceipt {
     /// Executes the batch's transactions in the sandbox, each through the Safe's
     /// `execTransaction` sent from a dev account (as an executor does on a real chain), after
     /// a sandbox snapshot. Stops at the first that reverts, as the Safe app's batch would.
+    /// `parsed` is the batch as read back and checked against its recorded hash.
     pub(super) async fn send_batch(
         &self,
-        batch: &Path,
+        parsed: &Batch,
         target: &Target,
     ) -> Result<SentBatch, StepError> {
-        let text = std::fs::read_to_string(batch).map_err(|error| StepError::File {
-            path: batch.to_path_buf(),
-            error,
-        })?;
-        let parsed = crate::safe::parse_batch(&text).map_err(|error| StepError::BadBatch {
-            path: batch.to_path_buf(),
-            error,
-        })?;
         let safe = self.safe.ok_or(StepError::NoSafe)?;
         let rpc = target.endpoint.client()?;
         let sender = crate::sandbox::deploy::Sender {

@@ -33,11 +33,6 @@ pub enum StepError {
         path: PathBuf,
         error: std::io::Error,
     },
-    #[error("{}: {error}", .path.display())]
-    BadBatch {
-        path: PathBuf,
-        error: crate::safe::ParseError,
-    },
     #[error("an acknowledgement needs a reason")]
     NoReason,
     #[error("{0} is within the network's age limit: nothing to acknowledge")]
@@ -74,6 +69,26 @@ pub enum StepError {
     NotADrill,
     #[error("the run has prepared no Safe batch yet: nothing to execute in the sandbox")]
     NoBatch,
+    #[error(
+        "step `{step}` builds its Safe batch from the run's recorded diff, and the run has recorded none: a diff step comes first"
+    )]
+    NoDiff { step: String },
+    #[error(
+        "the diff against {against} now has fingerprint {now}, but step `{step}` recorded {recorded}: the chain or the config moved since that diff was made and approved{}; no batch was written and nothing recorded. A new diff and new sign-offs are needed (start a new run)",
+        if unexplained.is_empty() { String::new() } else { format!(" ({})", unexplained.join("; ")) }
+    )]
+    DiffMoved {
+        step: String,
+        recorded: String,
+        now: String,
+        against: String,
+        /// What the diff now holds that the recorded one does not.
+        unexplained: Vec<String>,
+    },
+    #[error(
+        "{0}; nothing was sent and nothing recorded: put the prepared file back, or start a new run for a new batch and new sign-offs"
+    )]
+    BatchNotBound(#[from] crate::safe::binding::BindingError),
     #[error("`{0}` is not a transaction hash (0x and 64 hex digits)")]
     NotTxHash(String),
     #[error("{0:#x} has no receipt yet: not mined (or not on this chain); check again later")]

@@ -14,6 +14,7 @@ pub mod error;
 pub mod evidence;
 pub mod http;
 pub mod receipt;
+mod recorded_diff;
 pub mod stale;
 
 use crate::chain::{LiveState, Target};

@@ -20,6 +20,13 @@ pub(super) struct SentBatch {
     pub(super) failure: Option<String>,
 }
 
+/// The run's last prepared batch: its file and the SHA-256 of the bytes recorded at
+/// batch-prepared, which the file must still have before any receipt is checked.
+pub(super) struct RecordedBatch {
+    pub(super) path: PathBuf,
+    pub(super) file_sha256: String,
+}
+
 /// Where a receipt comes from: the live node (by transaction hash) or a file.
 pub enum ReceiptFrom {
     Hash(String),
@@ -35,8 +42,9 @@ pub struct PreparedReceipt {
     pub(super) events: Vec<String>,
     pub(super) from: ReceiptFrom,
     pub(super) target: Option<Box<Target>>,
-    /// For a drill: the batch file to execute in the sandbox first.
-    pub(super) batch: Option<PathBuf>,
+    /// The run's last batch, re-hashed before anything is sent or checked; a drill executes
+    /// it in the sandbox first.
+    pub(super) batch: Option<RecordedBatch>,
     /// For a drill whose batch already ran: the transactions it sent.
     pub(super) executed: Vec<String>,
     pub(super) network: String,
@@ -70,16 +78,16 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
         )),
         ReceiptFrom::File(_) => None,
     };
-    let batch = match &from {
-        ReceiptFrom::DrillExecution if run.started.mode != Mode::Drill => {
+    if matches!(from, ReceiptFrom::DrillExecution) {
+        if run.started.mode != Mode::Drill {
             return Err(StepError::NotADrill);
         }
-        ReceiptFrom::DrillExecution => {
-            let prepared = run.last_batch.as_ref().ok_or(StepError::NoBatch)?;
-            Some(ctx.workspace.storage.join(&prepared.file))
-        }
-        _ => None,
-    };
+        run.last_batch.as_ref().ok_or(StepError::NoBatch)?;
+    }
+    let batch = run.last_batch.as_ref().map(|prepared| RecordedBatch {
+        path: ctx.workspace.storage.join(&prepared.file),
+        file_sha256: prepared.file_sha256.clone(),
+    });
     let executed = match from {
         ReceiptFrom::DrillExecution => run.executed_batch.clone(),
         _ => Vec::new(),
@@ -100,17 +108,28 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
 }
 
 impl PreparedReceipt {
+    /// Re-hashes the run's batch first: a file that changed since batch-prepared is refused
+    /// before anything is sent, fetched or recorded.
     pub async fn execute(self) -> Result<Event, StepError> {
-        if let (Some(batch), Some(target)) = (&self.batch, &self.target) {
+        let bound = match &self.batch {
+            Some(batch) => Some(crate::safe::binding::read_bound(
+                &batch.path,
+                &batch.file_sha256,
+            )?),
+            None => None,
+        };
+        if let (ReceiptFrom::DrillExecution, Some(batch), Some(parsed), Some(target)) =
+            (&self.from, &self.batch, &bound, &self.target)
+        {
             let sent = match self.executed.is_empty() {
-                true => self.send_batch(batch, target).await?,
+                true => self.send_batch(parsed, target).await?,
                 false => SentBatch {
                     hashes: self.executed.clone(),
                     before: None,
                     failure: None,
                 },
             };
-            return self.check_sent(batch, sent).await;
+            return self.check_sent(&batch.path, sent).await;
         }
         self.check(&self.from).await
     }

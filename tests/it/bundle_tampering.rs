@@ -3,8 +3,9 @@
 //! caught by `verify-bundle` and named, and an archive that escapes its folder or holds a link
 //! is refused.
 
-use crate::support::bundle::{Fixture, ledger_lines, sha256};
+use crate::support::bundle::{BatchFixture, Fixture, ledger_lines, ok, sha256, verify_elsewhere};
 use crate::support::cli::{Home, json, text};
+use crate::support::safe_batch::append_burn_pct;
 use crate::support::workspace as common;
 
 use std::path::Path;
@@ -198,5 +199,198 @@ fn verify_bundle_refuses_an_archive_that_escapes_or_links() {
         std::fs::read_dir(&tmp).unwrap().count(),
         0,
         "the temporary folder is removed"
+    );
+}
+
+/// The body of the run's entry of `kind` in the workspace's ledger.
+fn recorded(fixture: &BatchFixture, kind: &str) -> serde_json::Value {
+    let shown = json(&fixture.cli(&["ledger", "show", "--run", &fixture.run, "--json"]));
+    let entries = shown.as_array().unwrap();
+    let entry = entries.iter().find(|e| e["type"] == kind);
+    entry.unwrap_or_else(|| panic!("no {kind}"))["body"].clone()
+}
+
+fn fails_naming(output: &std::process::Output, needles: &[&str]) {
+    let (out, err) = text(output);
+    assert_eq!(output.status.code(), Some(1), "{out}{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "`{needle}` not in\n{out}{err}");
+    }
+}
+
+#[test]
+fn a_batch_swapped_in_a_bundle_is_named_though_its_checksum_and_sums_were_redone() {
+    let fixture = BatchFixture::new();
+    let pristine = fixture.export("pristine");
+    ok(verify_elsewhere(&fixture.home, &pristine));
+    let bundle = fixture.out.path().join("swapped");
+    common::copy_folder(&pristine, &bundle);
+    let file = bundle.join(&fixture.batch);
+    let swapped = append_burn_pct(&file, "99");
+    reseal(&bundle, &fixture.batch);
+    let prepared = recorded(&fixture, "batch-prepared");
+    let expected = prepared["file_sha256"].as_str().unwrap_or("(not recorded)");
+
+    let verified = verify_elsewhere(&fixture.home, &bundle);
+    fails_naming(&verified, &[&fixture.batch, expected, &swapped]);
+    let shown = fixture.cli(&["batch", "show", file.to_str().unwrap()]);
+    let (out, err) = text(&shown);
+    assert_eq!(shown.status.code(), Some(1), "{out}{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains(expected) && said.contains(&swapped), "{said}");
+}
+
+#[test]
+fn a_batch_changed_in_storage_is_refused_by_batch_show_and_by_export() {
+    let fixture = BatchFixture::new();
+    let file = fixture.storage().join(&fixture.batch);
+    let swapped = append_burn_pct(&file, "99");
+    let prepared = recorded(&fixture, "batch-prepared");
+    let expected = prepared["file_sha256"].as_str().unwrap_or("(not recorded)");
+
+    let shown = fixture.cli(&["batch", "show", file.to_str().unwrap()]);
+    let (out, err) = text(&shown);
+    assert_eq!(shown.status.code(), Some(1), "{out}{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains(expected) && said.contains(&swapped), "{said}");
+    let target = fixture.out.path().join("refused");
+    let exported = fixture.cli(&["export", &fixture.run, "--out", target.to_str().unwrap()]);
+    let (_, err) = text(&exported);
+    assert!(
+        !exported.status.success(),
+        "exported a changed batch: {err}"
+    );
+    assert!(err.contains(expected) && err.contains(&swapped), "{err}");
+    assert!(!target.exists(), "no bundle written");
+}
+
+#[test]
+fn a_bundle_carries_and_checks_the_receipts_its_entries_name() {
+    let fixture = BatchFixture::new();
+    let pristine = fixture.export("pristine");
+    let stored = std::fs::read(fixture.storage().join(&fixture.receipt)).unwrap();
+    let exported = std::fs::read(pristine.join(&fixture.receipt)).ok();
+    assert!(exported == Some(stored), "the receipt is not in the bundle");
+    ok(verify_elsewhere(&fixture.home, &pristine));
+
+    let bundle = fixture.out.path().join("receipt-edited");
+    common::copy_folder(&pristine, &bundle);
+    let file = bundle.join(&fixture.receipt);
+    let edited = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"0x1\"", "\"0x0\"");
+    std::fs::write(&file, &edited).unwrap();
+    reseal(&bundle, &fixture.receipt);
+    let checked = recorded(&fixture, "receipt-checked");
+    let expected = checked["sha256"].as_str().unwrap();
+    fails_naming(
+        &verify_elsewhere(&fixture.home, &bundle),
+        &[&fixture.receipt, expected, &sha256(edited.as_bytes())],
+    );
+}
+
+#[test]
+fn edits_to_run_json_and_readme_are_named_though_the_sums_were_redone() {
+    let fixture = BatchFixture::new();
+    let pristine = fixture.export("pristine");
+    let aborted = fixture.out.path().join("aborted");
+    common::copy_folder(&pristine, &aborted);
+    let manifest = std::fs::read_to_string(aborted.join("run.json")).unwrap();
+    assert!(manifest.contains("\"completed\""), "{manifest}");
+    std::fs::write(
+        aborted.join("run.json"),
+        manifest.replace("\"completed\"", "\"aborted\""),
+    )
+    .unwrap();
+    reseal(&aborted, "run.json");
+    fails_naming(
+        &verify_elsewhere(&fixture.home, &aborted),
+        &["run.json", "status", "aborted", "completed"],
+    );
+
+    let readme = fixture.out.path().join("readme");
+    common::copy_folder(&pristine, &readme);
+    let text_before = std::fs::read_to_string(readme.join("README.txt")).unwrap();
+    std::fs::write(
+        readme.join("README.txt"),
+        text_before.replacen(
+            "How to check it",
+            "Approved by the board; no need to check",
+            1,
+        ),
+    )
+    .unwrap();
+    reseal(&readme, "README.txt");
+    fails_naming(
+        &verify_elsewhere(&fixture.home, &readme),
+        &["README.txt", "Approved by the board"],
+    );
+}
+
+/// The state snapshot an offline run read is in its bundle, bound to the block its entry
+/// recorded and to its signature: a snapshot edited (values changed, sums resealed) is named,
+/// and export refuses once the workspace's snapshot is no longer the one the run read.
+#[test]
+fn a_bundle_carries_the_state_snapshot_its_run_read_and_checks_it() {
+    let fixture = BatchFixture::new();
+    let read = recorded(&fixture, "chain-checked");
+    assert!(
+        read["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("snapshot assets/demo-state.json"),
+        "{read}"
+    );
+    let pristine = fixture.export("pristine");
+    let snapshot = "snapshots/assets_demo-state.json";
+    let shipped = std::fs::read(fixture.ws.path().join("assets/demo-state.json")).unwrap();
+    let exported = std::fs::read(pristine.join(snapshot)).ok();
+    assert!(
+        exported == Some(shipped.clone()),
+        "the snapshot is not in the bundle"
+    );
+    ok(verify_elsewhere(&fixture.home, &pristine));
+    let keys = json(&fixture.cli(&["keys", "list", "--json"]));
+    let tester = keys[0]["address"].as_str().unwrap();
+    let only_tester = fixture.out.path().join("only-tester.toml");
+    let listed = crate::support::cli::operators_toml(&[("tester", tester, &["operator"])]);
+    std::fs::write(&only_tester, listed).unwrap();
+    let distrusted = fixture.cli(&[
+        "verify-bundle",
+        pristine.to_str().unwrap(),
+        "--operators",
+        only_tester.to_str().unwrap(),
+    ]);
+    fails_naming(&distrusted, &[snapshot, "who is not among the operators"]);
+
+    let bundle = fixture.out.path().join("snapshot-edited");
+    common::copy_folder(&pristine, &bundle);
+    let original = std::fs::read_to_string(bundle.join(snapshot)).unwrap();
+    let edited = original.replacen("\"FeePool.burnPct\": 2", "\"FeePool.burnPct\": 9", 1);
+    assert_ne!(edited, original);
+    std::fs::write(bundle.join(snapshot), edited).unwrap();
+    reseal(&bundle, snapshot);
+    fails_naming(
+        &verify_elsewhere(&fixture.home, &bundle),
+        &[snapshot, "signature"],
+    );
+
+    let refreshed = String::from_utf8(shipped).unwrap().replacen(
+        read["block_hash"].as_str().unwrap(),
+        &format!("0x{}", "e".repeat(64)),
+        1,
+    );
+    std::fs::write(fixture.ws.path().join("assets/demo-state.json"), refreshed).unwrap();
+    let target = fixture.out.path().join("refused");
+    let exported = fixture.cli(&["export", &fixture.run, "--out", target.to_str().unwrap()]);
+    let (_, err) = text(&exported);
+    assert!(
+        !exported.status.success(),
+        "exported another snapshot: {err}"
+    );
+    assert!(
+        err.contains("assets/demo-state.json")
+            && err.contains(read["block_hash"].as_str().unwrap()),
+        "{err}"
     );
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod batch_binding;
 mod bundle;
 mod bundle_tampering;
 mod catalogue;

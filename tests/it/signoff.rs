@@ -249,3 +249,159 @@ fn verify_flags_an_unlisted_signer() {
         stderr(&verified)
     );
 }
+
+const BATCH_RUNBOOK: &str = r#"
+id = "approve-batch"
+title = "Approve a Safe batch"
+kind = "update"
+severity = "medium"
+version = "1"
+summary = "A batch that an approver approves."
+networks = ["demo"]
+
+[[steps]]
+id = "batch"
+title = "Safe batch"
+kind = "safe-batch"
+source = "calls"
+
+[[steps.calls]]
+contract = "FeePool"
+method = "setBurnPct(uint256)"
+args = ["7"]
+
+[[steps]]
+id = "approval"
+title = "One approver"
+kind = "signoff"
+quorum = 1
+signer_roles = ["approver"]
+"#;
+
+/// A run of the batch runbook, started by alice, with bob as its approver, in a shipped
+/// workspace (whose config gives the demo network's modules and Safe).
+struct BatchTeam {
+    home: Home,
+    workspace: tempfile::TempDir,
+    run: String,
+}
+
+impl BatchTeam {
+    fn new() -> Self {
+        let home = Home::empty();
+        let alice = home.add_key("alice");
+        let bob = home.add_key("bob");
+        let workspace = crate::support::workspace::shipped_workspace();
+        let cwd = workspace.path();
+        std::fs::write(
+            cwd.join("runbooks/update/approve-batch.toml"),
+            BATCH_RUNBOOK,
+        )
+        .unwrap();
+        let listed = std::fs::read_to_string(cwd.join("config/operators.toml")).unwrap()
+            + &operators_toml(&[
+                ("alice", &alice, &["operator"]),
+                ("bob", &bob, &["approver"]),
+            ]);
+        std::fs::write(cwd.join("config/operators.toml"), listed).unwrap();
+        let mut team = Self {
+            home,
+            workspace,
+            run: String::new(),
+        };
+        let started = json(&team.as_in(
+            team.workspace.path(),
+            "alice",
+            &[
+                "run",
+                "start",
+                "approve-batch",
+                "--network",
+                "demo",
+                "--json",
+            ],
+        ));
+        team.run = started["run"].as_str().unwrap().to_owned();
+        team
+    }
+
+    fn as_in(&self, dir: &Path, key: &str, args: &[&str]) -> std::process::Output {
+        let mut full = vec!["--key", key];
+        full.extend_from_slice(args);
+        self.home.cli(dir, &full)
+    }
+
+    fn prepare_batch(&self, dir: &Path) {
+        let prepared = self.as_in(dir, "alice", &["run", "next", &self.run]);
+        assert!(prepared.status.success(), "{:?}", text(&prepared));
+    }
+}
+
+/// An approval names the batch it approves: an attestation made on a copy of the ledger where
+/// another batch was prepared at the same step (a fork: same run, same step, another file) is
+/// refused where this batch was prepared, though nothing else about the run differs.
+#[test]
+fn an_attestation_over_another_batch_is_refused() {
+    let team = BatchTeam::new();
+    let (cwd, run) = (team.workspace.path(), team.run.as_str());
+    let elsewhere = tempfile::tempdir().unwrap();
+    crate::support::workspace::copy_folder(cwd, elsewhere.path());
+    team.prepare_batch(cwd);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    team.prepare_batch(elsewhere.path());
+    let file = elsewhere.path().join("bob.attestation.json");
+    let attested = team.as_in(
+        elsewhere.path(),
+        "bob",
+        &["attest", run, "--out", file.to_str().unwrap()],
+    );
+    assert!(attested.status.success(), "{:?}", text(&attested));
+
+    let imported = team.as_in(
+        cwd,
+        "alice",
+        &["run", "signoff", run, "--import", file.to_str().unwrap()],
+    );
+    assert_eq!(imported.status.code(), Some(1), "{:?}", text(&imported));
+    assert!(
+        stderr(&imported).contains("approves another state of this run"),
+        "{}",
+        stderr(&imported)
+    );
+    let signed = team.as_in(cwd, "bob", &["run", "signoff", run]);
+    assert!(signed.status.success(), "{:?}", text(&signed));
+}
+
+/// What an approver approves is the batch file as prepared: a file changed since (its Safe
+/// checksum recomputed) is refused at a sign-off and at an attestation, naming both hashes,
+/// and nothing is recorded or written.
+#[test]
+fn a_signoff_over_a_changed_batch_file_is_refused() {
+    let team = BatchTeam::new();
+    let (cwd, run) = (team.workspace.path(), team.run.as_str());
+    team.prepare_batch(cwd);
+    let batch = cwd.join(format!("storage/batches/{run}-batch.json"));
+    let recorded = crate::support::bundle::sha256(&std::fs::read(&batch).unwrap());
+    let swapped = crate::support::safe_batch::append_burn_pct(&batch, "99");
+    let ledger = cwd.join("storage/owner-ledger.jsonl");
+    let before = std::fs::read_to_string(&ledger).unwrap();
+
+    let refused = team.as_in(cwd, "bob", &["run", "signoff", run]);
+    assert!(!refused.status.success(), "{:?}", text(&refused));
+    let err = stderr(&refused);
+    assert!(err.contains(&recorded) && err.contains(&swapped), "{err}");
+    let out = cwd.join("bob.attestation.json");
+    let attested = team.as_in(cwd, "bob", &["attest", run, "--out", out.to_str().unwrap()]);
+    assert!(!attested.status.success(), "{:?}", text(&attested));
+    assert!(
+        stderr(&attested).contains(&swapped),
+        "{}",
+        stderr(&attested)
+    );
+    assert!(!out.exists(), "no attestation written");
+    assert_eq!(
+        std::fs::read_to_string(&ledger).unwrap(),
+        before,
+        "nothing recorded"
+    );
+}

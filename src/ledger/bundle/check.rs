@@ -5,8 +5,9 @@
 
 use super::finding::Finding;
 use super::{
-    CHECKPOINT, LEDGER, OPERATORS, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive, is_sha256,
-    parse_sums, plain_relative, read_no_follow, references, sha256_file, sha256_hex,
+    CHECKPOINT, FORMAT, LEDGER, OPERATORS, README, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive,
+    claims, is_sha256, parse_sums, plain_relative, read_no_follow, references, sha256_file,
+    sha256_hex,
 };
 use crate::engine::Event;
 use crate::ledger::checkpoint::Checkpoint;
@@ -107,9 +108,9 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
         return;
     };
     report.run = Some(manifest.run.clone());
-    if manifest.format != 1 {
+    if manifest.format != FORMAT {
         let what = format!(
-            "format {} is not one this version reads (1)",
+            "format {} is not one this version reads ({FORMAT}, which binds batches, receipts, run.json and README.txt to the signed entries): export the run again",
             manifest.format
         );
         report.found(RUN, None, what);
@@ -192,21 +193,29 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
                 continue;
             }
         };
-        let sha256 = sha256_hex(&content);
-        if reference.store.content_addressed() && sha256 != reference.name {
+        if let Some(why) = reference.mismatch(&content) {
             report.found(
                 &path,
                 seq,
-                format!(
-                    "its SHA-256 is {sha256}, not its name: the {} was changed",
-                    reference.what
-                ),
+                format!("{why}: the {} was changed", reference.what),
             );
+        } else if let Some(why) = reference.unlisted_signer(&content, &operators) {
+            report.found(&path, seq, why);
+        }
+    }
+    if let (Some(checkpoint), Event::RunStarted(started)) = (&checkpoint, &first.event) {
+        let rebuilt = claims::manifest(&manifest.run, started, &entries, checkpoint);
+        let readme = read(root, README, report);
+        let title = &started.title;
+        for (file, what) in
+            claims::differences(&manifest, readme.as_deref(), &rebuilt, title, &referenced)
+        {
+            report.found(file, None, what);
         }
     }
     let named: BTreeSet<String> = referenced.iter().map(|r| r.path()).collect();
     for file in present.keys() {
-        let stored = ["evidence/", "receipts/", "batches/"]
+        let stored = ["evidence/", "receipts/", "batches/", "snapshots/"]
             .iter()
             .any(|folder| file.starts_with(folder));
         if stored && !named.contains(file) {

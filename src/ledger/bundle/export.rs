@@ -3,8 +3,8 @@
 //! the target and renamed into place, or a `.tar.gz` written to a temporary file and renamed.
 
 use super::{
-    CHECKPOINT, LEDGER, OPERATORS, README, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive,
-    is_plain_name, read_no_follow, references, resolve_inside, sha256_hex, sums_text,
+    CHECKPOINT, LEDGER, OPERATORS, README, RUN, SUMS, archive, claims, is_plain_name,
+    read_no_follow, references, resolve_inside, sha256_hex, sums_text,
 };
 use crate::engine::Event;
 use crate::engine::clock::now;
@@ -127,13 +127,7 @@ pub fn export(
             now: runbook_sha256,
         });
     }
-    let file_name = Path::new(&started.path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| is_plain_name(n))
-        .unwrap_or_else(|| "runbook.toml".to_owned());
-    let runbook_path = format!("{RUNBOOK_FOLDER}/{file_name}");
-    files.insert(runbook_path.clone(), runbook);
+    files.insert(claims::runbook_path(started), runbook);
 
     let referenced = references(entries.iter().copied());
     for reference in &referenced {
@@ -141,43 +135,44 @@ pub fn export(
         if let Some(why) = reference.bad_name() {
             return Err(ExportError::Refused(format!("{culprit}: {why}")));
         }
-        let storage = &ctx.workspace.storage;
-        let source = resolve_inside(storage, &reference.path()).map_err(|why| {
-            ExportError::Refused(format!(
-                "{culprit} references {}, which cannot be copied out: {why}",
-                reference.path()
-            ))
-        })?;
-        let content = read_no_follow(&source).map_err(io_at(&source))?;
-        if reference.store.content_addressed() && sha256_hex(&content) != reference.name {
+        let (shown, content) = match &reference.source {
+            Some(source) => (
+                source.clone(),
+                workspace_file(ctx, source)?.ok_or_else(|| {
+                    ExportError::Refused(format!(
+                        "{culprit}: {source} is no longer in the workspace; restore it to export the run"
+                    ))
+                })?,
+            ),
+            None => {
+                let storage = &ctx.workspace.storage;
+                let source = resolve_inside(storage, &reference.path()).map_err(|why| {
+                    ExportError::Refused(format!(
+                        "{culprit} references {}, which cannot be copied out: {why}",
+                        reference.path()
+                    ))
+                })?;
+                let content = read_no_follow(&source).map_err(io_at(&source))?;
+                (source.display().to_string(), content)
+            }
+        };
+        if let Some(why) = reference.mismatch(&content) {
             return Err(ExportError::Refused(format!(
-                "{culprit}: {} hashes to {}, not to its name: the evidence store was changed",
-                source.display(),
-                sha256_hex(&content)
+                "{culprit}: {shown}: {why}: it changed since it was recorded; restore it to export the run"
             )));
         }
         files.insert(reference.path(), content);
     }
 
-    let time = now();
-    let checkpoint = Checkpoint::of(last, &time, key)?;
-    let manifest = RunManifest {
-        format: 1,
-        run: run.to_owned(),
-        seqs: entries.iter().map(|e| e.seq).collect(),
-        runbook: runbook_path,
-        runbook_source: started.path.clone(),
-        status: status_of(entries.last().map(|e| &e.event)).to_owned(),
-        exported_at: time.clone(),
-        exported_by: checkpoint.signer.clone(),
-    };
+    let checkpoint = Checkpoint::of(last, &now(), key)?;
+    let manifest = claims::manifest(run, started, &entries, &checkpoint);
     files.insert(LEDGER.to_owned(), bytes);
     files.insert(OPERATORS.to_owned(), operators_bytes);
     files.insert(CHECKPOINT.to_owned(), pretty(&checkpoint)?);
     files.insert(RUN.to_owned(), pretty(&manifest)?);
     files.insert(
         README.to_owned(),
-        readme(&manifest, &started.title, referenced.len()).into_bytes(),
+        claims::readme(&manifest, &started.title, &referenced).into_bytes(),
     );
     let hashes: BTreeMap<String, String> = files
         .iter()
@@ -208,14 +203,6 @@ fn pretty(value: &impl serde::Serialize) -> Result<Vec<u8>, ExportError> {
         serde_json::to_vec_pretty(value).map_err(|e| ExportError::Refused(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-fn status_of(last: Option<&Event>) -> &'static str {
-    match last {
-        Some(Event::RunCompleted {}) => "completed",
-        Some(Event::RunAborted { .. }) => "aborted",
-        _ => "unfinished",
-    }
 }
 
 /// A file of the workspace by its relative path; in a folder workspace, refused when it leaves
@@ -321,11 +308,12 @@ fn write_folder(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), 
         file.write_all(bytes).map_err(io_at(&path))?;
         file.sync_all().map_err(io_at(&path))?;
     }
-    for folder in ["evidence", RUNBOOK_FOLDER, "config", ""] {
-        let folder = partial.join(folder);
-        if folder.is_dir() {
-            sync_folder(&folder).map_err(io_at(&folder))?;
-        }
+    let folders: std::collections::BTreeSet<PathBuf> = files
+        .keys()
+        .filter_map(|relative| partial.join(relative).parent().map(Path::to_path_buf))
+        .collect();
+    for folder in folders.iter().rev() {
+        sync_folder(folder).map_err(io_at(folder))?;
     }
     // Replaces an empty folder at `target`, never a non-empty one.
     std::fs::rename(&partial, target).map_err(io_at(target))?;
@@ -358,37 +346,4 @@ fn write_archive(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(),
     }
     cleanup.0 = None;
     sync_folder(&parent).map_err(io_at(&parent))
-}
-
-fn readme(manifest: &RunManifest, title: &str, evidence: usize) -> String {
-    format!(
-        "Evidence bundle of run {run} ({title})
-exported {time} by {by} with owner-console.
-
-What is here
-  {LEDGER}           the signed, hash-chained ledger up to the checkpoint, byte for byte
-                         (the run's {n} entries are seqs {first}..{last_seq}; run.json lists them)
-  {RUN}               the run's id, status and entry seqs
-  {runbook:<22} the runbook file, as hashed when the run started
-  evidence/<sha256>      {evidence} file(s) the run's entries reference, each named by its SHA-256
-  {OPERATORS}  the operators (addresses, roles) the ledger was checked against
-  {CHECKPOINT}        the ledger's size and head hash, signed by the exporter
-  {SUMS}             the SHA-256 of every other file
-
-How to check it
-  1. sha256sum -c {SUMS}          (macOS: shasum -a 256 -c {SUMS})
-     Every file is intact.
-  2. owner-console verify-bundle <this folder or the .tar.gz>
-     Offline: every file's hash, the chain, every signature, the signers against
-     {OPERATORS} (or --operators FILE, a list you trust), the checkpoint, the
-     runbook's hash and every evidence file. It names each failure and exits 1 on any.
-",
-        run = manifest.run,
-        time = manifest.exported_at,
-        by = manifest.exported_by,
-        n = manifest.seqs.len(),
-        first = manifest.seqs.first().copied().unwrap_or(0),
-        last_seq = manifest.seqs.last().copied().unwrap_or(0),
-        runbook = manifest.runbook,
-    )
 }

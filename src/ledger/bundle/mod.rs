@@ -6,25 +6,35 @@
 //! ```text
 //! ledger.jsonl          the ledger up to the checkpoint, byte for byte (the run's entries
 //!                       alone do not chain: their `prev` points into other runs)
-//! run.json              the run's id and the seqs of its entries
+//! run.json              the run's id, status and the seqs of its entries
 //! runbook/<file>.toml   the runbook file, as hashed at run-started
-//! evidence/<sha256>     every evidence file the run's entries reference
+//! evidence/<sha256>     every evidence file the run's entries reference (output, bodies,
+//!                       attachments, each diff's canonical JSON under its fingerprint)
+//! batches/<file>        every Safe batch, as hashed at batch-prepared
+//! receipts/<net>/<file> every archived receipt, as hashed at receipt-checked
 //! config/operators.toml the operators the ledger was checked against when exported
 //! checkpoint.json       ledger size and head hash, signed by the exporter
 //! README.txt            how to check it
 //! SHA256SUMS            `sha256sum -c` format, covering every other file
 //! ```
 //!
+//! Every file is bound to the signed entries: evidence by its name, batches and receipts by
+//! the SHA-256 their entry recorded; `run.json` and `README.txt` are rebuilt from the entries
+//! and the signed checkpoint at verify time (`claims`).
+//!
 //! `export` builds one from a session; `check` verifies one; `archive` packs and safely
-//! unpacks the `.tar.gz` form.
+//! unpacks the `.tar.gz` form; `recorded` finds the entry that recorded a file beside a ledger.
 
 pub mod archive;
 pub mod check;
+pub mod claims;
 pub mod export;
 pub mod finding;
+pub mod recorded;
+mod reference;
 
-use super::Entry;
-use crate::engine::Event;
+pub use reference::{Reference, Store, references};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -39,11 +49,15 @@ pub const OPERATORS: &str = "config/operators.toml";
 pub const README: &str = "README.txt";
 pub const RUNBOOK_FOLDER: &str = "runbook";
 
+/// The bundle format this version writes and reads: 2 binds batches, receipts, `run.json`
+/// and `README.txt` to the signed entries (format 1 did not).
+pub const FORMAT: u32 = 2;
+
 /// `run.json`: which run of the ledger the bundle is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunManifest {
-    /// The bundle format's version: 1.
+    /// The bundle format's version: [`FORMAT`].
     pub format: u32,
     pub run: String,
     /// The seqs of the run's entries in `ledger.jsonl`, in order.
@@ -57,124 +71,6 @@ pub struct RunManifest {
     pub exported_at: String,
     /// The address whose key signed `checkpoint.json`.
     pub exported_by: String,
-}
-
-/// A store under `storage/` whose files entries reference by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Store {
-    /// `storage/evidence/<sha256>`: attachments, command output, HTTP bodies.
-    Evidence,
-    /// `storage/receipts/<name>`: transaction receipts (no entry references one yet).
-    Receipts,
-    /// `storage/batches/<name>`: Safe transaction batches prepared at safe-batch steps.
-    Batches,
-}
-
-impl Store {
-    /// The folder under `storage/`, and the same folder in the bundle.
-    pub fn folder(self) -> &'static str {
-        match self {
-            Self::Evidence => "evidence",
-            Self::Receipts => "receipts",
-            Self::Batches => "batches",
-        }
-    }
-
-    /// Whether a file's name is its SHA-256 (the content-addressed stores).
-    pub fn content_addressed(self) -> bool {
-        matches!(self, Self::Evidence)
-    }
-}
-
-/// A file that an entry of the run references.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reference {
-    /// The first entry that references it.
-    pub seq: u64,
-    pub store: Store,
-    pub name: String,
-    /// What the entry calls it (`stdout of step echo`, `attachment tx.json`).
-    pub what: String,
-}
-
-impl Reference {
-    /// The file's path relative to `storage/`, and in the bundle.
-    pub fn path(&self) -> String {
-        format!("{}/{}", self.store.folder(), self.name)
-    }
-
-    /// Why the name cannot be used as a file name, if it cannot.
-    pub fn bad_name(&self) -> Option<String> {
-        if self.store.content_addressed() {
-            return (!is_sha256(&self.name))
-                .then(|| format!("`{}` is not a SHA-256 (64 lowercase hex)", self.name));
-        }
-        (!is_plain_name(&self.name)).then(|| {
-            format!(
-                "`{}` is not a plain file name (letters, digits, `.`, `_`, `-`)",
-                self.name
-            )
-        })
-    }
-}
-
-/// Every file the entries reference, each once, under the first entry that does. Receipts and
-/// Safe batches join here when the events that record them exist.
-pub fn references<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Reference> {
-    let mut found: Vec<Reference> = Vec::new();
-    for entry in entries {
-        let mut add = |store, name: &str, what: String| {
-            if !found.iter().any(|r| r.store == store && r.name == name) {
-                found.push(Reference {
-                    seq: entry.seq,
-                    store,
-                    name: name.to_owned(),
-                    what,
-                });
-            }
-        };
-        match &entry.event {
-            Event::EvidenceAttached {
-                step, name, sha256, ..
-            } => add(
-                Store::Evidence,
-                sha256,
-                format!("attachment `{name}` of step {step}"),
-            ),
-            Event::CommandRan(ran) => {
-                add(
-                    Store::Evidence,
-                    &ran.stdout_sha256,
-                    format!("stdout of step {}", ran.step),
-                );
-                add(
-                    Store::Evidence,
-                    &ran.stderr_sha256,
-                    format!("stderr of step {}", ran.step),
-                );
-            }
-            Event::HttpChecked(checked) => {
-                if let Some(sha256) = &checked.body_sha256 {
-                    add(
-                        Store::Evidence,
-                        sha256,
-                        format!("HTTP body of step {}", checked.step),
-                    );
-                }
-            }
-            Event::BatchPrepared(batch) => {
-                let name = batch.file.strip_prefix("batches/").unwrap_or(&batch.file);
-                add(
-                    Store::Batches,
-                    name,
-                    format!("Safe batch of step {}", batch.step),
-                );
-            }
-            _ => {}
-        }
-    }
-    found
 }
 
 pub fn is_sha256(text: &str) -> bool {

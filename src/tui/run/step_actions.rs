@@ -170,6 +170,9 @@ impl RunScreen {
             name: &operator.name,
             roles: &operator.roles,
         };
+        if let Err(error) = crate::steps::batch::check_prepared(ctx.session, &self.run) {
+            return ctx.shared.say(Status::warning(format!("⚠ {error}")));
+        }
         match self.run.sign_off(&approver, None) {
             Ok(signoff) => self.record(ctx, vec![Event::Signoff(signoff)]),
             Err(error) => ctx.shared.say(Status::warning(format!("⚠ {error}"))),

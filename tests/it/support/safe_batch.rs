@@ -108,3 +108,29 @@ pub fn tamper(batch: &Batch, index: usize, at: usize) -> Batch {
 pub fn known() -> serde_json::Value {
     serde_json::from_str(&read("known-checksum.json")).unwrap()
 }
+
+/// What an attacker with write access to `storage/` (or to a bundle) does to a prepared batch
+/// file: appends `setBurnPct(pct)` to the module that the batch's first `setBurnPct` goes to,
+/// recomputes `meta.checksum` as the Safe app would, so that `batch checksum` and every check
+/// of the file alone pass. Returns the file's new SHA-256.
+pub fn append_burn_pct(path: &Path, pct: &str) -> String {
+    let mut batch = parse_batch(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let to = batch
+        .transactions
+        .iter()
+        .find(|t| {
+            t.contract_method
+                .get()
+                .is_some_and(|m| m.name == "setBurnPct")
+        })
+        .map(|t| t.to.address)
+        .unwrap_or_else(|| panic!("no setBurnPct in {}", path.display()));
+    let call = PlannedCall::new("FeePool", to, "setBurnPct(uint256)", &[pct]);
+    batch
+        .transactions
+        .push(owner_console::safe::build_transaction(&call).unwrap());
+    batch.meta.checksum = owner_console::safe::Slot::Set(batch.computed_checksum().to_string());
+    let bytes = batch.to_json_pretty() + "\n";
+    std::fs::write(path, &bytes).unwrap();
+    super::bundle::sha256(bytes.as_bytes())
+}
