@@ -13,8 +13,6 @@
 //!   replayed one by one, to show where the time beyond the floor goes.
 
 use alloy_primitives::eip191_hash_message;
-use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
-use secp256k1::{Message, SECP256K1};
 use alloy_signer_local::PrivateKeySigner;
 use owner_console::engine::Event;
 use owner_console::ledger::checkpoint::Checkpoint;
@@ -25,6 +23,8 @@ use owner_console::ledger::store::parse;
 use owner_console::ledger::trust::Trust;
 use owner_console::ledger::verify::verify;
 use owner_console::ledger::{Entry, Ledger};
+use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
+use secp256k1::{Message, SECP256K1};
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -100,9 +100,7 @@ fn main() {
         &format!("{:.2}", ap.as_secs_f64() / fp.as_secs_f64()),
     );
     println!();
-    println!(
-        "verify ratio = verify entries/s ÷ floor entries/s (aim ≥ 0.70; both on every core);"
-    );
+    println!("verify ratio = verify entries/s ÷ floor entries/s (aim ≥ 0.70; both on every core);");
     println!(
         "open ratio = read, parse and check the run ÷ read, parse and pick its entries (aim ≤ 2.00 for a short run);"
     );
@@ -234,7 +232,11 @@ fn verify_throughput(
         .iter()
         .map(|entry| {
             let raw = hex::decode(entry.sig.trim_start_matches("0x")).expect("hex");
-            let id = if raw[64] % 27 == 0 { RecoveryId::Zero } else { RecoveryId::One };
+            let id = if raw[64] % 27 == 0 {
+                RecoveryId::Zero
+            } else {
+                RecoveryId::One
+            };
             let signature = RecoverableSignature::from_compact(&raw[..64], id).expect("signature");
             (entry.canonical().expect("canonical"), signature)
         })
@@ -289,8 +291,14 @@ fn open_run_cost(
     let entries = *ENTRIES;
     let mut measured = Vec::new();
     for (name, run) in [
-        (format!("open a 10-entry run, {entries}-entry ledger (↓)"), "r-short"),
-        (format!("open a run from line 1, {entries}-entry ledger"), "r-alpha"),
+        (
+            format!("open a 10-entry run, {entries}-entry ledger (↓)"),
+            "r-short",
+        ),
+        (
+            format!("open a run from line 1, {entries}-entry ledger"),
+            "r-alpha",
+        ),
     ] {
         let mut took = Duration::MAX;
         let mut floor = Duration::MAX;

@@ -115,6 +115,30 @@ fn a_folder_bundle_passes_sha256sum_and_verify_bundle() {
 }
 
 #[test]
+fn export_first_records_a_checkpoint_entry_and_writes_the_checkpoint_durably() {
+    let fixture = Fixture::new();
+    let storage = fixture.ws.path().join("storage");
+    let before = ledger_lines(&storage.join("owner-ledger.jsonl")).len();
+    let bundle = fixture.export("bundle");
+    let lines = ledger_lines(&storage.join("owner-ledger.jsonl"));
+    assert_eq!(lines.len(), before + 1, "one entry recorded by export");
+    let last: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(last["type"], "checkpoint");
+    assert_eq!(last["body"]["entries"], before);
+    let file: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(storage.join("owner-ledger.checkpoint.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(file["entries"], before + 1);
+    assert_eq!(file["head"], last["hash"]);
+    assert_eq!(
+        ledger_lines(&bundle.join("ledger.jsonl")).last(),
+        lines.last(),
+        "the bundle's ledger ends with it"
+    );
+}
+
+#[test]
 fn a_tar_gz_bundle_verifies_and_unpacks_for_sha256sum() {
     let fixture = Fixture::new();
     let archive = fixture.export("walk-bundle.tar.gz");

@@ -95,6 +95,10 @@ pub fn export(
         let lines: Vec<String> = report.findings.iter().map(|f| format!("  {f}")).collect();
         return Err(ExportError::LedgerFails(lines.join("\n")));
     }
+    // A ledger handed over is first pinned, as `ledger checkpoint` does: a checkpoint entry
+    // recorded and the checkpoint file written durably.
+    ledger.checkpoint(&now(), key)?;
+    let bytes = ledger.read_bytes()?;
     let contents = parse(&bytes);
     let entries: Vec<_> = contents.entries.iter().filter(|e| e.run == run).collect();
     let Some(first) = entries.first() else {
