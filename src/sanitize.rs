@@ -2,7 +2,8 @@
 //! through here. A terminal obeys what it is sent: an escape sequence can clear the screen,
 //! set the window title or write the clipboard (OSC 52), and a bidi override can make a line
 //! read other than it is. Such a character is shown as text instead (`\x1b`, `\u{202e}`), so
-//! that tampering shows. `--json` output needs none of this: JSON escapes control characters.
+//! that tampering shows. `--json` output keeps its value exactly: [`json_for_terminal`] only
+//! writes those characters as JSON's own `\uXXXX` escapes.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -38,6 +39,25 @@ pub fn for_cell(symbol: &str) -> Cow<'_, str> {
     Cow::Owned(symbol.chars().filter(|c| !is_unsafe(*c)).collect())
 }
 
+/// JSON text with the characters [`for_terminal`] shows as text written as `\uXXXX` escapes
+/// instead: the same JSON value (outside its strings JSON holds only ASCII punctuation and
+/// whitespace), and nothing raw on a terminal. serde_json escapes C0 itself, but not DEL, C1
+/// or bidi controls.
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut escaped = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            let _ = write!(escaped, "\\u{:04x}", u32::from(c));
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
@@ -65,6 +85,19 @@ mod tests {
         let plain = "run r-1 — Pause · ✓ ready\n\tnext ‼ 日本";
         assert!(matches!(for_terminal(plain), Cow::Borrowed(_)));
         assert_eq!(for_terminal(plain), plain);
+    }
+
+    #[test]
+    fn json_keeps_its_value_and_loses_its_raw_characters() {
+        let value = serde_json::json!({ "title": "a\u{9b}31m\u{202e}b\x7f\x1b", "n": 1 });
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_for_terminal(&text);
+        assert!(
+            !safe.contains(['\u{9b}', '\u{202e}', '\x7f', '\x1b']),
+            "{safe}"
+        );
+        let again: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(again, value);
     }
 
     #[test]

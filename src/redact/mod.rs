@@ -5,6 +5,7 @@
 mod patterns;
 mod url;
 
+pub use patterns::is_secret_name;
 pub use url::redact_url;
 
 use std::sync::OnceLock;
@@ -37,7 +38,8 @@ impl Redactor {
         for value in values.into_iter().filter(|v| !v.trim().is_empty()) {
             self.known.push(Zeroizing::new(value.to_owned()));
         }
-        self.known.sort_by_key(|value| std::cmp::Reverse(value.len()));
+        self.known
+            .sort_by_key(|value| std::cmp::Reverse(value.len()));
         self.known.dedup();
         self
     }
@@ -82,7 +84,8 @@ mod tests {
     fn a_known_value_is_masked_wherever_it_stands() {
         let redactor = Redactor::default().knowing(["correct horse battery", ""]);
         assert_eq!(
-            redactor.text("OWNER_CONSOLE_PASSPHRASE=correct horse battery\0x=correct horse battery!"),
+            redactor
+                .text("OWNER_CONSOLE_PASSPHRASE=correct horse battery\0x=correct horse battery!"),
             "OWNER_CONSOLE_PASSPHRASE=***\0x=***!"
         );
         assert_eq!(redactor.text("nothing here"), "nothing here");

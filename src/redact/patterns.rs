@@ -49,8 +49,14 @@ fn url_at(input: &[u8], at: usize) -> Option<usize> {
     (length > 0).then_some(at + scheme + 3 + length)
 }
 
+/// Printable ASCII but what cannot stand in a URL unencoded (quotes, `<>`, `|`, `\`, `^`,
+/// a backtick) and a closing parenthesis (a URL in parentheses).
 fn in_url(byte: u8) -> bool {
-    byte.is_ascii_graphic() && !matches!(byte, b'"' | b'\'' | b'`' | b'<' | b'>' | b')')
+    byte.is_ascii_graphic()
+        && !matches!(
+            byte,
+            b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b'|' | b'\\' | b'^'
+        )
 }
 
 /// At a secret-named assignment (`NAME=value`) or a bearer token (`Bearer value`): where its
@@ -67,7 +73,7 @@ fn secret_value_at(input: &[u8], at: usize) -> Option<(usize, usize)> {
         Some(b' ') if input[at..after].eq_ignore_ascii_case(b"bearer") => 1,
         _ => return None,
     };
-    if !secret_name(&input[at..after]) {
+    if !is_secret_name(&String::from_utf8_lossy(&input[at..after])) {
         return None;
     }
     let value = after + separator;
@@ -100,20 +106,20 @@ fn value_end(input: &[u8], start: usize) -> usize {
 /// Whether a variable or parameter of this name holds a secret: it ends with `key`, `token`,
 /// `secret`, `password`, `passwd`, `passphrase`, `credentials` or `auth`, whatever the case
 /// and separators (`API_KEY`, `api-key`, `apikey`, `GITHUB_TOKEN`), or is `bearer`.
-fn secret_name(name: &[u8]) -> bool {
-    const ENDINGS: [&[u8]; 9] = [
-        b"key",
-        b"token",
-        b"secret",
-        b"password",
-        b"passwd",
-        b"passphrase",
-        b"credential",
-        b"credentials",
-        b"auth",
+pub fn is_secret_name(name: &str) -> bool {
+    const ENDINGS: [&str; 9] = [
+        "key",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "passphrase",
+        "credential",
+        "credentials",
+        "auth",
     ];
-    let lower: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
-    lower == b"bearer" || ENDINGS.iter().any(|ending| lower.ends_with(ending))
+    let lower = name.to_ascii_lowercase();
+    lower == "bearer" || ENDINGS.iter().any(|ending| lower.ends_with(ending))
 }
 
 #[cfg(test)]
@@ -134,7 +140,14 @@ mod tests {
             masked("error: \"http://127.0.0.1:8545/?apikey=abc\" refused"),
             "error: \"http://127.0.0.1:8545/?apikey=***\" refused"
         );
-        assert_eq!(masked("see (https://x.org/v2/Ab12Cd)."), "see (https://x.org/v2/***).");
+        assert_eq!(
+            masked("see (https://x.org/v2/Ab12Cd)."),
+            "see (https://x.org/v2/***)."
+        );
+        assert_eq!(
+            masked("https://x.org/v2/Ab12Cd|next"),
+            "https://x.org/v2/***|next"
+        );
     }
 
     #[test]
@@ -145,8 +158,14 @@ mod tests {
             ("--api-key=abc --other=1", "--api-key=*** --other=1"),
             ("client_secret=s&x=1", "client_secret=***&x=1"),
             ("PASSWORD=\"two words\" next", "PASSWORD=*** next"),
-            ("Authorization: Bearer eyJhbGciOi.x.y", "Authorization: Bearer ***"),
-            ("OWNER_CONSOLE_PASSPHRASE=hunter2", "OWNER_CONSOLE_PASSPHRASE=***"),
+            (
+                "Authorization: Bearer eyJhbGciOi.x.y",
+                "Authorization: Bearer ***",
+            ),
+            (
+                "OWNER_CONSOLE_PASSPHRASE=hunter2",
+                "OWNER_CONSOLE_PASSPHRASE=***",
+            ),
         ];
         for (raw, shown) in cases {
             assert_eq!(masked(raw), shown, "{raw}");

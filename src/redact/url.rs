@@ -197,8 +197,14 @@ mod tests {
                 "https://x.org/rpc?apikey=s3cr3t",
                 "https://x.org/rpc?apikey=***",
             ),
-            ("https://x.org/rpc?key=s3cr3t&v=2", "https://x.org/rpc?key=***&v=***"),
-            ("https://x.org/?token=abc#frag", "https://x.org/?token=***#frag"),
+            (
+                "https://x.org/rpc?key=s3cr3t&v=2",
+                "https://x.org/rpc?key=***&v=***",
+            ),
+            (
+                "https://x.org/?token=abc#frag",
+                "https://x.org/?token=***#frag",
+            ),
             (
                 "https://x.org/cb#access_token=abc",
                 "https://x.org/cb#access_token=***",
