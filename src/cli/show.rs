@@ -1,3 +1,4 @@
+use super::output::out;
 use super::output::print_json;
 use crate::runbook::graph::flowchart;
 use crate::runbook::{Runbook, Step, StepAction};
@@ -10,7 +11,7 @@ pub fn run(session: &Session, name: &str, json: bool) -> color_eyre::Result<Exit
     if json {
         print_json(book.as_ref())?;
     } else {
-        print!("{}", runbook_text(&book));
+        out!("{}", runbook_text(&book));
     }
     Ok(ExitCode::SUCCESS)
 }
