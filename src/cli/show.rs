@@ -88,8 +88,13 @@ pub fn step_text(step: &Step) -> String {
                 let _ = writeln!(out, "   [ ] {item}");
             }
         }
-        StepAction::Command { command, run, .. } => {
+        StepAction::Command {
+            command, run, env, ..
+        } => {
             let _ = writeln!(out, "   $ {command}   (run: {run:?})");
+            if !env.is_empty() {
+                let _ = writeln!(out, "   env: {}", env.join(", "));
+            }
         }
         StepAction::Decision { question, options } => {
             let _ = writeln!(out, "   ? {question}");
