@@ -1,12 +1,17 @@
 //! A command step's `env`: the names of the operator's environment variables its command may
-//! see, beyond the short list every command gets (`steps::command_env`). A name must be one a
-//! shell can set, given once, and never the operator key's passphrase variable.
+//! see, beyond the short list every command gets (`steps::command_env`), and `{{rpc_env}}`
+//! for the run's network's RPC URL variable. A name must be one a shell can set, given once,
+//! and never the operator key's passphrase variable.
 
 use super::problem::{FieldPath, Level};
 use super::raw::RawStep;
 use super::validate::Validator;
 use crate::keys::passphrase::ENV as PASSPHRASE_ENV;
 use std::collections::BTreeSet;
+
+/// In `env`: the RPC URL variable of the network the run is on (`rpc_env` in
+/// `config/networks.toml`), whatever it is named.
+pub const RPC_ENV: &str = "{{rpc_env}}";
 
 /// Whether `name` is a variable name a shell can set: a letter or `_`, then letters, digits
 /// and `_`.
@@ -30,11 +35,13 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     ),
                     Some("leave it out; a command that needs a key reads its own".into()),
                 );
-            } else if !is_variable_name(name) {
+            } else if !is_variable_name(name) && name != RPC_ENV {
                 self.error(
                     &path,
                     format!("`{name}` is not a variable name"),
-                    Some("a letter or `_`, then letters, digits and `_`".into()),
+                    Some(format!(
+                        "a letter or `_`, then letters, digits and `_`; or {RPC_ENV}"
+                    )),
                 );
             } else if !seen.insert(name.as_str()) {
                 self.error(&path, format!("`{name}` is listed twice"), None);

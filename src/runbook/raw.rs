@@ -82,9 +82,10 @@ pub struct RawStep {
     pub timeout_secs: Option<u64>,
     /// command: the exit status that lets the run move on; defaults to 0.
     pub expect_exit: Option<i32>,
-    /// command: names of the operator's environment variables the command may see (e.g. the
-    /// network's RPC URL variable), beyond PATH, HOME, LANG, LC_*, TERM, TZ, USER, LOGNAME,
-    /// SHELL, TMPDIR and the XDG folders. Never `OWNER_CONSOLE_PASSPHRASE`.
+    /// command: names of the operator's environment variables the command may see, beyond
+    /// PATH, HOME, LANG, LANGUAGE, LC_*, TERM, TZ, USER, LOGNAME, SHELL, TMPDIR, the XDG folders
+    /// and OWNER_CONSOLE_KEY; `{{rpc_env}}` is the run's network's RPC URL variable. Never
+    /// `OWNER_CONSOLE_PASSPHRASE`.
     pub env: Option<Vec<String>>,
 
     /// decision: the question asked.

@@ -39,27 +39,6 @@ pub struct PreparedCommand {
     env: CommandEnv,
 }
 
-/// What a drill's commands see: the network's RPC URL variable set to its sandbox, and
-/// `OWNER_CONSOLE_DRILL` set to the network, so that a console command that a drill runs reads
-/// and writes the sandbox's modules, never the real network.
-fn drill_env(ctx: &Context, run: &Run) -> Vec<(String, String)> {
-    if run.started.mode != crate::engine::Mode::Drill {
-        return Vec::new();
-    }
-    let network = &run.started.network;
-    let sandbox = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network);
-    match (ctx.networks.get(network), sandbox) {
-        (Some(profile), Ok(info)) => vec![
-            (profile.rpc_env.clone(), info.url),
-            (
-                crate::sandbox::inherited::VARIABLE.to_owned(),
-                network.clone(),
-            ),
-        ],
-        _ => Vec::new(),
-    }
-}
-
 /// The current step's command, to run where the workspace runs commands, with the variables
 /// it declares; a drill's with its sandbox in the environment.
 pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, StepError> {
@@ -88,7 +67,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, StepError> {
         expect_exit: *expect_exit,
         folder: ctx.workspace.command_folder()?,
         evidence: ctx.evidence().path_of(""),
-        env: CommandEnv::new(std::env::vars_os(), env, drill_env(ctx, run)),
+        env: CommandEnv::for_step(ctx, run, env),
     })
 }
 

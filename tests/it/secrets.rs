@@ -174,6 +174,30 @@ command = '''printf '%s|%s|%s|%s' "${RPC_ENV}" "$EXTRA_SETTING" "${{UNDECLARED_S
 }
 
 #[test]
+fn rpc_env_names_the_runs_network_url_and_an_offline_session_tells_its_commands() {
+    let (home, ws) = workspace_with(&format!(
+        r#"env = ["{{{{rpc_env}}}}"]
+command = '''printf '%s|%s|%s' "${RPC_ENV}" "${{OWNER_CONSOLE_OFFLINE-unset}}" "${{OWNER_CONSOLE_KEY-unset}}"'''"#
+    ));
+    let cwd = ws.path();
+    let url = rpc_url();
+    let vars = [(RPC_ENV, url.as_str()), ("OWNER_CONSOLE_KEY", "tester")];
+    let cli = |args: &[&str]| {
+        let mut all = vec!["--offline"];
+        all.extend_from_slice(args);
+        home.cli_env(cwd, PASSPHRASE, &vars, &all)
+    };
+    let run = run_of(&cli(&["run", "start", "secrets", "--network", "demo"]));
+    let executed = cli(&["run", "next", &run, "--execute"]);
+    assert!(executed.status.success(), "{:?}", text(&executed));
+    assert_eq!(
+        command_ran(cwd)["stdout"],
+        "https://mainnet.example.io/v3/***|1|tester",
+        "the demo network's URL variable, offline (given as a flag), the key's name"
+    );
+}
+
+#[test]
 fn declaring_the_passphrase_variable_is_a_validation_error_that_names_it() {
     let (home, ws) = workspace_with(
         r#"env = ["PATH_EXTRA", "OWNER_CONSOLE_PASSPHRASE", "9BAD"]
