@@ -78,7 +78,10 @@ fn secret_value_at(input: &[u8], at: usize) -> Option<(usize, usize)> {
     }
     let value = after + separator;
     let end = value_end(input, value);
-    (end > value && &input[value..end] != MASK.as_bytes()).then_some((value, end))
+    let text = &input[value..end];
+    // A reference (`$VAR`, `$(cat f)`, `{{input}}`) names a secret without holding it.
+    let reference = text.starts_with(b"$") || text.starts_with(b"{{");
+    (end > value && text != MASK.as_bytes() && !reference).then_some((value, end))
 }
 
 /// The end of a value: its closing quote when quoted, else the first space, control
@@ -178,6 +181,7 @@ mod tests {
             "monkey business, key = value, PATH=/usr/bin, keys=",
             "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed · sha256 9f86d081884c7d65",
             "TOKEN=*** already masked",
+            "API_KEY=$DEPLOY_KEY TOKEN=$(cat token) SECRET={{secret}} cmd",
             "日本 ✓ ‼",
         ] {
             assert_eq!(masked(kept), kept);
