@@ -4,6 +4,9 @@
 //! Run: `cargo bench --bench chain` (needs `npm ci` for anvil; `cargo test --benches` runs
 //! one round of 20 reads).
 
+// Prints tables for scripts/bench.sh; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "support/report.rs"]
 mod report;
 #[path = "../tests/it/support/rpc_proxy.rs"]

@@ -2,6 +2,9 @@
 //! merely parsing the two JSON documents (the proposed config and the state snapshot).
 //! Run: `cargo bench --bench diff` (`cargo test --benches` runs it on 500 parameters).
 
+// Prints tables for scripts/bench.sh; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "support/report.rs"]
 mod report;
 

@@ -13,6 +13,9 @@
 //!   erases of blank runs);
 //! - the bytes written per idle 250 ms tick on a live network whose node does not answer.
 
+// Prints tables for scripts/bench.sh; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "support/report.rs"]
 mod report;
 #[path = "../tests/it/support/tui.rs"]

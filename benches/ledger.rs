@@ -12,6 +12,9 @@
 //!   and `sync_data` of the same bytes to another file in the same folder; then append's steps
 //!   replayed one by one, to show where the time beyond the floor goes.
 
+// Prints tables for scripts/bench.sh; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 use alloy_primitives::eip191_hash_message;
 use alloy_signer_local::PrivateKeySigner;
 use owner_console::engine::Event;

@@ -8,6 +8,9 @@
 //!
 //! Rounds alternate the floor and the app; medians are reported.
 
+// Prints tables for scripts/bench.sh; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "../tests/it/support/cli.rs"]
 #[allow(dead_code)] // The bench uses a part of the tests' helpers.
 mod cli;

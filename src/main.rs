@@ -1,5 +1,6 @@
 use clap::Parser;
 use owner_console::cli::logging;
+use owner_console::cli::output::to_stderr;
 use owner_console::cli::unlock::ConsoleKey;
 use owner_console::cli::{self, Cli};
 use owner_console::tui;
@@ -7,14 +8,14 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Colours only for a terminal: a report piped into a file or a bug report stays plain.
-    let hook = color_eyre::config::HookBuilder::default();
-    let hook = match std::io::stderr().is_terminal() {
-        true => hook,
-        false => hook.theme(color_eyre::config::Theme::new()),
+    // No colours: every message goes through `to_stderr`, which shows escape sequences as text.
+    let _ = color_eyre::config::HookBuilder::default()
+        .theme(color_eyre::config::Theme::new())
+        .install();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return parse_error(&error),
     };
-    let _ = hook.install();
-    let cli = Cli::parse();
     let _log = logging::init();
     let result = match &cli.command {
         Some(command) => cli::dispatch(&cli, command),
@@ -23,14 +24,30 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            tracing::error!("{error:#}");
+            let message = owner_console::cli::output::shown(&format!("{error:#}"));
+            tracing::error!("{message}");
             if full_report_asked() {
                 // For a bug report: color-eyre's whole report, with where and how it failed.
-                eprintln!("error: {error:?}");
+                to_stderr(&format!("error: {error:?}\n"));
             } else {
-                eprintln!("error: {error:#}");
+                to_stderr(&format!("error: {message}\n"));
             }
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command line that does not parse: clap's message, plain, through `to_stderr` (it quotes
+/// the value given, which may hold anything); help and version as clap prints them.
+fn parse_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => error.exit(),
+        _ => {
+            to_stderr(&error.render().to_string());
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
     }
 }
@@ -42,9 +59,9 @@ fn full_report_asked() -> bool {
 
 fn open_tui(cli: &Cli) -> color_eyre::Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("owner-console: the interactive console needs a terminal (stdin and stdout).");
-        eprintln!(
-            "For scripts, use the command forms: `owner-console run list`, `run start`, `run next`, `show`, `validate` (see --help)."
+        to_stderr("owner-console: the interactive console needs a terminal (stdin and stdout).\n");
+        to_stderr(
+            "For scripts, use the command forms: `owner-console run list`, `run start`, `run next`, `show`, `validate` (see --help).\n",
         );
         return Ok(ExitCode::from(2));
     }

@@ -4,7 +4,7 @@
 
 use super::block::{BlockRef, Header};
 use super::error::ChainError;
-use super::redact::redact;
+use crate::redact::redact_url;
 use alloy_json_rpc::RpcError;
 use alloy_primitives::{Address, B256, Bytes, U64};
 use alloy_rpc_client::RpcClient;
@@ -64,7 +64,7 @@ impl Endpoint {
 
     /// The URL as it may be shown, logged or recorded.
     pub fn shown(&self) -> String {
-        redact(&self.url)
+        redact_url(&self.url)
     }
 }
 

@@ -116,7 +116,7 @@ impl ChainError {
         raw_url: &str,
         timeout_secs: u64,
     ) -> Self {
-        let shown = super::redact::redact(raw_url);
+        let shown = crate::redact::redact_url(raw_url);
         let url = shown.clone();
         let scrub = |text: String| scrub(text, raw_url, &shown);
         match error {

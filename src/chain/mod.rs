@@ -11,7 +11,6 @@ pub mod getter;
 pub mod live;
 pub mod reads;
 pub mod receipt;
-pub mod redact;
 
 pub use block::BlockRef;
 pub use client::{Chain, Endpoint};

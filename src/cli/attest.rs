@@ -1,3 +1,4 @@
+use super::output::{errln, outln};
 use super::run_report::report;
 use super::{Cli, recording_session};
 use crate::engine::Event;
@@ -104,8 +105,8 @@ pub fn signoff(session: &Session, args: &SignoffArgs) -> color_eyre::Result<Exit
     session.record(&mut run, vec![Event::Signoff(signoff)])?;
     report(&run, args.json)?;
     match run.completion_blocker() {
-        Some(blocker) => eprintln!("the sign-off is recorded; the step stays open: {blocker}"),
-        None => eprintln!(
+        Some(blocker) => errln!("the sign-off is recorded; the step stays open: {blocker}"),
+        None => errln!(
             "the quorum holds: `owner-console run next {}` completes the step",
             run.id
         ),
@@ -135,7 +136,7 @@ pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
         &args.out,
         serde_json::to_string_pretty(&attestation)? + "\n",
     )?;
-    println!(
+    outln!(
         "wrote {}: {name} approves run {} at step {} (subject {})",
         args.out.display(),
         run.id,

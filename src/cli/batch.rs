@@ -2,6 +2,7 @@
 //! never signs these: the Safe's owners load them into the Safe web app.
 
 use super::output::print_json;
+use super::output::{out, outln};
 use crate::safe::{self, Batch, Status};
 use clap::Subcommand;
 use color_eyre::eyre::{WrapErr, eyre};
@@ -60,10 +61,10 @@ fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
         }
         print_json(&value)?;
     } else {
-        println!("file: {}", file.display());
-        print!("{}", safe::review_text(&review));
+        outln!("file: {}", file.display());
+        out!("{}", safe::review_text(&review));
         if let Some(check) = &recorded {
-            println!("  {} recorded: {}", check.status.mark(), check.detail);
+            outln!("  {} recorded: {}", check.status.mark(), check.detail);
         }
     }
     let bound = recorded.is_none_or(|c| c.status != Status::Fail);
@@ -120,16 +121,16 @@ fn checksum(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
             "matches": matches,
         }))?;
     } else {
-        println!("{computed}");
+        outln!("{computed}");
         match (&given, matches) {
             (Some(given), Some(true)) => {
-                println!("{} meta.checksum {given} matches", Status::Pass.mark())
+                outln!("{} meta.checksum {given} matches", Status::Pass.mark())
             }
-            (Some(given), _) => println!(
+            (Some(given), _) => outln!(
                 "{} meta.checksum {given} does not match: expected {computed}",
                 Status::Fail.mark()
             ),
-            (None, _) => println!(
+            (None, _) => outln!(
                 "{} the file has no meta.checksum (the Safe app adds one on export)",
                 Status::Warn.mark()
             ),

@@ -1,6 +1,7 @@
 //! `export RUN --out DIR|FILE.tar.gz` and `verify-bundle PATH`.
 
 use super::output::print_json;
+use super::output::{errln, outln};
 use super::{Cli, open_session};
 use crate::ledger::bundle::{check, export as bundle_export};
 use crate::ledger::operators::Operators;
@@ -14,7 +15,7 @@ pub fn export(session: &Session, run: &str, out: &Path) -> color_eyre::Result<Ex
     let key = session.key().ok_or(crate::session::SessionError::Locked)?;
     let exported = bundle_export::export(session, key, run, out)?;
     let checkpoint = &exported.checkpoint;
-    println!(
+    outln!(
         "exported run {}: {} entries, {} evidence file(s), {} files; checkpoint at {} ledger entries (head {}…) signed by {}",
         exported.run,
         exported.run_entries,
@@ -24,13 +25,13 @@ pub fn export(session: &Session, run: &str, out: &Path) -> color_eyre::Result<Ex
         checkpoint.head.get(..12).unwrap_or(&checkpoint.head),
         checkpoint.signer
     );
-    println!("  into {}", exported.out.display());
+    outln!("  into {}", exported.out.display());
     let sums = if exported.archive {
         "`sha256sum -c SHA256SUMS` in the unpacked folder"
     } else {
         "`sha256sum -c SHA256SUMS` in the folder"
     };
-    println!(
+    outln!(
         "check it: {sums}; `owner-console verify-bundle {}`",
         exported.out.display()
     );
@@ -73,7 +74,7 @@ pub fn verify(
         print_json(&report)?;
     } else {
         for finding in &report.findings {
-            eprintln!("{}: {finding}", report.bundle);
+            errln!("{}: {finding}", report.bundle);
         }
         let verdict = if report.passed() {
             "verified".to_owned()
@@ -84,7 +85,7 @@ pub fn verify(
             .checkpoint
             .map(|n| format!("checkpoint at {n} entries"))
             .unwrap_or_else(|| "no checkpoint".into());
-        println!(
+        outln!(
             "{}: run {}, {} ledger entries ({} of the run), {} evidence file(s), {} files in SHA256SUMS, {checkpoint}; signers checked against {}: {verdict}",
             report.bundle,
             report.run.as_deref().unwrap_or("?"),
@@ -99,7 +100,7 @@ pub fn verify(
             }
         );
         if own_list && report.passed() {
-            println!(
+            outln!(
                 "note: that list came with the bundle; `--operators FILE` checks the signers against a list you trust"
             );
         }

@@ -2,6 +2,7 @@
 //! for an air-gapped machine).
 
 use super::output::print_json;
+use super::output::{errln, out, outln};
 use super::runtime::block_on_text;
 use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
 use crate::chain::{LiveState, Target};
@@ -38,7 +39,7 @@ pub fn dispatch(session: &Session, command: &ChainCommand) -> color_eyre::Result
             "not_read": state.not_read,
         }))?;
     } else {
-        print!("{}", status_text(&state));
+        out!("{}", status_text(&state));
     }
     Ok(if state.fresh().is_ok() && state.failures.is_empty() {
         ExitCode::SUCCESS
@@ -127,7 +128,7 @@ pub fn snapshot_state(
     snapshot.sign(key).map_err(Report::msg)?;
     let text = serde_json::to_string_pretty(&snapshot)? + "\n";
     crate::workspace::durable::write(out, text.as_bytes())?;
-    println!(
+    outln!(
         "wrote {}{}: {} value(s) of {network} at block #{} {}, signed by {}",
         out.display(),
         if snapshot.drill {
@@ -141,7 +142,7 @@ pub fn snapshot_state(
         snapshot.signer.as_deref().unwrap_or_default()
     );
     for (key, why) in &state.failures {
-        eprintln!("warning: {key}: {why}");
+        errln!("warning: {key}: {why}");
     }
     Ok(ExitCode::SUCCESS)
 }

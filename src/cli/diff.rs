@@ -1,4 +1,5 @@
 use super::output::print_json;
+use super::output::{errln, outln};
 use super::runtime::block_on_text;
 use crate::catalogue::risk::RiskClass;
 use crate::change::compare::{Against, diff_from, read_default};
@@ -64,9 +65,12 @@ pub fn colour_wanted(choice: Color) -> bool {
     }
 }
 
+/// The segment made safe for a terminal, then coloured (the colour's own escape sequences are
+/// the only ones written).
 fn paint(tag: Tag, text: &str, colour: bool) -> String {
+    let text = super::output::shown(text);
     if !colour {
-        return text.to_owned();
+        return text;
     }
     match tag {
         Tag::Plain => text.to_owned(),
@@ -101,10 +105,10 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
     )
     .map_err(color_eyre::eyre::Report::msg)?;
     for problem in &problems {
-        eprintln!("warning: {problem}");
+        errln!("warning: {problem}");
     }
     if args.fingerprint {
-        println!("{}", diff.fingerprint);
+        outln!("{}", diff.fingerprint);
     } else if args.json {
         print_json(
             &serde_json::json!({ "against": against, "summary": diff.summary(), "risk": diff.risk(), "diff": diff }),
@@ -112,12 +116,11 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
     } else {
         let colour = colour_wanted(args.color);
         for line in lines(&diff, &against) {
-            println!(
-                "{}",
-                line.iter()
-                    .map(|(tag, text)| paint(*tag, text, colour))
-                    .collect::<String>()
-            );
+            let painted: String = line
+                .iter()
+                .map(|(tag, text)| paint(*tag, text, colour))
+                .collect();
+            super::output::painted_to_stdout(&(painted + "\n"));
         }
     }
     Ok(ExitCode::from(if diff.blocking() > 0 {

@@ -1,3 +1,4 @@
+use super::output::outln;
 use super::output::print_json;
 use crate::keys::{KeyStore, passphrase};
 use clap::Subcommand;
@@ -61,13 +62,13 @@ pub fn dispatch(
             if *json {
                 print_json(&info)?;
             } else {
-                println!(
+                outln!(
                     "created {} ({})",
                     info.path.display(),
                     info.address.as_deref().unwrap_or("?")
                 );
-                println!("list it in config/operators.toml so that verify knows it:");
-                println!(
+                outln!("list it in config/operators.toml so that verify knows it:");
+                outln!(
                     "{}",
                     operators_snippet(&info.name, info.address.as_deref().unwrap_or("?"))
                 );
@@ -78,7 +79,7 @@ pub fn dispatch(
             if *json {
                 print_json(&keys)?;
             } else if keys.is_empty() {
-                println!("no operator key yet: `owner-console keys new --name NAME`");
+                outln!("no operator key yet: `owner-console keys new --name NAME`");
             }
             for key in keys.iter().filter(|_| !*json) {
                 let warning = if key.mode == "600" || key.mode == "400" {
@@ -86,7 +87,7 @@ pub fn dispatch(
                 } else {
                     "  ⚠ too open: chmod 600"
                 };
-                println!(
+                outln!(
                     "{:<16} {}  {} ({}){warning}",
                     key.name,
                     key.address.as_deref().unwrap_or("?"),
@@ -100,14 +101,14 @@ pub fn dispatch(
             if *json {
                 print_json(&key)?;
             } else {
-                println!(
+                outln!(
                     "name     {}\naddress  {}\nfile     {}\nmode     {}",
                     key.name,
                     key.address.as_deref().unwrap_or("?"),
                     key.path.display(),
                     key.mode
                 );
-                println!(
+                outln!(
                     "{}",
                     operators_snippet(&key.name, key.address.as_deref().unwrap_or("?"))
                 );

@@ -1,4 +1,5 @@
 use super::output::print_json;
+use super::output::{errln, outln};
 use crate::engine::clock::now;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::verify::verify;
@@ -46,7 +47,7 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                 print_json(&report)?;
             } else {
                 for finding in &report.findings {
-                    eprintln!("{}: {finding}", ledger.path().display());
+                    errln!("{}: {finding}", ledger.path().display());
                 }
                 let checkpoint = report
                     .checkpoint
@@ -57,7 +58,7 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                 } else {
                     format!("{} finding(s)", report.findings.len())
                 };
-                println!(
+                outln!(
                     "{}: {} entries by {} signer(s), {checkpoint}: {verdict}",
                     ledger.path().display(),
                     report.entries,
@@ -73,15 +74,15 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
         LedgerCommand::Checkpoint => {
             let key = session.key().ok_or(crate::session::SessionError::Locked)?;
             let last = ledger.checkpoint(&now(), key)?;
-            println!("checkpoint: {} entries, head {}", last.seq + 1, last.hash);
+            outln!("checkpoint: {} entries, head {}", last.seq + 1, last.hash);
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Repair => {
             match ledger.repair()? {
                 Some(backup) => {
-                    println!("moved the incomplete last line into {}", backup.display())
+                    outln!("moved the incomplete last line into {}", backup.display())
                 }
-                None => println!(
+                None => outln!(
                     "{}: the last line is whole; nothing to repair",
                     ledger.path().display()
                 ),
@@ -104,7 +105,7 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                         .by_address(&entry.signer)
                         .map(|o| o.name.clone())
                         .unwrap_or_else(|| format!("unlisted {}", entry.signer));
-                    println!(
+                    outln!(
                         "{:>6} {} {} {:<18} {}",
                         entry.seq,
                         entry.time,
@@ -115,7 +116,7 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                 }
             }
             for damage in &contents.damage {
-                eprintln!(
+                errln!(
                     "{}:{}: {}",
                     ledger.path().display(),
                     damage.line,

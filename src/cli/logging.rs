@@ -1,6 +1,8 @@
-//! Logs go to a file under the user's state folder, never to the terminal.
+//! Logs go to a file under the user's state folder, never to the terminal; the file is the
+//! user's alone (0600), as it names keys, runs and networks.
 
-use std::fs::OpenOptions;
+use std::fs::{OpenOptions, Permissions};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -25,8 +27,11 @@ pub fn init() -> Option<PathBuf> {
     let file = OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(&path)
         .ok()?;
+    // A file an older version created 0644 is closed to others too.
+    file.set_permissions(Permissions::from_mode(0o600)).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("OWNER_CONSOLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
         .add_directive(NO_TRANSPORT_SPANS.parse().ok()?);

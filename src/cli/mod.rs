@@ -11,7 +11,7 @@ mod init;
 mod keys;
 mod ledger;
 pub mod logging;
-mod output;
+pub mod output;
 mod plan;
 mod report;
 mod run;
@@ -23,6 +23,7 @@ mod step_outcome;
 pub mod unlock;
 mod validate;
 
+use self::output::outln;
 use crate::session::Session;
 use crate::session::run_index::IndexFile;
 use crate::workspace::Workspace;
@@ -50,7 +51,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
     /// Open no network connection at all: state comes from the networks' snapshots only.
-    #[arg(long, global = true, env = "OWNER_CONSOLE_OFFLINE")]
+    /// OWNER_CONSOLE_OFFLINE takes 1/0, true/false, yes/no, on/off.
+    #[arg(
+        long,
+        global = true,
+        env = "OWNER_CONSOLE_OFFLINE",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub offline: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -196,7 +204,7 @@ pub fn unlock_key(cli: &Cli) -> color_eyre::Result<alloy_signer_local::PrivateKe
     let key = store.choose(cli.key.as_deref())?;
     let secret = crate::keys::passphrase::obtain(
         cli.passphrase_file.as_deref(),
-        &format!("Passphrase for operator key `{}`: ", key.name),
+        &output::shown(&format!("Passphrase for operator key `{}`: ", key.name)),
     )
     .map_err(color_eyre::eyre::Report::msg)?;
     Ok(store.unlock(&key, &secret)?)
@@ -266,7 +274,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
                 &session.operator,
             )
             .map_err(color_eyre::eyre::Report::msg)?;
-            println!(
+            outln!(
                 "saved {} config file(s) into {}",
                 files.len(),
                 folder.display()
@@ -277,7 +285,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man => completions::man(),
         Command::Schema => {
-            print!("{}", crate::runbook::schema::runbook_schema_text());
+            output::print_json_text(&crate::runbook::schema::runbook_schema_text())?;
             Ok(ExitCode::SUCCESS)
         }
     }

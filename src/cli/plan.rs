@@ -1,3 +1,4 @@
+use super::output::outln;
 use super::runtime::block_on_text;
 use crate::change::compare::{Against, read_default};
 use crate::session::Session;
@@ -53,16 +54,16 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         );
     }
     crate::workspace::durable::write(&args.out, (batch.to_json_pretty() + "\n").as_bytes())?;
-    println!("{}", diff.summary());
-    println!(
+    outln!("{}", diff.summary());
+    outln!(
         "wrote {}: {} transaction(s), checksum {}",
         args.out.display(),
         batch.transactions.len(),
         batch.computed_checksum()
     );
-    println!("batch sha256 {}", crate::safe::batch_hash(&batch));
+    outln!("batch sha256 {}", crate::safe::batch_hash(&batch));
     for line in by_hand {
-        println!("by hand: {line}");
+        outln!("by hand: {line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `report`: the metrics of every change, from the ledger, as text, JSON or Markdown.
 
 use super::output::print_json;
+use super::output::{errln, out};
 use crate::metrics::{Durations, Options, Report, human, parse_since, percent};
 use crate::session::Session;
 use jiff::Timestamp;
@@ -25,7 +26,7 @@ pub fn run(session: &Session, args: &ReportArgs) -> color_eyre::Result<ExitCode>
     let ledger = session.ledger();
     let contents = session.trusted_entries()?;
     for damage in &contents.damage {
-        eprintln!(
+        errln!(
             "warning: {}:{}: left out: {}",
             ledger.path().display(),
             damage.line,
@@ -33,7 +34,7 @@ pub fn run(session: &Session, args: &ReportArgs) -> color_eyre::Result<ExitCode>
         );
     }
     for run in &contents.left_out {
-        eprintln!("warning: left out: {run}");
+        errln!("warning: left out: {run}");
     }
     let options = Options {
         since: args.since,
@@ -41,14 +42,14 @@ pub fn run(session: &Session, args: &ReportArgs) -> color_eyre::Result<ExitCode>
     };
     let report = Report::build(&contents.entries, &session.runbooks, options);
     for problem in &report.problems {
-        eprintln!("warning: {problem}");
+        errln!("warning: {problem}");
     }
     if args.json {
         print_json(&report)?;
     } else if args.markdown {
-        print!("{}", markdown(&report));
+        out!("{}", markdown(&report));
     } else {
-        print!("{}", text(&report));
+        out!("{}", text(&report));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
 use super::output::print_json;
+use super::output::{errln, outln};
 use super::run_report::report;
 use super::runtime::block_on_text;
 use crate::engine::{Mode, Run};
@@ -123,7 +124,7 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
         RunCommand::List { json } => {
             let (runs, damage) = session.runs()?;
             for line in &damage {
-                eprintln!(
+                errln!(
                     "warning: {}:{}: {}",
                     session.ledger().path().display(),
                     line.line,
@@ -133,16 +134,20 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
             if *json {
                 print_json(&runs)?;
             } else if runs.is_empty() {
-                println!("no runs yet");
+                outln!("no runs yet");
             }
             for run in runs.iter().filter(|_| !*json) {
                 let at = run.current_step.as_deref().unwrap_or("-");
-                println!(
+                outln!(
                     "{}  {:<10} {:<28} {:<8} at {at}  (last {})",
-                    run.id, run.status, run.runbook, run.network, run.last_time
+                    run.id,
+                    run.status,
+                    run.runbook,
+                    run.network,
+                    run.last_time
                 );
                 if let Some(problem) = &run.problem {
-                    println!("    ⚠ {problem}");
+                    outln!("    ⚠ {problem}");
                 }
             }
         }
@@ -206,7 +211,7 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
             Ok(events) => session.record(&mut run, events)?,
             Err(error) => {
                 report(&run, args.json)?;
-                eprintln!("error: the step stays open: {error}");
+                errln!("error: the step stays open: {error}");
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -231,10 +236,10 @@ fn execute_act(run: &Run) -> Act {
 /// and records its event.
 fn act(session: &Session, run: &mut Run, act: Act) -> color_eyre::Result<()> {
     let prepared = steps::prepare(session, run, act).map_err(Report::msg)?;
-    eprintln!("{}", prepared.describe());
+    errln!("{}", prepared.describe());
     let done = block_on_text(prepared.execute())?;
     for line in super::step_outcome::lines(&done, &session.workspace.storage) {
-        eprintln!("{line}");
+        errln!("{line}");
     }
     session.record(run, vec![done.event])?;
     Ok(())

@@ -2,6 +2,7 @@
 //! (text, or `--json`).
 
 use super::output::print_json;
+use super::output::{out, outln};
 use super::show::step_text;
 use crate::engine::{Position, Run};
 use crate::runbook::StepAction;
@@ -27,23 +28,25 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
             "history": history,
         }));
     }
-    println!(
+    outln!(
         "run {} — {} on {}",
-        run.id, run.started.title, run.started.network
+        run.id,
+        run.started.title,
+        run.started.network
     );
     for visited in &run.history {
-        println!("  ✓ {} {:?}", visited.step, visited.outcome);
+        outln!("  ✓ {} {:?}", visited.step, visited.outcome);
     }
     match run.current_step() {
         Some(step) => {
-            println!(
+            outln!(
                 "▶ now at step {} of {}:",
                 run.runbook.step_index(&step.id).map_or(0, |i| i + 1),
                 run.runbook.steps.len()
             );
-            print!("{}", step_text(step));
+            out!("{}", step_text(step));
             if let Some(Ok(command)) = rendered_command(run) {
-                println!("   ready to copy: {command}");
+                outln!("   ready to copy: {command}");
             }
             if let StepAction::Checklist { items } = &step.action {
                 for (index, item) in items.iter().enumerate() {
@@ -52,14 +55,14 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
                     } else {
                         " "
                     };
-                    println!("   {}. [{mark}] {item}", index + 1);
+                    outln!("   {}. [{mark}] {item}", index + 1);
                 }
             }
             if let Some(blocker) = run.completion_blocker() {
-                println!("   open: {blocker}");
+                outln!("   open: {blocker}");
             }
         }
-        None => println!("{}", position["status"].as_str().unwrap_or_default()),
+        None => outln!("{}", position["status"].as_str().unwrap_or_default()),
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `sandbox up|down|status`: a local anvil with the mock platform, per network, for drills;
 //! and `drill RUNBOOK`: a run that acts on it, flagged as a drill in every entry.
 
+use super::output::outln;
 use crate::chain::{Chain, Target};
 use crate::sandbox::seed::SeedFrom;
 use crate::sandbox::state::{SandboxInfo, file_of};
@@ -40,23 +41,23 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             let started =
                 super::runtime::block_on_text(crate::sandbox::up::up(session, network, *from))?;
             let (info, deployment) = (&started.info, &started.deployment);
-            println!(
+            outln!(
                 "sandbox of {network}: anvil at {} (pid {}, chain {}), log {}",
                 info.url,
                 info.pid,
                 info.chain_id,
                 started.log.display()
             );
-            println!(
+            outln!(
                 "  {} modules deployed, seeded from {}; owned by the Safe {}",
                 deployment.contracts.len(),
                 info.seeded_from,
                 deployment.safe.to_checksum(None)
             );
             for (id, why) in &deployment.not_seeded {
-                println!("  not seeded: {id}: {why}");
+                outln!("  not seeded: {id}: {why}");
             }
-            println!(
+            outln!(
                 "  state in {}; drill with `owner-console drill RUNBOOK --network {network}`",
                 file_of(storage, network).display()
             );
@@ -65,13 +66,13 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
         SandboxCommand::Down { network } => {
             let info = SandboxInfo::load(storage, network).map_err(Report::msg)?;
             info.stop(storage).map_err(Report::msg)?;
-            println!("sandbox of {network} stopped (pid {})", info.pid);
+            outln!("sandbox of {network} stopped (pid {})", info.pid);
             Ok(ExitCode::SUCCESS)
         }
         SandboxCommand::Status { network } => {
             let info = SandboxInfo::load(storage, network).map_err(Report::msg)?;
             if !info.alive() {
-                println!(
+                outln!(
                     "sandbox of {network}: ✗ not running (pid {} is gone); `sandbox up` again",
                     info.pid
                 );
@@ -84,14 +85,14 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             })?;
             match head {
                 Ok(head) => {
-                    println!(
+                    outln!(
                         "sandbox of {network}: ✓ running at {} (pid {}), block #{} {}",
                         info.url,
                         info.pid,
                         head.number,
                         head.hash_hex()
                     );
-                    println!(
+                    outln!(
                         "  seeded from {}, since {}; Safe {}",
                         info.seeded_from,
                         info.started_at,
@@ -100,7 +101,7 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => {
-                    println!("sandbox of {network}: ✗ {error}");
+                    outln!("sandbox of {network}: ✗ {error}");
                     Ok(ExitCode::FAILURE)
                 }
             }

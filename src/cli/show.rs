@@ -1,3 +1,4 @@
+use super::output::out;
 use super::output::print_json;
 use crate::runbook::graph::flowchart;
 use crate::runbook::{Runbook, Step, StepAction};
@@ -10,7 +11,7 @@ pub fn run(session: &Session, name: &str, json: bool) -> color_eyre::Result<Exit
     if json {
         print_json(book.as_ref())?;
     } else {
-        print!("{}", runbook_text(&book));
+        out!("{}", runbook_text(&book));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -87,8 +88,13 @@ pub fn step_text(step: &Step) -> String {
                 let _ = writeln!(out, "   [ ] {item}");
             }
         }
-        StepAction::Command { command, run, .. } => {
+        StepAction::Command {
+            command, run, env, ..
+        } => {
             let _ = writeln!(out, "   $ {command}   (run: {run:?})");
+            if !env.is_empty() {
+                let _ = writeln!(out, "   env: {}", env.join(", "));
+            }
         }
         StepAction::Decision { question, options } => {
             let _ = writeln!(out, "   ? {question}");

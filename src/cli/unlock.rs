@@ -2,6 +2,7 @@
 //! offer to create one when there is none. Without a key the console opens read-only.
 
 use super::Cli;
+use super::output::{err, errln};
 use crate::keys::{KeyError, KeyInfo, KeyStore, passphrase};
 use alloy_signer_local::PrivateKeySigner;
 use std::io::{BufRead, Write};
@@ -39,7 +40,7 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<ConsoleKey> {
             return offer_new_key(&store).map(ConsoleKey::Ready);
         }
         Err(KeyError::NoKey) => {
-            eprintln!(
+            errln!(
                 "owner-console: no operator key; opening read-only (create one with `owner-console keys new`)"
             );
             return Ok(ConsoleKey::Ready(None));
@@ -56,7 +57,7 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<ConsoleKey> {
     for attempt in 1..=TRIES {
         let secret = passphrase::obtain(
             None,
-            &format!("Passphrase for operator key `{}`: ", info.name),
+            &super::output::shown(&format!("Passphrase for operator key `{}`: ", info.name)),
         )
         .map_err(color_eyre::eyre::Report::msg)?;
         match store.unlock(&info, &secret) {
@@ -66,7 +67,7 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<ConsoleKey> {
             }
             Err(KeyError::WrongPassphrase(_)) if attempt < TRIES => {
                 tracing::warn!(key = %info.name, attempt, "wrong passphrase");
-                eprintln!("wrong passphrase, try again")
+                errln!("wrong passphrase, try again")
             }
             Err(error) => return Err(error.into()),
         }
@@ -76,14 +77,14 @@ pub fn key_for_console(cli: &Cli) -> color_eyre::Result<ConsoleKey> {
 
 fn offer_new_key(store: &KeyStore) -> color_eyre::Result<Option<PrivateKeySigner>> {
     let name = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-    eprint!(
+    err!(
         "No operator key yet: every recorded step is signed with one. Create `{name}` now? [Y/n] "
     );
     std::io::stderr().flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if answer.trim().eq_ignore_ascii_case("n") {
-        eprintln!(
+        errln!(
             "opening read-only: nothing can be recorded until a key exists (`owner-console keys new`)"
         );
         return Ok(None);
@@ -96,7 +97,7 @@ fn offer_new_key(store: &KeyStore) -> color_eyre::Result<Option<PrivateKeySigner
         "the passphrases differ or are too short; nothing was created"
     );
     let info = store.create(&name, &first)?;
-    eprintln!(
+    errln!(
         "created {} ({}); list it in config/operators.toml",
         info.path.display(),
         info.address.as_deref().unwrap_or("?")

@@ -1,4 +1,5 @@
 use super::output::print_json;
+use super::output::{errln, outln};
 use super::{Cli, open_session};
 use crate::runbook::{Level, Problem, load_file};
 use std::path::{Path, PathBuf};
@@ -64,9 +65,9 @@ pub fn run(
     } else {
         for problem in &problems {
             if problem.level == Level::Error {
-                eprintln!("{problem}");
+                errln!("{problem}");
             } else {
-                println!("{problem}");
+                outln!("{problem}");
             }
         }
         for check in config_checks.iter().filter(|c| c.verdict != "pass") {
@@ -83,14 +84,14 @@ pub fn run(
                 check.detail
             );
             if check.verdict == "fail" {
-                eprintln!("{line}");
+                errln!("{line}");
             } else {
-                println!("{line}");
+                outln!("{line}");
             }
         }
-        println!("{files} runbook file(s): {errors} error(s), {warnings} warning(s)");
+        outln!("{files} runbook file(s): {errors} error(s), {warnings} warning(s)");
         if !config_checks.is_empty() {
-            println!(
+            outln!(
                 "config: {} pass, {warned} warn, {failed} fail{}",
                 count("pass"),
                 if strict {

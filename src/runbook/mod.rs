@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod chaos;
+pub mod command_env;
 pub mod graph;
 pub mod inputs;
 pub mod load;

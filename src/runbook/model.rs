@@ -269,6 +269,10 @@ pub enum StepAction {
         run: CommandRun,
         timeout_secs: u64,
         expect_exit: i32,
+        /// The operator's environment variables the command may see beyond the few every
+        /// command gets (see `steps::command_env`).
+        #[serde(default)]
+        env: Vec<String>,
     },
     Decision {
         question: String,

@@ -82,6 +82,11 @@ pub struct RawStep {
     pub timeout_secs: Option<u64>,
     /// command: the exit status that lets the run move on; defaults to 0.
     pub expect_exit: Option<i32>,
+    /// command: names of the operator's environment variables the command may see, beyond
+    /// PATH, HOME, LANG, LANGUAGE, LC_*, TERM, TZ, USER, LOGNAME, SHELL, TMPDIR, the XDG folders
+    /// and OWNER_CONSOLE_KEY; `{{rpc_env}}` is the run's network's RPC URL variable. Never
+    /// `OWNER_CONSOLE_PASSPHRASE`.
+    pub env: Option<Vec<String>>,
 
     /// decision: the question asked.
     pub question: Option<String>,
@@ -159,7 +164,7 @@ impl RawStep {
     /// The names of the fields this step gives, in the struct's order.
     pub fn given_fields(&self) -> Vec<&'static str> {
         given_fields!(self: id, title, body, kind, next, confirm, skippable, items, command, run,
-            timeout_secs, expect_exit, question, options, prompt, required, files, min_files, url,
+            timeout_secs, expect_exit, env, question, options, prompt, required, files, min_files, url,
             expect_status, json_pointer, json_equals, domains, block_on_violation,
             expect_agreement, proposed, checks, source, calls, contract, events, quorum,
             signer_roles, exclude_executor, require_fingerprint, fault)
@@ -232,6 +237,7 @@ mod tests {
         run = "a"
         timeout_secs = 1
         expect_exit = 0
+        env = []
         question = "a"
         options = []
         prompt = "a"

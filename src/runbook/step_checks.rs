@@ -37,7 +37,7 @@ const CHECK_OPS: [&str; 8] = ["==", "!=", "<", "<=", ">", ">=", "in", "role"];
 fn kind_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "checklist" => &["items"],
-        "command" => &["command", "run", "timeout_secs", "expect_exit"],
+        "command" => &["command", "run", "timeout_secs", "expect_exit", "env"],
         "decision" => &["question", "options"],
         "note" => &["prompt", "required"],
         "evidence" => &["files", "min_files"],
@@ -119,6 +119,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     run,
                     timeout_secs: self.timeout(at, step, 60),
                     expect_exit: step.expect_exit.unwrap_or(0),
+                    env: self.command_env(at, step),
                 }
             }
             "decision" => {

@@ -1,15 +1,19 @@
 //! A `command` step: its command rendered with the run's inputs (shell-quoted), run after a
-//! typed confirmation as `sh -c` with a time limit that kills the whole process group, its
-//! output captured up to a bound into the evidence store, and the `command-ran` event.
+//! typed confirmation as `sh -c` with a time limit that kills the whole process group and a
+//! scrubbed environment ([`super::command_env`]), its output captured up to a bound and
+//! redacted into the evidence store, and the `command-ran` event.
 
 use super::StepError;
+use super::command_env::CommandEnv;
 use crate::engine::event::CommandRan;
 use crate::engine::{Event, Run};
+use crate::redact::Redactor;
 use crate::runbook::template::render_shell;
 use crate::runbook::{CommandRun, StepAction};
 use crate::workspace::context::Context;
 use crate::workspace::evidence::EvidenceStore;
 use sha2::{Digest, Sha256};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -32,38 +36,18 @@ pub struct PreparedCommand {
     expect_exit: i32,
     folder: PathBuf,
     evidence: PathBuf,
-    env: Vec<(String, String)>,
+    env: CommandEnv,
 }
 
-/// What a drill's commands see: the network's RPC URL variable set to its sandbox, and
-/// `OWNER_CONSOLE_DRILL` set to the network, so that a console command that a drill runs reads
-/// and writes the sandbox's modules, never the real network.
-fn drill_env(ctx: &Context, run: &Run) -> Vec<(String, String)> {
-    if run.started.mode != crate::engine::Mode::Drill {
-        return Vec::new();
-    }
-    let network = &run.started.network;
-    let sandbox = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network);
-    match (ctx.networks.get(network), sandbox) {
-        (Some(profile), Ok(info)) => vec![
-            (profile.rpc_env.clone(), info.url),
-            (
-                crate::sandbox::inherited::VARIABLE.to_owned(),
-                network.clone(),
-            ),
-        ],
-        _ => Vec::new(),
-    }
-}
-
-/// The current step's command, to run where the workspace runs commands; a drill's with its
-/// sandbox in the environment.
+/// The current step's command, to run where the workspace runs commands, with the variables
+/// it declares; a drill's with its sandbox in the environment.
 pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, StepError> {
     let step = run.current_step().ok_or(StepError::RunOver)?;
     let StepAction::Command {
         run: mode,
         timeout_secs,
         expect_exit,
+        env,
         ..
     } = &step.action
     else {
@@ -83,7 +67,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedCommand, StepError> {
         expect_exit: *expect_exit,
         folder: ctx.workspace.command_folder()?,
         evidence: ctx.evidence().path_of(""),
-        env: drill_env(ctx, run),
+        env: CommandEnv::for_step(ctx, run, env),
     })
 }
 
@@ -100,7 +84,8 @@ impl PreparedCommand {
             self.timeout,
             self.expect_exit,
             &self.folder,
-            &self.env,
+            &self.env.vars,
+            &self.env.redactor,
         )
         .await
         .map_err(StepError::Start)?;
@@ -152,19 +137,23 @@ fn excerpt(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..cut]).into_owned()
 }
 
+/// Runs `command` with exactly the environment `env`; what it wrote, and the command as
+/// recorded, pass through `redactor` before they are hashed.
 pub async fn run_command(
     step: &str,
     command: &str,
     timeout: Duration,
     expect_exit: i32,
     folder: &Path,
-    env: &[(String, String)],
+    env: &[(OsString, OsString)],
+    redactor: &Redactor,
 ) -> std::io::Result<Captured> {
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(command)
         .current_dir(folder)
+        .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -203,10 +192,11 @@ pub async fn run_command(
     }
     let (out, out_total) = stdout.await.unwrap_or_default();
     let (err, err_total) = stderr.await.unwrap_or_default();
+    let (out, err) = (redactor.bytes(&out), redactor.bytes(&err));
     let exit_code = status.and_then(|s| s.code());
     let ran = CommandRan {
         step: step.to_owned(),
-        command: command.to_owned(),
+        command: redactor.text(command),
         exit_code,
         timed_out,
         duration_ms: started.elapsed().as_millis() as u64,
@@ -238,6 +228,7 @@ mod tests {
             3,
             Path::new("."),
             &[],
+            &Redactor::default(),
         )
         .await
         .unwrap();
@@ -252,6 +243,56 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn output_and_command_are_redacted_before_they_are_hashed() {
+        let redactor = Redactor::default().knowing(["hunter22"]);
+        let captured = run_command(
+            "s",
+            "echo https://x.org/v3/Ab12Cd hunter22; echo API_KEY=k >&2",
+            Duration::from_secs(5),
+            0,
+            Path::new("."),
+            &[],
+            &redactor,
+        )
+        .await
+        .unwrap();
+        assert_eq!(captured.stdout, b"https://x.org/v3/*** ***\n");
+        assert_eq!(captured.ran.stderr, "API_KEY=***\n");
+        assert_eq!(
+            captured.ran.stdout_sha256,
+            hex::encode(Sha256::digest(b"https://x.org/v3/*** ***\n"))
+        );
+        assert_eq!(
+            captured.ran.command,
+            "echo https://x.org/v3/*** ***; echo API_KEY=*** >&2"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_environment_is_exactly_the_one_given() {
+        let env = [(OsString::from("ONLY"), OsString::from("this"))];
+        let captured = run_command(
+            "s",
+            "env",
+            Duration::from_secs(5),
+            0,
+            Path::new("."),
+            &env,
+            &Redactor::default(),
+        )
+        .await
+        .unwrap();
+        let names: Vec<&str> = captured
+            .ran
+            .stdout
+            .lines()
+            .filter_map(|line| line.split_once('=').map(|(name, _)| name))
+            .filter(|name| !["PWD", "SHLVL", "_", "OLDPWD"].contains(name))
+            .collect();
+        assert_eq!(names, ["ONLY"], "{}", captured.ran.stdout);
+    }
+
+    #[tokio::test]
     async fn a_hung_command_is_killed_with_its_children() {
         let captured = run_command(
             "s",
@@ -260,6 +301,7 @@ mod tests {
             0,
             Path::new("."),
             &[],
+            &Redactor::default(),
         )
         .await
         .unwrap();
@@ -277,6 +319,7 @@ mod tests {
             0,
             Path::new("."),
             &[],
+            &Redactor::default(),
         )
         .await
         .unwrap();

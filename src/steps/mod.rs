@@ -8,6 +8,7 @@ pub mod batch;
 pub mod chain_check;
 pub mod chaos;
 pub mod command;
+pub mod command_env;
 pub mod diff;
 mod drill_execution;
 pub mod error;

@@ -1,6 +1,9 @@
 //! The integration tests, one binary: one module per capability, against real parts (anvil,
 //! the binary in a pty, real files), and `support/`, the harnesses they share.
 
+// Tests print what they measured; clippy.toml's printing rule is for the app.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 mod batch_binding;
@@ -34,6 +37,7 @@ mod offline;
 mod pty_big_ledger;
 mod pty_drafts;
 mod pty_drill;
+mod pty_escapes;
 mod pty_live;
 mod pty_resume;
 mod pty_signals;
@@ -47,6 +51,7 @@ mod runbook_loader;
 mod safe_batch;
 mod safe_batch_cli;
 mod safe_batch_parsing;
+mod secrets;
 mod security;
 mod shipped_runbooks;
 mod signoff;

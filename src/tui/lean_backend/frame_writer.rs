@@ -85,7 +85,8 @@ impl<'a> FrameWriter<'a> {
             };
             self.move_to(x, y, row);
             self.set_pen(Pen::of(cell));
-            self.out.push_str(cell.symbol());
+            // Control characters never reach a cell, but zero-width bidi controls would.
+            self.out.push_str(&crate::sanitize::for_cell(cell.symbol()));
             self.cursor = row.plain(x).map(|_| (x + 1, y));
         }
     }
@@ -179,7 +180,7 @@ impl<'a> FrameWriter<'a> {
             .map(|x| {
                 row.plain(x)
                     .filter(|cell| Pen::of(cell) == self.pen)
-                    .map(Cell::symbol)
+                    .map(|cell| crate::sanitize::for_cell(cell.symbol()))
             })
             .collect()
     }

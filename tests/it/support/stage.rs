@@ -430,6 +430,16 @@ impl Stage {
         std::fs::write(path, text.replace(from, to)).unwrap();
     }
 
+    /// A file holding the operators' passphrase (0600), for the console commands a runbook
+    /// runs that sign: a command never gets the passphrase from the console.
+    pub fn passphrase_file(&self) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.tools.path().join("passphrase");
+        std::fs::write(&path, PASSPHRASE).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        path.display().to_string()
+    }
+
     pub fn asked(&self) -> String {
         std::fs::read_to_string(self.tools.path().join("asked.log")).unwrap_or_default()
     }
@@ -471,6 +481,7 @@ impl Stage {
                     "kd" => "25000000000000000".into(),
                     "previous_ref" => "v1".into(),
                     "service" => "orchestrator".into(),
+                    "passphrase_file" => self.passphrase_file(),
                     _ if input.default.is_some() => return None,
                     _ => panic!("{id}: no value for the input `{name}`"),
                 };
