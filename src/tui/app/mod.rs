@@ -333,7 +333,7 @@ impl App {
     }
 
     /// Keeps the open note editor's text as its step's draft (see [`RunScreen::keep_draft`]).
-    pub fn keep_draft(&mut self) -> Result<(), String> {
+    pub fn keep_draft(&mut self) -> Result<(), crate::session::drafts::DraftError> {
         match self.run.as_mut() {
             Some(screen) => screen.keep_draft(&self.shared.popups),
             None => Ok(()),

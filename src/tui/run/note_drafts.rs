@@ -3,6 +3,7 @@
 //! signal ends it) until the note is recorded; reopening the run at that step brings it back,
 //! marked as a draft.
 
+use crate::session::drafts::DraftError;
 use super::RunScreen;
 use crate::runbook::StepAction;
 use crate::tui::popups::{Popup, Purpose};
@@ -46,7 +47,7 @@ impl RunScreen {
 
     /// Keeps the open note editor's text as its step's draft; an empty editor, or one that
     /// holds the note already recorded, leaves no draft.
-    pub fn keep_draft(&mut self, popups: &[Popup]) -> Result<(), String> {
+    pub fn keep_draft(&mut self, popups: &[Popup]) -> Result<(), DraftError> {
         self.draft_due = None;
         let Some((step, text)) = self.open_note(popups) else {
             return Ok(());
