@@ -1,7 +1,8 @@
-//! Every shipped runbook walked end to end through the real binary, as a drill against a real
-//! sandbox (anvil with the mock platform): every decision down each of its options, Safe
-//! batches executed through the Safe, receipts and chain checks read for real, health checks
-//! answered by a local server, commands run for real in the workspace and in a real git
+//! Every shipped runbook walked end to end as a drill against a real sandbox (anvil with the
+//! mock platform), through the library as the CLI's `run next` acts (support/library_walk.rs;
+//! drill.rs walks through the binary): every decision down each of its options, Safe batches
+//! executed through the Safe, receipts and chain checks read for real, health checks answered
+//! by a local server, commands run for real by the binary in the workspace and in a real git
 //! checkout of a stand-in platform repository. Between routes the chain goes back to the
 //! state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
 //!
@@ -10,6 +11,7 @@
 
 use crate::support::stage::{INCIDENT, Plan, stage};
 use crate::support::walk::covering_routes;
+use owner_console::steps::{Act, receipt::ReceiptFrom};
 use serde_json::json;
 
 macro_rules! walks {
@@ -88,11 +90,9 @@ fn rotate_safe_signers() {
     let (previous, old) = (previous.as_str(), old.as_str());
     let new = "0xd00d000000000000000000000000000000000004";
     let safe = safe.to_checksum(None);
-    let send = |signature: &str, args: &[&str]| -> Option<Vec<String>> {
-        Some(vec![
-            "--tx".into(),
-            stage.send_as_safe(&safe, signature, args),
-        ])
+    let send = |signature: &str, args: &[&str]| -> Option<Act> {
+        let hash = stage.send_as_safe(&safe, signature, args);
+        Some(Act::Receipt(ReceiptFrom::Hash(hash)))
     };
     let answer = |step: &str| match step {
         "swap-receipt" => send("swapOwner(address,address,address)", &[previous, old, new]),
