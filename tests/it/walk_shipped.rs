@@ -1,10 +1,10 @@
 //! Every shipped runbook walked end to end as a drill against a real sandbox (anvil with the
 //! mock platform), through the library as the CLI's `run next` acts (support/library_walk.rs;
-//! drill.rs walks through the binary): every decision down each of its options, Safe batches
-//! executed through the Safe, receipts and chain checks read for real, health checks answered
-//! by a local server, commands run for real by the binary in the workspace and in a real git
-//! checkout of a stand-in platform repository. Between routes the chain goes back to the
-//! state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
+//! `hamiltonian_monitor` walks through the binary): every decision down each of its options,
+//! Safe batches executed through the Safe, receipts and chain checks read for real, health
+//! checks answered by a local server, commands run for real by the binary in the workspace and
+//! in a real git checkout of a stand-in platform repository. Between routes the chain goes
+//! back to the state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
 //!
 //! The platform's own deploy tools (`npx hardhat`, `docker compose`) are not on a test
 //! machine: a recording stand-in answers for each, and the test checks what it was asked.
@@ -35,9 +35,20 @@ walks! {
     security_hardening_review: "security-hardening-review";
     identity_update: "identity-update";
     energy_oracle_signers: "energy-oracle-signers";
-    hamiltonian_monitor: "hamiltonian-monitor";
     paymaster_spend_limits: "paymaster-spend-limits";
     one_click_deployment: "one-click-deployment" after "pause-everything";
+}
+
+/// Walked through the binary, every step a `run next` as an operator types it (`--http`,
+/// `--choose`, `--execute`; `run signoff --fingerprint` after the reviewer's
+/// `diff --drill --fingerprint`): the doors the other walks reach through the library.
+#[test]
+fn hamiltonian_monitor() {
+    let plan = Plan {
+        through_binary: true,
+        ..Plan::default()
+    };
+    stage().walk_every_route("hamiltonian-monitor", plan);
 }
 
 #[test]

@@ -93,6 +93,8 @@ pub struct Plan<'a> {
     /// The chain is not set back between routes (a route that restarts the sandbox's node
     /// loses anvil's snapshots).
     pub chain_carries_over: bool,
+    /// Every step through the binary (`drill`, `run next`, `run signoff`), not the library.
+    pub through_binary: bool,
 }
 
 impl Stage {
@@ -132,20 +134,57 @@ impl Stage {
         let walker = LibraryWalker::new(self.walker(), answer);
         let run = walker.start_drill(id, "demo", inputs);
         let book = self.book(id);
-        let visits = RefCell::new(BTreeMap::<String, usize>::new());
-        let visited = walker.walk(&book, &run, &|step| {
-            let mut visits = visits.borrow_mut();
-            let seen = visits.entry(step.to_owned()).or_default();
-            *seen += 1;
-            route.choice(&book, step, *seen - 1)
-        });
-        assert_eq!(
-            &visited[..route.steps.len()],
-            &route.steps[..],
-            "{id}: the walk went down the route"
-        );
+        let visited = walker.walk(&book, &run, &choices(&book, route));
+        assert_went_down(id, &visited, route);
         run
     }
+
+    /// As [`Self::walk`], each step through the binary as an operator types it.
+    pub fn walk_through_binary(
+        &self,
+        id: &str,
+        inputs: &[(String, String)],
+        route: &Route,
+    ) -> String {
+        let walker = self.walker();
+        let mut args = vec![
+            "drill".to_owned(),
+            id.to_owned(),
+            "--network".into(),
+            "demo".into(),
+        ];
+        for (name, value) in inputs {
+            args.extend(["--input".into(), format!("{name}={value}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = walker.cli("alice", &args);
+        assert!(started.status.success(), "{id}: {:?}", text(&started));
+        let run = super::cli::run_of(&started);
+        let book = self.book(id);
+        let visited = walker.walk(&book, &run, &choices(&book, route));
+        assert_went_down(id, &visited, route);
+        run
+    }
+}
+
+/// The option `route` takes at each decision, the decision's visits counted (a loop comes
+/// back to one).
+fn choices<'a>(book: &'a Runbook, route: &'a Route) -> impl Fn(&str) -> String + 'a {
+    let visits = RefCell::new(BTreeMap::<String, usize>::new());
+    move |step| {
+        let mut visits = visits.borrow_mut();
+        let seen = visits.entry(step.to_owned()).or_default();
+        *seen += 1;
+        route.choice(book, step, *seen - 1)
+    }
+}
+
+fn assert_went_down(id: &str, visited: &[String], route: &Route) {
+    assert_eq!(
+        &visited[..route.steps.len()],
+        &route.steps[..],
+        "{id}: the walk went down the route"
+    );
 }
 
 impl Stage {
@@ -165,7 +204,15 @@ impl Stage {
                 let route = &covering_routes(&book)[0];
                 self.walk(earlier, &self.inputs(earlier, &[]), route, None);
             }
-            let run = self.walk(id, &inputs, route, plan.answer);
+            let run = if plan.through_binary {
+                assert!(
+                    plan.answer.is_none(),
+                    "answers are given through the library"
+                );
+                self.walk_through_binary(id, &inputs, route)
+            } else {
+                self.walk(id, &inputs, route, plan.answer)
+            };
             self.assert_every_batch_has_a_verified_receipt(&run, &book, route);
             runs.push(run);
             if !plan.chain_carries_over {
