@@ -339,19 +339,18 @@ fn validate_names_a_bad_fault_and_warns_of_chaos_outside_a_drill() {
 #[test]
 fn the_console_injects_a_chaos_step_after_the_typed_word() {
     use crossterm::event::KeyCode;
-    let home = crate::support::cli::Home::empty();
-    let mut url = String::new();
+    let mut sandbox = None;
     let mut harness = crate::support::tui::Harness::prepared(100, 30, false, |workspace| {
         std::fs::write(
             workspace.join("runbooks/drill/chaos-rehearsal.toml"),
             REHEARSAL,
         )
         .unwrap();
-        let up = home.cli(workspace, &["sandbox", "up", "--network", "demo"]);
-        assert!(up.status.success(), "{:?}", text(&up));
-        let info = std::fs::read_to_string(workspace.join("storage/sandbox/demo.json")).unwrap();
-        let info: serde_json::Value = serde_json::from_str(&info).unwrap();
-        url = info["url"].as_str().unwrap().to_owned();
+        sandbox = Some(crate::support::saved_chain::sandbox_up(
+            workspace,
+            "demo",
+            owner_console::sandbox::seed::SeedFrom::Snapshot,
+        ));
         let key = alloy_signer_local::PrivateKeySigner::from_bytes(
             &alloy_primitives::B256::repeat_byte(7),
         )
@@ -367,12 +366,8 @@ fn the_console_injects_a_chaos_step_after_the_typed_word() {
             .start_drill(&book, "demo", Default::default())
             .unwrap();
     });
-    let down = |harness: &crate::support::tui::Harness| {
-        home.cli(
-            harness.workspace.path(),
-            &["sandbox", "down", "--network", "demo"],
-        )
-    };
+    let sandbox = sandbox.unwrap();
+    let url = sandbox.info.url.clone();
     harness.keys(&[KeyCode::Enter]);
     assert!(
         harness.screen().contains("Lose the node"),
@@ -388,7 +383,7 @@ fn the_console_injects_a_chaos_step_after_the_typed_word() {
     harness.typed("chaos").key_running_task(KeyCode::Enter);
     let ledger = std::fs::read_to_string(harness.ledger_file()).unwrap();
     let stopped = !answers(&url);
-    down(&harness);
+    drop(sandbox);
     assert!(ledger.contains("\"type\":\"chaos-injected\""), "{ledger}");
     assert!(stopped, "the sandbox node was stopped for real");
 }

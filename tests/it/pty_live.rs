@@ -147,28 +147,10 @@ fn a_drill_resumed_in_the_console_reads_its_sandbox() {
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
-    cli(&["sandbox", "up", "--network", "demo"]);
-    struct Down(std::path::PathBuf, Vec<(String, std::path::PathBuf)>);
-    impl Drop for Down {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new(crate::support::pty::binary())
-                .args([
-                    "--workspace",
-                    &self.0.display().to_string(),
-                    "sandbox",
-                    "down",
-                ])
-                .env_clear()
-                .envs(self.1.iter().map(|(k, v)| (k.as_str(), v.as_os_str())))
-                .output();
-        }
-    }
-    let _down = Down(
-        workspace.path().to_path_buf(),
-        vec![
-            ("HOME".into(), sandbox.home()),
-            ("XDG_DATA_HOME".into(), sandbox.data_home()),
-        ],
+    let _sandbox = crate::support::saved_chain::sandbox_up(
+        workspace.path(),
+        "demo",
+        owner_console::sandbox::seed::SeedFrom::Snapshot,
     );
     let started = cli(&[
         "drill",

@@ -8,6 +8,7 @@
 
 use crate::support::cli::text;
 use crate::support::stage::{Plan, Stage, stage_seeded_from};
+use owner_console::sandbox::seed::SeedFrom;
 use serde_json::json;
 use std::cell::RefCell;
 use std::path::Path;
@@ -17,7 +18,7 @@ const BAD_BURN_PCT: &str = "9";
 /// A stage whose chain holds the config, a backup of that config (its folder relative to the
 /// workspace), and then a bad change on the chain: FeePool.burnPct = 9.
 fn after_a_bad_change() -> (Stage, String) {
-    let stage = stage_seeded_from("config");
+    let stage = stage_seeded_from(SeedFrom::Config);
     // The mock FeePool cannot set its reward role (no setter in the catalogue): left out of the
     // config, so that config and chain can agree.
     stage.rewrite("fee-pool.demo.json", r#""rewardRole": "platform","#, "");

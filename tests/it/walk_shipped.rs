@@ -1,15 +1,17 @@
-//! Every shipped runbook walked end to end through the real binary, as a drill against a real
-//! sandbox (anvil with the mock platform): every decision down each of its options, Safe
-//! batches executed through the Safe, receipts and chain checks read for real, health checks
-//! answered by a local server, commands run for real in the workspace and in a real git
-//! checkout of a stand-in platform repository. Between routes the chain goes back to the
-//! state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
+//! Every shipped runbook walked end to end as a drill against a real sandbox (anvil with the
+//! mock platform), through the library as the CLI's `run next` acts (support/library_walk.rs;
+//! `hamiltonian_monitor` walks through the binary): every decision down each of its options,
+//! Safe batches executed through the Safe, receipts and chain checks read for real, health
+//! checks answered by a local server, commands run for real by the binary in the workspace and
+//! in a real git checkout of a stand-in platform repository. Between routes the chain goes
+//! back to the state it had after `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
 //!
 //! The platform's own deploy tools (`npx hardhat`, `docker compose`) are not on a test
 //! machine: a recording stand-in answers for each, and the test checks what it was asked.
 
 use crate::support::stage::{INCIDENT, Plan, stage};
 use crate::support::walk::covering_routes;
+use owner_console::steps::{Act, receipt::ReceiptFrom};
 use serde_json::json;
 
 macro_rules! walks {
@@ -33,9 +35,20 @@ walks! {
     security_hardening_review: "security-hardening-review";
     identity_update: "identity-update";
     energy_oracle_signers: "energy-oracle-signers";
-    hamiltonian_monitor: "hamiltonian-monitor";
     paymaster_spend_limits: "paymaster-spend-limits";
     one_click_deployment: "one-click-deployment" after "pause-everything";
+}
+
+/// Walked through the binary, every step a `run next` as an operator types it (`--http`,
+/// `--choose`, `--execute`; `run signoff --fingerprint` after the reviewer's
+/// `diff --drill --fingerprint`): the doors the other walks reach through the library.
+#[test]
+fn hamiltonian_monitor() {
+    let plan = Plan {
+        through_binary: true,
+        ..Plan::default()
+    };
+    stage().walk_every_route("hamiltonian-monitor", plan);
 }
 
 #[test]
@@ -88,11 +101,9 @@ fn rotate_safe_signers() {
     let (previous, old) = (previous.as_str(), old.as_str());
     let new = "0xd00d000000000000000000000000000000000004";
     let safe = safe.to_checksum(None);
-    let send = |signature: &str, args: &[&str]| -> Option<Vec<String>> {
-        Some(vec![
-            "--tx".into(),
-            stage.send_as_safe(&safe, signature, args),
-        ])
+    let send = |signature: &str, args: &[&str]| -> Option<Act> {
+        let hash = stage.send_as_safe(&safe, signature, args);
+        Some(Act::Receipt(ReceiptFrom::Hash(hash)))
     };
     let answer = |step: &str| match step {
         "swap-receipt" => send("swapOwner(address,address,address)", &[previous, old, new]),

@@ -1,11 +1,10 @@
 //! A real local chain for the tests: anvil (from the npm package) with the mock platform
-//! deployed and seeded through the catalogue's setters, and a workspace whose `demo` network
-//! points at it.
+//! deployed and seeded through the catalogue's setters (once per process, then loaded from its
+//! saved state: saved_chain.rs), and a workspace whose `demo` network points at it.
 
 use alloy_primitives::{Address, B256};
 use alloy_rpc_client::RpcClient;
-use owner_console::catalogue::Catalogue;
-use owner_console::sandbox::deploy::{Deployment, Sender, deploy_platform};
+use owner_console::sandbox::deploy::{Deployment, Sender};
 use owner_console::sandbox::node::{Node, find_anvil};
 use owner_console::sandbox::safe_exec::{SafeCall, execute_or_fail};
 use std::collections::BTreeMap;
@@ -167,28 +166,14 @@ impl Platform {
         chain_id: u64,
         extra: &[&str],
     ) -> Self {
+        let saved = super::saved_chain::saved(workspace, values, chain_id);
         let node = Node::start(&anvil(), chain_id, extra).unwrap();
+        saved.load_into(&node.url());
         let rpc = RpcClient::new_http(node.url().parse().unwrap());
-        let runtime = runtime();
-        let catalogue_text =
-            std::fs::read_to_string(workspace.join("config/catalogue.toml")).unwrap();
-        let catalogue = Catalogue::parse(&catalogue_text).unwrap();
-        let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
-        let deployment = runtime
-            .block_on(deploy_platform(
-                &Sender {
-                    rpc: &rpc,
-                    timeout: Duration::from_secs(10),
-                },
-                &catalogue,
-                &read,
-                values,
-            ))
-            .unwrap();
         let platform = Self {
             node,
-            deployment,
-            runtime,
+            deployment: saved.deployment.clone(),
+            runtime: runtime(),
             rpc,
         };
         platform.point_demo_network_here(workspace);

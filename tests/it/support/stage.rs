@@ -1,22 +1,27 @@
 //! The stage every shipped runbook is walked on: a copy of the shipped workspace with a team of
-//! four operators, a real sandbox (anvil with the mock platform), a PATH with the built binary
-//! and recording stand-ins for the platform's deploy tools, and a git checkout of a stand-in
-//! platform repository. Between routes the chain goes back to the state it had after
-//! `sandbox up` (anvil's `evm_snapshot` / `evm_revert`).
+//! four operators (team.rs), a real sandbox (anvil with the mock platform, as `sandbox up`
+//! leaves it, loaded from the platform saved once per process: saved_chain.rs), a PATH with the
+//! built binary and recording stand-ins for the platform's deploy tools, and a git checkout of
+//! a stand-in platform repository. Runs are walked through the library (library_walk.rs).
+//! Between routes the chain goes back to the state it had after `sandbox up` (anvil's
+//! `evm_snapshot` / `evm_revert`).
 
 use super::cli::{Home, PASSPHRASE, operators_toml, text};
-use super::walk::{Answer, Route, Walker, covering_routes};
+use super::library_walk::{Answer, LibraryWalker};
+use super::walk::{Route, Walker, covering_routes};
 use owner_console::runbook::Runbook;
+use owner_console::sandbox::seed::SeedFrom;
 use owner_console::session::Session;
 use owner_console::workspace::Workspace;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 pub const INCIDENT: &str = "INC-2026-0142";
 
 pub struct Stage {
+    /// Stopped when the stage is dropped, first: its record is in the workspace.
+    _sandbox: super::saved_chain::Sandbox,
     pub workspace: tempfile::TempDir,
     pub home: Home,
     pub tools: tempfile::TempDir,
@@ -25,109 +30,18 @@ pub struct Stage {
     pub rpc: String,
 }
 
-impl Drop for Stage {
-    fn drop(&mut self) {
-        let _ = self.home.cli(
-            self.workspace.path(),
-            &["sandbox", "down", "--network", "demo"],
-        );
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let done = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .output()
-        .unwrap();
-    assert!(done.status.success(), "git {args:?}: {:?}", text(&done));
-}
-
-/// A git checkout of a stand-in platform repository (with an origin to fetch from): the files
-/// the runbooks' commands read, npm scripts that the runbooks run, tags for two releases.
-fn platform_repo(root: &Path) -> PathBuf {
-    let origin = root.join("origin.git");
-    git(root, &["init", "-q", "--bare", "-b", "main", "origin.git"]);
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "platform"]);
-    let repo = root.join("platform");
-    let files = [
-        (
-            "package.json",
-            r#"{"name":"platform","private":true,"scripts":{"config:lint":"echo config lint ok","paymaster:deploy":"echo paymaster deploy","monitoring:plan":"echo monitoring plan","deploy:oneclick":"echo deploy oneclick","deploy:env":"echo deploy env"}}"#,
-        ),
-        ("compose.yaml", "services: {}\n"),
-        ("deployment-config/oneclick.env", "NETWORK=localhost\n"),
-        (
-            "deployment-config/deployer.config.json",
-            r#"{"network":"localhost","governance":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}"#,
-        ),
-        ("deployment-config/latest-deployment.json", "{}"),
-        ("deploy/paymaster/localhost.json", r#"{"limit":"1"}"#),
-    ];
-    for (path, body) in files {
-        let path = repo.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, body).unwrap();
-    }
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-q", "-m", "v1"]);
-    git(&repo, &["tag", "v1"]);
-    std::fs::write(
-        repo.join("deploy/paymaster/localhost.json"),
-        r#"{"limit":"2"}"#,
-    )
-    .unwrap();
-    git(&repo, &["commit", "-q", "-am", "v2"]);
-    git(&repo, &["tag", "v2"]);
-    git(&repo, &["push", "-q", "--tags", "origin", "main"]);
-    git(&repo, &["fetch", "-q"]);
-    repo
-}
-
-/// A folder for PATH with the built binary and recording stand-ins for `npx` and `docker`:
-/// each appends its arguments to `asked.log` and succeeds.
-fn tools(dir: &Path) {
-    let binary = Path::new(env!("CARGO_BIN_EXE_owner-console"));
-    std::os::unix::fs::symlink(binary, dir.join("owner-console")).unwrap();
-    for tool in ["npx", "docker"] {
-        let path = dir.join(tool);
-        let log = dir.join("asked.log");
-        std::fs::write(
-            &path,
-            format!("#!/bin/sh\necho \"{tool} $*\" >> '{}'\n", log.display()),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
 pub fn stage() -> Stage {
-    stage_seeded_from("snapshot")
+    stage_seeded_from(SeedFrom::Snapshot)
 }
 
-/// A stage whose sandbox is seeded from `seed` (`sandbox up --seed`: `snapshot` or `config`).
-pub fn stage_seeded_from(seed: &str) -> Stage {
+/// A stage whose sandbox is seeded as `sandbox up --seed <seed>` seeds it.
+pub fn stage_seeded_from(seed: SeedFrom) -> Stage {
     let workspace = super::workspace::shipped_workspace();
     let home = Home::empty();
-    let team = [
-        ("alice", &["operator", "pauser", "incident-commander"][..]),
-        ("bob", &["pauser", "approver"][..]),
-        ("carol", &["approver", "reviewer"][..]),
-        ("dave", &["reviewer", "approver"][..]),
-    ];
-    let keys: Vec<(String, &[&str])> = team
-        .iter()
-        .map(|(name, roles)| (home.add_key(name), *roles))
-        .collect();
+    let team = super::team::give_keys(&home);
     let listed: Vec<(&str, &str, &[&str])> = team
         .iter()
-        .zip(&keys)
-        .map(|((name, _), (address, roles))| (*name, address.as_str(), *roles))
+        .map(|(name, address, roles)| (*name, address.as_str(), *roles))
         .collect();
     let path = workspace.path().join("config/operators.toml");
     let mut operators = std::fs::read_to_string(&path).unwrap();
@@ -143,30 +57,11 @@ pub fn stage_seeded_from(seed: &str) -> Stage {
         );
         std::fs::write(path, config).unwrap();
     }
-    let up = home.cli_with(
-        workspace.path(),
-        PASSPHRASE,
-        &[
-            "--key",
-            "alice",
-            "sandbox",
-            "up",
-            "--network",
-            "demo",
-            "--seed",
-            seed,
-        ],
-    );
-    assert!(up.status.success(), "{:?}", text(&up));
-    let info: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace.path().join("storage/sandbox/demo.json")).unwrap(),
-    )
-    .unwrap();
-    let rpc = info["url"].as_str().unwrap().to_owned();
+    let sandbox = super::saved_chain::sandbox_up(workspace.path(), "demo", seed);
 
     let tools_dir = tempfile::tempdir().unwrap();
-    tools(tools_dir.path());
-    let platform = platform_repo(tools_dir.path());
+    super::stand_ins::tools(tools_dir.path());
+    let platform = super::stand_ins::platform_repo(tools_dir.path());
     let path = format!(
         "{}:{}",
         tools_dir.path().display(),
@@ -181,7 +76,8 @@ pub fn stage_seeded_from(seed: &str) -> Stage {
             ("PATH".into(), path),
             ("OWNER_CONSOLE_KEY".into(), "alice".into()),
         ],
-        rpc,
+        rpc: sandbox.info.url.clone(),
+        _sandbox: sandbox,
     }
 }
 
@@ -197,6 +93,8 @@ pub struct Plan<'a> {
     /// The chain is not set back between routes (a route that restarts the sandbox's node
     /// loses anvil's snapshots).
     pub chain_carries_over: bool,
+    /// Every step through the binary (`drill`, `run next`, `run signoff`), not the library.
+    pub through_binary: bool,
 }
 
 impl Stage {
@@ -224,7 +122,8 @@ impl Stage {
             .unwrap_or_else(|e| panic!("{method}: {e}"))
     }
 
-    /// Starts a drill of `id` with `inputs`, walks it down `route`, and returns the run id.
+    /// Starts a drill of `id` with `inputs`, walks it down `route` through the library, and
+    /// returns the run id.
     pub fn walk(
         &self,
         id: &str,
@@ -232,10 +131,22 @@ impl Stage {
         route: &Route,
         answer: Option<Answer>,
     ) -> String {
-        let walker = Walker {
-            answer,
-            ..self.walker()
-        };
+        let walker = LibraryWalker::new(self.walker(), answer);
+        let run = walker.start_drill(id, "demo", inputs);
+        let book = self.book(id);
+        let visited = walker.walk(&book, &run, &choices(&book, route));
+        assert_went_down(id, &visited, route);
+        run
+    }
+
+    /// As [`Self::walk`], each step through the binary as an operator types it.
+    pub fn walk_through_binary(
+        &self,
+        id: &str,
+        inputs: &[(String, String)],
+        route: &Route,
+    ) -> String {
+        let walker = self.walker();
         let mut args = vec![
             "drill".to_owned(),
             id.to_owned(),
@@ -250,20 +161,30 @@ impl Stage {
         assert!(started.status.success(), "{id}: {:?}", text(&started));
         let run = super::cli::run_of(&started);
         let book = self.book(id);
-        let visits = RefCell::new(BTreeMap::<String, usize>::new());
-        let visited = walker.walk(&book, &run, &|step| {
-            let mut visits = visits.borrow_mut();
-            let seen = visits.entry(step.to_owned()).or_default();
-            *seen += 1;
-            route.choice(&book, step, *seen - 1)
-        });
-        assert_eq!(
-            &visited[..route.steps.len()],
-            &route.steps[..],
-            "{id}: the walk went down the route"
-        );
+        let visited = walker.walk(&book, &run, &choices(&book, route));
+        assert_went_down(id, &visited, route);
         run
     }
+}
+
+/// The option `route` takes at each decision, the decision's visits counted (a loop comes
+/// back to one).
+fn choices<'a>(book: &'a Runbook, route: &'a Route) -> impl Fn(&str) -> String + 'a {
+    let visits = RefCell::new(BTreeMap::<String, usize>::new());
+    move |step| {
+        let mut visits = visits.borrow_mut();
+        let seen = visits.entry(step.to_owned()).or_default();
+        *seen += 1;
+        route.choice(book, step, *seen - 1)
+    }
+}
+
+fn assert_went_down(id: &str, visited: &[String], route: &Route) {
+    assert_eq!(
+        &visited[..route.steps.len()],
+        &route.steps[..],
+        "{id}: the walk went down the route"
+    );
 }
 
 impl Stage {
@@ -283,7 +204,15 @@ impl Stage {
                 let route = &covering_routes(&book)[0];
                 self.walk(earlier, &self.inputs(earlier, &[]), route, None);
             }
-            let run = self.walk(id, &inputs, route, plan.answer);
+            let run = if plan.through_binary {
+                assert!(
+                    plan.answer.is_none(),
+                    "answers are given through the library"
+                );
+                self.walk_through_binary(id, &inputs, route)
+            } else {
+                self.walk(id, &inputs, route, plan.answer)
+            };
             self.assert_every_batch_has_a_verified_receipt(&run, &book, route);
             runs.push(run);
             if !plan.chain_carries_over {
