@@ -172,7 +172,9 @@ fn problem(
 /// aside), and entry `first` onto the line before it. Blamed on entry `first`.
 fn chain_from(bytes: &[u8], contents: &LedgerContents, first: usize) -> Result<(), Unverified> {
     let entries = &contents.entries;
-    let anchor = &entries[first];
+    let Some(anchor) = entries.get(first) else {
+        return Ok(());
+    };
     let broken = |detail: String| Unverified {
         run: anchor.run.clone(),
         seq: anchor.seq,

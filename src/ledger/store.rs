@@ -243,6 +243,10 @@ impl Ledger {
                 .iter()
                 .any(|e| matches!(e.event, Event::RunCompleted {} | Event::RunAborted { .. }));
             let crossed = (first_seq..=last.seq).any(|seq| (seq + 1) % CHECKPOINT_EVERY == 0);
+            // Under the lock no other checkpoint is being written: what a kill left goes.
+            if explicit || run_ended || crossed {
+                crate::workspace::durable::remove_leftovers(&self.checkpoint_path());
+            }
             if explicit {
                 Checkpoint::of(last, time, key)?.write(&self.checkpoint_path(), true)?;
             } else if run_ended || crossed {

@@ -55,6 +55,25 @@ enum Sync {
     None,
 }
 
+/// Removes the temporary files that writes of `path` cut short left beside it. Only for a
+/// caller that knows no other write of `path` is under way (it holds a lock over them).
+pub fn remove_leftovers(path: &Path) {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".partial") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn replace(
     path: &Path,
     fill: impl FnOnce(&mut File) -> io::Result<()>,

@@ -42,7 +42,7 @@ fn ids_that_are_not_plain_file_names_are_refused_and_nothing_is_written() {
     let storage = tempfile::tempdir().unwrap();
     let drafts = Drafts::in_storage(storage.path());
     for (run, step) in [("../r-1", "brief"), ("r-1", "a/b"), ("r-1", "b/..")] {
-        let error = drafts.save(run, step, "text").unwrap_err();
+        let error = drafts.save(run, step, "text").unwrap_err().to_string();
         assert!(
             error.contains(&format!("run `{run}`")) && error.contains(&format!("step `{step}`")),
             "{error}"

@@ -325,8 +325,8 @@ fn appends_killed_at_any_point_lose_nothing_reported() {
         .iter()
         .filter(|((_, index), count)| **count < 1 + index % 3)
         .count();
-    // A kill while the checkpoint is being written may leave its temporary file, under one fixed
-    // name that the next checkpoint replaces: never more than one.
+    // A kill while the checkpoint is being written may leave its temporary file; the next
+    // checkpoint write, under the ledger's lock, removes it: never more than one is left.
     let leftovers = std::fs::read_dir(ledger.path().parent().unwrap())
         .unwrap()
         .filter(|f| {

@@ -3,9 +3,9 @@
 //! signal ends it) until the note is recorded; reopening the run at that step brings it back,
 //! marked as a draft.
 
-use crate::session::drafts::DraftError;
 use super::RunScreen;
 use crate::runbook::StepAction;
+use crate::session::drafts::DraftError;
 use crate::tui::popups::{Popup, Purpose};
 use crate::tui::shared::Shared;
 use crate::tui::status::Status;
