@@ -1,7 +1,7 @@
 //! The runbook as a graph of steps: where each step can lead, and the flowchart drawn from it.
 
 use super::model::{Next, Runbook, Step, StepAction};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// Where a step can lead: a decision's options, or its `next`. `None` stands for the end.
 pub fn successors(step: &Step) -> Vec<Option<&str>> {
@@ -18,6 +18,10 @@ pub fn successors(step: &Step) -> Vec<Option<&str>> {
 }
 
 pub fn reachable(runbook: &Runbook) -> BTreeSet<&str> {
+    let mut by_id: HashMap<&str, &Step> = HashMap::with_capacity(runbook.steps.len());
+    for step in &runbook.steps {
+        by_id.entry(step.id.as_str()).or_insert(step);
+    }
     let mut seen = BTreeSet::new();
     let mut queue: VecDeque<&str> = runbook
         .first_step()
@@ -28,31 +32,35 @@ pub fn reachable(runbook: &Runbook) -> BTreeSet<&str> {
         if !seen.insert(id) {
             continue;
         }
-        if let Some(step) = runbook.step(id) {
+        if let Some(step) = by_id.get(id) {
             queue.extend(successors(step).into_iter().flatten());
         }
     }
     seen
 }
 
-/// Steps from which some path reaches the end of the run.
+/// Steps from which some path reaches the end of the run: back from the steps that end it,
+/// along each step's incoming links, each link walked once.
 pub fn can_reach_end(runbook: &Runbook) -> BTreeSet<&str> {
-    let mut exits: BTreeSet<&str> = BTreeSet::new();
-    loop {
-        let before = exits.len();
-        // Backwards, since most steps lead to a later one: one pass then settles nearly all.
-        for step in runbook.steps.iter().rev() {
-            let leaves = successors(step)
-                .into_iter()
-                .any(|next| next.is_none_or(|id| exits.contains(id)));
-            if leaves {
-                exits.insert(step.id.as_str());
+    let mut leads_here: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut queue = VecDeque::new();
+    for step in &runbook.steps {
+        for next in successors(step) {
+            match next {
+                None => queue.push_back(step.id.as_str()),
+                Some(id) => leads_here.entry(id).or_default().push(step.id.as_str()),
             }
         }
-        if exits.len() == before {
-            return exits;
+    }
+    let mut exits = BTreeSet::new();
+    while let Some(id) = queue.pop_front() {
+        if exits.insert(id)
+            && let Some(before) = leads_here.get(id)
+        {
+            queue.extend(before.iter().copied());
         }
     }
+    exits
 }
 
 /// How a step stands in a run, for drawing.

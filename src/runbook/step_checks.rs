@@ -6,7 +6,7 @@ use super::model::*;
 use super::problem::{FieldPath, Level};
 use super::raw::RawStep;
 use super::template::{BUILTINS, placeholders};
-use super::validate::Validator;
+use super::validate::{Validator, listed, step_targets};
 use std::collections::BTreeSet;
 
 pub const STEP_KINDS: [&str; 12] = [
@@ -73,7 +73,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         &mut self,
         at: &FieldPath,
         step: &RawStep,
-        inputs: &[InputSpec],
+        inputs: &BTreeSet<&str>,
         known: &BTreeSet<&str>,
     ) -> Option<StepAction> {
         let kind = step.kind.as_deref();
@@ -145,16 +145,10 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     }
                     let goto = self.required(&o.key("goto"), option.goto);
                     if !goto.is_empty() && goto != "end" && !known.contains(goto.as_str()) {
-                        let valid = known
-                            .iter()
-                            .copied()
-                            .chain(["end"])
-                            .collect::<Vec<_>>()
-                            .join(", ");
                         self.error(
                             &o.key("goto"),
                             format!("goto `{goto}`, which is no step"),
-                            Some(valid),
+                            Some(step_targets(known)),
                         );
                     }
                     options.push(DecisionOption {
@@ -335,7 +329,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
     }
 
-    fn proposed(&mut self, at: &FieldPath, step: &RawStep, inputs: &[InputSpec]) -> Option<String> {
+    fn proposed(
+        &mut self,
+        at: &FieldPath,
+        step: &RawStep,
+        inputs: &BTreeSet<&str>,
+    ) -> Option<String> {
         let folder = step.proposed.clone()?;
         self.template(&at.key("proposed"), &folder, inputs);
         Some(folder)
@@ -353,20 +352,18 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         value
     }
 
-    fn template(&mut self, path: &FieldPath, template: &str, inputs: &[InputSpec]) {
+    fn template(&mut self, path: &FieldPath, template: &str, inputs: &BTreeSet<&str>) {
         match placeholders(template) {
             Err(error) => self.error(path, error.to_string(), None),
             Ok(found) => {
                 for placeholder in found {
-                    if !inputs.iter().any(|input| input.name == placeholder.name)
+                    if !inputs.contains(placeholder.name.as_str())
                         && !BUILTINS.contains(&placeholder.name.as_str())
                     {
-                        let valid = inputs
-                            .iter()
-                            .map(|i| i.name.as_str())
-                            .chain(BUILTINS)
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let valid = listed(
+                            inputs.iter().copied().chain(BUILTINS),
+                            inputs.len() + BUILTINS.len(),
+                        );
                         self.error(
                             path,
                             format!("`{{{{{}}}}}` names no declared input", placeholder.name),

@@ -13,6 +13,28 @@ pub struct Validator<F: FnMut(&FieldPath, Level, String, Option<String>)> {
     pub(super) report: F,
 }
 
+/// At most this many names in a hint: it shows what would be valid, not every step of a
+/// runbook of thousands (one such hint per problem would make the problems quadratic).
+const HINT_NAMES: usize = 20;
+
+/// The first names, joined, and how many more there are of `total`.
+pub(super) fn listed<'a>(names: impl IntoIterator<Item = &'a str>, total: usize) -> String {
+    let mut text = names
+        .into_iter()
+        .take(HINT_NAMES)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if total > HINT_NAMES {
+        text.push_str(&format!(", … ({} more)", total - HINT_NAMES));
+    }
+    text
+}
+
+/// Where a `next` or a `goto` may go: a step of the runbook, or `end`.
+pub(super) fn step_targets(known: &BTreeSet<&str>) -> String {
+    listed(known.iter().copied().chain(["end"]), known.len() + 1)
+}
+
 pub(super) fn is_identifier(text: &str) -> bool {
     !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_lowercase())
@@ -244,14 +266,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
         let ids: Vec<Option<String>> = raw.iter().map(|s| s.id.clone()).collect();
         let known: BTreeSet<&str> = ids.iter().flatten().map(String::as_str).collect();
-        let valid_targets = || {
-            known
-                .iter()
-                .copied()
-                .chain(["end"])
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let input_names: BTreeSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
         let mut seen = BTreeSet::new();
         let mut steps = Vec::new();
         let mut complete = true;
@@ -289,12 +304,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     self.error(
                         &at.key("next"),
                         format!("`next` goes to `{target}`, which is no step"),
-                        Some(valid_targets()),
+                        Some(step_targets(&known)),
                     );
                     Next::End
                 }
             };
-            let Some(action) = self.action(&at, &step, inputs, &known) else {
+            let Some(action) = self.action(&at, &step, &input_names, &known) else {
                 complete = false;
                 continue;
             };

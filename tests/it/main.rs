@@ -40,6 +40,7 @@ mod report;
 mod run_index;
 mod runbook_cache;
 mod runbook_loader;
+mod runbook_scale;
 mod safe_batch;
 mod safe_batch_cli;
 mod safe_batch_parsing;
