@@ -108,6 +108,8 @@ pub enum Command {
         operators: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        limits: bundle::LimitArgs,
     },
     /// The proposed config against the current state: each change with its risk class, the
     /// guardrails it breaks, and the diff's fingerprint. Exit 0 none, 3 changes, 4 blocked.
@@ -235,7 +237,8 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             path,
             operators,
             json,
-        } => bundle::verify(cli, path, operators.as_deref(), *json),
+            limits,
+        } => bundle::verify(cli, path, operators.as_deref(), *json, &limits.limits()),
         Command::Diff(args) => diff::run(&open_session(cli)?, args),
         Command::Batch(command) => batch::dispatch(command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),

@@ -4,6 +4,7 @@
 mod support;
 
 mod bundle;
+mod bundle_bombs;
 mod bundle_tampering;
 mod catalogue;
 mod chain_executed_batch;

@@ -22,6 +22,10 @@ pub mod archive;
 pub mod check;
 pub mod export;
 pub mod finding;
+pub mod inventory;
+pub mod limits;
+pub mod members;
+mod metered;
 
 use super::Entry;
 use crate::engine::Event;

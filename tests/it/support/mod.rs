@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod chain;
 pub mod cli;
 pub mod ledger;
+pub mod measured;
 pub mod pty;
 pub mod restored;
 pub mod rpc_proxy;
