@@ -1,11 +1,11 @@
 //! `export RUN --out DIR|FILE.tar.gz` and `verify-bundle PATH`.
 
 use super::output::print_json;
-use super::{Cli, open_session};
+use super::{Cli, open_session_for};
 use crate::ledger::bundle::limits::{Limits, Size};
 use crate::ledger::bundle::{check, export as bundle_export};
 use crate::ledger::operators::Operators;
-use crate::session::Session;
+use crate::session::{Need, Session};
 use crate::workspace::Source;
 use clap::Args;
 use color_eyre::eyre::Report;
@@ -52,7 +52,7 @@ fn trusted_operators(
             .map_err(|why| Report::msg(format!("{}: {why}", file.display())))?;
         return Ok(Some((operators, file.display().to_string())));
     }
-    let session = open_session(cli)?;
+    let session = open_session_for(cli, Need::Nothing)?;
     match &session.workspace.source {
         Source::Folder(root) if session.workspace.read_text(Operators::FILE).is_some() => {
             let source = format!("{} (this workspace)", root.join(Operators::FILE).display());

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod chaos;
+pub mod find;
 pub mod graph;
 pub mod inputs;
 pub mod load;

@@ -41,6 +41,7 @@ mod report;
 mod run_index;
 mod runbook_cache;
 mod runbook_loader;
+mod runbook_picking;
 mod runbook_scale;
 mod safe_batch;
 mod safe_batch_cli;
