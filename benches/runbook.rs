@@ -24,24 +24,38 @@ fn main() {
         *STEPS,
         *ROUNDS
     );
-    for (id, text, problems_expected) in [
-        ("runbook_validation", big_runbook::valid(*STEPS), false),
+    // The aim is the valid runbook's; the broken one (every step with two or three problems,
+    // each located and with its hint, and the text parsed once more for their places) is
+    // reported only.
+    for (id, text, broken, aim) in [
+        (
+            "runbook_validation",
+            big_runbook::valid(*STEPS),
+            false,
+            Aim::RatioAtMost(3.0),
+        ),
         (
             "runbook_validation_broken",
             big_runbook::broken(*STEPS),
             true,
+            Aim::None,
         ),
     ] {
         let (load, floor, problems) = measure(&text);
-        assert_eq!(problems > 0, problems_expected, "{id}: {problems} problems");
+        assert_eq!(problems > 0, broken, "{id}: {problems} problems");
         println!(
-            "{id}: {:.1} MB, {problems} problems: load {:.0} ms, toml alone {:.0} ms, ratio {:.2}x (aim ≤ 3x, and under 2 s)",
+            "{id}: {:.1} MB, {problems} problems: load {:.0} ms, toml alone {:.0} ms, ratio {:.2}x{}",
             text.len() as f64 / 1e6,
             millis(load),
             millis(floor),
-            load.as_secs_f64() / floor.as_secs_f64()
+            load.as_secs_f64() / floor.as_secs_f64(),
+            if broken {
+                ""
+            } else {
+                " (aim ≤ 3x, and under 2 s)"
+            }
         );
-        bench_line(id, millis(load), millis(floor), "ms", Aim::RatioAtMost(3.0));
+        bench_line(id, millis(load), millis(floor), "ms", aim);
     }
 }
 

@@ -72,7 +72,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
     pub(super) fn action(
         &mut self,
         at: &FieldPath,
-        step: &RawStep,
+        step: &mut RawStep,
         inputs: &BTreeSet<&str>,
         known: &BTreeSet<&str>,
     ) -> Option<StepAction> {
@@ -86,10 +86,9 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             return None;
         };
         self.foreign_fields(at, step, kind);
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let action = match kind {
             "checklist" => {
-                let items = step.items.clone().unwrap_or_default();
+                let items = step.items.take().unwrap_or_default();
                 if items.is_empty() {
                     self.error(
                         &at.key("items"),
@@ -100,7 +99,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::Checklist { items }
             }
             "command" => {
-                let command = self.required(&at.key("command"), step.command.clone());
+                let command = self.required(&at.key("command"), step.command.take());
                 self.template(&at.key("command"), &command, inputs);
                 let run = match step.run.as_deref() {
                     None | Some("never") => CommandRun::Never,
@@ -122,8 +121,8 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
             }
             "decision" => {
-                let question = self.required(&at.key("question"), step.question.clone());
-                let raw_options = step.options.clone().unwrap_or_default();
+                let question = self.required(&at.key("question"), step.question.take());
+                let raw_options = step.options.take().unwrap_or_default();
                 if raw_options.len() < 2 {
                     self.error(
                         &at.key("options"),
@@ -160,15 +159,15 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::Decision { question, options }
             }
             "note" => StepAction::Note {
-                prompt: text(&step.prompt),
+                prompt: step.prompt.take().unwrap_or_default(),
                 required: step.required.unwrap_or(true),
             },
             "evidence" => StepAction::Evidence {
-                files: step.files.clone().unwrap_or_default(),
+                files: step.files.take().unwrap_or_default(),
                 min_files: step.min_files.unwrap_or(1),
             },
             "http-check" => {
-                let url = self.required(&at.key("url"), step.url.clone());
+                let url = self.required(&at.key("url"), step.url.take());
                 self.template(&at.key("url"), &url, inputs);
                 if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
                     self.error(
@@ -188,13 +187,13 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     url,
                     timeout_secs: self.timeout(at, step, 10),
                     expect_status: step.expect_status.unwrap_or(200),
-                    json_pointer: step.json_pointer.clone(),
-                    json_equals: step.json_equals.clone(),
+                    json_pointer: step.json_pointer.take(),
+                    json_equals: step.json_equals.take(),
                 }
             }
             "diff" => StepAction::Diff {
                 proposed: self.proposed(at, step, inputs),
-                domains: step.domains.clone().unwrap_or_default(),
+                domains: step.domains.take().unwrap_or_default(),
                 block_on_violation: step.block_on_violation.unwrap_or(true),
                 expect_agreement: step.expect_agreement.unwrap_or(false),
             },
@@ -212,7 +211,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::ChainCheck { checks }
             }
             "safe-batch" => {
-                let source = step.source.clone().unwrap_or_else(|| {
+                let source = step.source.take().unwrap_or_else(|| {
                     if step.calls.is_some() {
                         "calls".into()
                     } else {
@@ -229,7 +228,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 let mut calls = Vec::new();
                 for (index, call) in step
                     .calls
-                    .clone()
+                    .take()
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
@@ -258,12 +257,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
             }
             "receipt" => {
-                let events = step.events.clone().unwrap_or_default();
+                let events = step.events.take().unwrap_or_default();
                 for (index, event) in events.iter().enumerate() {
                     self.signature(&at.key("events").index(index), event);
                 }
                 StepAction::Receipt {
-                    contract: self.required(&at.key("contract"), step.contract.clone()),
+                    contract: self.required(&at.key("contract"), step.contract.take()),
                     events,
                 }
             }
@@ -301,7 +300,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
                 StepAction::Signoff {
                     quorum,
-                    signer_roles: step.signer_roles.clone().unwrap_or_default(),
+                    signer_roles: step.signer_roles.take().unwrap_or_default(),
                     exclude_executor: step.exclude_executor.unwrap_or(true),
                     require_fingerprint: step.require_fingerprint.unwrap_or(false),
                 }
@@ -332,10 +331,10 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
     fn proposed(
         &mut self,
         at: &FieldPath,
-        step: &RawStep,
+        step: &mut RawStep,
         inputs: &BTreeSet<&str>,
     ) -> Option<String> {
-        let folder = step.proposed.clone()?;
+        let folder = step.proposed.take()?;
         self.template(&at.key("proposed"), &folder, inputs);
         Some(folder)
     }
@@ -392,8 +391,8 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
     }
 
-    fn checks(&mut self, at: &FieldPath, step: &RawStep) -> Vec<ChainCheck> {
-        let raw = step.checks.clone().unwrap_or_default();
+    fn checks(&mut self, at: &FieldPath, step: &mut RawStep) -> Vec<ChainCheck> {
+        let raw = step.checks.take().unwrap_or_default();
         if raw.is_empty() {
             self.error(
                 &at.key("checks"),

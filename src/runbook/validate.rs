@@ -270,9 +270,9 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         let mut seen = BTreeSet::new();
         let mut steps = Vec::new();
         let mut complete = true;
-        for (index, step) in raw.into_iter().enumerate() {
+        for (index, mut step) in raw.into_iter().enumerate() {
             let at = root.key("steps").index(index);
-            let id = self.required(&at.key("id"), step.id.clone());
+            let id = self.required(&at.key("id"), step.id.take());
             if id == "end" {
                 self.error(
                     &at.key("id"),
@@ -286,14 +286,17 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     Some("lowercase letters, digits, `-` and `_`".into()),
                 );
             }
-            if !id.is_empty() && !seen.insert(id.clone()) {
+            if let Some(given) = ids[index].as_deref()
+                && !id.is_empty()
+                && !seen.insert(given)
+            {
                 self.error(
                     &at.key("id"),
                     format!("duplicate step id `{id}`"),
                     Some("every step id must be unique".into()),
                 );
             }
-            let title = self.required(&at.key("title"), step.title.clone());
+            let title = self.required(&at.key("title"), step.title.take());
             let next = match step.next.as_deref() {
                 None if index + 1 < ids.len() => {
                     ids[index + 1].clone().map(Next::Step).unwrap_or(Next::End)
@@ -309,7 +312,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     Next::End
                 }
             };
-            let Some(action) = self.action(&at, &step, &input_names, &known) else {
+            let Some(action) = self.action(&at, &mut step, &input_names, &known) else {
                 complete = false;
                 continue;
             };
@@ -332,19 +335,19 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         let reachable = graph::reachable(runbook);
         let exits = graph::can_reach_end(runbook);
         for (index, step) in runbook.steps.iter().enumerate() {
-            let at = root.key("steps").index(index).key("id");
-            if !reachable.contains(step.id.as_str()) {
+            let at = || root.key("steps").index(index).key("id");
+            if !reachable[index] {
                 self.error(
-                    &at,
+                    &at(),
                     format!(
                         "step `{}` can never be reached from the first step",
                         step.id
                     ),
                     Some("point a `next` or an option's `goto` at it, or remove it".into()),
                 );
-            } else if !exits.contains(step.id.as_str()) {
+            } else if !exits[index] {
                 self.error(
-                    &at,
+                    &at(),
                     format!(
                         "step `{}` is in a cycle with no exit: every path from it loops forever",
                         step.id
