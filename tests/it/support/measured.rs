@@ -5,7 +5,8 @@
 //! this test process starts with this process's peak (a 300 MB parent gave `/bin/true` a
 //! `ru_maxrss` of 313 MB). The bytes written come from the rusage (`ru_oublock`, in 512-byte
 //! blocks, counted when a page is dirtied, so a file written and then deleted still counts),
-//! which starts at zero in a new process.
+//! which starts at zero in a new process. A peak reached in the child's last millisecond can
+//! be missed; what the tests bound (a file of gigabytes read into memory) takes far longer.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
