@@ -112,7 +112,7 @@ fn check_folder(
             report.found(CHECKPOINT, None, why.to_owned());
             false
         });
-    let bytes = match members::read_ledger(root, LEDGER) {
+    let bytes = match members::read_ledger(root, LEDGER, limits.max_file_bytes) {
         Ok(bytes) => bytes,
         Err((line, what)) => {
             report.findings.push(Finding {
@@ -164,20 +164,17 @@ fn check_folder(
     match &first.event {
         Event::RunStarted(started) => match plain_relative(&manifest.runbook) {
             Ok(_) if manifest.runbook.starts_with(&format!("{RUNBOOK_FOLDER}/")) => {
-                if let Some(sha256) = members::sha256(root, &manifest.runbook)
-                    .map_err(|why| report.found(&manifest.runbook, None, why))
-                    .ok()
-                {
-                    if sha256 != started.sha256 {
-                        report.found(
-                            &manifest.runbook,
-                            Some(first.seq),
-                            format!(
-                                "its SHA-256 is {sha256}, but run-started recorded {}: this is not the runbook the run followed",
-                                started.sha256
-                            ),
-                        );
-                    }
+                match members::sha256(root, &manifest.runbook) {
+                    Err(why) => report.found(&manifest.runbook, None, why),
+                    Ok(sha256) if sha256 != started.sha256 => report.found(
+                        &manifest.runbook,
+                        Some(first.seq),
+                        format!(
+                            "its SHA-256 is {sha256}, but run-started recorded {}: this is not the runbook the run followed",
+                            started.sha256
+                        ),
+                    ),
+                    Ok(_) => {}
                 }
             }
             Ok(_) => report.found(

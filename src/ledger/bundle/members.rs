@@ -60,9 +60,14 @@ pub fn sha256(root: &Path, relative: &str) -> Result<String, String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-/// The ledger, whole, once no line is longer than [`MAX_LINE_BYTES`]; a longer line is
-/// `Err(Some(its number))`, an unreadable file `Err(None)` with the reason.
-pub fn read_ledger(root: &Path, relative: &str) -> Result<Vec<u8>, (Option<usize>, String)> {
+/// The ledger, whole, once no line is longer than [`MAX_LINE_BYTES`] and if it holds at most
+/// `cap` bytes; a longer line is `Err(Some(its number))`, an unreadable or larger file
+/// `Err(None)` with the reason.
+pub fn read_ledger(
+    root: &Path,
+    relative: &str,
+    cap: u64,
+) -> Result<Vec<u8>, (Option<usize>, String)> {
     let unreadable = |why: String| (None, why);
     let mut file = open(root, relative).map_err(unreadable)?;
     if let Some(line) = first_long_line(&mut file).map_err(|e| unreadable(e.to_string()))? {
@@ -74,8 +79,12 @@ pub fn read_ledger(root: &Path, relative: &str) -> Result<Vec<u8>, (Option<usize
     }
     let mut bytes = Vec::new();
     io::Seek::rewind(&mut file)
-        .and_then(|()| file.read_to_end(&mut bytes))
+        .and_then(|()| file.take(cap + 1).read_to_end(&mut bytes))
         .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > cap {
+        let what = format!("holds more than {} (it grew while checked?)", Size(cap));
+        return Err(unreadable(what));
+    }
     Ok(bytes)
 }
 
