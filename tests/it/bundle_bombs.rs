@@ -252,6 +252,7 @@ fn a_ledger_over_the_file_cap_is_neither_hashed_nor_read() {
             "--max-file-bytes",
         ],
     );
+    assert!(measured.written < MIB, "wrote {} bytes", measured.written);
 }
 
 #[test]
@@ -281,4 +282,5 @@ fn a_ledger_line_of_2_gib_is_damage_named_by_its_line() {
             "not checked further",
         ],
     );
+    assert!(measured.written < MIB, "wrote {} bytes", measured.written);
 }
