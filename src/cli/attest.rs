@@ -1,11 +1,11 @@
 use super::output::{errln, outln};
 use super::run_report::report;
-use super::{Cli, recording_session};
+use super::{Cli, recording_session_for};
 use crate::engine::Event;
 use crate::engine::clock::now;
 use crate::engine::signoff::Approver;
 use crate::ledger::attestation::Attestation;
-use crate::session::Session;
+use crate::session::{Need, Session};
 use clap::Args;
 use color_eyre::eyre::{Report, bail};
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct SignoffArgs {
-    run: String,
+    pub(super) run: String,
     /// Your own fingerprint of the diff, computed on your machine.
     #[arg(long)]
     fingerprint: Option<String>,
@@ -116,7 +116,7 @@ pub fn signoff(session: &Session, args: &SignoffArgs) -> color_eyre::Result<Exit
 
 /// `attest`: sign an approval into a file, recording nothing here.
 pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
-    let session = recording_session(cli)?;
+    let session = recording_session_for(cli, Need::RunOf(&args.run))?;
     let run = session.open_run(&args.run)?;
     crate::steps::batch::check_prepared(&session, &run).map_err(Report::msg)?;
     let (address, name, roles) = approver_of(&session)?;

@@ -2,11 +2,13 @@
 
 use super::output::print_json;
 use super::output::{errln, outln};
-use super::{Cli, open_session};
+use super::{Cli, open_session_for};
+use crate::ledger::bundle::limits::{Limits, Size};
 use crate::ledger::bundle::{check, export as bundle_export};
 use crate::ledger::operators::Operators;
-use crate::session::Session;
+use crate::session::{Need, Session};
 use crate::workspace::Source;
+use clap::Args;
 use color_eyre::eyre::Report;
 use std::path::Path;
 use std::process::ExitCode;
@@ -51,7 +53,7 @@ fn trusted_operators(
             .map_err(|why| Report::msg(format!("{}: {why}", file.display())))?;
         return Ok(Some((operators, file.display().to_string())));
     }
-    let session = open_session(cli)?;
+    let session = open_session_for(cli, Need::Nothing)?;
     match &session.workspace.source {
         Source::Folder(root) if session.workspace.read_text(Operators::FILE).is_some() => {
             let source = format!("{} (this workspace)", root.join(Operators::FILE).display());
@@ -61,15 +63,41 @@ fn trusted_operators(
     }
 }
 
+/// The caps `verify-bundle` holds a bundle to (defaults in `ledger::bundle::limits`).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// The most the bundle's files may hold together [default: 1GiB].
+    #[arg(long, value_name = "SIZE")]
+    max_bytes: Option<Size>,
+    /// The most any one file of the bundle may hold [default: 256MiB].
+    #[arg(long, value_name = "SIZE")]
+    max_file_bytes: Option<Size>,
+    /// The most files and folders the bundle may hold [default: 10000].
+    #[arg(long, value_name = "N")]
+    max_entries: Option<u64>,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        Limits {
+            max_bytes: self.max_bytes.map_or(defaults.max_bytes, |s| s.0),
+            max_file_bytes: self.max_file_bytes.map_or(defaults.max_file_bytes, |s| s.0),
+            max_entries: self.max_entries.unwrap_or(defaults.max_entries),
+        }
+    }
+}
+
 pub fn verify(
     cli: &Cli,
     path: &Path,
     operators: Option<&Path>,
     json: bool,
+    limits: &Limits,
 ) -> color_eyre::Result<ExitCode> {
     let trusted = trusted_operators(cli, operators)?;
     let own_list = trusted.is_none();
-    let report = check::verify_bundle(path, trusted);
+    let report = check::verify_bundle(path, trusted, limits);
     if json {
         print_json(&report)?;
     } else {

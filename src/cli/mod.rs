@@ -24,8 +24,8 @@ pub mod unlock;
 mod validate;
 
 use self::output::outln;
-use crate::session::Session;
 use crate::session::run_index::IndexFile;
+use crate::session::{Need, Session};
 use crate::workspace::Workspace;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -116,6 +116,8 @@ pub enum Command {
         operators: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        limits: bundle::LimitArgs,
     },
     /// The proposed config against the current state: each change with its risk class, the
     /// guardrails it breaks, and the diff's fingerprint. Exit 0 none, 3 changes, 4 blocked.
@@ -182,8 +184,13 @@ pub fn operator_name() -> String {
 }
 
 pub fn open_session(cli: &Cli) -> color_eyre::Result<Session> {
+    open_session_for(cli, Need::All)
+}
+
+/// [`open_session`] with only the runbooks the command needs.
+pub fn open_session_for(cli: &Cli, need: Need<'_>) -> color_eyre::Result<Session> {
     let workspace = Workspace::discover(cli.workspace.as_deref())?;
-    let mut session = Session::open(workspace, operator_name())?;
+    let mut session = Session::open_for(workspace, operator_name(), need)?;
     session.offline = cli.offline;
     Ok(session)
 }
@@ -212,7 +219,12 @@ pub fn unlock_key(cli: &Cli) -> color_eyre::Result<alloy_signer_local::PrivateKe
 
 /// A session that can record: its operator key is unlocked.
 pub fn recording_session(cli: &Cli) -> color_eyre::Result<Session> {
-    let mut session = open_session(cli)?;
+    recording_session_for(cli, Need::All)
+}
+
+/// [`recording_session`] with only the runbooks the command needs.
+pub fn recording_session_for(cli: &Cli, need: Need<'_>) -> color_eyre::Result<Session> {
+    let mut session = open_session_for(cli, need)?;
     session.unlock(unlock_key(cli)?);
     Ok(session)
 }
@@ -227,15 +239,23 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             network,
         } => validate::run(cli, paths, *json, *strict, network.as_deref()),
         Command::Init { dir } => init::run(dir),
-        Command::Show { runbook, json } => show::run(&open_session(cli)?, runbook, *json),
+        Command::Show { runbook, json } => show::run(
+            &open_session_for(cli, Need::Runbook(runbook))?,
+            runbook,
+            *json,
+        ),
         Command::Run(command) if run::records(command) => {
-            run::dispatch(&recording_session(cli)?, command)
+            run::dispatch(&recording_session_for(cli, run::need(command))?, command)
         }
-        Command::Run(command) => run::dispatch(&open_session(cli)?, command),
+        Command::Run(command) => {
+            run::dispatch(&open_session_for(cli, run::need(command))?, command)
+        }
         Command::Ledger(command) if ledger::records(command) => {
-            ledger::dispatch(&recording_session(cli)?, command)
+            ledger::dispatch(&recording_session_for(cli, Need::Nothing)?, command)
         }
-        Command::Ledger(command) => ledger::dispatch(&open_session(cli)?, command),
+        Command::Ledger(command) => {
+            ledger::dispatch(&open_session_for(cli, Need::Nothing)?, command)
+        }
         Command::Keys(command) => keys::dispatch(command, cli.passphrase_file.as_deref()),
         Command::Attest(args) => attest::run(cli, args),
         Command::Export { run, out } => bundle::export(&recording_session(cli)?, run, out),
@@ -243,19 +263,22 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             path,
             operators,
             json,
-        } => bundle::verify(cli, path, operators.as_deref(), *json),
+            limits,
+        } => bundle::verify(cli, path, operators.as_deref(), *json, &limits.limits()),
         Command::Diff(args) => diff::run(&open_session(cli)?, args),
         Command::Batch(command) => batch::dispatch(command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),
-        Command::Chain(command) => chain::dispatch(&open_session(cli)?, command),
-        Command::Sandbox(command) => sandbox::dispatch(&open_session(cli)?, command),
+        Command::Chain(command) => chain::dispatch(&open_session_for(cli, Need::Nothing)?, command),
+        Command::Sandbox(command) => {
+            sandbox::dispatch(&open_session_for(cli, Need::Nothing)?, command)
+        }
         Command::Drill {
             runbook,
             network,
             inputs,
             json,
         } => {
-            let session = recording_session(cli)?;
+            let session = recording_session_for(cli, Need::Runbook(runbook))?;
             let book = session.runbook(runbook)?;
             let given = inputs.iter().cloned().collect();
             let run = session.start_drill(&book, network, given)?;
@@ -263,10 +286,10 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Snapshot(SnapshotCommand::State { network, out }) => {
-            chain::snapshot_state(&recording_session(cli)?, network, out)
+            chain::snapshot_state(&recording_session_for(cli, Need::Nothing)?, network, out)
         }
         Command::Snapshot(SnapshotCommand::Config) => {
-            let session = open_session(cli)?;
+            let session = open_session_for(cli, Need::Nothing)?;
             let files = session.workspace.config_files()?;
             let folder = crate::change::config_backup::save(
                 &session.workspace.storage.join("backups"),

@@ -4,7 +4,7 @@ use super::run_report::report;
 use super::runtime::block_on_text;
 use crate::engine::{Mode, Run};
 use crate::runbook::StepAction;
-use crate::session::Session;
+use crate::session::{Need, Session};
 use crate::steps::{self, Act, receipt::ReceiptFrom};
 use clap::{Args, Subcommand};
 use color_eyre::eyre::Report;
@@ -47,6 +47,17 @@ pub enum RunCommand {
     /// Approve the run at its current sign-off step with your own key, or import an
     /// attestation file made on another machine.
     Signoff(super::attest::SignoffArgs),
+}
+
+/// The runbooks the command needs: its runbook, or its run's; every one to list the runs.
+pub fn need(command: &RunCommand) -> Need<'_> {
+    match command {
+        RunCommand::Start { runbook, .. } => Need::Runbook(runbook),
+        RunCommand::List { .. } => Need::All,
+        RunCommand::Status { run, .. } | RunCommand::Abort { run, .. } => Need::RunOf(run),
+        RunCommand::Next(args) => Need::RunOf(&args.run),
+        RunCommand::Signoff(args) => Need::RunOf(&args.run),
+    }
 }
 
 /// Whether the command records, and so needs the operator's key.

@@ -13,7 +13,8 @@ pub mod trust;
 pub mod verify;
 
 pub use entry::Entry;
-
-/// The longest line a ledger may hold: a longer one is damage, never parsed.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
 pub use store::{Ledger, LedgerError};
+
+/// The longest line a ledger may hold, newline excepted: a longer one is damage, refused
+/// before it is parsed, so that a hostile ledger cannot make a reader hold it.
+pub const MAX_LINE_BYTES: usize = 1 << 20;

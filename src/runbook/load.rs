@@ -20,18 +20,18 @@ pub struct Loaded {
 /// recorded in the run, normally relative to the workspace.
 pub fn load_text(shown_path: &Path, text: &str) -> Loaded {
     let locator = Locator::new(text);
+    // Each problem with its offset; lines and columns are counted at the end, all at once.
     let at = |path: &FieldPath, level: Level, message: String, hint: Option<String>| {
-        let span = locator.span(path);
-        let (line, column) = line_column(text, span.start);
-        Problem {
+        let problem = Problem {
             level,
             file: shown_path.to_path_buf(),
-            line,
-            column,
+            line: 0,
+            column: 0,
             field: path.to_string(),
             message,
             hint,
-        }
+        };
+        (locator.span(path).start, problem)
     };
 
     let deserializer = match toml::de::Deserializer::parse(text) {
@@ -46,7 +46,7 @@ pub fn load_text(shown_path: &Path, text: &str) -> Loaded {
         Err(error) => return syntax_failure(shown_path, text, &error),
     };
 
-    let mut problems: Vec<Problem> = unknown
+    let mut found: Vec<(usize, Problem)> = unknown
         .into_iter()
         .map(|path| {
             let message = format!("unknown key `{}`", last_key(&path));
@@ -56,10 +56,10 @@ pub fn load_text(shown_path: &Path, text: &str) -> Loaded {
 
     let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let mut validator = Validator::new(|path, level, message, hint| {
-        problems.push(at(path, level, message, hint));
+        found.push(at(path, level, message, hint));
     });
     let runbook = validator.build(raw, shown_path.to_path_buf(), sha256);
-    problems.sort_by_key(|problem| (problem.line, problem.column));
+    let problems = locator.place(found);
     let has_error = problems.iter().any(|p| p.level == Level::Error);
     Loaded {
         runbook: if has_error { None } else { runbook },

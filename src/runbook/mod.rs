@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod chaos;
 pub mod command_env;
+pub mod find;
 pub mod graph;
 pub mod inputs;
 pub mod load;

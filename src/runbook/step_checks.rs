@@ -6,7 +6,7 @@ use super::model::*;
 use super::problem::{FieldPath, Level};
 use super::raw::RawStep;
 use super::template::{BUILTINS, placeholders};
-use super::validate::Validator;
+use super::validate::{Validator, listed, step_targets};
 use std::collections::BTreeSet;
 
 pub const STEP_KINDS: [&str; 12] = [
@@ -72,8 +72,8 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
     pub(super) fn action(
         &mut self,
         at: &FieldPath,
-        step: &RawStep,
-        inputs: &[InputSpec],
+        step: &mut RawStep,
+        inputs: &BTreeSet<&str>,
         known: &BTreeSet<&str>,
     ) -> Option<StepAction> {
         let kind = step.kind.as_deref();
@@ -86,10 +86,9 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             return None;
         };
         self.foreign_fields(at, step, kind);
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let action = match kind {
             "checklist" => {
-                let items = step.items.clone().unwrap_or_default();
+                let items = step.items.take().unwrap_or_default();
                 if items.is_empty() {
                     self.error(
                         &at.key("items"),
@@ -100,7 +99,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::Checklist { items }
             }
             "command" => {
-                let command = self.required(&at.key("command"), step.command.clone());
+                let command = self.required(&at.key("command"), step.command.take());
                 self.template(&at.key("command"), &command, inputs);
                 let run = match step.run.as_deref() {
                     None | Some("never") => CommandRun::Never,
@@ -123,8 +122,8 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
             }
             "decision" => {
-                let question = self.required(&at.key("question"), step.question.clone());
-                let raw_options = step.options.clone().unwrap_or_default();
+                let question = self.required(&at.key("question"), step.question.take());
+                let raw_options = step.options.take().unwrap_or_default();
                 if raw_options.len() < 2 {
                     self.error(
                         &at.key("options"),
@@ -146,16 +145,10 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     }
                     let goto = self.required(&o.key("goto"), option.goto);
                     if !goto.is_empty() && goto != "end" && !known.contains(goto.as_str()) {
-                        let valid = known
-                            .iter()
-                            .copied()
-                            .chain(["end"])
-                            .collect::<Vec<_>>()
-                            .join(", ");
                         self.error(
                             &o.key("goto"),
                             format!("goto `{goto}`, which is no step"),
-                            Some(valid),
+                            Some(step_targets(known)),
                         );
                     }
                     options.push(DecisionOption {
@@ -167,15 +160,15 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::Decision { question, options }
             }
             "note" => StepAction::Note {
-                prompt: text(&step.prompt),
+                prompt: step.prompt.take().unwrap_or_default(),
                 required: step.required.unwrap_or(true),
             },
             "evidence" => StepAction::Evidence {
-                files: step.files.clone().unwrap_or_default(),
+                files: step.files.take().unwrap_or_default(),
                 min_files: step.min_files.unwrap_or(1),
             },
             "http-check" => {
-                let url = self.required(&at.key("url"), step.url.clone());
+                let url = self.required(&at.key("url"), step.url.take());
                 self.template(&at.key("url"), &url, inputs);
                 if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
                     self.error(
@@ -195,13 +188,13 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     url,
                     timeout_secs: self.timeout(at, step, 10),
                     expect_status: step.expect_status.unwrap_or(200),
-                    json_pointer: step.json_pointer.clone(),
-                    json_equals: step.json_equals.clone(),
+                    json_pointer: step.json_pointer.take(),
+                    json_equals: step.json_equals.take(),
                 }
             }
             "diff" => StepAction::Diff {
                 proposed: self.proposed(at, step, inputs),
-                domains: step.domains.clone().unwrap_or_default(),
+                domains: step.domains.take().unwrap_or_default(),
                 block_on_violation: step.block_on_violation.unwrap_or(true),
                 expect_agreement: step.expect_agreement.unwrap_or(false),
             },
@@ -219,7 +212,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 StepAction::ChainCheck { checks }
             }
             "safe-batch" => {
-                let source = step.source.clone().unwrap_or_else(|| {
+                let source = step.source.take().unwrap_or_else(|| {
                     if step.calls.is_some() {
                         "calls".into()
                     } else {
@@ -236,7 +229,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 let mut calls = Vec::new();
                 for (index, call) in step
                     .calls
-                    .clone()
+                    .take()
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
@@ -265,12 +258,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
             }
             "receipt" => {
-                let events = step.events.clone().unwrap_or_default();
+                let events = step.events.take().unwrap_or_default();
                 for (index, event) in events.iter().enumerate() {
                     self.signature(&at.key("events").index(index), event);
                 }
                 StepAction::Receipt {
-                    contract: self.required(&at.key("contract"), step.contract.clone()),
+                    contract: self.required(&at.key("contract"), step.contract.take()),
                     events,
                 }
             }
@@ -308,7 +301,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 }
                 StepAction::Signoff {
                     quorum,
-                    signer_roles: step.signer_roles.clone().unwrap_or_default(),
+                    signer_roles: step.signer_roles.take().unwrap_or_default(),
                     exclude_executor: step.exclude_executor.unwrap_or(true),
                     require_fingerprint: step.require_fingerprint.unwrap_or(false),
                 }
@@ -336,8 +329,13 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
     }
 
-    fn proposed(&mut self, at: &FieldPath, step: &RawStep, inputs: &[InputSpec]) -> Option<String> {
-        let folder = step.proposed.clone()?;
+    fn proposed(
+        &mut self,
+        at: &FieldPath,
+        step: &mut RawStep,
+        inputs: &BTreeSet<&str>,
+    ) -> Option<String> {
+        let folder = step.proposed.take()?;
         self.template(&at.key("proposed"), &folder, inputs);
         Some(folder)
     }
@@ -354,20 +352,18 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         value
     }
 
-    fn template(&mut self, path: &FieldPath, template: &str, inputs: &[InputSpec]) {
+    fn template(&mut self, path: &FieldPath, template: &str, inputs: &BTreeSet<&str>) {
         match placeholders(template) {
             Err(error) => self.error(path, error.to_string(), None),
             Ok(found) => {
                 for placeholder in found {
-                    if !inputs.iter().any(|input| input.name == placeholder.name)
+                    if !inputs.contains(placeholder.name.as_str())
                         && !BUILTINS.contains(&placeholder.name.as_str())
                     {
-                        let valid = inputs
-                            .iter()
-                            .map(|i| i.name.as_str())
-                            .chain(BUILTINS)
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let valid = listed(
+                            inputs.iter().copied().chain(BUILTINS),
+                            inputs.len() + BUILTINS.len(),
+                        );
                         self.error(
                             path,
                             format!("`{{{{{}}}}}` names no declared input", placeholder.name),
@@ -396,8 +392,8 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
     }
 
-    fn checks(&mut self, at: &FieldPath, step: &RawStep) -> Vec<ChainCheck> {
-        let raw = step.checks.clone().unwrap_or_default();
+    fn checks(&mut self, at: &FieldPath, step: &mut RawStep) -> Vec<ChainCheck> {
+        let raw = step.checks.take().unwrap_or_default();
         if raw.is_empty() {
             self.error(
                 &at.key("checks"),

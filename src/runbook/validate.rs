@@ -13,6 +13,28 @@ pub struct Validator<F: FnMut(&FieldPath, Level, String, Option<String>)> {
     pub(super) report: F,
 }
 
+/// At most this many names in a hint: it shows what would be valid, not every step of a
+/// runbook of thousands (one such hint per problem would make the problems quadratic).
+const HINT_NAMES: usize = 20;
+
+/// The first names, joined, and how many more there are of `total`.
+pub(super) fn listed<'a>(names: impl IntoIterator<Item = &'a str>, total: usize) -> String {
+    let mut text = names
+        .into_iter()
+        .take(HINT_NAMES)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if total > HINT_NAMES {
+        text.push_str(&format!(", … ({} more)", total - HINT_NAMES));
+    }
+    text
+}
+
+/// Where a `next` or a `goto` may go: a step of the runbook, or `end`.
+pub(super) fn step_targets(known: &BTreeSet<&str>) -> String {
+    listed(known.iter().copied().chain(["end"]), known.len() + 1)
+}
+
 pub(super) fn is_identifier(text: &str) -> bool {
     !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_lowercase())
@@ -244,20 +266,13 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         }
         let ids: Vec<Option<String>> = raw.iter().map(|s| s.id.clone()).collect();
         let known: BTreeSet<&str> = ids.iter().flatten().map(String::as_str).collect();
-        let valid_targets = || {
-            known
-                .iter()
-                .copied()
-                .chain(["end"])
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let input_names: BTreeSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
         let mut seen = BTreeSet::new();
         let mut steps = Vec::new();
         let mut complete = true;
-        for (index, step) in raw.into_iter().enumerate() {
+        for (index, mut step) in raw.into_iter().enumerate() {
             let at = root.key("steps").index(index);
-            let id = self.required(&at.key("id"), step.id.clone());
+            let id = self.required(&at.key("id"), step.id.take());
             if id == "end" {
                 self.error(
                     &at.key("id"),
@@ -271,14 +286,17 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     Some("lowercase letters, digits, `-` and `_`".into()),
                 );
             }
-            if !id.is_empty() && !seen.insert(id.clone()) {
+            if let Some(given) = ids[index].as_deref()
+                && !id.is_empty()
+                && !seen.insert(given)
+            {
                 self.error(
                     &at.key("id"),
                     format!("duplicate step id `{id}`"),
                     Some("every step id must be unique".into()),
                 );
             }
-            let title = self.required(&at.key("title"), step.title.clone());
+            let title = self.required(&at.key("title"), step.title.take());
             let next = match step.next.as_deref() {
                 None if index + 1 < ids.len() => {
                     ids[index + 1].clone().map(Next::Step).unwrap_or(Next::End)
@@ -289,12 +307,12 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     self.error(
                         &at.key("next"),
                         format!("`next` goes to `{target}`, which is no step"),
-                        Some(valid_targets()),
+                        Some(step_targets(&known)),
                     );
                     Next::End
                 }
             };
-            let Some(action) = self.action(&at, &step, inputs, &known) else {
+            let Some(action) = self.action(&at, &mut step, &input_names, &known) else {
                 complete = false;
                 continue;
             };
@@ -317,19 +335,19 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         let reachable = graph::reachable(runbook);
         let exits = graph::can_reach_end(runbook);
         for (index, step) in runbook.steps.iter().enumerate() {
-            let at = root.key("steps").index(index).key("id");
-            if !reachable.contains(step.id.as_str()) {
+            let at = || root.key("steps").index(index).key("id");
+            if !reachable[index] {
                 self.error(
-                    &at,
+                    &at(),
                     format!(
                         "step `{}` can never be reached from the first step",
                         step.id
                     ),
                     Some("point a `next` or an option's `goto` at it, or remove it".into()),
                 );
-            } else if !exits.contains(step.id.as_str()) {
+            } else if !exits[index] {
                 self.error(
-                    &at,
+                    &at(),
                     format!(
                         "step `{}` is in a cycle with no exit: every path from it loops forever",
                         step.id

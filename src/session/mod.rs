@@ -4,6 +4,7 @@
 
 pub mod drafts;
 mod error;
+pub mod need;
 pub mod run_index;
 pub mod run_list;
 
@@ -29,6 +30,7 @@ use std::sync::Arc;
 
 pub use crate::session::run_list::RunSummary;
 pub use error::SessionError;
+pub use need::Need;
 
 pub struct Session {
     /// The loaded workspace, networks, operators and catalogue that domain calls are handed.
@@ -124,6 +126,17 @@ fn gather(loaded: Vec<Loaded>) -> (Vec<Arc<Runbook>>, Vec<Problem>) {
 impl Session {
     pub fn open(workspace: Workspace, operator: String) -> Result<Self, SessionError> {
         let loaded = runbook::load::load_texts(&workspace.runbook_files()?);
+        Self::with_loaded(workspace, loaded, operator)
+    }
+
+    /// [`Self::open`] with only the runbooks `need` asks for: a command about one runbook
+    /// parses that one alone (see `need`).
+    pub fn open_for(
+        workspace: Workspace,
+        operator: String,
+        need: Need<'_>,
+    ) -> Result<Self, SessionError> {
+        let loaded = need::load(&workspace, need)?;
         Self::with_loaded(workspace, loaded, operator)
     }
 

@@ -110,12 +110,61 @@ impl Workspace {
             Source::Embedded => embedded::runbook_files(),
             Source::Folder(root) => {
                 let mut files = Vec::new();
-                collect_toml(root, &root.join("runbooks"), &mut files)?;
+                for shown in runbook_paths(root)? {
+                    let text = std::fs::read_to_string(root.join(&shown)).map_err(|source| {
+                        WorkspaceError::Io {
+                            path: root.join(&shown),
+                            source,
+                        }
+                    })?;
+                    files.push((shown, text));
+                }
                 files
             }
         };
         files.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(files)
+    }
+
+    /// Each runbook file's shown path and its first `head` bytes (lossy UTF-8), sorted by
+    /// path: enough to find one by its path or its `id` line without reading every file.
+    pub fn runbook_heads(&self, head: u64) -> Result<Vec<(PathBuf, String)>, WorkspaceError> {
+        let Source::Folder(root) = &self.source else {
+            return self.runbook_files();
+        };
+        let mut heads = Vec::new();
+        for shown in runbook_paths(root)? {
+            let path = root.join(&shown);
+            let mut bytes = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|file| {
+                    std::io::Read::read_to_end(&mut std::io::Read::take(file, head), &mut bytes)
+                })
+                .map_err(|source| WorkspaceError::Io { path, source })?;
+            heads.push((shown, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        heads.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(heads)
+    }
+
+    /// One runbook file, by its shown path: (shown path, text).
+    pub fn runbook_file(&self, shown: &Path) -> Result<(PathBuf, String), WorkspaceError> {
+        let text = match &self.source {
+            Source::Embedded => shown
+                .to_str()
+                .and_then(embedded::file_text)
+                .ok_or_else(|| WorkspaceError::Io {
+                    path: shown.to_path_buf(),
+                    source: std::io::ErrorKind::NotFound.into(),
+                })?,
+            Source::Folder(root) => {
+                std::fs::read_to_string(root.join(shown)).map_err(|source| WorkspaceError::Io {
+                    path: root.join(shown),
+                    source,
+                })?
+            }
+        };
+        Ok((shown.to_path_buf(), text))
     }
 
     /// A file of the workspace by its relative path (`config/networks.toml`).
@@ -196,10 +245,17 @@ impl Workspace {
     }
 }
 
+/// The `.toml` files under `runbooks/`, as paths relative to the workspace, none read.
+fn runbook_paths(root: &Path) -> Result<Vec<PathBuf>, WorkspaceError> {
+    let mut files = Vec::new();
+    collect_toml(root, &root.join("runbooks"), &mut files)?;
+    Ok(files)
+}
+
 fn collect_toml(
     root: &Path,
     folder: &Path,
-    files: &mut Vec<(PathBuf, String)>,
+    files: &mut Vec<PathBuf>,
 ) -> Result<(), WorkspaceError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -210,9 +266,7 @@ fn collect_toml(
         if path.is_dir() {
             collect_toml(root, &path, files)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            files.push((shown, text));
+            files.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
         }
     }
     Ok(())

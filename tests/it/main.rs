@@ -8,6 +8,7 @@ mod support;
 
 mod batch_binding;
 mod bundle;
+mod bundle_bombs;
 mod bundle_tampering;
 mod catalogue;
 mod chain_executed_batch;
@@ -48,6 +49,8 @@ mod report;
 mod run_index;
 mod runbook_cache;
 mod runbook_loader;
+mod runbook_picking;
+mod runbook_scale;
 mod safe_batch;
 mod safe_batch_cli;
 mod safe_batch_parsing;

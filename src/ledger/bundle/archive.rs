@@ -4,12 +4,14 @@
 
 use super::SUMS;
 use super::finding::Finding;
+use super::limits::{Limits, Size, Tally};
+use super::metered::{Meter, Metered};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 /// Writes `files` (relative path → bytes) as a gzipped tar under the folder `top`; returns
@@ -92,87 +94,59 @@ pub struct Unpacked {
     _folder: TempFolder,
 }
 
-/// Unpacks `archive` into a temporary folder. Every unsafe entry is a finding, and then
-/// nothing is checked further.
-pub fn unpack(archive: &Path) -> Result<Unpacked, Vec<Finding>> {
+/// Room for the headers before each entry (its own, and a long name or extended header):
+/// far more than any path a bundle holds, far less than memory.
+pub const HEADER_ROOM: u64 = 64 << 10;
+
+/// Unpacks `archive` into a temporary folder, held to `limits` as it goes: each entry's size
+/// is checked against the caps before anything of it is written, and the first cap crossed
+/// stops everything (the folder and what it holds are removed). Every unsafe entry is a
+/// finding, and then nothing is checked further.
+pub fn unpack(archive: &Path, limits: &Limits) -> Result<Unpacked, Vec<Finding>> {
     let label = archive.display().to_string();
-    let whole = |what: String| {
-        vec![Finding {
-            file: label.clone(),
-            seq: None,
-            line: None,
-            what,
-        }]
-    };
+    let whole = |what: String| vec![finding(&label, what)];
     let folder = TempFolder::new().map_err(|e| whole(format!("no temporary folder: {e}")))?;
     let file = File::open(archive).map_err(|e| whole(e.to_string()))?;
-    let mut findings = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut tar = tar::Archive::new(GzDecoder::new(file));
+    let meter = Meter::default();
+    meter.allow_from_here(HEADER_ROOM);
+    let mut tar = tar::Archive::new(Metered::new(GzDecoder::new(file), meter.clone()));
     let entries = tar
         .entries()
         .map_err(|e| whole(format!("not a .tar.gz: {e}")))?;
+    let mut unpacking = Unpacking {
+        root: folder.path(),
+        tally: Tally::default(),
+        seen: BTreeSet::new(),
+        findings: Vec::new(),
+    };
     for entry in entries {
-        let mut entry = entry.map_err(|e| whole(format!("not a readable .tar.gz: {e}")))?;
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let mut refuse = |what: &str| {
-            findings.push(Finding {
-                file: raw.clone(),
-                seq: None,
-                line: None,
-                what: format!("archive entry refused: {what}"),
+        let mut entry = entry.map_err(|error| {
+            whole(if meter.exhausted() {
+                format!(
+                    "the headers before an entry exceed {} (a long name or extended header that large is refused); {STOPPED}",
+                    Size(HEADER_ROOM)
+                )
+            } else {
+                format!("not a readable .tar.gz: {error}")
             })
-        };
-        let kind = entry.header().entry_type();
-        if kind == tar::EntryType::XGlobalHeader {
-            continue;
+        })?;
+        let size = entry.size();
+        let rounded = size.saturating_add(511) & !511;
+        meter.allow_from_here(rounded.saturating_add(HEADER_ROOM));
+        if let Err(crossed) = unpacking.tally.admit(size, limits) {
+            let name = shown_name(&entry.path_bytes());
+            let what = format!("archive entry refused: {crossed}; {STOPPED}");
+            unpacking.findings.push(finding(&name, what));
+            return Err(unpacking.findings);
         }
-        let relative = match safe_entry_path(&raw) {
-            Ok(relative) => relative,
-            Err(why) => {
-                refuse(why);
-                continue;
-            }
-        };
-        if kind.is_symlink() || kind.is_hard_link() {
-            refuse("it is a link (bundles hold only files and folders)");
-            continue;
-        }
-        if relative.as_os_str().is_empty() && !kind.is_dir() {
-            refuse("its path is empty");
-            continue;
-        }
-        let target = folder.path().join(&relative);
-        if kind.is_dir() {
-            if let Err(error) = std::fs::create_dir_all(&target) {
-                refuse(&error.to_string());
-            }
-            continue;
-        }
-        if !kind.is_file() && kind != tar::EntryType::Continuous {
-            refuse("it is neither a file nor a folder");
-            continue;
-        }
-        if !seen.insert(relative.clone()) {
-            refuse("it appears twice");
-            continue;
-        }
-        let written = target
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| File::create_new(&target))
-            .and_then(|mut out| io::copy(&mut entry, &mut out));
-        if let Err(error) = written {
-            refuse(&error.to_string());
-        }
+        unpacking.entry(&mut entry);
     }
-    if !findings.is_empty() {
-        findings.push(Finding {
-            file: label,
-            seq: None,
-            line: None,
-            what: "the archive is unsafe to unpack; nothing in it was checked".to_owned(),
-        });
+    if !unpacking.findings.is_empty() {
+        let mut findings = unpacking.findings;
+        findings.push(finding(
+            &label,
+            "the archive is unsafe to unpack; nothing in it was checked".to_owned(),
+        ));
         return Err(findings);
     }
     let root = bundle_root(folder.path());
@@ -180,6 +154,103 @@ pub fn unpack(archive: &Path) -> Result<Unpacked, Vec<Finding>> {
         root,
         _folder: folder,
     })
+}
+
+const STOPPED: &str = "unpacking stopped and what it wrote was removed";
+
+fn finding(file: &str, what: String) -> Finding {
+    Finding {
+        file: file.to_owned(),
+        seq: None,
+        line: None,
+        what,
+    }
+}
+
+/// An entry's name as it may be shown: control characters escaped, at most 200 characters.
+fn shown_name(raw: &[u8]) -> String {
+    const SHOWN: usize = 200;
+    let text = String::from_utf8_lossy(raw);
+    let mut shown: String = text
+        .chars()
+        .take(SHOWN)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if text.chars().nth(SHOWN).is_some() {
+        shown.push_str(&format!("… ({} bytes)", raw.len()));
+    }
+    shown
+}
+
+/// What an unpacking has let in and found so far.
+struct Unpacking<'a> {
+    root: &'a Path,
+    tally: Tally,
+    seen: BTreeSet<PathBuf>,
+    findings: Vec<Finding>,
+}
+
+impl Unpacking<'_> {
+    /// Writes one admitted entry, or refuses it (a finding) when it is unsafe.
+    fn entry<R: Read>(&mut self, entry: &mut tar::Entry<'_, R>) {
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        let refused = match self.refusal(&raw, kind) {
+            Err(why) => Some(why),
+            Ok(None) => None,
+            Ok(Some(relative)) => self.write(entry, &relative).err(),
+        };
+        if let Some(why) = refused {
+            let name = shown_name(raw.as_bytes());
+            let what = format!("archive entry refused: {why}");
+            self.findings.push(finding(&name, what));
+        }
+    }
+
+    /// Why the entry is refused; else the file to write (None for a folder, made here).
+    fn refusal(&mut self, raw: &str, kind: tar::EntryType) -> Result<Option<PathBuf>, String> {
+        if kind == tar::EntryType::XGlobalHeader {
+            return Ok(None);
+        }
+        let relative = safe_entry_path(raw).map_err(str::to_owned)?;
+        if kind.is_symlink() || kind.is_hard_link() {
+            return Err("it is a link (bundles hold only files and folders)".to_owned());
+        }
+        if relative.as_os_str().is_empty() && !kind.is_dir() {
+            return Err("its path is empty".to_owned());
+        }
+        if kind.is_dir() {
+            std::fs::create_dir_all(self.root.join(&relative)).map_err(|e| e.to_string())?;
+            return Ok(None);
+        }
+        if !kind.is_file() && kind != tar::EntryType::Continuous {
+            return Err("it is neither a file nor a folder".to_owned());
+        }
+        if !self.seen.insert(relative.clone()) {
+            return Err("it appears twice".to_owned());
+        }
+        Ok(Some(relative))
+    }
+
+    /// Copies the entry's data (its admitted size, no more: tar reads no further) into a new
+    /// file.
+    fn write<R: Read>(&self, entry: &mut tar::Entry<'_, R>, relative: &Path) -> Result<(), String> {
+        let target = self.root.join(relative);
+        target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| File::create_new(&target))
+            .and_then(|mut out| io::copy(entry, &mut out))
+            .map(drop)
+            .map_err(|error| error.to_string())
+    }
 }
 
 /// The entry's path if it is plain and relative (`./` parts allowed; `./` alone is empty).

@@ -4,10 +4,10 @@
 //! hash and every evidence file the run references.
 
 use super::finding::Finding;
+use super::limits::Limits;
 use super::{
-    CHECKPOINT, FORMAT, LEDGER, OPERATORS, README, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, archive,
-    claims, is_sha256, parse_sums, plain_relative, read_no_follow, references, sha256_file,
-    sha256_hex,
+    CHECKPOINT, FORMAT, LEDGER, OPERATORS, README, RUN, RUNBOOK_FOLDER, RunManifest, SUMS, Store,
+    archive, claims, inventory, is_sha256, members, parse_sums, plain_relative, references,
 };
 use crate::engine::Event;
 use crate::ledger::checkpoint::Checkpoint;
@@ -48,27 +48,39 @@ impl BundleReport {
     }
 }
 
-/// Checks the bundle at `path` (a folder or a `.tar.gz`). The signers are checked against
-/// `trusted` (operators and where they came from) when given, else against the bundle's own
-/// `config/operators.toml`.
-pub fn verify_bundle(path: &Path, trusted: Option<(Operators, String)>) -> BundleReport {
+/// Checks the bundle at `path` (a folder or a `.tar.gz`), held to `limits` (a bundle over a
+/// cap is refused before its files are written, hashed or read). The signers are checked
+/// against `trusted` (operators and where they came from) when given, else against the
+/// bundle's own `config/operators.toml`.
+pub fn verify_bundle(
+    path: &Path,
+    trusted: Option<(Operators, String)>,
+    limits: &Limits,
+) -> BundleReport {
     let mut report = BundleReport {
         bundle: path.display().to_string(),
         ..BundleReport::default()
     };
     match std::fs::metadata(path) {
         Err(error) => report.found(&report.bundle.clone(), None, error.to_string()),
-        Ok(metadata) if metadata.is_dir() => check_folder(path, trusted, &mut report),
-        Ok(_) => match archive::unpack(path) {
-            Ok(unpacked) => check_folder(&unpacked.root, trusted, &mut report),
+        Ok(metadata) if metadata.is_dir() => check_folder(path, trusted, limits, &mut report),
+        Ok(_) => match archive::unpack(path, limits) {
+            Ok(unpacked) => check_folder(&unpacked.root, trusted, limits, &mut report),
             Err(findings) => report.findings = findings,
         },
     }
     report
 }
 
-fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut BundleReport) {
-    let present = check_sums(root, report);
+fn check_folder(
+    root: &Path,
+    trusted: Option<(Operators, String)>,
+    limits: &Limits,
+    report: &mut BundleReport,
+) {
+    let Some(present) = check_sums(root, limits, report) else {
+        return;
+    };
     let manifest =
         read(root, RUN, report).and_then(|bytes| parsed::<RunManifest>(RUN, &bytes, report));
     let operators = match trusted {
@@ -100,8 +112,17 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
             report.found(CHECKPOINT, None, why.to_owned());
             false
         });
-    let Some(bytes) = read(root, LEDGER, report) else {
-        return;
+    let bytes = match members::read_ledger(root, LEDGER, limits.max_file_bytes) {
+        Ok(bytes) => bytes,
+        Err((line, what)) => {
+            report.findings.push(Finding {
+                file: LEDGER.to_owned(),
+                seq: None,
+                line,
+                what,
+            });
+            return;
+        }
     };
     check_ledger(&bytes, &operators, checkpoint.as_ref(), report);
     let Some(manifest) = manifest else {
@@ -143,18 +164,17 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
     match &first.event {
         Event::RunStarted(started) => match plain_relative(&manifest.runbook) {
             Ok(_) if manifest.runbook.starts_with(&format!("{RUNBOOK_FOLDER}/")) => {
-                if let Some(runbook) = read(root, &manifest.runbook, report) {
-                    let sha256 = sha256_hex(&runbook);
-                    if sha256 != started.sha256 {
-                        report.found(
-                            &manifest.runbook,
-                            Some(first.seq),
-                            format!(
-                                "its SHA-256 is {sha256}, but run-started recorded {}: this is not the runbook the run followed",
-                                started.sha256
-                            ),
-                        );
-                    }
+                match members::sha256(root, &manifest.runbook) {
+                    Err(why) => report.found(&manifest.runbook, None, why),
+                    Ok(sha256) if sha256 != started.sha256 => report.found(
+                        &manifest.runbook,
+                        Some(first.seq),
+                        format!(
+                            "its SHA-256 is {sha256}, but run-started recorded {}: this is not the runbook the run followed",
+                            started.sha256
+                        ),
+                    ),
+                    Ok(_) => {}
                 }
             }
             Ok(_) => report.found(
@@ -186,21 +206,32 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
             report.found(LEDGER, seq, format!("{}: {why}", reference.what));
             continue;
         }
-        let content = match member(root, &path) {
-            Ok(content) => content,
+        if reference.store == Store::Snapshots {
+            let content = match members::read_document(root, &path) {
+                Ok(content) => content,
+                Err(why) => {
+                    report.found(&path, seq, format!("{why} (the {})", reference.what));
+                    continue;
+                }
+            };
+            if let Some(why) = reference.mismatch(&content) {
+                let changed = format!("{why}: the {} was changed", reference.what);
+                report.found(&path, seq, changed);
+            } else if let Some(why) = reference.unlisted_signer(&content, &operators) {
+                report.found(&path, seq, why);
+            }
+            continue;
+        }
+        let sha256 = match members::sha256(root, &path) {
+            Ok(sha256) => sha256,
             Err(why) => {
                 report.found(&path, seq, format!("{why} (the {})", reference.what));
                 continue;
             }
         };
-        if let Some(why) = reference.mismatch(&content) {
-            report.found(
-                &path,
-                seq,
-                format!("{why}: the {} was changed", reference.what),
-            );
-        } else if let Some(why) = reference.unlisted_signer(&content, &operators) {
-            report.found(&path, seq, why);
+        if let Some(why) = reference.sha256_mismatch(&sha256) {
+            let changed = format!("{why}: the {} was changed", reference.what);
+            report.found(&path, seq, changed);
         }
     }
     if let (Some(checkpoint), Event::RunStarted(started)) = (&checkpoint, &first.event) {
@@ -229,12 +260,18 @@ fn check_folder(root: &Path, trusted: Option<(Operators, String)>, report: &mut 
 }
 
 /// Checks `SHA256SUMS` against the files; returns the files present (relative path → whether
-/// it is a regular file).
-fn check_sums(root: &Path, report: &mut BundleReport) -> BTreeMap<String, bool> {
-    let mut present = BTreeMap::new();
-    walk(root, "", &mut present, report);
+/// it is a regular file), or None when the bundle crosses a cap (then nothing is hashed).
+fn check_sums(
+    root: &Path,
+    limits: &Limits,
+    report: &mut BundleReport,
+) -> Option<BTreeMap<String, bool>> {
+    let listed = inventory::take(root, limits).map_err(|crossed| report.findings.push(crossed));
+    let inventory = listed.ok()?;
+    report.findings.extend(inventory.findings);
+    let present = inventory.present;
     let Some(bytes) = read(root, SUMS, report) else {
-        return present;
+        return Some(present);
     };
     let (lines, bad) = parse_sums(&String::from_utf8_lossy(&bytes));
     for (line, why) in bad {
@@ -270,7 +307,7 @@ fn check_sums(root: &Path, report: &mut BundleReport) -> BTreeMap<String, bool> 
                 sum.path
             )),
             Some(false) => {} // a link or a special file: reported by the walk
-            Some(true) => match sha256_file(&root.join(&sum.path)) {
+            Some(true) => match members::sha256(root, &sum.path) {
                 Err(error) => found(format!("`{}`: {error}", sum.path)),
                 Ok(hash) if hash != sum.hash => report.found(
                     &sum.path,
@@ -293,56 +330,12 @@ fn check_sums(root: &Path, report: &mut BundleReport) -> BTreeMap<String, bool> 
             );
         }
     }
-    present
+    Some(present)
 }
 
-/// Every file under `folder`, without following links; links and special files are findings.
-fn walk(folder: &Path, prefix: &str, out: &mut BTreeMap<String, bool>, report: &mut BundleReport) {
-    let listing = match std::fs::read_dir(folder) {
-        Ok(listing) => listing,
-        Err(error) => return report.found(prefix, None, error.to_string()),
-    };
-    for item in listing.filter_map(Result::ok) {
-        let name = item.file_name().to_string_lossy().into_owned();
-        let relative = format!("{prefix}{name}");
-        match item.file_type() {
-            Ok(kind) if kind.is_dir() => walk(&item.path(), &format!("{relative}/"), out, report),
-            Ok(kind) if kind.is_file() => {
-                out.insert(relative, true);
-            }
-            Ok(kind) => {
-                let what = if kind.is_symlink() {
-                    "is a symbolic link; a bundle holds only files and folders"
-                } else {
-                    "is not a regular file"
-                };
-                report.found(&relative, None, what.to_owned());
-                out.insert(relative, false);
-            }
-            Err(error) => report.found(&relative, None, error.to_string()),
-        }
-    }
-}
-
-/// A file of the bundle, read without following links.
-fn member(root: &Path, relative: &str) -> Result<Vec<u8>, String> {
-    let mut at = root.to_path_buf();
-    for part in relative.split('/') {
-        at.push(part);
-        match std::fs::symlink_metadata(&at) {
-            Err(_) => return Err("missing from the bundle".into()),
-            Ok(metadata) if metadata.file_type().is_symlink() => {
-                return Err("is reached through a symbolic link".into());
-            }
-            Ok(_) => {}
-        }
-    }
-    read_no_follow(&at).map_err(|error| error.to_string())
-}
-
-/// `member`, its failure a finding.
+/// A small document of the bundle, whole; its failure a finding.
 fn read(root: &Path, relative: &str, report: &mut BundleReport) -> Option<Vec<u8>> {
-    member(root, relative)
+    members::read_document(root, relative)
         .map_err(|why| report.found(relative, None, why))
         .ok()
 }

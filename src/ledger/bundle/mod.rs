@@ -34,6 +34,10 @@ pub mod recorded;
 mod reference;
 
 pub use reference::{Reference, Store, references};
+pub mod inventory;
+pub mod limits;
+pub mod members;
+mod metered;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -93,9 +93,15 @@ impl Reference {
 
     /// Why `content` is not the file the entry recorded, if it is not.
     pub fn mismatch(&self, content: &[u8]) -> Option<String> {
-        let sha256 = sha256_hex(content);
         match &self.recorded {
             Some(block) if self.store == Store::Snapshots => self.snapshot_mismatch(content, block),
+            _ => self.sha256_mismatch(&sha256_hex(content)),
+        }
+    }
+
+    /// As [`Self::mismatch`], for a file that is not a snapshot, from its SHA-256 (streamed).
+    pub fn sha256_mismatch(&self, sha256: &str) -> Option<String> {
+        match &self.recorded {
             _ if self.store.content_addressed() => {
                 (sha256 != self.name).then(|| format!("its SHA-256 is {sha256}, not its name"))
             }

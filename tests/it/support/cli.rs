@@ -47,6 +47,14 @@ impl Home {
         vars: &[(&str, &str)],
         args: &[&str],
     ) -> Output {
+        self.command(cwd, passphrase, args)
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap()
+    }
+
+    /// The binary as `cli_env` runs it, not yet started.
+    pub fn command(&self, cwd: &Path, passphrase: &str, args: &[&str]) -> Command {
         let home = self.0.path();
         let mut command = Command::new(env!("CARGO_BIN_EXE_owner-console"));
         command
@@ -67,7 +75,7 @@ impl Home {
         if let Ok(anvil) = owner_console::sandbox::node::find_anvil(&[project]) {
             command.env("OWNER_CONSOLE_ANVIL", anvil);
         }
-        command.envs(vars.iter().copied()).output().unwrap()
+        command
     }
 }
 

@@ -1,11 +1,13 @@
 //! Shared helpers for the integration tests: throwaway workspaces, the app on a test backend,
 //! a pseudo-terminal, a real local chain and a fault-injecting proxy in front of it.
 
+pub mod big_runbook;
 pub mod bundle;
 pub mod chain;
 pub mod cli;
 pub mod ledger;
 pub mod library_walk;
+pub mod measured;
 pub mod pty;
 pub mod restored;
 pub mod rpc_proxy;
