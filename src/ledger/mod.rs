@@ -5,6 +5,7 @@ pub mod attestation;
 pub mod bundle;
 pub mod checkpoint;
 pub mod entry;
+pub mod fault;
 pub mod operators;
 pub mod run_check;
 pub mod seal;

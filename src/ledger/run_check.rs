@@ -6,10 +6,10 @@
 
 use super::checkpoint::Checkpoint;
 use super::entry::{Entry, GENESIS};
+use super::fault::Fault;
 use super::seal::{Seal, diagnose, line_at, line_hashes, seal_all, short};
 use super::store::LedgerContents;
 use super::trust::{Trust, signer_faults};
-use super::verify::Fault;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

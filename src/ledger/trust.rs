@@ -4,8 +4,8 @@
 
 use super::attestation::check_signoff;
 use super::entry::Entry;
+use super::fault::Fault;
 use super::operators::Operators;
-use super::verify::Fault;
 use crate::engine::Event;
 
 /// The signers whose entries move runs here.

@@ -7,42 +7,10 @@ use super::operators::Operators;
 use super::seal::{Seal, diagnose, line_at, seal_all, short};
 use super::store::parse_on_every_core;
 use super::trust::{Trust, signer_faults};
+
+pub use super::fault::Fault;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fault {
-    Unreadable,
-    Edited,
-    BadSignature,
-    UnknownSigner,
-    RoleNotHeld,
-    BrokenChain,
-    Reordered,
-    Duplicated,
-    Deleted,
-    Truncated,
-    CheckpointMismatch,
-}
-
-impl Fault {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Unreadable => "unreadable line",
-            Self::Edited => "edited",
-            Self::BadSignature => "bad signature",
-            Self::UnknownSigner => "unknown signer",
-            Self::RoleNotHeld => "role not held",
-            Self::BrokenChain => "broken chain",
-            Self::Reordered => "reordered",
-            Self::Duplicated => "duplicated",
-            Self::Deleted => "deleted",
-            Self::Truncated => "truncated",
-            Self::CheckpointMismatch => "checkpoint mismatch",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
