@@ -4,6 +4,7 @@
 pub mod attestation;
 pub mod bundle;
 pub mod checkpoint;
+pub mod contents;
 pub mod entry;
 pub mod fault;
 pub mod operators;
