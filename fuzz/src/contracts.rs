@@ -295,7 +295,7 @@ pub fn config_toml(data: &[u8]) {
         assert_names_file(&why, SHOWN, text);
     }
     if let Err(why) = Catalogue::parse(text) {
-        assert_names_file(&why, Catalogue::FILE, text);
+        assert_names_file(&why.to_string(), Catalogue::FILE, text);
     }
 }
 

@@ -23,8 +23,8 @@ pub enum ContextError {
     Operators(String),
     #[error("{0}: missing")]
     NoCatalogue(&'static str),
-    #[error("{0}")]
-    Catalogue(String),
+    #[error(transparent)]
+    Catalogue(#[from] crate::catalogue::CatalogueError),
 }
 
 /// Cheap to clone (a few small maps and paths; the catalogue is shared), so that a step

@@ -1,0 +1,23 @@
+//! Why a catalogue does not load: the file, and the line or the entry and field at fault.
+
+use super::setters::SetterError;
+use crate::workspace::toml_file::TomlError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error(transparent)]
+    Toml(#[from] TomlError),
+    #[error("{file}: parameter `{id}` is listed twice")]
+    ListedTwice { file: &'static str, id: String },
+    #[error("{file}: {source}")]
+    Setter {
+        file: &'static str,
+        source: SetterError,
+    },
+    #[error("{file}: guardrail `{guardrail}` names `{id}`, which is no parameter")]
+    UnknownGuardedParameter {
+        file: &'static str,
+        guardrail: String,
+        id: String,
+    },
+}
