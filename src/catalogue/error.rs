@@ -9,11 +9,9 @@ pub enum CatalogueError {
     Toml(#[from] TomlError),
     #[error("{file}: parameter `{id}` is listed twice")]
     ListedTwice { file: &'static str, id: String },
-    #[error("{file}: {source}")]
-    Setter {
-        file: &'static str,
-        source: SetterError,
-    },
+    /// `why` is no `source`: the message already says it, and a chain would say it twice.
+    #[error("{file}: {why}")]
+    Setter { file: &'static str, why: SetterError },
     #[error("{file}: guardrail `{guardrail}` names `{id}`, which is no parameter")]
     UnknownGuardedParameter {
         file: &'static str,

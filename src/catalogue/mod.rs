@@ -112,9 +112,9 @@ impl Catalogue {
                 });
             }
         }
-        setters::check(&catalogue).map_err(|source| CatalogueError::Setter {
+        setters::check(&catalogue).map_err(|why| CatalogueError::Setter {
             file: Self::FILE,
-            source,
+            why,
         })?;
         for guardrail in &catalogue.guardrails {
             for id in &guardrail.params {
