@@ -11,7 +11,10 @@ pub enum CatalogueError {
     ListedTwice { file: &'static str, id: String },
     /// `why` is no `source`: the message already says it, and a chain would say it twice.
     #[error("{file}: {why}")]
-    Setter { file: &'static str, why: SetterError },
+    Setter {
+        file: &'static str,
+        why: SetterError,
+    },
     #[error("{file}: guardrail `{guardrail}` names `{id}`, which is no parameter")]
     UnknownGuardedParameter {
         file: &'static str,
