@@ -289,7 +289,7 @@ pub fn config_toml(data: &[u8]) {
         assert_names_file(&why.to_string(), Networks::FILE, text);
     }
     if let Err(why) = Operators::parse(text) {
-        assert_names_file(&why, Operators::FILE, text);
+        assert_names_file(&why.to_string(), Operators::FILE, text);
     }
     if let Err(why) = Settings::parse(SHOWN, text) {
         assert_names_file(&why, SHOWN, text);

@@ -19,8 +19,8 @@ use std::sync::{Arc, OnceLock};
 pub enum ContextError {
     #[error(transparent)]
     Networks(#[from] super::toml_file::TomlError),
-    #[error("{0}")]
-    Operators(String),
+    #[error(transparent)]
+    Operators(#[from] crate::ledger::operators::OperatorsError),
     #[error("{0}: missing")]
     NoCatalogue(&'static str),
     #[error(transparent)]
