@@ -289,13 +289,13 @@ pub fn config_toml(data: &[u8]) {
         assert_names_file(&why.to_string(), Networks::FILE, text);
     }
     if let Err(why) = Operators::parse(text) {
-        assert_names_file(&why, Operators::FILE, text);
+        assert_names_file(&why.to_string(), Operators::FILE, text);
     }
     if let Err(why) = Settings::parse(SHOWN, text) {
         assert_names_file(&why, SHOWN, text);
     }
     if let Err(why) = Catalogue::parse(text) {
-        assert_names_file(&why, Catalogue::FILE, text);
+        assert_names_file(&why.to_string(), Catalogue::FILE, text);
     }
 }
 

@@ -114,7 +114,7 @@ impl ConfigSet {
                         }
                         values.push((catalogue.rank(position), parameter.id.clone(), value));
                     }
-                    Err(why) => set.problem(Level::Fail, &name, &field(), why),
+                    Err(why) => set.problem(Level::Fail, &name, &field(), why.to_string()),
                 }
                 for note in notes {
                     let field = field();

@@ -2,13 +2,15 @@
 //! lives in the config files and on chain, its unit, its risk class by rule, and the guardrails.
 
 pub mod config_set;
+pub mod error;
 pub mod guardrails;
 pub mod index;
 pub mod risk;
-mod setters;
+pub mod setters;
 pub mod units;
 pub mod value;
 
+pub use error::CatalogueError;
 use guardrails::Guardrail;
 use risk::RiskRule;
 use serde::Deserialize;
@@ -94,9 +96,8 @@ impl Catalogue {
     pub const FILE: &'static str = "config/catalogue.toml";
 
     /// Parses and cross-checks the catalogue; errors name the line, or the entry and field.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut catalogue: Self =
-            crate::workspace::toml_file::parse(Self::FILE, text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Self, CatalogueError> {
+        let mut catalogue: Self = crate::workspace::toml_file::parse(Self::FILE, text)?;
         catalogue.reindex();
         if catalogue.index.distinct_ids() != catalogue.parameters.len() {
             let mut seen = std::collections::BTreeSet::new();
@@ -105,22 +106,24 @@ impl Catalogue {
                 .iter()
                 .find(|p| !seen.insert(p.id.as_str()))
             {
-                return Err(format!(
-                    "{}: parameter `{}` is listed twice",
-                    Self::FILE,
-                    twice.id
-                ));
+                return Err(CatalogueError::ListedTwice {
+                    file: Self::FILE,
+                    id: twice.id.clone(),
+                });
             }
         }
-        setters::check(&catalogue).map_err(|why| format!("{}: {why}", Self::FILE))?;
+        setters::check(&catalogue).map_err(|why| CatalogueError::Setter {
+            file: Self::FILE,
+            why,
+        })?;
         for guardrail in &catalogue.guardrails {
             for id in &guardrail.params {
                 if catalogue.parameter(id).is_none() {
-                    return Err(format!(
-                        "{}: guardrail `{}` names `{id}`, which is no parameter",
-                        Self::FILE,
-                        guardrail.id
-                    ));
+                    return Err(CatalogueError::UnknownGuardedParameter {
+                        file: Self::FILE,
+                        guardrail: guardrail.id.clone(),
+                        id: id.clone(),
+                    });
                 }
             }
         }

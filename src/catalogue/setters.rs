@@ -30,7 +30,31 @@ pub fn arity(signature: &str) -> usize {
     count
 }
 
-pub fn check(catalogue: &Catalogue) -> Result<(), String> {
+/// A multi-argument setter whose parameters do not agree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetterError {
+    #[error("parameter `{id}` has setter_args but no setter")]
+    NoSetter { id: String },
+    #[error("parameter `{id}`: setter_args must list `{id}` itself")]
+    NotListingItself { id: String },
+    #[error("parameter `{id}`: {setter} takes {takes} argument(s), setter_args lists {lists}")]
+    WrongArity {
+        id: String,
+        setter: String,
+        takes: usize,
+        lists: usize,
+    },
+    #[error(
+        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter and setter_args"
+    )]
+    Mismatched {
+        id: String,
+        other: String,
+        contract: String,
+    },
+}
+
+pub fn check(catalogue: &Catalogue) -> Result<(), SetterError> {
     for parameter in catalogue
         .parameters
         .iter()
@@ -38,19 +62,18 @@ pub fn check(catalogue: &Catalogue) -> Result<(), String> {
     {
         let id = &parameter.id;
         let Some(setter) = &parameter.setter else {
-            return Err(format!("parameter `{id}` has setter_args but no setter"));
+            return Err(SetterError::NoSetter { id: id.clone() });
         };
         if !parameter.setter_args.contains(id) {
-            return Err(format!(
-                "parameter `{id}`: setter_args must list `{id}` itself"
-            ));
+            return Err(SetterError::NotListingItself { id: id.clone() });
         }
         if arity(setter) != parameter.setter_args.len() {
-            return Err(format!(
-                "parameter `{id}`: {setter} takes {} argument(s), setter_args lists {}",
-                arity(setter),
-                parameter.setter_args.len()
-            ));
+            return Err(SetterError::WrongArity {
+                id: id.clone(),
+                setter: setter.clone(),
+                takes: arity(setter),
+                lists: parameter.setter_args.len(),
+            });
         }
         for other in &parameter.setter_args {
             let same = catalogue.parameter(other).is_some_and(|o| {
@@ -59,10 +82,11 @@ pub fn check(catalogue: &Catalogue) -> Result<(), String> {
                     && o.contract() == parameter.contract()
             });
             if !same {
-                return Err(format!(
-                    "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {} with the same setter and setter_args",
-                    parameter.contract()
-                ));
+                return Err(SetterError::Mismatched {
+                    id: id.clone(),
+                    other: other.clone(),
+                    contract: parameter.contract().to_owned(),
+                });
             }
         }
     }

@@ -42,7 +42,38 @@ pub enum Note {
     Duplicate(String),
 }
 
-fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, String> {
+/// A raw value that does not read as its kind; each variant quotes the value as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("`{0}` is out of range")]
+    OutOfRange(String),
+    #[error("`{0}` is not a whole number")]
+    NotWhole(String),
+    #[error("`{0}` is negative")]
+    Negative(String),
+    #[error("`{0}` is not true or false")]
+    NotBool(String),
+    #[error("`{0}` is not an address string")]
+    NotAddressString(String),
+    #[error("`{0}` is not an address")]
+    NotAddress(String),
+    #[error(
+        "`{given}` fails its EIP-55 checksum (a typo?); if the address is right, write it as {checksummed}"
+    )]
+    BadChecksum { given: String, checksummed: String },
+    #[error("`{0}` is not 0x and 64 hex digits")]
+    NotBytes32(String),
+    #[error("`{0}` is not a string")]
+    NotAString(String),
+    #[error("`{0}` is not a list or an object of members")]
+    NotMembers(String),
+    #[error("`{0}` is not a list")]
+    NotAList(String),
+}
+
+fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, ValueError> {
     let whole = match raw {
         serde_json::Value::Number(n) => n.as_i64().map(I256::try_from),
         _ => None,
@@ -51,16 +82,16 @@ fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, String> {
         (Some(Ok(whole)), _) => whole,
         (_, serde_json::Value::Number(n)) => parse_whole(&n.to_string())?,
         (_, serde_json::Value::String(s)) => parse_whole(s.trim())?,
-        (_, other) => return Err(format!("`{other}` is not a number")),
+        (_, other) => return Err(ValueError::NotANumber(other.to_string())),
     };
     parsed
         .checked_mul(unit.factor())
-        .ok_or_else(|| format!("`{}` is out of range", raw_text(raw)))
+        .ok_or_else(|| ValueError::OutOfRange(raw_text(raw)))
 }
 
-fn parse_whole(text: &str) -> Result<I256, String> {
+fn parse_whole(text: &str) -> Result<I256, ValueError> {
     text.parse()
-        .map_err(|_| format!("`{text}` is not a whole number"))
+        .map_err(|_| ValueError::NotWhole(text.to_owned()))
 }
 
 /// A raw value as `number` quotes it in a message: a string without its quotes.
@@ -71,18 +102,19 @@ fn raw_text(raw: &serde_json::Value) -> String {
     }
 }
 
-fn address(text: &str, notes: &mut Vec<Note>) -> Result<String, String> {
+fn address(text: &str, notes: &mut Vec<Note>) -> Result<String, ValueError> {
     let parsed: Address = text
         .parse()
-        .map_err(|_| format!("`{text}` is not an address"))?;
+        .map_err(|_| ValueError::NotAddress(text.to_owned()))?;
     let checksummed = parsed.to_checksum(None);
     let hex = &text[2..];
     let mixed =
         hex.chars().any(|c| c.is_ascii_lowercase()) && hex.chars().any(|c| c.is_ascii_uppercase());
     if mixed && text != checksummed {
-        return Err(format!(
-            "`{text}` fails its EIP-55 checksum (a typo?); if the address is right, write it as {checksummed}"
-        ));
+        return Err(ValueError::BadChecksum {
+            given: text.to_owned(),
+            checksummed,
+        });
     }
     if text != checksummed {
         notes.push(Note::NotChecksummed(text.to_owned(), checksummed.clone()));
@@ -91,14 +123,14 @@ fn address(text: &str, notes: &mut Vec<Note>) -> Result<String, String> {
 }
 
 /// Members of a set written as a list, or as an object whose keys are the members (`{"0x…": true}`).
-fn members(raw: &serde_json::Value) -> Result<Vec<String>, String> {
+fn members(raw: &serde_json::Value) -> Result<Vec<String>, ValueError> {
     match raw {
         serde_json::Value::Array(items) => items
             .iter()
             .map(|i| {
                 i.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| format!("`{i}` is not a string"))
+                    .ok_or_else(|| ValueError::NotAString(i.to_string()))
             })
             .collect(),
         serde_json::Value::Object(map) => Ok(map
@@ -106,7 +138,7 @@ fn members(raw: &serde_json::Value) -> Result<Vec<String>, String> {
             .filter(|(_, v)| v.as_bool() != Some(false))
             .map(|(k, _)| k.clone())
             .collect()),
-        other => Err(format!("`{other}` is not a list or an object of members")),
+        other => Err(ValueError::NotMembers(other.to_string())),
     }
 }
 
@@ -117,12 +149,12 @@ impl Value {
         kind: Kind,
         unit: Unit,
         notes: &mut Vec<Note>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ValueError> {
         match kind {
             Kind::Uint => {
                 let value = number(raw, unit)?;
                 if value.is_negative() {
-                    Err(format!("`{raw}` is negative"))
+                    Err(ValueError::Negative(raw.to_string()))
                 } else {
                     Ok(Self::Number(value))
                 }
@@ -131,11 +163,11 @@ impl Value {
             Kind::Bool => raw
                 .as_bool()
                 .map(Self::Bool)
-                .ok_or_else(|| format!("`{raw}` is not true or false")),
+                .ok_or_else(|| ValueError::NotBool(raw.to_string())),
             Kind::Address => {
                 let text = raw
                     .as_str()
-                    .ok_or_else(|| format!("`{raw}` is not an address string"))?;
+                    .ok_or_else(|| ValueError::NotAddressString(raw.to_string()))?;
                 address(text, notes).map(Self::Text)
             }
             Kind::Bytes32 => {
@@ -144,13 +176,13 @@ impl Value {
                 if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
                     Ok(Self::Text(text.to_lowercase()))
                 } else {
-                    Err(format!("`{raw}` is not 0x and 64 hex digits"))
+                    Err(ValueError::NotBytes32(raw.to_string()))
                 }
             }
             Kind::String => raw
                 .as_str()
                 .map(|s| Self::Text(s.to_owned()))
-                .ok_or_else(|| format!("`{raw}` is not a string")),
+                .ok_or_else(|| ValueError::NotAString(raw.to_string())),
             Kind::AddressSet | Kind::StringSet => {
                 let mut set = BTreeSet::new();
                 for member in members(raw)? {
@@ -169,7 +201,7 @@ impl Value {
                 .as_array()
                 .cloned()
                 .map(Self::Records)
-                .ok_or_else(|| format!("`{raw}` is not a list")),
+                .ok_or_else(|| ValueError::NotAList(raw.to_string())),
         }
     }
 

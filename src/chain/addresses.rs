@@ -108,8 +108,7 @@ pub fn placement(
     mode: crate::engine::Mode,
 ) -> Result<Placement, TargetError> {
     if mode == crate::engine::Mode::Drill {
-        let info = crate::sandbox::state::SandboxInfo::load(&ctx.workspace.storage, network)
-            .map_err(TargetError::Sandbox)?;
+        let info = crate::sandbox::state::SandboxInfo::load(&ctx.workspace.storage, network)?;
         return Ok(Placement {
             modules: info.contracts,
             safe: Some(info.safe),

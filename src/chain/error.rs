@@ -64,8 +64,15 @@ pub enum TargetError {
     Context(#[from] crate::workspace::context::ContextError),
     #[error(transparent)]
     Addresses(#[from] AddressError),
-    #[error("{0}")]
-    Sandbox(String),
+    /// Boxed: a sandbox's error holds a node's whole RPC failure.
+    #[error(transparent)]
+    Sandbox(Box<crate::sandbox::SandboxError>),
+}
+
+impl From<crate::sandbox::SandboxError> for TargetError {
+    fn from(error: crate::sandbox::SandboxError) -> Self {
+        Self::Sandbox(Box::new(error))
+    }
 }
 
 /// Why the addresses of a network's modules or Safe cannot be read from the workspace.

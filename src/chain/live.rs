@@ -67,8 +67,7 @@ impl Target {
         if ctx.offline {
             return Err(ChainError::Offline.into());
         }
-        let info = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network)
-            .map_err(TargetError::Sandbox)?;
+        let info = crate::sandbox::state::SandboxInfo::running(&ctx.workspace.storage, network)?;
         let profile = profile(ctx, network)?;
         let settings = ReadSettings {
             max_block_age_secs: None,

@@ -62,7 +62,7 @@ pub fn check_signoff(run: &str, signoff: &Signoff) -> Result<(), String> {
             "a sign-off recorded by someone other than its approver carries no attestation".into(),
         );
     };
-    let address = recover(&digest_of(run, signoff, time), sig)?;
+    let address = recover(&digest_of(run, signoff, time), sig).map_err(|e| e.to_string())?;
     if address
         .to_checksum(None)
         .eq_ignore_ascii_case(&signoff.approver)

@@ -58,7 +58,7 @@ impl Checkpoint {
     /// Whether the signature holds and is the named signer's.
     pub fn check_signature(&self) -> Result<(), String> {
         let digest = self.digest().map_err(|e| e.to_string())?;
-        let address = recover(&digest, &self.sig)?;
+        let address = recover(&digest, &self.sig).map_err(|e| e.to_string())?;
         if address.to_checksum(None) == self.signer {
             Ok(())
         } else {

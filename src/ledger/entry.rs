@@ -97,21 +97,40 @@ impl Entry {
     }
 
     /// The address that signed `hash`, from `sig`.
-    pub fn recover_signer(&self) -> Result<Address, String> {
+    pub fn recover_signer(&self) -> Result<Address, RecoverError> {
         recover(&self.hash, &self.sig)
     }
 }
 
-fn hash_bytes(hash: &str) -> Result<B256, String> {
-    let bytes = hex::decode(hash).map_err(|_| format!("`{hash}` is not hex"))?;
+/// Why no address recovers from a hash and a signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecoverError {
+    #[error("`{0}` is not hex")]
+    HashNotHex(String),
+    #[error("`{0}` is not 32 bytes")]
+    HashNot32Bytes(String),
+    #[error("the signature is not hex")]
+    SignatureNotHex,
+    #[error("the signature is {0} bytes, not 65")]
+    SignatureLength(usize),
+    #[error("the signature's v is {0} (valid: 27 or 28)")]
+    BadV(u8),
+    #[error("the signature is malformed: {0}")]
+    Malformed(secp256k1::Error),
+    #[error("no address recovers from the signature: {0}")]
+    NoAddress(secp256k1::Error),
+}
+
+fn hash_bytes(hash: &str) -> Result<B256, RecoverError> {
+    let bytes = hex::decode(hash).map_err(|_| RecoverError::HashNotHex(hash.to_owned()))?;
     (bytes.len() == 32)
         .then(|| B256::from_slice(&bytes))
-        .ok_or_else(|| format!("`{hash}` is not 32 bytes"))
+        .ok_or_else(|| RecoverError::HashNot32Bytes(hash.to_owned()))
 }
 
 /// EIP-191 `personal_sign` over the 32 bytes of a hex SHA-256.
 pub fn sign_hash(hash: &str, key: &PrivateKeySigner) -> Result<String, SignError> {
-    let bytes = hash_bytes(hash).map_err(SignError::Sign)?;
+    let bytes = hash_bytes(hash).map_err(|e| SignError::Sign(e.to_string()))?;
     let signature = key
         .sign_message_sync(bytes.as_slice())
         .map_err(|e| SignError::Sign(e.to_string()))?;
@@ -120,25 +139,25 @@ pub fn sign_hash(hash: &str, key: &PrivateKeySigner) -> Result<String, SignError
 
 /// The address whose EIP-191 signature over the hash's bytes `sig` is (libsecp256k1: every
 /// entry of a run is recovered before the run moves).
-pub fn recover(hash: &str, sig: &str) -> Result<Address, String> {
+pub fn recover(hash: &str, sig: &str) -> Result<Address, RecoverError> {
     let bytes = hash_bytes(hash)?;
-    let raw = hex::decode(sig.trim_start_matches("0x"))
-        .map_err(|_| "the signature is not hex".to_owned())?;
+    let raw =
+        hex::decode(sig.trim_start_matches("0x")).map_err(|_| RecoverError::SignatureNotHex)?;
     let raw: [u8; 65] = raw
         .try_into()
-        .map_err(|raw: Vec<u8>| format!("the signature is {} bytes, not 65", raw.len()))?;
+        .map_err(|raw: Vec<u8>| RecoverError::SignatureLength(raw.len()))?;
     let [compact @ .., v] = raw;
     let id = match v {
         0 | 27 => RecoveryId::Zero,
         1 | 28 => RecoveryId::One,
-        _ => return Err(format!("the signature's v is {v} (valid: 27 or 28)")),
+        _ => return Err(RecoverError::BadV(v)),
     };
-    let signature = RecoverableSignature::from_compact(&compact, id)
-        .map_err(|e| format!("the signature is malformed: {e}"))?;
+    let signature =
+        RecoverableSignature::from_compact(&compact, id).map_err(RecoverError::Malformed)?;
     let digest = eip191_hash_message(bytes.as_slice());
     let key = SECP256K1
         .recover_ecdsa(Message::from_digest(digest.0), &signature)
-        .map_err(|e| format!("no address recovers from the signature: {e}"))?;
+        .map_err(RecoverError::NoAddress)?;
     Ok(Address::from_raw_public_key(
         &key.serialize_uncompressed()[1..],
     ))

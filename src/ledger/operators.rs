@@ -19,20 +19,35 @@ pub struct Operators {
     pub operators: Vec<Operator>,
 }
 
+/// Why `config/operators.toml` does not load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OperatorsError {
+    #[error(transparent)]
+    Toml(#[from] crate::workspace::toml_file::TomlError),
+    #[error(
+        "{file}: operators[{index}] ({name}): `{address}` is not an EIP-55 checksummed address"
+    )]
+    NotChecksummed {
+        file: &'static str,
+        index: usize,
+        name: String,
+        address: String,
+    },
+}
+
 impl Operators {
     pub const FILE: &'static str = "config/operators.toml";
 
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let parsed: Self =
-            crate::workspace::toml_file::parse(Self::FILE, text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Self, OperatorsError> {
+        let parsed: Self = crate::workspace::toml_file::parse(Self::FILE, text)?;
         for (index, operator) in parsed.operators.iter().enumerate() {
             Address::parse_checksummed(&operator.address, None).map_err(|_| {
-                format!(
-                    "{}: operators[{index}] ({}): `{}` is not an EIP-55 checksummed address",
-                    Self::FILE,
-                    operator.name,
-                    operator.address
-                )
+                OperatorsError::NotChecksummed {
+                    file: Self::FILE,
+                    index,
+                    name: operator.name.clone(),
+                    address: operator.address.clone(),
+                }
             })?;
         }
         Ok(parsed)

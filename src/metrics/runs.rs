@@ -76,19 +76,27 @@ pub fn collect(entries: &[Entry], runbooks: &[Arc<Runbook>]) -> (Vec<RunFacts>, 
         match run_facts(run, &entries, runbooks) {
             Ok(Some(run)) => facts.push(run),
             Ok(None) => {}
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(problem.to_string()),
         }
     }
     facts.sort_by(|a, b| a.started.cmp(&b.started).then(a.id.cmp(&b.id)));
     (facts, problems)
 }
 
-fn time_of(entry: &Entry) -> Result<Timestamp, String> {
-    entry.time.parse().map_err(|_| {
-        format!(
-            "run {}: entry {} has time `{}`, not an RFC 3339 time; the run is left out",
-            entry.run, entry.seq, entry.time
-        )
+/// Why a run is left out of the metrics.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum LeftOut {
+    #[error("run {run}: entry {seq} has time `{time}`, not an RFC 3339 time; the run is left out")]
+    BadTime { run: String, seq: u64, time: String },
+    #[error("run {run}: its first entry ({seq}) is not run-started; the run is left out")]
+    NotStarted { run: String, seq: u64 },
+}
+
+fn time_of(entry: &Entry) -> Result<Timestamp, LeftOut> {
+    entry.time.parse().map_err(|_| LeftOut::BadTime {
+        run: entry.run.clone(),
+        seq: entry.seq,
+        time: entry.time.clone(),
     })
 }
 
@@ -96,7 +104,7 @@ fn run_facts(
     run: &str,
     entries: &[&Entry],
     runbooks: &[Arc<Runbook>],
-) -> Result<Option<RunFacts>, String> {
+) -> Result<Option<RunFacts>, LeftOut> {
     let Some((first, rest)) = entries.split_first() else {
         return Ok(None);
     };
@@ -107,10 +115,10 @@ fn run_facts(
         return if only_checkpoints {
             Ok(None)
         } else {
-            Err(format!(
-                "run {run}: its first entry ({}) is not run-started; the run is left out",
-                first.seq
-            ))
+            Err(LeftOut::NotStarted {
+                run: run.to_owned(),
+                seq: first.seq,
+            })
         };
     };
     let book = runbooks.iter().find(|b| b.id == started.runbook);

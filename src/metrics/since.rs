@@ -2,7 +2,14 @@
 
 use jiff::Timestamp;
 
-pub fn parse_since(text: &str) -> Result<Timestamp, String> {
+/// Text that is neither a day nor an RFC 3339 time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a date: expected YYYY-MM-DD (e.g. 2026-07-01) or an RFC 3339 time (e.g. 2026-07-01T09:30:00Z)"
+)]
+pub struct NotADate(pub String);
+
+pub fn parse_since(text: &str) -> Result<Timestamp, NotADate> {
     let text = text.trim();
     let day = || {
         let date = (text.len() == 10).then(|| text.parse::<jiff::civil::Date>().ok())??;
@@ -11,9 +18,7 @@ pub fn parse_since(text: &str) -> Result<Timestamp, String> {
     match (text.parse::<Timestamp>(), day()) {
         (Ok(time), _) => Ok(time),
         (_, Some(midnight)) => Ok(midnight.timestamp()),
-        _ => Err(format!(
-            "`{text}` is not a date: expected YYYY-MM-DD (e.g. 2026-07-01) or an RFC 3339 time (e.g. 2026-07-01T09:30:00Z)"
-        )),
+        _ => Err(NotADate(text.to_owned())),
     }
 }
 
@@ -39,7 +44,7 @@ mod tests {
             "2026-07-01T10:00:00",
             "",
         ] {
-            let error = parse_since(bad).unwrap_err();
+            let error = parse_since(bad).unwrap_err().to_string();
             assert!(error.contains(&format!("`{bad}`")), "{error}");
         }
     }

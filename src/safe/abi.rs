@@ -3,13 +3,14 @@
 //! strings a value is written as, and a strict reading of those strings for comparison.
 
 use super::format::{ContractMethod, MethodInput, Slot, parse_address};
+use super::value_error::{MethodError, ValueError};
 use alloy_dyn_abi::{DynSolType, DynSolValue, Specifier};
 use alloy_json_abi::{Function, Param, StateMutability};
 use alloy_primitives::{FixedBytes, I256, U256};
 use serde_json::{Map, Value};
 
 /// The `Function` a `contractMethod` describes (its name and input types checked).
-pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
+pub fn function_of(method: &ContractMethod) -> Result<Function, MethodError> {
     let name = &method.name;
     let identifier = name
         .chars()
@@ -19,7 +20,7 @@ pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if !identifier {
-        return Err(format!("method name {name:?} is not a Solidity identifier"));
+        return Err(MethodError::NotAnIdentifier(name.clone()));
     }
     let inputs = method
         .inputs
@@ -37,14 +38,16 @@ pub fn function_of(method: &ContractMethod) -> Result<Function, String> {
         },
     };
     for (param, input) in function.inputs.iter().zip(&method.inputs) {
-        param
-            .resolve()
-            .map_err(|e| format!("input `{}` has type {:?}: {e}", input.name, input.ty))?;
+        param.resolve().map_err(|error| MethodError::BadType {
+            input: input.name.clone(),
+            ty: input.ty.clone(),
+            error: Box::new(error),
+        })?;
     }
     Ok(function)
 }
 
-fn param_of(input: &MethodInput) -> Result<Param, String> {
+fn param_of(input: &MethodInput) -> Result<Param, MethodError> {
     let components = match &input.components {
         Slot::Set(components) => components
             .iter()
@@ -53,10 +56,7 @@ fn param_of(input: &MethodInput) -> Result<Param, String> {
         _ => Vec::new(),
     };
     if input.ty.starts_with("tuple") && components.is_empty() {
-        return Err(format!(
-            "input `{}` is a tuple but lists no components",
-            input.name
-        ));
+        return Err(MethodError::TupleWithoutComponents(input.name.clone()));
     }
     Ok(Param {
         ty: input.ty.clone(),
@@ -141,7 +141,7 @@ fn scalar_text(value: &DynSolValue) -> String {
 /// Reads a `contractInputsValues` entry as a value of `ty`, strictly: addresses as 0x and 40
 /// hex digits in any case, integers in decimal (or 0x-hex), booleans `true`/`false`, bytes as
 /// 0x-hex of the right length; arrays and tuples as a JSON array (in a string or not).
-pub fn read_value(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String> {
+pub fn read_value(ty: &DynSolType, value: &Value) -> Result<DynSolValue, ValueError> {
     match ty {
         DynSolType::Array(inner) => {
             let items = json_items(value)?;
@@ -154,7 +154,10 @@ pub fn read_value(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String>
         DynSolType::FixedArray(inner, len) => {
             let items = json_items(value)?;
             if items.len() != *len {
-                return Err(format!("expected {len} items, found {}", items.len()));
+                return Err(ValueError::ItemCount {
+                    expected: *len,
+                    found: items.len(),
+                });
             }
             let values = items
                 .iter()
@@ -165,11 +168,10 @@ pub fn read_value(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String>
         DynSolType::Tuple(types) => {
             let items = json_items(value)?;
             if items.len() != types.len() {
-                return Err(format!(
-                    "expected a tuple of {} fields, found {}",
-                    types.len(),
-                    items.len()
-                ));
+                return Err(ValueError::FieldCount {
+                    expected: types.len(),
+                    found: items.len(),
+                });
             }
             let values = types
                 .iter()
@@ -182,43 +184,45 @@ pub fn read_value(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String>
     }
 }
 
-fn json_items(value: &Value) -> Result<Vec<Value>, String> {
+fn json_items(value: &Value) -> Result<Vec<Value>, ValueError> {
     match value {
         Value::Array(items) => Ok(items.clone()),
         Value::String(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => Ok(items),
-            _ => Err(format!(
-                "expected a JSON array such as [\"…\"], found {text:?}"
-            )),
+            _ => Err(ValueError::NotAnArrayText(text.clone())),
         },
-        other => Err(format!("expected a JSON array, found {other}")),
+        other => Err(ValueError::NotAnArray(other.to_string())),
     }
 }
 
-fn read_scalar(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String> {
+fn read_scalar(ty: &DynSolType, value: &Value) -> Result<DynSolValue, ValueError> {
     let text = match value {
         Value::String(text) => text.clone(),
         Value::Bool(b) if *ty == DynSolType::Bool => b.to_string(),
         Value::Number(n) if matches!(ty, DynSolType::Uint(_) | DynSolType::Int(_)) => {
             if n.is_f64() {
-                return Err(format!("{n} is not an integer"));
+                return Err(ValueError::NotAnInteger(n.to_string()));
             }
             n.to_string()
         }
-        other => return Err(format!("expected a string, found {other}")),
+        other => return Err(ValueError::NotAString(other.to_string())),
     };
     let text = text.trim();
     match ty {
-        DynSolType::Address => parse_address(text).map(DynSolValue::Address),
+        DynSolType::Address => Ok(DynSolValue::Address(parse_address(text)?)),
         DynSolType::Bool => match text {
             "true" => Ok(DynSolValue::Bool(true)),
             "false" => Ok(DynSolValue::Bool(false)),
-            _ => Err(format!("expected true or false, found {text:?}")),
+            _ => Err(ValueError::NotABool(text.to_owned())),
         },
         DynSolType::Uint(bits) => {
             let n = read_uint(text)?;
             if n.bit_len() > *bits {
-                return Err(format!("{text} does not fit in uint{bits}"));
+                return Err(ValueError::TooWide {
+                    text: text.to_owned(),
+                    kind: "uint",
+                    bits: *bits,
+                });
             }
             Ok(DynSolValue::Uint(n, *bits))
         }
@@ -235,16 +239,21 @@ fn read_scalar(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String> {
             };
             let n = I256::checked_from_sign_and_abs(sign, abs)
                 .filter(|n| fits_int(n, *bits))
-                .ok_or_else(|| format!("{text} does not fit in int{bits}"))?;
+                .ok_or_else(|| ValueError::TooWide {
+                    text: text.to_owned(),
+                    kind: "int",
+                    bits: *bits,
+                })?;
             Ok(DynSolValue::Int(n, *bits))
         }
         DynSolType::FixedBytes(size) => {
             let bytes = read_hex(text)?;
             if bytes.len() != *size {
-                return Err(format!(
-                    "expected {size} bytes, found {} in {text:?}",
-                    bytes.len()
-                ));
+                return Err(ValueError::ByteCount {
+                    expected: *size,
+                    found: bytes.len(),
+                    text: text.to_owned(),
+                });
             }
             let mut word = FixedBytes::<32>::ZERO;
             word[..*size].copy_from_slice(&bytes);
@@ -259,10 +268,10 @@ fn read_scalar(ty: &DynSolType, value: &Value) -> Result<DynSolValue, String> {
         DynSolType::Function => {
             let bytes = read_hex(text)?;
             let function = <[u8; 24]>::try_from(bytes.as_slice())
-                .map_err(|_| format!("expected 24 bytes, found {}", bytes.len()))?;
+                .map_err(|_| ValueError::NotAFunction(bytes.len()))?;
             Ok(DynSolValue::Function(function.into()))
         }
-        other => Err(format!("unsupported type {}", other.sol_type_name())),
+        other => Err(ValueError::Unsupported(other.sol_type_name().into_owned())),
     }
 }
 
@@ -274,19 +283,26 @@ fn fits_int(n: &I256, bits: usize) -> bool {
     *n >= -limit && *n < limit
 }
 
-fn read_uint(text: &str) -> Result<U256, String> {
+fn read_uint(text: &str) -> Result<U256, ValueError> {
+    let bad = |error| ValueError::BadInteger {
+        text: text.to_owned(),
+        error,
+    };
     if let Some(hex) = text.strip_prefix("0x") {
-        return U256::from_str_radix(hex, 16).map_err(|e| format!("{text:?}: {e}"));
+        return U256::from_str_radix(hex, 16).map_err(bad);
     }
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("expected a decimal integer, found {text:?}"));
+        return Err(ValueError::NotDecimal(text.to_owned()));
     }
-    U256::from_str_radix(text, 10).map_err(|e| format!("{text:?}: {e}"))
+    U256::from_str_radix(text, 10).map_err(bad)
 }
 
-fn read_hex(text: &str) -> Result<Vec<u8>, String> {
+fn read_hex(text: &str) -> Result<Vec<u8>, ValueError> {
     let hex = text
         .strip_prefix("0x")
-        .ok_or_else(|| format!("expected 0x-prefixed hex, found {text:?}"))?;
-    hex::decode(hex).map_err(|e| format!("{text:?}: {e}"))
+        .ok_or_else(|| ValueError::NoHexPrefix(text.to_owned()))?;
+    hex::decode(hex).map_err(|error| ValueError::BadHex {
+        text: text.to_owned(),
+        error,
+    })
 }

@@ -92,7 +92,7 @@ pub fn build_transaction(call: &PlannedCall) -> Result<Transaction, BuildError> 
         let ty: DynSolType = param.resolve().map_err(|e| arg_error(e.to_string()))?;
         let value = ty.coerce_str(arg).map_err(|e| arg_error(e.to_string()))?;
         if ty == DynSolType::Address {
-            check_spelling(arg).map_err(arg_error)?;
+            check_spelling(arg).map_err(|e| arg_error(e.to_string()))?;
         }
         values.push(value);
     }
@@ -122,14 +122,18 @@ pub fn build_transaction(call: &PlannedCall) -> Result<Transaction, BuildError> 
     })
 }
 
+#[derive(Debug, thiserror::Error)]
+#[error("mixed-case address with a wrong EIP-55 checksum (a typo?)")]
+struct WrongChecksum;
+
 /// A mixed-case address must carry a correct EIP-55 checksum (a typo in it is then caught).
-fn check_spelling(arg: &str) -> Result<(), String> {
+fn check_spelling(arg: &str) -> Result<(), WrongChecksum> {
     let text = arg.trim();
     let hex = text.trim_start_matches("0x");
     let mixed =
         hex.bytes().any(|b| b.is_ascii_uppercase()) && hex.bytes().any(|b| b.is_ascii_lowercase());
     if mixed && Address::parse_checksummed(text, None).is_err() {
-        return Err("mixed-case address with a wrong EIP-55 checksum (a typo?)".to_owned());
+        return Err(WrongChecksum);
     }
     Ok(())
 }

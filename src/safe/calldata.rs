@@ -5,6 +5,7 @@
 
 use super::abi::{read_value, value_key, value_text};
 use super::format::ContractMethod;
+use super::value_error::ValueError;
 use super::verdict::{CheckKind, DecodedArg, Status};
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_json_abi::Function;
@@ -196,9 +197,11 @@ pub(super) fn check_values_only(
     Found { args, checks }
 }
 
-fn read_given(function: &Function, i: usize, given: &Value) -> Result<DynSolValue, String> {
-    let param = function.inputs.get(i).ok_or("no such parameter")?;
-    let ty: DynSolType = param.resolve().map_err(|e| e.to_string())?;
+fn read_given(function: &Function, i: usize, given: &Value) -> Result<DynSolValue, ValueError> {
+    let param = function.inputs.get(i).ok_or(ValueError::NoSuchParameter)?;
+    let ty: DynSolType = param
+        .resolve()
+        .map_err(|error| ValueError::BadType(Box::new(error)))?;
     read_value(&ty, given)
 }
 

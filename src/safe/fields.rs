@@ -2,6 +2,7 @@
 //! calldata, and an amount of wei. Each keeps the file's spelling (so the file reads back as it
 //! was) beside the parsed value, and a wrong one is refused with what was expected and found.
 
+use super::value_error::{AddressTextError, FieldTextError};
 use alloy_primitives::{Address, U256};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -53,16 +54,17 @@ impl<'de> Deserialize<'de> for HexAddress {
 }
 
 /// An address: `0x` and 40 hex digits, in any case.
-pub fn parse_address(text: &str) -> Result<Address, String> {
+pub fn parse_address(text: &str) -> Result<Address, AddressTextError> {
     let hex = text
         .strip_prefix("0x")
-        .ok_or_else(|| format!("{text:?} does not start with 0x"))?;
+        .ok_or_else(|| AddressTextError::NoPrefix(text.to_owned()))?;
     if hex.len() != 40 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!(
-            "{text:?} is not 40 hex digits after 0x (an address is 20 bytes)"
-        ));
+        return Err(AddressTextError::NotFortyHexDigits(text.to_owned()));
     }
-    Address::from_str(text).map_err(|e| format!("{text:?}: {e}"))
+    Address::from_str(text).map_err(|error| AddressTextError::Invalid {
+        text: text.to_owned(),
+        error,
+    })
 }
 
 /// Calldata as the file spells it, checked to be 0x-prefixed hex of whole bytes.
@@ -91,11 +93,16 @@ impl<'de> Deserialize<'de> for HexData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(StrVisitor {
             expected: "0x-prefixed hex calldata",
-            check: |text: &str| {
+            check: |text: &str| -> Result<HexData, FieldTextError> {
                 let hex = text
                     .strip_prefix("0x")
-                    .ok_or_else(|| format!("{} does not start with 0x", preview(text)))?;
-                let bytes = hex::decode(hex).map_err(|e| format!("{}: {e}", preview(text)))?;
+                    .ok_or_else(|| FieldTextError::NoHexPrefix {
+                        preview: preview(text),
+                    })?;
+                let bytes = hex::decode(hex).map_err(|error| FieldTextError::BadHex {
+                    preview: preview(text),
+                    error,
+                })?;
                 Ok(HexData {
                     text: text.to_owned(),
                     bytes,
@@ -134,12 +141,13 @@ impl<'de> Deserialize<'de> for Wei {
             expected: "the value in wei as a decimal string such as \"0\" (the Safe app writes strings)",
             check: |text: &str| {
                 if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(format!(
-                        "expected the value in wei as a decimal string such as \"0\", found {text:?}"
-                    ));
+                    return Err(FieldTextError::NotDecimalWei(text.to_owned()));
                 }
                 let amount = U256::from_str_radix(text, 10)
-                    .map_err(|e| format!("{text:?} is not a 256-bit amount: {e}"))?;
+                    .map_err(|error| FieldTextError::NotAnAmount {
+                        text: text.to_owned(),
+                        error,
+                    })?;
                 Ok(Wei {
                     text: text.to_owned(),
                     amount,
@@ -155,7 +163,7 @@ struct StrVisitor<F> {
     check: F,
 }
 
-impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for StrVisitor<F> {
+impl<'de, T, M: fmt::Display, F: FnOnce(&str) -> Result<T, M>> Visitor<'de> for StrVisitor<F> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod format;
 pub mod parse;
 pub mod review;
+pub mod value_error;
 pub mod verdict;
 
 pub use build::{BuildError, PlannedCall, build_batch, build_transaction};

@@ -2,16 +2,17 @@
 //! first), started again from that state on the same port and with the same addresses, or the
 //! last executed batch undone by going back to the snapshot taken just before it.
 
+use super::SandboxError;
 use super::state::{SandboxInfo, state_file};
 use alloy_rpc_client::RpcClient;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn client(info: &SandboxInfo) -> Result<RpcClient, String> {
+fn client(info: &SandboxInfo) -> Result<RpcClient, SandboxError> {
     let url = info
         .url
         .parse()
-        .map_err(|_| format!("the sandbox URL `{}` is not a URL", info.url))?;
+        .map_err(|_| SandboxError::NotAUrl(info.url.clone()))?;
     Ok(RpcClient::new_http(url))
 }
 
@@ -32,28 +33,32 @@ fn answers(port: u16) -> bool {
 
 /// Saves the node's whole state (fsync'd), then stops it and waits until its port no longer
 /// answers. The sandbox stays recorded, marked stopped.
-pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String, String> {
+pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String, SandboxError> {
     let port = info.port()?;
     let state: String = client(info)?
         .request_noparams("anvil_dumpState")
         .await
-        .map_err(|e| format!("the sandbox node does not give its state (anvil_dumpState): {e}"))?;
+        .map_err(|error| SandboxError::Rpc {
+            what: "the sandbox node does not give its state (anvil_dumpState)",
+            error: Box::new(error),
+        })?;
     let path = state_file(storage, &info.network);
-    crate::workspace::durable::write(&path, state.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::workspace::durable::write(&path, state.as_bytes()).map_err(|error| {
+        SandboxError::Io {
+            path: path.clone(),
+            error,
+        }
+    })?;
     if !super::node::terminate(info.pid) {
-        return Err(format!(
-            "the sandbox node (pid {}) cannot be stopped",
-            info.pid
-        ));
+        return Err(SandboxError::CannotStop(info.pid));
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     while answers(port) {
         if Instant::now() > deadline {
-            return Err(format!(
-                "the sandbox node (pid {}) still answers on port {port} 10 s after SIGTERM",
-                info.pid
-            ));
+            return Err(SandboxError::StillAnswers {
+                pid: info.pid,
+                port,
+            });
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -73,14 +78,12 @@ pub async fn restart_node(
     storage: &Path,
     info: &mut SandboxInfo,
     binary: &Path,
-) -> Result<String, String> {
+) -> Result<String, SandboxError> {
     let port = info.port()?;
     let path = state_file(storage, &info.network);
-    let state = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "{}: {e}: no saved state to restart from (a stop-node step saves it)",
-            path.display()
-        )
+    let state = std::fs::read_to_string(&path).map_err(|error| SandboxError::NoSavedState {
+        path: path.clone(),
+        error,
     })?;
     let log = storage
         .join("sandbox")
@@ -90,17 +93,20 @@ pub async fn restart_node(
     let loaded: bool = rpc
         .request("anvil_loadState", (state.trim(),))
         .await
-        .map_err(|e| format!("the restarted node refuses the saved state: {e}"))?;
+        .map_err(|error| SandboxError::Rpc {
+            what: "the restarted node refuses the saved state",
+            error: Box::new(error),
+        })?;
     let code: String = rpc
         .request("eth_getCode", (info.safe, "latest"))
         .await
-        .map_err(|e| format!("the restarted node does not answer: {e}"))?;
+        .map_err(|error| SandboxError::Rpc {
+            what: "the restarted node does not answer",
+            error: Box::new(error),
+        })?;
     if !loaded || code.trim_start_matches("0x").is_empty() {
         super::node::terminate(pid);
-        return Err(format!(
-            "the restarted node did not take the saved state: the Safe {} has no code; stopped it again",
-            info.safe.to_checksum(None)
-        ));
+        return Err(SandboxError::StateNotTaken(info.safe));
     }
     info.pid = pid;
     info.stopped = None;
@@ -113,15 +119,16 @@ pub async fn restart_node(
 
 /// Goes back to the sandbox snapshot `snapshot` (taken just before a batch was executed):
 /// what the batch changed is undone on the chain.
-pub async fn revert_to(info: &SandboxInfo, snapshot: &str) -> Result<String, String> {
+pub async fn revert_to(info: &SandboxInfo, snapshot: &str) -> Result<String, SandboxError> {
     let reverted: bool = client(info)?
         .request("evm_revert", (snapshot,))
         .await
-        .map_err(|e| format!("the sandbox refuses evm_revert: {e}"))?;
+        .map_err(|error| SandboxError::Rpc {
+            what: "the sandbox refuses evm_revert",
+            error: Box::new(error),
+        })?;
     if !reverted {
-        return Err(format!(
-            "the sandbox has no snapshot {snapshot} any more (reverted already, or its node was restarted since): nothing was undone"
-        ));
+        return Err(SandboxError::NoSnapshot(snapshot.to_owned()));
     }
     Ok(format!(
         "went back to sandbox snapshot {snapshot}, taken just before the run's last batch was executed: what the batch changed is undone on the chain"

@@ -3,6 +3,7 @@
 //! setters with given values, and hands every module to a Safe-like contract, so that what the
 //! console reads and changes there goes through the same signatures as on mainnet.
 
+use super::SandboxError;
 use crate::catalogue::Catalogue;
 use crate::catalogue::value::Kind;
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt};
@@ -38,10 +39,15 @@ pub struct Artifact {
 }
 
 /// Reads `assets/contracts/build/<name>.json` through `read`.
-pub fn artifact(name: &str, read: &dyn Fn(&str) -> Option<String>) -> Result<Artifact, String> {
+pub fn artifact(
+    name: &str,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> Result<Artifact, SandboxError> {
     let file = format!("assets/contracts/build/{name}.json");
-    let text = read(&file).ok_or_else(|| format!("{file}: missing"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))
+    let Some(text) = read(&file) else {
+        return Err(SandboxError::NoArtifact { file });
+    };
+    serde_json::from_str(&text).map_err(|error| SandboxError::BadArtifact { file, error })
 }
 
 #[derive(Debug, Clone)]
@@ -91,11 +97,14 @@ pub struct Mined {
 }
 
 impl Sender<'_> {
-    pub async fn accounts(&self) -> Result<Vec<Address>, String> {
+    pub async fn accounts(&self) -> Result<Vec<Address>, SandboxError> {
         self.rpc
             .request_noparams("eth_accounts")
             .await
-            .map_err(|e| format!("eth_accounts: {e}"))
+            .map_err(|error| SandboxError::Rpc {
+                what: "eth_accounts",
+                error: Box::new(error),
+            })
     }
 
     /// Sends a transaction and waits (bounded) until it is mined; a revert is an error.
@@ -104,10 +113,10 @@ impl Sender<'_> {
         from: Address,
         to: Option<Address>,
         data: Bytes,
-    ) -> Result<(B256, Option<Address>), String> {
+    ) -> Result<(B256, Option<Address>), SandboxError> {
         let mined = self.submit(from, to, data).await?;
         if !mined.succeeded {
-            return Err(format!("transaction {:#x} reverted", mined.hash));
+            return Err(SandboxError::Reverted(mined.hash));
         }
         Ok((mined.hash, mined.contract_address))
     }
@@ -118,7 +127,7 @@ impl Sender<'_> {
         from: Address,
         to: Option<Address>,
         data: Bytes,
-    ) -> Result<Mined, String> {
+    ) -> Result<Mined, SandboxError> {
         let mut request = json!({ "from": from, "data": data, "gas": "0x1c9c380" });
         if let Some(to) = to {
             request["to"] = json!(to);
@@ -127,14 +136,20 @@ impl Sender<'_> {
             .rpc
             .request("eth_sendTransaction", (request,))
             .await
-            .map_err(|e| format!("eth_sendTransaction: {e}"))?;
+            .map_err(|error| SandboxError::Rpc {
+                what: "eth_sendTransaction",
+                error: Box::new(error),
+            })?;
         let deadline = tokio::time::Instant::now() + self.timeout;
         loop {
             let receipt: Option<MinedReceipt> = self
                 .rpc
                 .request("eth_getTransactionReceipt", (hash,))
                 .await
-                .map_err(|e| format!("eth_getTransactionReceipt: {e}"))?;
+                .map_err(|error| SandboxError::Rpc {
+                    what: "eth_getTransactionReceipt",
+                    error: Box::new(error),
+                })?;
             if let Some(receipt) = receipt {
                 return Ok(Mined {
                     hash,
@@ -144,10 +159,10 @@ impl Sender<'_> {
                 });
             }
             if tokio::time::Instant::now() > deadline {
-                return Err(format!(
-                    "transaction {hash:#x} not mined within {:?}",
-                    self.timeout
-                ));
+                return Err(SandboxError::NotMined {
+                    hash,
+                    timeout: self.timeout,
+                });
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -160,7 +175,7 @@ impl Sender<'_> {
         to: Address,
         signature: &str,
         args: &[String],
-    ) -> Result<B256, String> {
+    ) -> Result<B256, SandboxError> {
         let data = calldata(signature, args)?;
         Ok(self.send(from, Some(to), data).await?.0)
     }
@@ -170,17 +185,18 @@ impl Sender<'_> {
         from: Address,
         artifact: &Artifact,
         args: &[DynSolValue],
-    ) -> Result<Address, String> {
+    ) -> Result<Address, SandboxError> {
         let mut code = artifact.bytecode.to_vec();
         if let Some(constructor) = &artifact.abi.constructor {
-            code.extend(
-                constructor
-                    .abi_encode_input(args)
-                    .map_err(|e| format!("{}: constructor arguments: {e}", artifact.name))?,
-            );
+            code.extend(constructor.abi_encode_input(args).map_err(|error| {
+                SandboxError::Constructor {
+                    name: artifact.name.clone(),
+                    error: Box::new(error),
+                }
+            })?);
         }
         let (_, address) = self.send(from, None, code.into()).await?;
-        address.ok_or_else(|| format!("{}: the deployment created no contract", artifact.name))
+        address.ok_or_else(|| SandboxError::NoContract(artifact.name.clone()))
     }
 }
 
@@ -190,7 +206,7 @@ fn group_arguments(
     group: &[String],
     id: &str,
     values: &BTreeMap<String, serde_json::Value>,
-) -> Result<Option<Vec<String>>, String> {
+) -> Result<Option<Vec<String>>, SandboxError> {
     if group.first().map(String::as_str) != Some(id) {
         return Ok(None);
     }
@@ -200,40 +216,53 @@ fn group_arguments(
             values
                 .get(member)
                 .map(text_of)
-                .ok_or_else(|| format!("its setter needs {member} too, which the state lacks"))
+                .ok_or_else(|| SandboxError::GroupIncomplete(member.clone()))
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
 
 /// Calldata for a Solidity signature and its arguments as text (`0x…`, `12`, `true`).
-pub fn calldata(signature: &str, args: &[String]) -> Result<Bytes, String> {
-    let function = Function::parse(&format!("function {signature}"))
-        .map_err(|e| format!("`{signature}` is not a Solidity signature: {e}"))?;
+pub fn calldata(signature: &str, args: &[String]) -> Result<Bytes, SandboxError> {
+    let function = Function::parse(&format!("function {signature}")).map_err(|error| {
+        SandboxError::NotASignature {
+            signature: signature.to_owned(),
+            error: Box::new(error),
+        }
+    })?;
     if function.inputs.len() != args.len() {
-        return Err(format!(
-            "{signature} takes {} argument(s), not {}",
-            function.inputs.len(),
-            args.len()
-        ));
+        return Err(SandboxError::WrongArity {
+            signature: signature.to_owned(),
+            takes: function.inputs.len(),
+            given: args.len(),
+        });
     }
     let values = function
         .inputs
         .iter()
         .zip(args)
         .map(|(param, text)| {
-            let ty: DynSolType = param
-                .ty
-                .parse()
-                .map_err(|e| format!("{signature}: type {}: {e}", param.ty))?;
+            let ty: DynSolType = param.ty.parse().map_err(|error| SandboxError::BadType {
+                signature: signature.to_owned(),
+                ty: param.ty.clone(),
+                error: Box::new(error),
+            })?;
             ty.coerce_str(text)
-                .map_err(|e| format!("{signature}: `{text}` is not a {}: {e}", param.ty))
+                .map_err(|error| SandboxError::BadArgument {
+                    signature: signature.to_owned(),
+                    text: text.clone(),
+                    ty: param.ty.clone(),
+                    error: Box::new(error),
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     function
         .abi_encode_input(&values)
         .map(Bytes::from)
-        .map_err(|e| format!("{signature}: {e}"))
+        .map_err(|error| SandboxError::Encode {
+            signature: signature.to_owned(),
+            error: Box::new(error),
+        })
 }
 
 fn text_of(value: &serde_json::Value) -> String {
@@ -251,9 +280,9 @@ pub async fn deploy_platform(
     catalogue: &Catalogue,
     read: &dyn Fn(&str) -> Option<String>,
     values: &BTreeMap<String, serde_json::Value>,
-) -> Result<Deployment, String> {
+) -> Result<Deployment, SandboxError> {
     let accounts = sender.accounts().await?;
-    let deployer = *accounts.first().ok_or("the node has no unlocked account")?;
+    let deployer = *accounts.first().ok_or(SandboxError::NoAccount)?;
     let mut contracts = BTreeMap::new();
     for module in MODULES {
         let address = sender
@@ -364,7 +393,7 @@ pub async fn deploy_platform(
             },
         };
         if let Err(why) = outcome {
-            not_seeded.insert(parameter.id.clone(), why);
+            not_seeded.insert(parameter.id.clone(), why.to_string());
         }
     }
     for parameter in &catalogue.parameters {

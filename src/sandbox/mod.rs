@@ -3,9 +3,11 @@
 
 pub mod chaos;
 pub mod deploy;
+pub mod error;
 pub mod inherited;
 pub mod node;
 pub mod safe_exec;
 pub mod seed;
 pub mod state;
 pub mod up;
+pub use error::SandboxError;

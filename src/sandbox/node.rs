@@ -2,6 +2,7 @@
 //! installs it. Started on a free loopback port, ready when it says it is listening, stopped by
 //! its PID.
 
+use super::SandboxError;
 use crate::workspace::context::Context;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ pub const PACKAGE_BINARY: &str = "node_modules/@foundry-rs/anvil-linux-amd64/bin
 
 /// The anvil binary: `OWNER_CONSOLE_ANVIL`, else the npm package's under one of `roots` (and
 /// their parents).
-pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, String> {
+pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, SandboxError> {
     if let Some(path) = std::env::var_os("OWNER_CONSOLE_ANVIL") {
         return Ok(PathBuf::from(path));
     }
@@ -24,14 +25,12 @@ pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, String> {
             }
         }
     }
-    Err(format!(
-        "no anvil binary: run `npm ci` in the project (it installs {PACKAGE_BINARY}) or set OWNER_CONSOLE_ANVIL"
-    ))
+    Err(SandboxError::NoAnvil)
 }
 
 /// The anvil binary for a workspace: `OWNER_CONSOLE_ANVIL`, else the npm package's beside the
 /// workspace folder, the current folder or the console's own binary.
-pub fn find_for(ctx: &Context) -> Result<PathBuf, String> {
+pub fn find_for(ctx: &Context) -> Result<PathBuf, SandboxError> {
     let mut roots = Vec::new();
     if let crate::workspace::Source::Folder(folder) = &ctx.workspace.source {
         roots.push(folder.clone());
@@ -57,7 +56,7 @@ pub struct Node {
 
 impl Node {
     /// Starts anvil with `chain_id` on a free port; `extra` are more anvil arguments.
-    pub fn start(binary: &Path, chain_id: u64, extra: &[&str]) -> Result<Self, String> {
+    pub fn start(binary: &Path, chain_id: u64, extra: &[&str]) -> Result<Self, SandboxError> {
         let mut child = Command::new(binary)
             .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
             .arg(chain_id.to_string())
@@ -66,8 +65,11 @@ impl Node {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("{}: cannot start: {e}", binary.display()))?;
-        let stdout = child.stdout.take().ok_or("anvil has no stdout")?;
+            .map_err(|error| SandboxError::CannotStart {
+                binary: binary.to_owned(),
+                error,
+            })?;
+        let stdout = child.stdout.take().ok_or(SandboxError::NoStdout)?;
         let deadline = Instant::now() + Duration::from_secs(20);
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -81,13 +83,13 @@ impl Node {
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .map_err(|_| {
                 let _ = child.kill();
-                "anvil did not say it was listening within 20 s".to_owned()
+                SandboxError::Silent
             })?;
         let port = address
             .rsplit(':')
             .next()
             .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("anvil listens on `{address}`, which has no port"))?;
+            .ok_or_else(|| SandboxError::ListensWithoutPort(address.clone()))?;
         Ok(Self {
             child,
             port,
@@ -108,9 +110,12 @@ pub fn start_detached(
     chain_id: u64,
     port: u16,
     log: &Path,
-) -> Result<(u32, u16), String> {
+) -> Result<(u32, u16), SandboxError> {
     use std::os::unix::process::CommandExt;
-    let io = |e: std::io::Error| format!("{}: {e}", log.display());
+    let io = |error: std::io::Error| SandboxError::Io {
+        path: log.to_owned(),
+        error,
+    };
     let file = std::fs::File::create(log).map_err(io)?;
     let errors = file.try_clone().map_err(io)?;
     let mut child = Command::new(binary)
@@ -123,7 +128,10 @@ pub fn start_detached(
         .stderr(errors)
         .process_group(0)
         .spawn()
-        .map_err(|e| format!("{}: cannot start: {e}", binary.display()))?;
+        .map_err(|error| SandboxError::CannotStart {
+            binary: binary.to_owned(),
+            error,
+        })?;
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -135,15 +143,15 @@ pub fn start_detached(
             return Ok((child.id(), port));
         }
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("anvil exited ({status}); see {}", log.display()));
+            return Err(SandboxError::Exited {
+                status,
+                log: log.to_owned(),
+            });
         }
         std::thread::sleep(Duration::from_millis(25));
     }
     let _ = child.kill();
-    Err(format!(
-        "anvil did not say it was listening within 20 s; see {}",
-        log.display()
-    ))
+    Err(SandboxError::SilentSeeLog(log.to_owned()))
 }
 
 impl Drop for Node {

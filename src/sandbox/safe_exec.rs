@@ -3,6 +3,7 @@
 //! receipt goes to the Safe and carries the Safe's `ExecutionSuccess`. The mock Safe checks no
 //! signatures (a drill limit, see `assets/contracts/MockSafe.sol`), so none are sent.
 
+use super::SandboxError;
 use super::deploy::Sender;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_sol_types::{SolCall, sol};
@@ -39,13 +40,13 @@ pub struct Executed {
 
 /// The account that executes Safe transactions in the sandbox: the node's first dev account
 /// (the one that deployed the platform).
-pub async fn executor(sender: &Sender<'_>) -> Result<Address, String> {
+pub async fn executor(sender: &Sender<'_>) -> Result<Address, SandboxError> {
     sender
         .accounts()
         .await?
         .first()
         .copied()
-        .ok_or_else(|| "the sandbox node has no unlocked account to execute with".to_owned())
+        .ok_or(SandboxError::NoExecutor)
 }
 
 /// The `execTransaction` calldata of `call`: no gas limit of its own, no refund, no signatures.
@@ -74,7 +75,7 @@ pub async fn execute(
     executor: Address,
     safe: Address,
     call: &SafeCall,
-) -> Result<Executed, String> {
+) -> Result<Executed, SandboxError> {
     let data = calldata(call);
     let mined = sender.submit(executor, Some(safe), data.clone()).await?;
     let reverted = match mined.succeeded {
@@ -115,14 +116,14 @@ pub async fn execute_or_fail(
     sender: &Sender<'_>,
     safe: Address,
     call: &SafeCall,
-) -> Result<B256, String> {
+) -> Result<B256, SandboxError> {
     let executor = executor(sender).await?;
     let executed = execute(sender, executor, safe, call).await?;
     match executed.reverted {
         None => Ok(executed.hash),
-        Some(why) => Err(format!(
-            "the Safe's execution {:#x} reverted: {why}",
-            executed.hash
-        )),
+        Some(why) => Err(SandboxError::ExecutionReverted {
+            hash: executed.hash,
+            why,
+        }),
     }
 }

@@ -21,11 +21,11 @@ pub fn seed(
     catalogue: &Catalogue,
     network: &str,
     from: SeedFrom,
-) -> Result<(Seed, String), String> {
+) -> Result<(Seed, String), super::SandboxError> {
     match from {
         SeedFrom::Snapshot => {
             let checked = crate::change::offline_state::of_network(ctx, network)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| super::SandboxError::State(Box::new(e)))?;
             Ok((
                 checked.snapshot.values,
                 format!("snapshot {}", checked.name),

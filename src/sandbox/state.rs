@@ -2,6 +2,7 @@
 //! node (loopback URL, PID) and where the mock platform's modules and Safe live on it. A drill
 //! run of that network reads and writes there.
 
+use super::SandboxError;
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,33 +33,32 @@ pub fn file_of(storage: &Path, network: &str) -> PathBuf {
 }
 
 impl SandboxInfo {
-    pub fn load(storage: &Path, network: &str) -> Result<Self, String> {
+    pub fn load(storage: &Path, network: &str) -> Result<Self, SandboxError> {
         let path = file_of(storage, network);
-        let text = std::fs::read_to_string(&path).map_err(|_| {
-            format!("no sandbox for `{network}`: start one with `owner-console sandbox up --network {network}`")
-        })?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let text = std::fs::read_to_string(&path)
+            .map_err(|_| SandboxError::NoSandbox(network.to_owned()))?;
+        serde_json::from_str(&text).map_err(|error| SandboxError::Json { path, error })
     }
 
     /// The network's sandbox, refused when its node is gone. A node that a chaos step stopped
     /// still counts: reading it fails as on a real outage, until a `restart-node` step.
-    pub fn running(storage: &Path, network: &str) -> Result<Self, String> {
+    pub fn running(storage: &Path, network: &str) -> Result<Self, SandboxError> {
         let info = Self::load(storage, network)?;
         if info.alive() || info.stopped.is_some() {
             Ok(info)
         } else {
-            Err(format!(
-                "the sandbox of `{network}` is not running (its node, pid {}, is gone): `owner-console sandbox up --network {network}` again",
-                info.pid
-            ))
+            Err(SandboxError::NotRunning {
+                network: network.to_owned(),
+                pid: info.pid,
+            })
         }
     }
 
-    pub fn save(&self, storage: &Path) -> Result<(), String> {
+    pub fn save(&self, storage: &Path) -> Result<(), SandboxError> {
         let path = file_of(storage, &self.network);
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
+        let text = serde_json::to_string_pretty(self).map_err(SandboxError::Serialize)? + "\n";
         crate::workspace::durable::write(&path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))
+            .map_err(|error| SandboxError::Io { path, error })
     }
 
     /// Whether the node's process is still there.
@@ -71,22 +71,22 @@ impl SandboxInfo {
     }
 
     /// Stops the node (SIGTERM) and forgets the sandbox.
-    pub fn stop(&self, storage: &Path) -> Result<(), String> {
+    pub fn stop(&self, storage: &Path) -> Result<(), SandboxError> {
         if self.alive() {
             super::node::terminate(self.pid);
         }
         let _ = std::fs::remove_file(state_file(storage, &self.network));
         let path = file_of(storage, &self.network);
-        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::remove_file(&path).map_err(|error| SandboxError::Io { path, error })
     }
 
     /// The node's port, from its loopback URL.
-    pub fn port(&self) -> Result<u16, String> {
+    pub fn port(&self) -> Result<u16, SandboxError> {
         self.url
             .rsplit(':')
             .next()
             .and_then(|port| port.trim_end_matches('/').parse().ok())
-            .ok_or_else(|| format!("the sandbox URL `{}` has no port", self.url))
+            .ok_or_else(|| SandboxError::NoPort(self.url.clone()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! it and seeded from the network's snapshot (or config), every module handed to the sandbox's
 //! Safe, and the sandbox's record saved in storage.
 
+use super::SandboxError;
 use super::deploy::{Deployment, Sender, deploy_platform};
 use super::node::{find_for, start_detached, terminate};
 use super::seed::{SeedFrom, seed};
@@ -18,33 +19,38 @@ pub struct Started {
     pub log: PathBuf,
 }
 
-pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started, String> {
+pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started, SandboxError> {
     if ctx.offline {
-        return Err("offline: a sandbox is a (local) network connection; drop --offline".into());
+        return Err(SandboxError::Offline);
     }
     let storage = &ctx.workspace.storage;
     if let Some(info) = SandboxInfo::load(storage, network)
         .ok()
         .filter(SandboxInfo::alive)
     {
-        return Err(format!(
-            "the sandbox of `{network}` already runs at {} (pid {}): `sandbox down --network {network}` first",
-            info.url, info.pid
-        ));
+        return Err(SandboxError::AlreadyRuns {
+            network: network.to_owned(),
+            url: info.url,
+            pid: info.pid,
+        });
     }
     let profile = ctx
         .networks
         .get(network)
-        .ok_or_else(|| format!("network `{network}` is not in config/networks.toml"))?;
-    let catalogue = ctx.catalogue().map_err(|e| e.to_string())?;
+        .ok_or_else(|| SandboxError::UnknownNetwork(network.to_owned()))?;
+    let catalogue = ctx.catalogue()?;
     let (values, seeded_from) = seed(ctx, &catalogue, network, from)?;
     let binary = find_for(ctx)?;
     let folder = storage.join("sandbox");
-    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    std::fs::create_dir_all(&folder).map_err(|error| SandboxError::Io {
+        path: folder.clone(),
+        error,
+    })?;
     let log = folder.join(format!("{network}.anvil.log"));
     let (pid, port) = start_detached(&binary, profile.chain_id, 0, &log)?;
     let url = format!("http://127.0.0.1:{port}");
-    let rpc = alloy_rpc_client::RpcClient::new_http(url.parse().map_err(|_| "bad URL".to_owned())?);
+    let rpc =
+        alloy_rpc_client::RpcClient::new_http(url.parse().map_err(|_| SandboxError::BadLocalUrl)?);
     let sender = Sender {
         rpc: &rpc,
         timeout: Duration::from_secs(20),
@@ -54,7 +60,7 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         Ok(deployment) => deployment,
         Err(error) => {
             terminate(pid);
-            return Err(format!("the mock platform did not deploy: {error}"));
+            return Err(SandboxError::NotDeployed(Box::new(error)));
         }
     };
     let info = SandboxInfo {

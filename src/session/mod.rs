@@ -248,7 +248,7 @@ impl Session {
         given: BTreeMap<String, String>,
     ) -> Result<Run, SessionError> {
         crate::sandbox::state::SandboxInfo::running(&self.workspace.storage, network)
-            .map_err(SessionError::Config)?;
+            .map_err(|e| SessionError::Config(e.to_string()))?;
         self.start_as(book, network, given, Mode::Drill)
     }
 

@@ -44,7 +44,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
         return Err(crate::chain::ChainError::Offline.into());
     }
     let storage = ctx.workspace.storage.clone();
-    let info = SandboxInfo::running(&storage, network).map_err(StepError::Sandbox)?;
+    let info = SandboxInfo::running(&storage, network)?;
     let stopped = info.stopped.is_some();
     let mut anvil = None;
     let mut revert_to = None;
@@ -59,9 +59,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
                 pid: info.pid,
             });
         }
-        Fault::RestartNode => {
-            anvil = Some(crate::sandbox::node::find_for(ctx).map_err(StepError::Sandbox)?)
-        }
+        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(ctx)?),
         Fault::RevertLastChange => {
             revert_to = Some(
                 run.before_execution
@@ -93,19 +91,13 @@ impl PreparedChaos {
     pub async fn execute(mut self) -> Result<Event, StepError> {
         let detail = match (self.fault, &self.anvil, &self.revert_to) {
             (Fault::StopNode, _, _) => {
-                crate::sandbox::chaos::stop_node(&self.storage, &mut self.info)
-                    .await
-                    .map_err(StepError::Sandbox)?
+                crate::sandbox::chaos::stop_node(&self.storage, &mut self.info).await?
             }
             (Fault::RestartNode, Some(anvil), _) => {
-                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil)
-                    .await
-                    .map_err(StepError::Sandbox)?
+                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil).await?
             }
             (Fault::RevertLastChange, _, Some(snapshot)) => {
-                crate::sandbox::chaos::revert_to(&self.info, snapshot)
-                    .await
-                    .map_err(StepError::Sandbox)?
+                crate::sandbox::chaos::revert_to(&self.info, snapshot).await?
             }
             _ => return Err(StepError::ChaosUnprepared),
         };

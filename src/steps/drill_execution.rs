@@ -26,9 +26,7 @@ impl PreparedReceipt {
             rpc: &rpc,
             timeout: std::time::Duration::from_secs(20),
         };
-        let executor = safe_exec::executor(&sender)
-            .await
-            .map_err(StepError::Sandbox)?;
+        let executor = safe_exec::executor(&sender).await?;
         let before: serde_json::Value = rpc
             .request_noparams("evm_snapshot")
             .await
@@ -50,9 +48,7 @@ impl PreparedReceipt {
                     .unwrap_or_default()
                     .into(),
             };
-            let executed = safe_exec::execute(&sender, executor, safe, &call)
-                .await
-                .map_err(StepError::Sandbox)?;
+            let executed = safe_exec::execute(&sender, executor, safe, &call).await?;
             sent.hashes.push(format!("{:#x}", executed.hash));
             if let Some(why) = executed.reverted {
                 sent.failure = Some(format!(

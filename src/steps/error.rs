@@ -126,6 +126,13 @@ pub enum StepError {
     Receipt(#[from] crate::chain::ReceiptError),
     #[error(transparent)]
     Change(#[from] crate::change::ChangeError),
-    #[error("{0}")]
-    Sandbox(String),
+    /// Boxed: a sandbox's error holds a node's whole RPC failure.
+    #[error(transparent)]
+    Sandbox(Box<crate::sandbox::SandboxError>),
+}
+
+impl From<crate::sandbox::SandboxError> for StepError {
+    fn from(error: crate::sandbox::SandboxError) -> Self {
+        Self::Sandbox(Box::new(error))
+    }
 }

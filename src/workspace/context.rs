@@ -19,12 +19,12 @@ use std::sync::{Arc, OnceLock};
 pub enum ContextError {
     #[error(transparent)]
     Networks(#[from] super::toml_file::TomlError),
-    #[error("{0}")]
-    Operators(String),
+    #[error(transparent)]
+    Operators(#[from] crate::ledger::operators::OperatorsError),
     #[error("{0}: missing")]
     NoCatalogue(&'static str),
-    #[error("{0}")]
-    Catalogue(String),
+    #[error(transparent)]
+    Catalogue(#[from] crate::catalogue::CatalogueError),
 }
 
 /// Cheap to clone (a few small maps and paths; the catalogue is shared), so that a step

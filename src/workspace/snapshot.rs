@@ -63,8 +63,8 @@ pub enum SnapshotError {
     Sign(#[from] crate::ledger::entry::SignError),
     #[error("the snapshot is not signed")]
     NotSigned,
-    #[error("{0}")]
-    Recover(String),
+    #[error(transparent)]
+    Recover(#[from] crate::ledger::entry::RecoverError),
     #[error("signer `{0}` is not an address")]
     BadSigner(String),
     #[error(

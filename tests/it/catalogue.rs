@@ -186,7 +186,8 @@ fn addresses_must_be_checksummed_non_zero_and_signer_sets_unique() {
         owner_console::catalogue::units::Unit::None,
         &mut notes,
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         error.contains("fails its EIP-55 checksum")
             && error.contains("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
@@ -311,7 +312,7 @@ fn a_setter_of_several_parameters_is_checked_against_its_signature() {
         "setter = \"setSlashingDistribution(uint256,uint256)\"",
         1,
     );
-    let error = Catalogue::parse(&two).unwrap_err();
+    let error = Catalogue::parse(&two).unwrap_err().to_string();
     assert!(
         error.contains("StakeManager.employerSlashPct")
             && error.contains("takes 2 argument(s), setter_args lists 3"),
@@ -322,6 +323,6 @@ fn a_setter_of_several_parameters_is_checked_against_its_signature() {
         "setter = \"setSlashSplit(uint256,uint256,uint256)\"",
         1,
     );
-    let error = Catalogue::parse(&apart).unwrap_err();
+    let error = Catalogue::parse(&apart).unwrap_err().to_string();
     assert!(error.contains("same setter and setter_args"), "{error}");
 }

@@ -93,7 +93,7 @@ fn check_folder(
             read(root, OPERATORS, report)
                 .and_then(|bytes| {
                     Operators::parse(&String::from_utf8_lossy(&bytes))
-                        .map_err(|why| report.found(OPERATORS, None, why))
+                        .map_err(|why| report.found(OPERATORS, None, why.to_string()))
                         .ok()
                 })
                 .unwrap_or_default()

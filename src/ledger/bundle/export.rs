@@ -87,7 +87,7 @@ pub fn export(
         ))
     })?;
     let operators = Operators::parse(&String::from_utf8_lossy(&operators_bytes))
-        .map_err(ExportError::Refused)?;
+        .map_err(|why| ExportError::Refused(why.to_string()))?;
     let local_checkpoint =
         Checkpoint::read(&ledger.checkpoint_path()).map_err(ExportError::Refused)?;
     let report = verify(&bytes, &operators, local_checkpoint.as_ref());
