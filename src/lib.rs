@@ -10,6 +10,7 @@ pub mod engine;
 pub mod keys;
 pub mod ledger;
 pub mod metrics;
+pub mod net;
 pub mod redact;
 pub mod runbook;
 pub mod safe;

@@ -1,6 +1,6 @@
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use owner_console::cli::logging;
-use owner_console::cli::output::to_stderr;
+use owner_console::cli::output::{print_json_error, to_stderr};
 use owner_console::cli::unlock::ConsoleKey;
 use owner_console::cli::{self, Cli};
 use owner_console::tui;
@@ -12,7 +12,11 @@ fn main() -> ExitCode {
     let _ = color_eyre::config::HookBuilder::default()
         .theme(color_eyre::config::Theme::new())
         .install();
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return parse_error(&error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => return parse_error(&error),
     };
@@ -26,6 +30,9 @@ fn main() -> ExitCode {
         Err(error) => {
             let message = owner_console::cli::output::shown(&format!("{error:#}"));
             tracing::error!("{message}");
+            if asks_json(&matches) {
+                print_json_error(&format!("{error:#}"));
+            }
             if full_report_asked() {
                 // For a bug report: color-eyre's whole report, with where and how it failed.
                 to_stderr(&format!("error: {error:?}\n"));
@@ -50,6 +57,15 @@ fn parse_error(error: &clap::Error) -> ExitCode {
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
     }
+}
+
+/// The subcommand given was asked for `--json`: its failure is a JSON object on stdout too.
+fn asks_json(matches: &ArgMatches) -> bool {
+    let mut innermost = matches;
+    while let Some((_, sub)) = innermost.subcommand() {
+        innermost = sub;
+    }
+    matches!(innermost.try_get_one::<bool>("json"), Ok(Some(true)))
 }
 
 /// `RUST_BACKTRACE` set to anything but `0`: the operator wants the full report, not one line.

@@ -4,6 +4,7 @@
 
 use super::block::{BlockRef, Header};
 use super::error::ChainError;
+use crate::net::ExtraRoots;
 use crate::redact::redact_url;
 use alloy_json_rpc::RpcError;
 use alloy_primitives::{Address, B256, Bytes, U64};
@@ -21,6 +22,8 @@ pub struct Endpoint {
     pub chain_id: u64,
     url: String,
     pub timeout: Duration,
+    /// Certificate authorities trusted for this node besides the machine's.
+    roots: ExtraRoots,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -42,7 +45,13 @@ impl Endpoint {
             chain_id,
             url: url.to_owned(),
             timeout,
+            roots: ExtraRoots::default(),
         }
+    }
+
+    /// The endpoint, trusting `roots` besides the machine's certificate authorities.
+    pub fn trusting(self, roots: ExtraRoots) -> Self {
+        Self { roots, ..self }
     }
 
     /// A plain JSON-RPC client for the endpoint (the sandbox's writes), with its timeout.
@@ -51,7 +60,9 @@ impl Endpoint {
             url: self.shown(),
             detail: "not a valid URL".into(),
         })?;
-        let http = reqwest::Client::builder()
+        let http = self
+            .roots
+            .client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
             .build()

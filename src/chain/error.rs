@@ -1,6 +1,7 @@
 //! What can go wrong between the console and a node, each said so that an operator knows what
 //! to do. The RPC URL in a message is always redacted.
 
+use crate::net::ConnectFailure;
 use alloy_json_rpc::RpcError;
 use alloy_transport::TransportErrorKind;
 
@@ -16,6 +17,15 @@ pub enum ChainError {
     Refused { url: String },
     #[error("{url}: no answer within {seconds} s (timeout)")]
     Timeout { url: String, seconds: u64 },
+    #[error("{url}: {problem}")]
+    Tls {
+        url: String,
+        problem: crate::net::TlsProblem,
+    },
+    #[error("{url}: no such host — is the URL's host name right, and can this machine resolve it?")]
+    NoSuchHost { url: String },
+    #[error(transparent)]
+    Roots(#[from] crate::net::RootsError),
     #[error("{url}: HTTP {status} from the node")]
     Http { url: String, status: u16 },
     #[error("{url}: JSON-RPC error {code}: {message}")]
@@ -187,8 +197,23 @@ fn classify_io(
                 seconds: timeout_secs,
             };
         }
-        if http.is_connect() {
-            return ChainError::Refused { url };
+        match ConnectFailure::of(error) {
+            Some(ConnectFailure::Tls(problem)) => return ChainError::Tls { url, problem },
+            Some(ConnectFailure::TimedOut) => {
+                return ChainError::Timeout {
+                    url,
+                    seconds: timeout_secs,
+                };
+            }
+            Some(ConnectFailure::NoSuchHost) => return ChainError::NoSuchHost { url },
+            Some(ConnectFailure::Refused) => return ChainError::Refused { url },
+            None if http.is_connect() => {
+                return ChainError::Other {
+                    url,
+                    detail: format!("cannot connect: {}", chain_of(error)),
+                };
+            }
+            None => {}
         }
         if http.is_decode() || http.is_body() {
             return ChainError::Malformed {

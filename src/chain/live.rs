@@ -6,6 +6,7 @@ use super::client::{Chain, Endpoint};
 use super::error::{ChainError, TargetError};
 use super::reads::{self, ReadPlan};
 use crate::catalogue::value::Value;
+use crate::net::{ExtraRoots, RootsError};
 use crate::workspace::context::Context;
 use crate::workspace::networks::ReadSettings;
 use crate::workspace::snapshot::StateSnapshot;
@@ -54,7 +55,8 @@ impl Target {
             profile.chain_id,
             url,
             Duration::from_secs(settings.timeout_secs.max(1)),
-        );
+        )
+        .trusting(trusted_roots(ctx, profile).map_err(ChainError::from)?);
         let catalogue = ctx.catalogue()?;
         let modules = super::addresses::modules(ctx, &catalogue, network)?;
         let safe = super::addresses::safe(ctx, network)?;
@@ -249,4 +251,26 @@ pub async fn read_state(chain: &Chain, target: &Target) -> Result<LiveState, Cha
         requests: reading.requests,
         lagging,
     })
+}
+
+/// The certificate authorities a network's node is trusted under besides the machine's: the
+/// file `OWNER_CONSOLE_CA_FILE` names and the network's `ca_file`.
+fn trusted_roots(
+    ctx: &Context,
+    profile: &crate::workspace::networks::Network,
+) -> Result<ExtraRoots, RootsError> {
+    let roots = ExtraRoots::from_env()?;
+    let Some(file) = &profile.ca_file else {
+        return Ok(roots);
+    };
+    match ctx.workspace.file_on_disk(file) {
+        Some(path) => roots.with_file(&path),
+        None => match ctx.workspace.read_text(file) {
+            Some(pem) => roots.with_pem(file, pem.as_bytes()),
+            None => Err(RootsError::Unreadable {
+                file: file.clone(),
+                reason: "not in the workspace".into(),
+            }),
+        },
+    }
 }

@@ -74,8 +74,18 @@ pub fn print_json(value: &impl Serialize) -> color_eyre::Result<()> {
 
 /// JSON text made elsewhere (the runbook schema), as [`print_json`] writes it.
 pub fn print_json_text(text: &str) -> color_eyre::Result<()> {
-    write!(std::io::stdout().lock(), "{}", json_for_terminal(text))?;
-    Ok(())
+    match write!(std::io::stdout().lock(), "{}", json_for_terminal(text)) {
+        // A reader that stopped reading (`| head -c 600`) wanted no more.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => Ok(written?),
+    }
+}
+
+/// A failed command's error as the JSON object `--json` promises: `{"error": "…"}` (secrets
+/// masked).
+pub fn print_json_error(message: &str) {
+    let error = serde_json::json!({ "error": Redactor::of_process().text(message) });
+    let _ = print_json(&error);
 }
 
 /// `--accept-stale REASON`: a stale snapshot is used when a reason is given, said on stderr

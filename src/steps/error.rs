@@ -22,6 +22,8 @@ pub enum StepError {
     NoCommand,
     #[error("cannot start `sh`: {0}")]
     Start(std::io::Error),
+    #[error(transparent)]
+    Roots(#[from] crate::net::RootsError),
     /// `what`: "stdout", "the response", …
     #[error("cannot store {what} as evidence: {error}")]
     Evidence {

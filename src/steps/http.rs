@@ -4,6 +4,7 @@
 use super::StepError;
 use crate::engine::event::HttpChecked;
 use crate::engine::{Event, Run};
+use crate::net::ExtraRoots;
 use crate::runbook::StepAction;
 use crate::runbook::template::render_url;
 use crate::workspace::context::Context;
@@ -20,6 +21,7 @@ pub struct PreparedHttp {
     pointer: Option<String>,
     equals: Option<String>,
     evidence: PathBuf,
+    roots: ExtraRoots,
 }
 
 pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, StepError> {
@@ -45,6 +47,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedHttp, StepError> {
         pointer: json_pointer.clone(),
         equals: json_equals.clone(),
         evidence: ctx.evidence().path_of(""),
+        roots: ExtraRoots::from_env()?,
     })
 }
 
@@ -59,7 +62,7 @@ impl PreparedHttp {
             json_pointer: self.pointer.as_deref(),
             json_equals: self.equals.as_deref(),
         };
-        let checked = check(&self.step, &self.url, self.timeout, &expect).await;
+        let checked = check(&self.step, &self.url, self.timeout, &expect, &self.roots).await;
         if checked.result.body_sha256.is_some() {
             EvidenceStore::new(self.evidence)
                 .put_bytes(&checked.body)
@@ -83,7 +86,14 @@ pub struct Checked {
     pub body: Vec<u8>,
 }
 
-pub async fn check(step: &str, url: &str, timeout: Duration, expect: &Expectation<'_>) -> Checked {
+/// GETs `url`, trusting `roots` besides the machine's certificate authorities.
+pub async fn check(
+    step: &str,
+    url: &str,
+    timeout: Duration,
+    expect: &Expectation<'_>,
+    roots: &ExtraRoots,
+) -> Checked {
     let failed = |detail: String| Checked {
         result: HttpChecked {
             step: step.to_owned(),
@@ -95,16 +105,7 @@ pub async fn check(step: &str, url: &str, timeout: Duration, expect: &Expectatio
         },
         body: Vec::new(),
     };
-    if url.starts_with("https://") && !cfg!(feature = "tls") {
-        return failed(
-            "this build has no TLS: rebuild with `--features tls` for https URLs".to_owned(),
-        );
-    }
-    let client = match reqwest::Client::builder()
-        .timeout(timeout)
-        .no_proxy()
-        .build()
-    {
+    let client = match roots.client_builder().timeout(timeout).no_proxy().build() {
         Ok(client) => client,
         Err(error) => return failed(format!("cannot build an HTTP client: {error}")),
     };
@@ -113,7 +114,7 @@ pub async fn check(step: &str, url: &str, timeout: Duration, expect: &Expectatio
         Err(error) if error.is_timeout() => {
             return failed(format!("no answer within {} s", timeout.as_secs()));
         }
-        Err(error) => return failed(format!("request failed: {error}")),
+        Err(error) => return failed(request_failure(&error)),
     };
     let status = response.status().as_u16();
     let body = match response.bytes().await {
@@ -167,6 +168,18 @@ fn judge(status: u16, body: &[u8], expect: &Expectation<'_>) -> (bool, String) {
                 (false, format!("{pointer} = {text}, expected {wanted}"))
             }
         }
+    }
+}
+
+/// Why a request got no answer, in an operator's words where the cause is known.
+fn request_failure(error: &reqwest::Error) -> String {
+    use crate::net::ConnectFailure;
+    match ConnectFailure::of(error) {
+        Some(ConnectFailure::Tls(problem)) => problem.to_string(),
+        Some(ConnectFailure::Refused) => "connection refused: is the server running?".into(),
+        Some(ConnectFailure::TimedOut) => "the connection timed out".into(),
+        Some(ConnectFailure::NoSuchHost) => "no such host".into(),
+        None => format!("request failed: {error}"),
     }
 }
 

@@ -168,6 +168,14 @@ impl Workspace {
     }
 
     /// A file of the workspace by its relative path (`config/networks.toml`).
+    /// Where a file of a folder workspace is on disk (an embedded one has no files on disk).
+    pub fn file_on_disk(&self, relative: &str) -> Option<PathBuf> {
+        match &self.source {
+            Source::Embedded => None,
+            Source::Folder(root) => Some(root.join(relative)),
+        }
+    }
+
     pub fn read_text(&self, relative: &str) -> Option<String> {
         match &self.source {
             Source::Embedded => embedded::file_text(relative),

@@ -16,6 +16,9 @@ pub struct Network {
     /// A deployment manifest (relative to the workspace) naming the modules' addresses, of the
     /// shape `{"contracts": {"FeePool": "0x…"}}`; else `config/owner-control.<network>.json`.
     pub deployment: Option<String>,
+    /// A PEM file (relative to the workspace) of certificate authorities trusted for this
+    /// network's node besides the machine's: a node behind a private CA.
+    pub ca_file: Option<String>,
     #[serde(default)]
     pub reads: ReadSettings,
 }

@@ -70,9 +70,20 @@ fn verify(home: &Home, scratch: &Scratch, bundle: &Path, args: &[&str]) -> Measu
     let elsewhere = tempfile::tempdir().unwrap();
     let mut all = vec!["verify-bundle", bundle.to_str().unwrap()];
     all.extend_from_slice(args);
-    let mut command = home.command(elsewhere.path(), PASSPHRASE, &all);
-    command.env("TMPDIR", scratch.0.path());
-    let measured = measure(command);
+    let command = || {
+        let mut command = home.command(elsewhere.path(), PASSPHRASE, &all);
+        command.env("TMPDIR", scratch.0.path());
+        command
+    };
+    // A quick refusal can end before its memory is first read (on a loaded machine): it is
+    // run again, at most twice, until it is read.
+    let mut measured = measure(command());
+    for _ in 0..2 {
+        if measured.samples > 0 {
+            break;
+        }
+        measured = measure(command());
+    }
     eprintln!(
         "verify-bundle {args:?}: exit {}, peak RSS {:.1} MiB, wrote {} bytes",
         measured.code,

@@ -21,6 +21,7 @@ pub mod stage;
 pub mod stand_ins;
 pub mod svg;
 pub mod team;
+pub mod tls_proxy;
 pub mod tour;
 pub mod tui;
 pub mod walk;
