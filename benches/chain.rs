@@ -42,7 +42,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let direct = RpcClient::new_http(node.url().parse().expect("url"));
+    let direct = RpcClient::new_http_with_client(
+        owner_console::net::ExtraRoots::default().client().unwrap(),
+        node.url().parse().expect("url"),
+    );
     let snapshot: serde_json::Value =
         serde_json::from_str(&read("assets/demo-state.json").expect("snapshot")).expect("json");
     let values: BTreeMap<String, serde_json::Value> =
@@ -66,7 +69,10 @@ fn main() {
     proxy.set_latency(LATENCY);
     let endpoint = Endpoint::new("bench", 31337, &proxy.url(), Duration::from_secs(30));
     let chain = Chain::connect(endpoint).expect("connects");
-    let link = RpcClient::new_http(proxy.url().parse().expect("url"));
+    let link = RpcClient::new_http_with_client(
+        owner_console::net::ExtraRoots::default().client().unwrap(),
+        proxy.url().parse().expect("url"),
+    );
     runtime.block_on(chain.head()).expect("head");
 
     let mut batched = Vec::new();

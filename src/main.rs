@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    owner_console::net::install_crypto();
     // No colours: every message goes through `to_stderr`, which shows escape sequences as text.
     let _ = color_eyre::config::HookBuilder::default()
         .theme(color_eyre::config::Theme::new())

@@ -34,7 +34,7 @@ pub fn modules(
             .workspace
             .read_text(&file)
             .ok_or_else(|| AddressError::ManifestMissing(file.clone()))?;
-        modules.extend(from_manifest(&file, &text)?);
+        modules.extend(from_manifest(&file, &text, catalogue)?);
     } else if modules.is_empty() {
         return Err(AddressError::Nowhere {
             file: name,
@@ -44,8 +44,20 @@ pub fn modules(
     Ok(modules)
 }
 
-/// `{"contracts": {"FeePool": "0x…" | {"address": "0x…"}}}`.
-pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>, AddressError> {
+/// The contract names a deployment file may use for a module whose catalogue name differs.
+const DEPLOYED_NAMES: [(&str, &str); 1] = [("RewardEngineMB", "RewardEngine")];
+
+/// A deployment file in any of the shapes the platform's own tooling writes:
+/// `{"contracts": {"FeePool": "0x…" | {"address": "0x…"}}}` (with other fields beside it, as
+/// `deployment-config/latest-deployment.json`), or a flat map of camelCase names
+/// (`{"feePool": "0x…", "_comment": …}`, as `docs/deployment-addresses.json`). Names match
+/// the catalogue's modules whatever their case; in a flat map, fields that name no module are
+/// not addresses of this platform's modules and are left alone.
+pub fn from_manifest(
+    name: &str,
+    text: &str,
+    catalogue: &Catalogue,
+) -> Result<BTreeMap<String, Address>, AddressError> {
     let json: serde_json::Value =
         serde_json::from_str(text).map_err(|e| AddressError::ManifestJson {
             file: name.to_owned(),
@@ -53,30 +65,68 @@ pub fn from_manifest(name: &str, text: &str) -> Result<BTreeMap<String, Address>
             column: e.column(),
             detail: e.to_string(),
         })?;
-    let contracts = json
-        .get("contracts")
-        .and_then(|c| c.as_object())
-        .ok_or_else(|| AddressError::NoContracts(name.to_owned()))?;
-    contracts
+    let (entries, prefix, every_field) = match json.get("contracts") {
+        Some(contracts) => (
+            contracts
+                .as_object()
+                .ok_or_else(|| AddressError::NoContracts(name.to_owned()))?,
+            "contracts.",
+            true,
+        ),
+        None => (
+            json.as_object()
+                .ok_or_else(|| AddressError::NoContracts(name.to_owned()))?,
+            "",
+            false,
+        ),
+    };
+    let mut modules = BTreeMap::new();
+    for (field, entry) in entries {
+        let module = module_named(catalogue, field);
+        let Some(module) = module.or_else(|| every_field.then(|| field.clone())) else {
+            continue;
+        };
+        let at = format!("{prefix}{field}");
+        let text = entry
+            .as_str()
+            .or_else(|| entry.get("address").and_then(|a| a.as_str()))
+            .ok_or_else(|| AddressError::NotAnEntry {
+                file: name.to_owned(),
+                field: at.clone(),
+            })?;
+        let address = text
+            .parse::<Address>()
+            .map_err(|_| AddressError::NotAnAddress {
+                file: name.to_owned(),
+                field: at.clone(),
+                text: text.to_owned(),
+            })?;
+        if address.is_zero() {
+            return Err(AddressError::NotDeployed {
+                file: name.to_owned(),
+                field: at,
+            });
+        }
+        modules.insert(module, address);
+    }
+    if modules.is_empty() {
+        return Err(AddressError::NoContracts(name.to_owned()));
+    }
+    Ok(modules)
+}
+
+/// The catalogue's module a deployment file's field names (`feePool`, `FeePool`,
+/// `RewardEngineMB`).
+fn module_named(catalogue: &Catalogue, field: &str) -> Option<String> {
+    let field = DEPLOYED_NAMES
         .iter()
-        .map(|(module, entry)| {
-            let text = entry
-                .as_str()
-                .or_else(|| entry.get("address").and_then(|a| a.as_str()))
-                .ok_or_else(|| AddressError::NotAnEntry {
-                    file: name.to_owned(),
-                    module: module.clone(),
-                })?;
-            let address = text
-                .parse::<Address>()
-                .map_err(|_| AddressError::NotAnAddress {
-                    file: name.to_owned(),
-                    field: format!("contracts.{module}"),
-                    text: text.to_owned(),
-                })?;
-            Ok((module.clone(), address))
-        })
-        .collect()
+        .find(|(deployed, _)| deployed.eq_ignore_ascii_case(field))
+        .map_or(field, |(_, module)| module);
+    catalogue
+        .modules
+        .keys()
+        .find(|module| module.eq_ignore_ascii_case(field))
+        .cloned()
 }
 
 /// The network's Safe, from `config/networks.toml`.

@@ -103,10 +103,16 @@ pub enum AddressError {
         "{file} is missing and network `{network}` names no deployment manifest: nothing says where the modules are"
     )]
     Nowhere { file: String, network: String },
-    #[error("{0}: field `contracts` is missing or not an object")]
+    #[error(
+        "{0}: names no module's address; expected {{\"contracts\": {{\"FeePool\": \"0x…\", …}}}} or a flat map {{\"feePool\": \"0x…\", …}}"
+    )]
     NoContracts(String),
-    #[error("{file}: field `contracts.{module}` is neither an address nor {{\"address\": …}}")]
-    NotAnEntry { file: String, module: String },
+    #[error("{file}: field `{field}` is neither an address nor {{\"address\": …}}")]
+    NotAnEntry { file: String, field: String },
+    #[error(
+        "{file}: field `{field}` is the zero address: the module is not deployed there; write its deployed address"
+    )]
+    NotDeployed { file: String, field: String },
     #[error("{file}: field `{field}`: `{text}` is not an address")]
     NotAnAddress {
         file: String,

@@ -6,4 +6,4 @@ pub mod failure;
 pub mod roots;
 
 pub use failure::{ConnectFailure, TlsProblem};
-pub use roots::{CA_FILE_ENV, ExtraRoots, RootsError};
+pub use roots::{CA_FILE_ENV, ExtraRoots, RootsError, install_crypto};

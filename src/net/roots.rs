@@ -87,15 +87,23 @@ impl ExtraRoots {
         Ok(self)
     }
 
+    /// A client with these roots (no timeout: a loopback node's, a test's).
+    pub fn client(&self) -> Result<reqwest::Client, RootsError> {
+        self.client_builder()
+            .build()
+            .map_err(|error| RootsError::Client(error.to_string()))
+    }
+
     /// An HTTP client builder that speaks HTTPS, trusting the machine's authorities and these.
     pub fn client_builder(&self) -> reqwest::ClientBuilder {
         install_crypto();
+        #[allow(clippy::disallowed_methods)] // the one place a client is made
         reqwest::Client::builder().tls_certs_merge(self.certificates.iter().cloned())
     }
 }
 
-/// rustls's cryptography (ring), chosen once for the process.
-fn install_crypto() {
+/// rustls's cryptography (ring), chosen once for the process: before any HTTP client is made.
+pub fn install_crypto() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Another part of the process may have chosen first; either is fine.

@@ -13,7 +13,10 @@ fn client(info: &SandboxInfo) -> Result<RpcClient, SandboxError> {
         .url
         .parse()
         .map_err(|_| SandboxError::NotAUrl(info.url.clone()))?;
-    Ok(RpcClient::new_http(url))
+    Ok(RpcClient::new_http_with_client(
+        crate::net::ExtraRoots::default().client()?,
+        url,
+    ))
 }
 
 /// The node's latest block, when it answers.

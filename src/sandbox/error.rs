@@ -52,6 +52,8 @@ pub enum SandboxError {
     NotAUrl(String),
     #[error("bad URL")]
     BadLocalUrl,
+    #[error(transparent)]
+    Client(#[from] crate::net::RootsError),
     #[error(
         "no anvil binary: run `npm ci` in the project (it installs {}) or set OWNER_CONSOLE_ANVIL",
         super::node::PACKAGE_BINARY

@@ -21,6 +21,7 @@ mod cli;
 mod cli_pipes;
 mod contracts;
 mod custody;
+mod deployment_files;
 mod diff;
 mod diff_batches;
 mod drafts;

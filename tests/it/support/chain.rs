@@ -169,7 +169,10 @@ impl Platform {
         let saved = super::saved_chain::saved(workspace, values, chain_id);
         let node = Node::start(&anvil(), chain_id, extra).unwrap();
         saved.load_into(&node.url());
-        let rpc = RpcClient::new_http(node.url().parse().unwrap());
+        let rpc = RpcClient::new_http_with_client(
+            owner_console::net::ExtraRoots::default().client().unwrap(),
+            node.url().parse().unwrap(),
+        );
         let platform = Self {
             node,
             deployment: saved.deployment.clone(),

@@ -61,7 +61,10 @@ pub fn saved(workspace: &Path, values: &Seed, chain_id: u64) -> Arc<Saved> {
 
 fn deploy_and_save(workspace: &Path, values: &Seed, chain_id: u64) -> Saved {
     let node = Node::start(&super::chain::anvil(), chain_id, &[]).unwrap();
-    let rpc = alloy_rpc_client::RpcClient::new_http(node.url().parse().unwrap());
+    let rpc = alloy_rpc_client::RpcClient::new_http_with_client(
+        owner_console::net::ExtraRoots::default().client().unwrap(),
+        node.url().parse().unwrap(),
+    );
     let catalogue_text = std::fs::read_to_string(workspace.join("config/catalogue.toml")).unwrap();
     let catalogue = Catalogue::parse(&catalogue_text).unwrap();
     let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
@@ -85,7 +88,10 @@ fn deploy_and_save(workspace: &Path, values: &Seed, chain_id: u64) -> Saved {
 impl Saved {
     /// Loads the platform into the (empty) node at `url`.
     pub fn load_into(&self, url: &str) {
-        let rpc = alloy_rpc_client::RpcClient::new_http(url.parse().unwrap());
+        let rpc = alloy_rpc_client::RpcClient::new_http_with_client(
+            owner_console::net::ExtraRoots::default().client().unwrap(),
+            url.parse().unwrap(),
+        );
         let loaded: bool =
             owner_console::cli::runtime::block_on(rpc.request("anvil_loadState", (&self.state,)))
                 .unwrap()

@@ -116,7 +116,10 @@ impl Stage {
     }
 
     pub fn rpc(&self, method: &'static str, params: serde_json::Value) -> serde_json::Value {
-        let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
+        let client = alloy_rpc_client::RpcClient::new_http_with_client(
+            owner_console::net::ExtraRoots::default().client().unwrap(),
+            self.rpc.parse().unwrap(),
+        );
         owner_console::cli::runtime::block_on(client.request(method, params))
             .unwrap()
             .unwrap_or_else(|e| panic!("{method}: {e}"))
@@ -332,7 +335,10 @@ impl Stage {
             .unwrap()
             .parse()
             .unwrap();
-        let client = alloy_rpc_client::RpcClient::new_http(self.rpc.parse().unwrap());
+        let client = alloy_rpc_client::RpcClient::new_http_with_client(
+            owner_console::net::ExtraRoots::default().client().unwrap(),
+            self.rpc.parse().unwrap(),
+        );
         let sender = owner_console::sandbox::deploy::Sender {
             rpc: &client,
             timeout: std::time::Duration::from_secs(10),
