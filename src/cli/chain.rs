@@ -22,6 +22,10 @@ pub enum ChainCommand {
     },
 }
 
+/// `chain status`'s exit code when the node answered but some values could not be read (each
+/// named); a node that cannot be read, or lags, exits 1.
+pub const UNREADABLE: u8 = 5;
+
 pub fn dispatch(session: &Session, command: &ChainCommand) -> color_eyre::Result<ExitCode> {
     let ChainCommand::Status { network, json } = command;
     let target = Target::of(session, network).map_err(Report::msg)?;
@@ -41,10 +45,12 @@ pub fn dispatch(session: &Session, command: &ChainCommand) -> color_eyre::Result
     } else {
         out!("{}", status_text(&state));
     }
-    Ok(if state.fresh().is_ok() && state.failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if state.fresh().is_err() {
         ExitCode::FAILURE
+    } else if !state.failures.is_empty() {
+        ExitCode::from(UNREADABLE)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

@@ -149,8 +149,13 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
             }
             for run in runs.iter().filter(|_| !*json) {
                 let at = run.current_step.as_deref().unwrap_or("-");
+                let drill = if run.mode == crate::engine::Mode::Drill {
+                    "  DRILL"
+                } else {
+                    ""
+                };
                 outln!(
-                    "{}  {:<10} {:<28} {:<8} at {at}  (last {})",
+                    "{}  {:<10} {:<28} {:<8} at {at}  (last {}){drill}",
                     run.id,
                     run.status,
                     run.runbook,

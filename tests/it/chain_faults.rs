@@ -6,7 +6,7 @@
 use crate::support::chain::{
     DEMO_RPC_ENV, Platform, add_runbook, live_cli, set_reads, snapshot_values,
 };
-use crate::support::cli::{Home, PASSPHRASE, text};
+use crate::support::cli::{Home, PASSPHRASE, json, text};
 use crate::support::rpc_proxy::{Fault, Proxy};
 use crate::support::workspace::shipped_workspace;
 use owner_console::chain::live::read_state;
@@ -206,6 +206,24 @@ fn a_getter_that_reverts_or_is_missing_is_a_problem_not_a_value() {
     assert!(!state.values.contains_key("FeePool.burnPct"));
 
     let home = Home::new();
+    let status = home.cli_env(
+        workspace.path(),
+        PASSPHRASE,
+        &[(DEMO_RPC_ENV, &platform.url())],
+        &["chain", "status", "--network", "demo", "--json"],
+    );
+    assert_eq!(
+        status.status.code(),
+        Some(5),
+        "the node answered, values were unreadable: not a node fault"
+    );
+    let failures = &json(&status)["failures"];
+    assert!(
+        failures["FeePool.burnPct"]
+            .as_str()
+            .is_some_and(|f| f.contains("broken on purpose")),
+        "{failures}"
+    );
     let diff = home.cli_env(
         workspace.path(),
         PASSPHRASE,

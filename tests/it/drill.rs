@@ -140,6 +140,12 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         .map(|r| r["mode"].as_str().unwrap())
         .collect();
     assert_eq!(modes, ["drill", "drill"], "both runs are listed as drills");
+    let (listed, _) = text(&walker.cli("alice", &["run", "list"]));
+    assert_eq!(
+        listed.lines().filter(|l| l.ends_with("  DRILL")).count(),
+        2,
+        "the text list marks both: {listed}"
+    );
 }
 
 /// The archived receipt is what production gives: a transaction from an account to the Safe,
