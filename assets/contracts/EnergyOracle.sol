@@ -8,14 +8,12 @@ import {Governable, ZeroAddress} from "./Governable.sol";
 /// `getSigners()` lists the current set (kept in step with the mapping) for off-chain tools.
 contract EnergyOracle is Governable {
     mapping(address => bool) public signers;
-    bool public retainUnknown;
 
     address[] private _signerList;
     /// @dev 1-based position in `_signerList`; 0 when not a signer.
     mapping(address => uint256) private _signerIndex;
 
     event SignerUpdated(address signer, bool allowed);
-    event RetainUnknownUpdated(bool retainUnknown);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
@@ -35,12 +33,6 @@ contract EnergyOracle is Governable {
         }
         signers[signer] = allowed;
         emit SignerUpdated(signer, allowed);
-    }
-
-    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
-    function setRetainUnknown(bool retain) external onlyOwner {
-        retainUnknown = retain;
-        emit RetainUnknownUpdated(retain);
     }
 
     function getSigners() external view returns (address[] memory) {

@@ -7,6 +7,13 @@ import {Pausable} from "./Pausable.sol";
 /// @title FeePool (mock)
 /// @notice The owner-editable settings of the platform's FeePool, with its getters and setters.
 contract FeePool is Pausable {
+    /// @notice The platform's IStakeManager.Role: `rewardRole()` returns it as a uint8.
+    enum Role {
+        Agent,
+        Validator,
+        Platform
+    }
+
     uint256 public burnPct;
     address public treasury;
     mapping(address => bool) public treasuryAllowlist;
@@ -14,7 +21,7 @@ contract FeePool is Pausable {
     address public governance;
     address public taxPolicy;
     address public stakeManager;
-    string public rewardRole;
+    Role public rewardRole;
 
     event BurnPctUpdated(uint256 burnPct);
     event TreasuryUpdated(address treasury);
@@ -23,7 +30,7 @@ contract FeePool is Pausable {
     event GovernanceUpdated(address governance);
     event TaxPolicyUpdated(address taxPolicy);
     event StakeManagerUpdated(address stakeManager);
-    event RewardRoleUpdated(string rewardRole);
+    event RewardRoleUpdated(Role rewardRole);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
@@ -66,8 +73,8 @@ contract FeePool is Pausable {
         emit StakeManagerUpdated(stakeManager_);
     }
 
-    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
-    function setRewardRole(string calldata rewardRole_) external onlyOwner {
+    /// @notice Which stakers share the fees; a number beyond the enum reverts, as on the platform.
+    function setRewardRole(Role rewardRole_) external onlyOwner {
         rewardRole = rewardRole_;
         emit RewardRoleUpdated(rewardRole_);
     }

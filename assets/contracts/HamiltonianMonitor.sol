@@ -10,22 +10,32 @@ error InvalidWindow(uint256 window);
 /// @notice The owner-editable settings of the platform's HamiltonianMonitor.
 contract HamiltonianMonitor is Governable {
     uint256 public window;
-    bool public resetHistory;
+    /// @notice How many times the history was cleared (the mock keeps no observations).
+    uint256 public resets;
 
-    event WindowUpdated(uint256 window);
-    event ResetHistoryUpdated(bool resetHistory);
+    /// @dev The platform's events: the window before and after, and whether the history was
+    /// cleared; `HistoryReset` carries the mock's count of resets.
+    event WindowUpdated(uint256 previous, uint256 window, bool resetHistory);
+    event HistoryReset(uint256 resets);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
-    function setWindow(uint256 window_) external onlyOwner {
+    /// @notice As the platform's: the window, and whether to clear the history with it.
+    function setWindow(uint256 window_, bool resetHistory_) external onlyOwner {
         if (window_ == 0) revert InvalidWindow(window_);
+        uint256 previous = window;
         window = window_;
-        emit WindowUpdated(window_);
+        emit WindowUpdated(previous, window_, resetHistory_);
+        if (resetHistory_) _reset();
     }
 
-    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
-    function setResetHistory(bool reset) external onlyOwner {
-        resetHistory = reset;
-        emit ResetHistoryUpdated(reset);
+    /// @notice An action, not a setting: clears the history.
+    function resetHistory() external onlyOwner {
+        _reset();
+    }
+
+    function _reset() private {
+        resets += 1;
+        emit HistoryReset(resets);
     }
 }

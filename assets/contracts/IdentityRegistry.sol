@@ -5,36 +5,36 @@ import {Governable, ZeroAddress} from "./Governable.sol";
 
 /// @title IdentityRegistry (mock)
 /// @notice The owner-editable settings of the platform's IdentityRegistry, with its getters and
-/// setters (ENS roots are kept as names, as the catalogue reads them).
+/// setters. ENS roots are `bytes32` namehashes, as on the platform.
 contract IdentityRegistry is Governable {
-    string public agentRootNode;
-    string public clubRootNode;
+    bytes32 public agentRootNode;
+    bytes32 public clubRootNode;
     bytes32 public agentMerkleRoot;
     bytes32 public validatorMerkleRoot;
     address public reputationEngine;
     address public attestationRegistry;
     mapping(address => bool) public additionalAgents;
     mapping(address => bool) public additionalValidators;
-    string public agentProfileURI;
+    mapping(address => string) public agentProfileURI;
 
-    event AgentRootNodeUpdated(string agentRootNode);
-    event ClubRootNodeUpdated(string clubRootNode);
+    event AgentRootNodeUpdated(bytes32 agentRootNode);
+    event ClubRootNodeUpdated(bytes32 clubRootNode);
     event AgentMerkleRootUpdated(bytes32 agentMerkleRoot);
     event ValidatorMerkleRootUpdated(bytes32 validatorMerkleRoot);
     event ReputationEngineUpdated(address reputationEngine);
     event AttestationRegistryUpdated(address attestationRegistry);
     event AdditionalAgentUpdated(address agent, bool allowed);
     event AdditionalValidatorUpdated(address validator, bool allowed);
-    event AgentProfileURIUpdated(string agentProfileURI);
+    event AgentProfileURIUpdated(address agent, string agentProfileURI);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
-    function setAgentRootNode(string calldata node) external onlyOwner {
+    function setAgentRootNode(bytes32 node) external onlyOwner {
         agentRootNode = node;
         emit AgentRootNodeUpdated(node);
     }
 
-    function setClubRootNode(string calldata node) external onlyOwner {
+    function setClubRootNode(bytes32 node) external onlyOwner {
         clubRootNode = node;
         emit ClubRootNodeUpdated(node);
     }
@@ -83,9 +83,8 @@ contract IdentityRegistry is Governable {
         emit AdditionalValidatorUpdated(validator, false);
     }
 
-    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
-    function setAgentProfileURI(string calldata uri) external onlyOwner {
-        agentProfileURI = uri;
-        emit AgentProfileURIUpdated(uri);
+    function setAgentProfileURI(address agent, string calldata uri) external onlyOwner {
+        agentProfileURI[agent] = uri;
+        emit AgentProfileURIUpdated(agent, uri);
     }
 }

@@ -10,8 +10,8 @@ contract JobRegistry is Pausable {
     uint256 public feePct;
     uint256 public validatorRewardPct;
     /// @dev Set through `setJobStake(uint96)`, read as uint256, as on the platform.
-    uint256 public jobStake;
-    uint256 public minAgentStake;
+    uint96 public jobStake;
+    uint96 public minAgentStake;
     uint256 public maxJobReward;
     /// @dev Set through `setJobDurationLimit(uint256)`.
     uint256 public maxJobDuration;
@@ -66,8 +66,10 @@ contract JobRegistry is Pausable {
         emit JobStakeUpdated(stake);
     }
 
+    /// @notice Kept as a uint96, as on the platform: a larger stake reverts.
     function setMinAgentStake(uint256 stake) external onlyOwner {
-        minAgentStake = stake;
+        require(stake <= type(uint96).max, "stake");
+        minAgentStake = uint96(stake);
         emit MinAgentStakeUpdated(stake);
     }
 

@@ -6,15 +6,27 @@ import {Governable} from "./Governable.sol";
 /// @title RewardEngine (mock)
 /// @notice The owner-editable settings of the platform's RewardEngineMB, with its getters and setters.
 contract RewardEngine is Governable {
+    /// @notice The platform's RewardEngineMB.Role: per-role values are read by its number.
+    enum Role {
+        Agent,
+        Validator,
+        Operator,
+        Employer
+    }
+
     uint256 public kappa;
     uint256 public maxProofs;
-    uint256 public temperature;
+    int256 public temperature;
+    mapping(Role => int256) public mu;
+    mapping(Role => int256) public baselineEnergy;
     address public treasury;
     address public thermostat;
 
     event KappaUpdated(uint256 kappa);
     event MaxProofsUpdated(uint256 maxProofs);
-    event TemperatureUpdated(uint256 temperature);
+    event TemperatureUpdated(int256 temperature);
+    event MuUpdated(Role role, int256 mu);
+    event BaselineEnergyUpdated(Role role, int256 baselineEnergy);
     event TreasuryUpdated(address treasury);
     event ThermostatUpdated(address thermostat);
 
@@ -30,10 +42,23 @@ contract RewardEngine is Governable {
         emit MaxProofsUpdated(maxProofs_);
     }
 
-    /// @notice Not in the catalogue (read-only there); lets a sandbox seed the value.
-    function setTemperature(uint256 temperature_) external onlyOwner {
+    /// @notice The fallback temperature: above 0, as on the platform.
+    function setTemperature(int256 temperature_) external onlyOwner {
+        require(temperature_ > 0, "temp");
         temperature = temperature_;
         emit TemperatureUpdated(temperature_);
+    }
+
+    /// @notice The chemical potential of a role (signed).
+    function setMu(Role role, int256 mu_) external onlyOwner {
+        mu[role] = mu_;
+        emit MuUpdated(role, mu_);
+    }
+
+    /// @notice The baseline energy of a role (signed).
+    function setBaselineEnergy(Role role, int256 baseline) external onlyOwner {
+        baselineEnergy[role] = baseline;
+        emit BaselineEnergyUpdated(role, baseline);
     }
 
     /// @notice The treasury must not be zero nor the owner.

@@ -11,6 +11,14 @@ error InvalidBounds(int256 min, int256 max);
 /// getters. The grouped setters (`setTemperatureBounds`, `setPID`, `setKPIWeights`,
 /// `setIntegralBounds`) are the platform's; the catalogue reads those values only.
 contract Thermostat is Governable {
+    /// @notice The platform's Thermostat.Role.
+    enum Role {
+        Agent,
+        Validator,
+        Operator,
+        Employer
+    }
+
     int256 public systemTemperature;
     int256 public minTemp;
     int256 public maxTemp;
@@ -22,12 +30,14 @@ contract Thermostat is Governable {
     int256 public wSla;
     int256 public integralMin;
     int256 public integralMax;
+    mapping(Role => int256) private _roleTemps;
 
     event SystemTemperatureUpdated(int256 systemTemperature);
     event TemperatureBoundsUpdated(int256 minTemp, int256 maxTemp);
     event PIDUpdated(int256 kp, int256 ki, int256 kd);
     event KPIWeightsUpdated(int256 wEmission, int256 wBacklog, int256 wSla);
     event IntegralBoundsUpdated(int256 integralMin, int256 integralMax);
+    event RoleTemperatureUpdated(Role role, int256 temp);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
@@ -55,6 +65,20 @@ contract Thermostat is Governable {
         wBacklog = backlog;
         wSla = sla;
         emit KPIWeightsUpdated(emission, backlog, sla);
+    }
+
+    /// @notice A role's own temperature, above 0. (The platform also holds it within the
+    /// bounds; the mock does not, so that a sandbox may seed it before the bounds.)
+    function setRoleTemperature(Role role, int256 temp) external onlyOwner {
+        require(temp > 0, "bounds");
+        _roleTemps[role] = temp;
+        emit RoleTemperatureUpdated(role, temp);
+    }
+
+    /// @notice A role's temperature: its own, or the system's when it has none.
+    function getRoleTemperature(Role role) external view returns (int256) {
+        int256 temp = _roleTemps[role];
+        return temp == 0 ? systemTemperature : temp;
     }
 
     function setIntegralBounds(int256 min, int256 max) external onlyOwner {

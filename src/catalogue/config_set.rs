@@ -100,7 +100,7 @@ impl ConfigSet {
                     continue;
                 };
                 let mut notes = Vec::new();
-                match Value::read(raw, parameter.kind, parameter.unit, &mut notes) {
+                match Value::read_as(raw, parameter, parameter.unit, &mut notes) {
                     Ok(value) => {
                         if let Value::Text(text) = &value
                             && text == "0x0000000000000000000000000000000000000000"

@@ -42,6 +42,20 @@ pub struct Parameter {
     /// arguments, in order (this one among them). Each of them names the same setter and list.
     #[serde(default)]
     pub setter_args: Vec<String>,
+    /// Arguments the getter and the setter take before the value, the same for both: the role
+    /// of a per-role mapping (`mu(uint8)(int256)`, `setMu(uint8,int256)`), the agent of
+    /// `agentProfileURI(address)(string)`. Written as text, encoded by the signature's types.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// For `kind = "enum"`: the names of the enum's members, in their on-chain order (the
+    /// first is 0). The console shows and accepts the names; the chain gets the number.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// A planning option, not contract state (`retainUnknown`, `resetHistory`): a value of the
+    /// config that decides how a plan is made or a setter called, that no getter reads. It is
+    /// never read from chain, and a diff against the chain names it as not compared.
+    #[serde(default)]
+    pub option: bool,
 }
 
 fn no_unit() -> Unit {

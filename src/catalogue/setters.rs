@@ -33,6 +33,19 @@ pub fn arity(signature: &str) -> usize {
 /// A multi-argument setter whose parameters do not agree.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SetterError {
+    #[error("parameter `{id}` is a planning option, not contract state, and so has no getter")]
+    OptionWithGetter { id: String },
+    #[error(
+        "parameter `{id}`: {signature} takes {takes} argument(s), and `args` and the value(s) make {given}"
+    )]
+    WrongLeading {
+        id: String,
+        signature: String,
+        takes: usize,
+        given: usize,
+    },
+    #[error("parameter `{id}`: an enum lists its members in `variants`, and only an enum does")]
+    Variants { id: String },
     #[error("parameter `{id}` has setter_args but no setter")]
     NoSetter { id: String },
     #[error("parameter `{id}`: setter_args must list `{id}` itself")]
@@ -54,7 +67,58 @@ pub enum SetterError {
     },
 }
 
+/// The number of inputs of a getter signature with its return type (`mu(uint8)(int256)`).
+pub fn getter_arity(signature: &str) -> usize {
+    match signature.find(")(") {
+        Some(end) => arity(&signature[..=end]),
+        None => arity(signature),
+    }
+}
+
+/// What a parameter's own fields must agree on: an option has no getter, an enum names its
+/// members, and the fixed leading arguments fit the getter and the setter.
+fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
+    use super::value::Kind;
+    let id = &parameter.id;
+    if parameter.option && parameter.getter.is_some() {
+        return Err(SetterError::OptionWithGetter { id: id.clone() });
+    }
+    if (parameter.kind == Kind::Enum) == parameter.variants.is_empty() {
+        return Err(SetterError::Variants { id: id.clone() });
+    }
+    let leading = parameter.args.len();
+    if let Some(getter) = &parameter.getter {
+        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let takes = getter_arity(getter);
+        if takes != leading && !(set && leading == 0 && takes == 1) {
+            return Err(SetterError::WrongLeading {
+                id: id.clone(),
+                signature: getter.clone(),
+                takes,
+                given: leading,
+            });
+        }
+    }
+    if let Some(setter) = &parameter.setter
+        && leading > 0
+    {
+        let values = parameter.setter_args.len().max(1);
+        if arity(setter) != leading + values {
+            return Err(SetterError::WrongLeading {
+                id: id.clone(),
+                signature: setter.clone(),
+                takes: arity(setter),
+                given: leading + values,
+            });
+        }
+    }
+    Ok(())
+}
+
 pub fn check(catalogue: &Catalogue) -> Result<(), SetterError> {
+    for parameter in &catalogue.parameters {
+        check_fields(parameter)?;
+    }
     for parameter in catalogue
         .parameters
         .iter()
@@ -67,12 +131,13 @@ pub fn check(catalogue: &Catalogue) -> Result<(), SetterError> {
         if !parameter.setter_args.contains(id) {
             return Err(SetterError::NotListingItself { id: id.clone() });
         }
-        if arity(setter) != parameter.setter_args.len() {
+        let lists = parameter.args.len() + parameter.setter_args.len();
+        if arity(setter) != lists {
             return Err(SetterError::WrongArity {
                 id: id.clone(),
                 setter: setter.clone(),
                 takes: arity(setter),
-                lists: parameter.setter_args.len(),
+                lists,
             });
         }
         for other in &parameter.setter_args {
@@ -103,5 +168,13 @@ mod tests {
         assert_eq!(arity("setBurnPct(uint256)"), 1);
         assert_eq!(arity("setSlashingDistribution(uint256,uint256,uint256)"), 3);
         assert_eq!(arity("f((uint256,address),bool)"), 2);
+    }
+
+    #[test]
+    fn getter_arity_counts_the_inputs_only() {
+        use super::getter_arity;
+        assert_eq!(getter_arity("burnPct()(uint256)"), 0);
+        assert_eq!(getter_arity("mu(uint8)(int256)"), 1);
+        assert_eq!(getter_arity("history()(uint256[],uint256[])"), 0);
     }
 }

@@ -17,9 +17,15 @@ pub enum Kind {
     AddressSet,
     StringSet,
     Records,
+    /// A Solidity enum (`uint8` on chain): shown and written by its members' names, which the
+    /// parameter's `variants` list in order.
+    Enum,
+    /// An ENS node (`bytes32` on chain), written in the config as its name (`agent.agi.eth`)
+    /// or as the 0x hash itself.
+    Namehash,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(#[serde(serialize_with = "decimal")] I256),
@@ -27,6 +33,71 @@ pub enum Value {
     Text(String),
     Set(BTreeSet<String>),
     Records(Vec<serde_json::Value>),
+    /// An ENS node whose name is known: its hash (0x, lower case) and the name. It equals any
+    /// value with the same hash, named or not (the chain has the hash only).
+    #[serde(serialize_with = "hash_only")]
+    Named(String, String),
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Number(a), Self::Number(b)) => a == b,
+            (Self::Bool(a), Self::Bool(b)) => a == b,
+            (Self::Text(a) | Self::Named(a, _), Self::Text(b) | Self::Named(b, _)) => a == b,
+            (Self::Set(a), Self::Set(b)) => a == b,
+            (Self::Records(a), Self::Records(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+fn hash_only<S: serde::Serializer>(
+    hash: &str,
+    _name: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(hash)
+}
+
+/// The ENS namehash of `name` (EIP-137): the zero node for the empty name, else the hash of
+/// the parent's node and the first label's hash. `name` must be normalised already.
+pub fn namehash(name: &str) -> [u8; 32] {
+    let mut node = [0u8; 32];
+    if name.is_empty() {
+        return node;
+    }
+    for label in name.rsplit('.') {
+        let mut both = [0u8; 64];
+        both[..32].copy_from_slice(&node);
+        both[32..].copy_from_slice(alloy_primitives::keccak256(label.as_bytes()).as_slice());
+        node = alloy_primitives::keccak256(both).0;
+    }
+    node
+}
+
+/// An ENS name as the console accepts it: labels of lower-case letters, digits, `-` and `_`
+/// (already normalised, so its namehash is the one ENS uses), none empty.
+fn ens_name(text: &str) -> Result<String, ValueError> {
+    let fine = !text.is_empty()
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        });
+    if fine {
+        Ok(text.to_owned())
+    } else {
+        Err(ValueError::NotAnEnsName(text.to_owned()))
+    }
+}
+
+fn bytes32(text: &str) -> Option<String> {
+    let hex = text.strip_prefix("0x")?;
+    (hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())).then(|| text.to_lowercase())
 }
 
 fn decimal<S: serde::Serializer>(value: &I256, serializer: S) -> Result<S::Ok, S::Error> {
@@ -71,6 +142,12 @@ pub enum ValueError {
     NotMembers(String),
     #[error("`{0}` is not a list")]
     NotAList(String),
+    #[error("`{given}` is none of {variants}")]
+    NotAVariant { given: String, variants: String },
+    #[error(
+        "`{0}` is not an ENS name in normalised form (lower-case labels of a-z, 0-9, `-`, `_`) nor 0x and 64 hex digits"
+    )]
+    NotAnEnsName(String),
 }
 
 fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, ValueError> {
@@ -170,15 +247,23 @@ impl Value {
                     .ok_or_else(|| ValueError::NotAddressString(raw.to_string()))?;
                 address(text, notes).map(Self::Text)
             }
-            Kind::Bytes32 => {
-                let text = raw.as_str().unwrap_or_default();
-                let hex = text.strip_prefix("0x").unwrap_or("");
-                if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                    Ok(Self::Text(text.to_lowercase()))
-                } else {
-                    Err(ValueError::NotBytes32(raw.to_string()))
+            Kind::Bytes32 => bytes32(raw.as_str().unwrap_or_default())
+                .map(Self::Text)
+                .ok_or_else(|| ValueError::NotBytes32(raw.to_string())),
+            Kind::Namehash => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| ValueError::NotAString(raw.to_string()))?;
+                match bytes32(text) {
+                    Some(hash) => Ok(Self::Text(hash)),
+                    None => {
+                        let name = ens_name(text)?;
+                        let hash = format!("0x{}", hex::encode(namehash(&name)));
+                        Ok(Self::Named(hash, name))
+                    }
                 }
             }
+            Kind::Enum => Self::read_enum(raw, &[]),
             Kind::String => raw
                 .as_str()
                 .map(|s| Self::Text(s.to_owned()))
@@ -205,12 +290,67 @@ impl Value {
         }
     }
 
+    /// Reads a raw JSON value of `parameter` written in `unit` (its config unit, or its chain
+    /// unit for values read from chain): as [`Value::read`], with the enum's names.
+    pub fn read_as(
+        raw: &serde_json::Value,
+        parameter: &super::Parameter,
+        unit: Unit,
+        notes: &mut Vec<Note>,
+    ) -> Result<Self, ValueError> {
+        match parameter.kind {
+            Kind::Enum => Self::read_enum(raw, &parameter.variants),
+            kind => Self::read(raw, kind, unit, notes),
+        }
+    }
+
+    /// An enum member by name (any case) or by number, as the name `variants` gives it.
+    fn read_enum(raw: &serde_json::Value, variants: &[String]) -> Result<Self, ValueError> {
+        let text = raw_text(raw);
+        let by_number = match raw {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        let found = match by_number {
+            Some(n) => usize::try_from(n).ok().and_then(|n| variants.get(n)),
+            None => variants.iter().find(|v| v.eq_ignore_ascii_case(&text)),
+        };
+        found
+            .map(|v| Self::Text(v.clone()))
+            .ok_or_else(|| ValueError::NotAVariant {
+                given: text,
+                variants: if variants.is_empty() {
+                    "the enum's members (the catalogue lists none)".to_owned()
+                } else {
+                    variants.join(", ")
+                },
+            })
+    }
+
+    /// The value as a setter's argument, as text in the chain's unit: numbers divided by the
+    /// chain unit's factor, an enum member as its number, an ENS node as its hash.
+    pub fn chain_text(&self, parameter: &super::Parameter) -> String {
+        match self {
+            Self::Number(base) => (*base / parameter.chain_unit().factor()).to_string(),
+            Self::Text(name) if parameter.kind == Kind::Enum => parameter
+                .variants
+                .iter()
+                .position(|v| v == name)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| name.clone()),
+            Self::Named(hash, _) => hash.clone(),
+            other => other.show(Unit::None),
+        }
+    }
+
     /// The value as an operator reads it, in `unit`.
     pub fn show(&self, unit: Unit) -> String {
         match self {
             Self::Number(n) => show(*n, unit),
             Self::Bool(b) => b.to_string(),
             Self::Text(t) => t.clone(),
+            Self::Named(hash, name) => format!("{name} ({hash})"),
             Self::Set(members) => format!(
                 "{{{}}}",
                 members.iter().cloned().collect::<Vec<_>>().join(", ")
@@ -224,5 +364,57 @@ impl Value {
             Self::Number(n) => Some(*n),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namehash_is_eip_137s() {
+        let hex = |name: &str| format!("0x{}", hex::encode(namehash(name)));
+        assert_eq!(hex(""), format!("0x{}", "0".repeat(64)));
+        assert_eq!(
+            hex("eth"),
+            "0x93cdeb708b7545dc668eb9280176169d1c33cfd8ed6f04690a0bcc88a93fc4ae"
+        );
+        assert_eq!(
+            hex("foo.eth"),
+            "0xde9b09fd7c5f901e23a3f19fecc54828e9c848539801e86591bd9801b019f84f"
+        );
+    }
+
+    #[test]
+    fn a_namehash_reads_as_a_name_or_a_hash_and_both_are_equal() {
+        let read =
+            |raw: serde_json::Value| Value::read(&raw, Kind::Namehash, Unit::None, &mut Vec::new());
+        let named = read(serde_json::json!("foo.eth")).expect("a name");
+        let hash = "0xde9b09fd7c5f901e23a3f19fecc54828e9c848539801e86591bd9801b019f84f";
+        assert_eq!(named, Value::Text(hash.into()));
+        assert_eq!(named.show(Unit::None), format!("foo.eth ({hash})"));
+        assert_eq!(
+            read(serde_json::json!(hash.to_uppercase().replace("0X", "0x"))),
+            Ok(Value::Text(hash.into()))
+        );
+        for bad in ["Foo.eth", "foo..eth", "", "foo eth"] {
+            assert!(
+                matches!(
+                    read(serde_json::json!(bad)),
+                    Err(ValueError::NotAnEnsName(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn signed_values_may_be_negative_and_unsigned_ones_may_not() {
+        let raw = serde_json::json!("-50000000000000000");
+        assert!(Value::read(&raw, Kind::Int, Unit::Fixed18, &mut Vec::new()).is_ok());
+        assert!(matches!(
+            Value::read(&raw, Kind::Uint, Unit::Fixed18, &mut Vec::new()),
+            Err(ValueError::Negative(_))
+        ));
     }
 }

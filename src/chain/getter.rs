@@ -38,6 +38,21 @@ impl Getter {
         self.function.inputs.len()
     }
 
+    /// The getter's arguments from text (`2`, `0x…`), by the signature's input types.
+    pub fn arguments(&self, texts: &[String]) -> Result<Vec<DynSolValue>, String> {
+        self.function
+            .inputs
+            .iter()
+            .zip(texts)
+            .map(|(param, text)| {
+                param
+                    .resolve()
+                    .and_then(|ty| ty.coerce_str(text))
+                    .map_err(|e| format!("{}: argument `{text}`: {e}", self.signature))
+            })
+            .collect()
+    }
+
     pub fn calldata(&self, args: &[DynSolValue]) -> Result<Bytes, String> {
         self.function
             .abi_encode_input(args)

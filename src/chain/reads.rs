@@ -71,6 +71,13 @@ pub fn plan(
     let mut plan = ReadPlan::default();
     for parameter in &catalogue.parameters {
         let key = parameter.id.as_str();
+        if parameter.option {
+            plan.unreadable.insert(
+                key.to_owned(),
+                "a planning option, not contract state: never read from chain".into(),
+            );
+            continue;
+        }
         let Some(signature) = &parameter.getter else {
             plan.unreadable
                 .insert(key.to_owned(), "the catalogue names no getter".into());
@@ -92,6 +99,12 @@ pub fn plan(
         };
         match (getter.inputs(), parameter.kind) {
             (0, _) => plan.push(key, &getter, *to, &[], None),
+            (n, _) if n == parameter.args.len() => match getter.arguments(&parameter.args) {
+                Ok(args) => plan.push(key, &getter, *to, &args, None),
+                Err(why) => {
+                    plan.unreadable.insert(key.to_owned(), why);
+                }
+            },
             (1, Kind::AddressSet) => {
                 plan.partial_sets.insert(key.to_owned());
                 for member in candidates.get(key).into_iter().flatten() {

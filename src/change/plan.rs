@@ -19,10 +19,20 @@ pub struct Plan {
 }
 
 fn chain_text(value: &Value, parameter: &crate::catalogue::Parameter) -> String {
-    match value {
-        Value::Number(base) => (*base / parameter.chain_unit().factor()).to_string(),
-        other => other.show(crate::catalogue::units::Unit::None),
-    }
+    value.chain_text(parameter)
+}
+
+/// A setter's arguments: the parameter's fixed leading ones (a role, an agent), then `values`.
+fn with_leading<'a>(
+    parameter: &'a crate::catalogue::Parameter,
+    values: &'a [String],
+) -> Vec<&'a str> {
+    parameter
+        .args
+        .iter()
+        .chain(values)
+        .map(String::as_str)
+        .collect()
 }
 
 pub fn plan(
@@ -61,7 +71,7 @@ pub fn plan(
             if joint_calls_made.insert((module, setter)) {
                 match joint_arguments(catalogue, parameter, proposed) {
                     Ok(args) => {
-                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        let args = with_leading(parameter, &args);
                         plan.calls.push(PlannedCall::new(module, to, setter, &args));
                     }
                     Err(why) => plan.by_hand.push(format!("{}: {why}", change.id)),
@@ -102,7 +112,7 @@ pub fn plan(
                 module,
                 to,
                 setter,
-                &[&chain_text(value, parameter)],
+                &with_leading(parameter, &[chain_text(value, parameter)]),
             )),
         }
     }

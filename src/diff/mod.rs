@@ -10,7 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::catalogue::guardrails::{Values, Violation, check_all};
 use crate::catalogue::index::seek;
 use crate::catalogue::risk::{RiskClass, classify};
-use crate::catalogue::value::Value;
+use crate::catalogue::value::{Kind, Value};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -97,6 +97,9 @@ pub struct Diff {
     pub guardrails: Vec<GuardrailFinding>,
     /// Parameters the proposed side has and the current state does not cover.
     pub not_compared: Vec<String>,
+    /// Of `not_compared`, the planning options: values of the config that are no contract
+    /// state (the catalogue's `option`), so that no chain or snapshot ever holds them.
+    pub options: Vec<String>,
     pub fingerprint: String,
 }
 
@@ -161,6 +164,22 @@ pub fn compute(
     }
     let mut changes = Vec::new();
     let mut not_compared = Vec::new();
+    // ENS nodes the config names: a hash read from chain is shown with its name when known.
+    let names: BTreeMap<&str, &str> = proposed
+        .values()
+        .chain(current.values())
+        .filter_map(|value| match value {
+            Value::Named(hash, name) => Some((hash.as_str(), name.as_str())),
+            _ => None,
+        })
+        .collect();
+    let show = |value: &Value, parameter: &crate::catalogue::Parameter| match value {
+        Value::Text(hash) if parameter.kind == Kind::Namehash => match names.get(hash.as_str()) {
+            Some(name) => format!("{name} ({hash})"),
+            None => hash.clone(),
+        },
+        other => other.show(parameter.unit),
+    };
     let (mut currents, mut proposals) = (current.iter().peekable(), proposed.iter().peekable());
     for (position, parameter) in catalogue.in_id_order() {
         let before = seek(&mut currents, &parameter.id);
@@ -193,8 +212,8 @@ pub fn compute(
             domain: parameter.domain.clone(),
             risk,
             kind,
-            before: before.map(|v| v.show(parameter.unit)),
-            after: after.map(|v| v.show(parameter.unit)),
+            before: before.map(|v| show(v, parameter)),
+            after: after.map(|v| show(v, parameter)),
             added,
             removed,
             inline,
@@ -207,7 +226,12 @@ pub fn compute(
     }
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
     not_compared.sort_unstable_by_key(|(position, _)| *position);
-    let not_compared = not_compared.into_iter().map(|(_, id)| id).collect();
+    let not_compared: Vec<String> = not_compared.into_iter().map(|(_, id)| id).collect();
+    let options = not_compared
+        .iter()
+        .filter(|id| catalogue.parameter(id).is_some_and(|p| p.option))
+        .cloned()
+        .collect();
     let changed: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
     let guardrails: Vec<GuardrailFinding> = check_all(proposed, catalogue)
         .into_iter()
@@ -228,6 +252,7 @@ pub fn compute(
         changes,
         guardrails,
         not_compared,
+        options,
         fingerprint,
     }
 }

@@ -31,7 +31,7 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         };
         let mut notes = Vec::new();
         let id = &parameter.id;
-        match Value::read(raw, parameter.kind, parameter.chain_unit(), &mut notes) {
+        match Value::read_as(raw, parameter, parameter.chain_unit(), &mut notes) {
             Ok(value) => values.push((id.clone(), value)),
             Err(why) => problems.push((position, format!("{name}: {id}: {why}"))),
         }

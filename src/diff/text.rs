@@ -94,6 +94,15 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
             ),
         )]);
     }
+    if !diff.options.is_empty() {
+        out.push(vec![(
+            Tag::Muted,
+            format!(
+                "of them, planning options (not contract state, never read from chain): {}",
+                diff.options.join(", ")
+            ),
+        )]);
+    }
     out.push(vec![(
         Tag::Muted,
         format!("fingerprint {}", diff.fingerprint),

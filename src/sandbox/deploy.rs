@@ -382,12 +382,16 @@ pub async fn deploy_platform(
                 }
                 result
             }
-            _ if parameter.setter_args.is_empty() => sender
-                .call(deployer, to, setter, &[text_of(value)])
-                .await
-                .map(|_| ()),
+            _ if parameter.setter_args.is_empty() => {
+                let mut args = parameter.args.clone();
+                args.push(text_of(value));
+                sender.call(deployer, to, setter, &args).await.map(|_| ())
+            }
             _ => match group_arguments(&parameter.setter_args, &parameter.id, values) {
-                Ok(Some(args)) => sender.call(deployer, to, setter, &args).await.map(|_| ()),
+                Ok(Some(group)) => {
+                    let args: Vec<String> = parameter.args.iter().cloned().chain(group).collect();
+                    sender.call(deployer, to, setter, &args).await.map(|_| ())
+                }
                 Ok(None) => Ok(()),
                 Err(why) => Err(why),
             },

@@ -26,30 +26,41 @@ pub fn seed(
         SeedFrom::Snapshot => {
             let checked = crate::change::offline_state::of_network(ctx, network)
                 .map_err(|e| super::SandboxError::State(Box::new(e)))?;
-            Ok((
-                checked.snapshot.values,
-                format!("snapshot {}", checked.name),
-            ))
-        }
-        SeedFrom::Config => {
-            let proposed = ctx.proposed(catalogue, network);
-            let mut seed = Seed::new();
-            for (id, value) in &proposed.values {
-                let Some(parameter) = catalogue.parameter(id) else {
-                    continue;
-                };
-                let json = match value {
-                    Value::Number(base) => serde_json::Value::String(
-                        (*base / parameter.chain_unit().factor()).to_string(),
-                    ),
-                    Value::Bool(b) => serde_json::Value::Bool(*b),
-                    Value::Text(text) => serde_json::Value::String(text.clone()),
-                    Value::Set(members) => members.iter().cloned().collect(),
-                    Value::Records(_) => continue,
-                };
-                seed.insert(id.clone(), json);
+            // A snapshot holds contract state only: the planning options a setter also takes
+            // (`setWindow(window, resetHistory)`) come from the config, as in a plan.
+            let mut values = checked.snapshot.values;
+            for (id, json) in from_config(ctx, catalogue, network, |p| p.option) {
+                values.entry(id).or_insert(json);
             }
-            Ok((seed, format!("config/*.{network}.json")))
+            Ok((values, format!("snapshot {}", checked.name)))
         }
+        SeedFrom::Config => Ok((
+            from_config(ctx, catalogue, network, |_| true),
+            format!("config/*.{network}.json"),
+        )),
     }
+}
+
+/// The config's values of the parameters `wanted` picks, in the chain's units.
+fn from_config(
+    ctx: &Context,
+    catalogue: &Catalogue,
+    network: &str,
+    wanted: impl Fn(&crate::catalogue::Parameter) -> bool,
+) -> Seed {
+    let proposed = ctx.proposed(catalogue, network);
+    let mut seed = Seed::new();
+    for (id, value) in &proposed.values {
+        let Some(parameter) = catalogue.parameter(id).filter(|p| wanted(p)) else {
+            continue;
+        };
+        let json = match value {
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Set(members) => members.iter().cloned().collect(),
+            Value::Records(_) => continue,
+            other => serde_json::Value::String(other.chain_text(parameter)),
+        };
+        seed.insert(id.clone(), json);
+    }
+    seed
 }
