@@ -143,6 +143,7 @@ fn main() {
             &current.values,
             &proposed.values,
             current.complete,
+            &current.unread,
         );
         changes = diff.changes.len();
         std::hint::black_box(diff);

@@ -164,6 +164,7 @@ pub fn compare(
         &current.values,
         &proposed.values,
         current.complete,
+        &current.unread,
     );
     Ok(Compared {
         stale: current.stale.clone(),

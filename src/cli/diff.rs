@@ -11,10 +11,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Exit statuses of `diff`: none / changes / a guardrail blocks.
+/// Exit statuses of `diff`: none / changes / a guardrail blocks / proposed values were not
+/// compared (without `--allow-incomplete`).
 pub const NO_CHANGES: u8 = 0;
 pub const CHANGES: u8 = 3;
 pub const BLOCKED: u8 = 4;
+pub const INCOMPLETE: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -53,6 +55,10 @@ pub struct DiffArgs {
     fingerprint: bool,
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// Exit as for a complete diff although proposed values were not compared (each is named
+    /// either way).
+    #[arg(long)]
+    allow_incomplete: bool,
 }
 
 pub fn colour_wanted(choice: Color) -> bool {
@@ -125,6 +131,8 @@ pub fn run(session: &Session, args: &DiffArgs) -> color_eyre::Result<ExitCode> {
     }
     Ok(ExitCode::from(if diff.blocking() > 0 {
         BLOCKED
+    } else if diff.incomplete().next().is_some() && !args.allow_incomplete {
+        INCOMPLETE
     } else if diff.changes.is_empty() {
         NO_CHANGES
     } else {

@@ -25,6 +25,10 @@ pub struct PlanArgs {
     /// Use a state snapshot older than the network's limit anyway; the reason is logged.
     #[arg(long, value_name = "REASON")]
     accept_stale: Option<String>,
+    /// Write the batch although proposed values were not compared with the current state (the
+    /// batch sets none of them).
+    #[arg(long)]
+    allow_incomplete: bool,
 }
 
 pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
@@ -47,6 +51,17 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         crate::sandbox::inherited::mode_for(&args.network, crate::engine::Mode::Live),
     )
     .map_err(Report::msg)?;
+    let left_out: Vec<String> = diff
+        .incomplete()
+        .map(|n| format!("{} = {} ({})", n.id, n.proposed, n.why))
+        .collect();
+    if !left_out.is_empty() && !args.allow_incomplete {
+        bail!(
+            "the diff is incomplete: {} proposed value(s) were not compared with the current state, and the batch would set none of them: {}; read them (a node or a snapshot that holds them) or pass --allow-incomplete",
+            left_out.len(),
+            left_out.join("; ")
+        );
+    }
     if args.out.exists() {
         bail!(
             "{}: already exists; choose another file",

@@ -1,23 +1,47 @@
 //! The diff's fingerprint: the SHA-256 of the RFC 8785 (JCS) canonical JSON of the network,
-//! the changes and the guardrail findings, written straight into the hasher.
+//! the changes, the guardrail findings and, when there are any, the proposed values not
+//! compared (id and value: what they would be set to is part of what is signed; why they were
+//! not compared is not, as it depends on the reviewer's node), written straight into the
+//! hasher.
 //!
 //! The covered types hold only strings, booleans, nulls, arrays and objects with ASCII keys, so
 //! JCS reduces to: no whitespace, keys in byte order, strings escaped as serde_json escapes
 //! them. Each object below writes its keys in that order; a test checks the bytes against a
 //! general JCS canonicaliser, so a field added to `Change` without being added here fails it.
 
-use super::{Change, GuardrailFinding};
+use super::{Change, Diff, GuardrailFinding, NotCompared};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::{self, BufWriter, Write};
 
-/// Hex SHA-256 of the canonical JSON of `{network, changes, guardrails}`.
-pub fn fingerprint(network: &str, changes: &[Change], guardrails: &[GuardrailFinding]) -> String {
+/// Hex SHA-256 of the canonical JSON of `{network, changes, guardrails, not_compared?}`.
+pub fn fingerprint(
+    network: &str,
+    changes: &[Change],
+    guardrails: &[GuardrailFinding],
+    not_compared: &[NotCompared],
+) -> String {
     let mut out = BufWriter::with_capacity(1 << 16, Sha256::new());
-    let written = write_canonical(&mut out, network, changes, guardrails);
+    let written = write_canonical(&mut out, network, changes, guardrails, not_compared);
     match (written, out.into_inner()) {
         (Ok(()), Ok(hasher)) => hex::encode(hasher.finalize()),
         _ => String::new(),
+    }
+}
+
+/// The canonical JSON the fingerprint is the SHA-256 of: what the diff step keeps as the
+/// recorded diff.
+pub fn canonical(diff: &Diff) -> Vec<u8> {
+    let mut out = Vec::new();
+    match write_canonical(
+        &mut out,
+        &diff.network,
+        &diff.changes,
+        &diff.guardrails,
+        &diff.not_compared,
+    ) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
     }
 }
 
@@ -26,6 +50,7 @@ pub(super) fn write_canonical(
     network: &str,
     changes: &[Change],
     guardrails: &[GuardrailFinding],
+    not_compared: &[NotCompared],
 ) -> io::Result<()> {
     let mut w = Canonical(out);
     w.raw(b"{\"changes\":")?;
@@ -34,6 +59,16 @@ pub(super) fn write_canonical(
     w.array(guardrails, |w, finding| w.finding(finding))?;
     w.raw(b",\"network\":")?;
     w.string(network)?;
+    if !not_compared.is_empty() {
+        w.raw(b",\"not_compared\":")?;
+        w.array(not_compared, |w, left| {
+            w.raw(b"{\"id\":")?;
+            w.string(&left.id)?;
+            w.raw(b",\"proposed\":")?;
+            w.string(&left.proposed)?;
+            w.raw(b"}")
+        })?;
+    }
     w.raw(b"}")
 }
 
@@ -145,6 +180,15 @@ mod tests {
         network: &'a str,
         changes: &'a [Change],
         guardrails: &'a [GuardrailFinding],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        not_compared: &'a [Left<'a>],
+    }
+
+    /// A value not compared, as the fingerprint covers it (without why).
+    #[derive(Serialize)]
+    struct Left<'a> {
+        id: &'a str,
+        proposed: &'a str,
     }
 
     fn change(id: &str, kind: ChangeKind, inline: Vec<(char, String)>) -> Change {
@@ -200,21 +244,45 @@ mod tests {
                 blocking: false,
             },
         ];
-        for (changes, guardrails) in [(&changes[..], &guardrails[..]), (&[][..], &[][..])] {
+        let not_compared = [
+            NotCompared {
+                id: "RewardEngine.roleShare.agent".into(),
+                proposed: "65 \"%\"\n".into(),
+                why: "not fingerprinted".into(),
+            },
+            NotCompared {
+                id: "Z.z".into(),
+                proposed: "\u{2028}".into(),
+                why: String::new(),
+            },
+        ];
+        for (changes, guardrails, not_compared) in [
+            (&changes[..], &guardrails[..], &not_compared[..]),
+            (&changes[..], &guardrails[..], &[][..]),
+            (&[][..], &[][..], &[][..]),
+        ] {
+            let left: Vec<Left> = not_compared
+                .iter()
+                .map(|n| Left {
+                    id: &n.id,
+                    proposed: &n.proposed,
+                })
+                .collect();
             let reference = serde_json_canonicalizer::to_vec(&Fingerprinted {
                 network: "demo",
                 changes,
                 guardrails,
+                not_compared: &left,
             })
             .unwrap();
             let mut written = Vec::new();
-            write_canonical(&mut written, "demo", changes, guardrails).unwrap();
+            write_canonical(&mut written, "demo", changes, guardrails, not_compared).unwrap();
             assert_eq!(
                 String::from_utf8(written).unwrap(),
                 String::from_utf8(reference.clone()).unwrap()
             );
             assert_eq!(
-                fingerprint("demo", changes, guardrails),
+                fingerprint("demo", changes, guardrails, not_compared),
                 hex::encode(Sha256::digest(&reference))
             );
         }

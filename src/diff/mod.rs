@@ -2,7 +2,7 @@
 //! saved config, or the chain): structural changes, each classed by risk, with the guardrails
 //! it breaks, and a fingerprint that is the same on any machine for the same inputs.
 
-mod fingerprint;
+pub mod fingerprint;
 pub mod source;
 pub mod text;
 
@@ -95,15 +95,32 @@ pub struct Diff {
     pub network: String,
     pub changes: Vec<Change>,
     pub guardrails: Vec<GuardrailFinding>,
-    /// Parameters the proposed side has and the current state does not cover.
-    pub not_compared: Vec<String>,
+    /// Parameters the proposed side has and the current state does not cover, each with its
+    /// proposed value and why it was not compared.
+    pub not_compared: Vec<NotCompared>,
     /// Of `not_compared`, the planning options: values of the config that are no contract
     /// state (the catalogue's `option`), so that no chain or snapshot ever holds them.
     pub options: Vec<String>,
     pub fingerprint: String,
 }
 
+/// A proposed value the diff could not hold against the current state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotCompared {
+    pub id: String,
+    pub proposed: String,
+    pub why: String,
+}
+
 impl Diff {
+    /// The parameters of contract state left out (planning options are never state): while
+    /// there is one, the diff says less than the change does.
+    pub fn incomplete(&self) -> impl Iterator<Item = &NotCompared> {
+        self.not_compared
+            .iter()
+            .filter(|n| !self.options.contains(&n.id))
+    }
+
     pub fn risk(&self) -> Option<RiskClass> {
         self.changes.iter().map(|c| c.risk).max()
     }
@@ -148,13 +165,15 @@ impl Diff {
 
 /// Compares `proposed` with `current` (both normalised catalogue values). `current_is_complete`
 /// says whether a parameter missing from `current` was removed (a saved config) or is simply
-/// not covered by it (a state snapshot or a partial read of the chain).
+/// not covered by it (a state snapshot or a partial read of the chain); `unread` says why
+/// the current state lacks a parameter where its source knows (a failed read).
 pub fn compute(
     catalogue: &Catalogue,
     network: &str,
     current: &Values,
     proposed: &Values,
     current_is_complete: bool,
+    unread: &BTreeMap<String, String>,
 ) -> Diff {
     let mut checked_by: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for guardrail in &catalogue.guardrails {
@@ -187,8 +206,24 @@ pub fn compute(
         let kind = match (before, after) {
             (Some(b), Some(a)) if b == a => continue,
             (Some(_), Some(_)) => ChangeKind::Changed,
-            (None, Some(_)) if !current_is_complete => {
-                not_compared.push((position, parameter.id.clone()));
+            (None, Some(proposed)) if !current_is_complete => {
+                let why = match unread.get(&parameter.id) {
+                    _ if parameter.option => "a planning option, not contract state".to_owned(),
+                    Some(why) => why.clone(),
+                    None if parameter.getter.is_none() => {
+                        "no getter in the catalogue: not read on chain".to_owned()
+                    }
+                    None => "the current state does not hold it".to_owned(),
+                };
+                let proposed = show(proposed, parameter);
+                not_compared.push((
+                    position,
+                    NotCompared {
+                        id: parameter.id.clone(),
+                        proposed,
+                        why,
+                    },
+                ));
                 continue;
             }
             (None, Some(_)) => ChangeKind::Added,
@@ -226,11 +261,11 @@ pub fn compute(
     }
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
     not_compared.sort_unstable_by_key(|(position, _)| *position);
-    let not_compared: Vec<String> = not_compared.into_iter().map(|(_, id)| id).collect();
+    let not_compared: Vec<NotCompared> = not_compared.into_iter().map(|(_, n)| n).collect();
     let options = not_compared
         .iter()
-        .filter(|id| catalogue.parameter(id).is_some_and(|p| p.option))
-        .cloned()
+        .filter(|n| catalogue.parameter(&n.id).is_some_and(|p| p.option))
+        .map(|n| n.id.clone())
         .collect();
     let changed: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
     let guardrails: Vec<GuardrailFinding> = check_all(proposed, catalogue)
@@ -246,7 +281,7 @@ pub fn compute(
             }
         })
         .collect();
-    let fingerprint = fingerprint::fingerprint(network, &changes, &guardrails);
+    let fingerprint = fingerprint::fingerprint(network, &changes, &guardrails, &not_compared);
     Diff {
         network: network.to_owned(),
         changes,

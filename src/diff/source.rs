@@ -16,6 +16,8 @@ pub struct Current {
     pub complete: bool,
     /// Values the source holds that do not read as their parameter's kind.
     pub problems: Vec<String>,
+    /// Parameters the source could not give, and why (a failed or impossible live read).
+    pub unread: std::collections::BTreeMap<String, String>,
     /// A snapshot older than its network allows: used only once acknowledged.
     pub stale: Option<crate::change::offline_state::Stale>,
 }
@@ -48,6 +50,7 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         describe,
         complete: false,
         problems,
+        unread: Default::default(),
         stale: None,
     }
 }
@@ -70,6 +73,7 @@ pub fn from_config(
         describe: format!("saved config {name}"),
         complete: true,
         problems,
+        unread: Default::default(),
         stale: None,
     }
 }
@@ -98,6 +102,11 @@ pub fn from_live(catalogue: &Catalogue, state: &crate::chain::LiveState) -> Curr
             current
                 .problems
                 .push(format!("{name}: {}: {why}", parameter.id));
+            current
+                .unread
+                .insert(parameter.id.clone(), format!("read failed: {why}"));
+        } else if let Some(why) = state.not_read.get(&parameter.id) {
+            current.unread.insert(parameter.id.clone(), why.clone());
         }
     }
     current

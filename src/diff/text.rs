@@ -85,20 +85,34 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
             (Tag::Plain, format!(" — valid: {}", v.valid)),
         ]);
     }
-    if !diff.not_compared.is_empty() {
+    let mut left_out: Vec<(&str, Vec<String>)> = Vec::new();
+    for left in diff.incomplete() {
+        let named = format!("{} = {}", left.id, left.proposed);
+        match left_out.iter_mut().find(|(why, _)| *why == left.why) {
+            Some((_, names)) => names.push(named),
+            None => left_out.push((&left.why, vec![named])),
+        }
+    }
+    if !left_out.is_empty() {
         out.push(vec![(
-            Tag::Muted,
+            Tag::Violation,
             format!(
-                "{} parameter(s) not in the current state, not compared",
-                diff.not_compared.len()
+                "⚠ INCOMPLETE: {} proposed value(s) not compared with the current state:",
+                diff.incomplete().count()
             ),
         )]);
+        for (why, names) in left_out {
+            out.push(vec![
+                (Tag::Plain, format!("  {why}: ")),
+                (Tag::Bold, names.join(", ")),
+            ]);
+        }
     }
     if !diff.options.is_empty() {
         out.push(vec![(
             Tag::Muted,
             format!(
-                "of them, planning options (not contract state, never read from chain): {}",
+                "planning options (not contract state, never read from chain): {}",
                 diff.options.join(", ")
             ),
         )]);

@@ -17,21 +17,11 @@ use std::io::Read;
 /// catalogue is a few MiB).
 const MAX_DIFF_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The diff's canonical JSON: what its fingerprint is the SHA-256 of.
-fn canonical(diff: &Diff) -> Vec<u8> {
-    let fingerprinted = serde_json::json!({
-        "network": diff.network,
-        "changes": diff.changes,
-        "guardrails": diff.guardrails,
-    });
-    serde_json_canonicalizer::to_vec(&fingerprinted).unwrap_or_default()
-}
-
 /// Keeps the diff in the evidence store, named by its fingerprint.
 pub(super) fn archive(ctx: &Context, diff: &Diff) -> Result<(), StepError> {
     let stored = ctx
         .evidence()
-        .put_bytes(&canonical(diff))
+        .put_bytes(&crate::diff::fingerprint::canonical(diff))
         .map_err(|error| StepError::Evidence {
             what: "the diff",
             error,
@@ -136,6 +126,16 @@ fn unexplained(stored: &Value, now: &Diff) -> Vec<String> {
             found.push(format!(
                 "guardrail {}: {}, which the recorded diff does not hold",
                 finding.violation.guardrail, finding.violation.found
+            ));
+        }
+    }
+    let left_out = listed("not_compared", &key);
+    for left in &now.not_compared {
+        let held = serde_json::json!({ "id": left.id, "proposed": left.proposed });
+        if !left_out.contains(&key(&held)) {
+            found.push(format!(
+                "{} = {} proposed now (not compared), which the recorded diff does not hold",
+                left.id, left.proposed
             ));
         }
     }

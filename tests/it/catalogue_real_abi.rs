@@ -491,7 +491,14 @@ fn the_real_shapes_read_diff_and_plan_as_the_chain_has_them() {
             ("HamiltonianMonitor.window", serde_json::json!("3")),
         ],
     );
-    let diff = compute(&catalogue, "demo", &current, &proposed, false);
+    let diff = compute(
+        &catalogue,
+        "demo",
+        &current,
+        &proposed,
+        false,
+        &Default::default(),
+    );
     let change = |id: &str| {
         diff.changes
             .iter()
@@ -529,7 +536,10 @@ fn the_real_shapes_read_diff_and_plan_as_the_chain_has_them() {
         "EnergyOracle.retainUnknown",
         "HamiltonianMonitor.resetHistory",
     ] {
-        assert!(diff.not_compared.iter().any(|id| id == option), "{option}");
+        assert!(
+            diff.not_compared.iter().any(|n| n.id == *option),
+            "{option}"
+        );
         assert!(diff.options.iter().any(|id| id == option), "{option}");
     }
     let text: String = owner_console::diff::text::lines(&diff, "chain")

@@ -224,6 +224,30 @@ fn a_getter_that_reverts_or_is_missing_is_a_problem_not_a_value() {
             .is_some_and(|f| f.contains("broken on purpose")),
         "{failures}"
     );
+    let listed = home.cli_env(
+        workspace.path(),
+        PASSPHRASE,
+        &[(DEMO_RPC_ENV, &platform.url())],
+        &["diff", "--network", "demo", "--json"],
+    );
+    assert_eq!(
+        listed.status.code(),
+        Some(4),
+        "a guardrail over the unread burn blocks too, and blocked comes before incomplete"
+    );
+    let left = json(&listed)["diff"]["not_compared"].clone();
+    let burn = left
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "FeePool.burnPct")
+        .unwrap_or_else(|| panic!("{left}"));
+    assert!(
+        burn["why"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("read failed") && w.contains("broken on purpose")),
+        "{burn}"
+    );
     let diff = home.cli_env(
         workspace.path(),
         PASSPHRASE,

@@ -26,7 +26,7 @@ fn a_reader_that_stops_early_ends_each_command_quietly_with_its_own_code() {
     let workspace = shipped_workspace();
     let home = Home::new();
     let cases: [(&[&str], i32); 6] = [
-        (&["diff", "--network", "demo"], 3),
+        (&["diff", "--network", "demo"], 5),
         (&["run", "list", "--json"], 0),
         (&["show", "pause-job-intake"], 0),
         (&["show", "pause-job-intake", "--json"], 0),

@@ -12,11 +12,20 @@ fn plan_writes_a_checked_safe_batch_and_refuses_a_blocked_change() {
     let home = Home::empty();
     let ws = crate::support::workspace::shipped_workspace();
     let out = ws.path().join("batch.json");
-    let (code, printed, err) = run(
-        &home,
-        ws.path(),
-        &["plan", "--network", "demo", "--out", out.to_str().unwrap()],
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan", "--network", "demo", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        run(&home, ws.path(), &args)
+    };
+    let (code, _, err) = plan(&[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the diff is incomplete")
+            && err.contains("RewardEngine.roleShare.agent = 65% (no getter in the catalogue"),
+        "the batch would leave out what the snapshot does not hold: {err}"
     );
+    assert!(!out.exists(), "nothing is written for an incomplete diff");
+    let (code, printed, err) = plan(&["--allow-incomplete"]);
     assert_eq!(code, 0, "{printed}{err}");
     assert!(
         !printed.contains("StakeManager.treasurySlashPct"),
@@ -196,6 +205,7 @@ fn a_config_snapshot_is_proposed_for_a_rollback_only_when_its_hashes_hold() {
             &folder,
             "--color",
             "never",
+            "--allow-incomplete",
         ],
     );
     assert_eq!(code, 3, "{rollback}{err}");
@@ -215,6 +225,7 @@ fn a_config_snapshot_is_proposed_for_a_rollback_only_when_its_hashes_hold() {
             &folder,
             "--out",
             batch.to_str().unwrap(),
+            "--allow-incomplete",
         ],
     );
     assert_eq!(code, 0, "{err}");

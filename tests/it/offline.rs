@@ -27,7 +27,7 @@ fn offline_opens_no_connection_and_reads_the_snapshot() {
         home.cli_env(workspace.path(), PASSPHRASE, &[(DEMO_RPC_ENV, &url)], &all)
     };
 
-    let diff = cli(&["diff", "--network", "demo"]);
+    let diff = cli(&["diff", "--network", "demo", "--allow-incomplete"]);
     let (out, _) = text(&diff);
     assert_eq!(diff.status.code(), Some(3), "{out}");
     assert!(out.contains("against assets/demo-state.json"), "{out}");
@@ -91,6 +91,7 @@ fn a_stale_snapshot_needs_a_recorded_acknowledgement() {
         "demo",
         "--accept-stale",
         "drill on last week's state",
+        "--allow-incomplete",
     ]);
     assert_eq!(
         acknowledged.status.code(),

@@ -130,10 +130,11 @@ fn optional_lines(
         .collect();
     let against = vec![truncate(&format!("against {against}"), cols)];
     let (broken, broken_compact) = broken_lines(diff, cols);
-    let not_compared = match diff.not_compared.len() {
+    let left_out: Vec<&str> = diff.incomplete().map(|n| n.id.as_str()).collect();
+    let not_compared = match left_out.len() {
         0 => Vec::new(),
         n => vec![truncate(
-            &format!("{n} parameter(s) not in the current state, not compared"),
+            &format!("⚠ INCOMPLETE, {n} not compared: {}", left_out.join(", ")),
             cols,
         )],
     };
