@@ -86,9 +86,17 @@ pub fn plan(
                     plan.calls
                         .push(PlannedCall::new(module, to, setter, &[member, "true"]));
                 }
-                for member in &change.removed {
+                let retained = retains_unknown(proposed, module);
+                for member in change.removed.iter().filter(|_| !retained) {
                     plan.calls
                         .push(PlannedCall::new(module, to, setter, &[member, "false"]));
+                }
+                if retained && !change.removed.is_empty() {
+                    plan.by_hand.push(format!(
+                        "{}: {} member(s) on chain and not in the config kept, as {module}.retainUnknown says",
+                        change.id,
+                        change.removed.len()
+                    ));
                 }
             }
             (_, Some(Value::Set(_))) => {
@@ -256,4 +264,13 @@ pub fn batch_for_diff(
         diff,
         against,
     })
+}
+
+/// Whether the config keeps members of `module`'s sets that are on chain and not in the config
+/// (its planning option `<module>.retainUnknown`, as the platform's own planner reads it).
+fn retains_unknown(proposed: &Values, module: &str) -> bool {
+    matches!(
+        proposed.get(&format!("{module}.retainUnknown")),
+        Some(Value::Bool(true))
+    )
 }

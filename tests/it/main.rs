@@ -60,6 +60,7 @@ mod safe_batch_cli;
 mod safe_batch_parsing;
 mod secrets;
 mod security;
+mod sets_whole;
 mod shipped_runbooks;
 mod signoff;
 mod tui_diff;
