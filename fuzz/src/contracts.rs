@@ -292,7 +292,7 @@ pub fn config_toml(data: &[u8]) {
         assert_names_file(&why.to_string(), Operators::FILE, text);
     }
     if let Err(why) = Settings::parse(SHOWN, text) {
-        assert_names_file(&why, SHOWN, text);
+        assert_names_file(&why.to_string(), SHOWN, text);
     }
     if let Err(why) = Catalogue::parse(text) {
         assert_names_file(&why.to_string(), Catalogue::FILE, text);
