@@ -1,13 +1,35 @@
 //! An attestation: a sign-off made on another machine over a copy of the workspace, signed by
 //! the approver's key into a file that the executing machine imports into its ledger.
 
-use super::entry::{recover, sign_hash};
+use super::entry::{RecoverError, SignError, recover, sign_hash};
 use crate::engine::Signoff;
+use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const KIND: &str = "owner-console-attestation";
+
+/// Why an attestation is not made, not read, or does not hold.
+#[derive(Debug, thiserror::Error)]
+pub enum AttestationError {
+    #[error("a sign-off recorded by someone other than its approver carries no attestation")]
+    NotAttested,
+    #[error(transparent)]
+    Recover(#[from] RecoverError),
+    #[error("the attestation is signed by {signer}, not by the approver {approver}")]
+    WrongSigner { signer: Address, approver: String },
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// `name`: the file; the JSON error says where in it.
+    #[error("{name}:{}:{}: {error}", .error.line(), .error.column())]
+    NotJson {
+        name: String,
+        error: serde_json::Error,
+    },
+    #[error("{name}: `kind` is `{kind}`, not `{}`", KIND)]
+    WrongKind { name: String, kind: String },
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,23 +78,21 @@ pub fn digest_of(run: &str, signoff: &Signoff, time: &str) -> String {
 }
 
 /// Checks that an imported sign-off's attestation signature is its approver's.
-pub fn check_signoff(run: &str, signoff: &Signoff) -> Result<(), String> {
+pub fn check_signoff(run: &str, signoff: &Signoff) -> Result<(), AttestationError> {
     let (Some(sig), Some(time)) = (&signoff.attestation_sig, &signoff.attested_at) else {
-        return Err(
-            "a sign-off recorded by someone other than its approver carries no attestation".into(),
-        );
+        return Err(AttestationError::NotAttested);
     };
-    let address = recover(&digest_of(run, signoff, time), sig).map_err(|e| e.to_string())?;
+    let address = recover(&digest_of(run, signoff, time), sig)?;
     if address
         .to_checksum(None)
         .eq_ignore_ascii_case(&signoff.approver)
     {
         Ok(())
     } else {
-        Err(format!(
-            "the attestation is signed by {address}, not by the approver {}",
-            signoff.approver
-        ))
+        Err(AttestationError::WrongSigner {
+            signer: address,
+            approver: signoff.approver.clone(),
+        })
     }
 }
 
@@ -82,8 +102,8 @@ impl Attestation {
         signoff: &Signoff,
         time: &str,
         key: &PrivateKeySigner,
-    ) -> Result<Self, String> {
-        let sig = sign_hash(&digest_of(run, signoff, time), key).map_err(|e| e.to_string())?;
+    ) -> Result<Self, AttestationError> {
+        let sig = sign_hash(&digest_of(run, signoff, time), key)?;
         Ok(Self {
             kind: KIND.to_owned(),
             run: run.to_owned(),
@@ -99,20 +119,23 @@ impl Attestation {
     }
 
     /// Reads an attestation file; a malformed one gets an error naming the field.
-    pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        let attestation: Self = serde_json::from_str(text)
-            .map_err(|e| format!("{name}:{}:{}: {e}", e.line(), e.column()))?;
+    pub fn parse(name: &str, text: &str) -> Result<Self, AttestationError> {
+        let attestation: Self =
+            serde_json::from_str(text).map_err(|error| AttestationError::NotJson {
+                name: name.to_owned(),
+                error,
+            })?;
         if attestation.kind != KIND {
-            return Err(format!(
-                "{name}: `kind` is `{}`, not `{KIND}`",
-                attestation.kind
-            ));
+            return Err(AttestationError::WrongKind {
+                name: name.to_owned(),
+                kind: attestation.kind,
+            });
         }
         Ok(attestation)
     }
 
     /// The sign-off it carries, with its signature checked.
-    pub fn into_signoff(self) -> Result<Signoff, String> {
+    pub fn into_signoff(self) -> Result<Signoff, AttestationError> {
         let signoff = Signoff {
             step: self.step,
             approver: self.approver,

@@ -2,8 +2,9 @@
 //! A ledger shorter than its checkpoint, or with another entry at that place, was truncated or
 //! rewritten.
 
-use super::entry::{Entry, SignError, recover, sign_hash};
+use super::entry::{Entry, RecoverError, SignError, recover, sign_hash};
 use crate::workspace::durable;
+use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,6 +20,17 @@ pub struct Checkpoint {
     pub signer: String,
     /// EIP-191 signature over the SHA-256 of the canonical checkpoint without `sig`.
     pub sig: String,
+}
+
+/// Why a checkpoint's signature does not hold: it does not recover, or not to its signer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointSignatureError {
+    #[error(transparent)]
+    Canonical(#[from] SignError),
+    #[error(transparent)]
+    Recover(#[from] RecoverError),
+    #[error("the checkpoint's signature is {recovered}'s, not {signer}'s")]
+    OtherSigner { recovered: Address, signer: String },
 }
 
 #[derive(Serialize)]
@@ -56,16 +68,16 @@ impl Checkpoint {
     }
 
     /// Whether the signature holds and is the named signer's.
-    pub fn check_signature(&self) -> Result<(), String> {
-        let digest = self.digest().map_err(|e| e.to_string())?;
-        let address = recover(&digest, &self.sig).map_err(|e| e.to_string())?;
+    pub fn check_signature(&self) -> Result<(), CheckpointSignatureError> {
+        let digest = self.digest()?;
+        let address = recover(&digest, &self.sig)?;
         if address.to_checksum(None) == self.signer {
             Ok(())
         } else {
-            Err(format!(
-                "the checkpoint's signature is {address}'s, not {}'s",
-                self.signer
-            ))
+            Err(CheckpointSignatureError::OtherSigner {
+                recovered: address,
+                signer: self.signer.clone(),
+            })
         }
     }
 

@@ -248,7 +248,7 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         };
         let head = checkpoint.entries.checked_sub(1);
         if let Err(why) = checkpoint.check_signature() {
-            found(Fault::CheckpointMismatch, None, why);
+            found(Fault::CheckpointMismatch, None, why.to_string());
         } else if operators.by_address(&checkpoint.signer).is_none() {
             found(
                 Fault::CheckpointMismatch,

@@ -236,7 +236,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 && kind != InputType::File
                 && let Err(why) = check_typed(kind, &options, default)
             {
-                self.error(&at.key("default"), why, None);
+                self.error(&at.key("default"), why.to_string(), None);
             }
             inputs.push(InputSpec {
                 name,

@@ -48,6 +48,12 @@ pub enum SessionError {
     },
     #[error("input `{name}`: {why}")]
     BadInput { name: String, why: String },
+    /// `why` is no `source`: the message already says it.
+    #[error("input `{name}`: {why}")]
+    InputValue {
+        name: String,
+        why: crate::runbook::inputs::InputError,
+    },
     #[error("{0}")]
     Config(String),
     #[error("{path}: {source}")]

@@ -284,7 +284,7 @@ impl Session {
                 .or_else(|| spec.default.clone());
             match value {
                 Some(value) => {
-                    check_value(spec, &value).map_err(|why| SessionError::BadInput {
+                    check_value(spec, &value).map_err(|why| SessionError::InputValue {
                         name: spec.name.clone(),
                         why,
                     })?;

@@ -1,9 +1,22 @@
 //! User settings: a TOML file in the user's config folder, layered over the defaults. A bad
 //! setting is an error that names it; nothing is silently ignored.
 
+use crate::workspace::toml_file::TomlError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// Why the user's settings do not load: the file does not read, or is not settings.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{}: {error}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(transparent)]
+    Toml(#[from] TomlError),
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,18 +49,18 @@ pub fn settings_file() -> Option<PathBuf> {
 
 impl Settings {
     /// The user's settings, or the defaults when there is no file.
-    pub fn load() -> Result<Self, String> {
+    pub fn load() -> Result<Self, SettingsError> {
         let Some(path) = settings_file() else {
             return Ok(Self::default());
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&path.display().to_string(), &text),
+            Ok(text) => Ok(Self::parse(&path.display().to_string(), &text)?),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(error) => Err(format!("{}: {error}", path.display())),
+            Err(error) => Err(SettingsError::Unreadable { path, error }),
         }
     }
 
-    pub fn parse(name: &str, text: &str) -> Result<Self, String> {
-        crate::workspace::toml_file::parse(name, text).map_err(|e| e.to_string())
+    pub fn parse(name: &str, text: &str) -> Result<Self, TomlError> {
+        crate::workspace::toml_file::parse(name, text)
     }
 }

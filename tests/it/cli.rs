@@ -321,7 +321,8 @@ fn a_bad_user_setting_is_named() {
     assert!(bad_color.contains("`blurple` is not a colour"));
     let unknown_table =
         owner_console::workspace::settings::Settings::parse("settings.toml", "[colours]\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
     assert!(
         unknown_table.contains("settings.toml:1:"),
         "{unknown_table}"

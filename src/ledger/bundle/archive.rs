@@ -205,7 +205,7 @@ impl Unpacking<'_> {
         let refused = match self.refusal(&raw, kind) {
             Err(why) => Some(why),
             Ok(None) => None,
-            Ok(Some(relative)) => self.write(entry, &relative).err(),
+            Ok(Some(relative)) => self.write(entry, &relative).err().map(Refused::Io),
         };
         if let Some(why) = refused {
             let name = shown_name(raw.as_bytes());
@@ -215,33 +215,33 @@ impl Unpacking<'_> {
     }
 
     /// Why the entry is refused; else the file to write (None for a folder, made here).
-    fn refusal(&mut self, raw: &str, kind: tar::EntryType) -> Result<Option<PathBuf>, String> {
+    fn refusal(&mut self, raw: &str, kind: tar::EntryType) -> Result<Option<PathBuf>, Refused> {
         if kind == tar::EntryType::XGlobalHeader {
             return Ok(None);
         }
-        let relative = safe_entry_path(raw).map_err(str::to_owned)?;
+        let relative = safe_entry_path(raw)?;
         if kind.is_symlink() || kind.is_hard_link() {
-            return Err("it is a link (bundles hold only files and folders)".to_owned());
+            return Err(Refused::Link);
         }
         if relative.as_os_str().is_empty() && !kind.is_dir() {
-            return Err("its path is empty".to_owned());
+            return Err(Refused::EmptyPath);
         }
         if kind.is_dir() {
-            std::fs::create_dir_all(self.root.join(&relative)).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(self.root.join(&relative))?;
             return Ok(None);
         }
         if !kind.is_file() && kind != tar::EntryType::Continuous {
-            return Err("it is neither a file nor a folder".to_owned());
+            return Err(Refused::NotAFileOrFolder);
         }
         if !self.seen.insert(relative.clone()) {
-            return Err("it appears twice".to_owned());
+            return Err(Refused::Twice);
         }
         Ok(Some(relative))
     }
 
     /// Copies the entry's data (its admitted size, no more: tar reads no further) into a new
     /// file.
-    fn write<R: Read>(&self, entry: &mut tar::Entry<'_, R>, relative: &Path) -> Result<(), String> {
+    fn write<R: Read>(&self, entry: &mut tar::Entry<'_, R>, relative: &Path) -> io::Result<()> {
         let target = self.root.join(relative);
         target
             .parent()
@@ -249,19 +249,44 @@ impl Unpacking<'_> {
             .and_then(|()| File::create_new(&target))
             .and_then(|mut out| io::copy(entry, &mut out))
             .map(drop)
-            .map_err(|error| error.to_string())
+    }
+}
+
+/// Why an archive entry is refused (said after "archive entry refused: ").
+#[derive(Debug, thiserror::Error)]
+enum Refused {
+    #[error("its path climbs out with `..`")]
+    ClimbsOut,
+    #[error("its path is absolute")]
+    Absolute,
+    #[error("it is a link (bundles hold only files and folders)")]
+    Link,
+    #[error("its path is empty")]
+    EmptyPath,
+    #[error("it is neither a file nor a folder")]
+    NotAFileOrFolder,
+    #[error("it appears twice")]
+    Twice,
+    /// No source: the message is the I/O error's.
+    #[error("{0}")]
+    Io(io::Error),
+}
+
+impl From<io::Error> for Refused {
+    fn from(error: io::Error) -> Self {
+        Self::Io(error)
     }
 }
 
 /// The entry's path if it is plain and relative (`./` parts allowed; `./` alone is empty).
-fn safe_entry_path(raw: &str) -> Result<PathBuf, &'static str> {
+fn safe_entry_path(raw: &str) -> Result<PathBuf, Refused> {
     let mut relative = PathBuf::new();
     for component in Path::new(raw).components() {
         match component {
             Component::Normal(part) => relative.push(part),
             Component::CurDir => {}
-            Component::ParentDir => return Err("its path climbs out with `..`"),
-            Component::RootDir | Component::Prefix(_) => return Err("its path is absolute"),
+            Component::ParentDir => return Err(Refused::ClimbsOut),
+            Component::RootDir | Component::Prefix(_) => return Err(Refused::Absolute),
         }
     }
     Ok(relative)
@@ -291,6 +316,6 @@ mod tests {
         assert!(safe_entry_path("../escape").is_err());
         assert!(safe_entry_path("b/../../escape").is_err());
         assert!(safe_entry_path("/etc/passwd").is_err());
-        assert_eq!(safe_entry_path("./"), Ok(PathBuf::new()));
+        assert_eq!(safe_entry_path("./").unwrap(), PathBuf::new());
     }
 }

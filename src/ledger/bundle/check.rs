@@ -165,7 +165,7 @@ fn check_folder(
         Event::RunStarted(started) => match plain_relative(&manifest.runbook) {
             Ok(_) if manifest.runbook.starts_with(&format!("{RUNBOOK_FOLDER}/")) => {
                 match members::sha256(root, &manifest.runbook) {
-                    Err(why) => report.found(&manifest.runbook, None, why),
+                    Err(why) => report.found(&manifest.runbook, None, why.to_string()),
                     Ok(sha256) if sha256 != started.sha256 => report.found(
                         &manifest.runbook,
                         Some(first.seq),
@@ -294,7 +294,7 @@ fn check_sums(
             })
         };
         if let Err(why) = plain_relative(&sum.path) {
-            found(why);
+            found(why.to_string());
             continue;
         }
         if !listed.insert(sum.path.clone()) {
@@ -336,7 +336,7 @@ fn check_sums(
 /// A small document of the bundle, whole; its failure a finding.
 fn read(root: &Path, relative: &str, report: &mut BundleReport) -> Option<Vec<u8>> {
     members::read_document(root, relative)
-        .map_err(|why| report.found(relative, None, why))
+        .map_err(|why| report.found(relative, None, why.to_string()))
         .ok()
 }
 

@@ -15,16 +15,33 @@ use std::path::Path;
 /// under 1 MiB of `run.json`).
 pub const DOCUMENT_BYTES: u64 = 16 << 20;
 
+/// Why a file of the bundle is not read, said after its name (the caller names it).
+#[derive(Debug, thiserror::Error)]
+pub enum MemberError {
+    #[error("missing from the bundle")]
+    Missing,
+    #[error("is reached through a symbolic link")]
+    ThroughLink,
+    /// No source: the message is the I/O error's.
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error(
+        "holds more than {}, the most this file of a bundle may hold",
+        Size(DOCUMENT_BYTES)
+    )]
+    TooLarge,
+}
+
 /// A file of the bundle, opened without following a link anywhere on its path.
-pub fn open(root: &Path, relative: &str) -> Result<File, String> {
+pub fn open(root: &Path, relative: &str) -> Result<File, MemberError> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut at = root.to_path_buf();
     for part in relative.split('/') {
         at.push(part);
         match std::fs::symlink_metadata(&at) {
-            Err(_) => return Err("missing from the bundle".into()),
+            Err(_) => return Err(MemberError::Missing),
             Ok(metadata) if metadata.file_type().is_symlink() => {
-                return Err("is reached through a symbolic link".into());
+                return Err(MemberError::ThroughLink);
             }
             Ok(_) => {}
         }
@@ -33,30 +50,27 @@ pub fn open(root: &Path, relative: &str) -> Result<File, String> {
         .read(true)
         .custom_flags(libc::O_NOFOLLOW)
         .open(&at)
-        .map_err(|error| error.to_string())
+        .map_err(MemberError::Io)
 }
 
 /// A small document, whole: refused when it holds more than [`DOCUMENT_BYTES`].
-pub fn read_document(root: &Path, relative: &str) -> Result<Vec<u8>, String> {
+pub fn read_document(root: &Path, relative: &str) -> Result<Vec<u8>, MemberError> {
     let file = open(root, relative)?;
     let mut bytes = Vec::new();
     file.take(DOCUMENT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|error| error.to_string())?;
+        .map_err(MemberError::Io)?;
     if bytes.len() as u64 > DOCUMENT_BYTES {
-        return Err(format!(
-            "holds more than {}, the most this file of a bundle may hold",
-            Size(DOCUMENT_BYTES)
-        ));
+        return Err(MemberError::TooLarge);
     }
     Ok(bytes)
 }
 
 /// The SHA-256 of a file of the bundle, read in pieces.
-pub fn sha256(root: &Path, relative: &str) -> Result<String, String> {
+pub fn sha256(root: &Path, relative: &str) -> Result<String, MemberError> {
     let mut file = open(root, relative)?;
     let mut hasher = Sha256::new();
-    io::copy(&mut file, &mut hasher).map_err(|error| error.to_string())?;
+    io::copy(&mut file, &mut hasher).map_err(MemberError::Io)?;
     Ok(hex::encode(hasher.finalize()))
 }
 
@@ -69,7 +83,7 @@ pub fn read_ledger(
     cap: u64,
 ) -> Result<Vec<u8>, (Option<usize>, String)> {
     let unreadable = |why: String| (None, why);
-    let mut file = open(root, relative).map_err(unreadable)?;
+    let mut file = open(root, relative).map_err(|why| unreadable(why.to_string()))?;
     if let Some(line) = first_long_line(&mut file).map_err(|e| unreadable(e.to_string()))? {
         let what = format!(
             "line {line} is longer than {}, the most a ledger line may hold: damage; the ledger was not checked further",

@@ -28,11 +28,13 @@
 pub mod archive;
 pub mod check;
 pub mod claims;
+pub mod error;
 pub mod export;
 pub mod finding;
 pub mod recorded;
 mod reference;
 
+pub use error::{PathError, ResolveError};
 pub use reference::{Reference, Store, references};
 pub mod inventory;
 pub mod limits;
@@ -112,28 +114,28 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// `relative` as a path of plain components: no root, no `..`, no empty or `.` parts.
-pub fn plain_relative(relative: &str) -> Result<PathBuf, String> {
+pub fn plain_relative(relative: &str) -> Result<PathBuf, PathError> {
     if relative.is_empty() {
-        return Err("the path is empty".to_owned());
+        return Err(PathError::Empty);
     }
     if relative.contains('\\') || relative.contains('\0') {
-        return Err(format!("`{relative}` holds a backslash or a NUL"));
+        return Err(PathError::BackslashOrNul(relative.to_owned()));
     }
     let path = Path::new(relative);
     if path.is_absolute() {
-        return Err(format!("`{relative}` is absolute"));
+        return Err(PathError::Absolute(relative.to_owned()));
     }
     if relative
         .split('/')
         .any(|part| part.is_empty() || part == ".")
     {
-        return Err(format!("`{relative}` has an empty or `.` component"));
+        return Err(PathError::EmptyComponent(relative.to_owned()));
     }
     if path
         .components()
         .any(|c| !matches!(c, Component::Normal(_)))
     {
-        return Err(format!("`{relative}` climbs out with `..`"));
+        return Err(PathError::ClimbsOut(relative.to_owned()));
     }
     Ok(path.to_path_buf())
 }
@@ -141,33 +143,28 @@ pub fn plain_relative(relative: &str) -> Result<PathBuf, String> {
 /// `root/relative` for reading, refused when `relative` climbs out with `..`, when the file
 /// or any folder on the way is a symbolic link that leads outside `root`, when the file itself
 /// is a link, or when it is not a regular file. Returns the resolved path.
-pub fn resolve_inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
+pub fn resolve_inside(root: &Path, relative: &str) -> Result<PathBuf, ResolveError> {
     let plain = plain_relative(relative)?;
     let joined = root.join(&plain);
-    let metadata =
-        std::fs::symlink_metadata(&joined).map_err(|e| format!("{}: {e}", joined.display()))?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| ResolveError::Io { path, error }
+    };
+    let metadata = std::fs::symlink_metadata(&joined).map_err(io(&joined))?;
     if metadata.file_type().is_symlink() {
-        return Err(format!(
-            "{} is a symbolic link; links are not followed when copying out",
-            joined.display()
-        ));
+        return Err(ResolveError::Link(joined));
     }
     if !metadata.is_file() {
-        return Err(format!("{} is not a regular file", joined.display()));
+        return Err(ResolveError::NotAFile(joined));
     }
-    let canonical_root = root
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", root.display()))?;
-    let canonical = joined
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", joined.display()))?;
+    let canonical_root = root.canonicalize().map_err(io(root))?;
+    let canonical = joined.canonicalize().map_err(io(&joined))?;
     if !canonical.starts_with(&canonical_root) {
-        return Err(format!(
-            "{} resolves to {}, outside {}",
-            joined.display(),
-            canonical.display(),
-            canonical_root.display()
-        ));
+        return Err(ResolveError::Outside {
+            path: joined,
+            resolved: canonical,
+            root: canonical_root,
+        });
     }
     Ok(canonical)
 }

@@ -5,8 +5,18 @@
 use super::{is_plain_name, is_sha256, sha256_hex};
 use crate::engine::Event;
 use crate::ledger::Entry;
-use crate::workspace::snapshot::StateSnapshot;
+use crate::workspace::snapshot::{SnapshotError, StateSnapshot};
 use serde::Serialize;
+
+/// Why a bundle's copy of a state snapshot does not read as one.
+#[derive(Debug, thiserror::Error)]
+enum SnapshotFileError {
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    /// No source: the message already says it.
+    #[error("not a state snapshot: {0}")]
+    NotASnapshot(SnapshotError),
+}
 
 /// Where the files entries reference are kept: stores under `storage/`, and the workspace's
 /// state snapshots.
@@ -125,7 +135,7 @@ impl Reference {
     fn snapshot_mismatch(&self, content: &[u8], block: &str) -> Option<String> {
         let snapshot = match parse_snapshot(&self.name, content) {
             Ok(snapshot) => snapshot,
-            Err(why) => return Some(why),
+            Err(why) => return Some(why.to_string()),
         };
         if !snapshot.block.hash.eq_ignore_ascii_case(block) {
             return Some(format!(
@@ -164,9 +174,9 @@ impl Reference {
     }
 }
 
-fn parse_snapshot(name: &str, content: &[u8]) -> Result<StateSnapshot, String> {
-    let text = std::str::from_utf8(content).map_err(|_| "not UTF-8 text".to_owned())?;
-    StateSnapshot::parse(name, text).map_err(|why| format!("not a state snapshot: {why}"))
+fn parse_snapshot(name: &str, content: &[u8]) -> Result<StateSnapshot, SnapshotFileError> {
+    let text = std::str::from_utf8(content).map_err(|_| SnapshotFileError::NotUtf8)?;
+    StateSnapshot::parse(name, text).map_err(SnapshotFileError::NotASnapshot)
 }
 
 /// The snapshot path a chain check's source names: `snapshot <path> (<network> chain …)`.

@@ -5,6 +5,7 @@
 //! The index file is two lines: the header (everything else, the unfinished runs among it),
 //! then the JSON array of the closed runs.
 
+use super::error::{ClosedRunsError, NotAnIndex};
 use crate::session::run_list::RunSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,11 +23,10 @@ impl Default for ClosedRuns {
 
 impl ClosedRuns {
     /// The summaries; Err (why) when the text is not a list of them.
-    pub fn parse(self) -> Result<Vec<RunSummary>, String> {
+    pub fn parse(self) -> Result<Vec<RunSummary>, ClosedRunsError> {
         match self {
             Self::Parsed(runs) => Ok(runs),
-            Self::Text(text) => serde_json::from_slice(&text)
-                .map_err(|e| format!("the run index's closed runs do not read: {e}")),
+            Self::Text(text) => serde_json::from_slice(&text).map_err(ClosedRunsError::new),
         }
     }
 
@@ -40,14 +40,12 @@ impl ClosedRuns {
 
 /// Splits an index file into its header line and the closed runs' text; Err when it is not
 /// two lines.
-pub fn split(bytes: &[u8]) -> Result<(&[u8], ClosedRuns), String> {
-    let body = bytes
-        .strip_suffix(b"\n")
-        .ok_or("it does not end with a newline")?;
+pub fn split(bytes: &[u8]) -> Result<(&[u8], ClosedRuns), NotAnIndex> {
+    let body = bytes.strip_suffix(b"\n").ok_or(NotAnIndex::NoNewline)?;
     let at = body
         .iter()
         .position(|b| *b == b'\n')
-        .ok_or("it is one line, not a header and the closed runs")?;
+        .ok_or(NotAnIndex::OneLine)?;
     Ok((&body[..at], ClosedRuns::Text(body[at + 1..].to_vec())))
 }
 

@@ -8,8 +8,10 @@
 //! Verification never reads it.
 
 mod closed_runs;
+mod error;
 
 pub use closed_runs::ClosedRuns;
+pub use error::{ClosedRunsError, IndexError, NotAnIndex};
 
 use crate::ledger::store::{self, Damage, LedgerContents};
 use crate::ledger::{Entry, Ledger, LedgerError};
@@ -89,7 +91,7 @@ pub struct StartRuns {
 
 impl StartRuns {
     /// The whole run list; Err (why) when the index's closed runs do not read.
-    pub fn complete(self) -> Result<IndexedRuns, String> {
+    pub fn complete(self) -> Result<IndexedRuns, ClosedRunsError> {
         let mut listed = self.listed;
         listed.runs.extend(self.closed.parse()?);
         Ok(listed)
@@ -105,7 +107,7 @@ pub fn runs(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, LedgerEr
 
 /// The index file of a ledger as read (and parsed), before it is checked against the ledger
 /// and the runbooks: start-up reads it right after the runbooks.
-pub struct IndexFile(Result<RunIndex, String>);
+pub struct IndexFile(Result<RunIndex, IndexError>);
 
 impl IndexFile {
     pub fn read(ledger: &Ledger) -> Self {
@@ -119,14 +121,14 @@ pub fn runs_with(
     lister: &RunLister,
     index_file: IndexFile,
 ) -> Result<IndexedRuns, LedgerError> {
-    let unreadable = |why: String| LedgerError::Io {
+    let unreadable = |why: ClosedRunsError| LedgerError::Io {
         path: ledger.index_path(),
         source: std::io::Error::other(why),
     };
     match runs_for_start(ledger, lister, index_file)?.complete() {
         Ok(listed) => Ok(listed),
         // A full replay, which parses every run itself.
-        Err(why) => runs_for_start(ledger, lister, IndexFile(Err(why)))?
+        Err(why) => runs_for_start(ledger, lister, IndexFile(Err(why.into())))?
             .complete()
             .map_err(unreadable),
     }
@@ -154,7 +156,7 @@ pub fn runs_for_start(
     let path = ledger.index_path();
     let advanced = index_file.0.and_then(|old| match &file {
         Some(file) => old.advance(file, length, lister),
-        None => Err("there is no ledger".to_owned()),
+        None => Err(IndexError::NoLedger),
     });
     let (index, torn, source) = match advanced {
         Ok((index, torn, replayed)) => (index, torn, Source::Index { replayed }),
@@ -164,7 +166,7 @@ pub fn runs_for_start(
                 None => Vec::new(),
             };
             let (index, torn) = RunIndex::build(&bytes, lister);
-            (index, torn, Source::FullReplay(why))
+            (index, torn, Source::FullReplay(why.to_string()))
         }
     };
     if index.changed
@@ -214,18 +216,26 @@ pub fn rebuild(ledger: &Ledger, lister: &RunLister) -> Result<IndexedRuns, Ledge
     runs(ledger, lister)
 }
 
-fn read(path: &std::path::Path) -> Result<RunIndex, String> {
+fn read(path: &std::path::Path) -> Result<RunIndex, IndexError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Err("there is no run index yet".to_owned());
+            return Err(IndexError::NoIndexYet);
         }
-        Err(error) => return Err(format!("{}: {error}", path.display())),
+        Err(error) => {
+            return Err(IndexError::Unreadable {
+                path: path.to_path_buf(),
+                error,
+            });
+        }
     };
-    let not_an_index = |why: String| format!("{}: not a run index: {why}", path.display());
+    let not_an_index = |why| IndexError::NotAnIndex {
+        path: path.to_path_buf(),
+        why,
+    };
     let (header, closed) = closed_runs::split(&bytes).map_err(not_an_index)?;
     let mut index: RunIndex =
-        serde_json::from_slice(header).map_err(|e| not_an_index(e.to_string()))?;
+        serde_json::from_slice(header).map_err(|e| not_an_index(NotAnIndex::Header(e)))?;
     index.closed = closed;
     Ok(index)
 }
@@ -299,14 +309,13 @@ impl RunIndex {
         file: &File,
         length: u64,
         lister: &RunLister,
-    ) -> Result<(Self, Vec<Damage>, usize), String> {
+    ) -> Result<(Self, Vec<Damage>, usize), IndexError> {
         self.check_origin(lister)?;
         let covered = self.covered.bytes;
         if covered > length {
-            return Err("the ledger is shorter than the run index says".into());
+            return Err(IndexError::LedgerShorter);
         }
-        let io = |e: std::io::Error| format!("reading the ledger: {e}");
-        let tail_bytes = read_range(file, covered, length).map_err(io)?;
+        let tail_bytes = read_range(file, covered, length).map_err(IndexError::ReadingLedger)?;
         let tail = store::parse_at(&tail_bytes, self.covered.lines, covered);
         let mut by_run: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         for entry in &tail.entries {
@@ -337,16 +346,14 @@ impl RunIndex {
         by_run: BTreeMap<String, Vec<Entry>>,
         before: &Part,
         lister: &RunLister,
-    ) -> Result<Vec<RunSummary>, String> {
+    ) -> Result<Vec<RunSummary>, IndexError> {
         let closed = std::mem::take(&mut self.closed).parse()?;
         let mut runs = std::mem::take(&mut self.unfinished);
         runs.extend(closed);
         for (id, new) in by_run {
             let mut entries = self.open_entries(before, &id)?;
             if entries.is_empty() && runs.iter().any(|r| r.id == id) {
-                return Err(format!(
-                    "run {id}, closed in the run index, has new entries"
-                ));
+                return Err(IndexError::ClosedRunMoved(id));
             }
             entries.extend(new);
             runs.retain(|r| r.id != id);
@@ -365,43 +372,41 @@ impl RunIndex {
         self.closed = ClosedRuns::Parsed(closed);
     }
 
-    fn check_origin(&self, lister: &RunLister) -> Result<(), String> {
+    fn check_origin(&self, lister: &RunLister) -> Result<(), IndexError> {
         if self.format != FORMAT || self.console != env!("CARGO_PKG_VERSION") {
-            return Err("the run index was written by another version of the console".into());
+            return Err(IndexError::OtherConsole);
         }
         if self.runbooks != lister.fingerprint() {
-            return Err("the workspace's runbooks changed since the run index was written".into());
+            return Err(IndexError::RunbooksChanged);
         }
         Ok(())
     }
 
     /// The ledger's bytes from `from` (or earlier) up to where the index ends, once their
     /// last line is the line the index ends on; Err when it is not.
-    fn covered_end(&self, file: &File, mut from: u64) -> Result<Part, String> {
+    fn covered_end(&self, file: &File, mut from: u64) -> Result<Part, IndexError> {
         let covered = self.covered.bytes;
-        let mismatch = || "the ledger does not hold, where the run index ends, the line it ends on";
         if covered == 0 {
             return match self.covered.last_line_sha256.is_empty() {
                 true => Ok(Part {
                     start: 0,
                     bytes: Vec::new(),
                 }),
-                false => Err(mismatch().into()),
+                false => Err(IndexError::LastLineDiffers),
             };
         }
         from = from.min(covered.saturating_sub(LAST_LINE_WINDOW));
         loop {
-            let bytes =
-                read_range(file, from, covered).map_err(|e| format!("reading the ledger: {e}"))?;
+            let bytes = read_range(file, from, covered).map_err(IndexError::ReadingLedger)?;
             let Some(body) = bytes.strip_suffix(b"\n") else {
-                return Err(mismatch().into());
+                return Err(IndexError::LastLineDiffers);
             };
             match body.iter().rposition(|b| *b == b'\n') {
                 None if from > 0 => from = from.saturating_sub(4 * (covered - from)),
                 found => {
                     let line = &body[found.map_or(0, |at| at + 1)..];
                     if hex::encode(Sha256::digest(line)) != self.covered.last_line_sha256 {
-                        return Err(mismatch().into());
+                        return Err(IndexError::LastLineDiffers);
                     }
                     return Ok(Part { start: from, bytes });
                 }
@@ -411,7 +416,7 @@ impl RunIndex {
 
     /// The entries of unfinished run `id` read at their indexed offsets in `part`; none when
     /// the index has no such run open. Err when an offset no longer holds that run's entry.
-    fn open_entries(&self, part: &Part, id: &str) -> Result<Vec<Entry>, String> {
+    fn open_entries(&self, part: &Part, id: &str) -> Result<Vec<Entry>, IndexError> {
         let Some(offsets) = self.open_runs.get(id) else {
             return Ok(Vec::new());
         };
@@ -420,10 +425,16 @@ impl RunIndex {
             .map(|&offset| {
                 let line = part
                     .line_at(offset)
-                    .ok_or_else(|| format!("run {id}: offset {offset} is outside the ledger"))?;
+                    .ok_or_else(|| IndexError::OffsetOutside {
+                        run: id.to_owned(),
+                        offset,
+                    })?;
                 match serde_json::from_slice::<Entry>(line) {
                     Ok(entry) if entry.run == id => Ok(entry),
-                    _ => Err(format!("run {id}: offset {offset} holds another line now")),
+                    _ => Err(IndexError::OffsetMoved {
+                        run: id.to_owned(),
+                        offset,
+                    }),
                 }
             })
             .collect()
