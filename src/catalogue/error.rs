@@ -21,4 +21,19 @@ pub enum CatalogueError {
         guardrail: String,
         id: String,
     },
+    #[error(
+        "{file}: parameter `{id}`: also_writes names `{writes}`, which is no parameter with a setter"
+    )]
+    UnknownCoupledParameter {
+        file: &'static str,
+        id: String,
+        writes: String,
+    },
+    #[error(
+        "{file}: guardrail `{guardrail}` is a contract limit (the setter reverts), so its level is `fail`"
+    )]
+    ContractLimitWarns {
+        file: &'static str,
+        guardrail: String,
+    },
 }
