@@ -29,11 +29,4 @@ pub enum CatalogueError {
         id: String,
         writes: String,
     },
-    #[error(
-        "{file}: guardrail `{guardrail}` is a contract limit (the setter reverts), so its level is `fail`"
-    )]
-    ContractLimitWarns {
-        file: &'static str,
-        guardrail: String,
-    },
 }

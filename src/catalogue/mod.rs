@@ -148,14 +148,6 @@ impl Catalogue {
             }
         }
         for guardrail in &catalogue.guardrails {
-            if guardrail.kind == guardrails::GuardKind::Contract
-                && guardrail.level != guardrails::Level::Fail
-            {
-                return Err(CatalogueError::ContractLimitWarns {
-                    file: Self::FILE,
-                    guardrail: guardrail.id.clone(),
-                });
-            }
             for id in &guardrail.params {
                 if catalogue.parameter(id).is_none() {
                     return Err(CatalogueError::UnknownGuardedParameter {

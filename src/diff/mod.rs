@@ -253,8 +253,8 @@ pub fn compute(
     let guardrails: Vec<GuardrailFinding> = check_proposed(proposed, current, catalogue)
         .into_iter()
         .map(|violation| {
-            // A warning (a policy a network made one) is shown and never blocks.
-            let blocking = violation.level == Level::Fail
+            // A policy warning is shown and never blocks; a contract limit always blocks.
+            let blocking = (violation.level == Level::Fail || !violation.is_policy())
                 && violation
                     .params
                     .iter()
