@@ -93,10 +93,17 @@ contract StakeManager is Pausable {
         emit BurnPctUpdated(pct);
     }
 
+    /// @notice As on the platform: a new validator reward also becomes the validator's share of
+    /// a slash (validatorSlashRewardPct), overwriting what setSlashingDistribution set.
     function setValidatorRewardPct(uint256 pct) external onlyOwner {
         _checkPct(pct);
+        uint256 previous = validatorRewardPct;
         validatorRewardPct = pct;
         emit ValidatorRewardPctUpdated(pct);
+        if (pct != previous) {
+            validatorSlashRewardPct = pct;
+            emit ValidatorSlashRewardPctUpdated(pct);
+        }
     }
 
     /// @notice The treasury must not be zero nor the owner, and must be allowlisted first.

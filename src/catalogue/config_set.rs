@@ -68,6 +68,14 @@ impl ConfigSet {
                 .or_default()
                 .push((position, parameter));
         }
+        // The zero address is refused, except where a `not-zero` guardrail decides: a
+        // treasury, which the contracts accept as zero (the share is burned).
+        let zero_decided: std::collections::BTreeSet<&str> = catalogue
+            .guardrails
+            .iter()
+            .filter(|g| g.rule == super::guardrails::Rule::NotZero)
+            .flat_map(|g| g.params.iter().map(String::as_str))
+            .collect();
         let mut values = Vec::with_capacity(catalogue.parameters.len());
         for stem in catalogue.files() {
             let name = file_name(stem, network);
@@ -103,7 +111,8 @@ impl ConfigSet {
                 match Value::read_as(raw, parameter, parameter.unit, &mut notes) {
                     Ok(value) => {
                         if let Value::Text(text) = &value
-                            && text == "0x0000000000000000000000000000000000000000"
+                            && text == super::guardrails::ZERO_ADDRESS
+                            && !zero_decided.contains(parameter.id.as_str())
                         {
                             set.problem(
                                 Level::Fail,

@@ -21,4 +21,12 @@ pub enum CatalogueError {
         guardrail: String,
         id: String,
     },
+    #[error(
+        "{file}: parameter `{id}`: also_writes names `{writes}`, which is no parameter with a setter"
+    )]
+    UnknownCoupledParameter {
+        file: &'static str,
+        id: String,
+        writes: String,
+    },
 }

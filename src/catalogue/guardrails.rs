@@ -1,4 +1,9 @@
 //! Guardrails: bounds, sums, orderings, allowlists and uniqueness, evaluated over values.
+//!
+//! Each is of one kind. A `contract` guardrail is a limit the contract itself enforces (its
+//! setter reverts): it always blocks. A `policy` guardrail is stricter than the contract by the
+//! owner's choice: it is labelled `policy` wherever it is shown, its message says so, and a
+//! network may make it a warning or turn it off (`[networks.<name>.policy]`).
 
 use super::Catalogue;
 use super::value::Value;
@@ -19,7 +24,44 @@ pub enum Rule {
     MemberOf,
     Differs,
     UniqueBy,
+    /// The first parameter lies within the second (min) and the third (max), bounds included.
+    Within,
+    /// An address that is not the zero address.
+    NotZero,
 }
+
+/// Where a guardrail's limit comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuardKind {
+    /// The contract's own limit: the setter would revert.
+    Contract,
+    /// The owner's choice, stricter than the contract.
+    Policy,
+}
+
+/// What a network makes of a policy guardrail (`[networks.<name>.policy]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicySetting {
+    Fail,
+    Warn,
+    Off,
+}
+
+/// A network's policy that the catalogue cannot apply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("network `{network}`: policy names `{id}`, which is no guardrail of the catalogue")]
+    Unknown { network: String, id: String },
+    #[error(
+        "network `{network}`: `{id}` is a contract limit (the setter would revert), not a policy; it cannot be relaxed"
+    )]
+    ContractLimit { network: String, id: String },
+}
+
+/// The zero address, as the config writes it.
+pub const ZERO_ADDRESS: &str = "0x0000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -33,11 +75,14 @@ pub enum Level {
 #[serde(deny_unknown_fields)]
 pub struct Guardrail {
     pub id: String,
+    pub kind: GuardKind,
     pub rule: Rule,
     pub params: Vec<String>,
     /// Bounds in the first parameter's config unit.
     pub min: Option<String>,
     pub max: Option<String>,
+    /// For `sum-equals`: the total. For `member-of`: a value accepted without being a member
+    /// (the zero address, which the contract takes to mean "burn").
     pub value: Option<String>,
     /// For `unique-by`: the field of each record.
     pub field: Option<String>,
@@ -49,12 +94,20 @@ pub struct Guardrail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub guardrail: String,
+    pub kind: GuardKind,
     pub params: Vec<String>,
     pub level: Level,
     /// What was found, e.g. `40% + 60% + 5% = 105%`.
     pub found: String,
-    /// What would be valid.
+    /// What would be valid; for a policy guardrail, it says that the limit is the owner's policy.
     pub valid: String,
+}
+
+impl Violation {
+    /// Whether this is the owner's policy rather than a contract limit.
+    pub fn is_policy(&self) -> bool {
+        self.kind == GuardKind::Policy
+    }
 }
 
 pub type Values = BTreeMap<String, Value>;
@@ -69,12 +122,20 @@ impl Guardrail {
     }
 
     fn violation(&self, params: Vec<String>, found: String) -> Violation {
+        let valid = match self.kind {
+            GuardKind::Contract => self.remedy.clone(),
+            GuardKind::Policy => format!(
+                "{} (owner policy, stricter than the contract: see [networks.<name>.policy])",
+                self.remedy
+            ),
+        };
         Violation {
             guardrail: self.id.clone(),
+            kind: self.kind,
             params,
             level: self.level,
             found,
-            valid: self.remedy.clone(),
+            valid,
         }
     }
 
@@ -165,6 +226,26 @@ impl Guardrail {
                 .filter(|(_, n)| !n.is_positive())
                 .map(|(id, _)| self.violation(vec![id.clone()], format!("{id} = {}", shown(id))))
                 .collect(),
+            Rule::Within => match numbers.as_slice() {
+                [(x, n), (lo, min), (hi, max)] if n < min || n > max => vec![self.violation(
+                    self.params.clone(),
+                    format!(
+                        "{x} = {} is outside {lo} = {} .. {hi} = {}",
+                        shown(x),
+                        shown(lo),
+                        shown(hi)
+                    ),
+                )],
+                _ => Vec::new(),
+            },
+            Rule::NotZero => self
+                .params
+                .iter()
+                .filter(
+                    |id| matches!(values.get(*id), Some(Value::Text(text)) if text == ZERO_ADDRESS),
+                )
+                .map(|id| self.violation(vec![id.clone()], format!("{id} = {ZERO_ADDRESS}")))
+                .collect(),
             Rule::MemberOf | Rule::Differs => {
                 let (Some(Value::Text(item)), Some(other)) = (
                     values.get(&self.params[0]),
@@ -172,6 +253,14 @@ impl Guardrail {
                 ) else {
                     return Vec::new();
                 };
+                if self.rule == Rule::MemberOf
+                    && self
+                        .value
+                        .as_ref()
+                        .is_some_and(|exempt| exempt.eq_ignore_ascii_case(item))
+                {
+                    return Vec::new();
+                }
                 let broken = match (self.rule, other) {
                     (Rule::MemberOf, Value::Set(set)) => !set.contains(item),
                     (Rule::Differs, Value::Text(other)) => item.eq_ignore_ascii_case(other),
@@ -220,4 +309,69 @@ pub fn check_all(values: &Values, catalogue: &Catalogue) -> Vec<Violation> {
         .iter()
         .flat_map(|g| g.check(values, catalogue))
         .collect()
+}
+
+/// Every guardrail of the catalogue over the proposed values; a contract limit, which the
+/// contract checks against what it holds, takes a parameter the config does not give from the
+/// current state (the thermostat's bounds read from chain).
+pub fn check_proposed(
+    proposed: &Values,
+    current: &Values,
+    catalogue: &Catalogue,
+) -> Vec<Violation> {
+    let mut merged: Option<Values> = None;
+    catalogue
+        .guardrails
+        .iter()
+        .flat_map(|g| {
+            let gaps = g.kind == GuardKind::Contract
+                && g.params
+                    .iter()
+                    .any(|id| !proposed.contains_key(id) && current.contains_key(id));
+            if !gaps {
+                return g.check(proposed, catalogue);
+            }
+            let values = merged.get_or_insert_with(|| {
+                let mut values = current.clone();
+                values.extend(proposed.iter().map(|(k, v)| (k.clone(), v.clone())));
+                values
+            });
+            g.check(values, catalogue)
+        })
+        .collect()
+}
+
+/// The catalogue's guardrails as `policy` (a network's `[networks.<name>.policy]`) sets them: a
+/// policy guardrail made a warning, a failure, or turned off. A contract limit cannot be named.
+pub fn apply_policy(
+    guardrails: &mut Vec<Guardrail>,
+    network: &str,
+    policy: &BTreeMap<String, PolicySetting>,
+) -> Result<(), PolicyError> {
+    for id in policy.keys() {
+        match guardrails.iter().find(|g| &g.id == id) {
+            None => {
+                return Err(PolicyError::Unknown {
+                    network: network.to_owned(),
+                    id: id.clone(),
+                });
+            }
+            Some(g) if g.kind == GuardKind::Contract => {
+                return Err(PolicyError::ContractLimit {
+                    network: network.to_owned(),
+                    id: id.clone(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    guardrails.retain(|g| policy.get(&g.id) != Some(&PolicySetting::Off));
+    for g in guardrails.iter_mut() {
+        match policy.get(&g.id) {
+            Some(PolicySetting::Fail) => g.level = Level::Fail,
+            Some(PolicySetting::Warn) => g.level = Level::Warn,
+            _ => {}
+        }
+    }
+    Ok(())
 }

@@ -42,6 +42,12 @@ pub struct Parameter {
     /// arguments, in order (this one among them). Each of them names the same setter and list.
     #[serde(default)]
     pub setter_args: Vec<String>,
+    /// Other parameters the setter overwrites with the same value: the real
+    /// `StakeManager.setValidatorRewardPct(pct)` also sets `validatorSlashRewardPct = pct`. A
+    /// plan calls this setter before theirs, and calls theirs again when the config wants
+    /// another value there.
+    #[serde(default)]
+    pub also_writes: Vec<String>,
     /// Arguments the getter and the setter take before the value, the same for both: the role
     /// of a per-role mapping (`mu(uint8)(int256)`, `setMu(uint8,int256)`), the agent of
     /// `agentProfileURI(address)(string)`. Written as text, encoded by the signature's types.
@@ -130,6 +136,17 @@ impl Catalogue {
             file: Self::FILE,
             why,
         })?;
+        for parameter in &catalogue.parameters {
+            for id in &parameter.also_writes {
+                if catalogue.parameter(id).is_none_or(|p| p.setter.is_none()) {
+                    return Err(CatalogueError::UnknownCoupledParameter {
+                        file: Self::FILE,
+                        id: parameter.id.clone(),
+                        writes: id.clone(),
+                    });
+                }
+            }
+        }
         for guardrail in &catalogue.guardrails {
             for id in &guardrail.params {
                 if catalogue.parameter(id).is_none() {
@@ -141,6 +158,18 @@ impl Catalogue {
                 }
             }
         }
+        Ok(catalogue)
+    }
+
+    /// The catalogue with a network's `[networks.<name>.policy]` applied to its policy
+    /// guardrails.
+    pub fn for_network(
+        &self,
+        network: &str,
+        policy: &BTreeMap<String, guardrails::PolicySetting>,
+    ) -> Result<Catalogue, guardrails::PolicyError> {
+        let mut catalogue = self.clone();
+        guardrails::apply_policy(&mut catalogue.guardrails, network, policy)?;
         Ok(catalogue)
     }
 

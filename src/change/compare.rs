@@ -145,7 +145,16 @@ pub fn compare(
     domains: &[String],
     accept_stale: AcceptStale,
 ) -> Result<Compared, ChangeError> {
-    let catalogue = ctx.catalogue()?.restricted(domains);
+    let policy = ctx
+        .networks
+        .get(network)
+        .map(|profile| &profile.policy)
+        .filter(|policy| !policy.is_empty());
+    let catalogue = match policy {
+        Some(policy) => ctx.catalogue()?.for_network(network, policy)?,
+        None => (*ctx.catalogue()?).clone(),
+    }
+    .restricted(domains);
     let proposed = proposed_or_saved(ctx, &catalogue, network, from)?;
     let current = current(ctx, &catalogue, network, against)?;
     if let Some(stale) = current.stale.as_ref().filter(|s| !accept_stale(s)) {

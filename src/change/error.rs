@@ -10,6 +10,8 @@ use std::path::PathBuf;
 pub enum ChangeError {
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+    #[error("config/networks.toml: {0}")]
+    Policy(#[from] crate::catalogue::guardrails::PolicyError),
     #[error("{name}: field `network`: the snapshot is of network `{found}`, not `{network}`")]
     WrongNetwork {
         name: String,

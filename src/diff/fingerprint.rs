@@ -157,6 +157,8 @@ impl<W: Write> Canonical<'_, W> {
         self.string(&violation.found)?;
         self.raw(b",\"guardrail\":")?;
         self.string(&violation.guardrail)?;
+        self.raw(b",\"kind\":")?;
+        self.name(&violation.kind)?;
         self.raw(b",\"level\":")?;
         self.name(&violation.level)?;
         self.raw(b",\"params\":")?;
@@ -170,7 +172,7 @@ impl<W: Write> Canonical<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::guardrails::{Level, Violation};
+    use crate::catalogue::guardrails::{GuardKind, Level, Violation};
     use crate::catalogue::risk::RiskClass;
     use crate::diff::ChangeKind;
 
@@ -226,6 +228,7 @@ mod tests {
             GuardrailFinding {
                 violation: Violation {
                     guardrail: "slashing-split".into(),
+                    kind: GuardKind::Contract,
                     params: vec!["A.b".into(), "C.d".into()],
                     level: Level::Fail,
                     found: "40% + 60% + 5% = 105%".into(),
@@ -236,6 +239,7 @@ mod tests {
             GuardrailFinding {
                 violation: Violation {
                     guardrail: "treasury-allowlisted".into(),
+                    kind: GuardKind::Policy,
                     params: vec![],
                     level: Level::Warn,
                     found: String::new(),

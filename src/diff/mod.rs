@@ -7,7 +7,7 @@ pub mod source;
 pub mod text;
 
 use crate::catalogue::Catalogue;
-use crate::catalogue::guardrails::{Values, Violation, check_all};
+use crate::catalogue::guardrails::{Level, Values, Violation, check_proposed};
 use crate::catalogue::index::seek;
 use crate::catalogue::risk::{RiskClass, classify};
 use crate::catalogue::value::{Kind, Value};
@@ -88,6 +88,23 @@ pub struct GuardrailFinding {
     pub violation: Violation,
     /// Whether it involves a changed parameter (and so blocks the change).
     pub blocking: bool,
+}
+
+impl GuardrailFinding {
+    /// The finding's opening words, its id among them: blocked by a contract limit or by the
+    /// owner's policy, a policy warning, or a guardrail broken already and not touched.
+    pub fn headline(&self, untouched: &str) -> String {
+        let v = &self.violation;
+        let policy = if v.is_policy() { "policy " } else { "" };
+        if self.blocking {
+            let by = if v.is_policy() { "policy" } else { "guardrail" };
+            format!("✗ BLOCKED by {by} {}", v.guardrail)
+        } else if v.level == Level::Warn {
+            format!("⚠ {policy}warning {}", v.guardrail)
+        } else {
+            format!("⚠ {untouched} {policy}{}", v.guardrail)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,13 +285,15 @@ pub fn compute(
         .map(|n| n.id.clone())
         .collect();
     let changed: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
-    let guardrails: Vec<GuardrailFinding> = check_all(proposed, catalogue)
+    let guardrails: Vec<GuardrailFinding> = check_proposed(proposed, current, catalogue)
         .into_iter()
         .map(|violation| {
-            let blocking = violation
-                .params
-                .iter()
-                .any(|p| changed.contains(p.as_str()));
+            // A policy warning is shown and never blocks; a contract limit always blocks.
+            let blocking = (violation.level == Level::Fail || !violation.is_policy())
+                && violation
+                    .params
+                    .iter()
+                    .any(|p| changed.contains(p.as_str()));
             GuardrailFinding {
                 violation,
                 blocking,

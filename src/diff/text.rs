@@ -75,13 +75,14 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
     }
     for finding in &diff.guardrails {
         let v = &finding.violation;
-        let (mark, tag) = if finding.blocking {
-            ("✗ BLOCKED by guardrail", Tag::Violation)
+        let tag = if finding.blocking {
+            Tag::Violation
         } else {
-            ("⚠ already broken, not touched by this change:", Tag::Muted)
+            Tag::Muted
         };
+        let headline = finding.headline("already broken, not touched by this change:");
         out.push(vec![
-            (tag, format!("{mark} {}: {}", v.guardrail, v.found)),
+            (tag, format!("{headline}: {}", v.found)),
             (Tag::Plain, format!(" — valid: {}", v.valid)),
         ]);
     }

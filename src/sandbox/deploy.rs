@@ -337,16 +337,18 @@ pub async fn deploy_platform(
         )
         .await?;
     let mut not_seeded = BTreeMap::new();
-    let sets_first = catalogue
-        .parameters
-        .iter()
-        .filter(|p| matches!(p.kind, Kind::AddressSet | Kind::StringSet))
-        .chain(
-            catalogue
-                .parameters
-                .iter()
-                .filter(|p| !matches!(p.kind, Kind::AddressSet | Kind::StringSet)),
-        );
+    // Sets first (a treasury must be allowlisted before it is set), then the setters that
+    // overwrite other values (`also_writes`), so that the values they overwrite are seeded after.
+    let mut sets_first: Vec<&crate::catalogue::Parameter> = catalogue.parameters.iter().collect();
+    sets_first.sort_by_key(|p| {
+        if matches!(p.kind, Kind::AddressSet | Kind::StringSet) {
+            0
+        } else if p.also_writes.is_empty() {
+            2
+        } else {
+            1
+        }
+    });
     for parameter in sets_first {
         let Some(value) = values.get(&parameter.id) else {
             continue;

@@ -21,6 +21,10 @@ pub struct Network {
     pub ca_file: Option<String>,
     #[serde(default)]
     pub reads: ReadSettings,
+    /// The catalogue's policy guardrails as this network wants them: a guardrail id and
+    /// "fail", "warn" or "off". Contract limits cannot be named.
+    #[serde(default)]
+    pub policy: BTreeMap<String, crate::catalogue::guardrails::PolicySetting>,
 }
 
 /// How live reads of a network behave.

@@ -130,11 +130,7 @@ fn a_broken_guardrail_blocks_and_says_what_would_be_valid() {
     );
     assert_eq!(code, 4, "{out}");
     assert!(out.contains("✗ BLOCKED by guardrail burn-pct-range: FeePool.burnPct = 101% — valid: a whole percent from 0 to 100"), "{out}");
-    assert!(
-        out.contains("✗ BLOCKED by guardrail job-fee-burn-validator-total: 5% + 101% + 12% = 118%"),
-        "{out}"
-    );
-    assert!(out.contains("2 guardrails violated"), "{out}");
+    assert!(out.contains("1 guardrail violated"), "{out}");
     let report = json(&home.cli(ws.path(), &["diff", "--network", "demo", "--json"]));
     assert_eq!(report["diff"]["guardrails"][0]["blocking"], true);
     assert_eq!(report["risk"], "security");

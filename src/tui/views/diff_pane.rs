@@ -164,8 +164,10 @@ fn blocking_lines(diff: &Diff, cols: usize, theme: &Theme) -> Vec<Line<'static>>
         .flat_map(|g| {
             let v = &g.violation;
             let text = format!(
-                "✗ BLOCKED by guardrail {}: {} — valid: {}",
-                v.guardrail, v.found, v.valid
+                "{}: {} — valid: {}",
+                g.headline("already broken, not touched:"),
+                v.found,
+                v.valid
             );
             styled(wrap(&text, cols), theme.danger())
         })
@@ -191,9 +193,16 @@ fn broken_lines(diff: &Diff, cols: usize) -> (Vec<String>, Vec<String>) {
     if broken.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let names: Vec<&str> = broken
+    let names: Vec<String> = broken
         .iter()
-        .map(|g| g.violation.guardrail.as_str())
+        .map(|g| {
+            let v = &g.violation;
+            if v.is_policy() {
+                format!("policy {}", v.guardrail)
+            } else {
+                v.guardrail.clone()
+            }
+        })
         .collect();
     let compact = vec![truncate(
         &format!("⚠ already broken, not touched: {}", names.join(", ")),
@@ -208,8 +217,9 @@ fn broken_lines(diff: &Diff, cols: usize) -> (Vec<String>, Vec<String>) {
             let v = &g.violation;
             truncate(
                 &format!(
-                    "⚠ already broken, not touched: {}: {}",
-                    v.guardrail, v.found
+                    "{}: {}",
+                    g.headline("already broken, not touched:"),
+                    v.found
                 ),
                 cols,
             )
