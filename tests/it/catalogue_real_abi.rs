@@ -33,7 +33,7 @@ fn real_name(module: &str) -> &str {
 }
 
 fn real_build() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/agijobs/build")
+    crate::support::agijobs::build()
 }
 
 fn catalogue() -> Catalogue {

@@ -18,9 +18,7 @@ use std::time::Duration;
 const AGIALPHA: &str = "0xA61a3B3a130a9c20768EEBF97E21515A6046a1fA";
 
 fn real(name: &str) -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/agijobs/build")
-        .join(format!("{name}.json"));
+    let path = crate::support::agijobs::build().join(format!("{name}.json"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 

@@ -4,21 +4,17 @@
 
 use crate::support::safe_batch::{failures, known, read};
 use owner_console::safe::{self, CheckKind, ParseError, Slot, Status, check_batch, parse_batch};
-use std::path::Path;
 
 #[test]
 fn the_phase8_fixture_parses_and_its_unlisted_inputs_are_warnings() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join(
-        "../shared/fixtures/agijobs/demo/Phase-8-Universal-Value-Dominance/output/phase8-safe-transaction-batch.json",
-    );
+    let shared = crate::support::agijobs::fixtures()
+        .join("demo/Phase-8-Universal-Value-Dominance/output/phase8-safe-transaction-batch.json");
     let text = read("phase8-safe-transaction-batch.json");
-    if shared.exists() {
-        assert_eq!(
-            std::fs::read_to_string(&shared).unwrap(),
-            text,
-            "the committed copy differs from the shared fixture"
-        );
-    }
+    assert_eq!(
+        std::fs::read_to_string(&shared).unwrap(),
+        text,
+        "the committed copy differs from the shared fixture"
+    );
     let batch = parse_batch(&text).unwrap();
     assert_eq!(batch.transactions.len(), 33);
     assert_eq!(batch.chain_id, safe::format::ChainId::Text("1".into()));

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: throwaway workspaces, the app on a test backend,
 //! a pseudo-terminal, a real local chain and a fault-injecting proxy in front of it.
 
+pub mod agijobs;
 pub mod big_runbook;
 pub mod bundle;
 pub mod chain;
