@@ -15,7 +15,7 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
         Position::Aborted(reason) => serde_json::json!({ "status": "aborted", "reason": reason }),
     };
     if json {
-        let history: Vec<_> = run.history.iter().map(|v| serde_json::json!({ "step": v.step, "outcome": format!("{:?}", v.outcome), "time": v.time })).collect();
+        let history: Vec<_> = run.history.iter().map(|v| serde_json::json!({ "step": v.step, "outcome": v.outcome.to_string(), "time": v.time })).collect();
         return print_json(&serde_json::json!({
             "run": run.id,
             "runbook": run.started.runbook,
@@ -35,7 +35,7 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
         run.started.network
     );
     for visited in &run.history {
-        outln!("  ✓ {} {:?}", visited.step, visited.outcome);
+        outln!("  ✓ {} {}", visited.step, visited.outcome);
     }
     match run.current_step() {
         Some(step) => {

@@ -23,8 +23,8 @@ impl Run {
                 Some(ran) if ran.passed => None,
                 Some(ran) if ran.timed_out => Some("the last run timed out".to_owned()),
                 Some(ran) => Some(format!(
-                    "the last run exited {:?}, expected {expect_exit}",
-                    ran.exit_code
+                    "the last run gave {}, expected exit {expect_exit}",
+                    ran.ended()
                 )),
             },
             StepAction::Command { .. } => None,

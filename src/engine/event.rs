@@ -55,6 +55,16 @@ pub struct CommandRan {
     pub passed: bool,
 }
 
+impl CommandRan {
+    /// How the command ended, as people read it: `exit 127`, or a signal.
+    pub fn ended(&self) -> String {
+        match self.exit_code {
+            Some(code) => format!("exit {code}"),
+            None => "ended by a signal (no exit code)".to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpChecked {
     pub step: String,

@@ -24,6 +24,16 @@ pub enum Outcome {
     Branch { option: String, goto: String },
 }
 
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Completed => f.write_str("completed"),
+            Self::Skipped(reason) => write!(f, "skipped: {reason}"),
+            Self::Branch { option, goto } => write!(f, "chose {option} → {goto}"),
+        }
+    }
+}
+
 /// One finished visit to a step, in the order they happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visited {

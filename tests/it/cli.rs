@@ -149,6 +149,16 @@ fn a_scripted_run_moves_step_by_step_and_resumes_across_processes() {
     assert_eq!(done["position"]["status"], "completed");
     let status = json(&home.cli(cwd, &["run", "status", &run, "--json"]));
     assert_eq!(status["history"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        status["history"][2]["outcome"], "chose Left → brief",
+        "words, not Rust's debug form: {status}"
+    );
+    let (said, _) = text(&home.cli(cwd, &["run", "status", &run]));
+    assert!(said.contains("✓ route chose Left → brief"), "{said}");
+    assert!(
+        !said.contains("Branch {") && !said.contains("Completed"),
+        "{said}"
+    );
 
     let ledger = std::fs::read_to_string(cwd.join("storage/owner-ledger.jsonl")).unwrap();
     let types: Vec<String> = ledger

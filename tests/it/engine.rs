@@ -192,7 +192,10 @@ fn a_command_that_fails_blocks_until_it_passes() {
     let event = runtime().block_on(prepared.execute()).unwrap().event;
     session.record(&mut run, vec![event]).unwrap();
     let blocker = run.completion_blocker().unwrap();
-    assert!(blocker.contains("expected 0"), "{blocker}");
+    assert!(
+        blocker.contains("gave exit 2, expected exit 0"),
+        "{blocker}"
+    );
     assert!(run.complete(None).is_err());
     assert_eq!(
         run.visit.commands.len(),

@@ -103,7 +103,7 @@ fn command(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepActi
                 theme.danger(),
             ),
             (false, false) => (
-                format!("✗ FAILED: exit {:?}, expected {expect_exit}", ran.exit_code),
+                format!("✗ FAILED: {}, expected exit {expect_exit}", ran.ended()),
                 theme.danger(),
             ),
         };

@@ -59,7 +59,7 @@ fn finished(frame: &mut Frame, area: Rect, run: &Run, theme: &Theme) {
     lines.push(Line::from(""));
     for visited in &run.history {
         lines.push(Line::from(format!(
-            "{} {} {:?}",
+            "{} {} {}",
             visited.time.get(11..19).unwrap_or(""),
             visited.step,
             visited.outcome
