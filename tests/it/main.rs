@@ -11,6 +11,7 @@ mod bundle;
 mod bundle_bombs;
 mod bundle_tampering;
 mod catalogue;
+mod catalogue_coverage;
 mod catalogue_real_abi;
 mod chain_executed_batch;
 mod chain_faults;
