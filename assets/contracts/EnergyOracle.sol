@@ -13,7 +13,7 @@ contract EnergyOracle is Governable {
     /// @dev 1-based position in `_signerList`; 0 when not a signer.
     mapping(address => uint256) private _signerIndex;
 
-    event SignerUpdated(address signer, bool allowed);
+    event SignerUpdated(address indexed signer, bool allowed);
 
     constructor(address initialOwner) Governable(initialOwner) {}
 

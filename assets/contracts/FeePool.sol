@@ -25,8 +25,8 @@ contract FeePool is Pausable {
 
     event BurnPctUpdated(uint256 burnPct);
     event TreasuryUpdated(address treasury);
-    event TreasuryAllowlistUpdated(address treasury, bool allowed);
-    event RewarderUpdated(address rewarder, bool allowed);
+    event TreasuryAllowlistUpdated(address indexed treasury, bool allowed);
+    event RewarderUpdated(address indexed rewarder, bool allowed);
     event GovernanceUpdated(address governance);
     event TaxPolicyUpdated(address taxPolicy);
     event StakeManagerUpdated(address stakeManager);

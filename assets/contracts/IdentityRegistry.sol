@@ -23,8 +23,8 @@ contract IdentityRegistry is Governable {
     event ValidatorMerkleRootUpdated(bytes32 validatorMerkleRoot);
     event ReputationEngineUpdated(address reputationEngine);
     event AttestationRegistryUpdated(address attestationRegistry);
-    event AdditionalAgentUpdated(address agent, bool allowed);
-    event AdditionalValidatorUpdated(address validator, bool allowed);
+    event AdditionalAgentUpdated(address indexed agent, bool allowed);
+    event AdditionalValidatorUpdated(address indexed validator, bool allowed);
     event AgentProfileURIUpdated(address agent, string agentProfileURI);
 
     constructor(address initialOwner) Governable(initialOwner) {}

@@ -38,7 +38,7 @@ contract JobRegistry is Pausable {
     event ExpirationGracePeriodUpdated(uint256 expirationGracePeriod);
     event TreasuryUpdated(address treasury);
     event TaxPolicyUpdated(address taxPolicy);
-    event AcknowledgerUpdated(address acknowledger, bool allowed);
+    event AcknowledgerUpdated(address indexed acknowledger, bool allowed);
     event IdentityRegistryUpdated(address identityRegistry);
     event DisputeModuleUpdated(address disputeModule);
     event ValidationModuleUpdated(address validationModule);

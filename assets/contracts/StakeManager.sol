@@ -34,7 +34,7 @@ contract StakeManager is Pausable {
     event BurnPctUpdated(uint256 burnPct);
     event ValidatorRewardPctUpdated(uint256 validatorRewardPct);
     event TreasuryUpdated(address treasury);
-    event TreasuryAllowlistUpdated(address treasury, bool allowed);
+    event TreasuryAllowlistUpdated(address indexed treasury, bool allowed);
     event UnbondingPeriodUpdated(uint256 unbondingPeriod);
     event MaxStakePerAddressUpdated(uint256 maxStakePerAddress);
     event JobRegistryUpdated(address jobRegistry);

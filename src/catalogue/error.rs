@@ -29,4 +29,10 @@ pub enum CatalogueError {
         id: String,
         writes: String,
     },
+    #[error("{file}: parameter `{id}`: {why}")]
+    MembersEvent {
+        file: &'static str,
+        id: String,
+        why: String,
+    },
 }

@@ -62,6 +62,33 @@ pub struct Parameter {
     /// never read from chain, and a diff against the chain names it as not compared.
     #[serde(default)]
     pub option: bool,
+    /// For a set behind a mapping getter (`rewarders(address)(bool)`), which no getter lists:
+    /// the event its add/remove setter emits, its first argument the member, e.g.
+    /// `RewarderUpdated(address,bool)`. The set's members are found in these events since the
+    /// network's `logs_from_block`, then each confirmed by the getter.
+    pub members_event: Option<String>,
+}
+
+/// A `members_event` names an event whose first argument is the member, on a set read member
+/// by member through a getter.
+fn members_event_fits(parameter: &Parameter, event: &str) -> Result<(), String> {
+    if parameter.kind != Kind::AddressSet {
+        return Err("members_event is only for an address-set".into());
+    }
+    if parameter.getter.is_none() {
+        return Err("members_event needs a getter to confirm each member".into());
+    }
+    let parsed = alloy_json_abi::Event::parse(event).map_err(|_| {
+        format!(
+            "members_event `{event}` is not an event signature like `RewarderUpdated(address,bool)`"
+        )
+    })?;
+    match parsed.inputs.first() {
+        Some(first) if first.ty == "address" => Ok(()),
+        _ => Err(format!(
+            "members_event `{event}`: its first argument must be the member's address"
+        )),
+    }
 }
 
 fn no_unit() -> Unit {
@@ -145,6 +172,17 @@ impl Catalogue {
                         writes: id.clone(),
                     });
                 }
+            }
+        }
+        for parameter in &catalogue.parameters {
+            if let Some(event) = &parameter.members_event {
+                members_event_fits(parameter, event).map_err(|why| {
+                    CatalogueError::MembersEvent {
+                        file: Self::FILE,
+                        id: parameter.id.clone(),
+                        why,
+                    }
+                })?;
             }
         }
         for guardrail in &catalogue.guardrails {

@@ -86,6 +86,14 @@ pub struct Call {
     pub data: Bytes,
 }
 
+/// One log of `eth_getLogs`, the fields the console uses.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Log {
+    pub address: Address,
+    pub topics: Vec<B256>,
+    pub data: Bytes,
+}
+
 /// Why one call of a batch gave no value; the batch itself went through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallFailure {
@@ -297,6 +305,38 @@ impl Chain {
                 now: now.map_or("no block".into(), |b| b.hash_hex()),
             }),
         }
+    }
+
+    /// The logs of `addresses` whose first topic is one of `topics`, in blocks `from..=to`.
+    pub async fn logs(
+        &self,
+        addresses: &[Address],
+        topics: &[B256],
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<Log>, ChainError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let filter = json!({
+            "address": addresses,
+            "topics": [topics],
+            "fromBlock": U64::from(from),
+            "toBlock": U64::from(to),
+        });
+        self.client
+            .request("eth_getLogs", (filter,))
+            .await
+            .map_err(|e| self.error(&e))
+    }
+
+    /// The chain's block at height `number` now, if it has one.
+    pub async fn block_at(&self, number: u64) -> Result<Option<BlockRef>, ChainError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let header: Option<Header> = self
+            .client
+            .request("eth_getBlockByNumber", (U64::from(number), false))
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok(header.map(BlockRef::from))
     }
 
     /// A transaction's receipt as the node gives it, and the newest block number (for

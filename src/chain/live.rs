@@ -5,6 +5,7 @@ use super::block::BlockRef;
 use super::client::{Chain, Endpoint};
 use super::error::{ChainError, TargetError};
 use super::reads::{self, ReadPlan};
+use super::set_members::{self, LogSearch};
 use crate::catalogue::value::Value;
 use crate::net::{ExtraRoots, RootsError};
 use crate::workspace::context::Context;
@@ -23,6 +24,8 @@ pub struct Target {
     pub modules: BTreeMap<String, Address>,
     pub safe: Option<Address>,
     pub plan: ReadPlan,
+    /// Where the members of sets read from their events are searched for.
+    pub logs: LogSearch,
 }
 
 impl Target {
@@ -116,7 +119,18 @@ impl Target {
         let network = endpoint.network.clone();
         let candidates = candidates(ctx, catalogue, &network);
         let plan = reads::plan(catalogue, &modules, safe, &candidates);
+        let logs = LogSearch {
+            from_block: settings.logs_from_block,
+            page_blocks: settings.logs_page_blocks,
+            cache: Some(
+                ctx.workspace
+                    .storage
+                    .join("cache/set-members")
+                    .join(format!("{network}-{}.json", endpoint.chain_id)),
+            ),
+        };
         Ok(Self {
+            logs,
             network,
             endpoint,
             settings,
@@ -233,10 +247,43 @@ pub fn lag(block: &BlockRef, settings: &ReadSettings, now: jiff::Timestamp) -> O
     })
 }
 
-/// Reads every planned value at one block.
+/// Reads every planned value at one block. A set read from its events is asked about every
+/// member they name up to that block: when they name one the plan did not ask about, the
+/// values are read again with it (at the newest block, whose events are then searched too).
 pub async fn read_state(chain: &Chain, target: &Target) -> Result<LiveState, ChainError> {
-    let reading = chain.read(&target.plan.calls()).await?;
-    let assembled = reads::assemble(&target.plan, &reading);
+    let mut plan = target.plan.clone();
+    let mut reading = chain.read(&plan.calls()).await?;
+    let mut unlisted = BTreeMap::new();
+    if !plan.event_sets.is_empty() {
+        let mut attempts = 0;
+        loop {
+            let found =
+                set_members::find(chain, &plan.event_sets, &target.logs, &reading.block).await;
+            let wider = target.plan.with_members(&found.members);
+            unlisted = found.failures;
+            if wider.reads.len() == plan.reads.len() {
+                break;
+            }
+            attempts += 1;
+            if attempts > 3 {
+                for set in &plan.event_sets {
+                    unlisted.insert(
+                        set.key.clone(),
+                        "new members kept appearing in its events while it was read; try again"
+                            .into(),
+                    );
+                }
+                break;
+            }
+            plan = wider;
+            reading = chain.read(&plan.calls()).await?;
+        }
+    }
+    let mut assembled = reads::assemble(&plan, &reading);
+    for (key, why) in unlisted {
+        assembled.values.remove(&key);
+        assembled.failures.insert(key, why);
+    }
     let read_at = jiff::Timestamp::now();
     let lagging = lag(&reading.block, &target.settings, read_at);
     Ok(LiveState {

@@ -1,10 +1,12 @@
 //! What a refresh reads: every catalogue parameter that has a getter, each module's pause flag
 //! and the Safe's owners and threshold, planned as calls, then assembled back into values.
-//! A set behind a mapping getter (`signers(address)(bool)`) cannot be listed on chain: its
-//! candidate members (the proposed config's, the last snapshot's) are asked one by one.
+//! A set behind a mapping getter (`rewarders(address)(bool)`) cannot be listed by a getter: its
+//! candidate members (the proposed config's, the last snapshot's, and those its add/remove
+//! events name when the catalogue gives the event: `set_members`) are asked one by one.
 
 use super::client::{Call, CallFailure, Reading};
 use super::getter::{Getter, to_json};
+use super::set_members::EventSet;
 use crate::catalogue::Catalogue;
 use crate::catalogue::value::Kind;
 use alloy_dyn_abi::DynSolValue;
@@ -30,13 +32,37 @@ pub struct ReadPlan {
     pub reads: Vec<PlannedRead>,
     /// Keys that cannot be read on chain, and why.
     pub unreadable: BTreeMap<String, String>,
-    /// Keys whose set was assembled from candidates (so members nobody named are not seen).
+    /// Keys whose set is assembled from the members asked about.
     pub partial_sets: BTreeSet<String>,
+    /// Of those, the sets whose add/remove events name the members to ask about.
+    pub event_sets: Vec<EventSet>,
 }
 
 impl ReadPlan {
     pub fn calls(&self) -> Vec<Call> {
         self.reads.iter().map(|r| r.call.clone()).collect()
+    }
+
+    /// The plan, asking also about the members `found` in the sets' events that it does not
+    /// ask about yet.
+    pub fn with_members(&self, found: &BTreeMap<String, BTreeSet<Address>>) -> ReadPlan {
+        let mut wider = self.clone();
+        for set in &self.event_sets {
+            let asked: BTreeSet<&str> = self
+                .reads
+                .iter()
+                .filter(|r| r.key == set.key)
+                .filter_map(|r| r.member.as_deref())
+                .collect();
+            for member in found.get(&set.key).into_iter().flatten() {
+                let shown = member.to_checksum(None);
+                if !asked.contains(shown.as_str()) {
+                    let argument = [DynSolValue::Address(*member)];
+                    wider.push(&set.key, &set.getter, set.module, &argument, Some(shown));
+                }
+            }
+        }
+        wider
     }
 
     fn push(
@@ -107,6 +133,17 @@ pub fn plan(
             },
             (1, Kind::AddressSet) => {
                 plan.partial_sets.insert(key.to_owned());
+                if let Some(event) = &parameter.members_event
+                    && let Ok(parsed) = alloy_json_abi::Event::parse(event)
+                {
+                    plan.event_sets.push(EventSet {
+                        key: key.to_owned(),
+                        module: *to,
+                        event: event.clone(),
+                        topic0: parsed.selector(),
+                        getter: getter.clone(),
+                    });
+                }
                 for member in candidates.get(key).into_iter().flatten() {
                     match member.parse::<Address>() {
                         Ok(address) => plan.push(

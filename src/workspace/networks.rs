@@ -41,6 +41,11 @@ pub struct ReadSettings {
     pub max_block_age_secs: Option<u64>,
     /// The state panel reads again this often.
     pub refresh_secs: u64,
+    /// Where the search for a set's members in its events starts: the block the platform was
+    /// deployed at (0 searches the whole chain).
+    pub logs_from_block: u64,
+    /// Blocks asked for in one `eth_getLogs` (halved while the node refuses a range).
+    pub logs_page_blocks: u64,
 }
 
 impl Default for ReadSettings {
@@ -51,6 +56,8 @@ impl Default for ReadSettings {
             max_state_age_secs: None,
             max_block_age_secs: None,
             refresh_secs: 5,
+            logs_from_block: 0,
+            logs_page_blocks: 10_000,
         }
     }
 }

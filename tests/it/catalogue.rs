@@ -333,3 +333,40 @@ fn a_setter_of_several_parameters_is_checked_against_its_signature() {
     let error = Catalogue::parse(&apart).unwrap_err().to_string();
     assert!(error.contains("same setter and setter_args"), "{error}");
 }
+
+#[test]
+fn a_members_event_must_name_the_member_of_an_address_set_with_a_getter() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/catalogue.toml"),
+    )
+    .unwrap();
+    let event = "members_event = \"RewarderUpdated(address,bool)\"";
+    assert!(text.contains(event));
+    let cases = [
+        (
+            "members_event = \"RewarderUpdated(bool,address)\"",
+            "its first argument must be the member's address",
+        ),
+        (
+            "members_event = \"RewarderUpdated(address\"",
+            "is not an event signature like `RewarderUpdated(address,bool)`",
+        ),
+    ];
+    for (replacement, expected) in cases {
+        let error = Catalogue::parse(&text.replacen(event, replacement, 1))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("config/catalogue.toml: parameter `FeePool.rewarders`")
+                && error.contains(expected),
+            "{error}"
+        );
+    }
+    let on_a_number = text.replacen(
+        "getter = \"burnPct()(uint256)\"",
+        "getter = \"burnPct()(uint256)\"\nmembers_event = \"BurnPctUpdated(address)\"",
+        1,
+    );
+    let error = Catalogue::parse(&on_a_number).unwrap_err().to_string();
+    assert!(error.contains("only for an address-set"), "{error}");
+}

@@ -346,6 +346,62 @@ fn every_catalogue_getter_and_setter_is_the_real_contracts() {
     );
 }
 
+/// Each set read from its events names an event the real contract (and the mock) emits, with
+/// the member as its first argument, indexed as the real one is.
+#[test]
+fn every_members_event_is_the_real_contracts_and_the_mocks() {
+    let catalogue = catalogue();
+    let with_event: Vec<_> = catalogue
+        .parameters
+        .iter()
+        .filter_map(|p| Some((p, p.members_event.as_deref()?)))
+        .collect();
+    assert!(with_event.len() >= 4, "{} sets", with_event.len());
+    let mut found = Vec::new();
+    for (parameter, event) in with_event {
+        let name = event.split('(').next().unwrap_or_default();
+        for (folder, module) in [
+            (real_build(), real_name(parameter.contract()).to_owned()),
+            (mock_build(), parameter.contract().to_owned()),
+        ] {
+            let json: Json = serde_json::from_str(
+                &std::fs::read_to_string(folder.join(format!("{module}.json"))).unwrap(),
+            )
+            .unwrap();
+            let declared = json["abi"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["type"] == "event" && e["name"] == name);
+            let Some(declared) = declared else {
+                found.push(format!(
+                    "{}: {module} ({}) has no event {name}",
+                    parameter.id,
+                    folder.display()
+                ));
+                continue;
+            };
+            let types: Vec<&str> = declared["inputs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i["type"].as_str())
+                .collect();
+            let written = format!("{name}({})", types.join(","));
+            let first = &declared["inputs"][0];
+            if written != event || first["type"] != "address" || first["indexed"] != true {
+                found.push(format!(
+                    "{}: {module} ({}) declares {written}, first argument indexed: {}; the catalogue says {event}",
+                    parameter.id,
+                    folder.display(),
+                    first["indexed"]
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 #[test]
 fn the_exceptions_are_modules_of_the_catalogue_without_a_real_contract() {
     let catalogue = catalogue();

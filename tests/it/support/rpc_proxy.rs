@@ -26,6 +26,8 @@ pub enum Fault {
     /// Forward the request with one text replaced by another (a node that answers another
     /// question than the one asked).
     SwapInRequest(String, String),
+    /// Refuse an `eth_getLogs` over more blocks than this, as providers do, with their words.
+    LogRangeOver(u64),
 }
 
 pub struct Proxy {
@@ -35,6 +37,8 @@ pub struct Proxy {
     fault: Arc<Mutex<Fault>>,
     /// Microseconds of delay added to every request (the link's latency).
     latency_us: Arc<AtomicU64>,
+    /// The block range of every `eth_getLogs` asked, refused or not.
+    log_ranges: Arc<Mutex<Vec<(u64, u64)>>>,
 }
 
 impl Proxy {
@@ -47,19 +51,26 @@ impl Proxy {
             connections: Arc::default(),
             fault: Arc::new(Mutex::new(Fault::None)),
             latency_us: Arc::default(),
+            log_ranges: Arc::default(),
         };
-        let (requests, connections, fault, latency) = (
+        let (requests, connections, fault, latency, ranges) = (
             proxy.requests.clone(),
             proxy.connections.clone(),
             proxy.fault.clone(),
             proxy.latency_us.clone(),
+            proxy.log_ranges.clone(),
         );
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 connections.fetch_add(1, Ordering::SeqCst);
-                let (requests, fault, latency) = (requests.clone(), fault.clone(), latency.clone());
-                std::thread::spawn(move || serve(stream, upstream, &requests, &fault, &latency));
+                let seen = Seen {
+                    requests: requests.clone(),
+                    fault: fault.clone(),
+                    latency: latency.clone(),
+                    log_ranges: ranges.clone(),
+                };
+                std::thread::spawn(move || serve(stream, upstream, &seen));
             }
         });
         proxy
@@ -86,6 +97,31 @@ impl Proxy {
     pub fn connections(&self) -> u32 {
         self.connections.load(Ordering::SeqCst)
     }
+
+    /// The block ranges of the `eth_getLogs` asked so far.
+    pub fn log_ranges(&self) -> Vec<(u64, u64)> {
+        self.log_ranges.lock().unwrap().clone()
+    }
+}
+
+/// What one connection's thread shares with the proxy.
+struct Seen {
+    requests: Arc<AtomicU32>,
+    fault: Arc<Mutex<Fault>>,
+    latency: Arc<AtomicU64>,
+    log_ranges: Arc<Mutex<Vec<(u64, u64)>>>,
+}
+
+/// The range of an `eth_getLogs` request.
+fn log_range(request: &serde_json::Value) -> Option<(u64, u64)> {
+    if request["method"] != "eth_getLogs" {
+        return None;
+    }
+    let number = |key: &str| {
+        let text = request["params"][0][key].as_str()?;
+        u64::from_str_radix(text.trim_start_matches("0x"), 16).ok()
+    };
+    Some((number("fromBlock")?, number("toBlock")?))
 }
 
 /// One HTTP/1.1 message: head lines and body (by Content-Length).
@@ -139,13 +175,8 @@ fn forward(upstream: u16, body: &[u8]) -> Option<Vec<u8>> {
     read_message(&mut reader).map(|(_, body)| body)
 }
 
-fn serve(
-    stream: TcpStream,
-    upstream: u16,
-    requests: &AtomicU32,
-    fault: &Mutex<Fault>,
-    latency: &AtomicU64,
-) {
+fn serve(stream: TcpStream, upstream: u16, seen: &Seen) {
+    let (requests, fault, latency) = (&seen.requests, &seen.fault, &seen.latency);
     let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
         return;
@@ -155,6 +186,15 @@ fn serve(
         requests.fetch_add(1, Ordering::SeqCst);
         std::thread::sleep(Duration::from_micros(latency.load(Ordering::SeqCst)));
         let fault = fault.lock().unwrap().clone();
+        let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        if let Some((from, to)) = log_range(&request) {
+            seen.log_ranges.lock().unwrap().push((from, to));
+            if matches!(fault, Fault::LogRangeOver(most) if to - from + 1 > most) {
+                let refused = serde_json::json!({"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32005, "message": "query exceeds max block range"}});
+                respond(&mut writer, 200, refused.to_string().as_bytes());
+                continue;
+            }
+        }
         match fault {
             Fault::Drop => return,
             Fault::Status(status) => {
