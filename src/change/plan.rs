@@ -353,6 +353,23 @@ pub struct DiffBatch {
     pub against: String,
 }
 
+impl DiffBatch {
+    /// Refuses the batch when proposed values were left out of the diff (the batch would set
+    /// none of them), unless `allowed`.
+    pub fn refuse_incomplete(&self, allowed: bool) -> Result<(), ChangeError> {
+        let left_out: Vec<String> = self
+            .diff
+            .incomplete()
+            .map(|n| format!("{} = {} ({})", n.id, n.proposed, n.why))
+            .collect();
+        if left_out.is_empty() || allowed {
+            Ok(())
+        } else {
+            Err(ChangeError::Incomplete(left_out))
+        }
+    }
+}
+
 /// The batch that makes the diff of `network`, every transaction checked before it is returned.
 pub fn batch_for_diff(
     ctx: &Context,

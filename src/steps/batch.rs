@@ -18,6 +18,7 @@ enum Calls {
     /// The calls that make the run's recorded diff, against the state read now.
     Diff {
         recorded: Box<DiffRecorded>,
+        allow_incomplete: bool,
         from: Option<PathBuf>,
         domains: Vec<String>,
         state: StateFor,
@@ -48,6 +49,7 @@ pub fn prepare(
         source,
         calls,
         proposed,
+        allow_incomplete,
     } = &step.action
     else {
         return Err(StepError::WrongKind {
@@ -61,6 +63,7 @@ pub fn prepare(
         })?;
         Calls::Diff {
             recorded: Box::new(recorded),
+            allow_incomplete: *allow_incomplete,
             from: saved_config(ctx, run, proposed.as_deref())?,
             domains: last_diff_domains(run),
             state: StateFor::of(ctx, run, live)?,
@@ -105,6 +108,7 @@ impl PreparedBatch {
         let (batch, diff_fingerprint) = match self.calls {
             Calls::Diff {
                 recorded,
+                allow_incomplete,
                 from,
                 domains,
                 state,
@@ -125,6 +129,8 @@ impl PreparedBatch {
                     self.mode,
                 )
                 .map_err(StepError::Change)?;
+                made.refuse_incomplete(allow_incomplete)
+                    .map_err(StepError::Change)?;
                 super::recorded_diff::check(ctx, &recorded, &made.diff, &made.against)?;
                 (made.batch, Some(recorded.fingerprint))
             }
