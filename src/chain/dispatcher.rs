@@ -1,7 +1,8 @@
 //! The functions a deployed contract dispatches on, read from its runtime code: the opcodes
 //! are walked (PUSH data skipped, the Solidity metadata trailer left out) and every constant
 //! compared with a value as a dispatcher compares the call's selector (EQ, and the GT/LT of
-//! its binary search) is collected. The reading over-collects on purpose: a selector is only
+//! its binary search; via-IR tests its last case with SUB, a non-zero difference jumping to the
+//! fallback) is collected. The reading over-collects on purpose: a selector is only
 //! absent when no such comparison in the code could match it.
 
 use alloy_primitives::Address;
@@ -18,6 +19,8 @@ const GT: u8 = 0x11;
 const SLT: u8 = 0x12;
 const SGT: u8 = 0x13;
 const EQ: u8 = 0x14;
+const SUB: u8 = 0x03;
+const XOR: u8 = 0x18;
 const DELEGATECALL: u8 = 0xf4;
 
 /// A proxy forwards everything it does not dispatch itself; its own dispatcher is this small
@@ -54,7 +57,7 @@ impl Dispatcher {
                 .iter()
                 .take(STACK_MOVES_BETWEEN + 1)
                 .find(|next| !(DUP1..=SWAP16).contains(&next.op))
-                .is_some_and(|next| matches!(next.op, EQ | GT | LT | SGT | SLT));
+                .is_some_and(|next| matches!(next.op, EQ | SUB | XOR | GT | LT | SGT | SLT));
             if compared {
                 selectors.insert(constant);
             }
@@ -166,13 +169,14 @@ mod tests {
 
     #[test]
     fn collects_each_compared_selector_including_shortened_ones() {
-        // PUSH0 CALLDATALOAD PUSH1 e0 SHR; a PUSH3 of a selector 0x00dc34c1; a GT split.
+        // PUSH0 CALLDATALOAD PUSH1 e0 SHR; a PUSH3 of a selector 0x00dc34c1; a GT split; the
+        // last case as via-IR writes it, `PUSH4 sel SUB PUSH2 fallback JUMPI`.
         let code = bytes(&format!(
-            "5f35 60e0 1c {} 80 62dc34c1 14 610020 57 6312345678 81 11 610030 57 00",
+            "5f35 60e0 1c {} 80 62dc34c1 14 610020 57 6312345678 81 11 610030 57 63f2fde38b 03 610010 57 00",
             dispatch(&["aabbccdd", "01020304"])
         ));
         let found = Dispatcher::read(&code);
-        for expected in ["aabbccdd", "01020304", "00dc34c1", "12345678"] {
+        for expected in ["aabbccdd", "01020304", "00dc34c1", "12345678", "f2fde38b"] {
             assert!(found.has(selector(expected)), "{expected}");
         }
         assert!(!found.delegates);
