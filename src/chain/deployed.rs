@@ -129,8 +129,39 @@ pub struct DeployedCheck {
 }
 
 impl DeployedCheck {
-    pub fn failed(&self) -> impl Iterator<Item = &CallVerdict> {
-        self.calls.iter().filter(|c| c.status == Status::Fail)
+    /// The calls that fail or could not be checked.
+    pub fn named(&self) -> impl Iterator<Item = &CallVerdict> {
+        self.calls.iter().filter(|c| c.status != Status::Pass)
+    }
+}
+
+impl CallVerdict {
+    /// Why the call is named, in a few words (the target and selector said beside it).
+    pub fn reason(&self) -> String {
+        let implementation = self
+            .proxy
+            .as_ref()
+            .and_then(|p| p.implementation.clone())
+            .unwrap_or_default();
+        match self.outcome {
+            Outcome::Missing => "the contract has no such function".into(),
+            Outcome::MissingInImplementation => {
+                format!("the proxy's implementation {implementation} has no such function")
+            }
+            Outcome::NoCode => {
+                "no code at the address: an externally owned account or nothing deployed".into()
+            }
+            Outcome::ImplementationHasNoCode => {
+                format!("the proxy's implementation {implementation} has no code")
+            }
+            Outcome::ProxyUnchecked => {
+                "a proxy whose implementation is not found: cannot be checked on the proxy's own code"
+                    .into()
+            }
+            Outcome::Dispatched | Outcome::DispatchedByImplementation | Outcome::NoSelector => {
+                self.detail.clone()
+            }
+        }
     }
 }
 
@@ -238,7 +269,8 @@ async fn read_targets(
         empty.into_iter().map(|a| (a, Target::NoCode)).collect();
     for (address, own) in read {
         let target = if own.is_proxy() {
-            let (kind, implementation) = forwards.get(&address).copied().unwrap_or(("unknown", None));
+            let (kind, implementation) =
+                forwards.get(&address).copied().unwrap_or(("unknown", None));
             Target::Proxy {
                 own,
                 kind,

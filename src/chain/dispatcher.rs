@@ -92,8 +92,7 @@ struct Instruction<'a> {
 impl Instruction<'_> {
     /// A PUSH1..PUSH4 constant as a selector (Solidity drops a selector's leading zero bytes).
     fn selector_constant(&self) -> Option<[u8; 4]> {
-        if !(PUSH1..=PUSH4).contains(&self.op) || self.data.len() != usize::from(self.op - PUSH0)
-        {
+        if !(PUSH1..=PUSH4).contains(&self.op) || self.data.len() != usize::from(self.op - PUSH0) {
             return None;
         }
         let mut selector = [0u8; 4];
@@ -215,7 +214,10 @@ mod tests {
         assert_eq!(code_end(&code), bytes(&body).len() + 2);
         let found = Dispatcher::read(&code);
         assert!(found.has(selector("aabbccdd")));
-        assert!(!found.has(selector("feedface")), "trailer bytes read as code");
+        assert!(
+            !found.has(selector("feedface")),
+            "trailer bytes read as code"
+        );
         // Without the length bytes the same trailer would be read as code.
         let untrimmed = bytes(&format!("{body} 00 fe {trailer}"));
         assert!(Dispatcher::read(&untrimmed).has(selector("feedface")));

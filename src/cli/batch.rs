@@ -133,22 +133,22 @@ fn deployed_check(
     Ok(check)
 }
 
-/// The calls whose function the deployed code lacks, each named, after the review.
+/// The calls whose function the deployed code lacks (or cannot be checked), each named.
 fn deployed_text(check: &crate::chain::deployed::DeployedCheck) -> String {
     use std::fmt::Write;
     let mut text = format!(
         "\ndeployed code on {} at block {} ({}):\n",
         check.network, check.block, check.block_hash
     );
-    let failed: Vec<_> = check.failed().collect();
-    if failed.is_empty() {
+    let named: Vec<_> = check.named().collect();
+    if named.is_empty() {
         let _ = writeln!(
             text,
             "  {} every call's function is in the code at its target",
             Status::Pass.mark()
         );
     }
-    for call in failed {
+    for call in named {
         let contract = call
             .contract
             .as_deref()
@@ -162,11 +162,11 @@ fn deployed_text(check: &crate::chain::deployed::DeployedCheck) -> String {
         let _ = writeln!(
             text,
             "  {} transactions[{}] to {}{contract} {method} {}: {}",
-            Status::Fail.mark(),
+            call.status.mark(),
             call.index,
             call.to,
             call.selector.as_deref().unwrap_or("(none)"),
-            call.detail
+            call.reason()
         );
     }
     text

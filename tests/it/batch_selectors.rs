@@ -61,7 +61,10 @@ fn the_dispatcher_of_every_real_module_holds_its_whole_abi_and_no_other_modules_
             .filter(|s| every_selector.contains(*s))
             .map(hex::encode)
             .collect();
-        assert!(foreign.is_empty(), "{name} claims functions it lacks: {foreign:?}");
+        assert!(
+            foreign.is_empty(),
+            "{name} claims functions it lacks: {foreign:?}"
+        );
         // ...and stays small beside the real ones.
         let extra = found.selectors.len() - own.len();
         assert!(extra <= own.len(), "{name}: {extra} extra constants");
@@ -128,7 +131,12 @@ impl Deployed {
             home: Home::empty(),
         };
         let modules = modules();
-        let code = |name: &str| modules[name]["deployedBytecode"].as_str().unwrap().to_owned();
+        let code = |name: &str| {
+            modules[name]["deployedBytecode"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
         deployed.set_code(FEE_POOL, &code("FeePool"));
         deployed.set_code(STAKE_MANAGER, &code("StakeManager"));
         deployed.set_code(EIP1967_PROXY, &eip1967_proxy_code());
@@ -214,7 +222,10 @@ fn batch_show_against_a_network_names_each_call_the_deployed_code_lacks() {
     let shown = chain.show(&good, &[]);
     let (out, err) = text(&shown);
     assert_eq!(exit_code(&shown), Some(0), "{out}\n{err}");
-    assert!(out.contains("every call's function is in the code at its target"), "{out}");
+    assert!(
+        out.contains("every call's function is in the code at its target"),
+        "{out}"
+    );
 
     // StakeManager's setter sent to FeePool: FeePool has no such function.
     let bad = chain.batch(
@@ -240,7 +251,7 @@ fn batch_show_against_a_network_names_each_call_the_deployed_code_lacks() {
         "(FeePool)",
         "setMinStake",
         &selector,
-        "has no function",
+        "the contract has no such function",
     ] {
         assert!(named.contains(part), "{part} in {named}");
     }
@@ -324,7 +335,7 @@ fn calls_to_no_code_and_through_proxies_are_named() {
         .find(|l| l.contains("FAIL transactions[0] to"))
         .unwrap_or_else(|| panic!("the call to no code is not named:\n{out}"));
     assert!(no_code.contains(&NOBODY.to_checksum(None)), "{no_code}");
-    assert!(no_code.contains("no code at"), "{no_code}");
+    assert!(no_code.contains("no code at the address"), "{no_code}");
     assert!(
         out.contains("cannot be checked on the proxy's own code"),
         "{out}"
