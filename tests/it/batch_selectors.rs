@@ -341,3 +341,71 @@ fn calls_to_no_code_and_through_proxies_are_named() {
         "{out}"
     );
 }
+
+const MISSING_CALL_RUNBOOK: &str = r#"
+id = "wrong-setter"
+title = "A setter sent to the wrong module"
+kind = "update"
+severity = "low"
+version = "1.0.0"
+summary = "One listed call: StakeManager's setMinStake sent to FeePool."
+networks = ["demo"]
+
+[[steps]]
+id = "batch"
+title = "Safe batch"
+kind = "safe-batch"
+source = "calls"
+
+[[steps.calls]]
+contract = "FeePool"
+method = "setMinStake(uint256)"
+args = ["1"]
+"#;
+
+#[test]
+fn a_live_safe_batch_step_refuses_a_call_the_deployed_code_lacks() {
+    use crate::support::chain::{Platform, listed_home, live_cli, snapshot_values};
+    let workspace = crate::support::workspace::shipped_workspace();
+    let root = workspace.path();
+    let platform = Platform::start(root, &snapshot_values(root), &[]);
+    std::fs::write(
+        root.join("runbooks/update/wrong-setter.toml"),
+        MISSING_CALL_RUNBOOK,
+    )
+    .unwrap();
+    let home = listed_home(root);
+    let url = platform.url();
+    let started = live_cli(
+        &home,
+        root,
+        &url,
+        &["run", "start", "wrong-setter", "--network", "demo"],
+    );
+    assert!(started.status.success(), "{:?}", text(&started));
+    let run = crate::support::cli::run_of(&started);
+    let batched = live_cli(&home, root, &url, &["run", "next", &run]);
+    let (out, err) = text(&batched);
+    assert!(!batched.status.success(), "{out}\n{err}");
+    let fee_pool = platform.module("FeePool").to_checksum(None);
+    let named = err
+        .lines()
+        .find(|l| l.contains("transactions[0] to"))
+        .unwrap_or_else(|| panic!("the call is not named:\n{out}\n{err}"));
+    for part in [
+        fee_pool.as_str(),
+        "(FeePool)",
+        "setMinStake",
+        "the contract has no such function",
+    ] {
+        assert!(named.contains(part), "{part} in {named}");
+    }
+    assert!(
+        !root.join("storage/batches").exists()
+            || std::fs::read_dir(root.join("storage/batches"))
+                .unwrap()
+                .next()
+                .is_none(),
+        "a batch was written"
+    );
+}
