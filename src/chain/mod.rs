@@ -5,6 +5,8 @@
 pub mod addresses;
 pub mod block;
 pub mod client;
+pub mod deployed;
+pub mod dispatcher;
 pub mod error;
 pub mod expect;
 pub mod getter;

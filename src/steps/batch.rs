@@ -37,6 +37,8 @@ pub struct PreparedBatch {
     calls: Calls,
     /// Relative to storage.
     file: String,
+    /// The chain whose deployed code the batch's calls are checked against (none offline).
+    deployed: Option<Box<crate::chain::Target>>,
 }
 
 pub fn prepare(
@@ -82,7 +84,17 @@ pub fn prepare(
                 .collect::<Result<_, StepError>>()?,
         )
     };
+    let network = &run.started.network;
+    let deployed = match run.started.mode {
+        Mode::Offline => None,
+        Mode::Drill => Some(crate::chain::Target::sandbox(ctx, network)?),
+        Mode::Live if ctx.mode_for(network) == Mode::Live => {
+            Some(crate::chain::Target::of(ctx, network)?)
+        }
+        Mode::Live => None,
+    };
     Ok(PreparedBatch {
+        deployed: deployed.map(Box::new),
         ctx: ctx.clone(),
         step: step.id.clone(),
         title: format!("{}: {}", run.started.title, step.title),
@@ -146,6 +158,9 @@ impl PreparedBatch {
                 (batch, None)
             }
         };
+        if let Some(target) = &self.deployed {
+            deployed_check(target, &batch).await?;
+        }
         let bytes = batch.to_json_pretty() + "\n";
         let path = ctx.workspace.storage.join(&self.file);
         crate::workspace::durable::write(&path, bytes.as_bytes()).map_err(|error| {
@@ -164,6 +179,50 @@ impl PreparedBatch {
             diff_fingerprint,
         }))
     }
+}
+
+/// Refuses a batch with a call whose target's deployed code lacks its function (or has no
+/// code): the same check as `batch show --network`.
+async fn deployed_check(
+    target: &crate::chain::Target,
+    batch: &crate::safe::Batch,
+) -> Result<(), StepError> {
+    use crate::chain::deployed;
+    let names = target
+        .modules
+        .iter()
+        .map(|(name, address)| (*address, name.clone()))
+        .collect();
+    let chain = target.connect()?;
+    let check = deployed::check(&chain, &deployed::calls_of(batch), &names).await?;
+    let calls: Vec<String> = check
+        .calls
+        .iter()
+        .filter(|c| c.status == crate::safe::Status::Fail)
+        .map(|c| {
+            let module = c
+                .contract
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            format!(
+                "  transactions[{}] to {}{module} {} {}: {}",
+                c.index,
+                c.to,
+                c.method,
+                c.selector.as_deref().unwrap_or("(none)"),
+                c.reason()
+            )
+        })
+        .collect();
+    if calls.is_empty() {
+        return Ok(());
+    }
+    Err(StepError::MissingFunctions {
+        network: check.network,
+        block: check.block,
+        calls,
+    })
 }
 
 /// Checks that the run's last prepared batch file still has the SHA-256 recorded at
