@@ -2,7 +2,7 @@
 
 use super::output::print_json;
 use super::output::{errln, out};
-use crate::metrics::{Durations, Options, Report, human, parse_since, percent};
+use crate::metrics::{Durations, Options, Overdue, Report, human, parse_since, percent};
 use crate::session::Session;
 use jiff::Timestamp;
 use std::fmt::Write;
@@ -107,16 +107,26 @@ fn rate_line(report: &Report) -> String {
 }
 
 fn drills_line(report: &Report) -> String {
-    match &report.totals.last_drill {
-        Some(last) => format!("{}, last on {}", report.totals.drills, day(last)),
-        None => format!("{}, none yet", report.totals.drills),
-    }
+    let totals = &report.totals;
+    let last = match &totals.last_drill {
+        Some(last) => format!("last on {}", day(last)),
+        None => "none yet".to_owned(),
+    };
+    format!(
+        "{}, {last}; time to execute {}",
+        totals.drills,
+        mean_median(&totals.drill_time_to_execute)
+    )
 }
 
-fn overdue_detail(last: Option<&String>, due: Option<&String>) -> String {
-    match (last, due) {
+fn overdue_detail(o: &Overdue) -> String {
+    let by = match &o.cadence_met_by {
+        Some(runbook) => format!(" (a drill of {runbook})"),
+        None => String::new(),
+    };
+    match (&o.cadence_met, &o.due) {
         (Some(last), Some(due)) => {
-            format!("last {}, due {}", day(last), day(due))
+            format!("last met {}{by}, due {}", day(last), day(due))
         }
         _ => "never completed".to_owned(),
     }
@@ -177,7 +187,7 @@ pub fn text(report: &Report) -> String {
     ];
     counts(&mut out, "total", "", c);
     let heads = [
-        ["", "time to execute", "waiting for sign-off", "last"],
+        ["", "execute (for real)", "waiting for sign-off", "last"],
         ["runbook", "mean / median", "mean / median", "drill"],
     ];
     out.push('\n');
@@ -218,7 +228,7 @@ pub fn text(report: &Report) -> String {
                 "  OVERDUE {} ({}): {}",
                 o.runbook,
                 o.cadence.name(),
-                overdue_detail(o.last_completed.as_ref(), o.due.as_ref())
+                overdue_detail(o)
             );
         }
     }
@@ -301,7 +311,7 @@ pub fn markdown(report: &Report) -> String {
             "- Overdue: `{}` (every {} days): {}",
             o.runbook,
             o.cadence_days,
-            overdue_detail(o.last_completed.as_ref(), o.due.as_ref())
+            overdue_detail(o)
         );
     }
     out

@@ -28,7 +28,9 @@ pub struct RunbookMetrics {
     pub completed: usize,
     pub aborted: usize,
     pub unfinished: usize,
+    /// Runs for real (drills apart).
     pub time_to_execute: Durations,
+    pub drill_time_to_execute: Durations,
     pub signoff_wait: Durations,
     pub rollbacks: usize,
     pub emergencies: usize,
@@ -36,6 +38,11 @@ pub struct RunbookMetrics {
     pub last_drill: Option<String>,
     /// Over the whole ledger, whatever the period.
     pub last_completed: Option<String>,
+    /// When the cadence was last met: the runbook's last completed run, or a later completed
+    /// drill of a runbook its `cadence_met_by` names.
+    pub cadence_met: Option<String>,
+    /// The runbook whose drill last met the cadence, when it is another one.
+    pub cadence_met_by: Option<String>,
     /// The runbook's `cadence` (`quarterly`, …) and its length in days.
     pub cadence: Option<Cadence>,
     pub cadence_days: Option<u32>,
@@ -50,7 +57,9 @@ pub struct Totals {
     pub completed: usize,
     pub aborted: usize,
     pub unfinished: usize,
+    /// Runs for real (drills apart).
     pub time_to_execute: Durations,
+    pub drill_time_to_execute: Durations,
     pub signoff_wait: Durations,
     pub rollbacks: usize,
     /// Completed runs of `update` runbooks, drills excepted: the rollback rate's denominator.
@@ -70,6 +79,8 @@ pub struct Overdue {
     pub cadence: Cadence,
     pub cadence_days: u32,
     pub last_completed: Option<String>,
+    pub cadence_met: Option<String>,
+    pub cadence_met_by: Option<String>,
     pub due: Option<String>,
 }
 
@@ -98,6 +109,7 @@ struct Counts {
     aborted: usize,
     unfinished: usize,
     time_to_execute: Durations,
+    drill_time_to_execute: Durations,
     signoff_wait: Durations,
     rollbacks: usize,
     emergencies: usize,
@@ -113,7 +125,16 @@ fn count(runs: &[&RunFacts]) -> Counts {
         completed: outcomes(|o| matches!(o, Outcome::Completed(_))),
         aborted: outcomes(|o| matches!(o, Outcome::Aborted(_))),
         unfinished: outcomes(|o| matches!(o, Outcome::Unfinished)),
-        time_to_execute: Durations::of(runs.iter().filter_map(|r| r.execute_secs())),
+        time_to_execute: Durations::of(
+            runs.iter()
+                .filter(|r| !r.is_drill())
+                .filter_map(|r| r.execute_secs()),
+        ),
+        drill_time_to_execute: Durations::of(
+            runs.iter()
+                .filter(|r| r.is_drill())
+                .filter_map(|r| r.execute_secs()),
+        ),
         signoff_wait: Durations::of(runs.iter().filter_map(|r| r.signoff_wait_secs)),
         rollbacks: runs.iter().filter(|r| r.is_rollback()).count(),
         emergencies: runs.iter().filter(|r| r.is_emergency()).count(),
@@ -144,7 +165,17 @@ fn rows(runbooks: &[Arc<Runbook>], facts: &[RunFacts]) -> Vec<Row> {
 
 impl Report {
     pub fn build(entries: &[Entry], runbooks: &[Arc<Runbook>], options: Options) -> Self {
-        let (facts, problems) = collect(entries, runbooks);
+        let (facts, mut problems) = collect(entries, runbooks);
+        for runbook in runbooks {
+            for other in &runbook.cadence_met_by {
+                if !runbooks.iter().any(|b| b.id == *other) {
+                    problems.push(format!(
+                        "{}: cadence_met_by names `{other}`, which is no runbook of the workspace",
+                        runbook.id
+                    ));
+                }
+            }
+        }
         let now = options.now;
         let in_period: Vec<&RunFacts> = facts
             .iter()
@@ -163,12 +194,27 @@ impl Report {
                 .filter_map(RunFacts::completed_at)
                 .filter(|at| *at <= now)
                 .max();
+            let met_by: &[String] = runbooks
+                .iter()
+                .find(|b| b.id == id)
+                .map_or(&[], |b| b.cadence_met_by.as_slice());
+            let drill_elsewhere = facts
+                .iter()
+                .filter(|r| r.is_drill() && met_by.contains(&r.runbook))
+                .filter_map(|r| Some((r.completed_at()?, r.runbook.as_str())))
+                .filter(|(at, _)| *at <= now)
+                .max();
+            let (cadence_met, cadence_met_by) = match (last_completed, drill_elsewhere) {
+                (Some(own), Some((other, _))) if own >= other => (Some(own), None),
+                (_, Some((other, runbook))) => (Some(other), Some(runbook.to_owned())),
+                (own, None) => (own, None),
+            };
             let cadence = cadence_of.map(Cadence::days);
-            let due = cadence.zip(last_completed).and_then(|(days, last)| {
+            let due = cadence.zip(cadence_met).and_then(|(days, last)| {
                 Timestamp::from_second(last.as_second() + i64::from(days) * 86_400).ok()
             });
             let overdue = cadence.is_some_and(|days| {
-                is_overdue(last_completed.map(|t| t.as_second()), days, now.as_second())
+                is_overdue(cadence_met.map(|t| t.as_second()), days, now.as_second())
             });
             let counts = count(&runs);
             metrics.push(RunbookMetrics {
@@ -180,12 +226,15 @@ impl Report {
                 aborted: counts.aborted,
                 unfinished: counts.unfinished,
                 time_to_execute: counts.time_to_execute,
+                drill_time_to_execute: counts.drill_time_to_execute,
                 signoff_wait: counts.signoff_wait,
                 rollbacks: counts.rollbacks,
                 emergencies: counts.emergencies,
                 drills: counts.drills,
                 last_drill: counts.last_drill,
                 last_completed: last_completed.map(stamp),
+                cadence_met: cadence_met.map(stamp),
+                cadence_met_by,
                 cadence: cadence_of,
                 cadence_days: cadence,
                 due: due.map(stamp),
@@ -208,6 +257,8 @@ impl Report {
                     cadence: m.cadence?,
                     cadence_days: m.cadence_days?,
                     last_completed: m.last_completed.clone(),
+                    cadence_met: m.cadence_met.clone(),
+                    cadence_met_by: m.cadence_met_by.clone(),
                     due: m.due.clone(),
                 })
             })
@@ -218,6 +269,7 @@ impl Report {
             aborted: all.aborted,
             unfinished: all.unfinished,
             time_to_execute: all.time_to_execute,
+            drill_time_to_execute: all.drill_time_to_execute,
             signoff_wait: all.signoff_wait,
             rollbacks: all.rollbacks,
             completed_updates,
@@ -238,8 +290,9 @@ impl Report {
         }
     }
 
-    /// Runs started in the period, per runbook kind (in `RunbookKind::ALL` order); runs of
-    /// runbooks the workspace no longer has are left out.
+    /// Runs started in the period, per runbook kind (in `RunbookKind::ALL` order), every
+    /// drill run (of any runbook) under `drill`, so that it is the same count as `drills`;
+    /// runs of runbooks the workspace no longer has are left out.
     pub fn runs_by_kind(&self) -> Vec<(RunbookKind, usize)> {
         RunbookKind::ALL
             .into_iter()
@@ -247,8 +300,12 @@ impl Report {
                 let runs = self
                     .runbooks
                     .iter()
-                    .filter(|m| m.kind == Some(kind))
-                    .map(|m| m.runs)
+                    .filter(|m| m.kind.is_some())
+                    .map(|m| match kind {
+                        RunbookKind::Drill => m.drills,
+                        _ if m.kind == Some(kind) => m.runs.saturating_sub(m.drills),
+                        _ => 0,
+                    })
                     .sum();
                 (kind, runs)
             })

@@ -160,6 +160,9 @@ pub struct Runbook {
     pub networks: Vec<String>,
     pub roles: Vec<String>,
     pub cadence: Option<Cadence>,
+    /// Runbooks whose completed drill runs also count for `cadence`.
+    #[serde(default)]
+    pub cadence_met_by: Vec<String>,
     pub inputs: Vec<InputSpec>,
     pub steps: Vec<Step>,
     /// Where the runbook was read from, relative to the workspace.

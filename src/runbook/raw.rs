@@ -30,6 +30,9 @@ pub struct RawRunbook {
     /// How often the runbook is due: `weekly`, `monthly`, `quarterly`, `half-yearly` or
     /// `yearly`; `report` flags it overdue when no run completed within that time.
     pub cadence: Option<String>,
+    /// Other runbooks whose completed drill runs also count for this runbook's cadence, e.g.
+    /// a quarterly incident drill met by a drill of the failure-recovery matrix.
+    pub cadence_met_by: Option<Vec<String>>,
     #[serde(default)]
     pub inputs: Vec<RawInput>,
     #[serde(default)]

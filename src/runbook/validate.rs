@@ -144,6 +144,14 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             let names: Vec<_> = Cadence::ALL.iter().map(|c| c.name()).collect();
             self.choice(&root.key("cadence"), Some(text), Cadence::parse, &names)
         });
+        let cadence_met_by = raw.cadence_met_by.unwrap_or_default();
+        if !cadence_met_by.is_empty() && raw.cadence.is_none() {
+            self.error(
+                &root.key("cadence_met_by"),
+                "names runbooks that meet a cadence, and this runbook has none",
+                Some("a `cadence`, e.g. cadence = \"quarterly\"".into()),
+            );
+        }
         let inputs = self.inputs(&root, raw.inputs);
         let steps = self.steps(&root, raw.steps, &inputs);
         let runbook = Runbook {
@@ -156,6 +164,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
             networks: raw.networks,
             roles: raw.roles,
             cadence,
+            cadence_met_by,
             inputs,
             steps: steps?,
             path,

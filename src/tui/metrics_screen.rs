@@ -6,6 +6,7 @@ use super::outcome::Outcome;
 use crate::metrics::{Options, Report, collect, runs_per_week};
 use crate::session::{Session, SessionError};
 use jiff::Timestamp;
+use std::cell::Cell;
 
 /// The sparkline's span.
 pub const WEEKS: usize = 12;
@@ -14,6 +15,10 @@ pub struct MetricsScreen {
     pub report: Report,
     /// Runs started in each of the last `WEEKS` weeks, oldest first.
     pub weekly: Vec<u64>,
+    /// The first runbook row shown in the per-runbook table.
+    pub top: usize,
+    /// How many runbook rows the table showed when last drawn: a page.
+    pub shown: Cell<usize>,
 }
 
 impl MetricsScreen {
@@ -31,13 +36,26 @@ impl MetricsScreen {
         Ok(Self {
             report,
             weekly: runs_per_week(&runs, now, WEEKS),
+            top: 0,
+            shown: Cell::new(1),
         })
     }
 
-    pub fn handle(&self, action: Action) -> Outcome {
-        match action {
-            Action::Back => Outcome::Close,
-            _ => Outcome::Stay,
+    /// The per-runbook table scrolls and stops at its ends.
+    pub fn handle(&mut self, action: Action) -> Outcome {
+        let page = self.shown.get().max(1);
+        let last_top = self.report.runbooks.len().saturating_sub(page);
+        self.top = match action {
+            Action::Back => return Outcome::Close,
+            Action::Down => self.top + 1,
+            Action::Up => self.top.saturating_sub(1),
+            Action::PageDown => self.top + page,
+            Action::PageUp => self.top.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => last_top,
+            _ => return Outcome::Stay,
         }
+        .min(last_top);
+        Outcome::Stay
     }
 }

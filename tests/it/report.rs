@@ -65,7 +65,9 @@ fn known_runs_give_known_figures() {
         "the drill is neither a rollback nor an incident"
     );
     assert_eq!(matrix.last_drill.as_deref(), Some("2026-11-20T12:00:00Z"));
-    assert_eq!(matrix.time_to_execute.median_secs, Some(1650));
+    // The drill took 900 s, the run for real 2400 s: each counts on its own side.
+    assert_eq!(matrix.time_to_execute.median_secs, Some(2400));
+    assert_eq!(matrix.drill_time_to_execute.median_secs, Some(900));
 
     let restore = row(&report, "restore-config-snapshot");
     assert_eq!((restore.runs, restore.rollbacks), (1, 1));
@@ -81,8 +83,15 @@ fn known_runs_give_known_figures() {
         drill.last_completed.as_deref(),
         Some("2026-08-15T12:30:00Z")
     );
-    assert_eq!(drill.due.as_deref(), Some("2026-11-15T12:30:00Z"));
-    assert!(drill.overdue);
+    // Its own last run is overdue, and the failure-recovery matrix's drill (which its
+    // `cadence_met_by` names) met the cadence since.
+    assert_eq!(drill.cadence_met.as_deref(), Some("2026-11-20T12:15:00Z"));
+    assert_eq!(
+        drill.cadence_met_by.as_deref(),
+        Some("failure-recovery-matrix")
+    );
+    assert_eq!(drill.due.as_deref(), Some("2027-02-20T12:15:00Z"));
+    assert!(!drill.overdue);
 
     let totals = &report.totals;
     assert_eq!(
@@ -94,25 +103,38 @@ fn known_runs_give_known_figures() {
         ),
         (10, 7, 2, 1)
     );
-    // 600, 900, 1441, 1800, 2400, 3000, 4200: mean 2048.7 s.
+    // For real 600, 1441, 2400, 3000, 4200: mean 2328.2 s; the drills 900 and 1800 apart.
     assert_eq!(
         (
             totals.time_to_execute.mean_secs,
             totals.time_to_execute.median_secs
         ),
-        (Some(2049), Some(1800))
+        (Some(2328), Some(2400))
+    );
+    assert_eq!(
+        (
+            totals.drill_time_to_execute.mean_secs,
+            totals.drill_time_to_execute.median_secs
+        ),
+        (Some(1350), Some(1350))
     );
     assert_eq!((totals.rollbacks, totals.completed_updates), (2, 3));
     let rate = totals.rollback_rate.unwrap();
     assert!((rate - 2.0 / 3.0).abs() < 1e-12, "{rate}");
     assert_eq!((totals.emergencies, totals.drills), (2, 2));
     assert_eq!(totals.last_drill.as_deref(), Some("2026-11-20T12:00:00Z"));
-    assert_eq!(totals.overdue, 2);
-    let mut overdue: Vec<_> = report.overdue.iter().map(|o| o.runbook.as_str()).collect();
-    overdue.sort_unstable();
+    assert_eq!(totals.overdue, 1);
+    let overdue: Vec<_> = report.overdue.iter().map(|o| o.runbook.as_str()).collect();
+    assert_eq!(overdue, ["security-hardening-review"]);
+    let by_kind = report.runs_by_kind();
+    let drill_bar = by_kind
+        .iter()
+        .find(|(kind, _)| *kind == owner_console::runbook::RunbookKind::Drill)
+        .map(|(_, runs)| *runs);
     assert_eq!(
-        overdue,
-        ["quarterly-incident-drill", "security-hardening-review"]
+        drill_bar,
+        Some(totals.drills),
+        "the chart counts every drill run as a drill, as the totals do"
     );
 }
 
@@ -141,7 +163,11 @@ fn since_counts_later_runs_only_and_overdue_still_reads_the_whole_ledger() {
     assert_eq!((totals.rollbacks, totals.completed_updates), (2, 2));
     assert_eq!(totals.rollback_rate, Some(1.0));
     let drill = row(&report, "quarterly-incident-drill");
-    assert_eq!((drill.runs, drill.overdue), (0, true));
+    assert_eq!(
+        (drill.runs, drill.overdue),
+        (0, false),
+        "met by the matrix's drill"
+    );
 
     let at = build(ws.path(), Some("2026-10-24T12:00:00Z"), now());
     assert_eq!(at.totals.runs, 8, "a run started at the very time counts");
@@ -334,14 +360,15 @@ fn report_json_gives_the_same_figures() {
     assert_eq!(totals["emergencies"], 2);
     assert_eq!(totals["drills"], 2);
     assert_eq!(totals["last_drill"], time(bin.base - 3 * DAY));
-    assert_eq!(totals["time_to_execute"]["mean_secs"], 2049);
+    assert_eq!(totals["time_to_execute"]["mean_secs"], 2328);
+    assert_eq!(totals["drill_time_to_execute"]["mean_secs"], 1350);
     let overdue = report["overdue"].as_array().unwrap();
-    let drill = overdue
+    let review = overdue
         .iter()
-        .find(|o| o["runbook"] == "quarterly-incident-drill")
+        .find(|o| o["runbook"] == "security-hardening-review")
         .unwrap();
-    assert_eq!(drill["cadence_days"], 92);
-    assert_eq!(overdue.len(), 2);
+    assert_eq!(review["cadence_days"], 92);
+    assert_eq!(overdue.len(), 1);
     assert_eq!(report["since"], serde_json::Value::Null);
 }
 
@@ -383,7 +410,7 @@ fn report_text_fits_80_columns_and_says_the_figures() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("OVERDUE quarterly-incident-drill (quarterly): last "),
+        stdout.contains("OVERDUE security-hardening-review (quarterly): never completed"),
         "{stdout}"
     );
 }
@@ -436,7 +463,7 @@ fn report_markdown_is_a_table_for_a_postmortem() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("- Overdue: `quarterly-incident-drill` (every 92 days)"),
+        stdout.contains("- Overdue: `security-hardening-review` (every 92 days)"),
         "{stdout}"
     );
 }
@@ -474,4 +501,46 @@ fn shipped_runbooks(workspace: &std::path::Path) -> usize {
                 .is_some_and(|e| e == "toml")
         })
         .count()
+}
+
+/// The quarterly incident drill names the failure-recovery matrix in `cadence_met_by`: a drill
+/// of the matrix meets its cadence, and without that line the same ledger leaves it overdue.
+#[test]
+fn a_drill_of_a_runbook_named_in_cadence_met_by_meets_the_cadence() {
+    let ws = shipped_workspace();
+    known_runs(ws.path(), now().as_second());
+    let met = build(ws.path(), None, now());
+    let drill = row(&met, "quarterly-incident-drill");
+    assert!(!drill.overdue, "{:?}", drill.due);
+    assert_eq!(
+        drill.cadence_met_by.as_deref(),
+        Some("failure-recovery-matrix")
+    );
+
+    let file = ws
+        .path()
+        .join("runbooks/drill/quarterly-incident-drill.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let without = original.replace("cadence_met_by = [\"failure-recovery-matrix\"]\n", "");
+    assert_ne!(without, original);
+    std::fs::write(&file, &without).unwrap();
+    let unmet = build(ws.path(), None, now());
+    let drill = row(&unmet, "quarterly-incident-drill");
+    assert!(drill.overdue);
+    assert_eq!(drill.cadence_met, drill.last_completed);
+
+    std::fs::write(
+        &file,
+        original.replace("[\"failure-recovery-matrix\"]", "[\"no-such-runbook\"]"),
+    )
+    .unwrap();
+    let named_wrong = build(ws.path(), None, now());
+    assert!(
+        named_wrong
+            .problems
+            .iter()
+            .any(|p| p.contains("cadence_met_by names `no-such-runbook`")),
+        "{:?}",
+        named_wrong.problems
+    );
 }

@@ -54,10 +54,12 @@ fn the_metrics_view_shows_counts_charts_and_overdue_in_words() {
     let plain = screen(&app, 80, 24);
     snapshot!("metrics_80x24", plain.clone());
     for words in [
-        "10 runs · 7 completed · 2 aborted · 1 unfinished",
-        "execute mean 34m 9s, median 30m · sign-off wait mean 16m 15s, median 15m",
-        "rollbacks 2 / 3 completed updates = 66.7% · emergencies 2",
-        "OVERDUE: quarterly-incident-drill",
+        "10 runs · 7 completed · 2 aborted · 1 unfinished · emergencies 2",
+        "execute mean 38m 48s, median 40m · sign-off wait mean 16m 15s, median 15m",
+        "rollbacks 2 / 3 completed updates = 66.7%",
+        "drills 2 (apart from the above), their execute median 22m 30s, last",
+        "OVERDUE: security-hardening-review",
+        "│drill     2███",
         "0  0  0  1  0  0  0  1  1  2  2  2",
     ] {
         assert!(plain.contains(words), "{words:?} not on\n{plain}");
@@ -80,4 +82,32 @@ fn the_metrics_view_of_an_empty_ledger_says_so() {
     snapshot!("metrics_empty", screen(&app, 80, 24));
     press(&mut app, KeyCode::Char('m'));
     assert_eq!(app.view(), View::Home);
+}
+
+/// The per-runbook table shows a page of the runbooks, says which and that more lie below or
+/// above, and stops at its ends.
+#[test]
+fn the_per_runbook_table_scrolls_to_every_runbook_and_stops_at_its_ends() {
+    let ws = crate::support::workspace::shipped_workspace();
+    crate::support::ledger::known_runs(ws.path(), jiff::Timestamp::now().as_second());
+    let mut app = open(ws.path(), false);
+    press(&mut app, KeyCode::Char('m'));
+    let rows = app.metrics().unwrap().report.runbooks.len();
+    let first = screen(&app, 80, 24);
+    assert!(first.contains(&format!(" of {rows} ↓ more ")), "{first}");
+    let last = app.metrics().unwrap().report.runbooks[rows - 1]
+        .runbook
+        .clone();
+    let row_of_last = format!("│{last} ");
+    assert!(!first.contains(&row_of_last), "{first}");
+    press(&mut app, KeyCode::End);
+    let end = screen(&app, 80, 24);
+    assert!(end.contains(&row_of_last), "{end}");
+    assert!(end.contains(&format!("–{rows} of {rows} ↑ more ")), "{end}");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(screen(&app, 80, 24), end, "the table stops at its end");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app, 80, 24), first);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(screen(&app, 80, 24), first, "and at its start");
 }

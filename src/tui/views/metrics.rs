@@ -15,7 +15,7 @@ const WEEK_WIDTH: usize = 3;
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme) {
     let [summary, charts, table] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Length(6),
         Constraint::Min(3),
     ])
@@ -28,13 +28,33 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme
     .areas(charts);
     draw_kinds(frame, kinds, screen, theme);
     draw_weeks(frame, weeks, screen, theme);
+    draw_table(frame, table, screen, theme);
+}
+
+/// The per-runbook table from row `screen.top`, its title saying which rows show and that
+/// more lie above or below.
+fn draw_table(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &Theme) {
+    let rows = runbook_lines(screen, theme);
+    let shown = usize::from(area.height.saturating_sub(3)).max(1);
+    screen.shown.set(shown);
+    let top = screen.top.min(rows.len().saturating_sub(shown));
+    let end = (top + shown).min(rows.len());
+    let marks = match (top > 0, end < rows.len()) {
+        (true, true) => " ↑↓ more",
+        (true, false) => " ↑ more",
+        (false, true) => " ↓ more",
+        (false, false) => "",
+    };
+    let title = format!(
+        " Per runbook (whole ledger) · {}–{end} of {}{marks} ",
+        (top + 1).min(end),
+        rows.len()
+    );
+    let mut lines = vec![header_line(theme)];
+    lines.extend(rows.into_iter().skip(top).take(shown));
     frame.render_widget(
-        Paragraph::new(runbook_lines(screen, theme)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Per runbook (whole ledger) "),
-        ),
-        table,
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        area,
     );
 }
 
@@ -77,21 +97,26 @@ fn summary_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
     } else {
         Span::styled(format!("OVERDUE: {}", overdue.join(", ")), theme.danger())
     };
+    let drill_time = match totals.drill_time_to_execute.median_secs {
+        Some(median) => format!(", their execute median {}", human(median)),
+        None => String::new(),
+    };
     vec![
         Line::from(format!(
-            "{} runs · {} completed · {} aborted · {} unfinished",
-            totals.runs, totals.completed, totals.aborted, totals.unfinished
+            "{} runs · {} completed · {} aborted · {} unfinished · emergencies {}",
+            totals.runs, totals.completed, totals.aborted, totals.unfinished, totals.emergencies
         )),
         Line::from(format!(
             "{} · {}",
             mean_median("execute", &totals.time_to_execute),
             mean_median("sign-off wait", &totals.signoff_wait)
         )),
-        Line::from(format!("{rate} · emergencies {}", totals.emergencies)),
-        Line::from(vec![
-            Span::raw(format!("drills {}, {last_drill} · ", totals.drills)),
-            overdue,
-        ]),
+        Line::from(rate),
+        Line::from(format!(
+            "drills {} (apart from the above){drill_time}, {last_drill}",
+            totals.drills
+        )),
+        Line::from(overdue),
     ]
 }
 
@@ -143,14 +168,18 @@ fn draw_weeks(frame: &mut Frame, area: Rect, screen: &MetricsScreen, theme: &The
     frame.render_widget(Paragraph::new(Span::styled(numbers, theme.muted())), counts);
 }
 
-fn runbook_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(Span::styled(
+fn header_line(theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
         format!(
-            "{:<24} {:<9} {:>4} {:>4} {:>5} {:>8}  {}",
+            "{:<26} {:<9} {:>4} {:>4} {:>5} {:>8}  {}",
             "runbook", "kind", "runs", "done", "abort", "median", "cadence"
         ),
         theme.bold(),
-    ))];
+    ))
+}
+
+fn runbook_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     for m in &screen.report.runbooks {
         let cadence = match (m.cadence, m.overdue, &m.due) {
             (None, ..) => Span::raw("—"),
@@ -158,14 +187,14 @@ fn runbook_lines(screen: &MetricsScreen, theme: &Theme) -> Vec<Line<'static>> {
             (Some(_), false, Some(due)) => Span::styled(format!("due {}", day(due)), theme.ok()),
             (Some(cadence), false, None) => Span::raw(cadence.name()),
         };
-        let name: String = if m.runbook.chars().count() > 24 {
-            m.runbook.chars().take(23).chain(['…']).collect()
+        let name: String = if m.runbook.chars().count() > 26 {
+            m.runbook.chars().take(25).chain(['…']).collect()
         } else {
             m.runbook.clone()
         };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "{:<24} {:<9} {:>4} {:>4} {:>5} {:>8}  ",
+                "{:<26} {:<9} {:>4} {:>4} {:>5} {:>8}  ",
                 name,
                 m.kind.map_or("?", |k| k.name()),
                 m.runs,
