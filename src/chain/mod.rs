@@ -11,6 +11,7 @@ pub mod getter;
 pub mod live;
 pub mod reads;
 pub mod receipt;
+pub mod safe_nonce;
 pub mod set_members;
 
 pub use block::BlockRef;

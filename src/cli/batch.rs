@@ -3,9 +3,11 @@
 
 use super::output::print_json;
 use super::output::{out, outln};
+use super::runtime::block_on_text;
 use crate::safe::{self, Batch, Status};
+use alloy_primitives::{Address, U256};
 use clap::Subcommand;
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::{Report, WrapErr, bail, eyre};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,10 +17,26 @@ pub enum BatchCommand {
     /// configuration (selectors, values, value sent, chain id, checksum); a run's batch (in a
     /// workspace's storage/batches/ or a bundle's batches/) is also checked against the SHA-256
     /// its batch-prepared entry recorded. Exits 1 if any fails.
+    ///
+    /// With --safe and --nonce (offline), or --network (the Safe from the network's profile,
+    /// its nonce read from the chain), also the Safe transaction the owners sign: the call the
+    /// Safe makes (one transaction as itself, several as a delegatecall to MultiSendCallOnly
+    /// v1.4.1) and the Domain hash, Message hash and Safe transaction hash a hardware wallet
+    /// shows.
     Show {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+        /// The Safe that executes the batch (overrides the network profile's `safe`).
+        #[arg(long, value_name = "0xADDRESS", value_parser = safe_address)]
+        safe: Option<Address>,
+        /// The Safe's nonce for this transaction (overrides the nonce read with --network).
+        #[arg(long, value_name = "N")]
+        nonce: Option<u64>,
+        /// Read the Safe's address from this network's profile and its nonce from the
+        /// network's node (whose chain id must be the batch's).
+        #[arg(long, value_name = "NAME")]
+        network: Option<String>,
     },
     /// Print the checksum the Safe app computes for a batch file, and whether the file's own
     /// `meta.checksum` matches it (exits 1 when it is present and does not).
@@ -29,9 +47,26 @@ pub enum BatchCommand {
     },
 }
 
-pub fn dispatch(command: &BatchCommand) -> color_eyre::Result<ExitCode> {
+fn safe_address(text: &str) -> Result<Address, String> {
+    safe::format::parse_address(text.trim()).map_err(|e| e.to_string())
+}
+
+pub fn dispatch(cli: &super::Cli, command: &BatchCommand) -> color_eyre::Result<ExitCode> {
     match command {
-        BatchCommand::Show { file, json } => show(file, *json),
+        BatchCommand::Show {
+            file,
+            json,
+            safe,
+            nonce,
+            network,
+        } => {
+            let signing = Signing {
+                safe: *safe,
+                nonce: *nonce,
+                network: network.as_deref(),
+            };
+            show(cli, file, *json, &signing)
+        }
         BatchCommand::Checksum { file, json } => checksum(file, *json),
     }
 }
@@ -50,14 +85,39 @@ fn exit(ok: bool) -> ExitCode {
     }
 }
 
-fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
+/// What `batch show` is told of the Safe that signs the batch.
+struct Signing<'a> {
+    safe: Option<Address>,
+    nonce: Option<u64>,
+    network: Option<&'a str>,
+}
+
+fn show(
+    cli: &super::Cli,
+    file: &Path,
+    json: bool,
+    signing: &Signing<'_>,
+) -> color_eyre::Result<ExitCode> {
     let batch = read(file)?;
     let review = safe::review(&batch, None);
     let recorded = recorded_check(file)?;
+    let safe_tx = safe_transaction(cli, file, &batch, signing)?;
+    let hashed = !matches!(safe_tx, Some(Err(_)));
     if json {
         let mut value = serde_json::to_value(&review)?;
-        if let (Some(object), Some(check)) = (value.as_object_mut(), &recorded) {
-            object.insert("recorded".into(), serde_json::to_value(check)?);
+        if let Some(object) = value.as_object_mut() {
+            if let Some(check) = &recorded {
+                object.insert("recorded".into(), serde_json::to_value(check)?);
+            }
+            match &safe_tx {
+                Some(Ok(tx)) => {
+                    object.insert("safe_transaction".into(), serde_json::to_value(tx)?);
+                }
+                Some(Err(why)) => {
+                    object.insert("safe_transaction_error".into(), why.to_string().into());
+                }
+                None => {}
+            }
         }
         print_json(&value)?;
     } else {
@@ -66,9 +126,109 @@ fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
         if let Some(check) = &recorded {
             outln!("  {} recorded: {}", check.status.mark(), check.detail);
         }
+        outln!();
+        match &safe_tx {
+            Some(Ok(tx)) => {
+                out!("{}", safe::safe_transaction_text(tx));
+                if let Some(named) = review.safe.as_deref().filter(|s| !s.is_empty())
+                    && safe::format::parse_address(named).ok() != tx.safe.parse().ok()
+                {
+                    outln!(
+                        "  {} the batch names the Safe {named} (meta.createdFromSafeAddress), not {}",
+                        Status::Warn.mark(),
+                        tx.safe
+                    );
+                }
+            }
+            Some(Err(why)) => outln!(
+                "{} Safe transaction hash not computed: {why}",
+                Status::Fail.mark()
+            ),
+            None => outln!(
+                "Safe transaction hash: add --safe 0xADDRESS --nonce N, or --network NAME, to compute the hashes a hardware wallet shows"
+            ),
+        }
     }
     let bound = recorded.is_none_or(|c| c.status != Status::Fail);
-    Ok(exit(review.ok() && bound))
+    Ok(exit(review.ok() && bound && hashed))
+}
+
+/// The batch's Safe transaction, when a Safe is named: `None` without --safe or --network;
+/// an inner error when the batch itself cannot be hashed (shown with the review). A Safe or
+/// nonce that cannot be had, or a node on another chain, refuses the command.
+fn safe_transaction(
+    cli: &super::Cli,
+    file: &Path,
+    batch: &Batch,
+    signing: &Signing<'_>,
+) -> color_eyre::Result<Option<Result<safe::SafeTransaction, safe::SafeTxError>>> {
+    let Some(network) = signing.network else {
+        let Some(safe) = signing.safe else {
+            if signing.nonce.is_some() {
+                bail!("--nonce needs the Safe: give --safe 0xADDRESS (or --network NAME)");
+            }
+            return Ok(None);
+        };
+        let Some(nonce) = signing.nonce else {
+            bail!(
+                "--safe needs the Safe's nonce: give --nonce N, or --network NAME to read it from the chain"
+            );
+        };
+        return Ok(Some(safe::safe_transaction(
+            batch,
+            safe,
+            U256::from(nonce),
+            "given with --nonce",
+        )));
+    };
+    let session = super::open_session_for(cli, crate::session::Need::Nothing)?;
+    let profile = session.networks.get(network).ok_or_else(|| {
+        eyre!(
+            "network `{network}` is not in {} (known: {})",
+            crate::workspace::networks::Networks::FILE,
+            session.networks.names().join(", ")
+        )
+    })?;
+    let chain_id = match safe::safe_tx::chain_id_of(batch) {
+        Ok(id) => id,
+        Err(why) => return Ok(Some(Err(why))),
+    };
+    if chain_id != profile.chain_id {
+        bail!(
+            "{}: the batch is for chain {chain_id} (its chainId), but network `{network}` is chain {}: refused, no Safe transaction hash computed",
+            file.display(),
+            profile.chain_id
+        );
+    }
+    let safe = match signing.safe {
+        Some(safe) => safe,
+        None => crate::chain::addresses::safe(&session, network)
+            .map_err(Report::msg)?
+            .ok_or_else(|| {
+                eyre!(
+                    "network `{network}` names no `safe` in {}: give --safe 0xADDRESS",
+                    crate::workspace::networks::Networks::FILE
+                )
+            })?,
+    };
+    let endpoint = crate::chain::live::endpoint(&session, network).map_err(Report::msg)?;
+    let chain = crate::chain::Chain::connect(endpoint).map_err(Report::msg)?;
+    let (nonce, source) = match signing.nonce {
+        Some(nonce) => {
+            block_on_text(chain.head())?;
+            (U256::from(nonce), "given with --nonce".to_owned())
+        }
+        None => {
+            let read = block_on_text(crate::chain::safe_nonce::read(&chain, safe))?;
+            let source = format!(
+                "read from the Safe on `{network}` at block #{} {}",
+                read.block.number,
+                read.block.hash_hex()
+            );
+            (read.nonce, source)
+        }
+    };
+    Ok(Some(safe::safe_transaction(batch, safe, nonce, &source)))
 }
 
 /// How the file compares with the entry that recorded it, when a ledger lies beside it.
