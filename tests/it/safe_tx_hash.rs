@@ -80,7 +80,7 @@ fn data_of(tx: &SafeTransaction) -> Bytes {
 }
 
 /// tests/fixtures/safe/safe_tx_hash.js (ethers v6) on the batch file.
-fn ethers_hashes(path: &Path, safe: Address, nonce: u64) -> serde_json::Value {
+pub(crate) fn ethers_hashes(path: &Path, safe: Address, nonce: u64) -> serde_json::Value {
     let node_modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules");
     let output = Command::new("node")
         .arg(fixture("safe_tx_hash.js"))
