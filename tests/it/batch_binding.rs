@@ -287,8 +287,11 @@ fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
     let nonce = safe_nonce(&stage);
     assert_eq!(nonce, 1);
     assert_eq!(signed["nonce"], nonce.to_string(), "{prepared}");
-    let safe: alloy_primitives::Address =
-        stage.sandbox_info()["safe"].as_str().unwrap().parse().unwrap();
+    let safe: alloy_primitives::Address = stage.sandbox_info()["safe"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(signed["safe"], safe.to_checksum(None));
     let expected = crate::safe_tx_hash::ethers_hashes(&file, safe, nonce);
     assert_eq!(signed["domain_hash"], expected["domainHash"]);

@@ -408,3 +408,68 @@ fn a_batch_for_another_chain_than_the_networks_node_is_refused() {
     }
     eprintln!("wrong chain: {:?}", started.elapsed());
 }
+
+/// A fee update whose safe-batch step recorded a batch and its Safe transaction: the
+/// console's view of that step shows the Safe, the nonce and the three hashes in full.
+#[test]
+fn the_consoles_batch_step_shows_the_recorded_hashes() {
+    use crate::support::ledger::{MINUTE, Writer};
+    use crate::support::tui::Harness;
+    use owner_console::engine::Event;
+    use owner_console::engine::event::{BatchPrepared, SafeTxRecorded};
+
+    let safe = address!("0xA77DE01e157f9f57C7c4A326eeE9C4874D0598b6");
+    let batch = three_call_batch(31337, safe);
+    let tx = hashed(&batch, safe, U256::from(9));
+    let recorded = SafeTxRecorded {
+        safe: tx.safe.clone(),
+        nonce: tx.nonce.clone(),
+        domain_hash: tx.domain_hash.clone(),
+        message_hash: tx.message_hash.clone(),
+        safe_tx_hash: tx.safe_tx_hash.clone(),
+    };
+    let mut h = Harness::prepared(120, 50, false, |workspace| {
+        let writer = Writer::new(workspace);
+        let start = jiff::Timestamp::now().as_second() - 30 * MINUTE;
+        writer.fee_update("r-hashes", start, Some(MINUTE), None);
+        let at = start + 10 * MINUTE;
+        writer.chose("r-hashes", "execution-window", "Open", "safe-batch", at);
+        writer.at(
+            "r-hashes",
+            at + 1,
+            Event::BatchPrepared(BatchPrepared {
+                step: "safe-batch".into(),
+                file: "batches/r-hashes-safe-batch.json".into(),
+                sha256: owner_console::safe::batch_hash(&batch),
+                file_sha256: "0".repeat(64),
+                checksum: batch.computed_checksum().to_string(),
+                transactions: 3,
+                diff_fingerprint: None,
+                safe_transaction: Some(recorded),
+            }),
+        );
+    });
+    h.keys(&[crossterm::event::KeyCode::Enter]);
+    let screen = h.screen();
+    assert!(screen.contains("3 transaction(s)"), "{screen}");
+    assert!(
+        screen.contains(&format!("Safe {} · nonce 9", tx.safe)),
+        "{screen}"
+    );
+    // Each hash on its own row under its name, as a hardware wallet pages them.
+    let rows: Vec<&str> = screen.lines().collect();
+    for (label, hash) in [
+        ("Domain hash", &tx.domain_hash),
+        ("Message hash", &tx.message_hash),
+        ("Safe transaction hash", &tx.safe_tx_hash),
+    ] {
+        let at = rows
+            .iter()
+            .position(|row| row.contains(&format!("││{label} ")))
+            .unwrap_or_else(|| panic!("{label} not in:\n{screen}"));
+        assert!(
+            rows[at + 1].contains(hash.as_str()),
+            "{hash} under {label}:\n{screen}"
+        );
+    }
+}
