@@ -242,6 +242,50 @@ fn batch_show_with_safe_and_nonce_prints_the_hashes_ethers_computes() {
 
     let path = write(dir.path(), "again.json", &single_batch(1, safe));
     let file = path.to_str().unwrap();
+
+    // Another Safe than the one the batch names: hashed for it, and the difference said.
+    let other = NEW_OWNERS[0].to_checksum(None);
+    let shown = home.cli(
+        dir.path(),
+        &["batch", "show", file, "--safe", &other, "--nonce", "0"],
+    );
+    let (out, _) = text(&shown);
+    assert!(out.contains(&format!("safe:      {other}")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "the batch names the Safe {} (meta.createdFromSafeAddress), not {other}",
+            safe.to_checksum(None)
+        )),
+        "{out}"
+    );
+
+    // A transaction whose calldata cannot be encoded: no hash, said why, exit 1.
+    let mut value = single_batch(1, safe).to_value();
+    value["transactions"][0]["data"] = serde_json::Value::Null;
+    value["transactions"][0]["contractInputsValues"]["_threshold"] = "many".into();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, value.to_string()).unwrap();
+    let safe_text = safe.to_checksum(None);
+    let shown = home.cli(
+        dir.path(),
+        &[
+            "batch",
+            "show",
+            broken.to_str().unwrap(),
+            "--safe",
+            &safe_text,
+            "--nonce",
+            "0",
+        ],
+    );
+    let (out, _) = text(&shown);
+    assert_eq!(shown.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("Safe transaction hash not computed: transactions[0]: data is null")
+            && out.contains("`_threshold`"),
+        "{out}"
+    );
+    assert!(!out.contains("Safe transaction hash: 0x"), "{out}");
     let refused = home.cli(dir.path(), &["batch", "show", file, "--safe", "0xA77DE01e"]);
     assert!(!refused.status.success());
     assert!(
