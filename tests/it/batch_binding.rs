@@ -269,7 +269,9 @@ fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
         .to_owned();
     stage.send_as_safe(&fee_pool, "setBurnPct(uint256)", &["3"]);
 
-    moves(&stage, &run, &[]);
+    let moved = next(&stage, &run, &[]);
+    let (out, said) = text(&moved);
+    assert!(moved.status.success(), "{out}{said}");
     let prepared = recorded(&stage, &run, "batch-prepared");
     assert_eq!(prepared["transactions"], 2, "{prepared}");
     assert_eq!(prepared["diff_fingerprint"], diffed["fingerprint"]);
@@ -297,4 +299,9 @@ fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
     assert_eq!(signed["domain_hash"], expected["domainHash"]);
     assert_eq!(signed["message_hash"], expected["messageHash"]);
     assert_eq!(signed["safe_tx_hash"], expected["safeTxHash"]);
+    let shown = format!(
+        "Safe transaction hash {}",
+        expected["safeTxHash"].as_str().unwrap()
+    );
+    assert!(said.contains(&shown), "run next says {shown}: {said}");
 }
