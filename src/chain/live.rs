@@ -145,6 +145,29 @@ impl Target {
     }
 }
 
+/// The network's node alone, from the environment variable its profile names (no catalogue
+/// or modules needed): for a read of one contract, such as a Safe's nonce. Refused offline.
+pub fn endpoint(ctx: &Context, network: &str) -> Result<Endpoint, TargetError> {
+    let profile = profile(ctx, network)?;
+    if ctx.offline {
+        return Err(ChainError::Offline.into());
+    }
+    let url = std::env::var(&profile.rpc_env)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| ChainError::NoRpcUrl {
+            network: network.to_owned(),
+            variable: profile.rpc_env.clone(),
+        })?;
+    Ok(Endpoint::new(
+        network,
+        profile.chain_id,
+        url.trim(),
+        Duration::from_secs(profile.reads.timeout_secs.max(1)),
+    )
+    .trusting(trusted_roots(ctx, profile).map_err(ChainError::from)?))
+}
+
 fn profile<'a>(
     ctx: &'a Context,
     network: &str,

@@ -14,6 +14,7 @@ pub mod live;
 pub mod reads;
 pub mod receipt;
 pub mod revert;
+pub mod safe_nonce;
 pub mod set_members;
 
 pub use block::BlockRef;

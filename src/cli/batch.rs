@@ -5,8 +5,9 @@ use super::output::print_json;
 use super::output::{out, outln};
 use super::runtime::block_on_text;
 use crate::safe::{self, Batch, Status};
+use alloy_primitives::{Address, U256};
 use clap::Subcommand;
-use color_eyre::eyre::{self, WrapErr, eyre};
+use color_eyre::eyre::{self, Report, WrapErr, bail, eyre};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,13 +19,26 @@ pub enum BatchCommand {
     /// its batch-prepared entry recorded. With --network, also every call's selector against
     /// the code deployed at its target (through an EIP-1967 or EIP-1167 proxy to its
     /// implementation), all read at one block. Exits 1 if any fails.
+    ///
+    /// With --safe and --nonce (offline), or --network (the Safe from the network's profile,
+    /// its nonce read from the chain), also the Safe transaction the owners sign: the call the
+    /// Safe makes (one transaction as itself, several as a delegatecall to MultiSendCallOnly
+    /// v1.4.1) and the Domain hash, Message hash and Safe transaction hash a hardware wallet
+    /// shows.
     Show {
         file: PathBuf,
         #[arg(long)]
         json: bool,
-        /// Check each call against the code deployed on this network (its node's URL in the
-        /// environment variable its profile names).
-        #[arg(long)]
+        /// The Safe that executes the batch (overrides the network profile's `safe`).
+        #[arg(long, value_name = "0xADDRESS", value_parser = safe_address)]
+        safe: Option<Address>,
+        /// The Safe's nonce for this transaction (overrides the nonce read with --network).
+        #[arg(long, value_name = "N")]
+        nonce: Option<u64>,
+        /// The network whose node is read: each call's selector against the code deployed at
+        /// its target, and the Safe's nonce (the Safe from the profile's `safe`); its chain id
+        /// must be the batch's.
+        #[arg(long, value_name = "NAME")]
         network: Option<String>,
     },
     /// Print the checksum the Safe app computes for a batch file, and whether the file's own
@@ -36,13 +50,26 @@ pub enum BatchCommand {
     },
 }
 
+fn safe_address(text: &str) -> Result<Address, String> {
+    safe::format::parse_address(text.trim()).map_err(|e| e.to_string())
+}
+
 pub fn dispatch(cli: &super::Cli, command: &BatchCommand) -> color_eyre::Result<ExitCode> {
     match command {
         BatchCommand::Show {
             file,
             json,
+            safe,
+            nonce,
             network,
-        } => show(cli, file, *json, network.as_deref()),
+        } => {
+            let signing = Signing {
+                safe: *safe,
+                nonce: *nonce,
+                network: network.as_deref(),
+            };
+            show(cli, file, *json, &signing)
+        }
         BatchCommand::Checksum { file, json } => checksum(file, *json),
     }
 }
@@ -61,23 +88,49 @@ fn exit(ok: bool) -> ExitCode {
     }
 }
 
+/// What `batch show` is told of the Safe that signs the batch.
+struct Signing<'a> {
+    safe: Option<Address>,
+    nonce: Option<u64>,
+    network: Option<&'a str>,
+}
+
 fn show(
     cli: &super::Cli,
     file: &Path,
     json: bool,
-    network: Option<&str>,
+    signing: &Signing<'_>,
 ) -> color_eyre::Result<ExitCode> {
     let batch = read(file)?;
     let mut review = safe::review(&batch, None);
     let recorded = recorded_check(file)?;
-    let deployed = match network {
+    let deployed = match signing.network {
         Some(network) => Some(deployed_check(cli, network, &batch, &mut review)?),
         None => None,
     };
+    let (safe_tx, no_safe) = match safe_transaction(cli, file, &batch, signing)? {
+        Hashing::Done(tx) => (tx, None),
+        Hashing::NoSafe(why) => (None, Some(why)),
+    };
+    let hashed = !matches!(safe_tx, Some(Err(_)));
     if json {
         let mut value = serde_json::to_value(&review)?;
-        if let (Some(object), Some(check)) = (value.as_object_mut(), &recorded) {
-            object.insert("recorded".into(), serde_json::to_value(check)?);
+        if let Some(object) = value.as_object_mut() {
+            if let Some(check) = &recorded {
+                object.insert("recorded".into(), serde_json::to_value(check)?);
+            }
+            match &safe_tx {
+                Some(Ok(tx)) => {
+                    object.insert("safe_transaction".into(), serde_json::to_value(tx)?);
+                }
+                Some(Err(why)) => {
+                    object.insert("safe_transaction_error".into(), why.to_string().into());
+                }
+                None => {}
+            }
+            if let Some(why) = &no_safe {
+                object.insert("safe_transaction_skipped".into(), why.clone().into());
+            }
         }
         if let (Some(object), Some(check)) = (value.as_object_mut(), &deployed) {
             object.insert("deployed".into(), serde_json::to_value(check)?);
@@ -92,9 +145,136 @@ fn show(
         if let Some(check) = &deployed {
             out!("{}", deployed_text(check));
         }
+        outln!();
+        match &safe_tx {
+            Some(Ok(tx)) => {
+                out!("{}", safe::safe_transaction_text(tx));
+                if let Some(named) = review.safe.as_deref().filter(|s| !s.is_empty())
+                    && safe::format::parse_address(named).ok() != tx.safe.parse().ok()
+                {
+                    outln!(
+                        "  {} the batch names the Safe {named} (meta.createdFromSafeAddress), not {}",
+                        Status::Warn.mark(),
+                        tx.safe
+                    );
+                }
+            }
+            Some(Err(why)) => outln!(
+                "{} Safe transaction hash not computed: {why}",
+                Status::Fail.mark()
+            ),
+            None => match &no_safe {
+                Some(why) => outln!(
+                    "{} Safe transaction hash not computed: {why}; give --safe 0xADDRESS (and --nonce N)",
+                    Status::Warn.mark()
+                ),
+                None => outln!(
+                    "Safe transaction hash: add --safe 0xADDRESS --nonce N, or --network NAME, to compute the hashes a hardware wallet shows"
+                ),
+            },
+        }
     }
     let bound = recorded.is_none_or(|c| c.status != Status::Fail);
-    Ok(exit(review.ok() && bound))
+    Ok(exit(review.ok() && bound && hashed))
+}
+
+/// What came of hashing the batch as a Safe transaction.
+enum Hashing {
+    /// `None` without --safe or --network; an inner error when the batch itself cannot be
+    /// hashed (shown with the review).
+    Done(Option<Result<safe::SafeTransaction, safe::SafeTxError>>),
+    /// Only --network was given (for the deployed-code check too) and no Safe is to be had
+    /// there: said, and the rest of the review stands.
+    NoSafe(String),
+}
+
+/// The batch's Safe transaction, when a Safe is named. A Safe or nonce given but not to be
+/// had, or a node on another chain, refuses the command.
+fn safe_transaction(
+    cli: &super::Cli,
+    file: &Path,
+    batch: &Batch,
+    signing: &Signing<'_>,
+) -> color_eyre::Result<Hashing> {
+    let Some(network) = signing.network else {
+        let Some(safe) = signing.safe else {
+            if signing.nonce.is_some() {
+                bail!("--nonce needs the Safe: give --safe 0xADDRESS (or --network NAME)");
+            }
+            return Ok(Hashing::Done(None));
+        };
+        let Some(nonce) = signing.nonce else {
+            bail!(
+                "--safe needs the Safe's nonce: give --nonce N, or --network NAME to read it from the chain"
+            );
+        };
+        return Ok(Hashing::Done(Some(safe::safe_transaction(
+            batch,
+            safe,
+            U256::from(nonce),
+            "given with --nonce",
+        ))));
+    };
+    let session = super::open_session_for(cli, crate::session::Need::Nothing)?;
+    let profile = session.networks.get(network).ok_or_else(|| {
+        eyre!(
+            "network `{network}` is not in {} (known: {})",
+            crate::workspace::networks::Networks::FILE,
+            session.networks.names().join(", ")
+        )
+    })?;
+    let chain_id = match safe::safe_tx::chain_id_of(batch) {
+        Ok(id) => id,
+        Err(why) => return Ok(Hashing::Done(Some(Err(why)))),
+    };
+    if chain_id != profile.chain_id {
+        bail!(
+            "{}: the batch is for chain {chain_id} (its chainId), but network `{network}` is chain {}: refused, no Safe transaction hash computed",
+            file.display(),
+            profile.chain_id
+        );
+    }
+    let only_network = signing.safe.is_none() && signing.nonce.is_none();
+    let safe = match signing.safe {
+        Some(safe) => safe,
+        None => match crate::chain::addresses::safe(&session, network).map_err(Report::msg)? {
+            Some(safe) => safe,
+            None => {
+                let why = format!(
+                    "network `{network}` names no `safe` in {}",
+                    crate::workspace::networks::Networks::FILE
+                );
+                if only_network {
+                    return Ok(Hashing::NoSafe(why));
+                }
+                bail!("{why}: give --safe 0xADDRESS");
+            }
+        },
+    };
+    let endpoint = crate::chain::live::endpoint(&session, network).map_err(Report::msg)?;
+    let chain = crate::chain::Chain::connect(endpoint).map_err(Report::msg)?;
+    let (nonce, source) = match signing.nonce {
+        Some(nonce) => {
+            block_on_text(chain.head())?;
+            (U256::from(nonce), "given with --nonce".to_owned())
+        }
+        None => {
+            let read = match block_on_text(crate::chain::safe_nonce::read(&chain, safe)) {
+                Ok(read) => read,
+                Err(why) if only_network => return Ok(Hashing::NoSafe(why.to_string())),
+                Err(why) => return Err(why),
+            };
+            let source = format!(
+                "read from the Safe on `{network}` at block #{} {}",
+                read.block.number,
+                read.block.hash_hex()
+            );
+            (read.nonce, source)
+        }
+    };
+    Ok(Hashing::Done(Some(safe::safe_transaction(
+        batch, safe, nonce, &source,
+    ))))
 }
 
 /// Every call's selector against the code deployed on `network` at one block; the verdicts

@@ -36,18 +36,26 @@ pub fn lines(done: &Done, storage: &Path) -> Vec<String> {
             "diff against {}: {} (fingerprint {})",
             recorded.against, recorded.summary, recorded.fingerprint
         )),
-        Event::BatchPrepared(batch) => lines.push(format!(
-            "prepared {} ({} transaction(s), SHA-256 {}, Safe checksum {}{}): load it in the Safe app's Transaction Builder",
-            storage.join(&batch.file).display(),
-            batch.transactions,
-            batch.file_sha256,
-            batch.checksum,
-            batch
-                .diff_fingerprint
-                .as_ref()
-                .map(|f| format!(", the recorded diff {f}"))
-                .unwrap_or_default()
-        )),
+        Event::BatchPrepared(batch) => {
+            lines.push(format!(
+                "prepared {} ({} transaction(s), SHA-256 {}, Safe checksum {}{}): load it in the Safe app's Transaction Builder",
+                storage.join(&batch.file).display(),
+                batch.transactions,
+                batch.file_sha256,
+                batch.checksum,
+                batch
+                    .diff_fingerprint
+                    .as_ref()
+                    .map(|f| format!(", the recorded diff {f}"))
+                    .unwrap_or_default()
+            ));
+            if let Some(tx) = &batch.safe_transaction {
+                lines.push(format!(
+                    "  Safe {} nonce {}: Domain hash {}, Message hash {}, Safe transaction hash {}",
+                    tx.safe, tx.nonce, tx.domain_hash, tx.message_hash, tx.safe_tx_hash
+                ));
+            }
+        }
         _ => {}
     }
     lines

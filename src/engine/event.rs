@@ -113,6 +113,20 @@ pub struct BatchPrepared {
     /// The fingerprint of the recorded diff it was built from (`source = "diff"`): the diff
     /// recomputed against the state read then was that diff, or it less changes already made.
     pub diff_fingerprint: Option<String>,
+    /// The Safe transaction its owners sign, when the step knew the Safe and read its nonce
+    /// (absent offline, when the nonce could not be read, and in older entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_transaction: Option<SafeTxRecorded>,
+}
+
+/// The Safe, nonce and hashes a hardware wallet shows for a prepared batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafeTxRecorded {
+    pub safe: String,
+    pub nonce: String,
+    pub domain_hash: String,
+    pub message_hash: String,
+    pub safe_tx_hash: String,
 }
 
 /// A chain-check step's reads, all at one block, and each expectation's outcome.

@@ -1,6 +1,7 @@
 //! Safe Transaction Builder batch files: build them from contract calls, parse them (errors
 //! name the field), check every transaction, compute the Safe app's checksum, decode them
-//! for review, and read a prepared one back against the hash its run recorded (binding).
+//! for review, read a prepared one back against the hash its run recorded (binding), and
+//! compute the Safe transaction hash its owners sign (multisend, tx_hash, safe_tx).
 //!
 //! The console never holds the platform's owner keys: it only prepares these files, which the
 //! Safe multisig's owners load into the Safe web app's Transaction Builder and sign there.
@@ -14,8 +15,11 @@ pub mod check;
 pub mod checksum;
 pub mod fields;
 pub mod format;
+pub mod multisend;
 pub mod parse;
 pub mod review;
+pub mod safe_tx;
+pub mod tx_hash;
 pub mod value_error;
 pub mod verdict;
 
@@ -25,6 +29,7 @@ pub use checksum::safe_checksum;
 pub use format::{Batch, ContractMethod, Meta, MethodInput, Slot, Transaction};
 pub use parse::{ParseError, parse_batch};
 pub use review::{Review, review, review_text};
+pub use safe_tx::{SafeTransaction, SafeTxError, safe_transaction, safe_transaction_text};
 pub use verdict::{CheckKind, Status};
 
 use alloy_primitives::B256;

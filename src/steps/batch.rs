@@ -6,7 +6,7 @@
 
 use super::{StateFor, StepError, last_diff_domains, saved_config};
 use crate::change::compare::Against;
-use crate::engine::event::BatchPrepared;
+use crate::engine::event::{BatchPrepared, SafeTxRecorded};
 use crate::engine::{DiffRecorded, Event, Mode, Run};
 use crate::runbook::StepAction;
 use crate::workspace::context::Context;
@@ -169,6 +169,7 @@ impl PreparedBatch {
                 error,
             }
         })?;
+        let safe_transaction = safe_transaction(ctx, network, self.mode, &batch).await;
         Ok(Event::BatchPrepared(BatchPrepared {
             step: self.step,
             file: self.file,
@@ -177,6 +178,7 @@ impl PreparedBatch {
             checksum: batch.computed_checksum().to_string(),
             transactions: batch.transactions.len(),
             diff_fingerprint,
+            safe_transaction,
         }))
     }
 }
@@ -223,6 +225,47 @@ async fn deployed_check(
         block: check.block,
         calls,
     })
+}
+
+/// The batch's Safe transaction, when the run acts on a chain (live or a drill's sandbox) and
+/// its Safe's nonce can be read there now. Offline, or when it cannot be read (the reason
+/// logged), nothing: the batch is prepared all the same, and `batch show --network` computes
+/// the hashes later.
+async fn safe_transaction(
+    ctx: &Context,
+    network: &str,
+    mode: Mode,
+    batch: &crate::safe::Batch,
+) -> Option<SafeTxRecorded> {
+    if mode == Mode::Offline || ctx.offline {
+        return None;
+    }
+    let read = async {
+        let target =
+            crate::chain::Target::for_mode(ctx, network, mode).map_err(|e| e.to_string())?;
+        let safe = target
+            .safe
+            .ok_or_else(|| format!("network `{network}` names no Safe"))?;
+        let chain = target.connect().map_err(|e| e.to_string())?;
+        let nonce = crate::chain::safe_nonce::read(&chain, safe)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::safe::safe_transaction(batch, safe, nonce.nonce, "read from the Safe")
+            .map_err(|e| e.to_string())
+    };
+    match read.await {
+        Ok(tx) => Some(SafeTxRecorded {
+            safe: tx.safe,
+            nonce: tx.nonce,
+            domain_hash: tx.domain_hash,
+            message_hash: tx.message_hash,
+            safe_tx_hash: tx.safe_tx_hash,
+        }),
+        Err(why) => {
+            tracing::warn!("safe-batch: no Safe transaction hash recorded: {why}");
+            None
+        }
+    }
 }
 
 /// Checks that the run's last prepared batch file still has the SHA-256 recorded at

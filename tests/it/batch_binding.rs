@@ -269,7 +269,9 @@ fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
         .to_owned();
     stage.send_as_safe(&fee_pool, "setBurnPct(uint256)", &["3"]);
 
-    moves(&stage, &run, &[]);
+    let moved = next(&stage, &run, &[]);
+    let (out, said) = text(&moved);
+    assert!(moved.status.success(), "{out}{said}");
     let prepared = recorded(&stage, &run, "batch-prepared");
     assert_eq!(prepared["transactions"], 2, "{prepared}");
     assert_eq!(prepared["diff_fingerprint"], diffed["fingerprint"]);
@@ -278,6 +280,28 @@ fn a_batch_makes_what_is_left_of_the_recorded_diff_once_part_of_it_is_made() {
         .path()
         .join("storage")
         .join(prepared["file"].as_str().unwrap());
-    let batch = std::fs::read_to_string(file).unwrap();
+    let batch = std::fs::read_to_string(&file).unwrap();
     assert!(!batch.contains("setBurnPct"), "{batch}");
+
+    // The entry records the Safe transaction its owners sign, at the Safe's nonce read then
+    // (one executed already), as ethers computes it from the file.
+    let signed = &prepared["safe_transaction"];
+    let nonce = safe_nonce(&stage);
+    assert_eq!(nonce, 1);
+    assert_eq!(signed["nonce"], nonce.to_string(), "{prepared}");
+    let safe: alloy_primitives::Address = stage.sandbox_info()["safe"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(signed["safe"], safe.to_checksum(None));
+    let expected = crate::safe_tx_hash::ethers_hashes(&file, safe, nonce);
+    assert_eq!(signed["domain_hash"], expected["domainHash"]);
+    assert_eq!(signed["message_hash"], expected["messageHash"]);
+    assert_eq!(signed["safe_tx_hash"], expected["safeTxHash"]);
+    let shown = format!(
+        "Safe transaction hash {}",
+        expected["safeTxHash"].as_str().unwrap()
+    );
+    assert!(said.contains(&shown), "run next says {shown}: {said}");
 }

@@ -63,6 +63,7 @@ mod runbook_scale;
 mod safe_batch;
 mod safe_batch_cli;
 mod safe_batch_parsing;
+mod safe_tx_hash;
 mod secrets;
 mod security;
 mod sets_whole;

@@ -305,6 +305,17 @@ fn safe_batch(
             format!("Safe checksum {}", batch.checksum),
             theme.muted(),
         )));
+        if let Some(tx) = &batch.safe_transaction {
+            lines.push(Line::from(format!("Safe {} · nonce {}", tx.safe, tx.nonce)));
+            for (label, hash) in [
+                ("Domain hash", &tx.domain_hash),
+                ("Message hash", &tx.message_hash),
+                ("Safe transaction hash", &tx.safe_tx_hash),
+            ] {
+                lines.push(Line::from(Span::styled(label, theme.muted())));
+                lines.push(Line::from(Span::styled(hash.clone(), theme.bold())));
+            }
+        }
         lines.push(Line::from(
             "Load it in the Safe app's Transaction Builder; the signers sign there.",
         ));
