@@ -46,6 +46,7 @@ mod pty_big_ledger;
 mod pty_drafts;
 mod pty_drill;
 mod pty_escapes;
+mod pty_leftovers;
 mod pty_live;
 mod pty_resume;
 mod pty_signals;
