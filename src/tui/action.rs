@@ -15,6 +15,7 @@ pub enum Action {
     Filter,
     Complete,
     Toggle,
+    TickRest,
     Skip,
     Note,
     Attach,
@@ -30,7 +31,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -44,6 +45,7 @@ impl Action {
         Self::Filter,
         Self::Complete,
         Self::Toggle,
+        Self::TickRest,
         Self::Skip,
         Self::Note,
         Self::Attach,
@@ -74,6 +76,7 @@ impl Action {
             Self::Filter => "filter",
             Self::Complete => "complete",
             Self::Toggle => "toggle",
+            Self::TickRest => "tick_rest",
             Self::Skip => "skip",
             Self::Note => "note",
             Self::Attach => "attach",

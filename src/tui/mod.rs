@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod home;
 pub mod keymap;
 pub mod lean_backend;
@@ -162,6 +163,9 @@ async fn event_loop(
                     if let Some(task) = app.handle_key(key) {
                         spawn(task, &done_tx);
                     }
+                    if let Some(text) = app.take_clipboard() {
+                        copy_to_clipboard(&text)?;
+                    }
                     dirty = true;
                 }
                 Some(Ok(TermEvent::Resize(..))) => {
@@ -228,6 +232,14 @@ fn start_checks(
         spawn(Task::Unlock(given), done);
     }
     checking_runbooks
+}
+
+/// Asks the terminal to put `text` on the clipboard (between two frames, never inside one).
+fn copy_to_clipboard(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(clipboard::osc52(text).as_bytes())?;
+    out.flush()
 }
 
 /// Runs `task` on the runtime; its end comes back through `done`.

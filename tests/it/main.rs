@@ -69,6 +69,7 @@ mod sets_whole;
 mod shipped_runbooks;
 mod signoff;
 mod tui_diff;
+mod tui_keys;
 mod tui_metrics;
 mod tui_snapshots;
 mod walk_restores;

@@ -87,7 +87,7 @@ fn a_console_started_where_one_was_killed_shows_none_of_its_screen() {
     killed.wait_for(" Runbooks ", TIMEOUT);
     killed.send("\r");
     killed.wait_for("incident_id", TIMEOUT);
-    killed.send("\tINC-7\r");
+    killed.send("INC-7\r");
     wait_current_step(&killed, "stabilise");
     killed.send(" ");
     killed.wait_until("one ticked item", TIMEOUT, |s| ticked_items(s) == 1);

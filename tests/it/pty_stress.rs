@@ -53,7 +53,6 @@ fn keys_typed_after_resizes_are_handled() {
             app.resize(cols, rows);
             wait_for_stop(&app, form);
         }
-        app.send(keys::TAB);
         app.send("INC-42");
         app.wait_for("› INC-42", TIMEOUT);
         for (typed, (cols, rows)) in

@@ -141,6 +141,11 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// The text the operator asked to copy, once: the loop sends it to the terminal.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.shared.clipboard.take()
+    }
+
     /// Whether the console has been asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit

@@ -141,7 +141,14 @@ fn run_view() -> Vec<Binding> {
             Run,
             Toggle,
             vec![k(KeyCode::Char(' '))],
-            "tick / untick the item",
+            "tick / untick the item (a tick moves to the next)",
+            &["checklist"],
+        ),
+        bind(
+            Run,
+            TickRest,
+            chars("T"),
+            "all: tick every item left (each recorded)",
             &["checklist"],
         ),
         bind(
