@@ -16,6 +16,7 @@ pub enum Action {
     Complete,
     Toggle,
     TickRest,
+    Pick,
     Skip,
     Note,
     Attach,
@@ -31,7 +32,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -46,6 +47,7 @@ impl Action {
         Self::Complete,
         Self::Toggle,
         Self::TickRest,
+        Self::Pick,
         Self::Skip,
         Self::Note,
         Self::Attach,
@@ -77,6 +79,7 @@ impl Action {
             Self::Complete => "complete",
             Self::Toggle => "toggle",
             Self::TickRest => "tick_rest",
+            Self::Pick => "pick",
             Self::Skip => "skip",
             Self::Note => "note",
             Self::Attach => "attach",

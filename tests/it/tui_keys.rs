@@ -1,6 +1,7 @@
 //! No wasted keys (issue #20, item 8), on the whole app with scripted keys: Space ticks and
 //! moves on and `T` ticks the rest (each item its own ledger entry); the start form takes the
-//! incident id typed first; `x` on a command the runbook only shows says so and copies it; and
+//! incident id typed first; a number chooses that option of a decision; `x` on a command the
+//! runbook only shows says so and copies it; and
 //! once a run is over, the steps it never reached read "not taken", not "pending".
 
 use crate::support::run_view::journal_entries;
@@ -74,6 +75,30 @@ fn space_ticks_and_moves_on_and_one_key_ticks_the_rest() {
         help.contains("tick every item left"),
         "the help overlay lists it"
     );
+}
+
+#[test]
+fn a_number_chooses_that_option_of_a_decision() {
+    let mut h = Harness::new(80, 24);
+    h.start_matrix().keys(&[Char('T'), Enter]);
+    assert!(h.screen().contains("How severe is the incident?"));
+    h.keys(&[Char('4')]);
+    assert!(
+        h.screen().contains("▶ triage"),
+        "there is no fourth option: nothing chosen"
+    );
+    h.keys(&[Char('3')]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("triage → High") && screen.contains("▶ incident-response"),
+        "3 chooses the third option, High:\n{screen}"
+    );
+    let chosen: Vec<_> = journal_entries(&h.ledger_file())
+        .into_iter()
+        .filter(|e| e["type"] == "branch-chosen")
+        .map(|e| e["body"]["option"].clone())
+        .collect();
+    assert_eq!(chosen, ["High"]);
 }
 
 #[test]

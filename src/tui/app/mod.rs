@@ -204,10 +204,17 @@ impl App {
             return None;
         }
         let task = if self.shared.popups.is_empty() {
-            let action =
+            let mut action =
                 self.shared
                     .keymap
                     .action(self.context(), self.current_step_kind(), &key)?;
+            if action == Action::Pick {
+                // A number chooses that option: the cursor goes to it, and it is chosen.
+                if !self.run.as_mut().is_some_and(|run| run.point_at(&key)) {
+                    return None;
+                }
+                action = Action::Complete;
+            }
             self.shared.status = None;
             self.on_action(action)
         } else {

@@ -146,6 +146,13 @@ fn run_view() -> Vec<Binding> {
         ),
         bind(
             Run,
+            Pick,
+            chars("123456789"),
+            "pick: choose the option of that number",
+            &["decision"],
+        ),
+        bind(
+            Run,
             TickRest,
             chars("T"),
             "all: tick every item left (each recorded)",

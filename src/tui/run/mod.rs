@@ -92,6 +92,21 @@ impl RunScreen {
         }
     }
 
+    /// Puts the cursor on the option a number key names (`1` the first); false when there is
+    /// no such option.
+    pub fn point_at(&mut self, key: &crossterm::event::KeyEvent) -> bool {
+        let crossterm::event::KeyCode::Char(digit) = key.code else {
+            return false;
+        };
+        match digit.to_digit(10).and_then(|n| usize::try_from(n).ok()) {
+            Some(number) if (1..=self.cursor_span()).contains(&number) => {
+                self.cursor = number - 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn move_cursor(&mut self, delta: isize) {
         let span = self.cursor_span();
         if span > 0 {

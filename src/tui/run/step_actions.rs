@@ -37,6 +37,13 @@ impl RunScreen {
             StepAction::Command { .. } => self.show_command(ctx),
             StepAction::HttpCheck { .. } => return self.act(ctx, Act::CheckHttp, Refusal::Status),
             StepAction::ChainCheck { .. } => return self.check_chain(ctx),
+            StepAction::Receipt { .. } if self.drill_batch_to_execute() => {
+                return self.act(
+                    ctx,
+                    Act::Receipt(crate::steps::receipt::ReceiptFrom::DrillExecution),
+                    Refusal::Popup("The receipt cannot be checked"),
+                );
+            }
             StepAction::Receipt { .. } => self.ask_receipt(ctx.shared),
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } if self.stale_gate(ctx) => {}
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } => {

@@ -29,7 +29,6 @@ const QUIET: Duration = Duration::from_millis(300);
 /// Keys as a terminal sends them (crossterm reads Enter as `\r`).
 pub mod keys {
     pub const ENTER: &str = "\r";
-    pub const TAB: &str = "\t";
     /// A lone Esc. Wait for the screen to react before sending another key: Esc followed at
     /// once by a character reaches the app in one read and is taken as Alt+character.
     pub const ESC: &str = "\x1b";
