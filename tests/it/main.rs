@@ -43,6 +43,7 @@ mod ledger_verify;
 mod ledger_verify_signatures;
 mod offline;
 mod pty_big_ledger;
+mod pty_clipboard;
 mod pty_drafts;
 mod pty_drill;
 mod pty_escapes;

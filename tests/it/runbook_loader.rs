@@ -86,6 +86,16 @@ fn cycle_without_exit_is_reported_for_each_step() {
 }
 
 #[test]
+fn a_drill_default_is_checked_as_the_default_is() {
+    let problem = one("bad-drill-default.toml");
+    assert_eq!(
+        (problem.line, problem.field.as_str()),
+        (14, "inputs[0].drill_default")
+    );
+    assert!(problem.message.contains("anvil"), "{}", problem.message);
+}
+
+#[test]
 fn missing_template_input_names_it() {
     let problem = one("missing-input.toml");
     assert_eq!(
