@@ -42,7 +42,10 @@ fn junk_left_on_the_terminal_never_shows_in_the_first_frame() {
     let sandbox = Sandbox::listed();
     let app = PtyApp::spawn_on_screen(sandbox.command(&[]), COLS, ROWS, &junk_screen());
     let first = app.wait_map("the first frame", TIMEOUT, |screen| {
-        screen.contents().contains(" Runbooks ").then(|| screen_rows(screen))
+        screen
+            .contents()
+            .contains(" Runbooks ")
+            .then(|| screen_rows(screen))
     });
     let leftover: Vec<_> = first
         .iter()

@@ -156,7 +156,8 @@ fn the_stress_path_takes_at_most_25_keys_with_a_kill_on_the_way() {
         keys: 0,
     };
     walk.key("d");
-    walk.app.wait_for("DRILL — runs against the sandbox", TIMEOUT);
+    walk.app
+        .wait_for("DRILL — runs against the sandbox", TIMEOUT);
     walk.key(keys::ENTER);
     walk.app.wait_for("Start: Failure recovery matrix", TIMEOUT);
     walk.typed(INCIDENT);
@@ -164,14 +165,16 @@ fn the_stress_path_takes_at_most_25_keys_with_a_kill_on_the_way() {
     walk.key(keys::ENTER);
     wait_current_step(walk.app, "stabilise");
     walk.key("T");
-    walk.app.wait_for("✓ ready: Enter completes the step", TIMEOUT);
+    walk.app
+        .wait_for("✓ ready: Enter completes the step", TIMEOUT);
     walk.key(keys::ENTER);
     wait_current_step(walk.app, "triage");
     walk.app.wait_for("How severe is the incident?", TIMEOUT);
     walk.key("3");
     wait_current_step(walk.app, "incident-response");
     walk.key("T");
-    walk.app.wait_for("✓ ready: Enter completes the step", TIMEOUT);
+    walk.app
+        .wait_for("✓ ready: Enter completes the step", TIMEOUT);
     walk.key(keys::ENTER);
     wait_current_step(walk.app, "response");
     walk.app.wait_for("› Pause → pause-script", TIMEOUT);
@@ -237,8 +240,5 @@ fn the_stress_path_takes_at_most_25_keys_with_a_kill_on_the_way() {
         .collect();
     assert_eq!(receipts.len(), 1, "the receipt is recorded: {receipts:#?}");
     eprintln!("stress path: {keys} keys from launch to the receipt recorded");
-    assert!(
-        keys <= 25,
-        "the stress path took {keys} keys (at most 25)"
-    );
+    assert!(keys <= 25, "the stress path took {keys} keys (at most 25)");
 }

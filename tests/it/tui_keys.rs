@@ -40,7 +40,12 @@ fn space_ticks_and_moves_on_and_one_key_ticks_the_rest() {
     h.start_matrix();
     assert_eq!(
         checklist_rows(&h.screen()),
-        [(true, false), (false, false), (false, false), (false, false)]
+        [
+            (true, false),
+            (false, false),
+            (false, false),
+            (false, false)
+        ]
     );
     h.keys(&[Char(' ')]);
     let screen = h.screen();
@@ -60,7 +65,10 @@ fn space_ticks_and_moves_on_and_one_key_ticks_the_rest() {
         checklist_rows(&screen).iter().all(|(_, ticked)| *ticked),
         "T ticks every item left:\n{screen}"
     );
-    assert!(screen.contains("✓ ready: Enter completes the step"), "{screen}");
+    assert!(
+        screen.contains("✓ ready: Enter completes the step"),
+        "{screen}"
+    );
     assert_eq!(
         ticks_in_ledger(&h),
         [(0, true), (1, true), (2, true), (3, true)],

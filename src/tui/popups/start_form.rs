@@ -39,9 +39,9 @@ impl StartForm {
                 )
             })
             .collect();
-        let first_empty_required = fields.iter().position(|(spec, area)| {
-            spec.required && area.lines().join("").trim().is_empty()
-        });
+        let first_empty_required = fields
+            .iter()
+            .position(|(spec, area)| spec.required && area.lines().join("").trim().is_empty());
         Self {
             runbook,
             networks,

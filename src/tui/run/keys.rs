@@ -55,7 +55,7 @@ impl RunScreen {
             Action::Toggle => match self.run.toggle_item(self.cursor) {
                 Ok(event) => {
                     if self.recorded(ctx, vec![event]) {
-                        self.to_next_unticked();
+                        self.move_to_next_unticked();
                     }
                 }
                 Err(error) => ctx.shared.say(Status::warning(error.to_string())),

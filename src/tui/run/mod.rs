@@ -77,7 +77,7 @@ impl RunScreen {
 
     /// After a tick, the cursor goes to the next item not yet ticked (from the top again
     /// when none is below); it stays after an untick, or when every item is ticked.
-    fn to_next_unticked(&mut self) {
+    fn move_to_next_unticked(&mut self) {
         let Some(StepAction::Checklist { items }) = self.run.current_step().map(|s| &s.action)
         else {
             return;
