@@ -141,6 +141,11 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// The text the operator asked to copy, once: the loop sends it to the terminal.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.shared.clipboard.take()
+    }
+
     /// Whether the console has been asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
@@ -199,10 +204,17 @@ impl App {
             return None;
         }
         let task = if self.shared.popups.is_empty() {
-            let action =
+            let mut action =
                 self.shared
                     .keymap
                     .action(self.context(), self.current_step_kind(), &key)?;
+            if action == Action::Pick {
+                // A number chooses that option: the cursor goes to it, and it is chosen.
+                if !self.run.as_mut().is_some_and(|run| run.point_at(&key)) {
+                    return None;
+                }
+                action = Action::Complete;
+            }
             self.shared.status = None;
             self.on_action(action)
         } else {

@@ -121,9 +121,9 @@ impl Harness {
     }
 }
 
-/// The keys that open the failure-recovery matrix and start it with an incident id, `\r` for
-/// Enter and `\t` for Tab.
-pub const START_MATRIX: &str = "\r\tINC-42\r";
+/// The keys that open the failure-recovery matrix and start it with an incident id (the form
+/// opens on it), `\r` for Enter.
+pub const START_MATRIX: &str = "\rINC-42\r";
 
 /// The key a character of a key script stands for.
 pub fn key_code(c: char) -> KeyCode {
