@@ -75,5 +75,6 @@ mod tui_diff;
 mod tui_keys;
 mod tui_metrics;
 mod tui_snapshots;
+mod tui_state_panel;
 mod walk_restores;
 mod walk_shipped;
