@@ -141,6 +141,9 @@ async fn event_loop(
                     if let Some(task) = app.handle_key(key) {
                         spawn(task, &done_tx);
                     }
+                    if let Some(task) = app.verify_if_stale() {
+                        spawn(task, &done_tx);
+                    }
                     dirty = true;
                 }
                 Some(Ok(TermEvent::Resize(..))) => {
@@ -167,6 +170,9 @@ async fn event_loop(
                 unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
                 checking_runbooks &= !matches!(done, task::TaskDone::RunbooksLoaded(_));
                 app.on_task_done(done);
+                if let Some(task) = app.verify_if_stale() {
+                    spawn(task, &done_tx);
+                }
                 dirty = true;
             }
             _ = terminate.recv() => {

@@ -152,14 +152,23 @@ pub fn shipped_app(
     let listed = workspace.path().join("config/operators.toml");
     let shipped = std::fs::read_to_string(&listed).unwrap();
     std::fs::write(listed, shipped + &operators).unwrap();
-    let mut session = Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
+    (app_on(workspace.path(), key, colour), workspace)
+}
+
+/// The console on the workspace in `folder` as it is (a new start), its session unlocked
+/// with `key`.
+pub fn app_on(
+    folder: &std::path::Path,
+    key: alloy_signer_local::PrivateKeySigner,
+    colour: bool,
+) -> App {
+    let mut session = Session::open(Workspace::folder(folder), "nobody".into()).unwrap();
     session.unlock(key);
-    let app = App::new(
+    App::new(
         session,
         Keymap::default(),
         Theme::new(colour, &Default::default()).unwrap(),
-    );
-    (app, workspace)
+    )
 }
 
 /// Runs the background verification of the whole ledger, as the console does at start-up.
