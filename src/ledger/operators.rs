@@ -174,18 +174,29 @@ mod tests {
         let written = Operators::with_entry(text, "bob", ADDRESS).unwrap();
         assert_eq!(
             written,
-            format!("{text}\n[[operators]]\nname = \"bob\"\naddress = \"{ADDRESS}\"\nroles = [\"operator\"]\n")
+            format!(
+                "{text}\n[[operators]]\nname = \"bob\"\naddress = \"{ADDRESS}\"\nroles = [\"operator\"]\n"
+            )
         );
         assert_eq!(Operators::parse(&written).unwrap().operators.len(), 2);
         assert!(Operators::with_entry(&written, "carol", ADDRESS).is_err());
-        assert!(Operators::with_entry(&written, "bob", "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69").is_err());
+        assert!(
+            Operators::with_entry(
+                &written,
+                "bob",
+                "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69"
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn the_entry_text_is_what_the_file_holds() {
         assert_eq!(
             Operators::entry_text("bob", ADDRESS),
-            format!("[[operators]]\nname = \"bob\"\naddress = \"{ADDRESS}\"\nroles = [\"operator\"]\n")
+            format!(
+                "[[operators]]\nname = \"bob\"\naddress = \"{ADDRESS}\"\nroles = [\"operator\"]\n"
+            )
         );
     }
 }

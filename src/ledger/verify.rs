@@ -195,7 +195,10 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
             found(fault, detail);
         }
         for key in unlisted_keys(entry, &trust) {
-            match unlisted.iter_mut().find(|k| k.address.eq_ignore_ascii_case(key)) {
+            match unlisted
+                .iter_mut()
+                .find(|k| k.address.eq_ignore_ascii_case(key))
+            {
                 Some(known) => known.entries += 1,
                 None => unlisted.push(UnlistedKey {
                     address: key.to_owned(),

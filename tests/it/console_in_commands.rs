@@ -47,7 +47,13 @@ fn a_command_step_runs_the_running_console_by_name() {
         command.env("PATH", SYSTEM_PATH);
         command.output().unwrap()
     };
-    let run = run_of(&cli(&["run", "start", "console-version", "--network", "demo"]));
+    let run = run_of(&cli(&[
+        "run",
+        "start",
+        "console-version",
+        "--network",
+        "demo",
+    ]));
     let executed = cli(&["run", "next", &run, "--execute"]);
     let (out, err) = text(&executed);
     assert!(executed.status.success(), "{out}{err}");
@@ -73,7 +79,10 @@ fn the_demo_workspace_passes_the_strict_validation_its_runbooks_run() {
     let home = Home::empty();
     let ws = shipped_workspace();
     let mut commands = Vec::new();
-    for folder in std::fs::read_dir(ws.path().join("runbooks")).unwrap().flatten() {
+    for folder in std::fs::read_dir(ws.path().join("runbooks"))
+        .unwrap()
+        .flatten()
+    {
         for file in std::fs::read_dir(folder.path()).unwrap().flatten() {
             let text = std::fs::read_to_string(file.path()).unwrap();
             let runbook: toml::Value = toml::from_str(&text).unwrap();
@@ -88,7 +97,10 @@ fn the_demo_workspace_passes_the_strict_validation_its_runbooks_run() {
     }
     commands.sort();
     commands.dedup();
-    assert!(!commands.is_empty(), "the shipped runbooks run validate --strict");
+    assert!(
+        !commands.is_empty(),
+        "the shipped runbooks run validate --strict"
+    );
     let path = format!("{}:{SYSTEM_PATH}", binary.parent().unwrap().display());
     for command in commands {
         let ran = Command::new("sh")

@@ -5,7 +5,7 @@
 use crate::support::tui::{Harness, app_on, run_task};
 use crate::support::workspace::shipped_workspace;
 use alloy_signer_local::PrivateKeySigner;
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -22,7 +22,10 @@ fn harness_with_unlisted_key(key: &PrivateKeySigner) -> Harness {
 }
 
 fn entries_in(h: &Harness) -> usize {
-    std::fs::read_to_string(h.ledger_file()).unwrap().lines().count()
+    std::fs::read_to_string(h.ledger_file())
+        .unwrap()
+        .lines()
+        .count()
 }
 
 #[test]
@@ -32,32 +35,41 @@ fn a_new_keys_entries_show_as_signed_by_an_unlisted_key_before_and_after_a_resta
     h.start_matrix().keys(&[KeyCode::Char(' ')]);
     let recorded = entries_in(&h);
     assert!(recorded >= 2, "the run started and an item ticked");
+    let unlisted = |n: usize| format!("ledger ⚠{n} signed by an unlisted key");
     let screen = h.screen();
-    assert!(
-        !screen.contains(&format!("✓{recorded} verified")),
-        "no verification covered these entries yet:\n{screen}"
-    );
+    assert!(screen.contains(&unlisted(recorded)), "{screen}");
+    assert!(!screen.contains("verified"), "{screen}");
+
+    // One more entry: verified again, once, and until then the last verdict stays.
+    let space = crossterm::event::KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE);
+    assert!(h.app.handle_key(space).is_none());
+    assert_eq!(entries_in(&h), recorded + 1);
     let task = h
         .app
         .verify_if_stale()
-        .expect("entries recorded since the last verification: verify again");
-    let done = run_task(task);
-    h.app.on_task_done(done);
-    let unlisted = format!("ledger ⚠{recorded} signed by an unlisted key");
-    let screen = h.screen();
-    assert!(screen.contains(&unlisted), "{screen}");
+        .expect("an entry since: verify again");
+    assert!(
+        h.app.verify_if_stale().is_none(),
+        "one verification at a time"
+    );
+    assert!(h.screen().contains(&unlisted(recorded)));
+    h.app.on_task_done(run_task(task));
+    assert!(h.screen().contains(&unlisted(recorded + 1)));
     assert!(h.app.verify_if_stale().is_none(), "verified once is enough");
 
     // A restart: the same words.
     h.app = app_on(h.workspace.path(), key, false);
     h.verify();
     let screen = h.screen();
-    assert!(screen.contains(&unlisted), "{screen}");
+    assert!(screen.contains(&unlisted(recorded + 1)), "{screen}");
     assert!(!screen.contains("FAILED"), "{screen}");
     h.keys(&[KeyCode::Char('l')]);
     let screen = h.screen();
     assert!(
-        screen.contains(&format!("⚠ {recorded} entries signed by an unlisted key")),
+        screen.contains(&format!(
+            "⚠ {} entries signed by an unlisted key",
+            recorded + 1
+        )),
         "{screen}"
     );
     assert!(screen.contains("keys add-to-operators"), "{screen}");

@@ -16,6 +16,7 @@ impl App {
         match done {
             TaskDone::Verified { seen, result } => {
                 self.verified_seen = seen;
+                self.reverifying = false;
                 self.verification = match result {
                     Ok(report) => Verification::of(&report),
                     Err(error) => Verification::Failed(error),
@@ -134,13 +135,15 @@ impl App {
     }
 
     /// The ledger verified again when entries were recorded since the shown verification
-    /// began (none is under way), so that what it says covers them.
+    /// began (and none is under way), so that what the status bar says comes to cover them.
     pub fn verify_if_stale(&mut self) -> Option<Task> {
-        if self.verification == Verification::Pending || self.run_list.entries == self.verified_seen
+        if self.reverifying
+            || self.verification == Verification::Pending
+            || self.run_list.entries == self.verified_seen
         {
             return None;
         }
-        self.verification = Verification::Pending;
+        self.reverifying = true;
         Some(self.verify_task())
     }
 

@@ -81,6 +81,9 @@ pub struct App {
     pub(super) verification: Verification,
     /// How many entries the app knew of when the shown verification began.
     pub(super) verified_seen: usize,
+    /// A verification of entries recorded since the shown one is under way (the shown one
+    /// stays until it ends).
+    pub(super) reverifying: bool,
     quit: bool,
 }
 
@@ -110,6 +113,7 @@ impl App {
             network: NetworkState::default(),
             verification: Verification::Pending,
             verified_seen: 0,
+            reverifying: false,
             quit: false,
         };
         let network = NetworkState::first_choice(&app.session);
