@@ -53,6 +53,7 @@ mod pty_live;
 mod pty_resume;
 mod pty_signals;
 mod pty_stress;
+mod pty_unlisted_key;
 mod readme_example;
 mod readme_picture;
 mod real_contract_limits;
