@@ -65,7 +65,7 @@ contract IdentityRegistry is Governable {
         emit AdditionalAgentUpdated(agent, true);
     }
 
-    /// @notice Not in the catalogue; the platform's counterpart of `addAdditionalAgent`.
+    /// @notice The catalogue's remover for `additionalAgents`, as on the platform.
     function removeAdditionalAgent(address agent) external onlyOwner {
         additionalAgents[agent] = false;
         emit AdditionalAgentUpdated(agent, false);
@@ -77,7 +77,7 @@ contract IdentityRegistry is Governable {
         emit AdditionalValidatorUpdated(validator, true);
     }
 
-    /// @notice Not in the catalogue; the platform's counterpart of `addAdditionalValidator`.
+    /// @notice The catalogue's remover for `additionalValidators`, as on the platform.
     function removeAdditionalValidator(address validator) external onlyOwner {
         additionalValidators[validator] = false;
         emit AdditionalValidatorUpdated(validator, false);

@@ -67,6 +67,9 @@ pub struct Parameter {
     /// `RewarderUpdated(address,bool)`. The set's members are found in these events since the
     /// network's `logs_from_block`, then each confirmed by the getter.
     pub members_event: Option<String>,
+    /// For a set whose setter only adds a member (`addAdditionalAgent(address)`): the
+    /// function that removes one (`removeAdditionalAgent(address)`).
+    pub remover: Option<String>,
 }
 
 /// A `members_event` names an event whose first argument is the member, on a set read member

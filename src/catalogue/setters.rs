@@ -46,6 +46,10 @@ pub enum SetterError {
     },
     #[error("parameter `{id}`: an enum lists its members in `variants`, and only an enum does")]
     Variants { id: String },
+    #[error(
+        "parameter `{id}`: a remover is for a set whose setter adds one member (`addX(address)`), and takes that member alone"
+    )]
+    Remover { id: String },
     #[error("parameter `{id}` has setter_args but no setter")]
     NoSetter { id: String },
     #[error("parameter `{id}`: setter_args must list `{id}` itself")]
@@ -85,6 +89,13 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
     }
     if (parameter.kind == Kind::Enum) == parameter.variants.is_empty() {
         return Err(SetterError::Variants { id: id.clone() });
+    }
+    if let Some(remover) = &parameter.remover {
+        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let adds_one = parameter.setter.as_deref().is_some_and(|s| arity(s) == 1);
+        if !set || !adds_one || arity(remover) != 1 {
+            return Err(SetterError::Remover { id: id.clone() });
+        }
     }
     let leading = parameter.args.len();
     if let Some(getter) = &parameter.getter {

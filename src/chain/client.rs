@@ -328,6 +328,54 @@ impl Chain {
             .map_err(|e| self.error(&e))
     }
 
+    /// The runtime code at each of `addresses` at `block`, in one request (with the chain id).
+    pub async fn code_at(
+        &self,
+        block: &BlockRef,
+        addresses: &[Address],
+    ) -> Result<Vec<Bytes>, ChainError> {
+        let at = json!({ "blockHash": block.hash, "requireCanonical": true });
+        self.pinned_batch("eth_getCode", addresses, |address| json!([address, at]))
+            .await
+    }
+
+    /// What each `(address, slot)` of `slots` holds at `block`, in one request.
+    pub async fn storage_at(
+        &self,
+        block: &BlockRef,
+        slots: &[(Address, B256)],
+    ) -> Result<Vec<B256>, ChainError> {
+        let at = json!({ "blockHash": block.hash, "requireCanonical": true });
+        self.pinned_batch("eth_getStorageAt", slots, |(address, slot)| {
+            json!([address, slot, at])
+        })
+        .await
+    }
+
+    /// One `method` per item, with the chain id checked, in one request.
+    async fn pinned_batch<I, T: alloy_json_rpc::RpcRecv>(
+        &self,
+        method: &'static str,
+        items: &[I],
+        params: impl Fn(&I) -> serde_json::Value,
+    ) -> Result<Vec<T>, ChainError> {
+        let mut batch = self.client.new_batch();
+        let add = |e: RpcError<TransportErrorKind>| self.error(&e);
+        let chain = batch.add_call::<_, U64>("eth_chainId", &()).map_err(add)?;
+        let mut waiters = Vec::with_capacity(items.len());
+        for item in items {
+            waiters.push(batch.add_call::<_, T>(method, &params(item)).map_err(add)?);
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        batch.send().await.map_err(|e| self.error(&e))?;
+        self.check_chain(chain.await.map_err(|e| self.error(&e))?)?;
+        let mut answers = Vec::with_capacity(waiters.len());
+        for waiter in waiters {
+            answers.push(waiter.await.map_err(|e| self.error(&e))?);
+        }
+        Ok(answers)
+    }
+
     /// The chain's block at height `number` now, if it has one.
     pub async fn block_at(&self, number: u64) -> Result<Option<BlockRef>, ChainError> {
         self.requests.fetch_add(1, Ordering::Relaxed);

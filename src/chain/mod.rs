@@ -5,12 +5,15 @@
 pub mod addresses;
 pub mod block;
 pub mod client;
+pub mod deployed;
+pub mod dispatcher;
 pub mod error;
 pub mod expect;
 pub mod getter;
 pub mod live;
 pub mod reads;
 pub mod receipt;
+pub mod revert;
 pub mod set_members;
 
 pub use block::BlockRef;

@@ -86,6 +86,12 @@ pub enum ChangeError {
     FailsChecks(Vec<String>),
     #[error("no batch is planned while the config or the state cannot be read: {0}")]
     Unreadable(String),
+    #[error(
+        "the diff is incomplete: {} proposed value(s) were not compared with the current state, and the batch would set none of them: {}; read them (a node or a snapshot that holds them), or allow it (`plan --allow-incomplete`, or `allow_incomplete = true` on the runbook's safe-batch step)",
+        .0.len(),
+        .0.join("; ")
+    )]
+    Incomplete(Vec<String>),
     #[error("{0}: nothing for the Safe to do")]
     NothingToDo(String),
     #[error(transparent)]

@@ -111,7 +111,18 @@ pub fn plan(
                     for member in &change.added {
                         calls.push(PlannedCall::new(module, to, setter, &[member]));
                     }
-                    if !change.removed.is_empty() {
+                    let retained = retains_unknown(proposed, module);
+                    if let Some(remover) = parameter.remover.as_ref().filter(|_| !retained) {
+                        for member in &change.removed {
+                            calls.push(PlannedCall::new(module, to, remover, &[member]));
+                        }
+                    } else if retained && !change.removed.is_empty() {
+                        plan.by_hand.push(format!(
+                            "{}: {} member(s) on chain and not in the config kept, as {module}.retainUnknown says",
+                            change.id,
+                            change.removed.len()
+                        ));
+                    } else if !change.removed.is_empty() {
                         plan.by_hand.push(format!(
                             "{}: {} member(s) to remove, and {setter} only adds",
                             change.id,
@@ -358,6 +369,23 @@ pub struct DiffBatch {
     pub against: String,
 }
 
+impl DiffBatch {
+    /// Refuses the batch when proposed values were left out of the diff (the batch would set
+    /// none of them), unless `allowed`.
+    pub fn refuse_incomplete(&self, allowed: bool) -> Result<(), ChangeError> {
+        let left_out: Vec<String> = self
+            .diff
+            .incomplete()
+            .map(|n| format!("{} = {} ({})", n.id, n.proposed, n.why))
+            .collect();
+        if left_out.is_empty() || allowed {
+            Ok(())
+        } else {
+            Err(ChangeError::Incomplete(left_out))
+        }
+    }
+}
+
 /// The batch that makes the diff of `network`, every transaction checked before it is returned.
 pub fn batch_for_diff(
     ctx: &Context,
@@ -537,5 +565,28 @@ mod tests {
                 vec!["20".to_owned()]
             )]
         );
+    }
+
+    #[test]
+    fn a_member_the_config_drops_is_removed_with_the_sets_remover() {
+        let stranger = "0x000000000000000000000000000000000000dead".to_owned();
+        let mut diff = diff(&["IdentityRegistry.additionalAgents"]);
+        diff.changes[0].removed = vec![stranger.clone()];
+        let mut proposed = Values::new();
+        proposed.insert(
+            "IdentityRegistry.additionalAgents".into(),
+            Value::Set(Default::default()),
+        );
+        let modules = [("IdentityRegistry".to_owned(), Address::repeat_byte(0x77))].into();
+        let removing = plan(&catalogue(), &diff, &proposed, &modules).expect("a plan");
+        assert_eq!(
+            calls(&removing),
+            [("removeAdditionalAgent(address)".to_owned(), vec![stranger])]
+        );
+        assert!(removing.by_hand.is_empty(), "{:?}", removing.by_hand);
+        proposed.insert("IdentityRegistry.retainUnknown".into(), Value::Bool(true));
+        let kept = plan(&catalogue(), &diff, &proposed, &modules).expect("a plan");
+        assert!(calls(&kept).is_empty());
+        assert_eq!(kept.by_hand.len(), 1, "{:?}", kept.by_hand);
     }
 }

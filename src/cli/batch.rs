@@ -3,9 +3,10 @@
 
 use super::output::print_json;
 use super::output::{out, outln};
+use super::runtime::block_on_text;
 use crate::safe::{self, Batch, Status};
 use clap::Subcommand;
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::{self, WrapErr, eyre};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,11 +15,17 @@ pub enum BatchCommand {
     /// Decode a batch file method by method and run every check that needs no network
     /// configuration (selectors, values, value sent, chain id, checksum); a run's batch (in a
     /// workspace's storage/batches/ or a bundle's batches/) is also checked against the SHA-256
-    /// its batch-prepared entry recorded. Exits 1 if any fails.
+    /// its batch-prepared entry recorded. With --network, also every call's selector against
+    /// the code deployed at its target (through an EIP-1967 or EIP-1167 proxy to its
+    /// implementation), all read at one block. Exits 1 if any fails.
     Show {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Check each call against the code deployed on this network (its node's URL in the
+        /// environment variable its profile names).
+        #[arg(long)]
+        network: Option<String>,
     },
     /// Print the checksum the Safe app computes for a batch file, and whether the file's own
     /// `meta.checksum` matches it (exits 1 when it is present and does not).
@@ -29,9 +36,13 @@ pub enum BatchCommand {
     },
 }
 
-pub fn dispatch(command: &BatchCommand) -> color_eyre::Result<ExitCode> {
+pub fn dispatch(cli: &super::Cli, command: &BatchCommand) -> color_eyre::Result<ExitCode> {
     match command {
-        BatchCommand::Show { file, json } => show(file, *json),
+        BatchCommand::Show {
+            file,
+            json,
+            network,
+        } => show(cli, file, *json, network.as_deref()),
         BatchCommand::Checksum { file, json } => checksum(file, *json),
     }
 }
@@ -50,14 +61,26 @@ fn exit(ok: bool) -> ExitCode {
     }
 }
 
-fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
+fn show(
+    cli: &super::Cli,
+    file: &Path,
+    json: bool,
+    network: Option<&str>,
+) -> color_eyre::Result<ExitCode> {
     let batch = read(file)?;
-    let review = safe::review(&batch, None);
+    let mut review = safe::review(&batch, None);
     let recorded = recorded_check(file)?;
+    let deployed = match network {
+        Some(network) => Some(deployed_check(cli, network, &batch, &mut review)?),
+        None => None,
+    };
     if json {
         let mut value = serde_json::to_value(&review)?;
         if let (Some(object), Some(check)) = (value.as_object_mut(), &recorded) {
             object.insert("recorded".into(), serde_json::to_value(check)?);
+        }
+        if let (Some(object), Some(check)) = (value.as_object_mut(), &deployed) {
+            object.insert("deployed".into(), serde_json::to_value(check)?);
         }
         print_json(&value)?;
     } else {
@@ -66,9 +89,87 @@ fn show(file: &Path, json: bool) -> color_eyre::Result<ExitCode> {
         if let Some(check) = &recorded {
             outln!("  {} recorded: {}", check.status.mark(), check.detail);
         }
+        if let Some(check) = &deployed {
+            out!("{}", deployed_text(check));
+        }
     }
     let bound = recorded.is_none_or(|c| c.status != Status::Fail);
     Ok(exit(review.ok() && bound))
+}
+
+/// Every call's selector against the code deployed on `network` at one block; the verdicts
+/// join the review's checks, and the network's module names its transactions.
+fn deployed_check(
+    cli: &super::Cli,
+    network: &str,
+    batch: &Batch,
+    review: &mut safe::Review,
+) -> color_eyre::Result<crate::chain::deployed::DeployedCheck> {
+    use crate::chain::deployed;
+    let session = super::open_session_for(cli, crate::session::Need::Nothing)?;
+    let target = crate::chain::Target::of(&session, network).map_err(eyre::Report::msg)?;
+    let names: std::collections::BTreeMap<_, _> = target
+        .modules
+        .iter()
+        .map(|(name, address)| (*address, name.clone()))
+        .collect();
+    let chain = target.connect().map_err(eyre::Report::msg)?;
+    let calls = deployed::calls_of(batch);
+    let check = block_on_text(deployed::check(&chain, &calls, &names))?;
+    for tx in &mut review.transactions {
+        if let Ok(address) = tx.to.parse::<alloy_primitives::Address>() {
+            tx.module = tx.module.take().or_else(|| names.get(&address).cloned());
+        }
+    }
+    review.add_checks(check.calls.iter().map(|call| {
+        safe::Check::new(
+            Some(call.index),
+            safe::CheckKind::Deployed,
+            &call.method,
+            call.status,
+            call.detail.clone(),
+        )
+    }));
+    Ok(check)
+}
+
+/// The calls whose function the deployed code lacks (or cannot be checked), each named.
+fn deployed_text(check: &crate::chain::deployed::DeployedCheck) -> String {
+    use std::fmt::Write;
+    let mut text = format!(
+        "\ndeployed code on {} at block {} ({}):\n",
+        check.network, check.block, check.block_hash
+    );
+    let named: Vec<_> = check.named().collect();
+    if named.is_empty() {
+        let _ = writeln!(
+            text,
+            "  {} every call's function is in the code at its target",
+            Status::Pass.mark()
+        );
+    }
+    for call in named {
+        let contract = call
+            .contract
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        let method = if call.method.is_empty() {
+            "(raw data)"
+        } else {
+            &call.method
+        };
+        let _ = writeln!(
+            text,
+            "  {} transactions[{}] to {}{contract} {method} {}: {}",
+            call.status.mark(),
+            call.index,
+            call.to,
+            call.selector.as_deref().unwrap_or("(none)"),
+            call.reason()
+        );
+    }
+    text
 }
 
 /// How the file compares with the entry that recorded it, when a ledger lies beside it.

@@ -266,7 +266,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
             limits,
         } => bundle::verify(cli, path, operators.as_deref(), *json, &limits.limits()),
         Command::Diff(args) => diff::run(&open_session(cli)?, args),
-        Command::Batch(command) => batch::dispatch(command),
+        Command::Batch(command) => batch::dispatch(cli, command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),
         Command::Chain(command) => chain::dispatch(&open_session_for(cli, Need::Nothing)?, command),
         Command::Sandbox(command) => {

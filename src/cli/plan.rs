@@ -36,12 +36,7 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         Some(_) => None,
         None => block_on_text(read_default(session, &args.network))?,
     };
-    let crate::change::plan::DiffBatch {
-        batch,
-        by_hand,
-        diff,
-        ..
-    } = crate::change::plan::batch_for_diff(
+    let made = crate::change::plan::batch_for_diff(
         session,
         &args.network,
         args.from.as_deref(),
@@ -51,17 +46,14 @@ pub fn run(session: &Session, args: &PlanArgs) -> color_eyre::Result<ExitCode> {
         crate::sandbox::inherited::mode_for(&args.network, crate::engine::Mode::Live),
     )
     .map_err(Report::msg)?;
-    let left_out: Vec<String> = diff
-        .incomplete()
-        .map(|n| format!("{} = {} ({})", n.id, n.proposed, n.why))
-        .collect();
-    if !left_out.is_empty() && !args.allow_incomplete {
-        bail!(
-            "the diff is incomplete: {} proposed value(s) were not compared with the current state, and the batch would set none of them: {}; read them (a node or a snapshot that holds them) or pass --allow-incomplete",
-            left_out.len(),
-            left_out.join("; ")
-        );
-    }
+    made.refuse_incomplete(args.allow_incomplete)
+        .map_err(Report::msg)?;
+    let crate::change::plan::DiffBatch {
+        batch,
+        by_hand,
+        diff,
+        ..
+    } = made;
     if args.out.exists() {
         bail!(
             "{}: already exists; choose another file",

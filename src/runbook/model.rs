@@ -318,6 +318,8 @@ pub enum StepAction {
         source: String,
         calls: Vec<ContractCall>,
         proposed: Option<String>,
+        /// A batch from the diff is written although values were not compared.
+        allow_incomplete: bool,
     },
     Receipt {
         contract: String,

@@ -130,6 +130,9 @@ pub struct RawStep {
     pub source: Option<String>,
     /// safe-batch: explicit calls.
     pub calls: Option<Vec<RawCall>>,
+    /// safe-batch from the diff: write the batch although proposed values were not compared
+    /// with the current state (the batch sets none of them); defaults to false.
+    pub allow_incomplete: Option<bool>,
 
     /// receipt: the contract the transaction must target.
     pub contract: Option<String>,
@@ -166,7 +169,7 @@ impl RawStep {
         given_fields!(self: id, title, body, kind, next, confirm, skippable, items, command, run,
             timeout_secs, expect_exit, env, question, options, prompt, required, files, min_files, url,
             expect_status, json_pointer, json_equals, domains, block_on_violation,
-            expect_agreement, proposed, checks, source, calls, contract, events, quorum,
+            expect_agreement, proposed, checks, source, calls, allow_incomplete, contract, events, quorum,
             signer_roles, exclude_executor, require_fingerprint, fault)
     }
 }
@@ -252,6 +255,7 @@ mod tests {
         block_on_violation = true
         expect_agreement = true
         proposed = "a"
+        allow_incomplete = true
         checks = []
         source = "a"
         calls = []

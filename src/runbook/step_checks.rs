@@ -55,7 +55,7 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "proposed",
         ],
         "chain-check" => &["checks"],
-        "safe-batch" => &["source", "calls", "proposed"],
+        "safe-batch" => &["source", "calls", "proposed", "allow_incomplete"],
         "receipt" => &["contract", "events"],
         "signoff" => &[
             "quorum",
@@ -244,6 +244,14 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                         args: call.args,
                     });
                 }
+                let allow_incomplete = step.allow_incomplete.take();
+                if source == "calls" && allow_incomplete.is_some() {
+                    self.error(
+                        &at.key("allow_incomplete"),
+                        "only a safe-batch from the diff compares values",
+                        Some("source = \"diff\"".into()),
+                    );
+                }
                 if source == "calls" && calls.is_empty() {
                     self.error(
                         &at.key("calls"),
@@ -255,6 +263,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     source,
                     calls,
                     proposed: self.proposed(at, step, inputs),
+                    allow_incomplete: allow_incomplete.unwrap_or(false),
                 }
             }
             "receipt" => {

@@ -24,7 +24,7 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(
+    pub fn new(
         index: Option<usize>,
         kind: CheckKind,
         method: &str,

@@ -111,11 +111,31 @@ pub fn review(batch: &Batch, targets: Option<&BTreeMap<Address, String>>) -> Rev
         warnings: 0,
         failed: 0,
     };
-    let statuses: Vec<Status> = review.all_checks().map(|c| c.status).collect();
-    review.passed = statuses.iter().filter(|s| **s == Status::Pass).count();
-    review.warnings = statuses.iter().filter(|s| **s == Status::Warn).count();
-    review.failed = statuses.iter().filter(|s| **s == Status::Fail).count();
+    review.count();
     review
+}
+
+impl Review {
+    /// Adds checks made elsewhere (against a network) to their transactions, and counts again.
+    pub fn add_checks(&mut self, checks: impl IntoIterator<Item = Check>) {
+        for check in checks {
+            match check
+                .index
+                .and_then(|index| self.transactions.get_mut(index))
+            {
+                Some(tx) => tx.checks.push(check),
+                None => self.checks.push(check),
+            }
+        }
+        self.count();
+    }
+
+    fn count(&mut self) {
+        let statuses: Vec<Status> = self.all_checks().map(|c| c.status).collect();
+        self.passed = statuses.iter().filter(|s| **s == Status::Pass).count();
+        self.warnings = statuses.iter().filter(|s| **s == Status::Warn).count();
+        self.failed = statuses.iter().filter(|s| **s == Status::Fail).count();
+    }
 }
 
 /// The review as text: the batch, then per transaction its index, target (and module), the

@@ -15,6 +15,8 @@ pub enum CheckKind {
     Target,
     /// `value` (wei) against the method's payability.
     Value,
+    /// The selector against the code deployed at `to` (with a network).
+    Deployed,
     ChainId,
     Checksum,
 }
@@ -26,6 +28,7 @@ impl CheckKind {
             CheckKind::Values => "values",
             CheckKind::Target => "target",
             CheckKind::Value => "value",
+            CheckKind::Deployed => "deployed",
             CheckKind::ChainId => "chainId",
             CheckKind::Checksum => "checksum",
         }

@@ -168,6 +168,52 @@ impl Sender<'_> {
         }
     }
 
+    /// Calls `signature` on `to` like [`Self::call`]; a revert is an error saying why, read by
+    /// replaying the call on the block before and explained with the target's `abi`.
+    pub async fn call_explained(
+        &self,
+        from: Address,
+        to: Address,
+        signature: &str,
+        args: &[String],
+        abi: Option<&alloy_json_abi::JsonAbi>,
+    ) -> Result<B256, SandboxError> {
+        let data = calldata(signature, args)?;
+        let mined = self.submit(from, Some(to), data.clone()).await?;
+        if mined.succeeded {
+            return Ok(mined.hash);
+        }
+        Err(SandboxError::CallReverted {
+            signature: signature.to_owned(),
+            why: self.replayed_revert(from, to, data, mined.block, abi).await,
+        })
+    }
+
+    /// Why a transaction mined in `block` reverted: the same call replayed on the block before.
+    pub async fn replayed_revert(
+        &self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+        block: u64,
+        abi: Option<&alloy_json_abi::JsonAbi>,
+    ) -> String {
+        let request = json!({ "from": from, "to": to, "data": data, "gas": "0x1c9c380" });
+        let before = format!("{:#x}", block.saturating_sub(1));
+        let replay: Result<Bytes, _> = self.rpc.request("eth_call", (request, before)).await;
+        let payload = match &replay {
+            Ok(_) => return "it reverted, though a replay on the block before succeeds".to_owned(),
+            Err(error) => error.as_error_resp(),
+        };
+        match payload {
+            Some(p) => match p.as_revert_data() {
+                Some(data) => crate::chain::revert::explain(&data, abi),
+                None => crate::sanitize::for_terminal(&p.message).into_owned(),
+            },
+            None => "no revert reason".to_owned(),
+        }
+    }
+
     /// Calls `signature` (e.g. `setBurnPct(uint256)`) on `to` with `args` written as text.
     pub async fn call(
         &self,
@@ -284,15 +330,14 @@ pub async fn deploy_platform(
     let accounts = sender.accounts().await?;
     let deployer = *accounts.first().ok_or(SandboxError::NoAccount)?;
     let mut contracts = BTreeMap::new();
+    let mut abis = BTreeMap::new();
     for module in MODULES {
+        let artifact = artifact(module, read)?;
         let address = sender
-            .deploy(
-                deployer,
-                &artifact(module, read)?,
-                &[DynSolValue::Address(deployer)],
-            )
+            .deploy(deployer, &artifact, &[DynSolValue::Address(deployer)])
             .await?;
         contracts.insert(module.to_owned(), address);
+        abis.insert(module, artifact.abi);
     }
     let pausable: Vec<DynSolValue> = PAUSABLE
         .iter()
@@ -354,6 +399,9 @@ pub async fn deploy_platform(
             continue;
         };
         let Some(setter) = &parameter.setter else {
+            if parameter.option {
+                continue;
+            }
             not_seeded.insert(
                 parameter.id.clone(),
                 "no setter in the catalogue".to_owned(),
@@ -367,6 +415,7 @@ pub async fn deploy_platform(
             );
             continue;
         };
+        let abi = abis.get(parameter.contract());
         let outcome = match (parameter.kind, value.as_array()) {
             (Kind::AddressSet | Kind::StringSet, Some(members)) => {
                 let mut result = Ok(());
@@ -377,7 +426,7 @@ pub async fn deploy_platform(
                     } else {
                         &args[..1]
                     };
-                    if let Err(e) = sender.call(deployer, to, setter, args).await {
+                    if let Err(e) = sender.call_explained(deployer, to, setter, args, abi).await {
                         result = Err(e);
                         break;
                     }
@@ -387,12 +436,18 @@ pub async fn deploy_platform(
             _ if parameter.setter_args.is_empty() => {
                 let mut args = parameter.args.clone();
                 args.push(text_of(value));
-                sender.call(deployer, to, setter, &args).await.map(|_| ())
+                sender
+                    .call_explained(deployer, to, setter, &args, abi)
+                    .await
+                    .map(|_| ())
             }
             _ => match group_arguments(&parameter.setter_args, &parameter.id, values) {
                 Ok(Some(group)) => {
                     let args: Vec<String> = parameter.args.iter().cloned().chain(group).collect();
-                    sender.call(deployer, to, setter, &args).await.map(|_| ())
+                    sender
+                        .call_explained(deployer, to, setter, &args, abi)
+                        .await
+                        .map(|_| ())
                 }
                 Ok(None) => Ok(()),
                 Err(why) => Err(why),

@@ -114,6 +114,8 @@ pub enum SandboxError {
     NoExecutor,
     #[error("transaction {0:#x} reverted")]
     Reverted(B256),
+    #[error("{signature} reverted: {why}")]
+    CallReverted { signature: String, why: String },
     #[error("transaction {hash:#x} not mined within {timeout:?}")]
     NotMined { hash: B256, timeout: Duration },
     #[error("{name}: constructor arguments: {error}")]

@@ -80,34 +80,16 @@ pub async fn execute(
     let mined = sender.submit(executor, Some(safe), data.clone()).await?;
     let reverted = match mined.succeeded {
         true => None,
-        false => Some(replayed_reason(sender, executor, safe, data, mined.block).await),
+        false => Some(
+            sender
+                .replayed_revert(executor, safe, data, mined.block, None)
+                .await,
+        ),
     };
     Ok(Executed {
         hash: mined.hash,
         reverted,
     })
-}
-
-async fn replayed_reason(
-    sender: &Sender<'_>,
-    from: Address,
-    to: Address,
-    data: Bytes,
-    block: u64,
-) -> String {
-    let request = serde_json::json!({ "from": from, "to": to, "data": data, "gas": "0x1c9c380" });
-    let before = format!("{:#x}", block.saturating_sub(1));
-    let replay: Result<Bytes, _> = sender.rpc.request("eth_call", (request, before)).await;
-    let payload = match &replay {
-        Ok(_) => return "it reverted, though a replay on the block before succeeds".to_owned(),
-        Err(error) => error.as_error_resp(),
-    };
-    payload
-        .and_then(|p| p.as_revert_data())
-        .and_then(|data| alloy_sol_types::decode_revert_reason(&data))
-        .map(|reason| reason.trim_start_matches("revert: ").to_owned())
-        .or_else(|| payload.map(|p| p.message.to_string()))
-        .unwrap_or_else(|| "no revert reason".to_owned())
 }
 
 /// `call` executed through the Safe by the sandbox's executor; an execution that reverts is

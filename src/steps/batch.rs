@@ -18,6 +18,7 @@ enum Calls {
     /// The calls that make the run's recorded diff, against the state read now.
     Diff {
         recorded: Box<DiffRecorded>,
+        allow_incomplete: bool,
         from: Option<PathBuf>,
         domains: Vec<String>,
         state: StateFor,
@@ -36,6 +37,8 @@ pub struct PreparedBatch {
     calls: Calls,
     /// Relative to storage.
     file: String,
+    /// The chain whose deployed code the batch's calls are checked against (none offline).
+    deployed: Option<Box<crate::chain::Target>>,
 }
 
 pub fn prepare(
@@ -48,6 +51,7 @@ pub fn prepare(
         source,
         calls,
         proposed,
+        allow_incomplete,
     } = &step.action
     else {
         return Err(StepError::WrongKind {
@@ -61,6 +65,7 @@ pub fn prepare(
         })?;
         Calls::Diff {
             recorded: Box::new(recorded),
+            allow_incomplete: *allow_incomplete,
             from: saved_config(ctx, run, proposed.as_deref())?,
             domains: last_diff_domains(run),
             state: StateFor::of(ctx, run, live)?,
@@ -79,7 +84,17 @@ pub fn prepare(
                 .collect::<Result<_, StepError>>()?,
         )
     };
+    let network = &run.started.network;
+    let deployed = match run.started.mode {
+        Mode::Offline => None,
+        Mode::Drill => Some(crate::chain::Target::sandbox(ctx, network)?),
+        Mode::Live if ctx.mode_for(network) == Mode::Live => {
+            Some(crate::chain::Target::of(ctx, network)?)
+        }
+        Mode::Live => None,
+    };
     Ok(PreparedBatch {
+        deployed: deployed.map(Box::new),
         ctx: ctx.clone(),
         step: step.id.clone(),
         title: format!("{}: {}", run.started.title, step.title),
@@ -105,6 +120,7 @@ impl PreparedBatch {
         let (batch, diff_fingerprint) = match self.calls {
             Calls::Diff {
                 recorded,
+                allow_incomplete,
                 from,
                 domains,
                 state,
@@ -125,6 +141,8 @@ impl PreparedBatch {
                     self.mode,
                 )
                 .map_err(StepError::Change)?;
+                made.refuse_incomplete(allow_incomplete)
+                    .map_err(StepError::Change)?;
                 super::recorded_diff::check(ctx, &recorded, &made.diff, &made.against)?;
                 (made.batch, Some(recorded.fingerprint))
             }
@@ -140,6 +158,9 @@ impl PreparedBatch {
                 (batch, None)
             }
         };
+        if let Some(target) = &self.deployed {
+            deployed_check(target, &batch).await?;
+        }
         let bytes = batch.to_json_pretty() + "\n";
         let path = ctx.workspace.storage.join(&self.file);
         crate::workspace::durable::write(&path, bytes.as_bytes()).map_err(|error| {
@@ -158,6 +179,50 @@ impl PreparedBatch {
             diff_fingerprint,
         }))
     }
+}
+
+/// Refuses a batch with a call whose target's deployed code lacks its function (or has no
+/// code): the same check as `batch show --network`.
+async fn deployed_check(
+    target: &crate::chain::Target,
+    batch: &crate::safe::Batch,
+) -> Result<(), StepError> {
+    use crate::chain::deployed;
+    let names = target
+        .modules
+        .iter()
+        .map(|(name, address)| (*address, name.clone()))
+        .collect();
+    let chain = target.connect()?;
+    let check = deployed::check(&chain, &deployed::calls_of(batch), &names).await?;
+    let calls: Vec<String> = check
+        .calls
+        .iter()
+        .filter(|c| c.status == crate::safe::Status::Fail)
+        .map(|c| {
+            let module = c
+                .contract
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            format!(
+                "  transactions[{}] to {}{module} {} {}: {}",
+                c.index,
+                c.to,
+                c.method,
+                c.selector.as_deref().unwrap_or("(none)"),
+                c.reason()
+            )
+        })
+        .collect();
+    if calls.is_empty() {
+        return Ok(());
+    }
+    Err(StepError::MissingFunctions {
+        network: check.network,
+        block: check.block,
+        calls,
+    })
 }
 
 /// Checks that the run's last prepared batch file still has the SHA-256 recorded at

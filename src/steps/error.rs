@@ -65,6 +65,16 @@ pub enum StepError {
         "this live run reads the chain, but this session is offline or has no RPC URL for `{0}`"
     )]
     NoLiveSource(String),
+    #[error(
+        "the batch calls functions the code deployed on `{network}` lacks (block {block}); no batch was written and nothing recorded:\n{}",
+        .calls.join("\n")
+    )]
+    MissingFunctions {
+        network: String,
+        block: u64,
+        /// Each call named: index, target (and module), method, selector, why.
+        calls: Vec<String>,
+    },
     #[error("no address for module {module} on network `{network}`")]
     NoAddress { module: String, network: String },
     #[error("only a drill executes its batch itself; give --tx HASH or --receipt FILE")]

@@ -39,7 +39,7 @@ fn coverage() -> (usize, usize, Vec<String>) {
             .parameters
             .iter()
             .filter(|p| p.contract() == module)
-            .filter_map(|p| p.setter.as_deref())
+            .flat_map(|p| p.setter.iter().chain(&p.remover))
             .filter_map(|setter| setter.split('(').next())
             .collect();
         total += settable.len();

@@ -237,6 +237,17 @@ fn check_parameter(
             }
         }
     }
+    if let Some(remover) = &parameter.remover {
+        let (name, inputs, _) = split(remover);
+        match abi.iter().find(|f| f.name == name && f.inputs == inputs) {
+            None => fail(remover, same_name(&name)),
+            Some(real) if real.reads => fail(
+                remover,
+                format!("`{}`, a view: no remover", real.signature()),
+            ),
+            Some(_) => {}
+        }
+    }
     if let Some(setter) = &parameter.setter {
         let (name, inputs, _) = split(setter);
         match abi.iter().find(|f| f.name == name && f.inputs == inputs) {
@@ -435,7 +446,12 @@ fn the_mock_platform_has_the_real_signatures_and_return_types() {
         if EXCEPTIONS.iter().any(|(m, _)| *m == module) {
             continue;
         }
-        for signature in parameter.getter.iter().chain(&parameter.setter) {
+        for signature in parameter
+            .getter
+            .iter()
+            .chain(&parameter.setter)
+            .chain(&parameter.remover)
+        {
             let (name, inputs, _) = split(signature);
             let mut abi = |mock: bool| -> Vec<Function> {
                 abis.entry((mock, module.to_owned()))

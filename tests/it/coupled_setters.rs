@@ -29,6 +29,7 @@ id = "batch"
 title = "Safe batch"
 kind = "safe-batch"
 source = "diff"
+allow_incomplete = true
 
 [[steps]]
 id = "agree"

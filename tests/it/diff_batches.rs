@@ -340,3 +340,103 @@ fn plan_refuses_while_a_config_value_cannot_be_read() {
     assert!(err.contains("cannot be read: config/fee-pool.demo.json: FeePool.burnPct (/burnPct): `three` is not a whole number"), "{err}");
     assert!(!out.exists());
 }
+
+/// A runbook whose diff leaves values out: the catalogue reads none of StakeManager's
+/// auto-stake settings, which the demo config gives.
+fn stake_update_runbook(allow_incomplete: bool) -> String {
+    let allowed = if allow_incomplete {
+        "allow_incomplete = true\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+id = "stake-update"
+title = "Update the stake manager"
+kind = "update"
+severity = "medium"
+version = "1.0.0"
+summary = "Diff and batch."
+networks = ["demo"]
+
+[[steps]]
+id = "diff"
+title = "Diff"
+kind = "diff"
+domains = ["stake-manager"]
+
+[[steps]]
+id = "batch"
+title = "Safe batch"
+kind = "safe-batch"
+source = "diff"
+{allowed}
+[[steps]]
+id = "done"
+title = "Done"
+kind = "note"
+prompt = "Anything to add?"
+"#
+    )
+}
+
+#[test]
+fn a_safe_batch_step_refuses_a_diff_that_left_values_out_unless_its_runbook_allows_it() {
+    let home = Home::new();
+    let ws = crate::support::workspace::shipped_workspace();
+    let cwd = ws.path();
+    let runbook = cwd.join("runbooks/update/stake-update.toml");
+    let batch_of = |run_id: &str| cwd.join(format!("storage/batches/{run_id}-batch.json"));
+    let start = || {
+        let started = home.cli(
+            cwd,
+            &[
+                "run",
+                "start",
+                "stake-update",
+                "--network",
+                "demo",
+                "--json",
+            ],
+        );
+        assert!(started.status.success(), "{:?}", text(&started));
+        let started = json(&started);
+        let run_id = started["run"].as_str().unwrap().to_owned();
+        let diffed = home.cli(cwd, &["run", "next", &run_id]);
+        assert!(diffed.status.success(), "{:?}", text(&diffed));
+        run_id
+    };
+
+    std::fs::write(&runbook, stake_update_runbook(false)).unwrap();
+    let refused_run = start();
+    let refused = home.cli(cwd, &["run", "next", &refused_run]);
+    let (_, err) = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the diff is incomplete")
+            && err.contains("StakeManager.autoStake.enabled = true")
+            && err.contains("allow_incomplete = true"),
+        "the step names what the batch would leave out and how a runbook allows it: {err}"
+    );
+    assert!(!batch_of(&refused_run).exists(), "no batch is written");
+    let shown = json(&home.cli(cwd, &["ledger", "show", "--run", &refused_run, "--json"]));
+    assert!(
+        !shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "batch-prepared"),
+        "nothing is recorded: {shown}"
+    );
+
+    std::fs::write(&runbook, stake_update_runbook(true)).unwrap();
+    let allowed_run = start();
+    let allowed = home.cli(cwd, &["run", "next", &allowed_run]);
+    assert!(allowed.status.success(), "{:?}", text(&allowed));
+    let batch: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch_of(&allowed_run)).unwrap()).unwrap();
+    assert!(
+        !batch["transactions"].as_array().unwrap().is_empty(),
+        "{batch}"
+    );
+}

@@ -209,3 +209,37 @@ fn a_drill_needs_a_running_sandbox() {
         "nothing was recorded"
     );
 }
+
+/// A snapshot value the contract refuses is named with the contract's own error, decoded from
+/// its ABI; a planning option (no contract state) is no value to seed.
+#[test]
+fn sandbox_up_names_each_value_it_cannot_seed_with_the_contracts_reason() {
+    let workspace = shipped_workspace();
+    let snapshot = workspace.path().join("assets/demo-state.json");
+    crate::support::workspace::edit(&snapshot, |state| {
+        state["values"]["FeePool.treasury"] =
+            serde_json::json!("0x000000000000000000000000000000000000dEaD")
+    });
+    crate::support::workspace::resign_snapshot(&snapshot);
+    let home = team(workspace.path());
+    let up = home.cli_with(
+        workspace.path(),
+        PASSPHRASE,
+        &["--key", "alice", "sandbox", "up", "--network", "demo"],
+    );
+    let _guard = SandboxGuard(&home, workspace.path());
+    let (out, err) = text(&up);
+    assert!(up.status.success(), "{out}{err}");
+    assert!(
+        out.contains("not seeded: FeePool.treasury: setTreasury(address) reverted: TreasuryNotAllowlisted(0x000000000000000000000000000000000000dEaD)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("transaction 0x"),
+        "a reason, not a hash: {out}"
+    );
+    assert!(
+        !out.contains("EnergyOracle.retainUnknown"),
+        "a planning option is no contract state: {out}"
+    );
+}

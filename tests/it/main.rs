@@ -7,6 +7,7 @@
 mod support;
 
 mod batch_binding;
+mod batch_selectors;
 mod bundle;
 mod bundle_bombs;
 mod bundle_tampering;

@@ -246,3 +246,35 @@ fn set_members_are_searched_in_pages_the_node_accepts_then_only_in_new_blocks() 
         "only the new blocks are searched"
     );
 }
+
+/// A set whose setter only adds (`addAdditionalAgent(address)`) is read through its events and
+/// its mapping getter: an additional agent added on chain and named nowhere is a removal.
+#[test]
+fn an_additional_agent_added_on_chain_and_named_nowhere_is_a_security_removal() {
+    let workspace = shipped_workspace();
+    let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
+    let home = Home::new();
+    let url = platform.url();
+    platform.as_safe(
+        platform.module("IdentityRegistry"),
+        "addAdditionalAgent(address)",
+        &[STRANGER],
+    );
+    let diff = json(&live_cli(
+        &home,
+        workspace.path(),
+        &url,
+        &["diff", "--network", "demo", "--json"],
+    ));
+    assert!(
+        removed(&diff, "IdentityRegistry.additionalAgents").contains(&STRANGER.to_lowercase()),
+        "{diff}"
+    );
+    let change = diff["diff"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "IdentityRegistry.additionalAgents")
+        .unwrap();
+    assert_eq!(change["risk"], "security", "{change}");
+}
