@@ -249,6 +249,16 @@ pub enum CommandRun {
     Confirm,
 }
 
+impl CommandRun {
+    /// How the console treats the command, in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Never => "shown only: copy it and run it yourself",
+            Self::Confirm => "the console runs it after you confirm (`run next RUN --execute`)",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DecisionOption {
     pub label: String,

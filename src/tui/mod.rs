@@ -166,6 +166,9 @@ async fn event_loop(
                     if let Some(text) = app.take_clipboard() {
                         copy_to_clipboard(&text)?;
                     }
+                    if let Some(task) = app.verify_if_stale() {
+                        spawn(task, &done_tx);
+                    }
                     dirty = true;
                 }
                 Some(Ok(TermEvent::Resize(..))) => {
@@ -192,6 +195,9 @@ async fn event_loop(
                 unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
                 checking_runbooks &= !matches!(done, task::TaskDone::RunbooksLoaded(_));
                 app.on_task_done(done);
+                if let Some(task) = app.verify_if_stale() {
+                    spawn(task, &done_tx);
+                }
                 dirty = true;
             }
             _ = terminate.recv() => {
