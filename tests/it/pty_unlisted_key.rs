@@ -29,7 +29,6 @@ fn a_new_operators_entries_are_signed_by_an_unlisted_key_before_and_after_a_rest
     app.wait_for(" Runbooks ", TIMEOUT);
     app.send(keys::ENTER);
     app.wait_for("Start: ", TIMEOUT);
-    app.send(keys::TAB);
     app.send("INC-7");
     app.wait_for("INC-7", TIMEOUT);
     app.send(keys::ENTER);
