@@ -109,7 +109,7 @@ fn show(
         None => None,
     };
     let (safe_tx, no_safe) = match safe_transaction(cli, file, &batch, signing)? {
-        Hashing::Done(tx) => (tx, None),
+        Hashing::Done(tx) => (*tx, None),
         Hashing::NoSafe(why) => (None, Some(why)),
     };
     let hashed = !matches!(safe_tx, Some(Err(_)));
@@ -182,7 +182,7 @@ fn show(
 enum Hashing {
     /// `None` without --safe or --network; an inner error when the batch itself cannot be
     /// hashed (shown with the review).
-    Done(Option<Result<safe::SafeTransaction, safe::SafeTxError>>),
+    Done(Box<Option<Result<safe::SafeTransaction, safe::SafeTxError>>>),
     /// Only --network was given (for the deployed-code check too) and no Safe is to be had
     /// there: said, and the rest of the review stands.
     NoSafe(String),
@@ -201,19 +201,19 @@ fn safe_transaction(
             if signing.nonce.is_some() {
                 bail!("--nonce needs the Safe: give --safe 0xADDRESS (or --network NAME)");
             }
-            return Ok(Hashing::Done(None));
+            return Ok(Hashing::Done(Box::new(None)));
         };
         let Some(nonce) = signing.nonce else {
             bail!(
                 "--safe needs the Safe's nonce: give --nonce N, or --network NAME to read it from the chain"
             );
         };
-        return Ok(Hashing::Done(Some(safe::safe_transaction(
+        return Ok(Hashing::Done(Box::new(Some(safe::safe_transaction(
             batch,
             safe,
             U256::from(nonce),
             "given with --nonce",
-        ))));
+        )))));
     };
     let session = super::open_session_for(cli, crate::session::Need::Nothing)?;
     let profile = session.networks.get(network).ok_or_else(|| {
@@ -225,7 +225,7 @@ fn safe_transaction(
     })?;
     let chain_id = match safe::safe_tx::chain_id_of(batch) {
         Ok(id) => id,
-        Err(why) => return Ok(Hashing::Done(Some(Err(why)))),
+        Err(why) => return Ok(Hashing::Done(Box::new(Some(Err(why))))),
     };
     if chain_id != profile.chain_id {
         bail!(
@@ -272,9 +272,9 @@ fn safe_transaction(
             (read.nonce, source)
         }
     };
-    Ok(Hashing::Done(Some(safe::safe_transaction(
+    Ok(Hashing::Done(Box::new(Some(safe::safe_transaction(
         batch, safe, nonce, &source,
-    ))))
+    )))))
 }
 
 /// Every call's selector against the code deployed on `network` at one block; the verdicts
