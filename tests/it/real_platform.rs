@@ -503,6 +503,17 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
             guardrail.id
         );
         assert!(!refused.exists(), "{}: no batch written", guardrail.id);
+        let blocked = json(&cli(&["diff", "--network", "demo", "--json"]));
+        assert!(
+            blocked["diff"]["guardrails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["guardrail"] == guardrail.id.as_str() && g["blocking"] == true),
+            "{} blocks: {}",
+            guardrail.id,
+            blocked["diff"]["guardrails"]
+        );
         edit(&path, |c| *c.pointer_mut(&pointer).unwrap() = before);
     }
     println!(
