@@ -45,17 +45,17 @@ static WALKS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 2 } else { 60 });
 static IDLE_TICKS: LazyLock<usize> = LazyLock::new(|| if *SMOKE { 4 } else { 16 });
 const TICK: Duration = Duration::from_millis(250);
 
-/// A walk through the failure-recovery matrix once started: tick two items, Enter refused,
-/// tick the rest and complete (a step-to-step move), choose High (another), then the
-/// flowchart, the cursor and the help popup.
+/// A walk through the failure-recovery matrix once started: tick two items (Space ticks and
+/// moves on), Enter refused, tick the rest and complete (a step-to-step move), choose High
+/// (another), then the flowchart, the cursor and the help popup.
 const WALK: [KeyCode; 18] = [
     KeyCode::Char(' '),
     KeyCode::Down,
     KeyCode::Char(' '),
     KeyCode::Enter,
-    KeyCode::Down,
+    KeyCode::Up,
+    KeyCode::Up,
     KeyCode::Char(' '),
-    KeyCode::Down,
     KeyCode::Char(' '),
     KeyCode::Enter,
     KeyCode::Down,

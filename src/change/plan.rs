@@ -345,7 +345,12 @@ fn finish(
     let failed: Vec<String> = crate::safe::check_batch(&batch, Some(&targets))
         .into_iter()
         .filter(|c| !c.passed)
-        .map(|c| format!("transaction {:?} {}: {}", c.index, c.method, c.detail))
+        .map(|c| {
+            let which = c
+                .index
+                .map_or_else(|| "the batch".to_owned(), |i| format!("transaction {i}"));
+            format!("{which} {}: {}", c.method, c.detail)
+        })
         .collect();
     if !failed.is_empty() {
         return Err(ChangeError::FailsChecks(failed));

@@ -1,8 +1,10 @@
-use super::output::outln;
 use super::output::print_json;
-use crate::keys::{KeyStore, passphrase};
+use super::output::{out, outln};
+use crate::keys::{KeyInfo, KeyStore, passphrase};
+use crate::ledger::operators::Operators;
+use crate::workspace::{Workspace, durable};
 use clap::Subcommand;
-use std::path::Path;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
@@ -26,14 +28,28 @@ pub enum KeysCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List your key (the one --key names, else the only one) in the workspace's
+    /// config/operators.toml with the role `operator`, after you confirm; the file's comments
+    /// and layout are kept. Refused for the embedded (read-only) workspace.
+    AddToOperators {
+        /// The operator's name in the file. Default: the key's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Add it without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
-pub fn dispatch(
-    command: &KeysCommand,
-    passphrase_file: Option<&Path>,
-) -> color_eyre::Result<ExitCode> {
+pub fn dispatch(cli: &super::Cli, command: &KeysCommand) -> color_eyre::Result<ExitCode> {
+    let passphrase_file = cli.passphrase_file.as_deref();
     let store = KeyStore::default_location()?;
     match command {
+        KeysCommand::AddToOperators { name, yes } => {
+            let key = store.choose(cli.key.as_deref())?;
+            let workspace = Workspace::discover(cli.workspace.as_deref())?;
+            return add_to_operators(&workspace, &key, name.as_deref(), *yes);
+        }
         KeysCommand::New { name, json } => {
             let name = name
                 .clone()
@@ -69,9 +85,10 @@ pub fn dispatch(
                 );
                 outln!("list it in config/operators.toml so that verify knows it:");
                 outln!(
-                    "{}",
-                    operators_snippet(&info.name, info.address.as_deref().unwrap_or("?"))
+                    "\n{}",
+                    Operators::entry_text(&info.name, info.address.as_deref().unwrap_or("?"))
                 );
+                outln!("or let `owner-console keys add-to-operators` add it for you.");
             }
         }
         KeysCommand::List { json } => {
@@ -109,8 +126,8 @@ pub fn dispatch(
                     key.mode
                 );
                 outln!(
-                    "{}",
-                    operators_snippet(&key.name, key.address.as_deref().unwrap_or("?"))
+                    "\n{}",
+                    Operators::entry_text(&key.name, key.address.as_deref().unwrap_or("?"))
                 );
             }
         }
@@ -118,6 +135,54 @@ pub fn dispatch(
     Ok(ExitCode::SUCCESS)
 }
 
-fn operators_snippet(name: &str, address: &str) -> String {
-    format!("\n[[operators]]\nname = \"{name}\"\naddress = \"{address}\"\nroles = [\"operator\"]")
+/// Lists `key` in the workspace's operators file, once the operator confirms (or `yes`).
+fn add_to_operators(
+    workspace: &Workspace,
+    key: &KeyInfo,
+    name: Option<&str>,
+    yes: bool,
+) -> color_eyre::Result<ExitCode> {
+    let Some(path) = workspace.file_on_disk(Operators::FILE) else {
+        color_eyre::eyre::bail!(
+            "the workspace is {}: its {} cannot be changed. `owner-console init DIR` writes a copy you can change (then --workspace DIR)",
+            workspace.describe(),
+            Operators::FILE
+        );
+    };
+    let address = key.address.as_deref().ok_or_else(|| {
+        color_eyre::eyre::eyre!("{}: the keystore holds no address", key.path.display())
+    })?;
+    let name = name.unwrap_or(&key.name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => color_eyre::eyre::bail!("{}: {e}", path.display()),
+    };
+    let written =
+        Operators::with_entry(&text, name, address).map_err(color_eyre::eyre::Report::msg)?;
+    outln!(
+        "This entry goes at the end of {}:\n\n{}",
+        path.display(),
+        Operators::entry_text(name, address)
+    );
+    if !yes && !confirmed()? {
+        outln!("nothing was changed");
+        return Ok(ExitCode::FAILURE);
+    }
+    durable::write(&path, written.as_bytes())
+        .map_err(|e| color_eyre::eyre::eyre!("{}: not written: {e}", path.display()))?;
+    outln!("listed {address} as `{name}` in {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The operator's answer to "Add it?" on the terminal; refused without one.
+fn confirmed() -> color_eyre::Result<bool> {
+    color_eyre::eyre::ensure!(
+        std::io::stdin().is_terminal(),
+        "not confirmed: no terminal to ask on; pass --yes to add it without asking"
+    );
+    out!("Add it? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
 }

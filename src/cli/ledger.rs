@@ -2,7 +2,8 @@ use super::output::print_json;
 use super::output::{errln, outln};
 use crate::engine::clock::now;
 use crate::ledger::checkpoint::Checkpoint;
-use crate::ledger::verify::verify;
+use crate::ledger::operators::Operators;
+use crate::ledger::verify::{UnlistedKey, Verdict, verify};
 use crate::session::Session;
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -10,7 +11,9 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Recompute every hash, the chain, every signature, the signers and their roles, and the
-    /// checkpoint; name the first bad entry. Exit 1 on any finding.
+    /// checkpoint; name each bad entry. Exit 0 verified, 3 when the only findings are entries
+    /// signed by a key not listed in config/operators.toml (the entry to add is printed), 1 on
+    /// any other finding.
     Verify {
         #[arg(long)]
         json: bool,
@@ -53,10 +56,13 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                     .checkpoint
                     .map(|n| format!("checkpoint at {n} entries"))
                     .unwrap_or_else(|| "no checkpoint file".into());
-                let verdict = if report.passed() {
-                    "verified".to_owned()
-                } else {
-                    format!("{} finding(s)", report.findings.len())
+                let verdict = match report.verdict() {
+                    Verdict::Verified => "verified".to_owned(),
+                    Verdict::Unlisted { entries, .. } => format!(
+                        "{entries} entr{} signed by an unlisted key",
+                        if entries == 1 { "y" } else { "ies" }
+                    ),
+                    Verdict::Failed(_) => format!("{} finding(s)", report.findings.len()),
                 };
                 outln!(
                     "{}: {} entries by {} signer(s), {checkpoint}: {verdict}",
@@ -64,11 +70,14 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
                     report.entries,
                     report.signers.len()
                 );
+                if let Verdict::Unlisted { keys, .. } = report.verdict() {
+                    outln!("{}", how_to_list(keys));
+                }
             }
-            Ok(if report.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+            Ok(match report.verdict() {
+                Verdict::Verified => ExitCode::SUCCESS,
+                Verdict::Unlisted { .. } => ExitCode::from(UNLISTED_ONLY),
+                Verdict::Failed(_) => ExitCode::FAILURE,
             })
         }
         LedgerCommand::Checkpoint => {
@@ -126,4 +135,38 @@ pub fn dispatch(session: &Session, command: &LedgerCommand) -> color_eyre::Resul
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `ledger verify`'s exit status when all holds but some entries are signed by keys not listed.
+pub const UNLISTED_ONLY: u8 = 3;
+
+/// What to do about keys that signed without being listed: the entry for each, named after
+/// this machine's key of that address when there is one, and the command that adds it.
+fn how_to_list(keys: &[UnlistedKey]) -> String {
+    let own = crate::keys::KeyStore::default_location()
+        .and_then(|store| store.list())
+        .unwrap_or_default();
+    let mut text = format!(
+        "\nEverything else holds: these entries are signed by a key that {} does not list (yet). If it is your key, `owner-console keys add-to-operators` lists it; else add its entry to {}:\n",
+        Operators::FILE,
+        Operators::FILE
+    );
+    for key in keys {
+        let name = own
+            .iter()
+            .find(|k| {
+                k.address
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&key.address))
+            })
+            .map_or("NAME", |k| k.name.as_str());
+        text.push('\n');
+        text.push_str(&format!(
+            "# signed {} entr{}\n",
+            key.entries,
+            if key.entries == 1 { "y" } else { "ies" }
+        ));
+        text.push_str(&Operators::entry_text(name, &key.address));
+    }
+    text.trim_end().to_owned()
 }

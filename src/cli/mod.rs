@@ -256,7 +256,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Ledger(command) => {
             ledger::dispatch(&open_session_for(cli, Need::Nothing)?, command)
         }
-        Command::Keys(command) => keys::dispatch(command, cli.passphrase_file.as_deref()),
+        Command::Keys(command) => keys::dispatch(cli, command),
         Command::Attest(args) => attest::run(cli, args),
         Command::Export { run, out } => bundle::export(&recording_session(cli)?, run, out),
         Command::VerifyBundle {

@@ -149,13 +149,14 @@ pub fn dispatch(session: &Session, command: &RunCommand) -> color_eyre::Result<E
             }
             for run in runs.iter().filter(|_| !*json) {
                 let at = run.current_step.as_deref().unwrap_or("-");
+                // Beside the status, where a narrow terminal still shows it.
                 let drill = if run.mode == crate::engine::Mode::Drill {
-                    "  DRILL"
+                    "DRILL"
                 } else {
                     ""
                 };
                 outln!(
-                    "{}  {:<10} {:<28} {:<8} at {at}  (last {}){drill}",
+                    "{}  {:<10} {drill:<5} {:<28} {:<8} at {at}  (last {})",
                     run.id,
                     run.status,
                     run.runbook,

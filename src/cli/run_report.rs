@@ -28,8 +28,13 @@ pub fn report(run: &Run, json: bool) -> color_eyre::Result<()> {
             "history": history,
         }));
     }
+    let drill = if run.started.mode == crate::engine::Mode::Drill {
+        " [DRILL: against the sandbox]"
+    } else {
+        ""
+    };
     outln!(
-        "run {} — {} on {}",
+        "run {} — {} on {}{drill}",
         run.id,
         run.started.title,
         run.started.network

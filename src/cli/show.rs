@@ -91,7 +91,8 @@ pub fn step_text(step: &Step) -> String {
         StepAction::Command {
             command, run, env, ..
         } => {
-            let _ = writeln!(out, "   $ {command}   (run: {run:?})");
+            let _ = writeln!(out, "   $ {command}");
+            let _ = writeln!(out, "   {}", run.words());
             if !env.is_empty() {
                 let _ = writeln!(out, "   env: {}", env.join(", "));
             }

@@ -4,6 +4,7 @@
 use super::Cli;
 use super::output::{err, errln};
 use crate::keys::{KeyError, KeyInfo, KeyStore, passphrase};
+use crate::ledger::operators::Operators;
 use alloy_signer_local::PrivateKeySigner;
 use std::io::{BufRead, Write};
 use zeroize::Zeroizing;
@@ -97,10 +98,12 @@ fn offer_new_key(store: &KeyStore) -> color_eyre::Result<Option<PrivateKeySigner
         "the passphrases differ or are too short; nothing was created"
     );
     let info = store.create(&name, &first)?;
+    let address = info.address.as_deref().unwrap_or("?");
     errln!(
-        "created {} ({}); list it in config/operators.toml",
+        "created {} ({address}). Until {} lists it, your entries are signed by an unlisted key: `owner-console keys add-to-operators` adds this entry:\n\n{}",
         info.path.display(),
-        info.address.as_deref().unwrap_or("?")
+        Operators::FILE,
+        Operators::entry_text(&info.name, address)
     );
     Ok(Some(store.unlock(&info, &first)?))
 }

@@ -37,6 +37,25 @@ impl Run {
         })
     }
 
+    /// Ticks every item of the checklist not yet ticked, one event per item, in order.
+    pub fn tick_rest(&self) -> Result<Vec<Event>, EngineError> {
+        let step = self.here()?;
+        let StepAction::Checklist { items } = &step.action else {
+            return Err(EngineError::Blocked(format!(
+                "step `{}` is not a checklist",
+                step.id
+            )));
+        };
+        Ok((0..items.len())
+            .filter(|item| !self.visit.checked.contains(item))
+            .map(|item| Event::ItemChecked {
+                step: step.id.clone(),
+                item,
+                checked: true,
+            })
+            .collect())
+    }
+
     pub fn note(&self, text: &str) -> Result<Event, EngineError> {
         let step = self.here()?;
         Ok(Event::Note {

@@ -8,7 +8,9 @@ pub enum Fault {
     Unreadable,
     Edited,
     BadSignature,
-    UnknownSigner,
+    /// Signed by a key that `config/operators.toml` does not list (yet): a new operator's
+    /// own entries until their key is listed, not a sign of tampering.
+    UnlistedSigner,
     RoleNotHeld,
     BrokenChain,
     Reordered,
@@ -24,7 +26,7 @@ impl Fault {
             Self::Unreadable => "unreadable line",
             Self::Edited => "edited",
             Self::BadSignature => "bad signature",
-            Self::UnknownSigner => "unknown signer",
+            Self::UnlistedSigner => "signed by an unlisted key",
             Self::RoleNotHeld => "role not held",
             Self::BrokenChain => "broken chain",
             Self::Reordered => "reordered",

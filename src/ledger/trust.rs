@@ -35,16 +35,41 @@ impl Trust {
     }
 }
 
-/// What is wrong with who signed `entry`: an unknown signer; for a sign-off, an approver who
-/// is not listed or holds none of its roles, or an imported attestation that does not check.
-pub fn signer_faults(entry: &Entry, trust: &Trust) -> Vec<(Fault, String)> {
-    let mut faults = Vec::new();
+/// The keys behind `entry` that `trust` does not list: its signer, and for a sign-off
+/// imported from another machine, the approver who signed it there.
+pub fn unlisted_keys<'e>(entry: &'e Entry, trust: &Trust) -> Vec<&'e str> {
+    let mut unlisted = Vec::new();
     if !trust.signs(&entry.signer) {
-        faults.push((
-            Fault::UnknownSigner,
-            format!("{} is not in config/operators.toml", entry.signer),
-        ));
+        unlisted.push(entry.signer.as_str());
     }
+    if let Event::Signoff(signoff) = &entry.event
+        && trust.operators.by_address(&signoff.approver).is_none()
+        && !unlisted
+            .iter()
+            .any(|key| key.eq_ignore_ascii_case(&signoff.approver))
+    {
+        unlisted.push(signoff.approver.as_str());
+    }
+    unlisted
+}
+
+/// What is wrong with who signed `entry`: a key not listed; for a sign-off, an approver who
+/// holds none of its roles, or an imported attestation that does not check.
+pub fn signer_faults(entry: &Entry, trust: &Trust) -> Vec<(Fault, String)> {
+    let mut faults: Vec<(Fault, String)> = unlisted_keys(entry, trust)
+        .into_iter()
+        .map(|key| {
+            let who = if key.eq_ignore_ascii_case(&entry.signer) {
+                "the signer"
+            } else {
+                "the approver"
+            };
+            (
+                Fault::UnlistedSigner,
+                format!("{who} {key} is not in config/operators.toml"),
+            )
+        })
+        .collect();
     let Event::Signoff(signoff) = &entry.event else {
         return faults;
     };
@@ -53,29 +78,29 @@ pub fn signer_faults(entry: &Entry, trust: &Trust) -> Vec<(Fault, String)> {
     {
         faults.push((Fault::BadSignature, format!("imported sign-off: {why}")));
     }
-    match trust.operators.by_address(&signoff.approver) {
-        None => faults.push((
-            Fault::UnknownSigner,
+    if let Some(operator) = trust.operators.by_address(&signoff.approver)
+        && !signoff
+            .roles
+            .iter()
+            .any(|role| operator.roles.contains(role))
+    {
+        faults.push((
+            Fault::RoleNotHeld,
             format!(
-                "the approver {} is not in config/operators.toml",
-                signoff.approver
+                "{} signed off as {} but holds {}",
+                operator.name,
+                words(&signoff.roles, " or "),
+                words(&operator.roles, " and ")
             ),
-        )),
-        Some(operator)
-            if !signoff
-                .roles
-                .iter()
-                .any(|role| operator.roles.contains(role)) =>
-        {
-            faults.push((
-                Fault::RoleNotHeld,
-                format!(
-                    "{} signed off as {:?} but holds {:?}",
-                    operator.name, signoff.roles, operator.roles
-                ),
-            ))
-        }
-        Some(_) => {}
+        ))
     }
     faults
+}
+
+/// Roles as a reader writes them: `reviewer`, `operator and pauser`, `no role`.
+fn words(roles: &[String], joiner: &str) -> String {
+    match roles {
+        [] => "no role".to_owned(),
+        roles => roles.join(joiner),
+    }
 }

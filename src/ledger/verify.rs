@@ -6,7 +6,7 @@ use super::entry::GENESIS;
 use super::operators::Operators;
 use super::seal::{Seal, diagnose, line_at, seal_all, short};
 use super::store::parse_on_every_core;
-use super::trust::{Trust, signer_faults};
+use super::trust::{Trust, signer_faults, unlisted_keys};
 
 pub use super::fault::Fault;
 use serde::Serialize;
@@ -38,6 +38,32 @@ pub struct Report {
     pub signers: Vec<String>,
     pub checkpoint: Option<u64>,
     pub findings: Vec<Finding>,
+    /// The keys that signed entries (or imported sign-offs) without being listed in
+    /// `config/operators.toml`, in the order first met.
+    pub unlisted: Vec<UnlistedKey>,
+}
+
+/// A key that signed entries without being listed, and how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnlistedKey {
+    pub address: String,
+    pub entries: usize,
+}
+
+/// What a verification comes to, for every door alike (`ledger verify`, the console).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict<'r> {
+    /// Every hash, the chain, every signature, signer, role and the checkpoint hold.
+    Verified,
+    /// All holds except that some entries are signed by keys not listed (yet): a new
+    /// operator's own entries until they list their key.
+    Unlisted {
+        /// The entries signed by such a key.
+        entries: usize,
+        keys: &'r [UnlistedKey],
+    },
+    /// Something else is wrong (tampering, a bad signature, a role not held…): the first.
+    Failed(&'r Finding),
 }
 
 impl Report {
@@ -47,6 +73,25 @@ impl Report {
 
     pub fn first(&self) -> Option<&Finding> {
         self.findings.first()
+    }
+
+    pub fn verdict(&self) -> Verdict<'_> {
+        let mut other = self
+            .findings
+            .iter()
+            .filter(|f| f.fault != Fault::UnlistedSigner);
+        if let Some(failed) = other.next() {
+            return Verdict::Failed(failed);
+        }
+        if self.findings.is_empty() {
+            return Verdict::Verified;
+        }
+        let entries: HashSet<(Option<u64>, Option<usize>)> =
+            self.findings.iter().map(|f| (f.seq, f.line)).collect();
+        Verdict::Unlisted {
+            entries: entries.len(),
+            keys: &self.unlisted,
+        }
     }
 }
 
@@ -92,6 +137,7 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
     // hold (the signed one, when only the `hash` field was changed), and the line.
     let mut placed: HashMap<u64, Placed> = HashMap::new();
     let mut signers: Vec<String> = Vec::new();
+    let mut unlisted: Vec<UnlistedKey> = Vec::new();
     let mut expected = 0u64;
     let written: Vec<&[u8]> = contents
         .offsets
@@ -147,6 +193,18 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
         }
         for (fault, detail) in signer_faults(entry, &trust) {
             found(fault, detail);
+        }
+        for key in unlisted_keys(entry, &trust) {
+            match unlisted
+                .iter_mut()
+                .find(|k| k.address.eq_ignore_ascii_case(key))
+            {
+                Some(known) => known.entries += 1,
+                None => unlisted.push(UnlistedKey {
+                    address: key.to_owned(),
+                    entries: 1,
+                }),
+            }
         }
         if !signers.contains(&entry.signer) {
             signers.push(entry.signer.clone());
@@ -295,6 +353,7 @@ pub fn verify(bytes: &[u8], operators: &Operators, checkpoint: Option<&Checkpoin
     findings.sort_by_key(|(line, _)| *line);
     report.findings = findings.into_iter().map(|(_, f)| f).collect();
     report.signers = signers;
+    report.unlisted = unlisted;
     report
 }
 

@@ -108,6 +108,8 @@ pub enum Mark {
     Current,
     Skipped,
     Pending,
+    /// The run ended without it (a branch not taken, or steps after an abort).
+    NotTaken,
 }
 
 impl Mark {
@@ -117,6 +119,7 @@ impl Mark {
             Self::Current => "▶",
             Self::Skipped => "↷",
             Self::Pending => "·",
+            Self::NotTaken => "–",
         }
     }
 
@@ -126,6 +129,7 @@ impl Mark {
             Self::Current => "current",
             Self::Skipped => "skipped",
             Self::Pending => "pending",
+            Self::NotTaken => "not taken",
         }
     }
 }

@@ -146,7 +146,18 @@ pub struct InputSpec {
     pub description: String,
     pub required: bool,
     pub default: Option<String>,
+    /// In a drill, the value when none is given, in place of `default`.
+    #[serde(default)]
+    pub drill_default: Option<String>,
     pub options: Vec<String>,
+}
+
+impl InputSpec {
+    /// The value the input takes when none is given: in a drill its `drill_default` first.
+    pub fn default_for(&self, drill: bool) -> Option<&str> {
+        let drill_default = self.drill_default.as_deref().filter(|_| drill);
+        drill_default.or(self.default.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -236,6 +247,16 @@ pub struct Step {
 pub enum CommandRun {
     Never,
     Confirm,
+}
+
+impl CommandRun {
+    /// How the console treats the command, in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Never => "shown only: copy it and run it yourself",
+            Self::Confirm => "the console runs it after you confirm (`run next RUN --execute`)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -50,6 +50,9 @@ pub struct RawInput {
     /// Defaults to true.
     pub required: Option<bool>,
     pub default: Option<String>,
+    /// The value in a drill (against the network's sandbox) when none is given, in place of
+    /// `default`: e.g. a Hardhat network `localhost` where a real run says `mainnet`.
+    pub drill_default: Option<String>,
     /// The allowed values of an `enum` input.
     pub options: Option<Vec<String>>,
 }

@@ -241,11 +241,16 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     Some("options = [\"low\", \"medium\", \"high\"]".into()),
                 );
             }
-            if let Some(default) = &input.default
-                && kind != InputType::File
-                && let Err(why) = check_typed(kind, &options, default)
-            {
-                self.error(&at.key("default"), why.to_string(), None);
+            for (field, value) in [
+                ("default", &input.default),
+                ("drill_default", &input.drill_default),
+            ] {
+                if let Some(value) = value
+                    && kind != InputType::File
+                    && let Err(why) = check_typed(kind, &options, value)
+                {
+                    self.error(&at.key(field), why.to_string(), None);
+                }
             }
             inputs.push(InputSpec {
                 name,
@@ -253,6 +258,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                 description: input.description.unwrap_or_default(),
                 required: input.required.unwrap_or(true),
                 default: input.default,
+                drill_default: input.drill_default,
                 options,
             });
         }

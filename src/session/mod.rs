@@ -281,7 +281,7 @@ impl Session {
             let value = given
                 .get(&spec.name)
                 .cloned()
-                .or_else(|| spec.default.clone());
+                .or_else(|| spec.default_for(mode == Mode::Drill).map(str::to_owned));
             match value {
                 Some(value) => {
                     check_value(spec, &value).map_err(|why| SessionError::InputValue {

@@ -57,6 +57,10 @@ impl CommandEnv {
             })
             .collect();
         let mut sets = drill_env(ctx, run);
+        sets.extend(path_with_console(
+            std::env::current_exe().ok().as_deref(),
+            std::env::var_os("PATH"),
+        ));
         if ctx.offline {
             sets.push(("OWNER_CONSOLE_OFFLINE".into(), "1".into()));
         }
@@ -95,6 +99,19 @@ impl CommandEnv {
             .knowing(secrets.iter().map(String::as_str));
         Self { vars, redactor }
     }
+}
+
+/// `owner-console` in a command means the running console: the folder of its executable
+/// (`exe`) comes first on the command's `PATH`, before the console's own `PATH`.
+pub fn path_with_console(
+    exe: Option<&std::path::Path>,
+    path: Option<OsString>,
+) -> Option<(String, String)> {
+    let folder = exe?.parent()?.to_path_buf();
+    let rest = path.unwrap_or_default();
+    let joined =
+        std::env::join_paths(std::iter::once(folder).chain(std::env::split_paths(&rest))).ok()?;
+    Some(("PATH".to_owned(), joined.into_string().ok()?))
 }
 
 /// What a drill's commands see: the network's RPC URL variable set to its sandbox, and

@@ -15,6 +15,8 @@ pub enum Action {
     Filter,
     Complete,
     Toggle,
+    TickRest,
+    Pick,
     Skip,
     Note,
     Attach,
@@ -30,7 +32,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -44,6 +46,8 @@ impl Action {
         Self::Filter,
         Self::Complete,
         Self::Toggle,
+        Self::TickRest,
+        Self::Pick,
         Self::Skip,
         Self::Note,
         Self::Attach,
@@ -74,6 +78,8 @@ impl Action {
             Self::Filter => "filter",
             Self::Complete => "complete",
             Self::Toggle => "toggle",
+            Self::TickRest => "tick_rest",
+            Self::Pick => "pick",
             Self::Skip => "skip",
             Self::Note => "note",
             Self::Attach => "attach",

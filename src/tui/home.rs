@@ -81,8 +81,7 @@ impl HomeScreen {
                     .error("This run cannot be resumed", error.to_string()),
             },
             Some(Row::Runbook(book)) => {
-                let mut form = StartForm::new(book, network);
-                form.drill = self.drill;
+                let form = StartForm::new(book, network, self.drill);
                 ctx.shared.push(Popup::Start(Box::new(form)));
             }
             _ => {}

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod home;
 pub mod keymap;
 pub mod lean_backend;
@@ -79,9 +80,30 @@ fn init_terminal() -> std::io::Result<ConsoleTerminal> {
         hook(info);
     }));
     crossterm::terminal::enable_raw_mode()?;
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    // The first frame draws only what is not blank: whatever the screen held before must go
+    // first. Entering the alternate screen does not clear it when the terminal is already on
+    // it (xterm, tmux), as a console killed with SIGKILL leaves it.
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::style::Print(RESET_MODES),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::cursor::MoveTo(0, 0),
+    )?;
     Terminal::new(LeanBackend::new(std::io::stdout()))
 }
+
+/// The modes an earlier program may have left set (one killed with SIGKILL restores nothing),
+/// put back to a terminal's defaults before the first frame: the pen (SGR 0), origin mode off,
+/// the scroll region the whole screen, insert mode off, line wrap on, mouse reports off.
+const RESET_MODES: &str = concat!(
+    "\x1b[0m",
+    "\x1b[?6l",
+    "\x1b[r",
+    "\x1b[4l",
+    "\x1b[?7h",
+    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l",
+);
 
 /// Hands back to the system what opening the session and reading the run list freed (after
 /// the first frame, before the background work): the verification allocates in another
@@ -141,6 +163,12 @@ async fn event_loop(
                     if let Some(task) = app.handle_key(key) {
                         spawn(task, &done_tx);
                     }
+                    if let Some(text) = app.take_clipboard() {
+                        copy_to_clipboard(&text)?;
+                    }
+                    if let Some(task) = app.verify_if_stale() {
+                        spawn(task, &done_tx);
+                    }
                     dirty = true;
                 }
                 Some(Ok(TermEvent::Resize(..))) => {
@@ -167,6 +195,9 @@ async fn event_loop(
                 unlocking &= !matches!(done, task::TaskDone::Unlocked(_));
                 checking_runbooks &= !matches!(done, task::TaskDone::RunbooksLoaded(_));
                 app.on_task_done(done);
+                if let Some(task) = app.verify_if_stale() {
+                    spawn(task, &done_tx);
+                }
                 dirty = true;
             }
             _ = terminate.recv() => {
@@ -207,6 +238,14 @@ fn start_checks(
         spawn(Task::Unlock(given), done);
     }
     checking_runbooks
+}
+
+/// Asks the terminal to put `text` on the clipboard (between two frames, never inside one).
+fn copy_to_clipboard(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(clipboard::osc52(text).as_bytes())?;
+    out.flush()
 }
 
 /// Runs `task` on the runtime; its end comes back through `done`.

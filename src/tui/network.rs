@@ -5,6 +5,7 @@ use super::live::{Freshness, LiveMonitor};
 use super::status::Status;
 use super::task::Task;
 use crate::chain::{ChainError, LiveState, Target};
+use crate::change::offline_state::CheckedSnapshot;
 use crate::engine::Mode;
 use crate::session::Session;
 use crate::workspace::snapshot::StateSnapshot;
@@ -15,6 +16,11 @@ pub struct NetworkState {
     pub name: String,
     /// The network's offline state snapshot, read when the network is chosen, not per frame.
     pub snapshot: Option<Result<StateSnapshot, String>>,
+    /// The same snapshot checked as a state source: its signature, its signer's operator
+    /// name, its age against the network's limit; why it is refused, when it is.
+    pub checked: Option<Result<CheckedSnapshot, String>>,
+    /// The limit on a snapshot's age the network sets (`reads.max_state_age_secs`).
+    pub age_limit_secs: Option<u64>,
     /// The network's live state, when it is read live.
     pub live: Option<LiveMonitor>,
     /// The live state's freshness as of the last tick, to tell whether a tick changed the
@@ -50,6 +56,13 @@ impl NetworkState {
         self.snapshot = session
             .snapshot(&network)
             .map(|read| read.map_err(|e| e.to_string()));
+        self.checked = self.snapshot.as_ref().map(|_| {
+            crate::change::offline_state::of_network(session, &network).map_err(|e| e.to_string())
+        });
+        self.age_limit_secs = session
+            .networks
+            .get(&network)
+            .and_then(|profile| profile.reads.max_state_age_secs);
         let drill = mode == Mode::Drill;
         let same = self
             .live

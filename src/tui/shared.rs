@@ -17,6 +17,8 @@ pub struct Shared {
     pub busy: Option<String>,
     /// Modal layers above the screens, the top one last; keys go to it first.
     pub popups: Vec<Popup>,
+    /// Text the operator asked to copy, for the terminal's clipboard (OSC 52).
+    pub clipboard: Option<String>,
 }
 
 impl Shared {
@@ -27,6 +29,7 @@ impl Shared {
             status: None,
             busy: None,
             popups: Vec::new(),
+            clipboard: None,
         }
     }
 

@@ -5,6 +5,7 @@
 use super::live::{Freshness, LiveMonitor};
 use super::network::NetworkState;
 use crate::chain::reads::{SAFE_OWNERS, SAFE_THRESHOLD};
+use crate::change::offline_state::CheckedSnapshot;
 use crate::workspace::snapshot::short_age;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -60,7 +61,8 @@ fn live_lines<'a>(
     })
 }
 
-/// The offline snapshot: its block, age and signer; its values, when it reads.
+/// The offline snapshot: its block, age against the network's limit and its signer by
+/// operator name (or why it is refused as a state source); its values, when it reads.
 fn snapshot_lines<'a>(
     lines: &mut Vec<String>,
     network: &'a NetworkState,
@@ -69,17 +71,20 @@ fn snapshot_lines<'a>(
     lines.push(format!("{} · chain {chain_id} · offline", network.name));
     match &network.snapshot {
         Some(Ok(snapshot)) => {
-            let age = snapshot.age_shown();
             lines.push(format!(
-                "snapshot block #{} {} · {age} old · signer {}",
+                "snapshot block #{} {} · {} old",
                 snapshot.block.number,
                 short_hash(&snapshot.block.hash),
-                snapshot
-                    .signer
-                    .as_deref()
-                    .map(short_hash)
-                    .unwrap_or_else(|| "none".into())
+                snapshot.age_shown()
             ));
+            match &network.checked {
+                Some(Ok(checked)) => {
+                    lines.push(format!("✓ signed by {}", checked.signed_by));
+                    lines.push(age_line(checked, network.age_limit_secs));
+                }
+                Some(Err(why)) => lines.push(format!("✗ REFUSED as a state source: {why}")),
+                None => {}
+            }
             Some(&snapshot.values)
         }
         Some(Err(error)) => {
@@ -89,6 +94,22 @@ fn snapshot_lines<'a>(
         None => {
             lines.push("no snapshot and no live node: nothing to show".into());
             None
+        }
+    }
+}
+
+/// The snapshot's age against the network's limit: over it, a run asks for a reason, which
+/// the ledger records, before it uses the snapshot.
+fn age_line(checked: &CheckedSnapshot, limit: Option<u64>) -> String {
+    match (&checked.stale, limit) {
+        (Some(stale), _) => format!("✗ {}", stale.message()),
+        (None, Some(limit)) => format!(
+            "✓ within the network's age limit of {}",
+            short_age(limit as i64)
+        ),
+        (None, None) => {
+            "no age limit for this network (reads.max_state_age_secs in config/networks.toml)"
+                .into()
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Task {
         ledger: PathBuf,
         checkpoint: PathBuf,
         operators: Operators,
+        /// How many entries the app knew of when it began.
+        seen: usize,
     },
     /// The run list from a full replay, to check what the run index gave.
     ListRuns { ledger: PathBuf, lister: RunLister },
@@ -54,7 +56,11 @@ pub enum TaskDone {
         run: String,
         result: Result<Done, String>,
     },
-    Verified(Result<Report, String>),
+    Verified {
+        /// How many entries the app knew of when the verification began.
+        seen: usize,
+        result: Result<Report, String>,
+    },
     RunsListed(Result<IndexedRuns, String>),
     Unlocked(Result<PrivateKeySigner, String>),
     RunbooksLoaded(Result<FreshRunbooks, String>),
@@ -116,6 +122,7 @@ impl Task {
                 ledger,
                 checkpoint,
                 operators,
+                seen,
             } => {
                 let work = move || -> Result<Report, String> {
                     let bytes = match std::fs::read(&ledger) {
@@ -126,7 +133,10 @@ impl Task {
                     let checkpoint = Checkpoint::read(&checkpoint)?;
                     Ok(verify(&bytes, &operators, checkpoint.as_ref()))
                 };
-                TaskDone::Verified(in_the_background(work).await)
+                TaskDone::Verified {
+                    seen,
+                    result: in_the_background(work).await,
+                }
             }
         }
     }

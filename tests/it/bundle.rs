@@ -92,7 +92,7 @@ fn a_folder_bundle_passes_sha256sum_and_verify_bundle() {
         strangers.to_str().unwrap(),
     ]);
     assert_eq!(distrusted.status.code(), Some(1));
-    assert!(text(&distrusted).1.contains("unknown signer"));
+    assert!(text(&distrusted).1.contains("signed by an unlisted key"));
 
     let again = fixture.cli(&["export", &fixture.run, "--out", bundle.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));

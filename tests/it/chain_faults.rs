@@ -224,6 +224,12 @@ fn a_getter_that_reverts_or_is_missing_is_a_problem_not_a_value() {
             .is_some_and(|f| f.contains("broken on purpose")),
         "{failures}"
     );
+    // A change that a guardrail blocks (StakeManager's burn out of its range) beside the
+    // values that could not be read.
+    crate::support::workspace::edit(
+        &workspace.path().join("config/stake-manager.demo.json"),
+        |stake| stake["burnPct"] = serde_json::json!(150),
+    );
     let listed = home.cli_env(
         workspace.path(),
         PASSPHRASE,
@@ -233,7 +239,7 @@ fn a_getter_that_reverts_or_is_missing_is_a_problem_not_a_value() {
     assert_eq!(
         listed.status.code(),
         Some(4),
-        "a guardrail over the unread burn blocks too, and blocked comes before incomplete"
+        "a blocking guardrail and values not read: blocked comes before incomplete"
     );
     let left = json(&listed)["diff"]["not_compared"].clone();
     let burn = left

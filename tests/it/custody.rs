@@ -125,7 +125,11 @@ fn a_well_signed_signoff_by_a_stranger_does_not_count() {
     append_line(&ledger, &serde_json::to_string(&forged).unwrap());
     refuses(
         &team.as_("alice", &["run", "next", &run]),
-        &[&run, "unknown signer", "not in config/operators.toml"],
+        &[
+            &run,
+            "signed by an unlisted key",
+            "not in config/operators.toml",
+        ],
     );
 }
 

@@ -51,7 +51,7 @@ fn an_entry_resigned_by_an_unlisted_key_is_caught() {
     let mut lines = f.lines.clone();
     lines[MIDDLE] = line_of(&entry);
     let report = f.verify(&lines);
-    let first = assert_first(&report, Fault::UnknownSigner, Some(6), Some(7));
+    let first = assert_first(&report, Fault::UnlistedSigner, Some(6), Some(7));
     assert!(first.detail.contains(&entry.signer), "{first}");
     // The chain breaks for the next entry: its `prev` is the hash that was replaced.
     assert!(

@@ -25,7 +25,6 @@ fn start_the_matrix(app: &mut PtyApp) {
     app.send(keys::ENTER);
     let form = app.wait_for("Start: Failure recovery matrix", TIMEOUT);
     assert!(form.contains(BANNER), "the start form says drill:\n{form}");
-    app.send(keys::TAB);
     app.send("INC-9");
     app.wait_for("› INC-9", TIMEOUT);
     app.send(keys::ENTER);

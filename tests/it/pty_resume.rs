@@ -33,7 +33,7 @@ fn step<'a>(book: &'a Runbook, id: &str) -> &'a Step {
         .unwrap_or_else(|| panic!("{RUNBOOK_ID} has no step `{id}`"))
 }
 
-/// Ticks every item of the current checklist step (Space, then `j` to the next), then
+/// Ticks every item of the current checklist step (Space ticks and moves to the next), then
 /// completes it with Enter. Returns the step it leads to.
 fn complete_checklist(app: &mut PtyApp, step: &Step) -> String {
     let StepAction::Checklist { items } = &step.action else {
@@ -41,9 +41,6 @@ fn complete_checklist(app: &mut PtyApp, step: &Step) -> String {
     };
     assert!(!items.is_empty(), "checklist `{}` has no item", step.id);
     for index in 0..items.len() {
-        if index > 0 {
-            app.send("j");
-        }
         app.send(keys::SPACE);
         app.wait_until(
             &format!("{} ticked item(s) in `{}`", index + 1, step.id),
@@ -134,7 +131,6 @@ fn resume_after_sigkill_shows_the_same_step_and_quit_restores_the_terminal() {
 
     first.send(keys::ENTER);
     first.wait_for(&format!("Start: {}", book.title), TIMEOUT);
-    first.send(keys::TAB);
     first.send("INC-42");
     first.wait_for("INC-42", TIMEOUT);
     first.send(keys::ENTER);

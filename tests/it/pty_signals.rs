@@ -92,7 +92,6 @@ fn sighup_after_ticking_items_keeps_them_and_resumes_on_the_same_step() {
     app.wait_for(" Runbooks ", TIMEOUT);
     app.send(keys::ENTER);
     app.wait_for("Start: Failure recovery matrix", TIMEOUT);
-    app.send(keys::TAB);
     app.send("INC-7");
     app.wait_for("INC-7", TIMEOUT);
     app.send(keys::ENTER);
@@ -100,7 +99,6 @@ fn sighup_after_ticking_items_keeps_them_and_resumes_on_the_same_step() {
     let run = app.wait_map("the run id", TIMEOUT, run_id_on_screen);
     app.send(keys::SPACE);
     app.wait_until("one ticked item", TIMEOUT, |s| ticked_items(s) == 1);
-    app.send("j");
     app.send(keys::SPACE);
     app.wait_until("two ticked items", TIMEOUT, |s| ticked_items(s) == 2);
     let before = app.settled(run_view_body);

@@ -67,7 +67,7 @@ fn mask(buffer: &mut Buffer) {
 
 fn picture() -> String {
     let mut h = Harness::with_colour(80, 24, true);
-    h.start_matrix().keys(&[KeyCode::Char(' '), KeyCode::Down]);
+    h.start_matrix().keys(&[KeyCode::Char(' ')]);
     let app = &h.app;
     h.terminal
         .draw(|frame| views::draw(frame, app))

@@ -86,6 +86,24 @@ fn cycle_without_exit_is_reported_for_each_step() {
 }
 
 #[test]
+fn a_drill_default_is_checked_as_the_default_is() {
+    let name = "drill-default-outside-options.toml";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let loaded = load_file(&path, Path::new(name));
+    assert!(loaded.runbook.is_none(), "{name} must not load");
+    let [problem] = &loaded.problems[..] else {
+        panic!("one problem expected: {:#?}", loaded.problems)
+    };
+    assert_eq!(
+        (problem.line, problem.field.as_str()),
+        (14, "inputs[0].drill_default")
+    );
+    assert!(problem.message.contains("anvil"), "{}", problem.message);
+}
+
+#[test]
 fn missing_template_input_names_it() {
     let problem = one("missing-input.toml");
     assert_eq!(

@@ -242,9 +242,13 @@ fn verify_flags_an_unlisted_signer() {
     );
     assert!(entry.status.success(), "{:?}", text(&entry));
     let verified = team.as_("alice", &["ledger", "verify"]);
-    assert_eq!(verified.status.code(), Some(1));
+    assert_eq!(
+        verified.status.code(),
+        Some(3),
+        "only an unlisted signer: exit 3"
+    );
     assert!(
-        stderr(&verified).contains("unknown signer"),
+        stderr(&verified).contains("signed by an unlisted key"),
         "{}",
         stderr(&verified)
     );

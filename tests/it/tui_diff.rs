@@ -20,7 +20,7 @@ macro_rules! snapshot {
 fn fee_update_diff(h: &mut Harness) -> String {
     h.keys(&[KeyCode::Char('/')])
         .typed("fee")
-        .keys(&[Enter, Enter, Tab])
+        .keys(&[Enter, Enter])
         .typed("3")
         .keys(&[Tab])
         .typed("5")
@@ -30,7 +30,7 @@ fn fee_update_diff(h: &mut Harness) -> String {
         .ctrl('s')
         .keys(&[Enter]);
     for _ in 0..4 {
-        h.keys(&[KeyCode::Char(' '), Down]);
+        h.keys(&[KeyCode::Char(' ')]);
     }
     h.keys(&[Enter, KeyCode::Char('x')])
         .typed("run")

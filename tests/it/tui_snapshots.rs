@@ -37,19 +37,11 @@ fn walking_the_high_branch() {
     let mut h = Harness::new(80, 24);
     h.start_matrix();
     snapshot!("run_first_step", h.screen());
-    h.keys(&[KeyCode::Char(' '), Down, KeyCode::Char(' ')]);
+    h.keys(&[KeyCode::Char(' '), KeyCode::Char(' ')]);
     snapshot!("run_two_ticked", h.screen());
     h.keys(&[Enter]);
     snapshot!("run_blocked_enter", h.screen());
-    h.keys(&[
-        Down,
-        KeyCode::Char(' '),
-        Down,
-        KeyCode::Char(' '),
-        Enter,
-        Down,
-        Down,
-    ]);
+    h.keys(&[KeyCode::Char(' '), KeyCode::Char(' '), Enter, Down, Down]);
     snapshot!("run_triage_high_selected", h.screen());
     h.keys(&[Enter]);
     snapshot!("run_after_high", h.screen());
@@ -122,7 +114,7 @@ fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
     let mut h = Harness::new(80, 24);
     h.keys(&[KeyCode::Char('/')])
         .typed("fee")
-        .keys(&[Enter, Enter, Tab])
+        .keys(&[Enter, Enter])
         .typed("3")
         .keys(&[Tab])
         .typed("5")
@@ -133,7 +125,7 @@ fn a_command_runs_only_after_its_confirmation_and_its_result_gates_the_step() {
     snapshot!("note_recorded", h.screen());
     h.keys(&[Enter]);
     for _ in 0..4 {
-        h.keys(&[KeyCode::Char(' '), Down]);
+        h.keys(&[KeyCode::Char(' ')]);
     }
     h.keys(&[Enter, KeyCode::Char('x')]);
     snapshot!("command_confirm", h.screen());

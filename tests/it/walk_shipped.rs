@@ -199,7 +199,18 @@ fn treasury_rotation() {
         "job-registry.demo.json",
         "thermodynamics.demo.json",
     ] {
-        stage.rewrite(file, old, new);
+        let treasury = |address: &str| format!(r#""treasury": "{address}""#);
+        stage.rewrite(file, &treasury(old), &treasury(new));
+    }
+    // The new treasury joins the allowlists (the allowlist batch adds it first); the old one
+    // stays on them.
+    for file in ["fee-pool.demo.json", "stake-manager.demo.json"] {
+        let listed = |address: &str| format!(r#""{address}": true"#);
+        stage.rewrite(
+            file,
+            &listed(old),
+            &format!("{},\n    {}", listed(new), listed(old)),
+        );
     }
     let plan = Plan {
         given: vec![("new_treasury", new.into())],

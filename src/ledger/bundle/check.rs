@@ -153,8 +153,12 @@ fn check_folder(
             RUN,
             None,
             format!(
-                "lists the entries of run {} as seqs {:?}, but {LEDGER} holds them at seqs {seqs:?} (listed but not held: {missing:?}; held but not listed: {extra:?})",
-                manifest.run, manifest.seqs
+                "lists the entries of run {} as seqs {}, but {LEDGER} holds them at seqs {} (listed but not held: {}; held but not listed: {})",
+                manifest.run,
+                seq_list(&manifest.seqs),
+                seq_list(&seqs),
+                seq_list(missing.into_iter().copied()),
+                seq_list(extra.into_iter().copied())
             ),
         );
     }
@@ -402,4 +406,14 @@ fn check_ledger(
 
 fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
+}
+
+/// Sequence numbers as a reader writes them: `3, 4, 7`, or `none`.
+fn seq_list<'a>(seqs: impl IntoIterator<Item = &'a u64>) -> String {
+    let words: Vec<String> = seqs.into_iter().map(u64::to_string).collect();
+    if words.is_empty() {
+        "none".to_owned()
+    } else {
+        words.join(", ")
+    }
 }

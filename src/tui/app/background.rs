@@ -14,13 +14,14 @@ impl App {
     /// what a check found.
     pub fn on_task_done(&mut self, done: TaskDone) {
         match done {
-            TaskDone::Verified(Ok(report)) => {
-                self.verification = match report.first() {
-                    None => Verification::Passed,
-                    Some(finding) => Verification::Failed(finding.to_string()),
+            TaskDone::Verified { seen, result } => {
+                self.verified_seen = seen;
+                self.reverifying = false;
+                self.verification = match result {
+                    Ok(report) => Verification::of(&report),
+                    Err(error) => Verification::Failed(error),
                 };
             }
-            TaskDone::Verified(Err(error)) => self.verification = Verification::Failed(error),
             TaskDone::RunsListed(Ok(replayed)) => {
                 let said = self.run_list.check(&self.session, replayed);
                 self.runs_changed(said);
@@ -129,7 +130,21 @@ impl App {
             ledger: ledger.path().to_path_buf(),
             checkpoint: ledger.checkpoint_path(),
             operators: self.session.operators.clone(),
+            seen: self.run_list.entries,
         }
+    }
+
+    /// The ledger verified again when entries were recorded since the shown verification
+    /// began (and none is under way), so that what the status bar says comes to cover them.
+    pub fn verify_if_stale(&mut self) -> Option<Task> {
+        if self.reverifying
+            || self.verification == Verification::Pending
+            || self.run_list.entries == self.verified_seen
+        {
+            return None;
+        }
+        self.reverifying = true;
+        Some(self.verify_task())
     }
 
     /// The background task that lists the runs from a full replay, to check the run index.

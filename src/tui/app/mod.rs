@@ -21,6 +21,7 @@ use super::status::Status;
 use super::task::Task;
 use super::theme::Theme;
 use crate::engine::Run;
+use crate::ledger::verify::{Report, Verdict};
 use crate::session::run_index::IndexFile;
 use crate::session::{RunSummary, Session};
 use crossterm::event::KeyEvent;
@@ -35,12 +36,31 @@ pub enum View {
     Metrics,
 }
 
-/// What the last verification of the whole ledger found.
+/// What the last verification of the whole ledger found, as `ledger verify` words it
+/// ([`crate::ledger::verify::Report::verdict`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
     Pending,
-    Passed,
+    Passed {
+        entries: usize,
+    },
+    /// All holds but `entries` entries are signed by keys not listed in operators.toml.
+    Unlisted {
+        entries: usize,
+    },
     Failed(String),
+}
+
+impl Verification {
+    pub fn of(report: &Report) -> Self {
+        match report.verdict() {
+            Verdict::Verified => Self::Passed {
+                entries: report.entries,
+            },
+            Verdict::Unlisted { entries, .. } => Self::Unlisted { entries },
+            Verdict::Failed(finding) => Self::Failed(finding.to_string()),
+        }
+    }
 }
 
 /// A view of the ledger over the start screen or the run view.
@@ -59,6 +79,11 @@ pub struct App {
     pub(super) run_list: RunList,
     pub(super) network: NetworkState,
     pub(super) verification: Verification,
+    /// How many entries the app knew of when the shown verification began.
+    pub(super) verified_seen: usize,
+    /// A verification of entries recorded since the shown one is under way (the shown one
+    /// stays until it ends).
+    pub(super) reverifying: bool,
     quit: bool,
 }
 
@@ -87,6 +112,8 @@ impl App {
             run_list: RunList::default(),
             network: NetworkState::default(),
             verification: Verification::Pending,
+            verified_seen: 0,
+            reverifying: false,
             quit: false,
         };
         let network = NetworkState::first_choice(&app.session);
@@ -139,6 +166,11 @@ impl App {
             .as_ref()
             .map(RunScreen::step_kinds)
             .unwrap_or_default()
+    }
+
+    /// The text the operator asked to copy, once: the loop sends it to the terminal.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.shared.clipboard.take()
     }
 
     /// Whether the console has been asked to quit.
@@ -199,10 +231,17 @@ impl App {
             return None;
         }
         let task = if self.shared.popups.is_empty() {
-            let action =
+            let mut action =
                 self.shared
                     .keymap
                     .action(self.context(), self.current_step_kind(), &key)?;
+            if action == Action::Pick {
+                // A number chooses that option: the cursor goes to it, and it is chosen.
+                if !self.run.as_mut().is_some_and(|run| run.point_at(&key)) {
+                    return None;
+                }
+                action = Action::Complete;
+            }
             self.shared.status = None;
             self.on_action(action)
         } else {

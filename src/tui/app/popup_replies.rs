@@ -4,6 +4,7 @@
 use super::App;
 use crate::tui::popups::{Pending, Popup, Purpose, Reply};
 use crate::tui::shared::Ctx;
+use crate::tui::status::Status;
 use crate::tui::task::Task;
 use crossterm::event::KeyEvent;
 use std::time::Instant;
@@ -63,6 +64,14 @@ impl App {
             }
             Reply::StartRun => {
                 self.start_run();
+                None
+            }
+            Reply::Copy(text) => {
+                self.shared.popups.pop();
+                self.shared.clipboard = Some(text);
+                self.shared.say(Status::info(
+                    "copied (OSC 52: if the terminal allows it); paste it in your shell",
+                ));
                 None
             }
         }

@@ -141,7 +141,21 @@ fn run_view() -> Vec<Binding> {
             Run,
             Toggle,
             vec![k(KeyCode::Char(' '))],
-            "tick / untick the item",
+            "tick / untick the item (a tick moves to the next)",
+            &["checklist"],
+        ),
+        bind(
+            Run,
+            Pick,
+            chars("123456789"),
+            "pick: choose the option of that number",
+            &["decision"],
+        ),
+        bind(
+            Run,
+            TickRest,
+            chars("T"),
+            "all: tick every item left (each recorded)",
             &["checklist"],
         ),
         bind(

@@ -50,6 +50,10 @@ pub enum Popup {
         error: Option<String>,
     },
     Start(Box<StartForm>),
+    /// A command the runbook only shows: what `x` says about it, offering to copy it.
+    ShownCommand {
+        command: String,
+    },
 }
 
 impl Popup {
@@ -118,6 +122,11 @@ impl Popup {
                 ..
             } => confirm_key(input, word, then, error, key),
             Self::Start(form) => form.handle(key),
+            Self::ShownCommand { command } => match key.code {
+                KeyCode::Char('c') => Reply::Copy(command.clone()),
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => Reply::Close,
+                _ => Reply::Stay,
+            },
         }
     }
 }

@@ -33,4 +33,6 @@ pub enum Reply {
     Submit(Purpose, String),
     Confirmed(Pending, String),
     StartRun,
+    /// Put this text on the terminal's clipboard.
+    Copy(String),
 }

@@ -21,30 +21,35 @@ pub struct StartForm {
 }
 
 impl StartForm {
-    pub fn new(runbook: Arc<Runbook>, preferred_network: &str) -> Self {
+    /// The form of `runbook`, each input filled with its default (a drill's own first), the
+    /// focus on the first required input left empty (else on the network).
+    pub fn new(runbook: Arc<Runbook>, preferred_network: &str, drill: bool) -> Self {
         let networks = runbook.networks.clone();
         let network = networks
             .iter()
             .position(|n| n == preferred_network)
             .unwrap_or(0);
-        let fields = runbook
+        let fields: Vec<_> = runbook
             .inputs
             .iter()
             .map(|spec| {
                 (
                     spec.clone(),
-                    line_input(spec.default.as_deref().unwrap_or("")),
+                    line_input(spec.default_for(drill).unwrap_or("")),
                 )
             })
             .collect();
+        let first_empty_required = fields
+            .iter()
+            .position(|(spec, area)| spec.required && area.lines().join("").trim().is_empty());
         Self {
             runbook,
             networks,
             network,
             fields,
-            focus: 0,
+            focus: first_empty_required.map_or(0, |index| index + 1),
             error: None,
-            drill: false,
+            drill,
         }
     }
 

@@ -84,6 +84,15 @@ impl RunScreen {
         )
     }
 
+    /// A drill whose prepared batch has not been sent yet: `x` on its receipt step sends it
+    /// through the sandbox Safe at once (the batch was confirmed with its word already; the
+    /// prompt for a hash comes once it has been sent).
+    pub(super) fn drill_batch_to_execute(&self) -> bool {
+        self.run.started.mode == Mode::Drill
+            && self.run.last_batch.is_some()
+            && self.run.executed_batch.is_empty()
+    }
+
     pub(super) fn ask_receipt(&self, shared: &mut Shared) {
         let hint = match self.run.started.mode {
             Mode::Drill => {

@@ -53,7 +53,18 @@ impl RunScreen {
         let step = self.run.current_step()?.clone();
         match action {
             Action::Toggle => match self.run.toggle_item(self.cursor) {
-                Ok(event) => self.record(ctx, vec![event]),
+                Ok(event) => {
+                    if self.recorded(ctx, vec![event]) {
+                        self.move_to_next_unticked();
+                    }
+                }
+                Err(error) => ctx.shared.say(Status::warning(error.to_string())),
+            },
+            Action::TickRest => match self.run.tick_rest() {
+                Ok(events) if events.is_empty() => {
+                    ctx.shared.say(Status::info("every item is ticked already"));
+                }
+                Ok(events) => self.record(ctx, events),
                 Err(error) => ctx.shared.say(Status::warning(error.to_string())),
             },
             Action::Complete => self.complete(&step, ctx),

@@ -75,6 +75,38 @@ impl RunScreen {
         }
     }
 
+    /// After a tick, the cursor goes to the next item not yet ticked (from the top again
+    /// when none is below); it stays after an untick, or when every item is ticked.
+    fn move_to_next_unticked(&mut self) {
+        let Some(StepAction::Checklist { items }) = self.run.current_step().map(|s| &s.action)
+        else {
+            return;
+        };
+        if !self.run.visit.checked.contains(&self.cursor) {
+            return;
+        }
+        let unticked = |item: &usize| !self.run.visit.checked.contains(item);
+        let below = (self.cursor + 1..items.len()).find(unticked);
+        if let Some(next) = below.or_else(|| (0..self.cursor).find(unticked)) {
+            self.cursor = next;
+        }
+    }
+
+    /// Puts the cursor on the option a number key names (`1` the first); false when there is
+    /// no such option.
+    pub fn point_at(&mut self, key: &crossterm::event::KeyEvent) -> bool {
+        let crossterm::event::KeyCode::Char(digit) = key.code else {
+            return false;
+        };
+        match digit.to_digit(10).and_then(|n| usize::try_from(n).ok()) {
+            Some(number) if (1..=self.cursor_span()).contains(&number) => {
+                self.cursor = number - 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn move_cursor(&mut self, delta: isize) {
         let span = self.cursor_span();
         if span > 0 {
@@ -82,7 +114,8 @@ impl RunScreen {
         }
     }
 
-    /// The mark of a step: current, or the outcome of its latest visit, or pending.
+    /// The mark of a step: current, or the outcome of its latest visit, or pending (not
+    /// taken once the run is over).
     pub fn mark(&self, step_id: &str) -> Mark {
         if self.run.position == Position::At(step_id.to_owned()) {
             return Mark::Current;
@@ -97,6 +130,7 @@ impl RunScreen {
         {
             Some(Outcome::Skipped(_)) => Mark::Skipped,
             Some(_) => Mark::Done,
+            None if self.run.is_finished() => Mark::NotTaken,
             None => Mark::Pending,
         }
     }

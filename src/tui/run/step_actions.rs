@@ -34,11 +34,16 @@ impl RunScreen {
                 run: CommandRun::Confirm,
                 ..
             } => self.ask_command(ctx),
-            StepAction::Command { .. } => ctx.shared.say(Status::warning(
-                "this command is shown only: run it yourself, then press Enter",
-            )),
+            StepAction::Command { .. } => self.show_command(ctx),
             StepAction::HttpCheck { .. } => return self.act(ctx, Act::CheckHttp, Refusal::Status),
             StepAction::ChainCheck { .. } => return self.check_chain(ctx),
+            StepAction::Receipt { .. } if self.drill_batch_to_execute() => {
+                return self.act(
+                    ctx,
+                    Act::Receipt(crate::steps::receipt::ReceiptFrom::DrillExecution),
+                    Refusal::Popup("The receipt cannot be checked"),
+                );
+            }
             StepAction::Receipt { .. } => self.ask_receipt(ctx.shared),
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } if self.stale_gate(ctx) => {}
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } => {
@@ -101,6 +106,18 @@ impl RunScreen {
                 ));
             }
             Err(error) => ctx.shared.say(Status::warning(error.to_string())),
+        }
+    }
+
+    /// A command the runbook only shows is not run here: a popup says so and offers to copy
+    /// it as shown (sanitized).
+    fn show_command(&self, ctx: &mut Ctx) {
+        match crate::steps::command::rendered_command(&self.run) {
+            Some(Ok(command)) => ctx.shared.push(Popup::ShownCommand {
+                command: crate::sanitize::for_terminal(command.trim()).into_owned(),
+            }),
+            Some(Err(error)) => ctx.shared.say(Status::warning(error.to_string())),
+            None => {}
         }
     }
 

@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
                 }
                 Line::from(vec![
                     Span::styled(
-                        format!("{} {:<8}", mark.symbol(), mark.word()),
+                        format!("{} {:<10}", mark.symbol(), mark.word()),
                         mark_style(mark, theme),
                     ),
                     Span::raw(line.text.clone()),
@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
                 let taken = owner.as_deref().and_then(|id| screen.branch_taken(id));
                 let is_taken =
                     taken.is_some_and(|label| line.text.contains(&format!(" {label} →")));
-                let text = format!("{}{}{}", " ".repeat(9), "  ".repeat(line.depth), line.text);
+                let text = format!("{}{}{}", " ".repeat(11), "  ".repeat(line.depth), line.text);
                 if is_taken {
                     Line::from(vec![
                         Span::styled(text, theme.bold()),

@@ -39,6 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme, scrol
     lines.push(Line::from(
         "  ✓ done  ▶ current  · pending  ↷ skipped  ‼ emergency  ⚠ needs attention",
     ));
+    lines.push(Line::from("  – not taken (a branch the run ended without)"));
     lines.push(Line::from(
         "  Every step is written to the journal before the screen moves;",
     ));

@@ -22,9 +22,16 @@ pub fn draw(
             "… verifying every hash, the chain, every signature and the checkpoint",
             theme.muted(),
         )),
-        Verification::Passed => Line::from(Span::styled(
+        Verification::Passed { .. } => Line::from(Span::styled(
             "✓ VERIFIED: hashes, chain, signatures, signers and checkpoint all hold",
             theme.ok(),
+        )),
+        Verification::Unlisted { entries, .. } => Line::from(Span::styled(
+            format!(
+                "⚠ {entries} entries signed by an unlisted key; the rest holds. List it in {}: `owner-console keys add-to-operators`",
+                Operators::FILE
+            ),
+            theme.warning(),
         )),
         Verification::Failed(finding) => Line::from(Span::styled(
             format!("✗ VERIFY FAILED: {finding}"),
@@ -62,8 +69,22 @@ pub fn draw(
         Some(run) => format!(" Ledger: run {run} (t: all) "),
         None => " Ledger: all entries (t: this run) ".to_owned(),
     };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    if items.is_empty() {
+        let empty = match &screen.run {
+            Some(_) => "No entries for this run yet (t: all entries).",
+            None => "No entries yet: every step you record appears here, signed with your key.",
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(empty, theme.muted()))
+                .wrap(Wrap { trim: true })
+                .block(block),
+            list_area,
+        );
+        return;
+    }
     let list = List::new(items)
-        .block(Block::default().borders(Borders::ALL).title(title))
+        .block(block)
         .highlight_style(theme.selected())
         .highlight_symbol("›");
     let mut state = ListState::default().with_selected(Some(screen.selected));

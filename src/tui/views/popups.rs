@@ -82,6 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
             theme,
         ),
         Popup::Start(form) => super::start_form::draw(frame, area, form, theme),
+        Popup::ShownCommand { command } => shown_command(frame, area, command, theme),
     }
 }
 
@@ -114,6 +115,25 @@ fn message(frame: &mut Frame, area: Rect, (title, text): (&str, &str), error: bo
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .block(boxed(title)),
+        rect,
+    );
+}
+
+/// What `x` says on a command the runbook only shows, with the command and the copy key.
+fn shown_command(frame: &mut Frame, area: Rect, command: &str, theme: &Theme) {
+    let rect = centered(area, 70, 10);
+    let lines = vec![
+        Line::from("The console does not run this command: run it yourself, then Enter."),
+        Line::from(""),
+        Line::from(Span::styled(format!("$ {command}"), theme.accent())),
+        Line::from(""),
+        Line::from("c copies it to the clipboard · Enter or Esc closes"),
+    ];
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed("Shown only")),
         rect,
     );
 }

@@ -18,7 +18,7 @@ pub fn mark_style(mark: Mark, theme: &Theme) -> Style {
         Mark::Done => theme.ok(),
         Mark::Current => theme.accent(),
         Mark::Skipped => theme.warning(),
-        Mark::Pending => theme.muted(),
+        Mark::Pending | Mark::NotTaken => theme.muted(),
     }
 }
 

@@ -46,9 +46,13 @@ fn ledger_segment(verification: &Verification, runs: &RunList, theme: &Theme) ->
         Verification::Pending => {
             Span::styled(format!("ledger {} verifying…", runs.entries), theme.muted())
         }
-        Verification::Passed => {
-            Span::styled(format!("ledger ✓{} verified", runs.entries), theme.ok())
+        Verification::Passed { entries } => {
+            Span::styled(format!("ledger ✓{entries} verified"), theme.ok())
         }
+        Verification::Unlisted { entries, .. } => Span::styled(
+            format!("ledger ⚠{entries} signed by an unlisted key (l)"),
+            theme.warning(),
+        ),
         Verification::Failed(_) => Span::styled("ledger ✗ FAILED (l)", theme.danger()),
     }
 }

@@ -128,3 +128,18 @@ pub fn list_operator(workspace: &Path, name: &str, address: &str) {
         + &operators_toml(&[(name, address, &["operator"])]);
     std::fs::write(&operators, listed).unwrap();
 }
+
+/// `run start walk` (see [`super::workspace::start_walk`]) in `workspace`, signed with the
+/// home's key; the run id.
+pub fn start_walk_in(home: &Home, workspace: &Path) -> String {
+    let started = home.cli(workspace, &super::workspace::start_walk());
+    assert!(started.status.success(), "{:?}", text(&started));
+    run_of(&started)
+}
+
+/// The address of the home's key `name`, as `keys show` gives it.
+pub fn key_address(home: &Home, name: &str) -> String {
+    let shown = home.cli(Path::new("."), &["keys", "show", name, "--json"]);
+    assert!(shown.status.success(), "{:?}", text(&shown));
+    json(&shown)["address"].as_str().unwrap().to_owned()
+}

@@ -29,7 +29,6 @@ const QUIET: Duration = Duration::from_millis(300);
 /// Keys as a terminal sends them (crossterm reads Enter as `\r`).
 pub mod keys {
     pub const ENTER: &str = "\r";
-    pub const TAB: &str = "\t";
     /// A lone Esc. Wait for the screen to react before sending another key: Esc followed at
     /// once by a character reaches the app in one read and is taken as Alt+character.
     pub const ESC: &str = "\x1b";
@@ -106,6 +105,18 @@ fn non_zero(value: u16) -> NonZeroU16 {
 impl PtyApp {
     /// Opens a pty of `cols`×`rows` and starts `command` in it.
     pub fn spawn(command: CommandBuilder, cols: u16, rows: u16) -> Self {
+        Self::spawn_on_screen(command, cols, rows, b"")
+    }
+
+    /// As [`PtyApp::spawn`], in a terminal whose screen already shows what `earlier_output`
+    /// drew: the same terminal after an earlier program (a console killed with SIGKILL, or
+    /// any junk) left it. [`PtyApp::raw_output`] holds only the new child's output.
+    pub fn spawn_on_screen(
+        command: CommandBuilder,
+        cols: u16,
+        rows: u16,
+        earlier_output: &[u8],
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -125,9 +136,11 @@ impl PtyApp {
         let pid = child.process_id().expect("the child has a process id");
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
+        let mut parser = vt100::Parser::new(non_zero(rows), non_zero(cols), 0);
+        feed_as_xterm(&mut parser, earlier_output);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                parser: vt100::Parser::new(non_zero(rows), non_zero(cols), 0),
+                parser,
                 raw: Vec::new(),
                 last_output: Instant::now(),
                 eof: false,
@@ -146,7 +159,7 @@ impl PtyApp {
                             let mut state = feed.lock();
                             state.raw.extend_from_slice(&buffer[..n]);
                             state.last_output = Instant::now();
-                            state.parser.process(&buffer[..n]);
+                            feed_as_xterm(&mut state.parser, &buffer[..n]);
                             drop(state);
                             feed.changed.notify_all();
                         }
@@ -379,6 +392,22 @@ impl Drop for PtyApp {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Feeds `output` to `parser` as xterm and tmux read it: `ESC[?1049h` on a terminal already
+/// on the alternate screen changes nothing (the `vt100` crate would clear the alternate
+/// screen again, and so hide what an earlier program left on it).
+fn feed_as_xterm(parser: &mut vt100::Parser, output: &[u8]) {
+    const ENTER_ALTERNATE: &[u8] = b"\x1b[?1049h";
+    let mut rest = output;
+    while let Some(at) = find_bytes(rest, ENTER_ALTERNATE) {
+        parser.process(&rest[..at]);
+        if !parser.screen().alternate_screen() {
+            parser.process(ENTER_ALTERNATE);
+        }
+        rest = &rest[at + ENTER_ALTERNATE.len()..];
+    }
+    parser.process(rest);
 }
 
 /// The screen, one string per row (trailing blanks dropped).

@@ -48,15 +48,6 @@ pub fn stage_seeded_from(seed: SeedFrom) -> Stage {
     operators.push_str(&operators_toml(&listed));
     std::fs::write(path, operators).unwrap();
 
-    for module in ["fee-pool", "stake-manager"] {
-        let path = workspace.path().join(format!("config/{module}.demo.json"));
-        let config = std::fs::read_to_string(&path).unwrap().replace(
-            r#""0xf888888888888888888888888888888888888888": true"#,
-            r#""0xf888888888888888888888888888888888888888": true,
-    "0xf777777777777777777777777777777777777777": true"#,
-        );
-        std::fs::write(path, config).unwrap();
-    }
     let sandbox = super::saved_chain::sandbox_up(workspace.path(), "demo", seed);
 
     let tools_dir = tempfile::tempdir().unwrap();

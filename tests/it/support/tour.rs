@@ -71,7 +71,7 @@ pub static MATRIX: &[Stop] = &[
     },
     Stop {
         name: "run view",
-        open: &[keys::TAB, "INC-42", keys::ENTER],
+        open: &["INC-42", keys::ENTER],
         shows: &["step 1/20", "▶ stabilise", "[ ] I know which alert fired"],
         close: None,
     },

@@ -73,6 +73,17 @@ impl Harness {
                     .is_none(),
                 "no background task expected"
             );
+            self.verify_if_stale();
+        }
+        self
+    }
+
+    /// As the console's loop does after each key and task: the ledger verified again when
+    /// entries were recorded since the last verification.
+    pub fn verify_if_stale(&mut self) -> &mut Self {
+        if let Some(task) = self.app.verify_if_stale() {
+            let done = run_task(task);
+            self.app.on_task_done(done);
         }
         self
     }
@@ -88,7 +99,7 @@ impl Harness {
                 .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
                 .is_none()
         );
-        self
+        self.verify_if_stale()
     }
 
     /// Presses a key that starts background work, runs that work, and feeds its result back.
@@ -99,7 +110,7 @@ impl Harness {
             .expect("a background task");
         let done = run_task(task);
         self.app.on_task_done(done);
-        self
+        self.verify_if_stale()
     }
 
     pub fn screen(&mut self) -> String {
@@ -121,9 +132,9 @@ impl Harness {
     }
 }
 
-/// The keys that open the failure-recovery matrix and start it with an incident id, `\r` for
-/// Enter and `\t` for Tab.
-pub const START_MATRIX: &str = "\r\tINC-42\r";
+/// The keys that open the failure-recovery matrix and start it with an incident id (the form
+/// opens on it), `\r` for Enter.
+pub const START_MATRIX: &str = "\rINC-42\r";
 
 /// The key a character of a key script stands for.
 pub fn key_code(c: char) -> KeyCode {
@@ -152,14 +163,23 @@ pub fn shipped_app(
     let listed = workspace.path().join("config/operators.toml");
     let shipped = std::fs::read_to_string(&listed).unwrap();
     std::fs::write(listed, shipped + &operators).unwrap();
-    let mut session = Session::open(Workspace::folder(workspace.path()), "nobody".into()).unwrap();
+    (app_on(workspace.path(), key, colour), workspace)
+}
+
+/// The console on the workspace in `folder` as it is (a new start), its session unlocked
+/// with `key`.
+pub fn app_on(
+    folder: &std::path::Path,
+    key: alloy_signer_local::PrivateKeySigner,
+    colour: bool,
+) -> App {
+    let mut session = Session::open(Workspace::folder(folder), "nobody".into()).unwrap();
     session.unlock(key);
-    let app = App::new(
+    App::new(
         session,
         Keymap::default(),
         Theme::new(colour, &Default::default()).unwrap(),
-    );
-    (app, workspace)
+    )
 }
 
 /// Runs the background verification of the whole ledger, as the console does at start-up.
