@@ -378,7 +378,13 @@ fn status_agrees_with_ethers(
     let differ: Vec<String> = readable
         .iter()
         .filter(|id| comparable(&values[id.as_str()]) != comparable(&ethers[id.as_str()]))
-        .map(|id| format!("{id}: console {} ethers {}", values[id.as_str()], ethers[id.as_str()]))
+        .map(|id| {
+            format!(
+                "{id}: console {} ethers {}",
+                values[id.as_str()],
+                ethers[id.as_str()]
+            )
+        })
         .collect();
     assert!(differ.is_empty(), "{}", differ.join("\n"));
     status
@@ -424,10 +430,22 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "setRewarder(address,bool)",
         &[STRANGER, "true"],
     );
-    let diff = json(&cli(&["diff", "--network", "demo", "--json", "--allow-incomplete"]));
+    let diff = json(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--json",
+        "--allow-incomplete",
+    ]));
     let stranger = STRANGER.to_lowercase();
-    assert!(removed(&diff, "EnergyOracle.signers").contains(&stranger), "{diff}");
-    assert!(removed(&diff, "FeePool.rewarders").contains(&stranger), "{diff}");
+    assert!(
+        removed(&diff, "EnergyOracle.signers").contains(&stranger),
+        "{diff}"
+    );
+    assert!(
+        removed(&diff, "FeePool.rewarders").contains(&stranger),
+        "{diff}"
+    );
 
     // 3. The plan, executed by the Safe: every transaction succeeds, and nothing is left.
     let not_compared: Vec<String> = diff["diff"]["not_compared"]
@@ -435,7 +453,12 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         .unwrap()
         .iter()
         .map(|n| n["id"].as_str().unwrap().to_owned())
-        .filter(|id| !diff["diff"]["options"].as_array().unwrap().contains(&json!(id)))
+        .filter(|id| {
+            !diff["diff"]["options"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(id))
+        })
         .collect();
     let without_getter: Vec<String> = not_compared
         .iter()
@@ -450,7 +473,10 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         not_compared, without_getter,
         "only values the catalogue has no getter or no module for are left out of the comparison"
     );
-    println!("not compared (no getter or no module): {}", not_compared.join(", "));
+    println!(
+        "not compared (no getter or no module): {}",
+        not_compared.join(", ")
+    );
     let batch = workspace.path().join("batch.json");
     let batch_text = batch.to_str().unwrap();
     let output = cli(&[
