@@ -298,24 +298,36 @@ fn ethers_reads(
     catalogue: &Catalogue,
     platform: &RealPlatform,
     block: u64,
-    keys: &[&String],
+    keys: &[String],
 ) -> Value {
     let mut reads = Vec::new();
     for key in keys {
-        let Some(parameter) = catalogue.parameter(key) else {
-            continue;
+        let mut read = match (catalogue.parameter(key), key.strip_suffix(".paused")) {
+            (Some(parameter), _) => {
+                let getter = parameter.getter.clone().unwrap();
+                let to = platform.at(parameter.contract());
+                let mut read =
+                    json!({"key": key, "to": to, "getter": getter, "args": parameter.args});
+                if parameter.args.is_empty() && !getter.contains("()(") {
+                    read["members_event"] = parameter
+                        .members_event
+                        .clone()
+                        .unwrap_or_else(|| panic!("{key}: a set behind a mapping names its event"))
+                        .into();
+                }
+                read
+            }
+            (None, Some(module)) => json!({"to": platform.at(module), "getter": "paused()(bool)"}),
+            (None, None) => {
+                let getter = match key.as_str() {
+                    "Safe.getOwners" => "getOwners()(address[])",
+                    "Safe.getThreshold" => "getThreshold()(uint256)",
+                    other => panic!("{other}: no read for ethers"),
+                };
+                json!({"to": platform.safe.to_checksum(None), "getter": getter})
+            }
         };
-        let getter = parameter.getter.clone().unwrap();
-        let to = platform.at(parameter.contract());
-        let mut read = json!({"key": key, "to": to, "getter": getter, "args": parameter.args});
-        let mapping = parameter.args.is_empty() && !getter.contains("()(");
-        if mapping {
-            read["members_event"] = parameter
-                .members_event
-                .clone()
-                .unwrap_or_else(|| panic!("{key}: a set behind a mapping names its event"))
-                .into();
-        }
+        read["key"] = key.as_str().into();
         reads.push(read);
     }
     let file = tempfile::NamedTempFile::new().unwrap();
@@ -361,14 +373,18 @@ fn status_agrees_with_ethers(
     assert_eq!(output.status.code(), Some(0), "{status}");
     assert_eq!(status["failures"], json!({}), "{status}");
     let values = status["values"].as_object().unwrap();
-    let readable: Vec<&String> = catalogue
+    // Every catalogue value with a getter on a deployed module, each pausable module's pause
+    // flag, and the Safe's owners and threshold.
+    let readable: Vec<String> = catalogue
         .parameters
         .iter()
         .filter(|p| p.getter.is_some() && !p.option)
         .filter(|p| platform.modules.contains_key(p.contract()))
-        .map(|p| &p.id)
+        .map(|p| p.id.clone())
+        .chain(catalogue.pausable.iter().map(|m| format!("{m}.paused")))
+        .chain(["Safe.getOwners".to_owned(), "Safe.getThreshold".to_owned()])
         .collect();
-    let unread: Vec<&&String> = readable
+    let unread: Vec<&String> = readable
         .iter()
         .filter(|id| !values.contains_key(id.as_str()))
         .collect();
@@ -387,6 +403,10 @@ fn status_agrees_with_ethers(
         })
         .collect();
     assert!(differ.is_empty(), "{}", differ.join("\n"));
+    println!(
+        "{} value(s) read by chain status equal ethers' at block {block}",
+        readable.len()
+    );
     status
 }
 
