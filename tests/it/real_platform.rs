@@ -8,9 +8,10 @@
 //! empty; each contract limit set past its bound is refused by `plan` before a batch is
 //! written.
 //!
-//! SystemPause is left out: its constructor requires every module it pauses (validation,
-//! dispute, platform registry, reputation, arbitrator committee) to be deployed, and the
-//! catalogue reads nothing from it.
+//! SystemPause is left out: its constructor refuses modules that are not deployed (it reverts
+//! `InvalidValidationModule(0x0)` without a ValidationModule), deploying all it takes
+//! (validation, dispute, platform registry, reputation, arbitrator committee) is beyond this
+//! test, and the catalogue reads nothing from it. The platform has no Paymaster.
 
 use crate::support::chain::live_cli;
 use crate::support::cli::{Home, json, text};
