@@ -279,12 +279,22 @@ pub fn compute(
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
     not_compared.sort_unstable_by_key(|(position, _)| *position);
     let not_compared: Vec<NotCompared> = not_compared.into_iter().map(|(_, n)| n).collect();
-    let options = not_compared
+    let options: Vec<String> = not_compared
         .iter()
         .filter(|n| catalogue.parameter(&n.id).is_some_and(|p| p.option))
         .map(|n| n.id.clone())
         .collect();
-    let changed: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    // A proposed value left out of the comparison may be a change as well as one compared.
+    let changed: BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(
+            not_compared
+                .iter()
+                .map(|n| n.id.as_str())
+                .filter(|id| !options.iter().any(|o| o == id)),
+        )
+        .collect();
     let guardrails: Vec<GuardrailFinding> = check_proposed(proposed, current, catalogue)
         .into_iter()
         .map(|violation| {

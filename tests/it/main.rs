@@ -60,6 +60,7 @@ mod pty_unlisted_key;
 mod readme_example;
 mod readme_picture;
 mod real_contract_limits;
+mod real_platform;
 mod report;
 mod run_index;
 mod runbook_cache;

@@ -4,37 +4,10 @@
 //! names in `config/catalogue.toml` and succeeds at the bound; the coupled setter
 //! `setValidatorRewardPct` overwrites `validatorSlashRewardPct`, as the catalogue declares.
 
-use crate::support::chain::anvil;
+use crate::support::real_chain::{RealChain, catalogue};
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, I256, U256};
-use alloy_rpc_client::RpcClient;
 use owner_console::catalogue::Catalogue;
-use owner_console::sandbox::deploy::{Artifact, Sender, calldata};
-use owner_console::sandbox::node::Node;
-use std::path::Path;
-use std::time::Duration;
-
-/// The $AGIALPHA token's fixed address, where the modules expect it.
-const AGIALPHA: &str = "0xA61a3B3a130a9c20768EEBF97E21515A6046a1fA";
-
-fn real(name: &str) -> serde_json::Value {
-    let path = crate::support::agijobs::build().join(format!("{name}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn artifact(name: &str) -> Artifact {
-    let mut json = real(name);
-    json["contractName"] = name.into();
-    serde_json::from_value(json).unwrap()
-}
-
-fn catalogue() -> Catalogue {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/catalogue.toml"),
-    )
-    .unwrap();
-    Catalogue::parse(&text).unwrap()
-}
 
 /// A guardrail's bound (`min` or `max`) as written in the catalogue.
 fn bound(catalogue: &Catalogue, guardrail: &str, which: &str) -> u64 {
@@ -51,84 +24,9 @@ fn bound(catalogue: &Catalogue, guardrail: &str, which: &str) -> u64 {
     text.as_deref().unwrap().parse().unwrap()
 }
 
-struct Chain {
-    _node: Node,
-    rpc: RpcClient,
-    runtime: tokio::runtime::Runtime,
-    governor: Address,
-}
-
-impl Chain {
-    fn start() -> Self {
-        let node = Node::start(&anvil(), 31337, &["--disable-code-size-limit"]).unwrap();
-        let rpc = RpcClient::new_http_with_client(
-            owner_console::net::ExtraRoots::default().client().unwrap(),
-            node.url().parse().unwrap(),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let token = real("MockERC20")["deployedBytecode"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let _: serde_json::Value = runtime
-            .block_on(rpc.request("anvil_setCode", (AGIALPHA, token)))
-            .unwrap();
-        let governor = runtime
-            .block_on(sender(&rpc).accounts())
-            .unwrap()
-            .first()
-            .copied()
-            .unwrap();
-        Self {
-            _node: node,
-            rpc,
-            runtime,
-            governor,
-        }
-    }
-
-    fn deploy(&self, name: &str, args: &[DynSolValue]) -> Address {
-        self.runtime
-            .block_on(sender(&self.rpc).deploy(self.governor, &artifact(name), args))
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    /// Whether `signature(args)`, sent by the governor, succeeds.
-    fn succeeds(&self, to: Address, signature: &str, args: &[&str]) -> bool {
-        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let data = calldata(signature, &args).unwrap();
-        self.runtime
-            .block_on(sender(&self.rpc).submit(self.governor, Some(to), data))
-            .unwrap()
-            .succeeded
-    }
-
-    fn read(&self, to: Address, signature: &str) -> U256 {
-        let data = calldata(signature, &[]).unwrap();
-        let out: alloy_primitives::Bytes = self
-            .runtime
-            .block_on(self.rpc.request(
-                "eth_call",
-                (serde_json::json!({"to": to, "data": data}), "latest"),
-            ))
-            .unwrap();
-        U256::from_be_slice(&out[..32])
-    }
-}
-
-fn sender(rpc: &RpcClient) -> Sender<'_> {
-    Sender {
-        rpc,
-        timeout: Duration::from_secs(20),
-    }
-}
-
 #[test]
 fn the_real_stake_manager_reverts_where_its_guardrails_block() {
-    let chain = Chain::start();
+    let chain = RealChain::start();
     let zero = DynSolValue::Address(Address::ZERO);
     let uint = |n: u64| DynSolValue::Uint(U256::from(n), 256);
     let stake = chain.deploy(
@@ -140,7 +38,7 @@ fn the_real_stake_manager_reverts_where_its_guardrails_block() {
             zero.clone(),
             zero.clone(),
             zero,
-            DynSolValue::Address(chain.governor),
+            DynSolValue::Address(chain.deployer),
         ],
     );
     let catalogue = catalogue();
@@ -207,7 +105,7 @@ fn the_real_stake_manager_reverts_where_its_guardrails_block() {
 
 #[test]
 fn the_real_thermostat_holds_the_system_temperature_within_its_bounds() {
-    let chain = Chain::start();
+    let chain = RealChain::start();
     let wad = |n: &str| DynSolValue::Int(n.parse::<I256>().unwrap(), 256);
     let thermostat = chain.deploy(
         "Thermostat",
@@ -215,7 +113,7 @@ fn the_real_thermostat_holds_the_system_temperature_within_its_bounds() {
             wad("1500000000000000000"),
             wad("500000000000000000"),
             wad("2000000000000000000"),
-            DynSolValue::Address(chain.governor),
+            DynSolValue::Address(chain.deployer),
         ],
     );
     let set = "setSystemTemperature(int256)";

@@ -1,0 +1,628 @@
+//! The console against the platform's real compiled modules (`../shared/fixtures/agijobs/
+//! build/`, see `SOURCE.md`), deployed on anvil and owned by a Safe (the project's MockSafe:
+//! each module's owner or governance, every change executed through its `execTransaction`).
+//! The workspace's config describes that deployment. `chain status` reads every catalogue
+//! value, each equal to the same getter called by ethers (an independent client); a signer
+//! and a rewarder added on chain and named nowhere are security removals in `diff`; the batch
+//! `plan` writes is executed by the Safe, every transaction succeeds, and `diff` is then
+//! empty; each contract limit set past its bound is refused by `plan` before a batch is
+//! written.
+//!
+//! SystemPause is left out: its constructor refuses modules that are not deployed (it reverts
+//! `InvalidValidationModule(0x0)` without a ValidationModule), deploying all it takes
+//! (validation, dispute, platform registry, reputation, arbitrator committee) is beyond this
+//! test, and the catalogue reads nothing from it. The platform has no Paymaster.
+
+use crate::support::chain::live_cli;
+use crate::support::cli::{Home, json, text};
+use crate::support::real_chain::{RealChain, catalogue};
+use crate::support::workspace::shipped_workspace;
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::{Address, I256, U256};
+use owner_console::catalogue::Catalogue;
+use owner_console::catalogue::guardrails::{GuardKind, Rule};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const STRANGER: &str = "0x000000000000000000000000000000000000dEaD";
+
+/// The real platform on a fresh node, owned by a MockSafe.
+struct RealPlatform {
+    chain: RealChain,
+    safe: Address,
+    /// Module name (the catalogue's) → address.
+    modules: BTreeMap<String, Address>,
+}
+
+fn address(a: Address) -> DynSolValue {
+    DynSolValue::Address(a)
+}
+
+fn uint(n: u64) -> DynSolValue {
+    DynSolValue::Uint(U256::from(n), 256)
+}
+
+fn wad(text: &str) -> DynSolValue {
+    DynSolValue::Int(text.parse::<I256>().unwrap(), 256)
+}
+
+impl RealPlatform {
+    fn deploy(workspace: &Path) -> Self {
+        let chain = RealChain::start();
+        let accounts = chain.accounts();
+        let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
+        let mock_safe = owner_console::sandbox::deploy::artifact("MockSafe", &read).unwrap();
+        let safe = chain.deploy_artifact(
+            &mock_safe,
+            &[
+                DynSolValue::Array(accounts[1..4].iter().copied().map(address).collect()),
+                uint(2),
+            ],
+        );
+        let zero = address(Address::ZERO);
+        let stake = chain.deploy(
+            "StakeManager",
+            &[
+                uint(0),
+                uint(0),
+                uint(0),
+                zero.clone(),
+                zero.clone(),
+                zero.clone(),
+                address(safe),
+            ],
+        );
+        let fee_pool = chain.deploy(
+            "FeePool",
+            &[address(stake), uint(0), zero.clone(), zero.clone()],
+        );
+        let job_registry = chain.deploy(
+            "JobRegistry",
+            &[
+                zero.clone(),
+                address(stake),
+                zero.clone(),
+                zero.clone(),
+                zero.clone(),
+                address(fee_pool),
+                zero.clone(),
+                uint(0),
+                DynSolValue::Uint(U256::ZERO, 96),
+                DynSolValue::Array(vec![]),
+                address(safe),
+            ],
+        );
+        let thermostat = chain.deploy(
+            "Thermostat",
+            &[
+                wad("1000000000000000000"),
+                wad("500000000000000000"),
+                wad("2000000000000000000"),
+                address(safe),
+            ],
+        );
+        let oracle = chain.deploy("EnergyOracle", &[address(safe)]);
+        let reward_engine = chain.deploy(
+            "RewardEngineMB",
+            &[
+                address(thermostat),
+                address(fee_pool),
+                zero.clone(),
+                address(oracle),
+                address(safe),
+            ],
+        );
+        let identity = chain.deploy(
+            "IdentityRegistry",
+            &[
+                zero.clone(),
+                zero.clone(),
+                zero,
+                DynSolValue::FixedBytes(Default::default(), 32),
+                DynSolValue::FixedBytes(Default::default(), 32),
+            ],
+        );
+        let monitor = chain.deploy("HamiltonianMonitor", &[uint(4), address(safe)]);
+        let safe_text = safe.to_checksum(None);
+        // The Ownable modules are handed to the Safe; IdentityRegistry is Ownable2Step.
+        for module in [fee_pool, identity] {
+            assert!(chain.succeeds(module, "transferOwnership(address)", &[&safe_text]));
+        }
+        chain.as_safe(safe, identity, "acceptOwnership()", &[]);
+        let modules: BTreeMap<String, Address> = [
+            ("FeePool", fee_pool),
+            ("JobRegistry", job_registry),
+            ("StakeManager", stake),
+            ("RewardEngine", reward_engine),
+            ("Thermostat", thermostat),
+            ("IdentityRegistry", identity),
+            ("EnergyOracle", oracle),
+            ("HamiltonianMonitor", monitor),
+        ]
+        .into_iter()
+        .map(|(name, at)| (name.to_owned(), at))
+        .collect();
+        let platform = Self {
+            chain,
+            safe,
+            modules,
+        };
+        for (name, at) in &platform.modules {
+            assert_eq!(
+                Address::from_word(platform.chain.read(*at, "owner()").into()),
+                safe,
+                "the Safe owns {name}"
+            );
+        }
+        platform
+    }
+
+    fn at(&self, module: &str) -> String {
+        self.modules[module].to_checksum(None)
+    }
+
+    fn url(&self) -> String {
+        self.chain.node.url()
+    }
+
+    /// The workspace's demo network made to describe this deployment: its modules, its Safe,
+    /// and a config with values the real modules accept (most of them differ from what the
+    /// constructors set, so that the plan has work to do).
+    fn describe_in(&self, workspace: &Path) {
+        let config = workspace.join("config");
+        let safe = self.safe.to_checksum(None);
+        let module = |kind: &str, name: &str| json!({"type": kind, "address": self.at(name)});
+        write(
+            &config.join("owner-control.demo.json"),
+            &json!({
+                "governance": safe,
+                "owner": safe,
+                "modules": {
+                    "feePool": module("ownable", "FeePool"),
+                    "jobRegistry": module("governable", "JobRegistry"),
+                    "stakeManager": module("governable", "StakeManager"),
+                    "rewardEngine": module("governable", "RewardEngine"),
+                    "thermostat": module("governable", "Thermostat"),
+                    "identityRegistry": module("ownable2step", "IdentityRegistry"),
+                    "energyOracle": module("governable", "EnergyOracle"),
+                    "hamiltonianMonitor": module("governable", "HamiltonianMonitor"),
+                }
+            }),
+        );
+        // The platform has no Paymaster contract.
+        std::fs::remove_file(config.join("paymaster.demo.json")).unwrap();
+        edit(&config.join("fee-pool.demo.json"), |c| {
+            c["stakeManager"] = self.at("StakeManager").into();
+            c["governance"] = safe.clone().into();
+            c.as_object_mut().unwrap().remove("taxPolicy");
+            c["rewardRole"] = "validator".into();
+            allowlist_treasury(c);
+        });
+        edit(&config.join("job-registry.demo.json"), |c| {
+            c["stakeManager"] = self.at("StakeManager").into();
+            c["feePool"] = self.at("FeePool").into();
+            for unset in [
+                "taxPolicy",
+                "identityRegistry",
+                "disputeModule",
+                "validationModule",
+                "reputationModule",
+                "certificateNFT",
+            ] {
+                c.as_object_mut().unwrap().remove(unset);
+            }
+        });
+        edit(&config.join("stake-manager.demo.json"), |c| {
+            c["jobRegistry"] = self.at("JobRegistry").into();
+            c["thermostat"] = self.at("Thermostat").into();
+            c["hamiltonianFeed"] = self.at("HamiltonianMonitor").into();
+            allowlist_treasury(c);
+            c["feePool"] = self.at("FeePool").into();
+            for unset in ["disputeModule", "validationModule"] {
+                c.as_object_mut().unwrap().remove(unset);
+            }
+        });
+        edit(&config.join("thermodynamics.demo.json"), |c| {
+            c["rewardEngine"]["address"] = self.at("RewardEngine").into();
+            c["rewardEngine"]["thermostat"] = self.at("Thermostat").into();
+            c["thermostat"]["address"] = self.at("Thermostat").into();
+        });
+        edit(&config.join("identity-registry.demo.json"), |c| {
+            c["address"] = self.at("IdentityRegistry").into();
+            let c = c.as_object_mut().unwrap();
+            c.remove("reputationEngine");
+            c.remove("attestationRegistry");
+        });
+        edit(&config.join("hamiltonian-monitor.demo.json"), |c| {
+            c["address"] = self.at("HamiltonianMonitor").into();
+        });
+        let path = config.join("networks.toml");
+        let networks = std::fs::read_to_string(&path).unwrap();
+        let networks = networks.replace(
+            "safe = \"0x5afe5afE5afE5afE5afE5aFe5aFe5Afe5Afe5AfE\"",
+            &format!("safe = \"{safe}\""),
+        );
+        assert!(networks.contains(&safe), "the demo profile names the Safe");
+        std::fs::write(path, networks).unwrap();
+    }
+
+    /// Each transaction of a Safe Transaction Builder batch executed by the Safe, in order; the
+    /// reason of each one that reverts.
+    fn execute_batch(&self, batch: &Path) -> (usize, Vec<String>) {
+        let batch: Value = serde_json::from_str(&std::fs::read_to_string(batch).unwrap()).unwrap();
+        let sender = self.chain.sender();
+        let executor = self.chain.deployer;
+        let mut failures = Vec::new();
+        let transactions = batch["transactions"].as_array().unwrap();
+        for tx in transactions {
+            let call = owner_console::sandbox::safe_exec::SafeCall {
+                to: tx["to"].as_str().unwrap().parse().unwrap(),
+                value: U256::ZERO,
+                data: tx["data"].as_str().unwrap().parse().unwrap(),
+            };
+            let executed = self
+                .chain
+                .runtime
+                .block_on(owner_console::sandbox::safe_exec::execute(
+                    &sender, executor, self.safe, &call,
+                ))
+                .unwrap();
+            if let Some(why) = executed.reverted {
+                let method = tx["contractMethod"]["name"].as_str().unwrap_or("?");
+                failures.push(format!("{method} on {}: {why}", call.to));
+            }
+        }
+        (transactions.len(), failures)
+    }
+}
+
+/// The treasury on the allowlist too: the real setter reverts for one that is not.
+fn allowlist_treasury(config: &mut Value) {
+    let treasury = config["treasury"].as_str().unwrap().to_owned();
+    config["treasuryAllowlist"][treasury] = true.into();
+}
+
+fn write(path: &Path, value: &Value) {
+    std::fs::write(path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+}
+
+fn edit(path: &Path, change: impl FnOnce(&mut Value)) {
+    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    change(&mut value);
+    write(path, &value);
+}
+
+/// What ethers reads, at `block`, for every value `chain status` read from the catalogue:
+/// the same getter of the same module, each set listed from its own add/remove events.
+fn ethers_reads(
+    catalogue: &Catalogue,
+    platform: &RealPlatform,
+    block: u64,
+    keys: &[String],
+) -> Value {
+    let mut reads = Vec::new();
+    for key in keys {
+        let mut read = match (catalogue.parameter(key), key.strip_suffix(".paused")) {
+            (Some(parameter), _) => {
+                let getter = parameter.getter.clone().unwrap();
+                let to = platform.at(parameter.contract());
+                let mut read =
+                    json!({"key": key, "to": to, "getter": getter, "args": parameter.args});
+                if parameter.args.is_empty() && !getter.contains("()(") {
+                    read["members_event"] = parameter
+                        .members_event
+                        .clone()
+                        .unwrap_or_else(|| panic!("{key}: a set behind a mapping names its event"))
+                        .into();
+                }
+                read
+            }
+            (None, Some(module)) => json!({"to": platform.at(module), "getter": "paused()(bool)"}),
+            (None, None) => {
+                let getter = match key.as_str() {
+                    "Safe.getOwners" => "getOwners()(address[])",
+                    "Safe.getThreshold" => "getThreshold()(uint256)",
+                    other => panic!("{other}: no read for ethers"),
+                };
+                json!({"to": platform.safe.to_checksum(None), "getter": getter})
+            }
+        };
+        read["key"] = key.as_str().into();
+        reads.push(read);
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        json!({"url": platform.url(), "block": block, "reads": reads}).to_string(),
+    )
+    .unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/fixtures/ethers/eth_calls.js"))
+        .arg(file.path())
+        .env("NODE_PATH", root.join("node_modules"))
+        .output()
+        .unwrap();
+    json(&output)
+}
+
+/// A value as compared: sets (arrays) in lowercase, sorted; the rest as given.
+fn comparable(value: &Value) -> Value {
+    match value {
+        Value::Array(items) => {
+            let mut items: Vec<String> = items
+                .iter()
+                .map(|i| i.as_str().unwrap_or_default().to_lowercase())
+                .collect();
+            items.sort();
+            json!(items)
+        }
+        other => other.clone(),
+    }
+}
+
+/// `chain status --json` held to ethers' reads of the same block: exit 0, no failure, every
+/// catalogue parameter with a getter read, each value equal.
+fn status_agrees_with_ethers(
+    catalogue: &Catalogue,
+    platform: &RealPlatform,
+    cli: &dyn Fn(&[&str]) -> std::process::Output,
+) -> Value {
+    let output = cli(&["chain", "status", "--network", "demo", "--json"]);
+    let status = json(&output);
+    assert_eq!(output.status.code(), Some(0), "{status}");
+    assert_eq!(status["failures"], json!({}), "{status}");
+    let values = status["values"].as_object().unwrap();
+    // Every catalogue value with a getter on a deployed module, each pausable module's pause
+    // flag, and the Safe's owners and threshold.
+    let readable: Vec<String> = catalogue
+        .parameters
+        .iter()
+        .filter(|p| p.getter.is_some() && !p.option)
+        .filter(|p| platform.modules.contains_key(p.contract()))
+        .map(|p| p.id.clone())
+        .chain(catalogue.pausable.iter().map(|m| format!("{m}.paused")))
+        .chain(["Safe.getOwners".to_owned(), "Safe.getThreshold".to_owned()])
+        .collect();
+    let unread: Vec<&String> = readable
+        .iter()
+        .filter(|id| !values.contains_key(id.as_str()))
+        .collect();
+    assert!(unread.is_empty(), "not read: {unread:?}\n{status}");
+    let block = status["block"]["number"].as_u64().unwrap();
+    let ethers = ethers_reads(catalogue, platform, block, &readable);
+    let differ: Vec<String> = readable
+        .iter()
+        .filter(|id| comparable(&values[id.as_str()]) != comparable(&ethers[id.as_str()]))
+        .map(|id| {
+            format!(
+                "{id}: console {} ethers {}",
+                values[id.as_str()],
+                ethers[id.as_str()]
+            )
+        })
+        .collect();
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    println!(
+        "{} value(s) read by chain status equal ethers' at block {block}",
+        readable.len()
+    );
+    status
+}
+
+fn removed(diff: &Value, id: &str) -> Vec<String> {
+    diff["diff"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == id)
+        .inspect(|c| assert_eq!(c["risk"], "security", "{c}"))
+        .flat_map(|c| c["removed"].as_array().cloned().unwrap_or_default())
+        .filter_map(|m| m.as_str().map(str::to_lowercase))
+        .collect()
+}
+
+#[test]
+fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
+    let started = std::time::Instant::now();
+    let workspace = shipped_workspace();
+    let platform = RealPlatform::deploy(workspace.path());
+    platform.describe_in(workspace.path());
+    let deployed = started.elapsed();
+    let catalogue = catalogue();
+    let home = Home::new();
+    let url = platform.url();
+    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
+
+    // 1. Every catalogue value read, each equal to ethers' eth_call.
+    status_agrees_with_ethers(&catalogue, &platform, &cli);
+
+    // 2. A signer and a rewarder added on chain and named nowhere: security removals.
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["EnergyOracle"],
+        "setSigner(address,bool)",
+        &[STRANGER, "true"],
+    );
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["FeePool"],
+        "setRewarder(address,bool)",
+        &[STRANGER, "true"],
+    );
+    let diff = json(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--json",
+        "--allow-incomplete",
+    ]));
+    let stranger = STRANGER.to_lowercase();
+    assert!(
+        removed(&diff, "EnergyOracle.signers").contains(&stranger),
+        "{diff}"
+    );
+    assert!(
+        removed(&diff, "FeePool.rewarders").contains(&stranger),
+        "{diff}"
+    );
+
+    // 3. The plan, executed by the Safe: every transaction succeeds, and nothing is left.
+    let not_compared: Vec<String> = diff["diff"]["not_compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .filter(|id| {
+            !diff["diff"]["options"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(id))
+        })
+        .collect();
+    let without_getter: Vec<String> = not_compared
+        .iter()
+        .filter(|id| {
+            catalogue
+                .parameter(id)
+                .is_some_and(|p| p.getter.is_none() || !platform.modules.contains_key(p.contract()))
+        })
+        .cloned()
+        .collect();
+    assert_eq!(
+        not_compared, without_getter,
+        "only values the catalogue has no getter or no module for are left out of the comparison"
+    );
+    println!(
+        "not compared (no getter or no module): {}",
+        not_compared.join(", ")
+    );
+    let batch = workspace.path().join("batch.json");
+    let batch_text = batch.to_str().unwrap();
+    let output = cli(&[
+        "plan",
+        "--network",
+        "demo",
+        "--out",
+        batch_text,
+        "--allow-incomplete",
+    ]);
+    assert!(
+        output.status.success(),
+        "{:?}\nguardrails: {}",
+        text(&output),
+        diff["diff"]["guardrails"]
+    );
+    let (planned, failures) = platform.execute_batch(&batch);
+    assert!(
+        failures.is_empty(),
+        "{} of {planned} transaction(s) reverted:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let output = cli(&["diff", "--network", "demo", "--json", "--allow-incomplete"]);
+    let after = json(&output);
+    assert_eq!(after["diff"]["changes"], json!([]), "{after}");
+    assert_eq!(output.status.code(), Some(0), "{after}");
+    status_agrees_with_ethers(&catalogue, &platform, &cli);
+
+    // 4. Each contract limit set past its bound: refused before a batch is written.
+    for guardrail in catalogue
+        .guardrails
+        .iter()
+        .filter(|g| g.kind == GuardKind::Contract)
+    {
+        let (path, pointer, before) = violate(workspace.path(), &catalogue, guardrail);
+        let refused = workspace.path().join(format!("{}.json", guardrail.id));
+        let output = cli(&[
+            "plan",
+            "--network",
+            "demo",
+            "--out",
+            refused.to_str().unwrap(),
+            "--allow-incomplete",
+        ]);
+        let (out, err) = text(&output);
+        assert!(
+            !output.status.success() && err.contains("a guardrail blocks this change"),
+            "{}: {out}{err}",
+            guardrail.id
+        );
+        assert!(!refused.exists(), "{}: no batch written", guardrail.id);
+        let blocked = json(&cli(&["diff", "--network", "demo", "--json"]));
+        assert!(
+            blocked["diff"]["guardrails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["guardrail"] == guardrail.id.as_str() && g["blocking"] == true),
+            "{} blocks: {}",
+            guardrail.id,
+            blocked["diff"]["guardrails"]
+        );
+        edit(&path, |c| *c.pointer_mut(&pointer).unwrap() = before);
+    }
+    println!(
+        "real platform: deployed in {deployed:?}, whole test {:?}, {planned} transaction(s)",
+        started.elapsed()
+    );
+}
+
+/// Writes into the config a value of `guardrail`'s first parameter just past its bound; returns
+/// the file, the pointer and the value it had.
+fn violate(
+    workspace: &Path,
+    catalogue: &Catalogue,
+    guardrail: &owner_console::catalogue::guardrails::Guardrail,
+) -> (std::path::PathBuf, String, Value) {
+    let config = |id: &str| {
+        let p = catalogue.parameter(id).unwrap();
+        (
+            workspace.join(format!("config/{}.demo.json", p.file)),
+            p.path.clone(),
+        )
+    };
+    let read = |id: &str| -> Value {
+        let (file, pointer) = config(id);
+        let value: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        value.pointer(&pointer).cloned().unwrap_or(Value::Null)
+    };
+    let number = |v: &Value| -> i128 {
+        v.as_i64()
+            .map(i128::from)
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or_else(|| panic!("{}: a number: {v}", guardrail.id))
+    };
+    let first = &guardrail.params[0];
+    let before = read(first);
+    let past: Value = match guardrail.rule {
+        Rule::Range => match &guardrail.max {
+            Some(max) => json!(max.parse::<i128>().unwrap() + 1),
+            None => json!(guardrail.min.as_ref().unwrap().parse::<i128>().unwrap() - 1),
+        },
+        Rule::SumAtMost => {
+            let others: i128 = guardrail.params[1..].iter().map(|p| number(&read(p))).sum();
+            assert!(others > 0, "{}", guardrail.id);
+            json!(guardrail.max.as_ref().unwrap().parse::<i128>().unwrap() - others + 1)
+        }
+        Rule::SumEquals => json!(number(&before) + 1),
+        Rule::Positive => json!(0),
+        Rule::GreaterThan => json!(number(&read(&guardrail.params[1])).to_string()),
+        Rule::Within => json!((number(&read(&guardrail.params[2])) + 1).to_string()),
+        Rule::MemberOf => json!(STRANGER),
+        Rule::Differs => read(&guardrail.params[1]),
+        other => panic!("{}: no violation written for {other:?}", guardrail.id),
+    };
+    // Numbers keep the config's own form (JSON number or decimal text).
+    let past = match (&before, &past) {
+        (Value::String(_), Value::Number(n)) => json!(n.to_string()),
+        (Value::Number(_), Value::String(s)) if s.parse::<i64>().is_ok() => {
+            json!(s.parse::<i64>().unwrap())
+        }
+        _ => past,
+    };
+    let (file, pointer) = config(first);
+    edit(&file, |c| *c.pointer_mut(&pointer).unwrap() = past);
+    (file, pointer, before)
+}
