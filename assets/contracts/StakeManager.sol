@@ -26,6 +26,18 @@ contract StakeManager is Pausable {
     address public feePool;
     uint256 public maxAGITypes;
     uint256 public maxTotalPayoutPct;
+    bool public autoStakeTuning;
+    uint256 public stakeDisputeThreshold;
+    uint256 public stakeIncreasePct;
+    uint256 public stakeDecreasePct;
+    uint256 public stakeTuneWindow;
+    uint256 public minStakeFloor;
+    uint256 public maxMinStake;
+    int256 public stakeTempThreshold;
+    int256 public stakeHamiltonianThreshold;
+    uint256 public disputeWeight;
+    uint256 public temperatureWeight;
+    uint256 public hamiltonianWeight;
 
     event MinStakeUpdated(uint256 minStake);
     event SlashingPercentagesUpdated(uint256 employerSlashPct, uint256 treasurySlashPct);
@@ -45,6 +57,20 @@ contract StakeManager is Pausable {
     event FeePoolUpdated(address feePool);
     event MaxAGITypesUpdated(uint256 maxAGITypes);
     event MaxTotalPayoutPctUpdated(uint256 maxTotalPayoutPct);
+    event AutoStakeTuningEnabled(bool enabled);
+    event AutoStakeConfigUpdated(
+        uint256 threshold,
+        uint256 increasePct,
+        uint256 decreasePct,
+        uint256 window,
+        uint256 floor,
+        uint256 ceil,
+        int256 temperatureThreshold,
+        int256 hamiltonianThreshold,
+        uint256 disputeWeight,
+        uint256 temperatureWeight,
+        uint256 hamiltonianWeight
+    );
 
     constructor(address initialOwner) Governable(initialOwner) {}
 
@@ -169,6 +195,44 @@ contract StakeManager is Pausable {
         if (pct < 100 || pct > 200) revert InvalidPercentage(pct);
         maxTotalPayoutPct = pct;
         emit MaxTotalPayoutPctUpdated(pct);
+    }
+
+    function autoTuneStakes(bool enabled) external onlyOwner {
+        autoStakeTuning = enabled;
+        emit AutoStakeTuningEnabled(enabled);
+    }
+
+    /// @notice As on the platform: a percent above 100 reverts; a zero window or floor leaves
+    /// the current one.
+    function configureAutoStake(
+        uint256 threshold,
+        uint256 upPct,
+        uint256 downPct,
+        uint256 window,
+        uint256 floor,
+        uint256 ceil,
+        int256 tempThreshold,
+        int256 hThreshold,
+        uint256 disputeW,
+        uint256 tempW,
+        uint256 hamW
+    ) external onlyOwner {
+        if (upPct > 100) revert InvalidPercentage(upPct);
+        if (downPct > 100) revert InvalidPercentage(downPct);
+        stakeDisputeThreshold = threshold;
+        stakeIncreasePct = upPct;
+        stakeDecreasePct = downPct;
+        if (window > 0) stakeTuneWindow = window;
+        if (floor > 0) minStakeFloor = floor;
+        maxMinStake = ceil;
+        stakeTempThreshold = tempThreshold;
+        stakeHamiltonianThreshold = hThreshold;
+        disputeWeight = disputeW;
+        temperatureWeight = tempW;
+        hamiltonianWeight = hamW;
+        emit AutoStakeConfigUpdated(
+            threshold, upPct, downPct, window, floor, ceil, tempThreshold, hThreshold, disputeW, tempW, hamW
+        );
     }
 
     function _checkSlashTotal(uint256 total) private pure {

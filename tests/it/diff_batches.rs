@@ -341,8 +341,8 @@ fn plan_refuses_while_a_config_value_cannot_be_read() {
     assert!(!out.exists());
 }
 
-/// A runbook whose diff leaves values out: the catalogue reads none of StakeManager's
-/// auto-stake settings, which the demo config gives.
+/// A runbook whose diff leaves values out: the catalogue reads none of RewardEngine's role
+/// shares, which the demo config gives; the fees domain has a change to make.
 fn stake_update_runbook(allow_incomplete: bool) -> String {
     let allowed = if allow_incomplete {
         "allow_incomplete = true\n"
@@ -363,7 +363,7 @@ networks = ["demo"]
 id = "diff"
 title = "Diff"
 kind = "diff"
-domains = ["stake-manager"]
+domains = ["fees", "rewards"]
 
 [[steps]]
 id = "batch"
@@ -414,7 +414,7 @@ fn a_safe_batch_step_refuses_a_diff_that_left_values_out_unless_its_runbook_allo
     assert_eq!(refused.status.code(), Some(1), "{err}");
     assert!(
         err.contains("the diff is incomplete")
-            && err.contains("StakeManager.autoStake.enabled = true")
+            && err.contains("RewardEngine.roleShare.agent = 65%")
             && err.contains("allow_incomplete = true"),
         "the step names what the batch would leave out and how a runbook allows it: {err}"
     );

@@ -192,7 +192,7 @@ fn a_long_diff_scrolls_with_the_cursor_and_every_row_opens() {
     h.keys(&[End]);
     let last = h.screen();
     assert!(
-        selected_row(&last).contains("[COSMETIC]") && last.contains("change 37 of 37"),
+        selected_row(&last).contains("[COSMETIC]") && last.contains("change 48 of 48"),
         "{last}"
     );
     h.keys(&[PageDown, Up, Home]);
