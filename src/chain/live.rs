@@ -35,18 +35,8 @@ impl Target {
         if crate::sandbox::inherited::in_drill_of(network) {
             return Self::sandbox(ctx, network);
         }
-        let profile = profile(ctx, network)?;
-        if ctx.offline {
-            return Err(ChainError::Offline.into());
-        }
-        let url = std::env::var(&profile.rpc_env)
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-            .ok_or_else(|| ChainError::NoRpcUrl {
-                network: network.to_owned(),
-                variable: profile.rpc_env.clone(),
-            })?;
-        Self::at(ctx, network, url.trim())
+        let (_, url) = node_url(ctx, network)?;
+        Self::at(ctx, network, &url)
     }
 
     /// The network's node at `url`, whatever its profile's environment variable says.
@@ -148,6 +138,22 @@ impl Target {
 /// The network's node alone, from the environment variable its profile names (no catalogue
 /// or modules needed): for a read of one contract, such as a Safe's nonce. Refused offline.
 pub fn endpoint(ctx: &Context, network: &str) -> Result<Endpoint, TargetError> {
+    let (profile, url) = node_url(ctx, network)?;
+    Ok(Endpoint::new(
+        network,
+        profile.chain_id,
+        &url,
+        Duration::from_secs(profile.reads.timeout_secs.max(1)),
+    )
+    .trusting(trusted_roots(ctx, profile).map_err(ChainError::from)?))
+}
+
+/// The network's profile and its node's URL, from the environment variable the profile names.
+/// Refused offline.
+fn node_url<'a>(
+    ctx: &'a Context,
+    network: &str,
+) -> Result<(&'a crate::workspace::networks::Network, String), TargetError> {
     let profile = profile(ctx, network)?;
     if ctx.offline {
         return Err(ChainError::Offline.into());
@@ -159,13 +165,7 @@ pub fn endpoint(ctx: &Context, network: &str) -> Result<Endpoint, TargetError> {
             network: network.to_owned(),
             variable: profile.rpc_env.clone(),
         })?;
-    Ok(Endpoint::new(
-        network,
-        profile.chain_id,
-        url.trim(),
-        Duration::from_secs(profile.reads.timeout_secs.max(1)),
-    )
-    .trusting(trusted_roots(ctx, profile).map_err(ChainError::from)?))
+    Ok((profile, url.trim().to_owned()))
 }
 
 fn profile<'a>(

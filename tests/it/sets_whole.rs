@@ -14,14 +14,7 @@ fn an_oracle_signer_added_on_chain_and_named_nowhere_is_a_security_removal() {
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let home = Home::new();
     let url = platform.url();
-    let diff = || {
-        json(&live_cli(
-            &home,
-            workspace.path(),
-            &url,
-            &["diff", "--network", "demo", "--json"],
-        ))
-    };
+    let diff = || live_diff(&home, workspace.path(), &url);
     let signers = |diff: &serde_json::Value| {
         diff["diff"]["changes"]
             .as_array()
@@ -117,6 +110,16 @@ fn the_plan_removes_an_unlisted_member_unless_retain_unknown_keeps_it() {
 }
 
 /// The members of `id` in a `diff --json`'s removals.
+/// `diff --network demo --json` against the node at `url`.
+fn live_diff(home: &Home, workspace: &std::path::Path, url: &str) -> serde_json::Value {
+    json(&live_cli(
+        home,
+        workspace,
+        url,
+        &["diff", "--network", "demo", "--json"],
+    ))
+}
+
 fn removed(diff: &serde_json::Value, id: &str) -> Vec<String> {
     diff["diff"]["changes"]
         .as_array()
@@ -136,14 +139,7 @@ fn a_rewarder_named_only_by_its_event_is_a_security_removal_until_removed_on_cha
     let platform = Platform::start(workspace.path(), &snapshot_values(workspace.path()), &[]);
     let home = Home::new();
     let url = platform.url();
-    let diff = || {
-        json(&live_cli(
-            &home,
-            workspace.path(),
-            &url,
-            &["diff", "--network", "demo", "--json"],
-        ))
-    };
+    let diff = || live_diff(&home, workspace.path(), &url);
     let stranger = STRANGER.to_lowercase();
     let before = diff();
     assert!(
@@ -260,12 +256,7 @@ fn an_additional_agent_added_on_chain_and_named_nowhere_is_a_security_removal() 
         "addAdditionalAgent(address)",
         &[STRANGER],
     );
-    let diff = json(&live_cli(
-        &home,
-        workspace.path(),
-        &url,
-        &["diff", "--network", "demo", "--json"],
-    ));
+    let diff = live_diff(&home, workspace.path(), &url);
     assert!(
         removed(&diff, "IdentityRegistry.additionalAgents").contains(&STRANGER.to_lowercase()),
         "{diff}"
