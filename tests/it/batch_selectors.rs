@@ -4,7 +4,7 @@
 //! function, a call to an address with no code, and calls through EIP-1967 and EIP-1167
 //! proxies (checked against the implementation's code).
 
-use crate::support::chain::{DEMO_RPC_ENV, anvil};
+use crate::support::chain::DEMO_RPC_ENV;
 use crate::support::cli::{Home, json, text};
 use alloy_primitives::{Address, B256};
 use alloy_rpc_client::RpcClient;
@@ -114,15 +114,7 @@ fn clone_code(implementation: Address) -> String {
 
 impl Deployed {
     fn start() -> Self {
-        let node = Node::start(&anvil(), 31337, &[]).unwrap();
-        let rpc = RpcClient::new_http_with_client(
-            owner_console::net::ExtraRoots::default().client().unwrap(),
-            node.url().parse().unwrap(),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let (node, rpc, runtime) = crate::support::real_chain::local_node(&[]);
         let deployed = Self {
             node,
             runtime,

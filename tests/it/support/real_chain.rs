@@ -37,6 +37,21 @@ pub fn catalogue() -> Catalogue {
     Catalogue::parse(&text).unwrap()
 }
 
+/// A fresh anvil (chain 31337, `args` added), a JSON-RPC client to it and a runtime to drive
+/// the client.
+pub fn local_node(args: &[&str]) -> (Node, RpcClient, tokio::runtime::Runtime) {
+    let node = Node::start(&super::chain::anvil(), 31337, args).unwrap();
+    let rpc = RpcClient::new_http_with_client(
+        owner_console::net::ExtraRoots::default().client().unwrap(),
+        node.url().parse().unwrap(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    (node, rpc, runtime)
+}
+
 pub struct RealChain {
     pub node: Node,
     pub rpc: RpcClient,
@@ -49,20 +64,7 @@ impl RealChain {
     /// Anvil (chain id 31337, no code-size limit: StakeManager and JobRegistry exceed it) with
     /// MockERC20's code at the token's fixed address.
     pub fn start() -> Self {
-        let node = Node::start(
-            &super::chain::anvil(),
-            31337,
-            &["--disable-code-size-limit"],
-        )
-        .unwrap();
-        let rpc = RpcClient::new_http_with_client(
-            owner_console::net::ExtraRoots::default().client().unwrap(),
-            node.url().parse().unwrap(),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let (node, rpc, runtime) = local_node(&["--disable-code-size-limit"]);
         let token = real("MockERC20")["deployedBytecode"]
             .as_str()
             .unwrap()
