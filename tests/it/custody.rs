@@ -201,7 +201,7 @@ fn notes_runbook(n: usize) -> String {
 
 #[test]
 fn two_run_next_at_once_complete_each_step_once_and_the_run_stays_usable() {
-    const ROUNDS: usize = 50;
+    const ROUNDS: usize = 20;
     let home = Home::empty();
     let tester = home.add_key("tester");
     let workspace = crate::support::workspace::walk_workspace();

@@ -6,7 +6,7 @@
 use crate::support::pty::{PtyApp, Sandbox, TIMEOUT, keys, screen_rows};
 use crate::support::run_view::{journal_entries, wait_current_step};
 use crate::support::sgr::colour_sequences;
-use crate::support::tour::{MATRIX, each_view_alone, wait_for_stop, walk, walk_every_view};
+use crate::support::tour::{MATRIX, wait_for_stop, walk, walk_every_view};
 
 #[test]
 fn every_view_reads_at_80x24_and_60x20() {
@@ -23,16 +23,21 @@ fn every_view_reads_at_80x24_and_60x20() {
 
 #[test]
 fn every_view_redraws_after_each_resize() {
-    each_view_alone(|app, stop| {
-        app.resize(60, 20);
-        wait_for_stop(app, stop);
-        app.resize(20, 8);
-        app.wait_for("too small", TIMEOUT);
-        app.resize(100, 30);
-        wait_for_stop(app, stop);
-        app.resize(80, 24);
-        wait_for_stop(app, stop);
-    });
+    walk_every_view(
+        80,
+        24,
+        |command| command,
+        |app, stop| {
+            app.resize(60, 20);
+            wait_for_stop(app, stop);
+            app.resize(20, 8);
+            app.wait_for("too small", TIMEOUT);
+            app.resize(100, 30);
+            wait_for_stop(app, stop);
+            app.resize(80, 24);
+            wait_for_stop(app, stop);
+        },
+    );
 }
 
 /// Keys typed right after resizes are handled, however close to the resize they come: after

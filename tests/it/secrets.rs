@@ -246,8 +246,10 @@ fn the_log_file_is_private_even_when_an_older_version_left_it_open() {
 fn offline_takes_the_usual_boolean_spellings() {
     let ws = crate::support::workspace::shipped_workspace();
     let home = Home::new();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let watched = Proxy::start(listener.local_addr().unwrap().port());
+    // No node behind the proxy: a connection is seen, then refused at once.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let watched = Proxy::start(nowhere.local_addr().unwrap().port());
+    drop(nowhere);
     let url = watched.url();
     let status = |offline: &str| {
         let vars = [

@@ -246,27 +246,6 @@ fn sandbox_for(stops: &[Stop]) -> Sandbox {
     sandbox
 }
 
-/// Every stop of both tours in a console of its own, walked there at 80×24; `at_stop` acts on
-/// it (a resize), then SIGTERM ends the console, so each view is resized from a known state
-/// (`keys_typed_after_resizes_are_handled` in `tests/pty_stress.rs` checks typing after).
-pub fn each_view_alone(mut at_stop: impl FnMut(&mut PtyApp, &Stop)) {
-    for stops in [MATRIX, DIFF] {
-        for last in 0..stops.len() {
-            let sandbox = sandbox_for(stops);
-            let mut app = PtyApp::spawn(sandbox.command(&[]), 80, 24);
-            walk(&mut app, &stops[..last], |_, _| {});
-            open(&mut app, &stops[last]);
-            at_stop(&mut app, &stops[last]);
-            app.signal(libc::SIGTERM);
-            let status = app.wait_exit(TIMEOUT);
-            assert!(
-                status.success(),
-                "SIGTERM should end the console cleanly, got {status}"
-            );
-        }
-    }
-}
-
 /// Both tours, each in a fresh sandbox: the matrix from a fresh start, and the fee update
 /// resumed at its diff step. `command` adds what the test needs to the sandbox's command.
 pub fn walk_every_view(
