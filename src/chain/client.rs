@@ -60,9 +60,11 @@ impl Endpoint {
             url: self.shown(),
             detail: "not a valid URL".into(),
         })?;
-        let http = self
-            .roots
-            .client_builder()
+        let builder = self.roots.client_builder().map_err(|e| ChainError::Other {
+            url: self.shown(),
+            detail: e.to_string(),
+        })?;
+        let http = builder
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
             .build()

@@ -2,7 +2,11 @@
 //! rustls-platform-verifier) and, for a private node, extra ones from PEM files: a network's
 //! `ca_file` and the file `OWNER_CONSOLE_CA_FILE` names.
 
-use std::sync::Once;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Once, PoisonError};
 
 /// The environment variable naming a PEM file of certificate authorities trusted for every
 /// HTTPS connection, besides the machine's.
@@ -31,7 +35,7 @@ pub enum RootsError {
 /// Certificate authorities trusted besides the machine's.
 #[derive(Clone, Default)]
 pub struct ExtraRoots {
-    certificates: Vec<reqwest::Certificate>,
+    certificates: Vec<CertificateDer<'static>>,
 }
 
 impl std::fmt::Debug for ExtraRoots {
@@ -73,8 +77,9 @@ impl ExtraRoots {
                 bytes: pem.len() as u64,
             });
         }
-        let certificates =
-            reqwest::Certificate::from_pem_bundle(pem).map_err(|error| RootsError::Invalid {
+        let certificates = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| RootsError::Invalid {
                 file: file.to_owned(),
                 reason: error.to_string(),
             })?;
@@ -89,16 +94,51 @@ impl ExtraRoots {
 
     /// A client with these roots (no timeout: a loopback node's, a test's).
     pub fn client(&self) -> Result<reqwest::Client, RootsError> {
-        self.client_builder()
+        self.client_builder()?
             .build()
             .map_err(|error| RootsError::Client(error.to_string()))
     }
 
     /// An HTTP client builder that speaks HTTPS, trusting the machine's authorities and these.
-    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+    pub fn client_builder(&self) -> Result<reqwest::ClientBuilder, RootsError> {
         install_crypto();
+        let tls = (*self.tls_config()?).clone();
         #[allow(clippy::disallowed_methods)] // the one place a client is made
-        reqwest::Client::builder().tls_certs_merge(self.certificates.iter().cloned())
+        Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+    }
+
+    /// The TLS set-up trusting the machine's authorities and these, made once per process for
+    /// each set of extra roots: making it reads every certificate the machine trusts (hundreds
+    /// of PEM blocks), which a live view refreshing every second would otherwise repeat.
+    fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, RootsError> {
+        static MADE: Mutex<BTreeMap<[u8; 32], Arc<rustls::ClientConfig>>> =
+            Mutex::new(BTreeMap::new());
+        let mut key = Sha256::new();
+        for certificate in &self.certificates {
+            key.update((certificate.len() as u64).to_be_bytes());
+            key.update(certificate);
+        }
+        let key: [u8; 32] = key.finalize().into();
+        let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(config) = made.get(&key) {
+            return Ok(config.clone());
+        }
+        let failed = |error: rustls::Error| RootsError::Client(error.to_string());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+            self.certificates.iter().cloned(),
+            provider.clone(),
+        )
+        .map_err(failed)?;
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(failed)?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        let config = Arc::new(config);
+        made.insert(key, config.clone());
+        Ok(config)
     }
 }
 

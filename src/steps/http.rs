@@ -105,7 +105,14 @@ pub async fn check(
         },
         body: Vec::new(),
     };
-    let client = match roots.client_builder().timeout(timeout).no_proxy().build() {
+    let built = roots
+        .client_builder()
+        .map_err(|error| error.to_string())
+        .and_then(|builder| {
+            let builder = builder.timeout(timeout).no_proxy();
+            builder.build().map_err(|error| error.to_string())
+        });
+    let client = match built {
         Ok(client) => client,
         Err(error) => return failed(format!("cannot build an HTTP client: {error}")),
     };
