@@ -36,7 +36,7 @@ pub enum SetterError {
     #[error("parameter `{id}` is a planning option, not contract state, and so has no getter")]
     OptionWithGetter { id: String },
     #[error(
-        "parameter `{id}`: {signature} takes {takes} argument(s), and `args` and the value(s) make {given}"
+        "parameter `{id}`: {signature} takes {takes} argument(s), and `args` (a getter: `getter_args`, if given) and the value(s) make {given}"
     )]
     WrongLeading {
         id: String,
@@ -101,12 +101,13 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
     if let Some(getter) = &parameter.getter {
         let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
         let takes = getter_arity(getter);
-        if takes != leading && !(set && leading == 0 && takes == 1) {
+        let given = parameter.getter_arguments().len();
+        if takes != given && !(set && given == 0 && takes == 1) {
             return Err(SetterError::WrongLeading {
                 id: id.clone(),
                 signature: getter.clone(),
                 takes,
-                given: leading,
+                given,
             });
         }
     }

@@ -122,6 +122,10 @@ pub enum ValueError {
     OutOfRange(String),
     #[error("`{0}` is not a whole number")]
     NotWhole(String),
+    #[error(
+        "`{0}` is a 1e18-scaled share that is no whole basis point (a multiple of 1e14, 0.01%): the console compares shares in basis points"
+    )]
+    NotWholeBasisPoint(String),
     #[error("`{0}` is negative")]
     Negative(String),
     #[error("`{0}` is not true or false")]
@@ -161,9 +165,10 @@ fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, ValueError> {
         (_, serde_json::Value::String(s)) => parse_whole(s.trim())?,
         (_, other) => return Err(ValueError::NotANumber(other.to_string())),
     };
-    parsed
-        .checked_mul(unit.factor())
-        .ok_or_else(|| ValueError::OutOfRange(raw_text(raw)))
+    unit.to_base(parsed).ok_or_else(|| match unit {
+        Unit::Share18 => ValueError::NotWholeBasisPoint(raw_text(raw)),
+        _ => ValueError::OutOfRange(raw_text(raw)),
+    })
 }
 
 fn parse_whole(text: &str) -> Result<I256, ValueError> {
@@ -332,7 +337,7 @@ impl Value {
     /// chain unit's factor, an enum member as its number, an ENS node as its hash.
     pub fn chain_text(&self, parameter: &super::Parameter) -> String {
         match self {
-            Self::Number(base) => (*base / parameter.chain_unit().factor()).to_string(),
+            Self::Number(base) => parameter.chain_unit().from_base(*base).to_string(),
             Self::Text(name) if parameter.kind == Kind::Enum => parameter
                 .variants
                 .iter()

@@ -5,7 +5,7 @@ use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::index::seek;
-use crate::catalogue::value::Value;
+use crate::catalogue::value::{Value, ValueError};
 use crate::workspace::snapshot::StateSnapshot;
 
 pub struct Current {
@@ -26,6 +26,7 @@ pub struct Current {
 pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str) -> Current {
     let mut values = Vec::new();
     let mut problems = Vec::new();
+    let mut unread = std::collections::BTreeMap::new();
     let mut raw_values = snapshot.values.iter().peekable();
     for (position, parameter) in catalogue.in_id_order() {
         let Some(raw) = seek(&mut raw_values, &parameter.id) else {
@@ -35,6 +36,11 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         let id = &parameter.id;
         match Value::read_as(raw, parameter, parameter.chain_unit(), &mut notes) {
             Ok(value) => values.push((id.clone(), value)),
+            // A value of its kind that the console cannot hold exactly in its unit: left out
+            // of the comparison, and named, rather than failing every other value.
+            Err(why @ ValueError::NotWholeBasisPoint(_)) => {
+                unread.insert(id.clone(), format!("not compared exactly: {why}"));
+            }
             Err(why) => problems.push((position, format!("{name}: {id}: {why}"))),
         }
     }
@@ -50,7 +56,7 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         describe,
         complete: false,
         problems,
-        unread: Default::default(),
+        unread,
         stale: None,
     }
 }

@@ -227,6 +227,9 @@ impl RealPlatform {
             c["rewardEngine"]["address"] = self.at("RewardEngine").into();
             c["rewardEngine"]["thermostat"] = self.at("Thermostat").into();
             c["thermostat"]["address"] = self.at("Thermostat").into();
+            // The constructor's shares are 65/15/15/5.
+            c["rewardEngine"]["roleShares"] =
+                json!({"agent": 50, "validator": 30, "operator": 15, "employer": 5});
         });
         edit(&config.join("identity-registry.demo.json"), |c| {
             c["address"] = self.at("IdentityRegistry").into();
@@ -307,9 +310,8 @@ fn ethers_reads(
             (Some(parameter), _) => {
                 let getter = parameter.getter.clone().unwrap();
                 let to = platform.at(parameter.contract());
-                let mut read =
-                    json!({"key": key, "to": to, "getter": getter, "args": parameter.args});
-                if parameter.args.is_empty() && !getter.contains("()(") {
+                let mut read = json!({"key": key, "to": to, "getter": getter, "args": parameter.getter_arguments()});
+                if parameter.getter_arguments().is_empty() && !getter.contains("()(") {
                     read["members_event"] = parameter
                         .members_event
                         .clone()
@@ -466,6 +468,25 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     assert!(
         removed(&diff, "FeePool.rewarders").contains(&stranger),
         "{diff}"
+    );
+
+    // The role shares, 1e18-scaled on chain, compared as percents.
+    let changed = |id: &str| -> (Value, Value) {
+        let change = diff["diff"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} changes: {diff}"));
+        (change["before"].clone(), change["after"].clone())
+    };
+    assert_eq!(
+        changed("RewardEngine.roleShare.agent"),
+        (json!("65%"), json!("50%"))
+    );
+    assert_eq!(
+        changed("RewardEngine.roleShare.validator"),
+        (json!("15%"), json!("30%"))
     );
 
     // 3. The plan, executed by the Safe: every transaction succeeds, and nothing is left.
