@@ -117,3 +117,48 @@ pub fn from_live(catalogue: &Catalogue, state: &crate::chain::LiveState) -> Curr
     }
     current
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(values: serde_json::Value) -> StateSnapshot {
+        let mut snapshot: StateSnapshot = serde_json::from_value(serde_json::json!({
+            "network": "demo",
+            "chain_id": 31337,
+            "block": {"number": 1, "hash": format!("0x{}", "ab".repeat(32)), "timestamp": "2026-12-04T00:00:00Z"},
+            "taken_at": "2026-12-04T00:00:00Z",
+            "values": {}
+        }))
+        .expect("a snapshot");
+        snapshot.values = serde_json::from_value(values).expect("values");
+        snapshot
+    }
+
+    #[test]
+    fn a_share_that_is_no_whole_basis_point_is_named_and_the_others_still_compare() {
+        let catalogue =
+            Catalogue::parse(include_str!("../../config/catalogue.toml")).expect("the catalogue");
+        let current = from_snapshot(
+            &catalogue,
+            &snapshot(serde_json::json!({
+                "RewardEngine.roleShare.agent": "333333333333333334",
+                "RewardEngine.roleShare.validator": "150000000000000000",
+                "FeePool.burnPct": "2",
+            })),
+            "test",
+        );
+        assert!(current.problems.is_empty(), "{:?}", current.problems);
+        let why = &current.unread["RewardEngine.roleShare.agent"];
+        assert!(
+            why.contains("333333333333333334") && why.contains("no whole basis point"),
+            "{why}"
+        );
+        assert_eq!(
+            current.values["RewardEngine.roleShare.validator"]
+                .show(crate::catalogue::units::Unit::Percent),
+            "15%"
+        );
+        assert!(current.values.contains_key("FeePool.burnPct"));
+    }
+}
