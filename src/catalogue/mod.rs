@@ -71,6 +71,11 @@ pub struct Parameter {
     /// `RewarderUpdated(address,bool)`. The set's members are found in these events since the
     /// network's `logs_from_block`, then each confirmed by the getter.
     pub members_event: Option<String>,
+    /// A joint setter (`setter_args`) that takes whole percents or basis points and stores
+    /// them as given (`StakeManager.setSlashingDistribution`: a sum of 100 or of 10,000): the
+    /// values read from chain are basis points when those of `setter_args` sum to 10,000.
+    #[serde(default)]
+    pub percent_or_bps: bool,
     /// For a set whose setter only adds a member (`addAdditionalAgent(address)`): the
     /// function that removes one (`removeAdditionalAgent(address)`).
     pub remover: Option<String>,

@@ -50,6 +50,10 @@ pub enum SetterError {
         "parameter `{id}`: a remover is for a set whose setter adds one member (`addX(address)`), and takes that member alone"
     )]
     Remover { id: String },
+    #[error(
+        "parameter `{id}`: percent_or_bps is for a percent parameter of a setter with setter_args"
+    )]
+    PercentOrBps { id: String },
     #[error("parameter `{id}` has setter_args but no setter")]
     NoSetter { id: String },
     #[error("parameter `{id}`: setter_args must list `{id}` itself")]
@@ -62,7 +66,7 @@ pub enum SetterError {
         lists: usize,
     },
     #[error(
-        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter and setter_args"
+        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter, setter_args and percent_or_bps"
     )]
     Mismatched {
         id: String,
@@ -96,6 +100,11 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
         if !set || !adds_one || arity(remover) != 1 {
             return Err(SetterError::Remover { id: id.clone() });
         }
+    }
+    if parameter.percent_or_bps
+        && (parameter.unit != super::units::Unit::Percent || parameter.setter_args.is_empty())
+    {
+        return Err(SetterError::PercentOrBps { id: id.clone() });
     }
     let leading = parameter.args.len();
     if let Some(getter) = &parameter.getter {
@@ -156,6 +165,7 @@ pub fn check(catalogue: &Catalogue) -> Result<(), SetterError> {
             let same = catalogue.parameter(other).is_some_and(|o| {
                 o.setter.as_ref() == Some(setter)
                     && o.setter_args == parameter.setter_args
+                    && o.percent_or_bps == parameter.percent_or_bps
                     && o.contract() == parameter.contract()
             });
             if !same {

@@ -118,6 +118,10 @@ pub struct Diff {
     /// Of `not_compared`, the planning options: values of the config that are no contract
     /// state (the catalogue's `option`), so that no chain or snapshot ever holds them.
     pub options: Vec<String>,
+    /// How the current state was read where the chain keeps a value in more than one form
+    /// (the slashing split in basis points), for people: not part of the fingerprint.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub fingerprint: String,
 }
 
@@ -317,6 +321,7 @@ pub fn compute(
         guardrails,
         not_compared,
         options,
+        notes: Vec::new(),
         fingerprint,
     }
 }

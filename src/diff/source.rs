@@ -5,8 +5,10 @@ use crate::catalogue::Catalogue;
 use crate::catalogue::config_set::ConfigSet;
 use crate::catalogue::guardrails::Values;
 use crate::catalogue::index::seek;
+use crate::catalogue::units::{Unit, show};
 use crate::catalogue::value::{Value, ValueError};
 use crate::workspace::snapshot::StateSnapshot;
+use alloy_primitives::I256;
 
 pub struct Current {
     pub values: Values,
@@ -20,6 +22,9 @@ pub struct Current {
     pub unread: std::collections::BTreeMap<String, String>,
     /// A snapshot older than its network allows: used only once acknowledged.
     pub stale: Option<crate::change::offline_state::Stale>,
+    /// How values were read where the chain keeps them in more than one form, for people
+    /// (the slashing split in basis points).
+    pub notes: Vec<String>,
 }
 
 /// The catalogue's values from a snapshot, read in each parameter's chain unit.
@@ -45,7 +50,8 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         }
     }
     problems.sort_by_key(|(position, _)| *position);
-    let values: Values = values.into_iter().collect();
+    let mut values: Values = values.into_iter().collect();
+    let notes = read_in_bps_where_stored_so(catalogue, snapshot, &mut values);
     let problems = problems.into_iter().map(|(_, problem)| problem).collect();
     let describe = format!(
         "{name} ({} chain {}, block #{} of {})",
@@ -58,7 +64,53 @@ pub fn from_snapshot(catalogue: &Catalogue, snapshot: &StateSnapshot, name: &str
         problems,
         unread,
         stale: None,
+        notes,
     }
+}
+
+/// The splits of a setter that stores whole percents or basis points as given
+/// (`percent_or_bps`): where the stored values sum to 10,000 they are basis points, read so
+/// and said in a note.
+fn read_in_bps_where_stored_so(
+    catalogue: &Catalogue,
+    snapshot: &StateSnapshot,
+    values: &mut Values,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let whole = |id: &str| -> Option<I256> {
+        match snapshot.values.get(id)? {
+            serde_json::Value::Number(n) => n.to_string().parse().ok(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let groups = catalogue
+        .parameters
+        .iter()
+        .filter(|p| p.percent_or_bps && p.setter_args.first() == Some(&p.id));
+    for parameter in groups {
+        let stored: Option<Vec<I256>> = parameter.setter_args.iter().map(|id| whole(id)).collect();
+        let Some(stored) = stored else { continue };
+        let sum = stored
+            .iter()
+            .fold(I256::ZERO, |sum, n| sum.saturating_add(*n));
+        if sum != I256::try_from(10_000).unwrap_or(I256::MAX) {
+            continue;
+        }
+        for (id, bps) in parameter.setter_args.iter().zip(&stored) {
+            values.insert(id.clone(), Value::Number(*bps * Unit::Bps.factor()));
+        }
+        let shown: Vec<String> = stored.iter().map(I256::to_string).collect();
+        let read: Vec<String> = stored.iter().map(|n| show(*n, Unit::Percent)).collect();
+        notes.push(format!(
+            "{} hold basis points on chain ({} = 10000, as {} accepts and stores them): read as {}",
+            parameter.setter_args.join(", "),
+            shown.join(" + "),
+            parameter.setter.as_deref().unwrap_or("its setter"),
+            read.join(", ")
+        ));
+    }
+    notes
 }
 
 /// A saved config set (e.g. `storage/backups/<date>-<id>/`) as the current state.
@@ -81,6 +133,7 @@ pub fn from_config(
         problems,
         unread: Default::default(),
         stale: None,
+        notes: Vec::new(),
     }
 }
 

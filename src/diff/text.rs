@@ -27,6 +27,9 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
         )],
         vec![(Tag::Bold, diff.summary())],
     ];
+    for note in &diff.notes {
+        out.push(vec![(Tag::Muted, format!("note: {note}"))]);
+    }
     for change in &diff.changes {
         let mut line = vec![
             (Tag::Plain, format!("{} ", change.kind.symbol())),

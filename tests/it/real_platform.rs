@@ -548,6 +548,54 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     assert_eq!(output.status.code(), Some(0), "{after}");
     status_agrees_with_ethers(&catalogue, &platform, &cli);
 
+    // The same slashing split stored in basis points, as the contract also accepts: no change,
+    // and the diff says how it read them.
+    let split = |c: &Value| {
+        [
+            "employerSlashPct",
+            "treasurySlashPct",
+            "validatorSlashRewardPct",
+        ]
+        .map(|k| c[k].as_u64().unwrap_or_else(|| panic!("{k}: {c}")) * 100)
+        .map(|bps| bps.to_string())
+    };
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.path().join("config/stake-manager.demo.json")).unwrap(),
+    )
+    .unwrap();
+    let bps = split(&config);
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["StakeManager"],
+        "setSlashingDistribution(uint256,uint256,uint256)",
+        &[&bps[0], &bps[1], &bps[2]],
+    );
+    assert_eq!(
+        platform
+            .chain
+            .read(platform.modules["StakeManager"], "employerSlashPct()"),
+        U256::from(bps[0].parse::<u64>().unwrap()),
+        "stored as given"
+    );
+    let output = cli(&["diff", "--network", "demo", "--json", "--allow-incomplete"]);
+    let in_bps = json(&output);
+    assert_eq!(in_bps["diff"]["changes"], json!([]), "{in_bps}");
+    assert_eq!(output.status.code(), Some(0), "{in_bps}");
+    let notes = in_bps["diff"]["notes"].to_string();
+    assert!(
+        notes.contains("StakeManager.employerSlashPct") && notes.contains("basis points"),
+        "{in_bps}"
+    );
+    let (out, _) = text(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--allow-incomplete",
+        "--color",
+        "never",
+    ]));
+    assert!(out.contains("note: StakeManager.employerSlashPct"), "{out}");
+
     // 4. Each contract limit set past its bound: refused before a batch is written.
     for guardrail in catalogue
         .guardrails
