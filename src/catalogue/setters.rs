@@ -66,7 +66,7 @@ pub enum SetterError {
         lists: usize,
     },
     #[error(
-        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter, setter_args and percent_or_bps"
+        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter and setter_args (and percent_or_bps)"
     )]
     Mismatched {
         id: String,
