@@ -95,7 +95,7 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
         return Err(SetterError::Variants { id: id.clone() });
     }
     if let Some(remover) = &parameter.remover {
-        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let set = parameter.kind.is_set();
         let adds_one = parameter.setter.as_deref().is_some_and(|s| arity(s) == 1);
         if !set || !adds_one || arity(remover) != 1 {
             return Err(SetterError::Remover { id: id.clone() });
@@ -108,7 +108,7 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
     }
     let leading = parameter.args.len();
     if let Some(getter) = &parameter.getter {
-        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let set = parameter.kind.is_set();
         let takes = getter_arity(getter);
         let given = parameter.getter_arguments().len();
         if takes != given && !(set && given == 0 && takes == 1) {

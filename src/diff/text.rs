@@ -42,10 +42,10 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
         match change.kind {
             ChangeKind::Changed if !change.added.is_empty() || !change.removed.is_empty() => {
                 for member in &change.added {
-                    line.push((Tag::Plain, format!(" +{member}")));
+                    line.push((Tag::Plain, format!(" +{}", change.member_shown(member))));
                 }
                 for member in &change.removed {
-                    line.push((Tag::Plain, format!(" -{member}")));
+                    line.push((Tag::Plain, format!(" -{}", change.member_shown(member))));
                 }
             }
             ChangeKind::Changed if !change.inline.is_empty() => {

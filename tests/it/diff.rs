@@ -32,7 +32,7 @@ fn the_demo_diff_classes_each_change_names_what_it_left_out_and_exits_5() {
     );
     assert_eq!(code, 3, "complete enough when told so");
     assert!(
-        out.contains("4 changes: 1 security-critical, 2 financial, 1 cosmetic"),
+        out.contains("4 changes: 2 security-critical, 2 financial"),
         "{out}"
     );
     assert!(
@@ -44,7 +44,12 @@ fn the_demo_diff_classes_each_change_names_what_it_left_out_and_exits_5() {
         "{out}"
     );
     assert!(
-        out.contains("~ [COSMETIC]  IdentityRegistry.agentAliases  +beta.agent.ci.agi.eth"),
+        out.contains(&format!(
+            "~ [SECURITY]  IdentityRegistry.agentAliases  +beta.agent.ci.agi.eth (0x{})",
+            hex::encode(owner_console::catalogue::value::namehash(
+                "beta.agent.ci.agi.eth"
+            ))
+        )),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when asked for none");

@@ -42,13 +42,28 @@ fn plan_writes_a_checked_safe_batch_and_refuses_a_blocked_change() {
         .collect();
     assert_eq!(
         methods,
-        ["setSigner", "setBurnPct", "setSlashingDistribution"]
+        [
+            "setSigner",
+            "addAgentRootNodeAlias",
+            "setBurnPct",
+            "setSlashingDistribution"
+        ]
     );
     assert_eq!(
-        batch["transactions"][1]["contractInputsValues"]["arg0"], "3",
+        batch["transactions"][1]["contractInputsValues"]["arg0"],
+        format!(
+            "0x{}",
+            hex::encode(owner_console::catalogue::value::namehash(
+                "beta.agent.ci.agi.eth"
+            ))
+        ),
+        "an ENS alias goes to the chain as its namehash"
+    );
+    assert_eq!(
+        batch["transactions"][2]["contractInputsValues"]["arg0"], "3",
         "whole percent, as the FeePool keeps it"
     );
-    let split = &batch["transactions"][2]["contractInputsValues"];
+    let split = &batch["transactions"][3]["contractInputsValues"];
     assert_eq!(
         [&split["arg0"], &split["arg1"], &split["arg2"]],
         ["40", "55", "5"],

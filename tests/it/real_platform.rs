@@ -453,6 +453,19 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "setRewarder(address,bool)",
         &[STRANGER, "true"],
     );
+    // And an agent root alias the config does not name, by its namehash alone.
+    let rogue = format!(
+        "0x{}",
+        hex::encode(owner_console::catalogue::value::namehash(
+            "rogue.agent.agi.eth"
+        ))
+    );
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["IdentityRegistry"],
+        "addAgentRootNodeAlias(bytes32)",
+        &[&rogue],
+    );
     let diff = json(&cli(&[
         "diff",
         "--network",
@@ -460,6 +473,24 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "--json",
         "--allow-incomplete",
     ]));
+    assert_eq!(
+        removed(&diff, "IdentityRegistry.agentAliases"),
+        [rogue.clone()],
+        "{diff}"
+    );
+    // The config's aliases, by name: added, shown with their hash.
+    let (shown, _) = text(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--allow-incomplete",
+        "--color",
+        "never",
+    ]));
+    let alias = "alpha.agent.ci.agi.eth";
+    let hash = hex::encode(owner_console::catalogue::value::namehash(alias));
+    assert!(shown.contains(&format!("+{alias} (0x{hash})")), "{shown}");
+    assert!(shown.contains(&format!("-{rogue}")), "{shown}");
     let stranger = STRANGER.to_lowercase();
     assert!(
         removed(&diff, "EnergyOracle.signers").contains(&stranger),
