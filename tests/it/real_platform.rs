@@ -6,16 +6,18 @@
 //! and a rewarder added on chain and named nowhere are security removals in `diff`; the batch
 //! `plan` writes is executed by the Safe, every transaction succeeds, and `diff` is then
 //! empty; each contract limit set past its bound is refused by `plan` before a batch is
-//! written.
+//! written. The node is reached over plain http and over https (a TLS proxy with a test CA,
+//! trusted through the network's `ca_file`): `chain status` reads the same values both ways,
+//! and the diffs, the plan and the reads after the batch go over https.
 //!
-//! SystemPause is left out: its constructor refuses modules that are not deployed (it reverts
-//! `InvalidValidationModule(0x0)` without a ValidationModule), deploying all it takes
-//! (validation, dispute, platform registry, reputation, arbitrator committee) is beyond this
-//! test, and the catalogue reads nothing from it. The platform has no Paymaster.
+//! SystemPause is deployed with every module it takes (its constructor refuses one that is not
+//! deployed): the five the catalogue does not hold (validation, dispute, platform registry,
+//! reputation, arbitrator committee) are deployed for it. The platform has no Paymaster.
 
 use crate::support::chain::live_cli;
 use crate::support::cli::{Home, json, text};
 use crate::support::real_chain::{RealChain, catalogue};
+use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
 use crate::support::workspace::shipped_workspace;
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, I256, U256};
@@ -118,12 +120,59 @@ impl RealPlatform {
             &[
                 zero.clone(),
                 zero.clone(),
-                zero,
+                zero.clone(),
                 DynSolValue::FixedBytes(Default::default(), 32),
                 DynSolValue::FixedBytes(Default::default(), 32),
             ],
         );
         let monitor = chain.deploy("HamiltonianMonitor", &[uint(4), address(safe)]);
+        // SystemPause takes every module it pauses, each deployed: the five the catalogue
+        // does not hold besides the ones above.
+        let reputation = chain.deploy("ReputationEngine", &[address(stake)]);
+        let platform_registry = chain.deploy(
+            "PlatformRegistry",
+            &[address(stake), address(reputation), uint(0)],
+        );
+        let dispute = chain.deploy(
+            "DisputeModule",
+            &[
+                address(job_registry),
+                uint(0),
+                uint(86_400),
+                zero,
+                address(safe),
+            ],
+        );
+        let committee = chain.deploy(
+            "ArbitratorCommittee",
+            &[address(job_registry), address(dispute)],
+        );
+        let validation = chain.deploy(
+            "ValidationModule",
+            &[
+                address(job_registry),
+                address(stake),
+                uint(3600),
+                uint(3600),
+                uint(3),
+                uint(5),
+                DynSolValue::Array(vec![]),
+            ],
+        );
+        let system_pause = chain.deploy(
+            "SystemPause",
+            &[
+                address(job_registry),
+                address(stake),
+                address(validation),
+                address(dispute),
+                address(platform_registry),
+                address(fee_pool),
+                address(reputation),
+                address(committee),
+                address(safe),
+            ],
+        );
         let safe_text = safe.to_checksum(None);
         // The Ownable modules are handed to the Safe; IdentityRegistry is Ownable2Step.
         for module in [fee_pool, identity] {
@@ -139,6 +188,7 @@ impl RealPlatform {
             ("IdentityRegistry", identity),
             ("EnergyOracle", oracle),
             ("HamiltonianMonitor", monitor),
+            ("SystemPause", system_pause),
         ]
         .into_iter()
         .map(|(name, at)| (name.to_owned(), at))
@@ -187,6 +237,7 @@ impl RealPlatform {
                     "identityRegistry": module("ownable2step", "IdentityRegistry"),
                     "energyOracle": module("governable", "EnergyOracle"),
                     "hamiltonianMonitor": module("governable", "HamiltonianMonitor"),
+                    "systemPause": module("governable", "SystemPause"),
                 }
             }),
         );
@@ -435,10 +486,21 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     let catalogue = catalogue();
     let home = Home::new();
     let url = platform.url();
-    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
+    let over_http = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
+    // The same node as a provider serves it: over https, through a TLS proxy whose test CA the
+    // network's profile trusts. The diff, the plan and the checks after the batch go this way.
+    let ca = TestCa::new("owner-console test CA");
+    let proxy = TlsProxy::start(platform.chain.node.port, &ca, &["localhost"]);
+    std::fs::write(workspace.path().join("private-ca.pem"), &ca.pem).unwrap();
+    trust_in_profile(workspace.path(), "private-ca.pem");
+    let https_url = proxy.url();
+    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &https_url, args);
 
-    // 1. Every catalogue value read, each equal to ethers' eth_call.
-    status_agrees_with_ethers(&catalogue, &platform, &cli);
+    // 1. Every catalogue value read, each equal to ethers' eth_call, over http and https.
+    let plain = status_agrees_with_ethers(&catalogue, &platform, &over_http);
+    let tls = status_agrees_with_ethers(&catalogue, &platform, &cli);
+    assert_eq!(tls["block"], plain["block"], "nothing was mined between");
+    assert_eq!(tls["values"], plain["values"]);
 
     // 2. A signer and a rewarder added on chain and named nowhere: security removals.
     platform.chain.as_safe(
@@ -628,6 +690,7 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     assert!(out.contains("note: StakeManager.employerSlashPct"), "{out}");
 
     // 4. Each contract limit set past its bound: refused before a batch is written.
+    let cli = over_http;
     for guardrail in catalogue
         .guardrails
         .iter()
