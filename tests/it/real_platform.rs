@@ -537,7 +537,7 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     ]));
     assert_eq!(
         removed(&diff, "IdentityRegistry.agentAliases"),
-        [rogue.clone()],
+        std::slice::from_ref(&rogue),
         "{diff}"
     );
     // The config's aliases, by name: added, shown with their hash.
