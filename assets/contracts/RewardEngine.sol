@@ -19,6 +19,8 @@ contract RewardEngine is Governable {
     int256 public temperature;
     mapping(Role => int256) public mu;
     mapping(Role => int256) public baselineEnergy;
+    /// @notice Each role's share of an epoch's rewards, a fraction scaled by 1e18.
+    mapping(Role => uint256) public roleShare;
     address public treasury;
     address public thermostat;
 
@@ -28,6 +30,10 @@ contract RewardEngine is Governable {
     event MuUpdated(Role role, int256 mu);
     event BaselineEnergyUpdated(Role role, int256 baselineEnergy);
     event TreasuryUpdated(address treasury);
+    event RoleShareUpdated(Role indexed role, uint256 share);
+
+    /// @notice The platform's error for shares that do not sum to 1e18.
+    error InvalidRoleShareSum(uint256 sum);
     event ThermostatUpdated(address thermostat);
 
     constructor(address initialOwner) Governable(initialOwner) {}
@@ -59,6 +65,23 @@ contract RewardEngine is Governable {
     function setBaselineEnergy(Role role, int256 baseline) external onlyOwner {
         baselineEnergy[role] = baseline;
         emit BaselineEnergyUpdated(role, baseline);
+    }
+
+    /// @notice All four shares at once; as on the platform, they must sum to exactly 1e18.
+    function setRoleShares(uint256 agentShare, uint256 validatorShare, uint256 operatorShare, uint256 employerShare)
+        external
+        onlyOwner
+    {
+        uint256 sum = agentShare + validatorShare + operatorShare + employerShare;
+        if (sum != 1e18) revert InvalidRoleShareSum(sum);
+        roleShare[Role.Agent] = agentShare;
+        roleShare[Role.Validator] = validatorShare;
+        roleShare[Role.Operator] = operatorShare;
+        roleShare[Role.Employer] = employerShare;
+        emit RoleShareUpdated(Role.Agent, agentShare);
+        emit RoleShareUpdated(Role.Validator, validatorShare);
+        emit RoleShareUpdated(Role.Operator, operatorShare);
+        emit RoleShareUpdated(Role.Employer, employerShare);
     }
 
     /// @notice The treasury must not be zero nor the owner.

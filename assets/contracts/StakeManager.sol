@@ -79,12 +79,14 @@ contract StakeManager is Pausable {
         emit MinStakeUpdated(stake);
     }
 
-    /// @notice The catalogue's setter of all three slashing shares at once (sum <= 100).
+    /// @notice The catalogue's setter of all three slashing shares at once: whole percents
+    /// (sum <= 100) or, as on the platform, basis points (sum exactly 10,000), stored as given.
     function setSlashingDistribution(uint256 employerPct, uint256 treasuryPct, uint256 validatorPct)
         external
         onlyOwner
     {
-        _checkSlashTotal(employerPct + treasuryPct + validatorPct);
+        uint256 total = employerPct + treasuryPct + validatorPct;
+        if (total != 10_000) _checkSlashTotal(total);
         employerSlashPct = employerPct;
         treasurySlashPct = treasuryPct;
         validatorSlashRewardPct = validatorPct;

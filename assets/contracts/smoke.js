@@ -373,7 +373,7 @@ async function main() {
     }
   });
 
-  await check('StakeManager: percentage guards (fee/burn/validator <= 100, slashing split <= 100, maxTotalPayoutPct 100..200)', async () => {
+  await check('StakeManager: percentage guards (fee/burn/validator <= 100, slashing split <= 100 or basis points summing to 10,000, maxTotalPayoutPct 100..200)', async () => {
     const k = c.StakeManager;
     for (const fn of ['setFeePct', 'setBurnPct', 'setValidatorRewardPct']) {
       await expectRevert(k, () => k[fn](101), { error: 'InvalidPercentage', args: [101] });
@@ -382,6 +382,10 @@ async function main() {
     await send(k, 'setSlashingPercentages', [40, 55]);
     eq([await k.employerSlashPct(), await k.treasurySlashPct(), await k.validatorSlashRewardPct()].map(String), ['40', '55', '5'], 'slashing split');
     await expectRevert(k, () => k.setSlashingPercentages(40, 56), { error: 'InvalidPercentage', args: [101] });
+    await send(k, 'setSlashingDistribution', [4000, 5500, 500]);
+    eq([await k.employerSlashPct(), await k.treasurySlashPct(), await k.validatorSlashRewardPct()].map(String), ['4000', '5500', '500'], 'slashing split in basis points, stored as given');
+    await expectRevert(k, () => k.setSlashingDistribution(4000, 5500, 501), { error: 'InvalidPercentage', args: [10001] });
+    await send(k, 'setSlashingDistribution', [40, 55, 5]);
     await expectRevert(k, () => k.setMaxTotalPayoutPct(99), { error: 'InvalidPercentage', args: [99] });
     await expectRevert(k, () => k.setMaxTotalPayoutPct(201), { error: 'InvalidPercentage', args: [201] });
     await expectRevert(c.JobRegistry, () => c.JobRegistry.setFeePct(101), { error: 'InvalidPercentage', args: [101] });

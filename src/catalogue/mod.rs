@@ -53,6 +53,10 @@ pub struct Parameter {
     /// `agentProfileURI(address)(string)`. Written as text, encoded by the signature's types.
     #[serde(default)]
     pub args: Vec<String>,
+    /// The getter's arguments, where they are not the setter's leading `args`: the role of
+    /// `roleShare(uint8)(uint256)`, whose setter `setRoleShares(uint256,uint256,uint256,
+    /// uint256)` takes the four shares and no role.
+    pub getter_args: Option<Vec<String>>,
     /// For `kind = "enum"`: the names of the enum's members, in their on-chain order (the
     /// first is 0). The console shows and accepts the names; the chain gets the number.
     #[serde(default)]
@@ -67,6 +71,11 @@ pub struct Parameter {
     /// `RewarderUpdated(address,bool)`. The set's members are found in these events since the
     /// network's `logs_from_block`, then each confirmed by the getter.
     pub members_event: Option<String>,
+    /// A joint setter (`setter_args`) that takes whole percents or basis points and stores
+    /// them as given (`StakeManager.setSlashingDistribution`: a sum of 100 or of 10,000): the
+    /// values read from chain are basis points when those of `setter_args` sum to 10,000.
+    #[serde(default)]
+    pub percent_or_bps: bool,
     /// For a set whose setter only adds a member (`addAdditionalAgent(address)`): the
     /// function that removes one (`removeAdditionalAgent(address)`).
     pub remover: Option<String>,
@@ -105,6 +114,11 @@ impl Parameter {
 
     pub fn chain_unit(&self) -> Unit {
         self.chain_unit.unwrap_or(self.unit)
+    }
+
+    /// The arguments the getter takes: its own `getter_args`, else the setter's leading `args`.
+    pub fn getter_arguments(&self) -> &[String] {
+        self.getter_args.as_deref().unwrap_or(&self.args)
     }
 }
 

@@ -36,7 +36,7 @@ pub enum SetterError {
     #[error("parameter `{id}` is a planning option, not contract state, and so has no getter")]
     OptionWithGetter { id: String },
     #[error(
-        "parameter `{id}`: {signature} takes {takes} argument(s), and `args` and the value(s) make {given}"
+        "parameter `{id}`: {signature} takes {takes} argument(s), and `args` (a getter: `getter_args`, if given) and the value(s) make {given}"
     )]
     WrongLeading {
         id: String,
@@ -50,6 +50,10 @@ pub enum SetterError {
         "parameter `{id}`: a remover is for a set whose setter adds one member (`addX(address)`), and takes that member alone"
     )]
     Remover { id: String },
+    #[error(
+        "parameter `{id}`: percent_or_bps is for a percent parameter of a setter with setter_args"
+    )]
+    PercentOrBps { id: String },
     #[error("parameter `{id}` has setter_args but no setter")]
     NoSetter { id: String },
     #[error("parameter `{id}`: setter_args must list `{id}` itself")]
@@ -62,7 +66,7 @@ pub enum SetterError {
         lists: usize,
     },
     #[error(
-        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter and setter_args"
+        "parameter `{id}`: setter_args names `{other}`, which must be a parameter of {contract} with the same setter and setter_args (and percent_or_bps)"
     )]
     Mismatched {
         id: String,
@@ -91,22 +95,28 @@ fn check_fields(parameter: &super::Parameter) -> Result<(), SetterError> {
         return Err(SetterError::Variants { id: id.clone() });
     }
     if let Some(remover) = &parameter.remover {
-        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let set = parameter.kind.is_set();
         let adds_one = parameter.setter.as_deref().is_some_and(|s| arity(s) == 1);
         if !set || !adds_one || arity(remover) != 1 {
             return Err(SetterError::Remover { id: id.clone() });
         }
     }
+    if parameter.percent_or_bps
+        && (parameter.unit != super::units::Unit::Percent || parameter.setter_args.is_empty())
+    {
+        return Err(SetterError::PercentOrBps { id: id.clone() });
+    }
     let leading = parameter.args.len();
     if let Some(getter) = &parameter.getter {
-        let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+        let set = parameter.kind.is_set();
         let takes = getter_arity(getter);
-        if takes != leading && !(set && leading == 0 && takes == 1) {
+        let given = parameter.getter_arguments().len();
+        if takes != given && !(set && given == 0 && takes == 1) {
             return Err(SetterError::WrongLeading {
                 id: id.clone(),
                 signature: getter.clone(),
                 takes,
-                given: leading,
+                given,
             });
         }
     }
@@ -155,6 +165,7 @@ pub fn check(catalogue: &Catalogue) -> Result<(), SetterError> {
             let same = catalogue.parameter(other).is_some_and(|o| {
                 o.setter.as_ref() == Some(setter)
                     && o.setter_args == parameter.setter_args
+                    && o.percent_or_bps == parameter.percent_or_bps
                     && o.contract() == parameter.contract()
             });
             if !same {

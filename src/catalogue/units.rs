@@ -13,6 +13,10 @@ pub enum Unit {
     Wei,
     /// 18-decimal fixed point, as written.
     Fixed18,
+    /// A fraction scaled by 1e18, as RewardEngineMB keeps its role shares (0.65e18 is 65%):
+    /// shown as percent, compared in basis points, so that only a whole basis point (a
+    /// multiple of 1e14) converts.
+    Share18,
     Seconds,
     Count,
     None,
@@ -28,6 +32,41 @@ impl Unit {
         }
     }
 
+    /// Chain units per base unit, for a unit finer than its base: a basis point is 1e14 of a
+    /// 1e18 share.
+    fn divisor(self) -> I256 {
+        match self {
+            Self::Share18 => I256::try_from(10u128.pow(14)).unwrap_or(I256::ONE),
+            _ => I256::ONE,
+        }
+    }
+
+    /// `value` written in this unit, in base units; `None` when it does not convert exactly
+    /// (a share that is no whole basis point) or is out of range.
+    pub fn to_base(self, value: I256) -> Option<I256> {
+        let divisor = self.divisor();
+        if !(value % divisor).is_zero() {
+            return None;
+        }
+        (value / divisor).checked_mul(self.factor())
+    }
+
+    /// `base` written in this unit (whole units: a fraction of one is dropped).
+    pub fn from_base(self, base: I256) -> I256 {
+        match base.checked_mul(self.divisor()) {
+            Some(value) => value / self.factor(),
+            None => base / self.factor(),
+        }
+    }
+
+    /// The unit a value in this unit is shown in.
+    fn shown_as(self) -> Self {
+        match self {
+            Self::Share18 => Self::Percent,
+            other => other,
+        }
+    }
+
     pub fn suffix(self) -> &'static str {
         match self {
             Self::Percent => "%",
@@ -35,6 +74,7 @@ impl Unit {
             Self::Tokens => " tokens",
             Self::Wei => " wei",
             Self::Seconds => " s",
+            Self::Share18 => "%",
             Self::Fixed18 | Self::Count | Self::None => "",
         }
     }
@@ -43,6 +83,7 @@ impl Unit {
 /// `base` shown in `unit`: exact when it divides, else with the fraction. Values that fit in
 /// 128 bits (nearly all) are divided in 128 bits, which is much faster than in 256.
 pub fn show(base: I256, unit: Unit) -> String {
+    let unit = unit.shown_as();
     let factor = unit.factor();
     let (whole, rest) = match (i128::try_from(base), i128::try_from(factor)) {
         (Ok(base), Ok(factor)) => (
@@ -116,5 +157,24 @@ mod tests {
                 assert_eq!(show(base, unit), wide(base, unit), "{text} {unit:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_share_of_1e18_converts_exactly_to_and_from_basis_points_or_not_at_all() {
+        let n = |text: &str| text.parse::<I256>().unwrap();
+        let share = Unit::Share18;
+        assert_eq!(share.to_base(n("650000000000000000")), Some(n("6500")));
+        assert_eq!(
+            share.to_base(n("650000000000000000")),
+            Unit::Percent.to_base(n("65"))
+        );
+        assert_eq!(share.from_base(n("6500")), n("650000000000000000"));
+        assert_eq!(share.from_base(n("1")), n("100000000000000"));
+        assert_eq!(share.to_base(n("333333333333333333")), None);
+        assert_eq!(share.to_base(n("100000000000001")), None);
+        assert_eq!(show(n("6500"), share), "65%");
+        assert_eq!(show(n("1"), share), "0.01%");
+        assert_eq!(Unit::Percent.from_base(n("6500")), n("65"));
+        assert_eq!(Unit::Tokens.to_base(n("2")), Some(n("2000000000000000000")));
     }
 }

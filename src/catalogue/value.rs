@@ -3,7 +3,7 @@
 use super::units::{Unit, show};
 use alloy_primitives::{Address, I256};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -23,6 +23,16 @@ pub enum Kind {
     /// An ENS node (`bytes32` on chain), written in the config as its name (`agent.agi.eth`)
     /// or as the 0x hash itself.
     Namehash,
+    /// A set of ENS nodes (`bytes32[]` on chain: the root node aliases), each written as a
+    /// name or a hash.
+    NamehashSet,
+}
+
+impl Kind {
+    /// A set of members, added and removed one by one.
+    pub fn is_set(self) -> bool {
+        matches!(self, Self::AddressSet | Self::StringSet | Self::NamehashSet)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +47,10 @@ pub enum Value {
     /// value with the same hash, named or not (the chain has the hash only).
     #[serde(serialize_with = "hash_only")]
     Named(String, String),
+    /// ENS nodes by hash (0x, lower case), each with its name where known. It equals any set
+    /// of the same hashes (the chain has the hashes only).
+    #[serde(serialize_with = "hashes_only")]
+    NamedSet(BTreeMap<String, Option<String>>),
 }
 
 impl PartialEq for Value {
@@ -46,6 +60,7 @@ impl PartialEq for Value {
             (Self::Bool(a), Self::Bool(b)) => a == b,
             (Self::Text(a) | Self::Named(a, _), Self::Text(b) | Self::Named(b, _)) => a == b,
             (Self::Set(a), Self::Set(b)) => a == b,
+            (Self::NamedSet(a), Self::NamedSet(b)) => a.keys().eq(b.keys()),
             (Self::Records(a), Self::Records(b)) => a == b,
             _ => false,
         }
@@ -53,6 +68,13 @@ impl PartialEq for Value {
 }
 
 impl Eq for Value {}
+
+fn hashes_only<S: serde::Serializer>(
+    nodes: &BTreeMap<String, Option<String>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(nodes.keys())
+}
 
 fn hash_only<S: serde::Serializer>(
     hash: &str,
@@ -95,6 +117,22 @@ fn ens_name(text: &str) -> Result<String, ValueError> {
     }
 }
 
+/// An ENS node written as its hash, or as its name (then with the name).
+fn ens_node(text: &str) -> Result<(String, Option<String>), ValueError> {
+    match bytes32(text) {
+        Some(hash) => Ok((hash, None)),
+        None => {
+            let name = ens_name(text)?;
+            Ok((format!("0x{}", hex::encode(namehash(&name))), Some(name)))
+        }
+    }
+}
+
+/// The hash of an ENS node written as its name or its hash.
+pub fn ens_hash(text: &str) -> Result<String, ValueError> {
+    ens_node(text).map(|(hash, _)| hash)
+}
+
 fn bytes32(text: &str) -> Option<String> {
     let hex = text.strip_prefix("0x")?;
     (hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())).then(|| text.to_lowercase())
@@ -102,6 +140,14 @@ fn bytes32(text: &str) -> Option<String> {
 
 fn decimal<S: serde::Serializer>(value: &I256, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&value.to_string())
+}
+
+/// An ENS node as an operator reads it: its name and hash, or the hash alone.
+pub fn node_shown(hash: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{name} ({hash})"),
+        None => hash.to_owned(),
+    }
 }
 
 /// What reading a raw value found besides the value itself.
@@ -122,6 +168,10 @@ pub enum ValueError {
     OutOfRange(String),
     #[error("`{0}` is not a whole number")]
     NotWhole(String),
+    #[error(
+        "`{0}` is a 1e18-scaled share that is no whole basis point (a multiple of 1e14, 0.01%): the console compares shares in basis points"
+    )]
+    NotWholeBasisPoint(String),
     #[error("`{0}` is negative")]
     Negative(String),
     #[error("`{0}` is not true or false")]
@@ -161,9 +211,10 @@ fn number(raw: &serde_json::Value, unit: Unit) -> Result<I256, ValueError> {
         (_, serde_json::Value::String(s)) => parse_whole(s.trim())?,
         (_, other) => return Err(ValueError::NotANumber(other.to_string())),
     };
-    parsed
-        .checked_mul(unit.factor())
-        .ok_or_else(|| ValueError::OutOfRange(raw_text(raw)))
+    unit.to_base(parsed).ok_or_else(|| match unit {
+        Unit::Share18 => ValueError::NotWholeBasisPoint(raw_text(raw)),
+        _ => ValueError::OutOfRange(raw_text(raw)),
+    })
 }
 
 fn parse_whole(text: &str) -> Result<I256, ValueError> {
@@ -254,14 +305,20 @@ impl Value {
                 let text = raw
                     .as_str()
                     .ok_or_else(|| ValueError::NotAString(raw.to_string()))?;
-                match bytes32(text) {
-                    Some(hash) => Ok(Self::Text(hash)),
-                    None => {
-                        let name = ens_name(text)?;
-                        let hash = format!("0x{}", hex::encode(namehash(&name)));
-                        Ok(Self::Named(hash, name))
+                Ok(match ens_node(text)? {
+                    (hash, Some(name)) => Self::Named(hash, name),
+                    (hash, None) => Self::Text(hash),
+                })
+            }
+            Kind::NamehashSet => {
+                let mut nodes = BTreeMap::new();
+                for member in members(raw)? {
+                    let (hash, name) = ens_node(&member)?;
+                    if nodes.insert(hash.clone(), name).is_some() {
+                        notes.push(Note::Duplicate(member));
                     }
                 }
+                Ok(Self::NamedSet(nodes))
             }
             Kind::Enum => Self::read_enum(raw, &[]),
             Kind::String => raw
@@ -332,7 +389,7 @@ impl Value {
     /// chain unit's factor, an enum member as its number, an ENS node as its hash.
     pub fn chain_text(&self, parameter: &super::Parameter) -> String {
         match self {
-            Self::Number(base) => (*base / parameter.chain_unit().factor()).to_string(),
+            Self::Number(base) => parameter.chain_unit().from_base(*base).to_string(),
             Self::Text(name) if parameter.kind == Kind::Enum => parameter
                 .variants
                 .iter()
@@ -350,12 +407,29 @@ impl Value {
             Self::Number(n) => show(*n, unit),
             Self::Bool(b) => b.to_string(),
             Self::Text(t) => t.clone(),
-            Self::Named(hash, name) => format!("{name} ({hash})"),
+            Self::Named(hash, name) => node_shown(hash, Some(name)),
             Self::Set(members) => format!(
                 "{{{}}}",
                 members.iter().cloned().collect::<Vec<_>>().join(", ")
             ),
             Self::Records(items) => format!("{} record(s)", items.len()),
+            Self::NamedSet(nodes) => format!(
+                "{{{}}}",
+                nodes
+                    .iter()
+                    .map(|(hash, name)| node_shown(hash, name.as_deref()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    /// The members of a set, as the chain takes them (an ENS node by its hash).
+    pub fn members(&self) -> Option<Vec<&String>> {
+        match self {
+            Self::Set(members) => Some(members.iter().collect()),
+            Self::NamedSet(nodes) => Some(nodes.keys().collect()),
+            _ => None,
         }
     }
 
@@ -406,6 +480,42 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_set_of_ens_nodes_compares_by_hash_and_keeps_the_names_it_was_given() {
+        let read = |raw: serde_json::Value, notes: &mut Vec<Note>| {
+            Value::read(&raw, Kind::NamehashSet, Unit::None, notes)
+        };
+        let hash = format!("0x{}", hex::encode(namehash("foo.eth")));
+        let mut notes = Vec::new();
+        let named = read(serde_json::json!(["foo.eth", "eth"]), &mut notes).expect("names");
+        let hashed = read(
+            serde_json::json!([
+                hash.to_uppercase().replace("0X", "0x"),
+                format!("0x{}", hex::encode(namehash("eth")))
+            ]),
+            &mut notes,
+        )
+        .expect("hashes");
+        assert_eq!(named, hashed);
+        assert!(notes.is_empty());
+        assert!(
+            named
+                .show(Unit::None)
+                .contains(&format!("foo.eth ({hash})"))
+        );
+        assert_eq!(
+            serde_json::to_value(&named).expect("json"),
+            serde_json::to_value(&hashed).expect("json"),
+            "only the hashes are state"
+        );
+        read(serde_json::json!(["foo.eth", hash]), &mut notes).expect("the same node twice");
+        assert_eq!(notes, [Note::Duplicate(hash.clone())]);
+        assert!(matches!(
+            read(serde_json::json!(["Foo.eth"]), &mut Vec::new()),
+            Err(ValueError::NotAnEnsName(_))
+        ));
     }
 
     #[test]

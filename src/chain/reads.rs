@@ -125,12 +125,14 @@ pub fn plan(
         };
         match (getter.inputs(), parameter.kind) {
             (0, _) => plan.push(key, &getter, *to, &[], None),
-            (n, _) if n == parameter.args.len() => match getter.arguments(&parameter.args) {
-                Ok(args) => plan.push(key, &getter, *to, &args, None),
-                Err(why) => {
-                    plan.unreadable.insert(key.to_owned(), why);
+            (n, _) if n == parameter.getter_arguments().len() => {
+                match getter.arguments(parameter.getter_arguments()) {
+                    Ok(args) => plan.push(key, &getter, *to, &args, None),
+                    Err(why) => {
+                        plan.unreadable.insert(key.to_owned(), why);
+                    }
                 }
-            },
+            }
             (1, Kind::AddressSet) => {
                 plan.partial_sets.insert(key.to_owned());
                 if let Some(event) = &parameter.members_event

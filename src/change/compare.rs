@@ -167,7 +167,7 @@ pub fn compare(
         .map(|p| format!("config/{}: {}: {}", p.file, p.field, p.message))
         .collect();
     problems.extend(current.problems.iter().cloned());
-    let diff = compute(
+    let mut diff = compute(
         &catalogue,
         network,
         &current.values,
@@ -175,6 +175,7 @@ pub fn compare(
         current.complete,
         &current.unread,
     );
+    diff.notes = current.notes;
     Ok(Compared {
         stale: current.stale.clone(),
         catalogue,

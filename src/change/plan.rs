@@ -57,8 +57,12 @@ pub fn plan(
     let mut steps: Vec<Step> = Vec::new();
     let mut joint_calls_made = std::collections::BTreeSet::new();
     // Sets first: a setter such as setTreasury requires its value already on an allowlist.
-    let is_set =
-        |change: &&crate::diff::Change| matches!(proposed.get(&change.id), Some(Value::Set(_)));
+    let is_set = |change: &&crate::diff::Change| {
+        matches!(
+            proposed.get(&change.id),
+            Some(Value::Set(_) | Value::NamedSet(_))
+        )
+    };
     let sets_first = diff
         .changes
         .iter()
@@ -91,7 +95,7 @@ pub fn plan(
         } else {
             let per_member = setter.ends_with(",bool)");
             match (change.kind, proposed.get(&change.id)) {
-                (_, Some(Value::Set(_))) if per_member => {
+                (_, Some(Value::Set(_) | Value::NamedSet(_))) if per_member => {
                     for member in &change.added {
                         calls.push(PlannedCall::new(module, to, setter, &[member, "true"]));
                     }
@@ -107,7 +111,7 @@ pub fn plan(
                         ));
                     }
                 }
-                (_, Some(Value::Set(_))) => {
+                (_, Some(Value::Set(_) | Value::NamedSet(_))) => {
                     for member in &change.added {
                         calls.push(PlannedCall::new(module, to, setter, &[member]));
                     }
@@ -461,6 +465,7 @@ mod tests {
             inline: Vec::new(),
             why: String::new(),
             checked_by: Vec::new(),
+            names: Default::default(),
         }
     }
 
@@ -471,6 +476,7 @@ mod tests {
             guardrails: Vec::new(),
             not_compared: Vec::new(),
             options: Vec::new(),
+            notes: Vec::new(),
             fingerprint: String::new(),
         }
     }

@@ -206,6 +206,7 @@ mod tests {
             inline,
             why: "percentages move money".into(),
             checked_by: vec!["not-fingerprinted".into()],
+            names: [("é".to_owned(), "not-fingerprinted".to_owned())].into(),
         }
     }
 

@@ -51,6 +51,20 @@ pub struct Change {
     /// The catalogue's guardrails over this parameter, for people: not part of the fingerprint.
     #[serde(skip)]
     pub checked_by: Vec<String>,
+    /// The names of the ENS nodes among `added` and `removed` (hashes), where known, for
+    /// people: not part of the fingerprint.
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
+}
+
+impl Change {
+    /// A member of `added` or `removed` as an operator reads it: an ENS node with its name.
+    pub fn member_shown(&self, member: &str) -> String {
+        match self.names.get(member) {
+            Some(name) => crate::catalogue::value::node_shown(member, Some(name)),
+            None => member.to_owned(),
+        }
+    }
 }
 
 /// Text longer than this is shown as an inline diff of words rather than before → after.
@@ -118,6 +132,10 @@ pub struct Diff {
     /// Of `not_compared`, the planning options: values of the config that are no contract
     /// state (the catalogue's `option`), so that no chain or snapshot ever holds them.
     pub options: Vec<String>,
+    /// How the current state was read where the chain keeps a value in more than one form
+    /// (the slashing split in basis points), for people: not part of the fingerprint.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub fingerprint: String,
 }
 
@@ -204,16 +222,29 @@ pub fn compute(
     let names: BTreeMap<&str, &str> = proposed
         .values()
         .chain(current.values())
-        .filter_map(|value| match value {
-            Value::Named(hash, name) => Some((hash.as_str(), name.as_str())),
-            _ => None,
+        .flat_map(|value| match value {
+            Value::Named(hash, name) => vec![(hash.as_str(), name.as_str())],
+            Value::NamedSet(nodes) => nodes
+                .iter()
+                .filter_map(|(hash, name)| Some((hash.as_str(), name.as_deref()?)))
+                .collect(),
+            _ => Vec::new(),
         })
         .collect();
     let show = |value: &Value, parameter: &crate::catalogue::Parameter| match value {
-        Value::Text(hash) if parameter.kind == Kind::Namehash => match names.get(hash.as_str()) {
-            Some(name) => format!("{name} ({hash})"),
-            None => hash.clone(),
-        },
+        Value::Text(hash) if parameter.kind == Kind::Namehash => {
+            crate::catalogue::value::node_shown(hash, names.get(hash.as_str()).copied())
+        }
+        Value::NamedSet(nodes) => Value::NamedSet(
+            nodes
+                .iter()
+                .map(|(hash, name)| {
+                    let known = names.get(hash.as_str()).map(|n| (*n).to_owned());
+                    (hash.clone(), name.clone().or(known))
+                })
+                .collect(),
+        )
+        .show(parameter.unit),
         other => other.show(parameter.unit),
     };
     let (mut currents, mut proposals) = (current.iter().peekable(), proposed.iter().peekable());
@@ -252,8 +283,17 @@ pub fn compute(
                 a.difference(b).cloned().collect(),
                 b.difference(a).cloned().collect(),
             ),
+            (Some(Value::NamedSet(b)), Some(Value::NamedSet(a))) => (
+                a.keys().filter(|k| !b.contains_key(*k)).cloned().collect(),
+                b.keys().filter(|k| !a.contains_key(*k)).cloned().collect(),
+            ),
             _ => (Vec::new(), Vec::new()),
         };
+        let member_names: BTreeMap<String, String> = added
+            .iter()
+            .chain(&removed)
+            .filter_map(|m: &String| Some((m.clone(), (*names.get(m.as_str())?).to_owned())))
+            .collect();
         let inline = match (before, after) {
             (Some(Value::Text(b)), Some(Value::Text(a))) => inline_diff(b, a),
             _ => Vec::new(),
@@ -274,6 +314,7 @@ pub fn compute(
                 .get(parameter.id.as_str())
                 .cloned()
                 .unwrap_or_default(),
+            names: member_names,
         });
     }
     changes.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.id.cmp(&b.id)));
@@ -317,6 +358,7 @@ pub fn compute(
         guardrails,
         not_compared,
         options,
+        notes: Vec::new(),
         fingerprint,
     }
 }

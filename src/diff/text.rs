@@ -27,6 +27,9 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
         )],
         vec![(Tag::Bold, diff.summary())],
     ];
+    for note in &diff.notes {
+        out.push(vec![(Tag::Muted, format!("note: {note}"))]);
+    }
     for change in &diff.changes {
         let mut line = vec![
             (Tag::Plain, format!("{} ", change.kind.symbol())),
@@ -39,10 +42,10 @@ pub fn lines(diff: &Diff, against: &str) -> Vec<Vec<Segment>> {
         match change.kind {
             ChangeKind::Changed if !change.added.is_empty() || !change.removed.is_empty() => {
                 for member in &change.added {
-                    line.push((Tag::Plain, format!(" +{member}")));
+                    line.push((Tag::Plain, format!(" +{}", change.member_shown(member))));
                 }
                 for member in &change.removed {
-                    line.push((Tag::Plain, format!(" -{member}")));
+                    line.push((Tag::Plain, format!(" -{}", change.member_shown(member))));
                 }
             }
             ChangeKind::Changed if !change.inline.is_empty() => {

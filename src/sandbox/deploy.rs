@@ -386,7 +386,7 @@ pub async fn deploy_platform(
     // overwrite other values (`also_writes`), so that the values they overwrite are seeded after.
     let mut sets_first: Vec<&crate::catalogue::Parameter> = catalogue.parameters.iter().collect();
     sets_first.sort_by_key(|p| {
-        if matches!(p.kind, Kind::AddressSet | Kind::StringSet) {
+        if p.kind.is_set() {
             0
         } else if p.also_writes.is_empty() {
             2
@@ -417,10 +417,16 @@ pub async fn deploy_platform(
         };
         let abi = abis.get(parameter.contract());
         let outcome = match (parameter.kind, value.as_array()) {
-            (Kind::AddressSet | Kind::StringSet, Some(members)) => {
+            (kind, Some(members)) if kind.is_set() => {
                 let mut result = Ok(());
                 for member in members {
-                    let args = [text_of(member), "true".to_owned()];
+                    let member = match kind {
+                        // An ENS node named by its name goes to the chain as its hash.
+                        Kind::NamehashSet => crate::catalogue::value::ens_hash(&text_of(member))
+                            .unwrap_or_else(|_| text_of(member)),
+                        _ => text_of(member),
+                    };
+                    let args = [member, "true".to_owned()];
                     let args: &[String] = if setter.contains(',') {
                         &args
                     } else {

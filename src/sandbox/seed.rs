@@ -57,6 +57,7 @@ fn from_config(
         let json = match value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Set(members) => members.iter().cloned().collect(),
+            Value::NamedSet(nodes) => nodes.keys().cloned().collect(),
             Value::Records(_) => continue,
             other => serde_json::Value::String(other.chain_text(parameter)),
         };

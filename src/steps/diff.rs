@@ -82,7 +82,7 @@ impl PreparedDiff {
         });
         Ok(Done {
             event,
-            diff: Some((diff, against)),
+            diff: Some(Box::new((diff, against))),
         })
     }
 }

@@ -65,7 +65,7 @@ pub enum Prepared {
 /// What a step action gave: the event to record and, for a diff, the diff to show.
 pub struct Done {
     pub event: Event,
-    pub diff: Option<(Diff, String)>,
+    pub diff: Option<Box<(Diff, String)>>,
 }
 
 impl From<Event> for Done {

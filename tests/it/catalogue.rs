@@ -54,7 +54,8 @@ fn risk_classes_come_from_the_rules() {
     assert_eq!(class("EnergyOracle.retainUnknown"), RiskClass::Security);
     assert_eq!(class("FeePool.burnPct"), RiskClass::Financial);
     assert_eq!(class("JobRegistry.jobStake"), RiskClass::Financial);
-    assert_eq!(class("IdentityRegistry.agentAliases"), RiskClass::Cosmetic);
+    assert_eq!(class("IdentityRegistry.agentAliases"), RiskClass::Security);
+    assert_eq!(class("IdentityRegistry.agentRootNode"), RiskClass::Security);
     assert_eq!(
         class("IdentityRegistry.agentProfileURI"),
         RiskClass::Cosmetic

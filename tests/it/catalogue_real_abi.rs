@@ -217,7 +217,7 @@ fn check_parameter(
                 } else if real_outputs != outputs {
                     fail(getter, format!("`{}`", real.signature()));
                 } else if let Some((ty, internal)) = real.outputs.first() {
-                    let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+                    let set = parameter.kind.is_set();
                     let fits = if set {
                         ty == "bool" || ty.ends_with("[]")
                     } else {
@@ -257,7 +257,7 @@ fn check_parameter(
             }
             Some(real) => {
                 // The arguments the catalogue fills with values, and the kind of each.
-                let set = matches!(parameter.kind, Kind::AddressSet | Kind::StringSet);
+                let set = parameter.kind.is_set();
                 let filled: Vec<(usize, Kind)> = if parameter.setter_args.is_empty() {
                     let at = real
                         .inputs
@@ -266,6 +266,7 @@ fn check_parameter(
                     let kind = match parameter.kind {
                         Kind::AddressSet => Kind::Address,
                         Kind::StringSet => Kind::String,
+                        Kind::NamehashSet => Kind::Namehash,
                         other => other,
                     };
                     vec![(at, kind)]

@@ -4,7 +4,7 @@
 
 use crate::support::chain::{DEMO_RPC_ENV, Platform, listed_home, snapshot_values};
 use crate::support::cli::{Home, PASSPHRASE, json, text};
-use crate::support::tls_proxy::{TestCa, TlsProxy};
+use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
 use crate::support::workspace::{serve, shipped_workspace};
 use owner_console::net::ExtraRoots;
 use owner_console::steps::http::{Expectation, check};
@@ -20,16 +20,6 @@ fn status(home: &Home, workspace: &Path, url: &str, more: &[(&str, &str)]) -> st
         &vars,
         &["chain", "status", "--network", "demo", "--json"],
     )
-}
-
-/// The network `demo` trusts the PEM file `file` (relative to the workspace).
-fn trust_in_profile(workspace: &Path, file: &str) {
-    let path = workspace.join("config/networks.toml");
-    let text = std::fs::read_to_string(&path).unwrap().replace(
-        "[networks.demo]\n",
-        &format!("[networks.demo]\nca_file = \"{file}\"\n"),
-    );
-    std::fs::write(path, text).unwrap();
 }
 
 fn failure(output: &std::process::Output) -> String {

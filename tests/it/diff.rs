@@ -22,7 +22,7 @@ fn the_demo_diff_classes_each_change_names_what_it_left_out_and_exits_5() {
     assert!(
         out.contains("⚠ INCOMPLETE: ")
             && out.contains("no getter in the catalogue: not read on chain: ")
-            && out.contains("RewardEngine.roleShare.agent = 65%"),
+            && out.contains("HamiltonianMonitor.records = 2 record(s)"),
         "{out}"
     );
     let (code, _, _) = run(
@@ -32,7 +32,7 @@ fn the_demo_diff_classes_each_change_names_what_it_left_out_and_exits_5() {
     );
     assert_eq!(code, 3, "complete enough when told so");
     assert!(
-        out.contains("4 changes: 1 security-critical, 2 financial, 1 cosmetic"),
+        out.contains("4 changes: 2 security-critical, 2 financial"),
         "{out}"
     );
     assert!(
@@ -44,7 +44,12 @@ fn the_demo_diff_classes_each_change_names_what_it_left_out_and_exits_5() {
         "{out}"
     );
     assert!(
-        out.contains("~ [COSMETIC]  IdentityRegistry.agentAliases  +beta.agent.ci.agi.eth"),
+        out.contains(&format!(
+            "~ [SECURITY]  IdentityRegistry.agentAliases  +beta.agent.ci.agi.eth (0x{})",
+            hex::encode(owner_console::catalogue::value::namehash(
+                "beta.agent.ci.agi.eth"
+            ))
+        )),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when asked for none");
@@ -218,25 +223,27 @@ fn a_value_not_compared_is_named_with_why_and_changing_it_changes_the_fingerprin
         out.trim().to_owned()
     };
     let before = fingerprint();
-    edit(&ws.path().join("config/thermodynamics.demo.json"), |j| {
-        j["rewardEngine"]["roleShares"]["agent"] = serde_json::json!(50);
-        j["rewardEngine"]["roleShares"]["validator"] = serde_json::json!(30);
-    });
+    edit(
+        &ws.path().join("config/hamiltonian-monitor.demo.json"),
+        |j| {
+            j["records"].as_array_mut().unwrap().pop();
+        },
+    );
     assert_ne!(
         fingerprint(),
         before,
-        "role shares have no getter; what they are set to is still part of what is signed"
+        "the monitor's records have no getter; what they are set to is still part of what is signed"
     );
     let diff = json(&home.cli(ws.path(), &["diff", "--network", "demo", "--json"]));
     let left = diff["diff"]["not_compared"].as_array().unwrap();
-    let share = left
+    let records = left
         .iter()
-        .find(|n| n["id"] == "RewardEngine.roleShare.agent")
+        .find(|n| n["id"] == "HamiltonianMonitor.records")
         .unwrap_or_else(|| panic!("named: {left:?}"));
-    assert_eq!(share["proposed"], "50%");
+    assert_eq!(records["proposed"], "1 record(s)");
     assert!(
-        share["why"].as_str().unwrap().contains("no getter"),
-        "{share}"
+        records["why"].as_str().unwrap().contains("no getter"),
+        "{records}"
     );
     let option = left
         .iter()

@@ -21,7 +21,7 @@ fn plan_writes_a_checked_safe_batch_and_refuses_a_blocked_change() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("the diff is incomplete")
-            && err.contains("RewardEngine.roleShare.agent = 65% (no getter in the catalogue"),
+            && err.contains("HamiltonianMonitor.records = 2 record(s) (no getter in the catalogue"),
         "the batch would leave out what the snapshot does not hold: {err}"
     );
     assert!(!out.exists(), "nothing is written for an incomplete diff");
@@ -42,13 +42,28 @@ fn plan_writes_a_checked_safe_batch_and_refuses_a_blocked_change() {
         .collect();
     assert_eq!(
         methods,
-        ["setSigner", "setBurnPct", "setSlashingDistribution"]
+        [
+            "setSigner",
+            "addAgentRootNodeAlias",
+            "setBurnPct",
+            "setSlashingDistribution"
+        ]
     );
     assert_eq!(
-        batch["transactions"][1]["contractInputsValues"]["arg0"], "3",
+        batch["transactions"][1]["contractInputsValues"]["arg0"],
+        format!(
+            "0x{}",
+            hex::encode(owner_console::catalogue::value::namehash(
+                "beta.agent.ci.agi.eth"
+            ))
+        ),
+        "an ENS alias goes to the chain as its namehash"
+    );
+    assert_eq!(
+        batch["transactions"][2]["contractInputsValues"]["arg0"], "3",
         "whole percent, as the FeePool keeps it"
     );
-    let split = &batch["transactions"][2]["contractInputsValues"];
+    let split = &batch["transactions"][3]["contractInputsValues"];
     assert_eq!(
         [&split["arg0"], &split["arg1"], &split["arg2"]],
         ["40", "55", "5"],
@@ -414,7 +429,7 @@ fn a_safe_batch_step_refuses_a_diff_that_left_values_out_unless_its_runbook_allo
     assert_eq!(refused.status.code(), Some(1), "{err}");
     assert!(
         err.contains("the diff is incomplete")
-            && err.contains("RewardEngine.roleShare.agent = 65%")
+            && err.contains("RewardEngine.mu.agent = 100000000000000000")
             && err.contains("allow_incomplete = true"),
         "the step names what the batch would leave out and how a runbook allows it: {err}"
     );

@@ -88,10 +88,9 @@ fn a_pause_drill_pauses_the_sandbox_for_real_and_the_unpause_drill_restores_it()
         .lines()
         .filter_map(|l| l.trim().strip_prefix("not seeded: "))
         .collect();
-    assert_eq!(
-        not_seeded,
-        ["IdentityRegistry.agentAliases: no setter in the catalogue"],
-        "the demo snapshot is a state the contracts allow: every value with a setter is seeded"
+    assert!(
+        not_seeded.is_empty(),
+        "the demo snapshot is a state the contracts allow: every value is seeded: {not_seeded:?}"
     );
     assert_eq!(paused(workspace.path()), serde_json::json!(false));
     let walker = Walker {

@@ -6,16 +6,18 @@
 //! and a rewarder added on chain and named nowhere are security removals in `diff`; the batch
 //! `plan` writes is executed by the Safe, every transaction succeeds, and `diff` is then
 //! empty; each contract limit set past its bound is refused by `plan` before a batch is
-//! written.
+//! written. The node is reached over plain http and over https (a TLS proxy with a test CA,
+//! trusted through the network's `ca_file`): `chain status` reads the same values both ways,
+//! and the diffs, the plan and the reads after the batch go over https.
 //!
-//! SystemPause is left out: its constructor refuses modules that are not deployed (it reverts
-//! `InvalidValidationModule(0x0)` without a ValidationModule), deploying all it takes
-//! (validation, dispute, platform registry, reputation, arbitrator committee) is beyond this
-//! test, and the catalogue reads nothing from it. The platform has no Paymaster.
+//! SystemPause is deployed with every module it takes (its constructor refuses one that is not
+//! deployed): the five the catalogue does not hold (validation, dispute, platform registry,
+//! reputation, arbitrator committee) are deployed for it. The platform has no Paymaster.
 
 use crate::support::chain::live_cli;
 use crate::support::cli::{Home, json, text};
 use crate::support::real_chain::{RealChain, catalogue};
+use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
 use crate::support::workspace::shipped_workspace;
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, I256, U256};
@@ -118,12 +120,59 @@ impl RealPlatform {
             &[
                 zero.clone(),
                 zero.clone(),
-                zero,
+                zero.clone(),
                 DynSolValue::FixedBytes(Default::default(), 32),
                 DynSolValue::FixedBytes(Default::default(), 32),
             ],
         );
         let monitor = chain.deploy("HamiltonianMonitor", &[uint(4), address(safe)]);
+        // SystemPause takes every module it pauses, each deployed: the five the catalogue
+        // does not hold besides the ones above.
+        let reputation = chain.deploy("ReputationEngine", &[address(stake)]);
+        let platform_registry = chain.deploy(
+            "PlatformRegistry",
+            &[address(stake), address(reputation), uint(0)],
+        );
+        let dispute = chain.deploy(
+            "DisputeModule",
+            &[
+                address(job_registry),
+                uint(0),
+                uint(86_400),
+                zero,
+                address(safe),
+            ],
+        );
+        let committee = chain.deploy(
+            "ArbitratorCommittee",
+            &[address(job_registry), address(dispute)],
+        );
+        let validation = chain.deploy(
+            "ValidationModule",
+            &[
+                address(job_registry),
+                address(stake),
+                uint(3600),
+                uint(3600),
+                uint(3),
+                uint(5),
+                DynSolValue::Array(vec![]),
+            ],
+        );
+        let system_pause = chain.deploy(
+            "SystemPause",
+            &[
+                address(job_registry),
+                address(stake),
+                address(validation),
+                address(dispute),
+                address(platform_registry),
+                address(fee_pool),
+                address(reputation),
+                address(committee),
+                address(safe),
+            ],
+        );
         let safe_text = safe.to_checksum(None);
         // The Ownable modules are handed to the Safe; IdentityRegistry is Ownable2Step.
         for module in [fee_pool, identity] {
@@ -139,6 +188,7 @@ impl RealPlatform {
             ("IdentityRegistry", identity),
             ("EnergyOracle", oracle),
             ("HamiltonianMonitor", monitor),
+            ("SystemPause", system_pause),
         ]
         .into_iter()
         .map(|(name, at)| (name.to_owned(), at))
@@ -187,6 +237,7 @@ impl RealPlatform {
                     "identityRegistry": module("ownable2step", "IdentityRegistry"),
                     "energyOracle": module("governable", "EnergyOracle"),
                     "hamiltonianMonitor": module("governable", "HamiltonianMonitor"),
+                    "systemPause": module("governable", "SystemPause"),
                 }
             }),
         );
@@ -227,6 +278,9 @@ impl RealPlatform {
             c["rewardEngine"]["address"] = self.at("RewardEngine").into();
             c["rewardEngine"]["thermostat"] = self.at("Thermostat").into();
             c["thermostat"]["address"] = self.at("Thermostat").into();
+            // The constructor's shares are 65/15/15/5.
+            c["rewardEngine"]["roleShares"] =
+                json!({"agent": 50, "validator": 30, "operator": 15, "employer": 5});
         });
         edit(&config.join("identity-registry.demo.json"), |c| {
             c["address"] = self.at("IdentityRegistry").into();
@@ -307,9 +361,8 @@ fn ethers_reads(
             (Some(parameter), _) => {
                 let getter = parameter.getter.clone().unwrap();
                 let to = platform.at(parameter.contract());
-                let mut read =
-                    json!({"key": key, "to": to, "getter": getter, "args": parameter.args});
-                if parameter.args.is_empty() && !getter.contains("()(") {
+                let mut read = json!({"key": key, "to": to, "getter": getter, "args": parameter.getter_arguments()});
+                if parameter.getter_arguments().is_empty() && !getter.contains("()(") {
                     read["members_event"] = parameter
                         .members_event
                         .clone()
@@ -433,10 +486,21 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     let catalogue = catalogue();
     let home = Home::new();
     let url = platform.url();
-    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
+    let over_http = |args: &[&str]| live_cli(&home, workspace.path(), &url, args);
+    // The same node as a provider serves it: over https, through a TLS proxy whose test CA the
+    // network's profile trusts. The diff, the plan and the checks after the batch go this way.
+    let ca = TestCa::new("owner-console test CA");
+    let proxy = TlsProxy::start(platform.chain.node.port, &ca, &["localhost"]);
+    std::fs::write(workspace.path().join("private-ca.pem"), &ca.pem).unwrap();
+    trust_in_profile(workspace.path(), "private-ca.pem");
+    let https_url = proxy.url();
+    let cli = |args: &[&str]| live_cli(&home, workspace.path(), &https_url, args);
 
-    // 1. Every catalogue value read, each equal to ethers' eth_call.
-    status_agrees_with_ethers(&catalogue, &platform, &cli);
+    // 1. Every catalogue value read, each equal to ethers' eth_call, over http and https.
+    let plain = status_agrees_with_ethers(&catalogue, &platform, &over_http);
+    let tls = status_agrees_with_ethers(&catalogue, &platform, &cli);
+    assert_eq!(tls["block"], plain["block"], "nothing was mined between");
+    assert_eq!(tls["values"], plain["values"]);
 
     // 2. A signer and a rewarder added on chain and named nowhere: security removals.
     platform.chain.as_safe(
@@ -451,6 +515,19 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "setRewarder(address,bool)",
         &[STRANGER, "true"],
     );
+    // And an agent root alias the config does not name, by its namehash alone.
+    let rogue = format!(
+        "0x{}",
+        hex::encode(owner_console::catalogue::value::namehash(
+            "rogue.agent.agi.eth"
+        ))
+    );
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["IdentityRegistry"],
+        "addAgentRootNodeAlias(bytes32)",
+        &[&rogue],
+    );
     let diff = json(&cli(&[
         "diff",
         "--network",
@@ -458,6 +535,24 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "--json",
         "--allow-incomplete",
     ]));
+    assert_eq!(
+        removed(&diff, "IdentityRegistry.agentAliases"),
+        std::slice::from_ref(&rogue),
+        "{diff}"
+    );
+    // The config's aliases, by name: added, shown with their hash.
+    let (shown, _) = text(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--allow-incomplete",
+        "--color",
+        "never",
+    ]));
+    let alias = "alpha.agent.ci.agi.eth";
+    let hash = hex::encode(owner_console::catalogue::value::namehash(alias));
+    assert!(shown.contains(&format!("+{alias} (0x{hash})")), "{shown}");
+    assert!(shown.contains(&format!("-{rogue}")), "{shown}");
     let stranger = STRANGER.to_lowercase();
     assert!(
         removed(&diff, "EnergyOracle.signers").contains(&stranger),
@@ -466,6 +561,25 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     assert!(
         removed(&diff, "FeePool.rewarders").contains(&stranger),
         "{diff}"
+    );
+
+    // The role shares, 1e18-scaled on chain, compared as percents.
+    let changed = |id: &str| -> (Value, Value) {
+        let change = diff["diff"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} changes: {diff}"));
+        (change["before"].clone(), change["after"].clone())
+    };
+    assert_eq!(
+        changed("RewardEngine.roleShare.agent"),
+        (json!("65%"), json!("50%"))
+    );
+    assert_eq!(
+        changed("RewardEngine.roleShare.validator"),
+        (json!("15%"), json!("30%"))
     );
 
     // 3. The plan, executed by the Safe: every transaction succeeds, and nothing is left.
@@ -527,7 +641,56 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     assert_eq!(output.status.code(), Some(0), "{after}");
     status_agrees_with_ethers(&catalogue, &platform, &cli);
 
+    // The same slashing split stored in basis points, as the contract also accepts: no change,
+    // and the diff says how it read them.
+    let split = |c: &Value| {
+        [
+            "employerSlashPct",
+            "treasurySlashPct",
+            "validatorSlashRewardPct",
+        ]
+        .map(|k| c[k].as_u64().unwrap_or_else(|| panic!("{k}: {c}")) * 100)
+        .map(|bps| bps.to_string())
+    };
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace.path().join("config/stake-manager.demo.json")).unwrap(),
+    )
+    .unwrap();
+    let bps = split(&config);
+    platform.chain.as_safe(
+        platform.safe,
+        platform.modules["StakeManager"],
+        "setSlashingDistribution(uint256,uint256,uint256)",
+        &[&bps[0], &bps[1], &bps[2]],
+    );
+    assert_eq!(
+        platform
+            .chain
+            .read(platform.modules["StakeManager"], "employerSlashPct()"),
+        U256::from(bps[0].parse::<u64>().unwrap()),
+        "stored as given"
+    );
+    let output = cli(&["diff", "--network", "demo", "--json", "--allow-incomplete"]);
+    let in_bps = json(&output);
+    assert_eq!(in_bps["diff"]["changes"], json!([]), "{in_bps}");
+    assert_eq!(output.status.code(), Some(0), "{in_bps}");
+    let notes = in_bps["diff"]["notes"].to_string();
+    assert!(
+        notes.contains("StakeManager.employerSlashPct") && notes.contains("basis points"),
+        "{in_bps}"
+    );
+    let (out, _) = text(&cli(&[
+        "diff",
+        "--network",
+        "demo",
+        "--allow-incomplete",
+        "--color",
+        "never",
+    ]));
+    assert!(out.contains("note: StakeManager.employerSlashPct"), "{out}");
+
     // 4. Each contract limit set past its bound: refused before a batch is written.
+    let cli = over_http;
     for guardrail in catalogue
         .guardrails
         .iter()

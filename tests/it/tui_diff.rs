@@ -77,11 +77,17 @@ fn long_diff(ws: &Path) {
     )
     .unwrap();
     edit(&ws.join("assets/demo-state.json"), |state| {
-        for value in state["values"].as_object_mut().unwrap().values_mut() {
+        for (key, value) in state["values"].as_object_mut().unwrap() {
+            // A role share is a 1e18 fraction compared in basis points: one higher is 1e14.
+            let one = if key.contains(".roleShare.") {
+                10u128.pow(14)
+            } else {
+                1
+            };
             match value {
                 Value::Number(n) => *value = json!(n.as_u64().unwrap() + 1),
                 Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) => {
-                    *value = json!((s.parse::<u128>().unwrap() + 1).to_string())
+                    *value = json!((s.parse::<u128>().unwrap() + one).to_string())
                 }
                 _ => {}
             }
@@ -192,7 +198,7 @@ fn a_long_diff_scrolls_with_the_cursor_and_every_row_opens() {
     h.keys(&[End]);
     let last = h.screen();
     assert!(
-        selected_row(&last).contains("[COSMETIC]") && last.contains("change 48 of 48"),
+        selected_row(&last).contains("[COSMETIC]") && last.contains("change 52 of 52"),
         "{last}"
     );
     h.keys(&[PageDown, Up, Home]);

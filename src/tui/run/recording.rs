@@ -55,7 +55,7 @@ impl RunScreen {
         match result {
             Ok(done) => {
                 if let Some(diff) = done.diff {
-                    self.diff = Some(diff);
+                    self.diff = Some(*diff);
                     self.cursor = 0;
                 }
                 self.record(ctx, vec![done.event]);

@@ -60,10 +60,18 @@ fn lines(diff: &Diff, change: &Change, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(field("after", after.clone(), theme));
     }
     for member in &change.added {
-        lines.push(field("added", format!("+ {member}"), theme));
+        lines.push(field(
+            "added",
+            format!("+ {}", change.member_shown(member)),
+            theme,
+        ));
     }
     for member in &change.removed {
-        lines.push(field("removed", format!("- {member}"), theme));
+        lines.push(field(
+            "removed",
+            format!("- {}", change.member_shown(member)),
+            theme,
+        ));
     }
     if !change.inline.is_empty() {
         let mut words = vec![Span::styled(format!("{:<9}", "words"), theme.bold())];

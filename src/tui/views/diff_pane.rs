@@ -339,8 +339,13 @@ fn change_cell(change: &Change, max: usize, theme: &Theme) -> Line<'static> {
             let members: Vec<String> = change
                 .added
                 .iter()
-                .map(|m| format!("+{m}"))
-                .chain(change.removed.iter().map(|m| format!("-{m}")))
+                .map(|m| format!("+{}", change.member_shown(m)))
+                .chain(
+                    change
+                        .removed
+                        .iter()
+                        .map(|m| format!("-{}", change.member_shown(m))),
+                )
                 .collect();
             plain(members.join(" "))
         }

@@ -92,3 +92,13 @@ impl TlsProxy {
         format!("https://localhost:{}/", self.port)
     }
 }
+
+/// The network `demo` of `workspace` trusts the PEM file `file` (relative to the workspace).
+pub fn trust_in_profile(workspace: &std::path::Path, file: &str) {
+    let path = workspace.join("config/networks.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "[networks.demo]\n",
+        &format!("[networks.demo]\nca_file = \"{file}\"\n"),
+    );
+    std::fs::write(path, text).unwrap();
+}
