@@ -53,12 +53,20 @@ impl NetworkState {
     /// Chooses the network, and where its state is read: its node when `mode` is live, its
     /// sandbox for a drill, nothing (the snapshot) offline. Says so when live reads are off.
     pub fn choose(&mut self, session: &Session, network: String, mode: Mode) -> Option<Status> {
-        self.snapshot = session
-            .snapshot(&network)
-            .map(|read| read.map_err(|e| e.to_string()));
-        self.checked = self.snapshot.as_ref().map(|_| {
+        let has_snapshot = session
+            .networks
+            .get(&network)
+            .is_some_and(|profile| profile.snapshot.is_some());
+        self.checked = has_snapshot.then(|| {
             crate::change::offline_state::of_network(session, &network).map_err(|e| e.to_string())
         });
+        // The checked snapshot holds the values; read them apart only when it was refused.
+        self.snapshot = match &self.checked {
+            Some(Ok(checked)) => Some(Ok(checked.snapshot.clone())),
+            _ => session
+                .snapshot(&network)
+                .map(|read| read.map_err(|e| e.to_string())),
+        };
         self.age_limit_secs = session
             .networks
             .get(&network)
