@@ -12,7 +12,9 @@
 //!
 //! SystemPause is deployed with every module it takes (its constructor refuses one that is not
 //! deployed): the five the catalogue does not hold (validation, dispute, platform registry,
-//! reputation, arbitrator committee) are deployed for it. The platform has no Paymaster.
+//! reputation, arbitrator committee) are deployed for it, and it is their pauser (the config
+//! names it for the catalogue's modules, the plan sets it): its `pauseAll()` executed by the
+//! Safe pauses each module, as `chain status` and ethers read. The platform has no Paymaster.
 
 use crate::support::chain::live_cli;
 use crate::support::cli::{Home, json, text};
@@ -173,6 +175,14 @@ impl RealPlatform {
                 address(safe),
             ],
         );
+        // SystemPause pauses each module as its pauser: the modules the catalogue does not
+        // hold get it here (the Ownable ones from the deployer, DisputeModule from the Safe);
+        // the config names it as the pauser of the rest, for the plan to set.
+        let pauser = system_pause.to_checksum(None);
+        for module in [validation, platform_registry, reputation, committee] {
+            assert!(chain.succeeds(module, "setPauser(address)", &[&pauser]));
+        }
+        chain.as_safe(safe, dispute, "setPauser(address)", &[&pauser]);
         let safe_text = safe.to_checksum(None);
         // The Ownable modules are handed to the Safe; IdentityRegistry is Ownable2Step.
         for module in [fee_pool, identity] {
@@ -243,6 +253,11 @@ impl RealPlatform {
         );
         // The platform has no Paymaster contract.
         std::fs::remove_file(config.join("paymaster.demo.json")).unwrap();
+        for file in ["fee-pool", "job-registry", "stake-manager"] {
+            edit(&config.join(format!("{file}.demo.json")), |c| {
+                c["pauser"] = self.at("SystemPause").into();
+            });
+        }
         edit(&config.join("fee-pool.demo.json"), |c| {
             c["stakeManager"] = self.at("StakeManager").into();
             c["governance"] = safe.clone().into();
@@ -688,6 +703,24 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         "never",
     ]));
     assert!(out.contains("note: StakeManager.employerSlashPct"), "{out}");
+
+    // SystemPause, the pauser the plan set, pauses every module at the Safe's call: the
+    // console reads each pausable module paused, as ethers does; and unpauses them.
+    let system_pause = platform.modules["SystemPause"];
+    platform
+        .chain
+        .as_safe(platform.safe, system_pause, "pauseAll()", &[]);
+    let paused = status_agrees_with_ethers(&catalogue, &platform, &cli);
+    for module in &catalogue.pausable {
+        assert_eq!(
+            paused["values"][format!("{module}.paused")],
+            json!(true),
+            "{paused}"
+        );
+    }
+    platform
+        .chain
+        .as_safe(platform.safe, system_pause, "unpauseAll()", &[]);
 
     // 4. Each contract limit set past its bound: refused before a batch is written.
     let cli = over_http;
