@@ -59,6 +59,7 @@ impl HomeScreen {
             Action::Back => self.set_filter(String::new(), runs, &ctx.session.runbooks),
             Action::Open => return self.open_selected(ctx, network),
             Action::Drill => ctx.shared.say(self.toggle_drill()),
+            Action::Preview => return self.preview_selected(ctx, network),
             Action::Metrics => return Outcome::OpenMetrics,
             Action::Ledger => return Outcome::OpenLedger,
             _ => {}
@@ -87,6 +88,22 @@ impl HomeScreen {
             _ => {}
         }
         Outcome::Stay
+    }
+
+    /// The selected runbook's preview: its steps, none recorded.
+    fn preview_selected(&self, ctx: &mut Ctx, network: &str) -> Outcome {
+        match self.selected_row() {
+            Some(Row::Runbook(book)) => Outcome::Preview(Box::new(super::run::preview_run(
+                Arc::clone(book),
+                network,
+                &ctx.session.operator,
+            ))),
+            _ => {
+                ctx.shared
+                    .say(Status::info("p previews a runbook: choose one below"));
+                Outcome::Stay
+            }
+        }
     }
 
     /// Drill mode on or off for the next start: a drill acts on the network's sandbox only,

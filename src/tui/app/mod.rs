@@ -31,6 +31,7 @@ use std::time::Instant;
 pub enum View {
     Home,
     Run,
+    Preview,
     Flowchart,
     Ledger,
     Metrics,
@@ -140,6 +141,7 @@ impl App {
             (Some(Journal::Ledger(_)), _) => View::Ledger,
             (Some(Journal::Metrics(_)), _) => View::Metrics,
             (None, Some(run)) if run.flowchart => View::Flowchart,
+            (None, Some(run)) if run.preview => View::Preview,
             (None, Some(_)) => View::Run,
             (None, None) => View::Home,
         }
@@ -149,6 +151,7 @@ impl App {
         match self.view() {
             View::Home => Context::Home,
             View::Run => Context::Run,
+            View::Preview => Context::Preview,
             View::Flowchart => Context::Flowchart,
             View::Ledger => Context::Ledger,
             View::Metrics => Context::Metrics,
@@ -258,7 +261,9 @@ impl App {
         let view = self.view();
         match (view, action) {
             (_, Action::Help) => self.shared.push(Popup::Help { scroll: 0 }),
-            (View::Home | View::Run, Action::State) => self.shared.push(Popup::State { scroll: 0 }),
+            (View::Home | View::Run | View::Preview, Action::State) => {
+                self.shared.push(Popup::State { scroll: 0 })
+            }
             (_, Action::Quit) => self.request_quit(),
             _ => {
                 let outcome = self.screen_action(action);
@@ -294,6 +299,11 @@ impl App {
             Outcome::Stay => {}
             Outcome::Spawn(task) => return Some(task),
             Outcome::ShowRun(run) => self.show_run(*run),
+            Outcome::Preview(run) => {
+                let drafts =
+                    crate::session::drafts::Drafts::in_storage(&self.session.workspace.storage);
+                self.run = Some(RunScreen::preview(*run, drafts));
+            }
             Outcome::OpenLedger => self.open_ledger(),
             Outcome::OpenMetrics => self.open_metrics(),
             Outcome::Close if self.journal.is_some() => self.journal = None,

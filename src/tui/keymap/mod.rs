@@ -16,16 +16,18 @@ pub enum Context {
     Global,
     Home,
     Run,
+    Preview,
     Flowchart,
     Ledger,
     Metrics,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Self::Global,
         Self::Home,
         Self::Run,
+        Self::Preview,
         Self::Flowchart,
         Self::Ledger,
         Self::Metrics,
@@ -36,6 +38,7 @@ impl Context {
             Self::Global => "Everywhere",
             Self::Home => "Start screen",
             Self::Run => "Run view",
+            Self::Preview => "Preview of a runbook",
             Self::Flowchart => "Flowchart",
             Self::Ledger => "Ledger",
             Self::Metrics => "Metrics",

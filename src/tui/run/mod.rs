@@ -5,6 +5,7 @@ mod answers;
 mod chain_steps;
 mod keys;
 mod note_drafts;
+mod preview;
 mod recording;
 mod step_actions;
 
@@ -15,6 +16,8 @@ use crate::runbook::graph::Mark;
 use crate::session::drafts::Drafts;
 use std::time::Instant;
 
+pub use preview::preview_run;
+
 pub struct RunScreen {
     pub run: Run,
     /// The diff last computed at a diff step, with what it was compared with, for display.
@@ -24,6 +27,8 @@ pub struct RunScreen {
     /// The flowchart is shown instead of the steps.
     pub flowchart: bool,
     pub flow_scroll: u16,
+    /// A preview: the run is not started, and nothing is recorded (see `preview.rs`).
+    pub preview: bool,
     /// Where note drafts are kept.
     drafts: Drafts,
     /// When the open note editor's text is next due in `drafts`.
@@ -46,8 +51,17 @@ impl RunScreen {
             cursor,
             flowchart: false,
             flow_scroll: 0,
+            preview: false,
             drafts,
             draft_due: None,
+        }
+    }
+
+    /// The preview of a run never started (see [`preview_run`]).
+    pub fn preview(run: Run, drafts: Drafts) -> Self {
+        Self {
+            preview: true,
+            ..Self::new(run, drafts)
         }
     }
 

@@ -101,6 +101,7 @@ fn title_line(
     let view = match view {
         View::Home => "start".to_owned(),
         View::Run => format!("run {run_id}"),
+        View::Preview => "preview (nothing is recorded)".to_owned(),
         View::Flowchart => format!("flowchart {run_id}"),
         View::Ledger => "ledger".to_owned(),
         View::Metrics => "metrics".to_owned(),

@@ -35,7 +35,11 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, 
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
-    let drill = drill_mark(run.started.mode, theme);
+    let drill = if screen.preview {
+        Some(Span::styled("[PREVIEW] ", theme.accent()))
+    } else {
+        drill_mark(run.started.mode, theme)
+    };
     let marker = kind_marker(book, theme);
     let badge = severity_badge(book.severity, theme);
     let position = format!("· {position}");
