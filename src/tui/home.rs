@@ -111,7 +111,7 @@ impl HomeScreen {
     fn toggle_drill(&mut self) -> Status {
         self.drill = !self.drill;
         Status::info(if self.drill {
-            "DRILL mode on: the next start runs against the network's sandbox (`owner-console sandbox up`)"
+            "DRILL mode on: the next start runs against the network's sandbox"
         } else {
             "drill mode off: the next start is a real run"
         })

@@ -49,6 +49,7 @@ impl Context {
 /// One key of the hint bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
+    pub action: Action,
     pub key: String,
     pub word: &'static str,
     /// Offered for the current step's kind only (not in every step of the view).
@@ -138,6 +139,7 @@ impl Keymap {
         for binding in self.active(context, step_kind) {
             if let Some(key) = binding.keys.iter().find(|k| !taken.contains(k)) {
                 hints.push(Hint {
+                    action: binding.action,
                     key: key.label(),
                     word: short(binding.description),
                     for_this_step: !binding.step_kinds.is_empty(),

@@ -72,7 +72,7 @@ impl RunScreen {
         let target = (index as isize + delta).clamp(0, last) as usize;
         if target != index {
             self.run.position = Position::At(steps[target].id.clone());
-            self.cursor = 0;
+            self.at_new_step();
         }
     }
 }

@@ -2,32 +2,18 @@
 //! long text changes, why it has its risk class, and the guardrails over it.
 
 use super::diff_pane::risk_style;
-use super::popup_parts::centered;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, diff: &Diff, theme: &Theme, index: usize, scroll: u16) {
     let Some(change) = diff.changes.get(index) else {
         return;
     };
-    let rect = centered(area, 78, area.height.saturating_sub(2));
-    let title = format!(
-        " Change {} of {} · ↑↓ scroll · any other key closes ",
-        index + 1,
-        diff.changes.len()
-    );
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines(diff, change, theme))
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
-        rect,
-    );
+    let title = format!("Change {} of {}", index + 1, diff.changes.len());
+    super::popups::scrolled(frame, area, lines(diff, change, theme), &title, scroll);
 }
 
 fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {

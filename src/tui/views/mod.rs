@@ -8,10 +8,12 @@ mod help;
 mod hint_bar;
 mod home;
 mod ledger;
+mod line_wrap;
 mod metrics;
 mod popup_parts;
 mod popups;
 mod run;
+mod scroll_window;
 mod start_form;
 mod status_bar;
 mod step_body;
@@ -65,7 +67,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let width = area.width as usize;
     let (context, kind) = (app.context(), app.current_step_kind());
-    let hint_line = hint_bar::line(shared, context, kind, &app.run_step_kinds(), width);
+    let shown_only = app
+        .run
+        .as_ref()
+        .and_then(|screen| screen.run.current_step())
+        .is_some_and(|step| {
+            matches!(
+                step.action,
+                crate::runbook::StepAction::Command {
+                    run: crate::runbook::CommandRun::Never,
+                    ..
+                }
+            )
+        });
+    let hint_line = hint_bar::line(
+        shared,
+        context,
+        (kind, shown_only),
+        &app.run_step_kinds(),
+        width,
+    );
     frame.render_widget(hint_line, hints);
     let status_line = status_bar::line(
         &app.session,

@@ -1,5 +1,5 @@
 //! Whether a screen shows its text whole, found by comparing it with the same screen drawn
-//! large (200×60, where nothing needs to give way): every word of the narrow screen must be a
+//! large (160×48, where nothing needs to give way): every word of the narrow screen must be a
 //! word of the large one (or a piece of one wrapped over two lines, or carry an ellipsis `…`),
 //! and every word of the large one must be on the narrow one too, unless an ellipsis stands
 //! for it or its box says there is more (`↓ 3 more`, `↑ more`). A word cut at a border or at
@@ -198,21 +198,19 @@ fn regions(grid: &Grid, part: &Part) -> Result<Vec<Region>, String> {
                 .collect();
             let mut lines = Vec::new();
             let last_rows = grid.rows.len().saturating_sub(2);
-            for row in 0..last_rows {
-                let cols = grid.rows[row].len();
-                let mut col = 0;
-                while col < cols {
-                    let start = col;
-                    while col < cols && !outer.iter().any(|b| b.contains(row, col)) {
-                        col += 1;
-                    }
-                    for segment in grid.segments(row, start, col) {
-                        lines.push(words(&segment));
-                    }
-                    while col < cols && outer.iter().any(|b| b.contains(row, col)) {
-                        col += 1;
+            for (row, cells) in grid.rows.iter().enumerate().take(last_rows) {
+                let mut outside: Vec<char> = cells.clone();
+                for b in outer.iter().filter(|b| (b.top..=b.bottom).contains(&row)) {
+                    for cell in &mut outside[b.left..=b.right] {
+                        *cell = '│';
                     }
                 }
+                let text: String = outside.into_iter().collect();
+                lines.extend(
+                    text.split(is_drawing)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(words),
+                );
             }
             found.push(Region {
                 name: "the lines outside the boxes".into(),
@@ -316,12 +314,25 @@ pub fn cuts(wide: &Grid, narrow: &Grid, part: &Part) -> Vec<String> {
         let wide_words = wide_region.words();
         let narrow_words = narrow_region.words();
         let (pieces, joined_words) = wrapped_pieces(narrow_region, &wide_words);
+        let more = narrow_region.has_more_marker();
+        // With a marker, the word at a line's end may go on below it, out of sight (or the
+        // one at a line's start begin above it).
+        let scrolled_piece = |words: &[String], index: usize| {
+            let word = words[index].as_str();
+            more && ((index + 1 == words.len() && wide_words.iter().any(|w| w.starts_with(word)))
+                || (index == 0 && wide_words.iter().any(|w| w.ends_with(word))))
+        };
         for (line, words) in narrow_region.lines.iter().enumerate() {
             for (index, word) in words.iter().enumerate() {
-                if pieces.contains(&(line, index)) || is_marker_word(words, index) {
+                if wide_words.contains(word.as_str())
+                    || word.contains('…')
+                    || pieces.contains(&(line, index))
+                    || is_marker_word(words, index)
+                    || scrolled_piece(words, index)
+                {
                     continue;
                 }
-                if !wide_words.contains(word.as_str()) && !word.contains('…') {
+                {
                     found.push(format!(
                         "{}: `{word}` in “{}” is not a word of the large screen (cut?)",
                         narrow_region.name,
@@ -333,7 +344,6 @@ pub fn cuts(wide: &Grid, narrow: &Grid, part: &Part) -> Vec<String> {
         if !whole {
             continue;
         }
-        let more = narrow_region.has_more_marker();
         // A line cut at a space ends in a lone `…`: the words after the one before it go.
         let before_ellipsis: BTreeSet<&str> = narrow_region
             .lines
