@@ -141,6 +141,12 @@ fn x_on_a_shown_only_command_says_so_and_copies_it() {
     let mut h = Harness::new(80, 24);
     walk_to_the_pause_script(&mut h);
     let command = "npx hardhat run scripts/v2/pauseAll.ts --network mainnet";
+    let step = h.screen();
+    let hints = step.lines().nth(22).unwrap_or_default();
+    assert!(
+        hints.contains("x show") && !hints.contains("x run"),
+        "the hint bar offers to show the command, not to run it: {hints}"
+    );
     h.keys(&[Char('x')]);
     let popup = h.screen();
     assert!(
