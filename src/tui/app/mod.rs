@@ -85,6 +85,8 @@ pub struct App {
     /// A verification of entries recorded since the shown one is under way (the shown one
     /// stays until it ends).
     pub(super) reverifying: bool,
+    /// The terminal's columns and rows: how far a scrolled overlay can go before its end.
+    pub(super) size: (u16, u16),
     quit: bool,
 }
 
@@ -115,6 +117,7 @@ impl App {
             verification: Verification::Pending,
             verified_seen: 0,
             reverifying: false,
+            size: (80, 24),
             quit: false,
         };
         let network = NetworkState::first_choice(&app.session);
@@ -174,6 +177,24 @@ impl App {
     /// The text the operator asked to copy, once: the loop sends it to the terminal.
     pub fn take_clipboard(&mut self) -> Option<String> {
         self.shared.clipboard.take()
+    }
+
+    /// The terminal's size, as the loop learns it (at start and on each resize).
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.stop_scroll_at_end();
+    }
+
+    /// A scrolled overlay goes no further than its end at the terminal's size, so that ↑ moves
+    /// it at once however often ↓ was pressed there.
+    pub(super) fn stop_scroll_at_end(&mut self) {
+        let limit = super::views::scroll_limit(self);
+        if let (Some(limit), Some(scroll)) = (
+            limit,
+            self.shared.popups.last_mut().and_then(Popup::scroll_mut),
+        ) {
+            *scroll = (*scroll).min(limit);
+        }
     }
 
     /// Whether the console has been asked to quit.

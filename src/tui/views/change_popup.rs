@@ -4,16 +4,13 @@
 use super::diff_pane::risk_style;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::tui::theme::Theme;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub fn draw(frame: &mut Frame, area: Rect, diff: &Diff, theme: &Theme, index: usize, scroll: u16) {
-    let Some(change) = diff.changes.get(index) else {
-        return;
-    };
+/// The title and the lines of change `index` of `diff` in full.
+pub fn text(diff: &Diff, theme: &Theme, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let change = diff.changes.get(index)?;
     let title = format!("Change {} of {}", index + 1, diff.changes.len());
-    super::popups::scrolled(frame, area, lines(diff, change, theme), &title, scroll);
+    Some((title, lines(diff, change, theme)))
 }
 
 fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {

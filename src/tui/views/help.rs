@@ -2,11 +2,10 @@
 
 use crate::tui::keymap::{Context, Key, Keymap};
 use crate::tui::theme::Theme;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme, scroll: u16) {
+/// Every key of every view, by view, then what the marks mean.
+pub fn lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for context in Context::ALL {
         lines.push(Line::from(Span::styled(context.title(), theme.bold())));
@@ -43,5 +42,5 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme, scrol
     lines.push(Line::from(
         "  quitting never loses a recorded step, and runs resume where they stopped.",
     ));
-    super::popups::scrolled(frame, area, lines, "Keys", scroll);
+    lines
 }

@@ -97,19 +97,32 @@ pub fn draw(frame: &mut Frame, app: &App) {
     );
     frame.render_widget(status_line, status);
     if let Some(popup) = shared.popups.last() {
-        let chain_id = app.session.networks.get(&app.network.name);
-        let beneath = popups::Beneath {
-            shared,
-            network: &app.network,
-            chain_id: chain_id.map(|n| n.chain_id).unwrap_or_default(),
-            diff: app
-                .run
-                .as_ref()
-                .and_then(|s| s.diff.as_ref())
-                .map(|(d, _)| d),
-        };
-        popups::draw(frame, area, popup, &beneath);
+        popups::draw(frame, area, popup, &beneath(app));
     }
+}
+
+/// What the popups read of the app besides themselves.
+fn beneath(app: &App) -> popups::Beneath<'_> {
+    let chain_id = app.session.networks.get(&app.network.name);
+    popups::Beneath {
+        shared: &app.shared,
+        network: &app.network,
+        chain_id: chain_id.map(|n| n.chain_id).unwrap_or_default(),
+        diff: app
+            .run
+            .as_ref()
+            .and_then(|s| s.diff.as_ref())
+            .map(|(d, _)| d),
+    }
+}
+
+/// How far the top popup, a text to scroll, can scroll at the app's terminal size before its
+/// end shows (none when the top popup does not scroll).
+pub fn scroll_limit(app: &App) -> Option<u16> {
+    let popup = app.shared.popups.last()?;
+    let (width, height) = app.size;
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    popups::scroll_limit(popup, &beneath(app), area)
 }
 
 fn title_line(

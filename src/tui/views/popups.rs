@@ -25,13 +25,16 @@ pub struct Beneath<'a> {
     pub diff: Option<&'a Diff>,
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
+/// The title and lines of a popup that is a text to scroll (the keys, the chain's state, a
+/// text, one change in full); none for other popups.
+fn scrolled_text(popup: &Popup, beneath: &Beneath) -> Option<(String, Vec<Line<'static>>)> {
     let theme = &beneath.shared.theme;
     match popup {
-        Popup::Help { scroll } => {
-            super::help::draw(frame, area, &beneath.shared.keymap, theme, *scroll)
-        }
-        Popup::State { scroll } => {
+        Popup::Help { .. } => Some((
+            "Keys".to_owned(),
+            super::help::lines(&beneath.shared.keymap, theme),
+        )),
+        Popup::State { .. } => {
             let now = std::time::Instant::now();
             let lines = crate::tui::state_panel::lines(beneath.network, beneath.chain_id, now);
             let text = lines
@@ -45,21 +48,48 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
                     Line::from(Span::styled(l, style))
                 })
                 .collect();
-            scrolled(frame, area, text, "Chain state", *scroll);
+            Some(("Chain state".to_owned(), text))
         }
-        Popup::Text {
-            title,
-            lines,
-            scroll,
-        } => {
-            let text = lines.iter().map(|l| Line::from(l.clone())).collect();
-            scrolled(frame, area, text, title, *scroll);
-        }
-        Popup::Change { index, scroll } => {
-            if let Some(diff) = beneath.diff {
-                super::change_popup::draw(frame, area, diff, theme, *index, *scroll)
-            }
-        }
+        Popup::Text { title, lines, .. } => Some((
+            title.clone(),
+            lines.iter().map(|l| Line::from(l.clone())).collect(),
+        )),
+        Popup::Change { index, .. } => beneath
+            .diff
+            .and_then(|diff| super::change_popup::text(diff, theme, *index)),
+        _ => None,
+    }
+}
+
+/// Where a text to scroll is drawn in `area`.
+fn scrolled_rect(area: Rect) -> Rect {
+    centered(area, 78, area.height.saturating_sub(2))
+}
+
+/// How far the top popup, a text to scroll, can scroll in `area` before its end shows.
+pub fn scroll_limit(popup: &Popup, beneath: &Beneath, area: Rect) -> Option<u16> {
+    let (_, lines) = scrolled_text(popup, beneath)?;
+    let rect = scrolled_rect(area);
+    let inner = (
+        usize::from(rect.width.saturating_sub(2)),
+        rect.height.saturating_sub(2),
+    );
+    let wrapped = wrap_lines(&lines, inner.0).len();
+    Some(
+        u16::try_from(wrapped)
+            .unwrap_or(u16::MAX)
+            .saturating_sub(inner.1),
+    )
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
+    let theme = &beneath.shared.theme;
+    if let Some((title, lines)) = scrolled_text(popup, beneath) {
+        let scroll = popup.scroll().unwrap_or_default();
+        return scrolled(frame, area, lines, &title, scroll);
+    }
+    match popup {
+        Popup::Help { .. } | Popup::State { .. } | Popup::Text { .. } | Popup::Change { .. } => {}
         Popup::Message { title, text, error } => message(frame, area, (title, text), *error, theme),
         Popup::Prompt {
             title,
@@ -91,8 +121,8 @@ pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
 
 /// A text that scrolls, its title saying how; it stops at its end, and its borders say what
 /// is above and below.
-pub fn scrolled(frame: &mut Frame, area: Rect, text: Vec<Line>, title: &str, scroll: u16) {
-    let rect = centered(area, 78, area.height.saturating_sub(2));
+fn scrolled(frame: &mut Frame, area: Rect, text: Vec<Line>, title: &str, scroll: u16) {
+    let rect = scrolled_rect(area);
     frame.render_widget(Clear, rect);
     let title = format!("{title} · ↑↓ scroll · any other key closes");
     let block = boxed(&truncate(&title, usize::from(rect.width).saturating_sub(4)));

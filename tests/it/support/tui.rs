@@ -45,7 +45,8 @@ impl Harness {
         colour: bool,
         prepare: impl FnOnce(&std::path::Path),
     ) -> Self {
-        let (app, workspace) = shipped_app(colour, prepare);
+        let (mut app, workspace) = shipped_app(colour, prepare);
+        app.resize(width, height);
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let mut harness = Self {
             app,
@@ -123,6 +124,7 @@ impl Harness {
 
     pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
         self.terminal.backend_mut().resize(width, height);
+        self.app.resize(width, height);
         self
     }
 
