@@ -29,10 +29,13 @@ pub enum Action {
     State,
     Metrics,
     Drill,
+    Preview,
+    NextStep,
+    PreviousStep,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -60,6 +63,9 @@ impl Action {
         Self::State,
         Self::Metrics,
         Self::Drill,
+        Self::Preview,
+        Self::NextStep,
+        Self::PreviousStep,
     ];
 
     /// The name used in the settings file's `[keys]` table.
@@ -92,6 +98,9 @@ impl Action {
             Self::State => "state",
             Self::Metrics => "metrics",
             Self::Drill => "drill",
+            Self::Preview => "preview",
+            Self::NextStep => "next_step",
+            Self::PreviousStep => "previous_step",
         }
     }
 

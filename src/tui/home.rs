@@ -59,6 +59,7 @@ impl HomeScreen {
             Action::Back => self.set_filter(String::new(), runs, &ctx.session.runbooks),
             Action::Open => return self.open_selected(ctx, network),
             Action::Drill => ctx.shared.say(self.toggle_drill()),
+            Action::Preview => return self.preview_selected(ctx, network),
             Action::Metrics => return Outcome::OpenMetrics,
             Action::Ledger => return Outcome::OpenLedger,
             _ => {}
@@ -89,12 +90,28 @@ impl HomeScreen {
         Outcome::Stay
     }
 
+    /// The selected runbook's preview: its steps, none recorded.
+    fn preview_selected(&self, ctx: &mut Ctx, network: &str) -> Outcome {
+        match self.selected_row() {
+            Some(Row::Runbook(book)) => Outcome::Preview(Box::new(super::run::preview_run(
+                Arc::clone(book),
+                network,
+                &ctx.session.operator,
+            ))),
+            _ => {
+                ctx.shared
+                    .say(Status::info("p previews a runbook: choose one below"));
+                Outcome::Stay
+            }
+        }
+    }
+
     /// Drill mode on or off for the next start: a drill acts on the network's sandbox only,
     /// exactly as `owner-console drill`.
     fn toggle_drill(&mut self) -> Status {
         self.drill = !self.drill;
         Status::info(if self.drill {
-            "DRILL mode on: the next start runs against the network's sandbox (`owner-console sandbox up`)"
+            "DRILL mode on: the next start runs against the network's sandbox"
         } else {
             "drill mode off: the next start is a real run"
         })

@@ -125,6 +125,8 @@ async fn event_loop(
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     // The first frame before any background work starts, and before the closed runs are read.
     terminal.draw(|frame| views::draw(frame, app))?;
     app.complete_run_list();
@@ -171,7 +173,8 @@ async fn event_loop(
                     }
                     dirty = true;
                 }
-                Some(Ok(TermEvent::Resize(..))) => {
+                Some(Ok(TermEvent::Resize(width, height))) => {
+                    app.resize(width, height);
                     repaint = true;
                     dirty = true;
                 }

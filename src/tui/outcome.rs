@@ -10,6 +10,8 @@ pub enum Outcome {
     Spawn(Task),
     /// Open the run view of this run.
     ShowRun(Box<Run>),
+    /// Open the preview of this run, never started.
+    Preview(Box<Run>),
     OpenLedger,
     OpenMetrics,
     /// Back to the screen beneath this one.

@@ -51,6 +51,7 @@ mod pty_clipboard;
 mod pty_drafts;
 mod pty_drill;
 mod pty_escapes;
+mod pty_fit;
 mod pty_leftovers;
 mod pty_live;
 mod pty_resume;

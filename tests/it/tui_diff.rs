@@ -213,7 +213,7 @@ fn a_long_diff_scrolls_with_the_cursor_and_every_row_opens() {
         "a set's members that went: {members}"
     );
     h.keys(&[Esc]);
-    let words = open_row(&mut h, "IdentityRegistry.agentProf");
+    let words = open_row(&mut h, "ProfileURI");
     assert!(
         words.contains("[-one-]{+two+}") && words.contains("none in the catalogue"),
         "a long text's words that changed: {words}"

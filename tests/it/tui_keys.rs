@@ -6,7 +6,7 @@
 
 use crate::support::run_view::journal_entries;
 use crate::support::tui::Harness;
-use crossterm::event::KeyCode::{self, Char, Down, Enter};
+use crossterm::event::KeyCode::{self, Char, Down, Enter, Up};
 
 /// The rows of the screen showing a checklist item, as `(cursor on it, ticked)`.
 fn checklist_rows(screen: &str) -> Vec<(bool, bool)> {
@@ -141,6 +141,12 @@ fn x_on_a_shown_only_command_says_so_and_copies_it() {
     let mut h = Harness::new(80, 24);
     walk_to_the_pause_script(&mut h);
     let command = "npx hardhat run scripts/v2/pauseAll.ts --network mainnet";
+    let step = h.screen();
+    let hints = step.lines().nth(22).unwrap_or_default();
+    assert!(
+        hints.contains("x show") && !hints.contains("x run"),
+        "the hint bar offers to show the command, not to run it: {hints}"
+    );
     h.keys(&[Char('x')]);
     let popup = h.screen();
     assert!(
@@ -194,4 +200,29 @@ fn steps_the_run_never_reached_read_not_taken_once_it_is_over() {
         !flowchart.contains("pending"),
         "a step of an ended run still reads pending:\n{flowchart}"
     );
+}
+
+/// The help overlay stops at its end: its last row holds text however often ↓ is pressed, and
+/// ↑ then moves it at once (the scroll did not run on past the end).
+#[test]
+fn the_help_stops_at_its_end_and_up_moves_at_once() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut h = Harness::new(width, height);
+        h.keys(&[Char('?')]);
+        h.keys(&[Down; 200]);
+        let end = h.screen();
+        let rows: Vec<&str> = end.lines().collect();
+        let bottom = rows
+            .iter()
+            .rposition(|row| row.contains('┘'))
+            .expect("the help's bottom border");
+        let last = rows[bottom - 1].trim_matches(|c: char| c == '"' || c == ' ' || c == '│');
+        assert!(!last.trim().is_empty(), "the help ran past its end:\n{end}");
+        assert!(
+            end.contains("↑") && end.contains("more"),
+            "it says what is above:\n{end}"
+        );
+        h.keys(&[Up]);
+        assert_ne!(h.screen(), end, "↑ moves the help at once");
+    }
 }

@@ -31,6 +31,7 @@ use std::time::Instant;
 pub enum View {
     Home,
     Run,
+    Preview,
     Flowchart,
     Ledger,
     Metrics,
@@ -84,6 +85,8 @@ pub struct App {
     /// A verification of entries recorded since the shown one is under way (the shown one
     /// stays until it ends).
     pub(super) reverifying: bool,
+    /// The terminal's columns and rows: how far a scrolled overlay can go before its end.
+    pub(super) size: (u16, u16),
     quit: bool,
 }
 
@@ -114,6 +117,7 @@ impl App {
             verification: Verification::Pending,
             verified_seen: 0,
             reverifying: false,
+            size: (80, 24),
             quit: false,
         };
         let network = NetworkState::first_choice(&app.session);
@@ -140,6 +144,7 @@ impl App {
             (Some(Journal::Ledger(_)), _) => View::Ledger,
             (Some(Journal::Metrics(_)), _) => View::Metrics,
             (None, Some(run)) if run.flowchart => View::Flowchart,
+            (None, Some(run)) if run.preview => View::Preview,
             (None, Some(_)) => View::Run,
             (None, None) => View::Home,
         }
@@ -149,6 +154,7 @@ impl App {
         match self.view() {
             View::Home => Context::Home,
             View::Run => Context::Run,
+            View::Preview => Context::Preview,
             View::Flowchart => Context::Flowchart,
             View::Ledger => Context::Ledger,
             View::Metrics => Context::Metrics,
@@ -171,6 +177,24 @@ impl App {
     /// The text the operator asked to copy, once: the loop sends it to the terminal.
     pub fn take_clipboard(&mut self) -> Option<String> {
         self.shared.clipboard.take()
+    }
+
+    /// The terminal's size, as the loop learns it (at start and on each resize).
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.stop_scroll_at_end();
+    }
+
+    /// A scrolled overlay goes no further than its end at the terminal's size, so that ↑ moves
+    /// it at once however often ↓ was pressed there.
+    pub(super) fn stop_scroll_at_end(&mut self) {
+        let limit = super::views::scroll_limit(self);
+        if let (Some(limit), Some(scroll)) = (
+            limit,
+            self.shared.popups.last_mut().and_then(Popup::scroll_mut),
+        ) {
+            *scroll = (*scroll).min(limit);
+        }
     }
 
     /// Whether the console has been asked to quit.
@@ -258,7 +282,9 @@ impl App {
         let view = self.view();
         match (view, action) {
             (_, Action::Help) => self.shared.push(Popup::Help { scroll: 0 }),
-            (View::Home | View::Run, Action::State) => self.shared.push(Popup::State { scroll: 0 }),
+            (View::Home | View::Run | View::Preview, Action::State) => {
+                self.shared.push(Popup::State { scroll: 0 })
+            }
             (_, Action::Quit) => self.request_quit(),
             _ => {
                 let outcome = self.screen_action(action);
@@ -294,6 +320,11 @@ impl App {
             Outcome::Stay => {}
             Outcome::Spawn(task) => return Some(task),
             Outcome::ShowRun(run) => self.show_run(*run),
+            Outcome::Preview(run) => {
+                let drafts =
+                    crate::session::drafts::Drafts::in_storage(&self.session.workspace.storage);
+                self.run = Some(RunScreen::preview(*run, drafts));
+            }
             Outcome::OpenLedger => self.open_ledger(),
             Outcome::OpenMetrics => self.open_metrics(),
             Outcome::Close if self.journal.is_some() => self.journal = None,

@@ -11,8 +11,9 @@ use std::time::Instant;
 
 impl App {
     pub(super) fn popup_key(&mut self, key: KeyEvent) -> Option<Task> {
+        let reply = self.shared.popups.last_mut()?.handle(key);
+        self.stop_scroll_at_end();
         let popup = self.shared.popups.last_mut()?;
-        let reply = popup.handle(key);
         let editing_note = matches!(
             popup,
             Popup::Prompt {

@@ -11,6 +11,7 @@ impl Default for Keymap {
             global(),
             start_screen(),
             run_view(),
+            preview(),
             journal_and_flowchart(),
         ];
         Self {
@@ -82,6 +83,13 @@ fn start_screen() -> Vec<Binding> {
             Drill,
             chars("d"),
             "drill mode on/off: next start in the sandbox",
+            &[],
+        ),
+        bind(
+            Home,
+            Action::Preview,
+            chars("p"),
+            "preview: read every step before starting (nothing recorded)",
             &[],
         ),
         bind(Home, Filter, chars("/"), "filter runbooks", &[]),
@@ -210,6 +218,40 @@ fn run_view() -> Vec<Binding> {
             State,
             chars("i"),
             "chain info: pause flags, the Safe, the block",
+            &[],
+        ),
+    ]
+}
+
+/// The preview of a runbook: its steps one after another, nothing recorded.
+fn preview() -> Vec<Binding> {
+    use Action::*;
+    use Context::Preview;
+    let k = Key::plain;
+    vec![
+        bind(
+            Preview,
+            NextStep,
+            vec![
+                k(KeyCode::Right),
+                k(KeyCode::Tab),
+                Key::plain(KeyCode::Char('n')),
+            ],
+            "next step",
+            &[],
+        ),
+        bind(
+            Preview,
+            PreviousStep,
+            vec![k(KeyCode::Left), Key::plain(KeyCode::Char('p'))],
+            "previous step",
+            &[],
+        ),
+        bind(
+            Preview,
+            Back,
+            vec![k(KeyCode::Esc), Key::plain(KeyCode::Char('q'))],
+            "back to the start screen",
             &[],
         ),
     ]

@@ -16,16 +16,18 @@ pub enum Context {
     Global,
     Home,
     Run,
+    Preview,
     Flowchart,
     Ledger,
     Metrics,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Self::Global,
         Self::Home,
         Self::Run,
+        Self::Preview,
         Self::Flowchart,
         Self::Ledger,
         Self::Metrics,
@@ -36,6 +38,7 @@ impl Context {
             Self::Global => "Everywhere",
             Self::Home => "Start screen",
             Self::Run => "Run view",
+            Self::Preview => "Preview of a runbook",
             Self::Flowchart => "Flowchart",
             Self::Ledger => "Ledger",
             Self::Metrics => "Metrics",
@@ -46,6 +49,7 @@ impl Context {
 /// One key of the hint bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
+    pub action: Action,
     pub key: String,
     pub word: &'static str,
     /// Offered for the current step's kind only (not in every step of the view).
@@ -135,6 +139,7 @@ impl Keymap {
         for binding in self.active(context, step_kind) {
             if let Some(key) = binding.keys.iter().find(|k| !taken.contains(k)) {
                 hints.push(Hint {
+                    action: binding.action,
                     key: key.label(),
                     word: short(binding.description),
                     for_this_step: !binding.step_kinds.is_empty(),

@@ -96,6 +96,28 @@ impl Popup {
         }
     }
 
+    /// How far a text to read is scrolled; none for other popups.
+    pub fn scroll(&self) -> Option<u16> {
+        match self {
+            Self::Help { scroll }
+            | Self::Text { scroll, .. }
+            | Self::State { scroll }
+            | Self::Change { scroll, .. } => Some(*scroll),
+            _ => None,
+        }
+    }
+
+    /// As [`Popup::scroll`], to change it.
+    pub fn scroll_mut(&mut self) -> Option<&mut u16> {
+        match self {
+            Self::Help { scroll }
+            | Self::Text { scroll, .. }
+            | Self::State { scroll }
+            | Self::Change { scroll, .. } => Some(scroll),
+            _ => None,
+        }
+    }
+
     pub fn handle(&mut self, key: KeyEvent) -> Reply {
         match self {
             Self::Help { scroll }

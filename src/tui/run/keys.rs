@@ -14,6 +14,9 @@ use crate::tui::task::Task;
 
 impl RunScreen {
     pub fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if self.preview {
+            return self.preview_key(action);
+        }
         if self.flowchart {
             self.flowchart_key(action);
             return Outcome::Stay;

@@ -5,6 +5,7 @@ mod answers;
 mod chain_steps;
 mod keys;
 mod note_drafts;
+mod preview;
 mod recording;
 mod step_actions;
 
@@ -15,6 +16,11 @@ use crate::runbook::graph::Mark;
 use crate::session::drafts::Drafts;
 use std::time::Instant;
 
+pub use preview::preview_run;
+
+/// The furthest a step's pane scrolls (the view stops it at the pane's end before).
+const MAX_SCROLL: usize = 1000;
+
 pub struct RunScreen {
     pub run: Run,
     /// The diff last computed at a diff step, with what it was compared with, for display.
@@ -24,6 +30,11 @@ pub struct RunScreen {
     /// The flowchart is shown instead of the steps.
     pub flowchart: bool,
     pub flow_scroll: u16,
+    /// How far the step's pane is scrolled, on a step without a cursor (the view stops it at
+    /// the pane's end).
+    pub detail_scroll: usize,
+    /// A preview: the run is not started, and nothing is recorded (see `preview.rs`).
+    pub preview: bool,
     /// Where note drafts are kept.
     drafts: Drafts,
     /// When the open note editor's text is next due in `drafts`.
@@ -46,8 +57,18 @@ impl RunScreen {
             cursor,
             flowchart: false,
             flow_scroll: 0,
+            detail_scroll: 0,
+            preview: false,
             drafts,
             draft_due: None,
+        }
+    }
+
+    /// The preview of a run never started (see [`preview_run`]).
+    pub fn preview(run: Run, drafts: Drafts) -> Self {
+        Self {
+            preview: true,
+            ..Self::new(run, drafts)
         }
     }
 
@@ -107,11 +128,21 @@ impl RunScreen {
         }
     }
 
+    /// Moves the cursor; on a step without one, scrolls its pane.
     pub fn move_cursor(&mut self, delta: isize) {
         let span = self.cursor_span();
         if span > 0 {
             self.cursor = (self.cursor as isize + delta).clamp(0, span as isize - 1) as usize;
+        } else {
+            self.detail_scroll =
+                (self.detail_scroll as isize + delta).clamp(0, MAX_SCROLL as isize) as usize;
         }
+    }
+
+    /// The cursor and the pane's scroll back at the top, for a step newly shown.
+    pub fn at_new_step(&mut self) {
+        self.cursor = 0;
+        self.detail_scroll = 0;
     }
 
     /// The mark of a step: current, or the outcome of its latest visit, or pending (not

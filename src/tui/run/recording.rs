@@ -20,7 +20,7 @@ impl RunScreen {
             Ok(()) => {
                 *ctx.entries += count;
                 if self.run.current_step().map(|s| s.id.clone()) != before {
-                    self.cursor = 0;
+                    self.at_new_step();
                 }
                 if self.run.is_finished() {
                     ctx.shared.say(Status::info(format!(

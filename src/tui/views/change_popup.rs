@@ -2,32 +2,15 @@
 //! long text changes, why it has its risk class, and the guardrails over it.
 
 use super::diff_pane::risk_style;
-use super::popup_parts::centered;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::tui::theme::Theme;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, diff: &Diff, theme: &Theme, index: usize, scroll: u16) {
-    let Some(change) = diff.changes.get(index) else {
-        return;
-    };
-    let rect = centered(area, 78, area.height.saturating_sub(2));
-    let title = format!(
-        " Change {} of {} · ↑↓ scroll · any other key closes ",
-        index + 1,
-        diff.changes.len()
-    );
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines(diff, change, theme))
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
-        rect,
-    );
+/// The title and the lines of change `index` of `diff` in full.
+pub fn text(diff: &Diff, theme: &Theme, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let change = diff.changes.get(index)?;
+    let title = format!("Change {} of {}", index + 1, diff.changes.len());
+    Some((title, lines(diff, change, theme)))
 }
 
 fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {

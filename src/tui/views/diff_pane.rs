@@ -128,7 +128,8 @@ fn optional_lines(
         .iter()
         .flat_map(|p| wrap(p, cols))
         .collect();
-    let against = vec![truncate(&format!("against {against}"), cols)];
+    // The state compared with says its source, age and signer: wrapped, never cut.
+    let against = wrap(&format!("against {against}"), cols);
     let (broken, broken_compact) = broken_lines(diff, cols);
     let left_out: Vec<&str> = diff.incomplete().map(|n| n.id.as_str()).collect();
     let not_compared = match left_out.len() {
@@ -285,7 +286,7 @@ fn changes_table(frame: &mut Frame, area: Rect, diff: &Diff, cursor: usize, them
                     change.risk.badge(),
                     risk_style(change.risk, theme),
                 )),
-                Cell::from(truncate(&change.id, id_width)),
+                Cell::from(truncate_middle(&change.id, id_width)),
                 Cell::from(change_cell(change, change_width, theme)),
             ])
         })
@@ -347,7 +348,7 @@ fn change_cell(change: &Change, max: usize, theme: &Theme) -> Line<'static> {
                         .map(|m| format!("-{}", change.member_shown(m))),
                 )
                 .collect();
-            plain(members.join(" "))
+            plain(members_within(&members, max))
         }
         ChangeKind::Changed if !change.inline.is_empty() => inline_cell(change, max, theme),
         ChangeKind::Changed if width(before) + width(after) + 3 > max => {
@@ -360,6 +361,32 @@ fn change_cell(change: &Change, max: usize, theme: &Theme) -> Line<'static> {
         }
         ChangeKind::Changed => plain(format!("{before} → {after}")),
     }
+}
+
+/// Members added (`+`) and removed (`-`), each whole when all fit; else each kept to both
+/// ends (`+0xf39F…2266`), as many as fit, and how many more (`(3 more)`; Enter shows all).
+fn members_within(members: &[String], max: usize) -> String {
+    let whole = members.join(" ");
+    if width(&whole) <= max {
+        return whole;
+    }
+    let mut shown = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        let short = truncate_middle(member, 14);
+        let left = members.len() - index - 1;
+        let more = if left > 0 {
+            format!(" ({left} more)")
+        } else {
+            String::new()
+        };
+        let used: usize = shown.iter().map(|m: &String| width(m) + 1).sum();
+        if used + width(&short) + width(&more) > max {
+            shown.push(format!("({} more)", members.len() - index));
+            break;
+        }
+        shown.push(short);
+    }
+    shown.join(" ")
 }
 
 /// The words a long text loses `[-…-]` and gains `{+…+}`, with the unchanged runs between them

@@ -1,15 +1,11 @@
 //! The help overlay: every key of every view, from the keymap itself.
 
-use super::popup_parts::{boxed, centered};
 use crate::tui::keymap::{Context, Key, Keymap};
 use crate::tui::theme::Theme;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme, scroll: u16) {
-    let rect = centered(area, 76, area.height.saturating_sub(2));
+/// Every key of every view, by view, then what the marks mean.
+pub fn lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for context in Context::ALL {
         lines.push(Line::from(Span::styled(context.title(), theme.bold())));
@@ -46,12 +42,5 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme, scrol
     lines.push(Line::from(
         "  quitting never loses a recorded step, and runs resume where they stopped.",
     ));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(boxed("Keys · ↑↓ scroll · any other key closes")),
-        rect,
-    );
+    lines
 }

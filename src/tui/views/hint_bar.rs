@@ -1,17 +1,21 @@
 //! The hint bar: the status message when there is one, else the keys of the view and of the
 //! current step, generated from the keymap.
 
+use super::text_fit::truncate;
+use crate::tui::action::Action;
 use crate::tui::keymap::{Context, Hint};
 use crate::tui::shared::Shared;
 use crate::tui::status::Status;
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
-/// `step_kind` is the open run's current step's; `run_kinds` every step kind of its runbook.
+/// `step_kind` is the open run's current step's; `run_kinds` every step kind of its runbook;
+/// `shown_only` says the current step is a command the console only shows (its `x` shows it,
+/// to copy, and runs nothing).
 pub fn line(
     shared: &Shared,
     context: Context,
-    step_kind: Option<&str>,
+    (step_kind, shown_only): (Option<&str>, bool),
     run_kinds: &[&str],
     width: usize,
 ) -> Line<'static> {
@@ -21,12 +25,19 @@ pub fn line(
             Status::Warning(_) => theme.danger(),
             Status::Info(_) => theme.ok(),
         };
-        return Line::from(Span::styled(format!(" {}", status.text()), style));
+        let text = truncate(status.text(), width.saturating_sub(2));
+        return Line::from(Span::styled(format!(" {text}"), style));
     }
     let (this_step, always): (Vec<_>, Vec<_>) = shared
         .keymap
         .hints(context, step_kind)
         .into_iter()
+        .map(|mut hint| {
+            if shown_only && hint.action == Action::Execute {
+                hint.word = "show";
+            }
+            hint
+        })
         .partition(|h| h.for_this_step);
     // This step's keys on the left; the view's own on the right, in the room that the widest
     // keys of the run's steps leave, so that they stay in place from one step to the next

@@ -8,10 +8,12 @@ mod help;
 mod hint_bar;
 mod home;
 mod ledger;
+mod line_wrap;
 mod metrics;
 mod popup_parts;
 mod popups;
 mod run;
+mod scroll_window;
 mod start_form;
 mod status_bar;
 mod step_body;
@@ -65,7 +67,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let width = area.width as usize;
     let (context, kind) = (app.context(), app.current_step_kind());
-    let hint_line = hint_bar::line(shared, context, kind, &app.run_step_kinds(), width);
+    let shown_only = app
+        .run
+        .as_ref()
+        .and_then(|screen| screen.run.current_step())
+        .is_some_and(|step| {
+            matches!(
+                step.action,
+                crate::runbook::StepAction::Command {
+                    run: crate::runbook::CommandRun::Never,
+                    ..
+                }
+            )
+        });
+    let hint_line = hint_bar::line(
+        shared,
+        context,
+        (kind, shown_only),
+        &app.run_step_kinds(),
+        width,
+    );
     frame.render_widget(hint_line, hints);
     let status_line = status_bar::line(
         &app.session,
@@ -76,19 +97,32 @@ pub fn draw(frame: &mut Frame, app: &App) {
     );
     frame.render_widget(status_line, status);
     if let Some(popup) = shared.popups.last() {
-        let chain_id = app.session.networks.get(&app.network.name);
-        let beneath = popups::Beneath {
-            shared,
-            network: &app.network,
-            chain_id: chain_id.map(|n| n.chain_id).unwrap_or_default(),
-            diff: app
-                .run
-                .as_ref()
-                .and_then(|s| s.diff.as_ref())
-                .map(|(d, _)| d),
-        };
-        popups::draw(frame, area, popup, &beneath);
+        popups::draw(frame, area, popup, &beneath(app));
     }
+}
+
+/// What the popups read of the app besides themselves.
+fn beneath(app: &App) -> popups::Beneath<'_> {
+    let chain_id = app.session.networks.get(&app.network.name);
+    popups::Beneath {
+        shared: &app.shared,
+        network: &app.network,
+        chain_id: chain_id.map(|n| n.chain_id).unwrap_or_default(),
+        diff: app
+            .run
+            .as_ref()
+            .and_then(|s| s.diff.as_ref())
+            .map(|(d, _)| d),
+    }
+}
+
+/// How far the top popup, a text to scroll, can scroll at the app's terminal size before its
+/// end shows (none when the top popup does not scroll).
+pub fn scroll_limit(app: &App) -> Option<u16> {
+    let popup = app.shared.popups.last()?;
+    let (width, height) = app.size;
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    popups::scroll_limit(popup, &beneath(app), area)
 }
 
 fn title_line(
@@ -101,6 +135,7 @@ fn title_line(
     let view = match view {
         View::Home => "start".to_owned(),
         View::Run => format!("run {run_id}"),
+        View::Preview => "preview (nothing is recorded)".to_owned(),
         View::Flowchart => format!("flowchart {run_id}"),
         View::Ledger => "ledger".to_owned(),
         View::Metrics => "metrics".to_owned(),

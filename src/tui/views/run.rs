@@ -1,4 +1,5 @@
 use super::home::{drill_mark, kind_marker, severity_badge};
+use super::scroll_window::Window;
 use super::step_detail;
 use super::text_fit;
 use crate::engine::Position;
@@ -35,7 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, 
         Position::Completed => "✓ completed".to_owned(),
         Position::Aborted(_) => "✗ aborted".to_owned(),
     };
-    let drill = drill_mark(run.started.mode, theme);
+    let drill = if screen.preview {
+        Some(Span::styled("[PREVIEW] ", theme.accent()))
+    } else {
+        drill_mark(run.started.mode, theme)
+    };
     let marker = kind_marker(book, theme);
     let badge = severity_badge(book.severity, theme);
     let position = format!("· {position}");
@@ -83,11 +88,10 @@ fn steps_width(book: &crate::runbook::Runbook) -> u16 {
 }
 
 fn draw_steps(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
+    let steps = &screen.run.runbook.steps;
+    let room = usize::from(area.width.saturating_sub(2));
     let mut selected = None;
-    let items: Vec<ListItem> = screen
-        .run
-        .runbook
-        .steps
+    let items: Vec<ListItem> = steps
         .iter()
         .enumerate()
         .map(|(index, step)| {
@@ -95,19 +99,33 @@ fn draw_steps(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) 
             if mark == Mark::Current {
                 selected = Some(index);
             }
+            let branch = screen
+                .branch_taken(&step.id)
+                .map(|option| format!(" → {option}"))
+                .unwrap_or_default();
+            let id_room = room
+                .saturating_sub(2 + text_fit::width(&branch))
+                .max(room / 2);
+            let id = text_fit::truncate_middle(&step.id, id_room.max(1));
+            let branch = text_fit::truncate(&branch, room.saturating_sub(2 + text_fit::width(&id)));
             let mut spans = vec![
                 Span::styled(format!("{} ", mark.symbol()), mark_style(mark, theme)),
-                Span::styled(step.id.clone(), mark_style(mark, theme)),
+                Span::styled(id, mark_style(mark, theme)),
             ];
-            if let Some(option) = screen.branch_taken(&step.id) {
-                spans.push(Span::styled(format!(" → {option}"), theme.bold()));
+            if !branch.is_empty() {
+                spans.push(Span::styled(branch, theme.bold()));
             }
             ListItem::new(Line::from(spans))
         })
         .collect();
+    let visible = usize::from(area.height.saturating_sub(2));
+    let window = Window::around(steps.len(), visible, selected.unwrap_or(0));
+    let block = Block::default().borders(Borders::ALL).title(" Steps ");
     let list = List::new(items)
-        .block(Block::default().borders(Borders::ALL).title(" Steps "))
+        .block(window.mark(block, theme.accent()))
         .highlight_style(theme.bold());
-    let mut state = ListState::default().with_selected(selected);
+    let mut state = ListState::default()
+        .with_offset(window.offset)
+        .with_selected(selected);
     frame.render_stateful_widget(list, area, &mut state);
 }

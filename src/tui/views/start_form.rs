@@ -2,38 +2,31 @@
 //! required.
 
 use super::home::DRILL_BANNER;
+use super::line_wrap::wrap_line;
 use super::popup_parts::{boxed, centered, field};
+use super::scroll_window::Window;
+use super::text_fit::truncate;
 use crate::tui::popups::StartForm;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::Clear;
+
+/// A row of the form, top to bottom.
+enum Row {
+    Network,
+    Text(Line<'static>),
+    Field(usize),
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
-    let height = (8 + form.fields.len() as u16 * 2).min(area.height);
-    let rect = centered(area, 76, height);
-    frame.render_widget(Clear, rect);
-    let block = if form.drill {
-        boxed(&format!("Start: {} · {DRILL_BANNER}", form.runbook.title))
-    } else {
-        boxed(&format!("Start: {}", form.runbook.title))
-    };
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let mut constraints = vec![Constraint::Length(1), Constraint::Length(1)];
-    constraints.extend(
-        form.fields
-            .iter()
-            .flat_map(|_| [Constraint::Length(1), Constraint::Length(1)]),
-    );
-    constraints.push(Constraint::Length(1));
-    constraints.push(Constraint::Min(1));
-    let rows = Layout::vertical(constraints).split(inner);
-    let focus_style = |focused: bool| focus_style(focused, theme);
-    frame.render_widget(network_line(form, theme), rows[0]);
-    for (index, (spec, area)) in form.fields.iter().enumerate() {
+    let width = area.width.min(76);
+    let cols = usize::from(width.saturating_sub(2));
+    let mut rows = vec![Row::Network, Row::Text(Line::from(""))];
+    let mut focused_row = 0;
+    for (index, (spec, _)) in form.fields.iter().enumerate() {
         let need = if spec.required {
             "required"
         } else {
@@ -45,18 +38,15 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
             spec.kind.name(),
             spec.description
         );
-        frame.render_widget(
-            Line::from(Span::styled(label, focus_style(form.focus == index + 1))),
-            rows[2 + index * 2],
-        );
-        field(
-            frame,
-            rows[3 + index * 2],
-            area,
-            form.focus == index + 1,
-            theme,
-        );
+        let focused = form.focus == index + 1;
+        if focused {
+            focused_row = rows.len();
+        }
+        let label = Line::from(Span::styled(label, focus_style(focused, theme)));
+        rows.extend(wrap_line(&label, cols).into_iter().map(Row::Text));
+        rows.push(Row::Field(index));
     }
+    rows.push(Row::Text(Line::from("")));
     let footer = match &form.error {
         Some(error) => Line::from(Span::styled(format!("✗ {error}"), theme.danger())),
         None => Line::from(Span::styled(
@@ -64,10 +54,43 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &StartForm, theme: &Theme) {
             theme.muted(),
         )),
     };
-    frame.render_widget(
-        Paragraph::new(footer).wrap(Wrap { trim: true }),
-        rows[rows.len() - 1],
-    );
+    let footer = wrap_line(&footer, cols);
+    let height = (rows.len() + footer.len() + 2).min(usize::from(area.height));
+    let rect = centered(area, width, u16::try_from(height).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, rect);
+    let title = if form.drill {
+        format!("Start: {} · {DRILL_BANNER}", form.runbook.title)
+    } else {
+        format!("Start: {}", form.runbook.title)
+    };
+    let block = boxed(&truncate(&title, cols.saturating_sub(2)));
+    let inner = block.inner(rect);
+    // The footer stays; the rows above it scroll to keep the focused field in sight.
+    let visible = usize::from(inner.height).saturating_sub(footer.len());
+    let window = Window::around(rows.len(), visible, focused_row);
+    frame.render_widget(window.mark(block, theme.accent()), rect);
+    let row_area = |at: usize| Rect {
+        y: inner.y + u16::try_from(at).unwrap_or(u16::MAX),
+        height: 1,
+        ..inner
+    };
+    for (at, row) in rows.iter().skip(window.offset).take(visible).enumerate() {
+        let place = row_area(at);
+        match row {
+            Row::Network => frame.render_widget(network_line(form, theme), place),
+            Row::Text(line) => frame.render_widget(line.clone(), place),
+            Row::Field(index) => {
+                let input = &form.fields[*index].1;
+                field(frame, place, input, form.focus == index + 1, theme);
+            }
+        }
+    }
+    for (at, line) in footer.into_iter().enumerate() {
+        let place = row_area(visible + at);
+        if place.y < inner.y + inner.height {
+            frame.render_widget(line, place);
+        }
+    }
 }
 
 fn focus_style(focused: bool, theme: &Theme) -> Style {

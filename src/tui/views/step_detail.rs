@@ -1,8 +1,10 @@
 //! The current step's pane in the run view: its title, its text, what its kind shows, and
 //! how it completes; a finished run's history instead when the run is over.
 
+use super::scroll_window::{self, Place};
 use super::step_closing::closing_lines;
-use crate::engine::{Position, Run};
+use super::text_fit;
+use crate::engine::Position;
 use crate::runbook::StepAction;
 use crate::tui::keymap::Keymap;
 use crate::tui::run::RunScreen;
@@ -10,12 +12,12 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, theme: &Theme) {
     let run = &screen.run;
     let Some(step) = run.current_step() else {
-        return finished(frame, area, run, theme);
+        return finished(frame, area, screen, theme);
     };
     if matches!(step.action, StepAction::Diff { .. })
         && screen.diff.is_some()
@@ -37,18 +39,24 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, 
     lines.extend(super::step_body::lines(screen, step, theme));
     lines.push(Line::from(""));
     lines.extend(closing_lines(screen, step, keymap, theme));
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", step.id)),
-        ),
-        area,
-    );
+    let title = text_fit::truncate_middle(&step.id, usize::from(area.width).saturating_sub(4));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
+    // The option or item under the cursor is the line that starts with the pointer.
+    let cursor = lines
+        .iter()
+        .position(|line| line.spans.first().is_some_and(|s| s.content == "› "));
+    let place = match cursor {
+        Some(line) => Place::Around(line),
+        None => Place::From(screen.detail_scroll),
+    };
+    scroll_window::draw(frame, area, block, &lines, place, theme.accent());
 }
 
 /// A run that is over: how it ended, and each step's outcome.
-fn finished(frame: &mut Frame, area: Rect, run: &Run, theme: &Theme) {
+fn finished(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
+    let run = &screen.run;
     let mut lines = match &run.position {
         Position::Aborted(reason) => vec![Line::from(Span::styled(
             format!("✗ Run aborted: {reason}"),
@@ -67,10 +75,7 @@ fn finished(frame: &mut Frame, area: Rect, run: &Run, theme: &Theme) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from("Esc returns to the start screen."));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL)),
-        area,
-    );
+    let block = Block::default().borders(Borders::ALL);
+    let place = Place::From(screen.detail_scroll);
+    scroll_window::draw(frame, area, block, &lines, place, theme.accent());
 }

@@ -13,7 +13,10 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     match max {
         0 => String::new(),
-        _ => text.chars().take(max - 1).chain(['…']).collect(),
+        _ => {
+            let kept: String = text.chars().take(max - 1).collect();
+            format!("{}…", kept.trim_end())
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod big_runbook;
 pub mod bundle;
 pub mod chain;
 pub mod cli;
+pub mod fit;
 pub mod ledger;
 pub mod library_walk;
 pub mod measured;

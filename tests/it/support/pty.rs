@@ -65,10 +65,13 @@ pub fn ends_a_frame(output: &[u8]) -> bool {
     if output.ends_with(b"\x1b[?25l") {
         return true;
     }
-    let Some(shown) = rfind_bytes(output, b"\x1b[?25h") else {
+    // Only the end can hold it: `ESC[?25h` and a move take fewer than 32 bytes (the whole
+    // output, megabytes after a long walk, is not searched on every look at the screen).
+    let tail = &output[output.len().saturating_sub(32)..];
+    let Some(shown) = rfind_bytes(tail, b"\x1b[?25h") else {
         return false;
     };
-    let rest = &output[shown + b"\x1b[?25h".len()..];
+    let rest = &tail[shown + b"\x1b[?25h".len()..];
     rest.strip_prefix(b"\x1b[")
         .and_then(|r| r.strip_suffix(b"H"))
         .is_some_and(|r| !r.is_empty() && r.iter().all(|b| b.is_ascii_digit() || *b == b';'))

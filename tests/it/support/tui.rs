@@ -13,13 +13,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 /// What changes from run to run on screen, and what stands in for it in a snapshot.
-pub const FILTERS: [(&str, &str); 6] = [
+pub const FILTERS: [(&str, &str); 7] = [
     (r"r-\d{8}T\d{6}Z-[0-9a-f]{6}", "r-[RUN]"),
     (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[TIMESTAMP]"),
     (r"in \d+ ms +", "in [N] ms "),
     (r"\d{2}-\d{2} \d{2}:\d{2}", "[TIME]"),
     (r#"\(\d+[dhms]( \d+[hm])? old\)[^"\n]*""#, "([AGE] old)…\""),
     (r"· \.tmp\w+", "· [WS]"),
+    (r"\b\d+[dhms]( \d+[hm])? old,", "[AGE] old,"),
 ];
 
 pub struct Harness {
@@ -44,7 +45,8 @@ impl Harness {
         colour: bool,
         prepare: impl FnOnce(&std::path::Path),
     ) -> Self {
-        let (app, workspace) = shipped_app(colour, prepare);
+        let (mut app, workspace) = shipped_app(colour, prepare);
+        app.resize(width, height);
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let mut harness = Self {
             app,
@@ -122,6 +124,7 @@ impl Harness {
 
     pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
         self.terminal.backend_mut().resize(width, height);
+        self.app.resize(width, height);
         self
     }
 
