@@ -13,6 +13,10 @@ pub struct Network {
     /// A state snapshot file (relative to the workspace) used when offline.
     pub snapshot: Option<String>,
     pub safe: Option<String>,
+    /// The threshold of the real Safe `sandbox up` deploys for this network's drills, whose
+    /// owners are the workspace's operators: how many of their signatures execute a batch
+    /// there. At least 1 and at most the number of operators; absent, 2 (1 with one operator).
+    pub sandbox_safe_threshold: Option<std::num::NonZeroUsize>,
     /// A deployment manifest (relative to the workspace) naming the modules' addresses, of the
     /// shape `{"contracts": {"FeePool": "0x…"}}`; else `config/owner-control.<network>.json`.
     pub deployment: Option<String>,
