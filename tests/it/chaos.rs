@@ -449,6 +449,11 @@ fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
         "the batch was sent once: the second try checks the same transaction"
     );
     assert_eq!(receipts[0]["executed"].as_array().unwrap().len(), 1);
+    let source = receipts[0]["source"].as_str().unwrap();
+    assert!(
+        source.contains("approved on the sandbox for "),
+        "no sign-off signed it: the owners' approvals were made on the sandbox, and it says so: {source}"
+    );
     let verified = walker.cli("alice", &["ledger", "verify"]);
     assert!(verified.status.success(), "{:?}", text(&verified));
 }

@@ -395,3 +395,84 @@ fn a_signoff_whose_safe_signature_is_not_its_approvers_stops_the_run() {
         "nothing was executed"
     );
 }
+
+/// An attestation made on another machine carries the approver's Safe signature through its
+/// file; one whose Safe signature another key made is refused on import, naming both.
+#[test]
+fn an_attestation_carries_the_approvers_safe_signature_and_a_forged_one_is_refused() {
+    use owner_console::ledger::attestation::Attestation;
+    let bob = crate::support::team::signer("bob");
+    let carol = crate::support::team::signer("carol");
+    let hash = format!("{:#x}", alloy_primitives::keccak256(b"a Safe transaction"));
+    let signoff = |key: &alloy_signer_local::PrivateKeySigner| owner_console::engine::Signoff {
+        step: "collect-signatures".into(),
+        approver: bob.address().to_checksum(None),
+        name: "bob".into(),
+        roles: vec!["approver".into()],
+        subject: "0".repeat(64),
+        fingerprint: None,
+        attestation_sig: None,
+        attested_at: None,
+        safe_tx: Some(owner_console::safe::approval::sign(&hash, key).unwrap()),
+    };
+    let time = "2026-12-04T18:00:00Z";
+    let made = Attestation::sign("run-1", &signoff(&bob), time, &bob).unwrap();
+    let file = serde_json::to_string_pretty(&made).unwrap();
+    let imported = Attestation::parse("bob.json", &file)
+        .unwrap()
+        .into_signoff()
+        .unwrap();
+    assert_eq!(
+        imported.safe_tx,
+        signoff(&bob).safe_tx,
+        "carried through the file"
+    );
+
+    let forged = Attestation::sign("run-1", &signoff(&carol), time, &bob).unwrap();
+    let refused = Attestation::parse("bob.json", &serde_json::to_string(&forged).unwrap())
+        .unwrap()
+        .into_signoff()
+        .unwrap_err()
+        .to_string();
+    let expected = format!(
+        "is by {}, not by the approver {}",
+        carol.address().to_checksum(None),
+        bob.address().to_checksum(None)
+    );
+    assert!(refused.contains(&expected), "{refused}");
+}
+
+/// The sandbox Safe's threshold is the network profile's `sandbox_safe_threshold`: 2 when
+/// absent (with two operators or more), refused at 0 when the profile is read, and refused by
+/// `sandbox up`, naming the field, above the number of operators.
+#[test]
+fn the_sandbox_safes_threshold_comes_from_the_network_profile() {
+    use owner_console::workspace::context::Context;
+    let workspace = crate::support::workspace::shipped_workspace();
+    let networks = workspace.path().join("config/networks.toml");
+    let shipped = std::fs::read_to_string(&networks).unwrap();
+    let setup = |text: &str| {
+        std::fs::write(&networks, text).unwrap();
+        let ctx = Context::load(Workspace::folder(workspace.path())).map_err(|e| e.to_string())?;
+        let profile = ctx.networks.get("demo").unwrap().clone();
+        owner_console::sandbox::up::safe_setup(&ctx, &profile).map_err(|e| e.to_string())
+    };
+    let demo = setup(&shipped).unwrap();
+    assert_eq!(demo.threshold, 2);
+    assert_eq!(demo.owners.len(), 3, "the three example operators");
+
+    let absent = setup(&shipped.replace("sandbox_safe_threshold = 2\n", "")).unwrap();
+    assert_eq!(absent.threshold, 2);
+
+    let zero = setup(&shipped.replace("sandbox_safe_threshold = 2", "sandbox_safe_threshold = 0"))
+        .unwrap_err();
+    assert!(zero.contains("sandbox_safe_threshold"), "{zero}");
+
+    let over = setup(&shipped.replace("sandbox_safe_threshold = 2", "sandbox_safe_threshold = 4"))
+        .unwrap_err();
+    assert!(
+        over.contains("threshold 4 is not between 1 and its 3 owner(s)")
+            && over.contains("sandbox_safe_threshold"),
+        "{over}"
+    );
+}
