@@ -158,5 +158,8 @@ pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
         signoff.step,
         signoff.subject
     );
+    if let Some(signed) = &attestation.safe_tx {
+        outln!("and signs Safe transaction {}", signed.safe_tx_hash);
+    }
     Ok(ExitCode::SUCCESS)
 }

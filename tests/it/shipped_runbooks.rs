@@ -143,7 +143,7 @@ struct Abi {
 
 fn abi(file: &std::path::Path) -> Abi {
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let types = |list: &serde_json::Value| {
         list.as_array()
             .map(|items| {
