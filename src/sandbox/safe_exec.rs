@@ -68,6 +68,8 @@ pub struct Executed {
     pub signed_by: Vec<Address>,
     /// The owners who approved the hash on the sandbox (no signature of theirs was given).
     pub approved_on_sandbox: Vec<Address>,
+    /// The signers given who are not the Safe's owners: their signatures were left out.
+    pub not_owners: Vec<Address>,
     /// Why the execution reverted (the Safe's `GS013` when a call inside failed), when it did.
     pub reverted: Option<String>,
     /// The call that failed inside it, when the trace names one.
@@ -240,10 +242,11 @@ pub async fn execute(
         });
     }
     let mut signed: Vec<OwnerSignature> = Vec::new();
+    let mut not_owners = Vec::new();
     for signature in signatures {
-        if state.owners.contains(&signature.owner)
-            && !signed.iter().any(|s| s.owner == signature.owner)
-        {
+        if !state.owners.contains(&signature.owner) {
+            not_owners.push(signature.owner);
+        } else if !signed.iter().any(|s| s.owner == signature.owner) {
             signed.push(signature.clone());
         }
     }
@@ -274,6 +277,7 @@ pub async fn execute(
         safe_tx_hash,
         signed_by: signed.iter().map(|s| s.owner).collect(),
         approved_on_sandbox: approved,
+        not_owners,
         reverted,
         failed_call,
     })

@@ -94,6 +94,12 @@ impl PreparedReceipt {
                 names(&executed.signed_by)
             ));
         }
+        if !executed.not_owners.is_empty() {
+            text.push_str(&format!(
+                "; left out the signatures of {} (not owners of the sandbox's Safe: listed after `sandbox up`?)",
+                names(&executed.not_owners)
+            ));
+        }
         if !executed.approved_on_sandbox.is_empty() {
             text.push_str(&format!(
                 "; approved on the sandbox for {} (no signature of theirs in the run's sign-offs: a live Safe needs it)",

@@ -394,6 +394,18 @@ fn a_signoff_whose_safe_signature_is_not_its_approvers_stops_the_run() {
         json!(false),
         "nothing was executed"
     );
+    let verified = stage.home.cli_env(
+        stage.workspace.path(),
+        crate::support::cli::PASSPHRASE,
+        &[],
+        &["--key", "alice", "ledger", "verify"],
+    );
+    let (out, err) = crate::support::cli::text(&verified);
+    assert!(!verified.status.success(), "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains(&format!("is by {carol}, not by the approver {dave}")),
+        "{out}{err}"
+    );
 }
 
 /// An attestation made on another machine carries the approver's Safe signature through its
