@@ -2,8 +2,9 @@
 //! `execTransaction` on the sandbox's real Safe v1.4.1 (a batch of several calls is one
 //! delegatecall of `multiSend` into MultiSendCallOnly: all or nothing), sent from one of the
 //! node's dev accounts with the owners' signatures sorted by owner address, as the Safe checks
-//! them. Owners whose signature is not given approve the hash on the sandbox itself (anvil
-//! impersonates them and calls `approveHash`), up to the threshold, and the result names them.
+//! them. Owners whose signature is not given approve the hash on the sandbox itself (the node
+//! writes `approvedHashes[owner][hash]`, as their `approveHash` would), up to the threshold,
+//! and the result names them.
 //! When the execution reverts, the call that failed inside it and its revert data are read
 //! from the transaction's call trace.
 
@@ -11,8 +12,8 @@ use super::SandboxError;
 use super::deploy::Sender;
 use crate::chain::call_trace::trace_transaction;
 use crate::safe::multisend::SafeCall;
-use alloy_primitives::{Address, B256, Bytes, U256};
-use alloy_sol_types::{SolCall, sol};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use alloy_sol_types::{SolCall, SolValue, sol};
 use serde_json::json;
 
 sol! {
@@ -29,7 +30,7 @@ sol! {
         bytes signatures
     ) returns (bool success);
     function getTransactionHash(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, uint256 _nonce) view returns (bytes32);
-    function approveHash(bytes32 hashToApprove);
+    function approvedHashes(address owner, bytes32 hash) view returns (uint256);
     function getOwners() view returns (address[]);
     function getThreshold() view returns (uint256);
     function nonce() view returns (uint256);
@@ -195,28 +196,22 @@ async fn anvil(
     Ok(())
 }
 
-/// `owner` approves `hash` on the Safe, impersonated by the sandbox's node.
+/// The slot of the Safe v1.4.1's `approvedHashes` mapping (SafeStorage: singleton, modules,
+/// owners, ownerCount, threshold, nonce, the deprecated domain separator, signedMessages).
+const APPROVED_HASHES_SLOT: u64 = 8;
+
+/// `approvedHashes[owner][hash]` set to 1 by the sandbox's node (`anvil_setStorageAt`): what
+/// the owner's `approveHash(hash)` leaves, without a transaction of theirs (no block is mined).
 async fn approve_on_sandbox(
     sender: &Sender<'_>,
     safe: Address,
     owner: Address,
     hash: B256,
 ) -> Result<(), SandboxError> {
-    anvil(sender, "anvil_impersonateAccount", json!([owner])).await?;
-    anvil(
-        sender,
-        "anvil_setBalance",
-        json!([owner, "0x56bc75e2d63100000"]),
-    )
-    .await?;
-    let data: Bytes = approveHashCall {
-        hashToApprove: hash,
-    }
-    .abi_encode()
-    .into();
-    let sent = sender.send(owner, Some(safe), data).await;
-    anvil(sender, "anvil_stopImpersonatingAccount", json!([owner])).await?;
-    sent.map(|_| ())
+    let by_owner = keccak256((owner, U256::from(APPROVED_HASHES_SLOT)).abi_encode());
+    let slot = keccak256((hash, by_owner).abi_encode());
+    let one = B256::with_last_byte(1);
+    anvil(sender, "anvil_setStorageAt", json!([safe, slot, one])).await
 }
 
 /// Executes `call` through the Safe's `execTransaction` from `executor` and waits until it is
@@ -260,6 +255,16 @@ pub async fn execute(
         .collect();
     for owner in &approved {
         approve_on_sandbox(sender, safe, *owner, safe_tx_hash).await?;
+        let request = approvedHashesCall {
+            owner: *owner,
+            hash: safe_tx_hash,
+        };
+        if view(sender, safe, request, "approvedHashes(…)").await? != U256::from(1) {
+            return Err(SandboxError::NotASafe {
+                safe,
+                what: "approvedHashes(…) after its storage was written".to_owned(),
+            });
+        }
     }
     let data = calldata(call, packed_signatures(&signed, &approved));
     let mined = sender.submit(executor, Some(safe), data.clone()).await?;

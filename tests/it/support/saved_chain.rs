@@ -67,7 +67,8 @@ pub fn saved(workspace: &Path, values: &Seed, chain_id: u64) -> Arc<Saved> {
         .clone()
 }
 
-/// The Safe `sandbox up` gives the workspace's network of chain `chain_id`.
+/// The Safe `sandbox up` gives the workspace's network of chain `chain_id` (the demo network's
+/// for a chain no profile names: a node on another chain than its profile's).
 fn safe_setup(workspace: &Path, chain_id: u64) -> SafeSetup {
     let ctx = Context::load(Workspace::folder(workspace)).unwrap();
     let profile = ctx
@@ -75,6 +76,7 @@ fn safe_setup(workspace: &Path, chain_id: u64) -> SafeSetup {
         .networks
         .values()
         .find(|network| network.chain_id == chain_id)
+        .or_else(|| ctx.networks.get("demo"))
         .unwrap_or_else(|| panic!("no network of chain {chain_id} in the workspace"));
     owner_console::sandbox::up::safe_setup(&ctx, profile).unwrap()
 }
