@@ -20,6 +20,7 @@ use owner_console::chain::client::Call;
 use owner_console::chain::{Chain, Endpoint, reads};
 use owner_console::sandbox::deploy::{Sender, deploy_platform};
 use owner_console::sandbox::node::{Node, find_anvil};
+use owner_console::sandbox::real_safe::{SafeContracts, SafeSetup};
 use report::{Aim, SMOKE, bench_line, median, millis};
 use rpc_proxy::Proxy;
 use std::collections::BTreeMap;
@@ -54,8 +55,20 @@ fn main() {
         rpc: &direct,
         timeout: Duration::from_secs(10),
     };
+    let owners = runtime.block_on(sender.accounts()).expect("accounts");
+    let safe = SafeSetup {
+        owners: owners[1..3].to_vec(),
+        threshold: 2,
+    };
+    let contracts = SafeContracts::find(&[root]).expect("the Safe contracts: run npm ci");
     let deployment = runtime
-        .block_on(deploy_platform(&sender, &catalogue, &read, &values))
+        .block_on(deploy_platform(
+            &sender,
+            &catalogue,
+            &read,
+            &values,
+            (&contracts, &safe),
+        ))
         .expect("the platform deploys");
     let plan = reads::plan(
         &catalogue,

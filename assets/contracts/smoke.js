@@ -268,20 +268,18 @@ async function main() {
   const strangerAddr = await stranger.getAddress();
   const accounts = await provider.send('eth_accounts', []);
 
-  // Deploy: modules first, then SystemPause over the pausable ones, MockSafe, Broken.
+  // Deploy: modules first, then SystemPause over the pausable ones, Broken.
   const c = {};
   const pausable = ['FeePool', 'JobRegistry', 'StakeManager'];
   const order = Object.keys(artifacts).sort((a, b) => {
-    const late = (n) => (['SystemPause', 'MockSafe', 'Broken'].includes(n) ? 1 : 0);
+    const late = (n) => (['SystemPause', 'Broken'].includes(n) ? 1 : 0);
     return late(a) - late(b) || a.localeCompare(b);
   });
-  const safeOwners = [accounts[2], accounts[3], accounts[4]];
   await check(`deploy ${order.length} contracts (${order.join(', ')})`, async () => {
     for (const name of order) {
       const a = artifacts[name];
       let args;
       if (name === 'SystemPause') args = [owner, pausable.map((m) => c[m].target)];
-      else if (name === 'MockSafe') args = [safeOwners, 2];
       else if (name === 'Broken') args = [];
       else {
         const ctor = a.abi.find((x) => x.type === 'constructor');
@@ -460,86 +458,6 @@ async function main() {
     await expectRevert(k, () => k.connect(stranger).setWindow(0, false), { error: 'InvalidWindow', args: [0] });
     await send(k.connect(stranger), 'transferOwnership', [owner]);
     eq(await k.owner(), owner, 'owner() back');
-  });
-
-  await check('MockSafe: owners/threshold changed by the Safe itself (impersonated here: anvil_impersonateAccount + anvil_setBalance); others get GS031', async () => {
-    const safe = c.MockSafe;
-    const addr = safe.target;
-    eq(await safe.getOwners(), safeOwners, 'getOwners()');
-    eq(await safe.getThreshold(), 2n, 'getThreshold()');
-    eq(await safe.isOwner(accounts[3]), true, 'isOwner(owner)');
-    eq(await safe.isOwner(owner), false, 'isOwner(deployer)');
-    await expectRevert(safe, () => safe.addOwnerWithThreshold(accounts[5], 2), { reason: 'GS031' });
-
-    await provider.send('anvil_impersonateAccount', [addr]);
-    await provider.send('anvil_setBalance', [addr, ethers.toQuantity(ethers.parseEther('10'))]);
-    const asSafe = safe.connect(new ethers.JsonRpcSigner(provider, addr));
-
-    let r = await send(asSafe, 'addOwnerWithThreshold', [accounts[5], 3]);
-    eq(String(findEvent(r.events, 'AddedOwner').args[0]), accounts[5], 'AddedOwner');
-    eq(String(findEvent(r.events, 'ChangedThreshold').args[0]), '3', 'ChangedThreshold');
-    eq(await safe.getOwners(), [accounts[5], ...safeOwners], 'getOwners() after add (new owner first)');
-    eq(await safe.getThreshold(), 3n, 'getThreshold() after add');
-
-    r = await send(asSafe, 'swapOwner', [accounts[2], accounts[3], accounts[6]]);
-    findEvent(r.events, 'RemovedOwner');
-    findEvent(r.events, 'AddedOwner');
-    eq(await safe.getOwners(), [accounts[5], accounts[2], accounts[6], accounts[4]], 'getOwners() after swap');
-    eq(await safe.isOwner(accounts[3]), false, 'isOwner(swapped out)');
-
-    r = await send(asSafe, 'removeOwner', [accounts[5], accounts[2], 2]);
-    eq(String(findEvent(r.events, 'RemovedOwner').args[0]), accounts[2], 'RemovedOwner');
-    eq(await safe.getOwners(), [accounts[5], accounts[6], accounts[4]], 'getOwners() after remove');
-    eq(await safe.getThreshold(), 2n, 'getThreshold() after remove');
-
-    r = await send(asSafe, 'changeThreshold', [3]);
-    eq(String(findEvent(r.events, 'ChangedThreshold').args[0]), '3', 'ChangedThreshold');
-    await expectRevert(asSafe, () => asSafe.changeThreshold(4), { reason: 'GS201' });
-    await expectRevert(asSafe, () => asSafe.changeThreshold(0), { reason: 'GS202' });
-    await expectRevert(asSafe, () => asSafe.addOwnerWithThreshold(accounts[4], 3), { reason: 'GS204' });
-    await expectRevert(asSafe, () => asSafe.addOwnerWithThreshold(ethers.ZeroAddress, 3), { reason: 'GS203' });
-    await provider.send('anvil_stopImpersonatingAccount', [addr]);
-    await expectRevert(safe, () => safe.changeThreshold(1), { reason: 'GS031' });
-
-    const before = await provider.getBalance(addr);
-    await (await ownerSigner.sendTransaction({ to: addr, value: 1000n })).wait();
-    await (await ownerSigner.sendTransaction({ to: addr, value: 1n, data: '0x12345678' })).wait();
-    eq(await provider.getBalance(addr), before + 1001n, 'balance after plain and data calls with ETH');
-  });
-
-  await check('MockSafe: execTransaction from any account (no signatures checked), EIP-712 txHash, nonce, GS013, only calls', async () => {
-    const safe = c.MockSafe;
-    const addr = safe.target;
-    const { chainId } = await provider.getNetwork();
-    const nonce = await safe.nonce();
-    const tx = {
-      to: addr, value: 0n, data: safe.interface.encodeFunctionData('changeThreshold', [2]), operation: 0,
-      safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: ethers.ZeroAddress, refundReceiver: ethers.ZeroAddress, nonce,
-    };
-    const types = { SafeTx: [
-      { name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'data', type: 'bytes' },
-      { name: 'operation', type: 'uint8' }, { name: 'safeTxGas', type: 'uint256' }, { name: 'baseGas', type: 'uint256' },
-      { name: 'gasPrice', type: 'uint256' }, { name: 'gasToken', type: 'address' }, { name: 'refundReceiver', type: 'address' },
-      { name: 'nonce', type: 'uint256' },
-    ] };
-    const want = ethers.TypedDataEncoder.hash({ chainId, verifyingContract: addr }, types, tx);
-    const fields = [tx.to, tx.value, tx.data, tx.operation, tx.safeTxGas, tx.baseGas, tx.gasPrice, tx.gasToken, tx.refundReceiver];
-    eq(await safe.getTransactionHash(...fields, nonce), want, 'getTransactionHash() = EIP-712 SafeTx hash');
-    const r = await send(safe.connect(stranger), 'execTransaction', [...fields, '0x']);
-    eq(r.receipt.to, addr, 'receipt to');
-    eq(findEvent(r.events, 'ExecutionSuccess').args.map(String), [want, '0'], 'ExecutionSuccess(txHash, payment)');
-    findEvent(r.events, 'ChangedThreshold');
-    eq(await safe.getThreshold(), 2n, 'getThreshold() after execTransaction');
-    eq(await safe.nonce(), nonce + 1n, 'nonce() after execTransaction');
-    const failing = safe.interface.encodeFunctionData('changeThreshold', [99]);
-    await expectRevert(safe, () => safe.execTransaction(addr, 0, failing, 0, 0, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x'), { reason: 'GS013' });
-    const f = await send(safe, 'execTransaction', [addr, 0, failing, 0, 100000, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x']);
-    findEvent(f.events, 'ExecutionFailure');
-    eq(await safe.nonce(), nonce + 2n, 'nonce() after ExecutionFailure');
-    await expectRevert(safe, () => safe.execTransaction(addr, 0, '0x', 1, 0, 0, 0, ethers.ZeroAddress, ethers.ZeroAddress, '0x'),
-      { reason: 'MockSafe: only calls (operation 0); delegatecall needs a MultiSend, which the sandbox has not' });
-    await expectRevert(safe, () => safe.execTransaction(addr, 0, '0x', 0, 0, 0, 1, ethers.ZeroAddress, ethers.ZeroAddress, '0x'),
-      { reason: 'MockSafe: no gas refunds (gasPrice must be 0)' });
   });
 
   await check('setters beyond the catalogue (for seeding getter-only values) set what their getters read', async () => {

@@ -88,18 +88,32 @@ pub fn signoff(session: &Session, args: &SignoffArgs) -> color_eyre::Result<Exit
                     checked.subject
                 );
             }
+            if let Some(signed) = &signoff.safe_tx
+                && run.safe_tx_hash() != Some(signed.safe_tx_hash.as_str())
+            {
+                bail!(
+                    "{}: the attestation signs Safe transaction {}, not this run's ({})",
+                    file.display(),
+                    signed.safe_tx_hash,
+                    run.safe_tx_hash().unwrap_or("none prepared")
+                );
+            }
             signoff
         }
         None => {
             let (address, name, roles) = approver_of(session)?;
-            run.sign_off(
+            let signoff = run.sign_off(
                 &Approver {
                     address: &address,
                     name: &name,
                     roles: &roles,
                 },
                 args.fingerprint.as_deref(),
-            )?
+            )?;
+            let key = session
+                .key()
+                .ok_or_else(|| Report::msg("no operator key is unlocked"))?;
+            crate::safe::approval::signed_off(&run, signoff, key)?
         }
     };
     session.record(&mut run, vec![Event::Signoff(signoff)])?;
@@ -131,6 +145,7 @@ pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
     let key = session
         .key()
         .ok_or_else(|| Report::msg("no operator key is unlocked"))?;
+    let signoff = crate::safe::approval::signed_off(&run, signoff, key)?;
     let attestation = Attestation::sign(&run.id, &signoff, &now(), key).map_err(Report::msg)?;
     std::fs::write(
         &args.out,
@@ -143,5 +158,8 @@ pub fn run(cli: &Cli, args: &AttestArgs) -> color_eyre::Result<ExitCode> {
         signoff.step,
         signoff.subject
     );
+    if let Some(signed) = &attestation.safe_tx {
+        outln!("and signs Safe transaction {}", signed.safe_tx_hash);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -221,6 +221,18 @@ pub struct Signoff {
     /// For an imported attestation: the approver's signature over the attestation's digest.
     pub attestation_sig: Option<String>,
     pub attested_at: Option<String>,
+    /// When the run had prepared a Safe transaction: the approver's signature over its
+    /// `safeTxHash`, made with the key that signs their ledger entries (the Safe's owner key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_tx: Option<SafeTxSignature>,
+}
+
+/// An owner's ECDSA signature over a Safe transaction hash, as the Safe's `execTransaction`
+/// takes it (`r ‖ s ‖ v`, v 27 or 28: the hash signed as it is, as EIP-712 signing gives it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafeTxSignature {
+    pub safe_tx_hash: String,
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use super::event::{
     BatchPrepared, ChainChecked, ChaosInjected, CommandRan, DiffRecorded, Event, HttpChecked,
-    ReceiptChecked, RunStarted, Signoff,
+    ReceiptChecked, RunStarted, SafeTxSignature, Signoff,
 };
 use crate::ledger::Entry;
 use crate::runbook::{Next, Runbook, Step};
@@ -87,6 +87,9 @@ pub struct Run {
     pub last_diff: Option<DiffRecorded>,
     /// The last Safe batch this run prepared, at any step: a drill executes it in the sandbox.
     pub last_batch: Option<BatchPrepared>,
+    /// The approvers' signatures over `last_batch`'s Safe transaction, from the sign-offs
+    /// recorded since it was prepared (approver, signature): what a drill executes it with.
+    pub safe_tx_signatures: Vec<(String, SafeTxSignature)>,
     /// A drill: the transactions that executed `last_batch` in the sandbox, once it has run.
     pub executed_batch: Vec<String>,
     /// A drill: the sandbox snapshot taken before `executed_batch` was sent.
@@ -130,6 +133,7 @@ impl Run {
             visit: Visit::default(),
             last_diff: None,
             last_batch: None,
+            safe_tx_signatures: Vec::new(),
             executed_batch: Vec::new(),
             before_execution: None,
             acknowledged: BTreeSet::new(),
@@ -251,10 +255,14 @@ impl Run {
         }
         match event {
             Event::RunStarted(_) | Event::Checkpoint { .. } => {}
-            Event::Signoff(signoff) => self.visit.signoffs.push(signoff.clone()),
+            Event::Signoff(signoff) => {
+                self.keep_safe_tx_signature(signoff);
+                self.visit.signoffs.push(signoff.clone());
+            }
             Event::BatchPrepared(batch) => {
                 self.visit.batch = Some(batch.clone());
                 self.last_batch = Some(batch.clone());
+                self.safe_tx_signatures.clear();
                 self.executed_batch.clear();
             }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),

@@ -50,6 +50,32 @@ impl Run {
         hex::encode(Sha256::digest(bytes))
     }
 
+    /// The `safeTxHash` of the Safe transaction this run last prepared, when it has one: what
+    /// an approver signs along with their sign-off.
+    pub fn safe_tx_hash(&self) -> Option<&str> {
+        self.last_batch
+            .as_ref()
+            .and_then(|b| b.safe_transaction.as_ref())
+            .map(|tx| tx.safe_tx_hash.as_str())
+    }
+
+    /// Keeps `signoff`'s signature over the last prepared Safe transaction (one per
+    /// approver): what the Safe executes it with.
+    pub(super) fn keep_safe_tx_signature(&mut self, signoff: &Signoff) {
+        let (Some(signature), Some(hash)) = (&signoff.safe_tx, self.safe_tx_hash()) else {
+            return;
+        };
+        if signature.safe_tx_hash.eq_ignore_ascii_case(hash)
+            && !self
+                .safe_tx_signatures
+                .iter()
+                .any(|(approver, _)| approver.eq_ignore_ascii_case(&signoff.approver))
+        {
+            self.safe_tx_signatures
+                .push((signoff.approver.clone(), signature.clone()));
+        }
+    }
+
     /// The diff fingerprint this run recorded, which sign-offs are compared with.
     pub fn diff_fingerprint(&self) -> Option<&str> {
         self.last_diff.as_ref().map(|d| d.fingerprint.as_str())
@@ -119,6 +145,7 @@ impl Run {
             fingerprint: fingerprint.map(str::to_owned),
             attestation_sig: None,
             attested_at: None,
+            safe_tx: None,
         })
     }
 
@@ -138,6 +165,15 @@ impl Run {
         for signoff in &self.visit.signoffs {
             if signoff.subject != self.subject() {
                 refused.push(format!("{} approved another run", signoff.name));
+            } else if let Some(signed) = &signoff.safe_tx
+                && self.safe_tx_hash() != Some(signed.safe_tx_hash.as_str())
+            {
+                refused.push(format!(
+                    "{} signed Safe transaction {}, not this run's {}",
+                    signoff.name,
+                    short(Some(&signed.safe_tx_hash)),
+                    short(self.safe_tx_hash())
+                ));
             } else if *require_fingerprint
                 && (expected.is_none() || signoff.fingerprint.as_deref() != expected)
             {

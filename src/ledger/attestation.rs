@@ -3,6 +3,7 @@
 
 use super::entry::{RecoverError, SignError, recover, sign_hash};
 use crate::engine::Signoff;
+use crate::engine::event::SafeTxSignature;
 use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,8 @@ pub enum AttestationError {
     WrongSigner { signer: Address, approver: String },
     #[error(transparent)]
     Sign(#[from] SignError),
+    #[error("the approver's Safe transaction signature does not hold: {0}")]
+    SafeTx(#[from] crate::safe::approval::ApprovalError),
     /// `name`: the file; the JSON error says where in it.
     #[error("{name}:{}:{}: {error}", .error.line(), .error.column())]
     NotJson {
@@ -44,6 +47,9 @@ pub struct Attestation {
     pub name: String,
     pub time: String,
     pub sig: String,
+    /// The approver's signature over the run's prepared Safe transaction, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_tx: Option<SafeTxSignature>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +63,8 @@ struct Signed<'a> {
     approver: &'a str,
     name: &'a str,
     time: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safe_tx: Option<&'a SafeTxSignature>,
 }
 
 /// SHA-256 of the canonical attestation without `sig`, rebuilt from a recorded sign-off.
@@ -71,6 +79,7 @@ pub fn digest_of(run: &str, signoff: &Signoff, time: &str) -> String {
         approver: &signoff.approver,
         name: &signoff.name,
         time,
+        safe_tx: signoff.safe_tx.as_ref(),
     };
     hex::encode(Sha256::digest(
         serde_json_canonicalizer::to_vec(&signed).unwrap_or_default(),
@@ -115,6 +124,7 @@ impl Attestation {
             name: signoff.name.clone(),
             time: time.to_owned(),
             sig,
+            safe_tx: signoff.safe_tx.clone(),
         })
     }
 
@@ -145,8 +155,12 @@ impl Attestation {
             fingerprint: self.fingerprint,
             attestation_sig: Some(self.sig),
             attested_at: Some(self.time),
+            safe_tx: self.safe_tx,
         };
         check_signoff(&self.run, &signoff)?;
+        if let Some(signed) = &signoff.safe_tx {
+            crate::safe::approval::check(signed, &signoff.approver)?;
+        }
         Ok(signoff)
     }
 }

@@ -141,6 +141,11 @@ pub fn sign_hash(hash: &str, key: &PrivateKeySigner) -> Result<String, SignError
 /// entry of a run is recovered before the run moves).
 pub fn recover(hash: &str, sig: &str) -> Result<Address, RecoverError> {
     let bytes = hash_bytes(hash)?;
+    recover_digest(eip191_hash_message(bytes.as_slice()), sig)
+}
+
+/// The address whose ECDSA signature (`r ‖ s ‖ v`, hex) over `digest` itself `sig` is.
+pub fn recover_digest(digest: B256, sig: &str) -> Result<Address, RecoverError> {
     let raw =
         hex::decode(sig.trim_start_matches("0x")).map_err(|_| RecoverError::SignatureNotHex)?;
     let raw: [u8; 65] = raw
@@ -154,7 +159,6 @@ pub fn recover(hash: &str, sig: &str) -> Result<Address, RecoverError> {
     };
     let signature =
         RecoverableSignature::from_compact(&compact, id).map_err(RecoverError::Malformed)?;
-    let digest = eip191_hash_message(bytes.as_slice());
     let key = SECP256K1
         .recover_ecdsa(Message::from_digest(digest.0), &signature)
         .map_err(RecoverError::NoAddress)?;

@@ -54,7 +54,8 @@ pub fn unlisted_keys<'e>(entry: &'e Entry, trust: &Trust) -> Vec<&'e str> {
 }
 
 /// What is wrong with who signed `entry`: a key not listed; for a sign-off, an approver who
-/// holds none of its roles, or an imported attestation that does not check.
+/// holds none of its roles, an imported attestation that does not check, or a signature over
+/// a Safe transaction that is not the approver's.
 pub fn signer_faults(entry: &Entry, trust: &Trust) -> Vec<(Fault, String)> {
     let mut faults: Vec<(Fault, String)> = unlisted_keys(entry, trust)
         .into_iter()
@@ -77,6 +78,14 @@ pub fn signer_faults(entry: &Entry, trust: &Trust) -> Vec<(Fault, String)> {
         && let Err(why) = check_signoff(&entry.run, signoff)
     {
         faults.push((Fault::BadSignature, format!("imported sign-off: {why}")));
+    }
+    if let Some(signed) = &signoff.safe_tx
+        && let Err(why) = crate::safe::approval::check(signed, &signoff.approver)
+    {
+        faults.push((
+            Fault::BadSignature,
+            format!("the sign-off of {}: {why}", signoff.name),
+        ));
     }
     if let Some(operator) = trust.operators.by_address(&signoff.approver)
         && !signoff

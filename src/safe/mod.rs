@@ -8,6 +8,7 @@
 //! Nothing here touches a terminal library.
 
 pub mod abi;
+pub mod approval;
 pub mod binding;
 pub mod build;
 pub mod calldata;

@@ -64,6 +64,17 @@ pub struct SafeCall {
 }
 
 impl SafeCall {
+    /// One plain call (operation 0).
+    pub fn call(to: Address, value: U256, data: Bytes) -> Self {
+        Self {
+            to,
+            value,
+            data,
+            operation: Operation::Call,
+            calls: 1,
+        }
+    }
+
     /// True when the calls go through MultiSendCallOnly.
     pub fn is_multi_send(&self) -> bool {
         self.operation == Operation::DelegateCall && self.to == MULTI_SEND_CALL_ONLY

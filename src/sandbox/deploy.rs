@@ -1,7 +1,8 @@
 //! Deploys the project's mock platform contracts (`assets/contracts/build/*.json`, compiled
 //! from `assets/contracts/*.sol`) on a local node, seeds them through the catalogue's own
-//! setters with given values, and hands every module to a Safe-like contract, so that what the
-//! console reads and changes there goes through the same signatures as on mainnet.
+//! setters with given values, and hands every module to the real Safe v1.4.1 (real_safe.rs),
+//! so that what the console reads and changes there goes through the same signatures and the
+//! same Safe as on mainnet.
 
 use super::SandboxError;
 use crate::catalogue::Catalogue;
@@ -36,6 +37,9 @@ pub struct Artifact {
     pub name: String,
     pub abi: JsonAbi,
     pub bytecode: Bytes,
+    /// The runtime code (what `anvil_setCode` puts at an address).
+    #[serde(rename = "deployedBytecode", default)]
+    pub deployed_bytecode: Bytes,
 }
 
 /// Reads `assets/contracts/build/<name>.json` through `read`.
@@ -55,6 +59,9 @@ pub struct Deployment {
     pub contracts: BTreeMap<String, Address>,
     pub safe: Address,
     pub safe_owners: Vec<Address>,
+    pub safe_threshold: usize,
+    /// The Safe's singleton, factory, fallback handler and MultiSendCallOnly.
+    pub safe_contracts: super::real_safe::DeployedSafe,
     pub deployer: Address,
     /// Catalogue values that no setter could seed, and why.
     pub not_seeded: BTreeMap<String, String>,
@@ -318,15 +325,21 @@ fn text_of(value: &serde_json::Value) -> String {
     }
 }
 
-/// Deploys every module, SystemPause and a Safe; seeds `values` (catalogue ids → chain-unit
-/// JSON, as a state snapshot holds them, `Module.paused` included); then hands ownership of
-/// every module to the Safe.
+/// Deploys every module, SystemPause and the real Safe (`safe`: its contracts and its owners
+/// and threshold); seeds `values` (catalogue ids → chain-unit JSON, as a state snapshot holds
+/// them, `Module.paused` included); then hands ownership of every module to the Safe.
 pub async fn deploy_platform(
     sender: &Sender<'_>,
     catalogue: &Catalogue,
     read: &dyn Fn(&str) -> Option<String>,
     values: &BTreeMap<String, serde_json::Value>,
+    safe: (
+        &super::real_safe::SafeContracts,
+        &super::real_safe::SafeSetup,
+    ),
 ) -> Result<Deployment, SandboxError> {
+    let (safe_package, setup) = safe;
+    setup.check()?;
     let accounts = sender.accounts().await?;
     let deployer = *accounts.first().ok_or(SandboxError::NoAccount)?;
     let mut contracts = BTreeMap::new();
@@ -362,25 +375,9 @@ pub async fn deploy_platform(
             .await?;
     }
     contracts.insert("SystemPause".into(), system_pause);
-    let safe_owners: Vec<Address> = accounts.iter().skip(1).take(3).copied().collect();
-    let safe = sender
-        .deploy(
-            deployer,
-            &artifact("MockSafe", read)?,
-            &[
-                DynSolValue::Array(
-                    safe_owners
-                        .iter()
-                        .map(|a| DynSolValue::Address(*a))
-                        .collect(),
-                ),
-                DynSolValue::Uint(
-                    alloy_primitives::U256::from(2u64.min(safe_owners.len() as u64)),
-                    256,
-                ),
-            ],
-        )
-        .await?;
+    let safe_contracts =
+        super::real_safe::deploy_safe(sender, deployer, safe_package, setup).await?;
+    let safe = safe_contracts.safe;
     let mut not_seeded = BTreeMap::new();
     // Sets first (a treasury must be allowlisted before it is set), then the setters that
     // overwrite other values (`also_writes`), so that the values they overwrite are seeded after.
@@ -493,7 +490,9 @@ pub async fn deploy_platform(
     Ok(Deployment {
         contracts,
         safe,
-        safe_owners,
+        safe_owners: setup.owners.clone(),
+        safe_threshold: setup.threshold,
+        safe_contracts,
         deployer,
         not_seeded,
     })

@@ -156,8 +156,37 @@ pub enum SandboxError {
         signature: String,
         error: Box<alloy_dyn_abi::Error>,
     },
-    #[error("the mock platform did not deploy: {0}")]
+    #[error("the sandbox's platform did not deploy: {0}")]
     NotDeployed(Box<SandboxError>),
     #[error("the Safe's execution {hash:#x} reverted: {why}")]
     ExecutionReverted { hash: B256, why: String },
+    #[error(
+        "no Safe contracts: run `npm ci` in the project (it installs {} v1.4.1 beside anvil)",
+        super::real_safe::PACKAGE
+    )]
+    NoSafeContracts,
+    #[error(
+        "config/operators.toml lists no operator: the sandbox's Safe would have no owner (its owners are the operators' addresses)"
+    )]
+    NoOwners,
+    #[error("config/operators.toml: operator `{name}`: `{address}` is not an address")]
+    OperatorAddress { name: String, address: String },
+    #[error(
+        "the sandbox's Safe threshold {threshold} is not between 1 and its {owners} owner(s) (the operators in config/operators.toml): change `sandbox_safe_threshold` of the network in config/networks.toml"
+    )]
+    Threshold { threshold: usize, owners: usize },
+    #[error("{} cannot own a Safe (the Safe refuses the zero address and its sentinel 0x…01)", .0.to_checksum(None))]
+    BadOwner(Address),
+    #[error("{} is listed twice in config/operators.toml: a Safe owner is listed once", .0.to_checksum(None))]
+    DuplicateOwner(Address),
+    #[error("{} does not answer {what} as a Safe v1.4.1 does", .safe.to_checksum(None))]
+    NotASafe { safe: Address, what: String },
+    #[error(
+        "the approvers signed Safe transaction {signed:#x}, but the Safe's hash of this batch at its nonce {nonce} is now {now:#x} (another Safe transaction ran since the batch was prepared): prepare the batch again and sign off anew"
+    )]
+    SignedAnotherTransaction {
+        signed: B256,
+        now: B256,
+        nonce: alloy_primitives::U256,
+    },
 }

@@ -31,6 +31,14 @@ pub fn find_anvil(roots: &[&Path]) -> Result<PathBuf, SandboxError> {
 /// The anvil binary for a workspace: `OWNER_CONSOLE_ANVIL`, else the npm package's beside the
 /// workspace folder, the current folder or the console's own binary.
 pub fn find_for(ctx: &Context) -> Result<PathBuf, SandboxError> {
+    let roots = search_roots(ctx);
+    let roots: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+    find_anvil(&roots)
+}
+
+/// Where the project's npm packages are looked for (each folder and its parents): the
+/// workspace folder, the current folder and the console's own binary's folder.
+pub fn search_roots(ctx: &Context) -> Vec<PathBuf> {
     let mut roots = Vec::new();
     if let crate::workspace::Source::Folder(folder) = &ctx.workspace.source {
         roots.push(folder.clone());
@@ -44,8 +52,7 @@ pub fn find_for(ctx: &Context) -> Result<PathBuf, SandboxError> {
     {
         roots.push(folder);
     }
-    let roots: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
-    find_anvil(&roots)
+    roots
 }
 
 pub struct Node {

@@ -1,10 +1,12 @@
 //! `sandbox up`: anvil started detached for a network's drills, the mock platform deployed on
 //! it and seeded from the network's snapshot (or config), every module handed to the sandbox's
-//! Safe, and the sandbox's record saved in storage.
+//! real Safe v1.4.1 (owners: the workspace's operators; threshold: the network profile's
+//! `sandbox_safe_threshold`), and the sandbox's record saved in storage.
 
 use super::SandboxError;
 use super::deploy::{Deployment, Sender, deploy_platform};
 use super::node::{find_for, start_detached, terminate};
+use super::real_safe::{SafeContracts, SafeSetup};
 use super::seed::{SeedFrom, seed};
 use super::state::SandboxInfo;
 use crate::workspace::context::Context;
@@ -41,6 +43,8 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
     let catalogue = ctx.catalogue()?;
     let (values, seeded_from) = seed(ctx, &catalogue, network, from)?;
     let binary = find_for(ctx)?;
+    let safe_contracts = SafeContracts::find_for(ctx, &binary)?;
+    let setup = safe_setup(ctx, profile)?;
     let folder = storage.join("sandbox");
     std::fs::create_dir_all(&folder).map_err(|error| SandboxError::Io {
         path: folder.clone(),
@@ -58,7 +62,14 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         timeout: Duration::from_secs(20),
     };
     let read = |relative: &str| ctx.workspace.read_text(relative);
-    let deployment = match deploy_platform(&sender, &catalogue, &read, &values).await {
+    let deployed = deploy_platform(
+        &sender,
+        &catalogue,
+        &read,
+        &values,
+        (&safe_contracts, &setup),
+    );
+    let deployment = match deployed.await {
         Ok(deployment) => deployment,
         Err(error) => {
             terminate(pid);
@@ -83,4 +94,34 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         deployment,
         log,
     })
+}
+
+/// The Safe a network's sandbox gets: the workspace's operators as its owners, in the order
+/// config/operators.toml lists them, and the network's `sandbox_safe_threshold` (by default 2,
+/// or 1 when a single operator is listed).
+pub fn safe_setup(
+    ctx: &Context,
+    profile: &crate::workspace::networks::Network,
+) -> Result<SafeSetup, SandboxError> {
+    let owners = ctx
+        .operators
+        .operators
+        .iter()
+        .map(|operator| {
+            operator
+                .address
+                .parse()
+                .map_err(|_| SandboxError::OperatorAddress {
+                    name: operator.name.clone(),
+                    address: operator.address.clone(),
+                })
+        })
+        .collect::<Result<Vec<alloy_primitives::Address>, _>>()?;
+    let threshold = match profile.sandbox_safe_threshold {
+        Some(threshold) => threshold.get(),
+        None => owners.len().clamp(1, 2),
+    };
+    let setup = SafeSetup { owners, threshold };
+    setup.check()?;
+    Ok(setup)
 }

@@ -120,6 +120,13 @@ pub enum StepError {
     SnapshotRefused(String),
     #[error("the batch holds no transaction")]
     EmptyBatch,
+    #[error("the batch's Safe transaction: {0}")]
+    SafeCall(#[from] crate::safe::multisend::SafeCallError),
+    #[error("the sign-off of {name}: {error}")]
+    Approval {
+        name: String,
+        error: crate::safe::approval::ApprovalError,
+    },
     #[error("the config cannot be read: {0}")]
     ConfigUnreadable(String),
     #[error(transparent)]

@@ -18,6 +18,19 @@ pub(super) struct SentBatch {
     pub(super) hashes: Vec<String>,
     pub(super) before: Option<String>,
     pub(super) failure: Option<String>,
+    /// Whose approvals the Safe executed it with.
+    pub(super) signing: Option<String>,
+}
+
+/// What a drill executes its batch with: the Safe transaction hash its approvers signed, their
+/// signatures (from the run's sign-offs), the operators' names by address, and the mock
+/// modules' ABIs by address, to say why a call failed.
+#[derive(Default)]
+pub(super) struct DrillSigning {
+    pub(super) safe_tx_hash: Option<String>,
+    pub(super) signatures: Vec<(String, crate::engine::event::SafeTxSignature)>,
+    pub(super) names: std::collections::BTreeMap<Address, String>,
+    pub(super) abis: std::collections::BTreeMap<Address, (String, alloy_json_abi::JsonAbi)>,
 }
 
 /// The run's last prepared batch: its file and the SHA-256 of the bytes recorded at
@@ -47,6 +60,8 @@ pub struct PreparedReceipt {
     pub(super) batch: Option<RecordedBatch>,
     /// For a drill whose batch already ran: the transactions it sent.
     pub(super) executed: Vec<String>,
+    /// For a drill: what its batch is executed with.
+    pub(super) signing: DrillSigning,
     pub(super) network: String,
     pub(super) storage: PathBuf,
     pub(super) evidence: PathBuf,
@@ -88,9 +103,11 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
         path: ctx.workspace.storage.join(&prepared.file),
         file_sha256: prepared.file_sha256.clone(),
     });
-    let executed = match from {
-        ReceiptFrom::DrillExecution => run.executed_batch.clone(),
-        _ => Vec::new(),
+    let (executed, signing) = match from {
+        ReceiptFrom::DrillExecution => {
+            (run.executed_batch.clone(), drill_signing(ctx, run, modules))
+        }
+        _ => (Vec::new(), DrillSigning::default()),
     };
     Ok(PreparedReceipt {
         step: step.id.clone(),
@@ -101,10 +118,38 @@ pub fn prepare(ctx: &Context, run: &Run, from: ReceiptFrom) -> Result<PreparedRe
         target,
         batch,
         executed,
+        signing,
         network: network.clone(),
         storage: ctx.workspace.storage.clone(),
         evidence: ctx.evidence().path_of(""),
     })
+}
+
+/// A drill's signing: the run's Safe transaction hash and signatures, the operators' names
+/// and the sandbox modules' ABIs (from `assets/contracts/build/`).
+fn drill_signing(
+    ctx: &Context,
+    run: &Run,
+    modules: &std::collections::BTreeMap<String, Address>,
+) -> DrillSigning {
+    let read = |relative: &str| ctx.workspace.read_text(relative);
+    DrillSigning {
+        safe_tx_hash: run.safe_tx_hash().map(str::to_owned),
+        signatures: run.safe_tx_signatures.clone(),
+        names: ctx
+            .operators
+            .operators
+            .iter()
+            .filter_map(|o| Some((o.address.parse().ok()?, o.name.clone())))
+            .collect(),
+        abis: modules
+            .iter()
+            .filter_map(|(name, address)| {
+                let artifact = crate::sandbox::deploy::artifact(name, &read).ok()?;
+                Some((*address, (name.clone(), artifact.abi)))
+            })
+            .collect(),
+    }
 }
 
 impl PreparedReceipt {
@@ -127,6 +172,7 @@ impl PreparedReceipt {
                     hashes: self.executed.clone(),
                     before: None,
                     failure: None,
+                    signing: None,
                 },
             };
             return self.check_sent(&batch.path, sent).await;

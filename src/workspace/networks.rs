@@ -13,6 +13,11 @@ pub struct Network {
     /// A state snapshot file (relative to the workspace) used when offline.
     pub snapshot: Option<String>,
     pub safe: Option<String>,
+    /// The threshold of the real Safe `sandbox up` deploys for this network's drills, whose
+    /// owners are the workspace's operators: how many of their signatures execute a batch
+    /// there. At least 1 and at most the number of operators; absent, 2 (1 with one operator).
+    #[serde(default, deserialize_with = "threshold")]
+    pub sandbox_safe_threshold: Option<std::num::NonZeroUsize>,
     /// A deployment manifest (relative to the workspace) naming the modules' addresses, of the
     /// shape `{"contracts": {"FeePool": "0x…"}}`; else `config/owner-control.<network>.json`.
     pub deployment: Option<String>,
@@ -82,4 +87,16 @@ impl Networks {
     pub fn names(&self) -> Vec<&str> {
         self.networks.keys().map(String::as_str).collect()
     }
+}
+
+/// A Safe threshold: a whole number of at least 1, said by the field's name when it is not.
+fn threshold<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<std::num::NonZeroUsize>, D::Error> {
+    let given = usize::deserialize(deserializer)?;
+    std::num::NonZeroUsize::new(given).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(
+            "`sandbox_safe_threshold` is 0: a Safe's threshold is at least 1 (and at most its owners, the operators)",
+        )
+    })
 }

@@ -400,21 +400,25 @@ fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
     let started = walker.cli("alice", &["drill", "failing-batch", "--network", "demo"]);
     assert!(started.status.success(), "{:?}", text(&started));
     let run = crate::support::cli::run_of(&started);
-    moves(&stage, &run, &["--confirm", "BURN"]);
-    let seeded = stage.sandbox_values()["FeePool.burnPct"].clone();
+    // FeePool handed elsewhere by an earlier Safe transaction: the batch prepared after it
+    // (at the Safe's next nonce) reverts inside the Safe.
     let fee_pool = stage.sandbox_info()["contracts"]["FeePool"]
         .as_str()
         .unwrap()
         .to_owned();
     let elsewhere = "0xf888888888888888888888888888888888888888";
     stage.send_as_safe(&fee_pool, "transferOwnership(address)", &[elsewhere]);
+    moves(&stage, &run, &["--confirm", "BURN"]);
+    let seeded = stage.sandbox_values()["FeePool.burnPct"].clone();
     let nonce = safe_nonce(&stage);
 
     let failed = next(&stage, &run, &["--execute"]);
     let (_, err) = text(&failed);
     assert!(!failed.status.success(), "{err}");
     assert!(
-        err.contains("reverted in the Safe: GS013") && err.contains("to 0x"),
+        err.contains("batch transaction 1 of 1 (to 0x")
+            && err.contains("(FeePool) setBurnPct(uint256)) reverted: NotOwner(0x")
+            && err.contains("the Safe reverted the whole batch (GS013)"),
         "the reason and the transaction are named: {err}"
     );
     assert!(err.contains("the transaction failed (status 0)"), "{err}");
@@ -445,6 +449,11 @@ fn a_batch_that_reverts_inside_the_safe_fails_its_receipt_and_passes_nothing() {
         "the batch was sent once: the second try checks the same transaction"
     );
     assert_eq!(receipts[0]["executed"].as_array().unwrap().len(), 1);
+    let source = receipts[0]["source"].as_str().unwrap();
+    assert!(
+        source.contains("approved on the sandbox for "),
+        "no sign-off signed it: the owners' approvals were made on the sandbox, and it says so: {source}"
+    );
     let verified = walker.cli("alice", &["ledger", "verify"]);
     assert!(verified.status.success(), "{:?}", text(&verified));
 }

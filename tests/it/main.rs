@@ -62,6 +62,7 @@ mod readme_example;
 mod readme_picture;
 mod real_contract_limits;
 mod real_platform;
+mod real_safe_drill;
 mod report;
 mod run_index;
 mod runbook_cache;

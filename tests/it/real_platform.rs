@@ -1,6 +1,6 @@
 //! The console against the platform's real compiled modules (`../shared/fixtures/agijobs/
-//! build/`, see `SOURCE.md`), deployed on anvil and owned by a Safe (the project's MockSafe:
-//! each module's owner or governance, every change executed through its `execTransaction`).
+//! build/`, see `SOURCE.md`), deployed on anvil and owned by the real Safe v1.4.1 (each
+//! module's owner or governance, every change executed through its `execTransaction`).
 //! The workspace's config describes that deployment. `chain status` reads every catalogue
 //! value, each equal to the same getter called by ethers (an independent client); a signer
 //! and a rewarder added on chain and named nowhere are security removals in `diff`; the batch
@@ -31,7 +31,7 @@ use std::path::Path;
 
 const STRANGER: &str = "0x000000000000000000000000000000000000dEaD";
 
-/// The real platform on a fresh node, owned by a MockSafe.
+/// The real platform on a fresh node, owned by a real Safe (three owners, threshold 2).
 struct RealPlatform {
     chain: RealChain,
     safe: Address,
@@ -52,18 +52,27 @@ fn wad(text: &str) -> DynSolValue {
 }
 
 impl RealPlatform {
-    fn deploy(workspace: &Path) -> Self {
+    fn deploy() -> Self {
         let chain = RealChain::start();
         let accounts = chain.accounts();
-        let read = |relative: &str| std::fs::read_to_string(workspace.join(relative)).ok();
-        let mock_safe = owner_console::sandbox::deploy::artifact("MockSafe", &read).unwrap();
-        let safe = chain.deploy_artifact(
-            &mock_safe,
-            &[
-                DynSolValue::Array(accounts[1..4].iter().copied().map(address).collect()),
-                uint(2),
-            ],
-        );
+        let contracts = owner_console::sandbox::real_safe::SafeContracts::find(&[Path::new(env!(
+            "CARGO_MANIFEST_DIR"
+        ))])
+        .unwrap();
+        let setup = owner_console::sandbox::real_safe::SafeSetup {
+            owners: accounts[1..4].to_vec(),
+            threshold: 2,
+        };
+        let safe = chain
+            .runtime
+            .block_on(owner_console::sandbox::real_safe::deploy_safe(
+                &chain.sender(),
+                chain.deployer,
+                &contracts,
+                &setup,
+            ))
+            .unwrap()
+            .safe;
         let zero = address(Address::ZERO);
         let stake = chain.deploy(
             "StakeManager",
@@ -325,16 +334,21 @@ impl RealPlatform {
         let mut failures = Vec::new();
         let transactions = batch["transactions"].as_array().unwrap();
         for tx in transactions {
-            let call = owner_console::sandbox::safe_exec::SafeCall {
-                to: tx["to"].as_str().unwrap().parse().unwrap(),
-                value: U256::ZERO,
-                data: tx["data"].as_str().unwrap().parse().unwrap(),
-            };
+            let call = owner_console::safe::multisend::SafeCall::call(
+                tx["to"].as_str().unwrap().parse().unwrap(),
+                U256::ZERO,
+                tx["data"].as_str().unwrap().parse().unwrap(),
+            );
             let executed = self
                 .chain
                 .runtime
                 .block_on(owner_console::sandbox::safe_exec::execute(
-                    &sender, executor, self.safe, &call,
+                    &sender,
+                    executor,
+                    self.safe,
+                    &call,
+                    None,
+                    &[],
                 ))
                 .unwrap();
             if let Some(why) = executed.reverted {
@@ -495,7 +509,7 @@ fn removed(diff: &Value, id: &str) -> Vec<String> {
 fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
     let started = std::time::Instant::now();
     let workspace = shipped_workspace();
-    let platform = RealPlatform::deploy(workspace.path());
+    let platform = RealPlatform::deploy();
     platform.describe_in(workspace.path());
     let deployed = started.elapsed();
     let catalogue = catalogue();

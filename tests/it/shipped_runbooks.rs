@@ -141,12 +141,9 @@ struct Abi {
     events: BTreeSet<String>,
 }
 
-fn abi(contract: &str) -> Abi {
-    let file = root()
-        .join("assets/contracts/build")
-        .join(format!("{contract}.json"));
+fn abi(file: &std::path::Path) -> Abi {
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let types = |list: &serde_json::Value| {
         list.as_array()
             .map(|items| {
@@ -181,22 +178,26 @@ fn abi(contract: &str) -> Abi {
 
 /// The network's Safe is no catalogue module: a chain-check or a receipt may name it (it
 /// resolves where the network's deployment manifest names the Safe), a safe-batch never (a
-/// batch targets catalogue modules only). Its functions and events are MockSafe's, which has
-/// the real Safe's execution events.
+/// batch targets catalogue modules only). Its functions and events are the real Safe v1.4.1's
+/// (`npm ci`), which the sandbox deploys.
 const SAFE: &str = "Safe";
 
-fn artifact(contract: &str) -> &str {
+fn artifact(contract: &str) -> std::path::PathBuf {
     if contract == SAFE {
-        "MockSafe"
+        root()
+            .join(owner_console::sandbox::real_safe::PACKAGE)
+            .join("build/artifacts/contracts/Safe.sol/Safe.json")
     } else {
-        contract
+        root()
+            .join("assets/contracts/build")
+            .join(format!("{contract}.json"))
     }
 }
 
 fn known_function(abis: &mut BTreeMap<String, Abi>, contract: &str, signature: &str) -> bool {
     let abi = abis
         .entry(contract.to_owned())
-        .or_insert_with(|| abi(artifact(contract)));
+        .or_insert_with(|| abi(&artifact(contract)));
     if signature.contains(")(") {
         abi.functions.contains(signature)
     } else {
@@ -285,7 +286,7 @@ fn contracts_methods_events_domains_and_roles_exist() {
                     }
                     let offered = &abis
                         .entry(contract.clone())
-                        .or_insert_with(|| abi(artifact(contract)))
+                        .or_insert_with(|| abi(&artifact(contract)))
                         .events;
                     for event in events {
                         if !offered.contains(event) {

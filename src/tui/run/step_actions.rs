@@ -190,7 +190,18 @@ impl RunScreen {
         if let Err(error) = crate::steps::batch::check_prepared(ctx.session, &self.run) {
             return ctx.shared.say(Status::warning(format!("⚠ {error}")));
         }
-        match self.run.sign_off(&approver, None) {
+        let Some(key) = ctx.session.key() else {
+            return;
+        };
+        let signed = self
+            .run
+            .sign_off(&approver, None)
+            .map_err(|e| e.to_string())
+            .and_then(|signoff| {
+                crate::safe::approval::signed_off(&self.run, signoff, key)
+                    .map_err(|e| e.to_string())
+            });
+        match signed {
             Ok(signoff) => self.record(ctx, vec![Event::Signoff(signoff)]),
             Err(error) => ctx.shared.say(Status::warning(format!("⚠ {error}"))),
         }

@@ -4,9 +4,10 @@
 
 use alloy_primitives::{Address, B256};
 use alloy_rpc_client::RpcClient;
+use owner_console::safe::multisend::SafeCall;
 use owner_console::sandbox::deploy::{Deployment, Sender};
 use owner_console::sandbox::node::{Node, find_anvil};
-use owner_console::sandbox::safe_exec::{SafeCall, execute_or_fail};
+use owner_console::sandbox::safe_exec::execute_or_fail;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -264,11 +265,7 @@ impl Platform {
             rpc: &self.rpc,
             timeout: Duration::from_secs(10),
         };
-        let call = SafeCall {
-            to,
-            value: alloy_primitives::U256::ZERO,
-            data,
-        };
+        let call = SafeCall::call(to, alloy_primitives::U256::ZERO, data);
         self.runtime
             .block_on(execute_or_fail(&sender, self.deployment.safe, &call))
             .unwrap()

@@ -158,6 +158,7 @@ impl Writer {
             fingerprint: None,
             attestation_sig: None,
             attested_at: None,
+            safe_tx: None,
         };
         let attested = Attestation::sign(run, &signoff, &time(at), &bob)
             .and_then(Attestation::into_signoff)

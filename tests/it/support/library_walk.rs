@@ -215,8 +215,9 @@ impl<'a> LibraryWalker<'a> {
             .ok_or(format!("{out}\n{err}"))
     }
 
-    /// `run signoff` by the key `name`: an approval already given or one the approver's roles
-    /// do not allow is said and left, as the CLI walker leaves it.
+    /// `run signoff` by the key `name` (with their signature over the run's prepared Safe
+    /// transaction, as `run signoff` signs it): an approval already given or one the
+    /// approver's roles do not allow is said and left, as the CLI walker leaves it.
     fn sign_off(&self, name: &str, id: &str, fingerprint: Option<&str>) {
         let session = self.session(name);
         let mut run = session.open_run(id).unwrap();
@@ -230,6 +231,11 @@ impl<'a> LibraryWalker<'a> {
         let signed = run
             .sign_off(&approver, fingerprint)
             .map_err(|e| e.to_string())
+            .and_then(|signoff| {
+                let key = session.key().unwrap();
+                owner_console::safe::approval::signed_off(&run, signoff, key)
+                    .map_err(|e| e.to_string())
+            })
             .and_then(|signoff| record(&session, &mut run, vec![Event::Signoff(signoff)]));
         match signed {
             Err(error) if !error.contains("already") => {

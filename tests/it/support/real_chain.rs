@@ -1,15 +1,16 @@
 //! The platform's real compiled modules (`../shared/fixtures/agijobs/build/`, see `SOURCE.md`)
 //! on a local anvil: the $AGIALPHA token at its fixed address, deploys from the node's first
-//! account, calls as any account, and calls executed by the project's MockSafe
+//! account, calls as any account, and calls executed by the real Safe v1.4.1
 //! (`execTransaction`, as an executed Safe transaction does).
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rpc_client::RpcClient;
 use owner_console::catalogue::Catalogue;
+use owner_console::safe::multisend::SafeCall;
 use owner_console::sandbox::deploy::{Artifact, Sender, calldata};
 use owner_console::sandbox::node::Node;
-use owner_console::sandbox::safe_exec::{SafeCall, execute_or_fail};
+use owner_console::sandbox::safe_exec::execute_or_fail;
 use std::path::Path;
 use std::time::Duration;
 
@@ -120,14 +121,10 @@ impl RealChain {
         self.succeeds_as(self.deployer, to, signature, args)
     }
 
-    /// `data` executed by `safe` (a MockSafe) through its `execTransaction`; panics naming
-    /// the reason when the call inside reverts.
+    /// `data` executed by `safe` (a real Safe) through its `execTransaction`, its owners'
+    /// approvals made on the node; panics naming the reason when the call inside reverts.
     pub fn through_safe(&self, safe: Address, to: Address, data: Bytes) -> B256 {
-        let call = SafeCall {
-            to,
-            value: U256::ZERO,
-            data,
-        };
+        let call = SafeCall::call(to, U256::ZERO, data);
         self.runtime
             .block_on(execute_or_fail(&self.sender(), safe, &call))
             .unwrap_or_else(|e| panic!("through the Safe to {to}: {e}"))

@@ -1,21 +1,19 @@
-//! The real Safe v1.4.1 on anvil, from the npm package `@safe-global/safe-contracts@1.4.1`
-//! (`npm ci`): the Safe singleton, a proxy made by the SafeProxyFactory with `setup(…)`, and
-//! MultiSendCallOnly's code at its canonical address. One owner (the node's first account),
-//! threshold 1; it executes transactions with the owner's pre-validated signature (v = 1).
+//! The real Safe v1.4.1 on anvil, deployed by the library as `sandbox up` deploys it
+//! (`owner_console::sandbox::real_safe`, from the npm package `@safe-global/safe-contracts`):
+//! one owner (the node's first account), threshold 1; it executes transactions with the
+//! owner's pre-validated signature (v = 1).
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rpc_client::RpcClient;
 use alloy_sol_types::{SolCall, sol};
-use owner_console::safe::multisend::MULTI_SEND_CALL_ONLY;
-use owner_console::sandbox::deploy::{Artifact, Sender};
+use owner_console::sandbox::deploy::Sender;
 use owner_console::sandbox::node::Node;
+use owner_console::sandbox::real_safe::{SafeContracts, SafeSetup, deploy_safe};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 
 sol! {
-    function setup(address[] _owners, uint256 _threshold, address to, bytes data, address fallbackHandler, address paymentToken, uint256 payment, address paymentReceiver);
-    function createProxyWithNonce(address _singleton, bytes initializer, uint256 saltNonce) returns (address proxy);
     function getTransactionHash(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, uint256 _nonce) view returns (bytes32);
     function encodeTransactionData(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, uint256 _nonce) view returns (bytes);
     function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address payable gasToken, address payable refundReceiver, bytes signatures) payable returns (bool success);
@@ -23,16 +21,6 @@ sol! {
     function nonce() view returns (uint256);
     function getOwners() view returns (address[]);
     function getThreshold() view returns (uint256);
-}
-
-/// The Safe's artifact `relative` to the npm package's build/artifacts/contracts.
-fn artifact(relative: &str) -> Artifact {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("node_modules/@safe-global/safe-contracts/build/artifacts/contracts")
-        .join(relative);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci`)", path.display()));
-    serde_json::from_str(&text).unwrap()
 }
 
 pub struct RealSafe {
@@ -73,55 +61,21 @@ impl RealSafe {
         }
     }
 
+    /// The library's deployment (`sandbox up`'s): the node's first account the one owner.
     fn deploy(&mut self) {
-        let runtime = &self.runtime;
         let sender = self.sender();
-        let owner = runtime.block_on(sender.accounts()).unwrap()[0];
-        let deploy = |relative: &str| {
-            runtime
-                .block_on(sender.deploy(owner, &artifact(relative), &[]))
-                .unwrap()
+        let owner = self.runtime.block_on(sender.accounts()).unwrap()[0];
+        let contracts = SafeContracts::find(&[Path::new(env!("CARGO_MANIFEST_DIR"))])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let setup = SafeSetup {
+            owners: vec![owner],
+            threshold: 1,
         };
-        let singleton = deploy("Safe.sol/Safe.json");
-        let factory = deploy("proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
-        let multi_send: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join(
-                    "node_modules/@safe-global/safe-contracts/build/artifacts/contracts/libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
-                ),
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        let _: serde_json::Value = runtime
-            .block_on(self.rpc.request(
-                "anvil_setCode",
-                (MULTI_SEND_CALL_ONLY, multi_send["deployedBytecode"].clone()),
-            ))
+        let deployed = self
+            .runtime
+            .block_on(deploy_safe(&sender, owner, &contracts, &setup))
             .unwrap();
-        let initializer = setupCall {
-            _owners: vec![owner],
-            _threshold: U256::from(1),
-            to: Address::ZERO,
-            data: Bytes::new(),
-            fallbackHandler: Address::ZERO,
-            paymentToken: Address::ZERO,
-            payment: U256::ZERO,
-            paymentReceiver: Address::ZERO,
-        }
-        .abi_encode();
-        let create: Bytes = createProxyWithNonceCall {
-            _singleton: singleton,
-            initializer: initializer.into(),
-            saltNonce: U256::from(7),
-        }
-        .abi_encode()
-        .into();
-        let proxy = Address::from_slice(&self.call(factory, create.clone())[12..32]);
-        runtime
-            .block_on(sender.send(owner, Some(factory), create))
-            .unwrap();
-        self.safe = proxy;
+        self.safe = deployed.safe;
         self.owner = owner;
     }
 

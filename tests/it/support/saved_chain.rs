@@ -1,5 +1,6 @@
 //! The mock platform deployed once per test process. The first node that needs it (for a chain
-//! id, a seed, and the workspace's catalogue and contracts) deploys and seeds it through the
+//! id, a seed, the workspace's catalogue and contracts, and its Safe's owners and threshold)
+//! deploys and seeds it through the
 //! library's `deploy_platform`, as `sandbox up` does, and keeps anvil's whole state
 //! (`anvil_dumpState`); every later node with the same needs starts empty and loads that state
 //! (`anvil_loadState`, as a chaos step's `restart-node` does): the same contracts at the same
@@ -9,6 +10,7 @@
 use owner_console::catalogue::Catalogue;
 use owner_console::sandbox::deploy::{Deployment, Sender, deploy_platform};
 use owner_console::sandbox::node::{Node, start_detached};
+use owner_console::sandbox::real_safe::{SafeContracts, SafeSetup};
 use owner_console::sandbox::seed::{Seed, SeedFrom, seed};
 use owner_console::sandbox::state::SandboxInfo;
 use owner_console::workspace::Workspace;
@@ -31,10 +33,15 @@ type Cell = Arc<OnceLock<Arc<Saved>>>;
 /// The platforms deployed so far in this process, by what they were deployed from.
 static SAVED: Mutex<BTreeMap<String, Cell>> = Mutex::new(BTreeMap::new());
 
-/// Everything a deployment depends on: the chain id, the seed, the catalogue and the contracts.
-fn key_of(workspace: &Path, values: &Seed, chain_id: u64) -> String {
+/// Everything a deployment depends on: the chain id, the seed, the catalogue, the contracts
+/// and the Safe's owners and threshold.
+fn key_of(workspace: &Path, values: &Seed, chain_id: u64, setup: &SafeSetup) -> String {
     let mut hash = Sha256::new();
     hash.update(chain_id.to_be_bytes());
+    for owner in &setup.owners {
+        hash.update(owner.as_slice());
+    }
+    hash.update(setup.threshold.to_be_bytes());
     hash.update(serde_json::to_vec(values).unwrap());
     hash.update(std::fs::read(workspace.join("config/catalogue.toml")).unwrap());
     let build = workspace.join("assets/contracts/build");
@@ -53,13 +60,28 @@ fn key_of(workspace: &Path, values: &Seed, chain_id: u64) -> String {
 /// The platform of `workspace` seeded with `values` on chain `chain_id`: deployed on a node of
 /// its own the first time it is asked for, and saved.
 pub fn saved(workspace: &Path, values: &Seed, chain_id: u64) -> Arc<Saved> {
-    let key = key_of(workspace, values, chain_id);
+    let setup = safe_setup(workspace, chain_id);
+    let key = key_of(workspace, values, chain_id, &setup);
     let cell = SAVED.lock().unwrap().entry(key).or_default().clone();
-    cell.get_or_init(|| Arc::new(deploy_and_save(workspace, values, chain_id)))
+    cell.get_or_init(|| Arc::new(deploy_and_save(workspace, values, chain_id, &setup)))
         .clone()
 }
 
-fn deploy_and_save(workspace: &Path, values: &Seed, chain_id: u64) -> Saved {
+/// The Safe `sandbox up` gives the workspace's network of chain `chain_id` (the demo network's
+/// for a chain no profile names: a node on another chain than its profile's).
+fn safe_setup(workspace: &Path, chain_id: u64) -> SafeSetup {
+    let ctx = Context::load(Workspace::folder(workspace)).unwrap();
+    let profile = ctx
+        .networks
+        .networks
+        .values()
+        .find(|network| network.chain_id == chain_id)
+        .or_else(|| ctx.networks.get("demo"))
+        .unwrap_or_else(|| panic!("no network of chain {chain_id} in the workspace"));
+    owner_console::sandbox::up::safe_setup(&ctx, profile).unwrap()
+}
+
+fn deploy_and_save(workspace: &Path, values: &Seed, chain_id: u64, setup: &SafeSetup) -> Saved {
     let node = Node::start(&super::chain::anvil(), chain_id, &[]).unwrap();
     let rpc = alloy_rpc_client::RpcClient::new_http_with_client(
         owner_console::net::ExtraRoots::default().client().unwrap(),
@@ -73,7 +95,8 @@ fn deploy_and_save(workspace: &Path, values: &Seed, chain_id: u64) -> Saved {
         timeout: Duration::from_secs(20),
     };
     owner_console::cli::runtime::block_on(async {
-        let deployment = deploy_platform(&sender, &catalogue, &read, values)
+        let contracts = SafeContracts::find(&[Path::new(env!("CARGO_MANIFEST_DIR"))]).unwrap();
+        let deployment = deploy_platform(&sender, &catalogue, &read, values, (&contracts, setup))
             .await
             .unwrap_or_else(|e| panic!("the mock platform did not deploy: {e}"));
         let state: String = rpc

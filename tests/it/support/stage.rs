@@ -335,11 +335,11 @@ impl Stage {
             timeout: std::time::Duration::from_secs(10),
         };
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        let call = owner_console::sandbox::safe_exec::SafeCall {
-            to: to.parse().unwrap(),
-            value: alloy_primitives::U256::ZERO,
-            data: owner_console::sandbox::deploy::calldata(signature, &args).unwrap(),
-        };
+        let call = owner_console::safe::multisend::SafeCall::call(
+            to.parse().unwrap(),
+            alloy_primitives::U256::ZERO,
+            owner_console::sandbox::deploy::calldata(signature, &args).unwrap(),
+        );
         let hash = owner_console::cli::runtime::block_on(
             owner_console::sandbox::safe_exec::execute_or_fail(&sender, safe, &call),
         )

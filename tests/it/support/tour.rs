@@ -134,7 +134,7 @@ pub static DIFF: &[Stop] = &[
     Stop {
         name: "run view at the diff step",
         open: &[keys::ENTER],
-        shows: &["step 4/15", "diff-dry-run", "not been computed"],
+        shows: &["step 4/16", "diff-dry-run", "not been computed"],
         close: None,
     },
     Stop {
