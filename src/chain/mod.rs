@@ -4,6 +4,7 @@
 
 pub mod addresses;
 pub mod block;
+pub mod call_trace;
 pub mod client;
 pub mod deployed;
 pub mod dispatcher;
