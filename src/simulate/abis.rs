@@ -133,7 +133,11 @@ mod tests {
     fn an_artifact_and_a_bare_abi_both_load_and_other_files_are_left_alone() {
         let folder = tempfile::tempdir().unwrap();
         let abi = r#"[{"type":"error","name":"InvalidPercentage","inputs":[]}]"#;
-        std::fs::write(folder.path().join("FeePool.json"), format!(r#"{{"abi":{abi}}}"#)).unwrap();
+        std::fs::write(
+            folder.path().join("FeePool.json"),
+            format!(r#"{{"abi":{abi}}}"#),
+        )
+        .unwrap();
         std::fs::write(folder.path().join("Other.json"), abi).unwrap();
         std::fs::write(folder.path().join("notes.json"), r#"{"x":1}"#).unwrap();
         std::fs::write(folder.path().join("README.md"), "hi").unwrap();

@@ -23,12 +23,18 @@ pub enum SimulateError {
         network: String,
         network_chain: u64,
     },
-    #[error("network `{0}` names no `safe` in config/networks.toml: there is no Safe to execute the batch")]
+    #[error(
+        "network `{0}` names no `safe` in config/networks.toml: there is no Safe to execute the batch"
+    )]
     NoSafe(String),
     #[error(
         "block #{block} is past the head of `{network}` (#{head}): give a block the node has (--block N), or none for its head"
     )]
-    BlockAhead { network: String, block: u64, head: u64 },
+    BlockAhead {
+        network: String,
+        block: u64,
+        head: u64,
+    },
     #[error("cannot start anvil ({}): {error}", .binary.display())]
     AnvilStart { binary: PathBuf, error: String },
     #[error("anvil could not fork {node} at block #{block}: {detail}")]

@@ -183,8 +183,8 @@ async fn through_safe(
     let found = trace.calls_made_by(safe);
     let frames = match_calls(calls, &found);
     let call_reverted = frames.iter().flatten().any(Frame::reverted);
-    let safe_revert = (!mined.succeeded && !call_reverted)
-        .then(|| trace.output.clone().unwrap_or_default());
+    let safe_revert =
+        (!mined.succeeded && !call_reverted).then(|| trace.output.clone().unwrap_or_default());
     Ok(Executed {
         how: How::SafeExecTransaction {
             version,

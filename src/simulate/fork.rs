@@ -1,6 +1,8 @@
 //! A throwaway anvil forking a network's node at one block: the chain as it was there, on a
-//! loopback port, stopped when dropped. The node's URL goes to anvil through its environment
-//! (`ETH_RPC_URL`), never on its command line, where any user of the machine could read it.
+//! loopback port, stopped when dropped. anvil takes the node's URL on its command line only
+//! (`--fork-url`; it reads no environment variable for it): while a simulation runs, a user of
+//! the same machine who lists processes sees it. Whatever anvil says is redacted before it is
+//! shown.
 
 use super::SimulateError;
 use std::io::{BufRead, BufReader, Read, Seek};
@@ -30,17 +32,20 @@ impl Fork {
             binary: anvil.to_owned(),
             error: error.to_string(),
         })?;
-        let stderr = errors.try_clone().map_err(|error| SimulateError::AnvilStart {
-            binary: anvil.to_owned(),
-            error: error.to_string(),
-        })?;
+        let stderr = errors
+            .try_clone()
+            .map_err(|error| SimulateError::AnvilStart {
+                binary: anvil.to_owned(),
+                error: error.to_string(),
+            })?;
         let mut child = Command::new(anvil)
             .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
             .arg(chain_id.to_string())
+            .arg("--fork-url")
+            .arg(upstream)
             .arg("--fork-block-number")
             .arg(block.to_string())
             .args(["--disable-code-size-limit", "--no-rate-limit"])
-            .env("ETH_RPC_URL", upstream)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)

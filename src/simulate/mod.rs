@@ -63,12 +63,11 @@ impl Simulation {
             error: e.to_string(),
         })?;
         let chain_id = self.target.endpoint.chain_id;
-        let batch_chain = crate::safe::safe_tx::chain_id_of(&batch).map_err(|e| {
-            SimulateError::Batch {
+        let batch_chain =
+            crate::safe::safe_tx::chain_id_of(&batch).map_err(|e| SimulateError::Batch {
                 file: self.batch_file.clone(),
                 error: e.to_string(),
-            }
-        })?;
+            })?;
         if batch_chain != chain_id {
             return Err(SimulateError::WrongChain {
                 file: self.batch_file.clone(),
@@ -90,12 +89,11 @@ impl Simulation {
             .iter()
             .enumerate()
             .map(|(index, tx)| {
-                let data = crate::safe::multisend::calldata(tx).map_err(|error| {
-                    SimulateError::Batch {
+                let data =
+                    crate::safe::multisend::calldata(tx).map_err(|error| SimulateError::Batch {
                         file: self.batch_file.clone(),
                         error: format!("transactions[{index}]: {error}"),
-                    }
-                })?;
+                    })?;
                 Ok(BatchCall {
                     to: tx.to.address,
                     value: tx.value.amount,

@@ -298,18 +298,18 @@ pub fn text(report: &Report) -> String {
         safe(&report.fork.block_hash)
     );
     let _ = writeln!(out, "  batch SHA-256:    {}", safe(&report.batch_sha256));
-    let _ = writeln!(out, "  diff fingerprint: {}", safe(&report.diff_fingerprint));
+    let _ = writeln!(
+        out,
+        "  diff fingerprint: {}",
+        safe(&report.diff_fingerprint)
+    );
     let e = &report.execution;
     let _ = writeln!(
         out,
         "  executed by the Safe {} ({}, {}): {}",
         safe(&e.safe),
         safe(&e.mode),
-        if e.atomic {
-            "atomic"
-        } else {
-            "NOT atomic"
-        },
+        if e.atomic { "atomic" } else { "NOT atomic" },
         safe(&e.detail)
     );
     let _ = writeln!(

@@ -27,6 +27,107 @@ sol! {
 
 /// The Safe's artifact `relative` to the npm package's build/artifacts/contracts.
 fn artifact(relative: &str) -> Artifact {
+    serde_json::from_value(artifact_json(relative)).unwrap()
+}
+
+/// Deploys, from `from`, the Safe singleton, its proxy factory and a proxy set up with
+/// `owners` and `threshold`, and MultiSendCallOnly's code at its canonical address; the
+/// proxy's address.
+pub fn deploy_safe(
+    rpc: &RpcClient,
+    runtime: &tokio::runtime::Runtime,
+    from: Address,
+    owners: &[Address],
+    threshold: u64,
+) -> Address {
+    let sender = Sender {
+        rpc,
+        timeout: Duration::from_secs(10),
+    };
+    let deploy = |relative: &str| {
+        runtime
+            .block_on(sender.deploy(from, &artifact(relative), &[]))
+            .unwrap()
+    };
+    let singleton = deploy("Safe.sol/Safe.json");
+    let factory = deploy("proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
+    let multi_send = artifact_json("libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json");
+    let _: serde_json::Value = runtime
+        .block_on(rpc.request(
+            "anvil_setCode",
+            (MULTI_SEND_CALL_ONLY, multi_send["deployedBytecode"].clone()),
+        ))
+        .unwrap();
+    let initializer = setupCall {
+        _owners: owners.to_vec(),
+        _threshold: U256::from(threshold),
+        to: Address::ZERO,
+        data: Bytes::new(),
+        fallbackHandler: Address::ZERO,
+        paymentToken: Address::ZERO,
+        payment: U256::ZERO,
+        paymentReceiver: Address::ZERO,
+    }
+    .abi_encode();
+    let create: Bytes = createProxyWithNonceCall {
+        _singleton: singleton,
+        initializer: initializer.into(),
+        saltNonce: U256::from(7),
+    }
+    .abi_encode()
+    .into();
+    let output: Bytes = runtime
+        .block_on(rpc.request(
+            "eth_call",
+            (
+                json!({ "from": from, "to": factory, "data": create }),
+                "latest",
+            ),
+        ))
+        .unwrap();
+    let proxy = Address::from_slice(&output[12..32]);
+    runtime
+        .block_on(sender.send(from, Some(factory), create))
+        .unwrap();
+    proxy
+}
+
+/// `execTransaction` of `safe` sent by its `owner` with the owner's pre-validated signature
+/// (v = 1): enough when the threshold is 1. Whether the Safe ran it.
+pub fn execute_as_owner(
+    rpc: &RpcClient,
+    runtime: &tokio::runtime::Runtime,
+    safe: Address,
+    owner: Address,
+    call: (Address, Bytes, u8),
+) -> bool {
+    let (to, data, operation) = call;
+    let mut signature = vec![0u8; 65];
+    signature[12..32].copy_from_slice(owner.as_slice());
+    signature[64] = 1;
+    let exec = execTransactionCall {
+        to,
+        value: U256::ZERO,
+        data,
+        operation,
+        safeTxGas: U256::ZERO,
+        baseGas: U256::ZERO,
+        gasPrice: U256::ZERO,
+        gasToken: Address::ZERO,
+        refundReceiver: Address::ZERO,
+        signatures: signature.into(),
+    };
+    let sender = Sender {
+        rpc,
+        timeout: Duration::from_secs(10),
+    };
+    runtime
+        .block_on(sender.submit(owner, Some(safe), exec.abi_encode().into()))
+        .unwrap()
+        .succeeded
+}
+
+fn artifact_json(relative: &str) -> serde_json::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("node_modules/@safe-global/safe-contracts/build/artifacts/contracts")
         .join(relative);
@@ -74,54 +175,8 @@ impl RealSafe {
     }
 
     fn deploy(&mut self) {
-        let runtime = &self.runtime;
-        let sender = self.sender();
-        let owner = runtime.block_on(sender.accounts()).unwrap()[0];
-        let deploy = |relative: &str| {
-            runtime
-                .block_on(sender.deploy(owner, &artifact(relative), &[]))
-                .unwrap()
-        };
-        let singleton = deploy("Safe.sol/Safe.json");
-        let factory = deploy("proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
-        let multi_send: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join(
-                    "node_modules/@safe-global/safe-contracts/build/artifacts/contracts/libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
-                ),
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        let _: serde_json::Value = runtime
-            .block_on(self.rpc.request(
-                "anvil_setCode",
-                (MULTI_SEND_CALL_ONLY, multi_send["deployedBytecode"].clone()),
-            ))
-            .unwrap();
-        let initializer = setupCall {
-            _owners: vec![owner],
-            _threshold: U256::from(1),
-            to: Address::ZERO,
-            data: Bytes::new(),
-            fallbackHandler: Address::ZERO,
-            paymentToken: Address::ZERO,
-            payment: U256::ZERO,
-            paymentReceiver: Address::ZERO,
-        }
-        .abi_encode();
-        let create: Bytes = createProxyWithNonceCall {
-            _singleton: singleton,
-            initializer: initializer.into(),
-            saltNonce: U256::from(7),
-        }
-        .abi_encode()
-        .into();
-        let proxy = Address::from_slice(&self.call(factory, create.clone())[12..32]);
-        runtime
-            .block_on(sender.send(owner, Some(factory), create))
-            .unwrap();
-        self.safe = proxy;
+        let owner = self.runtime.block_on(self.sender().accounts()).unwrap()[0];
+        self.safe = deploy_safe(&self.rpc, &self.runtime, owner, &[owner], 1);
         self.owner = owner;
     }
 
@@ -215,28 +270,16 @@ impl RealSafe {
     /// Executes a Safe transaction signed by the owner (who sends it: a pre-validated
     /// signature, v = 1) and asserts the Safe ran it (`execTransaction` did not revert).
     pub fn execute(&self, to: Address, value: U256, data: Bytes, operation: u8) {
-        let mut signature = vec![0u8; 65];
-        signature[12..32].copy_from_slice(self.owner.as_slice());
-        signature[64] = 1;
-        let exec = execTransactionCall {
-            to,
-            value,
-            data,
-            operation,
-            safeTxGas: U256::ZERO,
-            baseGas: U256::ZERO,
-            gasPrice: U256::ZERO,
-            gasToken: Address::ZERO,
-            refundReceiver: Address::ZERO,
-            signatures: signature.into(),
-        };
-        let mined = self
-            .runtime
-            .block_on(
-                self.sender()
-                    .submit(self.owner, Some(self.safe), exec.abi_encode().into()),
-            )
-            .unwrap();
-        assert!(mined.succeeded, "execTransaction reverted: {}", mined.hash);
+        assert_eq!(value, U256::ZERO, "the helper sends no value");
+        assert!(
+            execute_as_owner(
+                &self.rpc,
+                &self.runtime,
+                self.safe,
+                self.owner,
+                (to, data, operation)
+            ),
+            "execTransaction reverted"
+        );
     }
 }
