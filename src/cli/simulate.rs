@@ -68,6 +68,7 @@ pub fn run(cli: &super::Cli, args: &SimulateArgs) -> color_eyre::Result<ExitCode
         batch_bytes: bytes,
         block: args.block,
         domains: args.domains.clone(),
+        from: None,
         abis,
         anvil,
     };

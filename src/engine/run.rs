@@ -3,7 +3,7 @@
 
 use super::event::{
     BatchPrepared, ChainChecked, ChaosInjected, CommandRan, DiffRecorded, Event, HttpChecked,
-    ReceiptChecked, RunStarted, Signoff,
+    ReceiptChecked, RunStarted, Signoff, SimulationRecorded,
 };
 use crate::ledger::Entry;
 use crate::runbook::{Next, Runbook, Step};
@@ -56,6 +56,7 @@ pub struct Visit {
     pub chain_checks: Vec<ChainChecked>,
     pub receipts: Vec<ReceiptChecked>,
     pub chaos: Option<ChaosInjected>,
+    pub simulations: Vec<SimulationRecorded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,6 +88,9 @@ pub struct Run {
     pub last_diff: Option<DiffRecorded>,
     /// The last Safe batch this run prepared, at any step: a drill executes it in the sandbox.
     pub last_batch: Option<BatchPrepared>,
+    /// The last simulation this run recorded, at any step: a sign-off may require it to pass
+    /// for `last_batch`.
+    pub last_simulation: Option<SimulationRecorded>,
     /// A drill: the transactions that executed `last_batch` in the sandbox, once it has run.
     pub executed_batch: Vec<String>,
     /// A drill: the sandbox snapshot taken before `executed_batch` was sent.
@@ -130,6 +134,7 @@ impl Run {
             visit: Visit::default(),
             last_diff: None,
             last_batch: None,
+            last_simulation: None,
             executed_batch: Vec::new(),
             before_execution: None,
             acknowledged: BTreeSet::new(),
@@ -237,6 +242,7 @@ impl Run {
             Event::Signoff(signoff) => Some(signoff.step.as_str()),
             Event::DiffRecorded(diff) => Some(diff.step.as_str()),
             Event::BatchPrepared(batch) => Some(batch.step.as_str()),
+            Event::SimulationRecorded(simulation) => Some(simulation.step.as_str()),
             Event::ChainChecked(checked) => Some(checked.step.as_str()),
             Event::ReceiptChecked(checked) => Some(checked.step.as_str()),
             Event::ChaosInjected(chaos) => Some(chaos.step.as_str()),
@@ -256,6 +262,10 @@ impl Run {
                 self.visit.batch = Some(batch.clone());
                 self.last_batch = Some(batch.clone());
                 self.executed_batch.clear();
+            }
+            Event::SimulationRecorded(simulation) => {
+                self.visit.simulations.push(simulation.clone());
+                self.last_simulation = Some(simulation.clone());
             }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
             Event::ChaosInjected(chaos) => self.visit.chaos = Some(chaos.clone()),

@@ -37,6 +37,8 @@ pub struct Simulation {
     pub block: Option<u64>,
     /// The diff's domains (as a diff step narrows it), for its fingerprint.
     pub domains: Vec<String>,
+    /// A saved config snapshot proposed instead of the workspace's config (a rollback).
+    pub from: Option<PathBuf>,
     pub abis: Abis,
     pub anvil: PathBuf,
 }
@@ -128,7 +130,7 @@ impl Simulation {
         let fingerprint = compare(
             &self.ctx,
             &network,
-            None,
+            self.from.as_deref(),
             Against::Live(&before),
             &self.domains,
             &|_| true,
@@ -143,7 +145,7 @@ impl Simulation {
         let compared = compare(
             &self.ctx,
             &network,
-            None,
+            self.from.as_deref(),
             Against::Live(&after),
             &self.domains,
             &|_| true,

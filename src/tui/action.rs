@@ -21,6 +21,7 @@ pub enum Action {
     Note,
     Attach,
     Execute,
+    Simulate,
     Flowchart,
     Abort,
     Ledger,
@@ -32,7 +33,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -52,6 +53,7 @@ impl Action {
         Self::Note,
         Self::Attach,
         Self::Execute,
+        Self::Simulate,
         Self::Flowchart,
         Self::Abort,
         Self::Ledger,
@@ -84,6 +86,7 @@ impl Action {
             Self::Note => "note",
             Self::Attach => "attach",
             Self::Execute => "execute",
+            Self::Simulate => "simulate",
             Self::Flowchart => "flowchart",
             Self::Abort => "abort",
             Self::Ledger => "ledger",
