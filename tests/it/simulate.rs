@@ -343,3 +343,154 @@ fn an_imported_report_holds_only_unchanged_signed_by_an_operator_for_this_batch_
         "more than a simulation report may be",
     );
 }
+
+const DRY_RUN_RUNBOOK: &str = r#"
+id = "dry-run-update"
+title = "Update with a dry-run"
+kind = "update"
+severity = "low"
+version = "1.0.0"
+summary = "The diff, its batch, a dry-run on a fork, and a sign-off that needs it to pass."
+networks = ["demo"]
+
+[[steps]]
+id = "diff"
+title = "Compare config and chain"
+kind = "diff"
+
+[[steps]]
+id = "batch"
+title = "Prepare the batch"
+kind = "safe-batch"
+source = "diff"
+allow_incomplete = true
+
+[[steps]]
+id = "dry-run"
+title = "Dry-run the batch"
+kind = "simulate"
+
+[[steps]]
+id = "review"
+title = "Review"
+kind = "signoff"
+quorum = 1
+exclude_executor = false
+require_simulation = true
+"#;
+
+/// A run at its simulate step (diff recorded, batch prepared); its id.
+fn run_at_dry_run(planned: &Planned) -> String {
+    let started = planned.cli(&[
+        "run",
+        "start",
+        "dry-run-update",
+        "--network",
+        "demo",
+        "--json",
+    ]);
+    assert!(started.status.success(), "{:?}", text(&started));
+    let (out, _) = text(&started);
+    let run: Value = serde_json::from_str(&out).unwrap();
+    let run = run["run"].as_str().unwrap().to_owned();
+    for step in ["diff", "batch"] {
+        let next = planned.cli(&["run", "next", &run, "--json"]);
+        assert!(next.status.success(), "{step}: {:?}", text(&next));
+    }
+    run
+}
+
+fn entries(planned: &Planned) -> usize {
+    std::fs::read_to_string(planned.workspace.path().join("storage/owner-ledger.jsonl"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_simulate_step_records_the_dry_run_and_a_signoff_waits_for_a_passing_one() {
+    let planned = planned();
+    let address = crate::support::cli::key_address(&planned.home, "tester");
+    list_operator(planned.workspace.path(), "tester", &address);
+    let runbooks = planned
+        .workspace
+        .path()
+        .join("runbooks/update/dry-run-update.toml");
+    std::fs::write(&runbooks, DRY_RUN_RUNBOOK).unwrap();
+    std::fs::create_dir_all(planned.workspace.path().join("abi")).unwrap();
+    for module in ["FeePool", "StakeManager"] {
+        std::fs::copy(
+            crate::support::agijobs::build().join(format!("{module}.json")),
+            planned.workspace.path().join(format!("abi/{module}.json")),
+        )
+        .unwrap();
+    }
+
+    // Skipped: the sign-off names the simulation it waits for, and counts no approval.
+    let skipped = run_at_dry_run(&planned);
+    let next = planned.cli(&["run", "next", &skipped, "--skip", "--reason", "later"]);
+    assert!(next.status.success(), "{:?}", text(&next));
+    let signed = planned.cli(&["run", "signoff", &skipped]);
+    assert!(signed.status.success(), "{:?}", text(&signed));
+    let blocked = planned.cli(&["run", "next", &skipped]);
+    let (out, err) = text(&blocked);
+    assert!(
+        !blocked.status.success()
+            && err.contains(
+                "sign-offs count only after a passing simulation: no simulation of the batch"
+            ),
+        "{out}{err}"
+    );
+
+    // A report that is no simulation report is refused, and nothing is recorded.
+    let run = run_at_dry_run(&planned);
+    let foreign = planned.workspace.path().join("foreign.json");
+    std::fs::write(&foreign, r#"{"kind": "owner-console-simulation"}"#).unwrap();
+    let before = entries(&planned);
+    let import = planned.cli(&[
+        "run",
+        "next",
+        &run,
+        "--simulation",
+        foreign.to_str().unwrap(),
+    ]);
+    let (out, err) = text(&import);
+    assert!(
+        !import.status.success()
+            && err.contains("not a simulation report")
+            && entries(&planned) == before,
+        "{out}{err}"
+    );
+
+    // Simulated at the step: recorded with its report as evidence, and the sign-off counts.
+    let simulated = planned.cli(&["run", "next", &run, "--json"]);
+    let (out, err) = text(&simulated);
+    assert!(simulated.status.success(), "{out}{err}");
+    assert!(
+        err.contains("simulated at block") && err.contains("✓ PASS"),
+        "{err}"
+    );
+    let state: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(state["position"]["step"], "review", "{state:#}");
+    let ledger =
+        std::fs::read_to_string(planned.workspace.path().join("storage/owner-ledger.jsonl"))
+            .unwrap();
+    let recorded: Value = ledger
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["type"] == "simulation-recorded" && e["run"] == run.as_str())
+        .expect("a simulation-recorded entry");
+    let event = &recorded["body"];
+    assert_eq!(event["passed"], true, "{recorded}");
+    assert_eq!(event["atomic"], true, "{recorded}");
+    let evidence = planned
+        .workspace
+        .path()
+        .join("storage/evidence")
+        .join(event["report_sha256"].as_str().unwrap());
+    let kept: Value = serde_json::from_str(&std::fs::read_to_string(&evidence).unwrap()).unwrap();
+    assert_eq!(kept["batch_sha256"], event["batch_sha256"]);
+    let signed = planned.cli(&["run", "signoff", &run]);
+    assert!(signed.status.success(), "{:?}", text(&signed));
+    let done = planned.cli(&["run", "next", &run]);
+    assert!(done.status.success(), "{:?}", text(&done));
+}
