@@ -425,12 +425,10 @@ fn a_simulate_step_records_the_dry_run_and_a_signoff_waits_for_a_passing_one() {
         .unwrap();
     }
 
-    // Skipped: the sign-off names the simulation it waits for, and counts no approval.
+    // Skipped: the sign-off names the simulation it waits for.
     let skipped = run_at_dry_run(&planned);
     let next = planned.cli(&["run", "next", &skipped, "--skip", "--reason", "later"]);
     assert!(next.status.success(), "{:?}", text(&next));
-    let signed = planned.cli(&["run", "signoff", &skipped]);
-    assert!(signed.status.success(), "{:?}", text(&signed));
     let blocked = planned.cli(&["run", "next", &skipped]);
     let (out, err) = text(&blocked);
     assert!(
@@ -493,4 +491,57 @@ fn a_simulate_step_records_the_dry_run_and_a_signoff_waits_for_a_passing_one() {
     assert!(signed.status.success(), "{:?}", text(&signed));
     let done = planned.cli(&["run", "next", &run]);
     assert!(done.status.success(), "{:?}", text(&done));
+}
+
+/// A Safe that is not a Safe v1.x (the project's MockSafe: no `VERSION()`) is impersonated and
+/// its calls sent one by one; the report says the batch did not run atomically.
+#[test]
+fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
+    let workspace = shipped_workspace();
+    let platform = RealPlatform::deploy(workspace.path());
+    platform.describe_in(workspace.path());
+    let home = Home::new();
+    let batch = workspace.path().join("one.json");
+    let fee_pool = platform.at("FeePool");
+    let data = owner_console::sandbox::deploy::calldata("setBurnPct(uint256)", &["4".into()])
+        .unwrap()
+        .to_string();
+    let one = json!({
+        "version": "1.0", "chainId": "31337", "createdAt": 0, "meta": {},
+        "transactions": [{"to": fee_pool, "value": "0", "data": data}]
+    });
+    std::fs::write(&batch, one.to_string()).unwrap();
+    let build = crate::support::agijobs::build();
+    let output = live_cli(
+        &home,
+        workspace.path(),
+        &platform.url(),
+        &[
+            "simulate",
+            batch.to_str().unwrap(),
+            "--network",
+            "demo",
+            "--abi",
+            build.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let (out, err) = text(&output);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+    let execution = &report["execution"];
+    assert_eq!(execution["mode"], "impersonated-one-by-one", "{report:#}");
+    assert_eq!(execution["atomic"], false);
+    assert_eq!(execution["operation"], "call");
+    assert_eq!(execution["succeeded"], true, "{report:#}");
+    assert!(
+        execution["detail"]
+            .as_str()
+            .unwrap()
+            .contains("it has no VERSION()"),
+        "{execution}"
+    );
+    assert_eq!(report["calls"][0]["events"], json!(["BurnPctUpdated(4)"]));
+    // The rest of the config is not made by this one call: named, and the simulation fails.
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!report["remaining"].as_array().unwrap().is_empty());
 }
