@@ -3,8 +3,9 @@
 //! v1.4.1's storage slot 4), and `execTransaction` sent from that owner with a pre-validated
 //! signature (v = 1, r = the owner): one call as itself (operation 0), several as a
 //! delegatecall of `multiSend` to MultiSendCallOnly (operation 1), all or nothing. A Safe that
-//! is not a v1.x (no `VERSION()` "1.…", threshold or owners) is impersonated itself and sends
-//! the calls one by one, stopping at the first that reverts: not atomic, and said so.
+//! is not a v1.x (no `VERSION()` "1.…", threshold or owners; or its threshold not in slot 4)
+//! is impersonated itself and sends the calls one by one, stopping at the first that reverts:
+//! not atomic, and said so.
 
 use super::SimulateError;
 use crate::chain::call_trace::{Frame, trace_transaction};
@@ -131,12 +132,40 @@ pub async fn execute(
     call: &SafeCall,
     calls: &[BatchCall],
 ) -> Result<Executed, SimulateError> {
-    match safe_v1(client, safe).await {
-        Ok((version, owner, threshold)) => {
-            through_safe(client, safe, call, calls, version, owner, threshold).await
-        }
-        Err(why) => one_by_one(client, safe, calls, why).await,
+    let (version, owner, threshold) = match safe_v1(client, safe).await {
+        Ok(found) => found,
+        Err(why) => return one_by_one(client, safe, calls, why).await,
+    };
+    if let Err(why) = lower_threshold(client, safe, &version).await? {
+        return one_by_one(client, safe, calls, why).await;
     }
+    through_safe(client, safe, call, calls, version, owner, threshold).await
+}
+
+/// Writes 1 into the Safe's threshold slot; when `getThreshold()` does not then say 1 (a
+/// contract that says it is a Safe v1.x and keeps its threshold elsewhere), the slot is put
+/// back and why is said.
+async fn lower_threshold(
+    client: &RpcClient,
+    safe: Address,
+    version: &str,
+) -> Result<Result<(), String>, SimulateError> {
+    let slot = B256::from(U256::from(THRESHOLD_SLOT));
+    let was: B256 = rpc(client, "eth_getStorageAt", (safe, slot, "latest")).await?;
+    let one = B256::from(U256::from(1));
+    let _: serde_json::Value = rpc(client, "anvil_setStorageAt", (safe, slot, one)).await?;
+    let lowered = view(client, safe, getThresholdCall {}.abi_encode())
+        .await
+        .and_then(|out| getThresholdCall::abi_decode_returns(&out).ok());
+    if lowered == Some(U256::from(1)) {
+        return Ok(Ok(()));
+    }
+    let _: serde_json::Value = rpc(client, "anvil_setStorageAt", (safe, slot, was)).await?;
+    Ok(Err(format!(
+        "it says it is Safe {}, but its threshold is not in storage slot {THRESHOLD_SLOT}: after writing 1 there, getThreshold() gives {}",
+        crate::sanitize::for_terminal(version),
+        lowered.map_or("nothing".to_owned(), |t| t.to_string())
+    )))
 }
 
 async fn through_safe(
@@ -149,18 +178,6 @@ async fn through_safe(
     threshold: U256,
 ) -> Result<Executed, SimulateError> {
     impersonate(client, owner).await?;
-    let slot = B256::from(U256::from(THRESHOLD_SLOT));
-    let one = B256::from(U256::from(1));
-    let _: serde_json::Value = rpc(client, "anvil_setStorageAt", (safe, slot, one)).await?;
-    let lowered = view(client, safe, getThresholdCall {}.abi_encode())
-        .await
-        .and_then(|out| getThresholdCall::abi_decode_returns(&out).ok());
-    if lowered != Some(U256::from(1)) {
-        return Err(on_fork("lowering the Safe's threshold")(format!(
-            "its threshold is not in storage slot {THRESHOLD_SLOT} (Safe {version}): after writing 1 there, getThreshold() gives {}",
-            lowered.map_or("nothing".to_owned(), |t| t.to_string())
-        )));
-    }
     let mut signature = vec![0u8; 65];
     signature[12..32].copy_from_slice(owner.as_slice());
     signature[64] = 1;
@@ -219,6 +236,24 @@ fn match_calls(calls: &[BatchCall], found: &[&Frame]) -> Vec<Option<Frame>> {
     frames
 }
 
+/// Waits (bounded) until the fork has mined `hash`.
+async fn wait_mined(client: &RpcClient, hash: B256) -> Result<(), SimulateError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let receipt: Option<serde_json::Value> =
+            rpc(client, "eth_getTransactionReceipt", (hash,)).await?;
+        if receipt.is_some() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(on_fork("eth_getTransactionReceipt")(format!(
+                "{hash} was not mined within 60 s"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn one_by_one(
     client: &RpcClient,
     safe: Address,
@@ -239,6 +274,7 @@ async fn one_by_one(
             "from": safe, "to": call.to, "value": call.value, "data": call.data, "gas": "0x1c9c380"
         });
         let hash: B256 = rpc(client, "eth_sendTransaction", (request,)).await?;
+        wait_mined(client, hash).await?;
         let frame = trace_transaction(client, hash).await?;
         transactions.push(hash);
         gas_used += frame.gas_used();

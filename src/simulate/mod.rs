@@ -200,7 +200,7 @@ impl Simulation {
                 "impersonated-one-by-one",
                 false,
                 format!(
-                    "the Safe is not a Safe v1.x ({why}): it was impersonated and its calls sent one by one, NOT atomically"
+                    "the Safe's own code path could not be used ({why}): the Safe was impersonated and its calls sent one by one, NOT atomically"
                 ),
             ),
         };

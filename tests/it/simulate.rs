@@ -493,8 +493,9 @@ fn a_simulate_step_records_the_dry_run_and_a_signoff_waits_for_a_passing_one() {
     assert!(done.status.success(), "{:?}", text(&done));
 }
 
-/// A Safe that is not a Safe v1.x (the project's MockSafe: no `VERSION()`) is impersonated and
-/// its calls sent one by one; the report says the batch did not run atomically.
+/// A Safe whose own code path cannot be used (the project's MockSafe: it says it is Safe 1.4.1,
+/// and keeps its threshold elsewhere than Safe v1.4.1's slot) is impersonated and its calls
+/// sent one by one; the report says the batch did not run atomically, and why.
 #[test]
 fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
     let workspace = shipped_workspace();
@@ -537,7 +538,7 @@ fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
         execution["detail"]
             .as_str()
             .unwrap()
-            .contains("it has no VERSION()"),
+            .contains("its threshold is not in storage slot 4"),
         "{execution}"
     );
     assert_eq!(report["calls"][0]["events"], json!(["BurnPctUpdated(4)"]));
