@@ -170,6 +170,23 @@ fn simulate_passes_the_planned_batch_executed_atomically_by_the_real_safe() {
             .read(planned.platform.safe, "getThreshold()"),
         U256::from(2)
     );
+    // A node that does not answer: said, before any fork.
+    let unreachable = live_cli(
+        &planned.home,
+        planned.workspace.path(),
+        "http://127.0.0.1:1",
+        &[
+            "simulate",
+            planned.batch.to_str().unwrap(),
+            "--network",
+            "demo",
+        ],
+    );
+    let (out, err) = text(&unreachable);
+    assert!(
+        !unreachable.status.success() && err.contains("connection refused"),
+        "{out}{err}"
+    );
     // A block the node does not have yet: said, before any fork.
     let ahead = planned.cli(&[
         "simulate",
