@@ -149,7 +149,7 @@ fn import_report(
     show(&imported, args.json)?;
     if !args.json {
         outln!(
-            "imported: signature, batch SHA-256 and diff fingerprint hold (the diff against {})",
+            "the report holds here: its signer is listed, and its batch SHA-256 and diff fingerprint are this batch's and this machine's (the diff against {}); a run records it with `run next RUN --simulation REPORT`",
             super::output::shown(&described)
         );
     }

@@ -308,7 +308,10 @@ fn an_imported_report_holds_only_unchanged_signed_by_an_operator_for_this_batch_
     let imported = import(&report_path, &planned.batch);
     let (out, err) = text(&imported);
     assert_eq!(imported.status.code(), Some(0), "{out}{err}");
-    assert!(out.contains("PASS") && out.contains("imported"), "{out}");
+    assert!(
+        out.contains("PASS") && out.contains("the report holds here"),
+        "{out}"
+    );
 
     let refused = |report: &Path, batch: &Path, why: &str| {
         let output = import(report, batch);
