@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark (`cargo bench`: ledger, diff, chain, startup, keystroke, runbook), keeps each
+# Runs every benchmark (`cargo bench`: ledger, diff, chain, startup, keystroke, runbook, simulate), keeps each
 # bench's own output, then prints one table of the figures, their floors (measured in the same
 # run), the ratios and the aims. Needs `npm ci` first (the chain bench starts anvil).
 # Usage: scripts/bench.sh [LOG]   (the full output is kept in LOG, default target/bench.log)

@@ -17,6 +17,7 @@ pub mod safe;
 pub mod sandbox;
 pub mod sanitize;
 pub mod session;
+pub mod simulate;
 pub mod steps;
 pub mod tui;
 pub mod workspace;

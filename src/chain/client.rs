@@ -75,6 +75,12 @@ impl Endpoint {
         Ok(RpcClient::new_http_with_client(http, url))
     }
 
+    /// The URL itself, for a process that connects on its own (a fork's anvil, through its
+    /// environment): never shown, logged or recorded.
+    pub fn secret_url(&self) -> &str {
+        &self.url
+    }
+
     /// The URL as it may be shown, logged or recorded.
     pub fn shown(&self) -> String {
         redact_url(&self.url)

@@ -19,6 +19,7 @@ mod run_report;
 pub mod runtime;
 mod sandbox;
 mod show;
+mod simulate;
 mod step_outcome;
 pub mod unlock;
 mod validate;
@@ -144,6 +145,12 @@ pub enum Command {
     /// Safe's owners sign in the Safe app).
     #[command(subcommand)]
     Batch(batch::BatchCommand),
+    /// Dry-run a batch file before anyone signs it: anvil forks the network's node at one
+    /// block, the Safe executes the batch there (its own execTransaction, all or nothing),
+    /// each call's status, gas, events and decoded revert are reported, and the config is
+    /// compared with the chain after it. Passes (exit 0) only when the batch executes and
+    /// nothing of the config remains to change; else exit 1, naming the call or the values.
+    Simulate(simulate::SimulateArgs),
     /// Build the Safe Transaction Builder batch that makes the diff of a network, every
     /// transaction checked (selector, round trip, target) before the file is written.
     Plan(plan::PlanArgs),
@@ -268,6 +275,7 @@ pub fn dispatch(cli: &Cli, command: &Command) -> color_eyre::Result<ExitCode> {
         Command::Diff(args) => diff::run(&open_session(cli)?, args),
         Command::Batch(command) => batch::dispatch(cli, command),
         Command::Plan(args) => plan::run(&open_session(cli)?, args),
+        Command::Simulate(args) => simulate::run(cli, args),
         Command::Chain(command) => chain::dispatch(&open_session_for(cli, Need::Nothing)?, command),
         Command::Sandbox(command) => {
             sandbox::dispatch(&open_session_for(cli, Need::Nothing)?, command)

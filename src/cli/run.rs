@@ -94,6 +94,11 @@ pub struct NextArgs {
     /// For a receipt step: a receipt JSON file (offline, e.g. saved from a block explorer).
     #[arg(long, value_name = "FILE")]
     receipt: Option<PathBuf>,
+    /// At a simulate step (or a prepared batch's step): import this simulation report, made
+    /// and signed on a connected machine (`simulate FILE --network N --out REPORT`), after
+    /// checking its signer, batch SHA-256 and diff fingerprint against this run.
+    #[arg(long, value_name = "REPORT")]
+    simulation: Option<PathBuf>,
     /// Record that the network's state snapshot is used although it is older than the
     /// network's limit, with this reason.
     #[arg(long, value_name = "REASON")]
@@ -211,6 +216,15 @@ fn next(session: &Session, args: &NextArgs) -> color_eyre::Result<ExitCode> {
     };
     if let Some(from) = receipt {
         act(session, &mut run, Act::Receipt(from))?;
+    }
+    if let Some(report) = &args.simulation {
+        act(
+            session,
+            &mut run,
+            Act::Simulate {
+                import: Some(report.clone()),
+            },
+        )?;
     }
     if let Some(still) = steps::still_to_do(&run).filter(|_| !args.skip) {
         act(session, &mut run, still)?;

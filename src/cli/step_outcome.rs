@@ -32,6 +32,32 @@ pub fn lines(done: &Done, storage: &Path) -> Vec<String> {
             ));
             lines.extend(checked.problems.iter().map(|p| format!("  ✗ {p}")));
         }
+        Event::SimulationRecorded(simulation) => {
+            let verdict = if simulation.passed {
+                "✓ PASS"
+            } else {
+                "✗ FAIL"
+            };
+            let how = if simulation.imported {
+                "imported report"
+            } else {
+                "simulated"
+            };
+            lines.push(format!(
+                "{how} at block #{} {verdict}: {}",
+                simulation.fork_block, simulation.verdict
+            ));
+            if !simulation.atomic {
+                lines.push(
+                    "  ⚠ not atomic: the Safe is not a Safe v1.x, its calls were sent one by one"
+                        .into(),
+                );
+            }
+            lines.push(format!(
+                "  report kept as evidence {} (batch {}, diff {})",
+                simulation.report_sha256, simulation.batch_sha256, simulation.diff_fingerprint
+            ));
+        }
         Event::DiffRecorded(recorded) => lines.push(format!(
             "diff against {}: {} (fingerprint {})",
             recorded.against, recorded.summary, recorded.fingerprint

@@ -51,6 +51,10 @@ impl Run {
                 .batch
                 .is_none()
                 .then(|| "the batch has not been prepared yet".to_owned()),
+            StepAction::Simulate => match visit.simulations.last() {
+                None => Some("the batch has not been simulated yet".to_owned()),
+                Some(_) => self.simulation_missing(),
+            },
             StepAction::Diff {
                 block_on_violation,
                 expect_agreement,

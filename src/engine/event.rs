@@ -119,6 +119,28 @@ pub struct BatchPrepared {
     pub safe_transaction: Option<SafeTxRecorded>,
 }
 
+/// A batch dry-run on a fork (made here, or on a connected machine and imported): its signed
+/// report is kept as evidence, bound to the batch file's SHA-256 and the diff's fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationRecorded {
+    pub step: String,
+    /// SHA-256 of the report file in the evidence store.
+    pub report_sha256: String,
+    /// SHA-256 of the simulated batch file's bytes.
+    pub batch_sha256: String,
+    /// The fingerprint of the diff at the fork block.
+    pub diff_fingerprint: String,
+    pub fork_block: u64,
+    /// Whether the calls ran all or nothing (through the Safe's own execTransaction).
+    pub atomic: bool,
+    pub passed: bool,
+    pub verdict: String,
+    /// The operator key that signed the report.
+    pub signer: Option<String>,
+    /// Made on another machine and imported here.
+    pub imported: bool,
+}
+
 /// The Safe, nonce and hashes a hardware wallet shows for a prepared batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafeTxRecorded {
@@ -270,6 +292,7 @@ pub enum Event {
     },
     DiffRecorded(DiffRecorded),
     BatchPrepared(BatchPrepared),
+    SimulationRecorded(SimulationRecorded),
     ChainChecked(ChainChecked),
     ReceiptChecked(ReceiptChecked),
     StateAcknowledged(StateAcknowledged),
@@ -300,6 +323,7 @@ impl Event {
             Self::BranchChosen { .. } => "branch-chosen",
             Self::DiffRecorded(_) => "diff-recorded",
             Self::BatchPrepared(_) => "batch-prepared",
+            Self::SimulationRecorded(_) => "simulation-recorded",
             Self::ChainChecked(_) => "chain-checked",
             Self::ReceiptChecked(_) => "receipt-checked",
             Self::StateAcknowledged(_) => "state-acknowledged",

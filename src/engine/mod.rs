@@ -7,6 +7,7 @@ mod completion;
 pub mod event;
 pub mod run;
 pub mod signoff;
+mod simulation;
 mod transitions;
 
 pub use event::{

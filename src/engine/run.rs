@@ -3,7 +3,7 @@
 
 use super::event::{
     BatchPrepared, ChainChecked, ChaosInjected, CommandRan, DiffRecorded, Event, HttpChecked,
-    ReceiptChecked, RunStarted, SafeTxSignature, Signoff,
+    ReceiptChecked, RunStarted, SafeTxSignature, Signoff, SimulationRecorded,
 };
 use crate::ledger::Entry;
 use crate::runbook::{Next, Runbook, Step};
@@ -56,6 +56,7 @@ pub struct Visit {
     pub chain_checks: Vec<ChainChecked>,
     pub receipts: Vec<ReceiptChecked>,
     pub chaos: Option<ChaosInjected>,
+    pub simulations: Vec<SimulationRecorded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,6 +91,9 @@ pub struct Run {
     /// The approvers' signatures over `last_batch`'s Safe transaction, from the sign-offs
     /// recorded since it was prepared (approver, signature): what a drill executes it with.
     pub safe_tx_signatures: Vec<(String, SafeTxSignature)>,
+    /// The last simulation this run recorded, at any step: a sign-off may require it to pass
+    /// for `last_batch`.
+    pub last_simulation: Option<SimulationRecorded>,
     /// A drill: the transactions that executed `last_batch` in the sandbox, once it has run.
     pub executed_batch: Vec<String>,
     /// A drill: the sandbox snapshot taken before `executed_batch` was sent.
@@ -134,6 +138,7 @@ impl Run {
             last_diff: None,
             last_batch: None,
             safe_tx_signatures: Vec::new(),
+            last_simulation: None,
             executed_batch: Vec::new(),
             before_execution: None,
             acknowledged: BTreeSet::new(),
@@ -241,6 +246,7 @@ impl Run {
             Event::Signoff(signoff) => Some(signoff.step.as_str()),
             Event::DiffRecorded(diff) => Some(diff.step.as_str()),
             Event::BatchPrepared(batch) => Some(batch.step.as_str()),
+            Event::SimulationRecorded(simulation) => Some(simulation.step.as_str()),
             Event::ChainChecked(checked) => Some(checked.step.as_str()),
             Event::ReceiptChecked(checked) => Some(checked.step.as_str()),
             Event::ChaosInjected(chaos) => Some(chaos.step.as_str()),
@@ -264,6 +270,10 @@ impl Run {
                 self.last_batch = Some(batch.clone());
                 self.safe_tx_signatures.clear();
                 self.executed_batch.clear();
+            }
+            Event::SimulationRecorded(simulation) => {
+                self.visit.simulations.push(simulation.clone());
+                self.last_simulation = Some(simulation.clone());
             }
             Event::ChainChecked(checked) => self.visit.chain_checks.push(checked.clone()),
             Event::ChaosInjected(chaos) => self.visit.chaos = Some(chaos.clone()),

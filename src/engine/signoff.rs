@@ -154,11 +154,17 @@ impl Run {
         let StepAction::Signoff {
             quorum,
             require_fingerprint,
+            require_simulation,
             ..
         } = &step.action
         else {
             return None;
         };
+        if *require_simulation && let Some(missing) = self.simulation_missing() {
+            return Some(format!(
+                "sign-offs count only after a passing simulation: {missing}"
+            ));
+        }
         let expected = self.diff_fingerprint();
         let mut counted = 0;
         let mut refused = Vec::new();

@@ -335,6 +335,9 @@ pub enum StepAction {
         /// A batch from the diff is written although values were not compared.
         allow_incomplete: bool,
     },
+    /// The run's prepared batch dry-run on a fork of the network (or a report made on a
+    /// connected machine imported); passes when the batch executes and nothing remains.
+    Simulate,
     Receipt {
         contract: String,
         events: Vec<String>,
@@ -344,6 +347,8 @@ pub enum StepAction {
         signer_roles: Vec<String>,
         exclude_executor: bool,
         require_fingerprint: bool,
+        /// Sign-offs count only once a passing simulation of the run's batch is recorded.
+        require_simulation: bool,
     },
     /// A fault injected into the sandbox for real; only a drill runs it.
     Chaos {
@@ -363,6 +368,7 @@ impl StepAction {
             Self::Diff { .. } => "diff",
             Self::ChainCheck { .. } => "chain-check",
             Self::SafeBatch { .. } => "safe-batch",
+            Self::Simulate => "simulate",
             Self::Receipt { .. } => "receipt",
             Self::Signoff { .. } => "signoff",
             Self::Chaos { .. } => "chaos",

@@ -67,7 +67,7 @@ pub struct RawStep {
     pub title: Option<String>,
     pub body: Option<String>,
     /// One of `checklist`, `command`, `decision`, `note`, `evidence`, `http-check`, `diff`,
-    /// `chain-check`, `safe-batch`, `receipt`, `signoff`, `chaos`.
+    /// `chain-check`, `safe-batch`, `simulate`, `receipt`, `signoff`, `chaos`.
     #[schemars(required)]
     pub kind: Option<String>,
     /// Step to go to after this one (or `end`); defaults to the next step in the file.
@@ -153,6 +153,9 @@ pub struct RawStep {
     pub exclude_executor: Option<bool>,
     /// signoff: whether each signer must supply their own diff fingerprint.
     pub require_fingerprint: Option<bool>,
+    /// signoff: whether sign-offs count only once a passing simulation of the run's batch is
+    /// recorded (the runbook needs a `simulate` step).
+    pub require_simulation: Option<bool>,
 
     /// chaos: the fault injected into a drill's sandbox: `stop-node`, `restart-node` or
     /// `revert-last-change`.
@@ -176,7 +179,7 @@ impl RawStep {
             timeout_secs, expect_exit, env, question, options, prompt, required, files, min_files, url,
             expect_status, json_pointer, json_equals, domains, block_on_violation,
             expect_agreement, proposed, checks, source, calls, allow_incomplete, contract, events, quorum,
-            signer_roles, exclude_executor, require_fingerprint, fault)
+            signer_roles, exclude_executor, require_fingerprint, require_simulation, fault)
     }
 }
 
@@ -271,6 +274,7 @@ mod tests {
         signer_roles = []
         exclude_executor = true
         require_fingerprint = true
+        require_simulation = true
         fault = "a"
     "#;
 }

@@ -9,7 +9,7 @@ use super::template::{BUILTINS, placeholders};
 use super::validate::{Validator, listed, step_targets};
 use std::collections::BTreeSet;
 
-pub const STEP_KINDS: [&str; 12] = [
+pub const STEP_KINDS: [&str; 13] = [
     "checklist",
     "command",
     "decision",
@@ -19,6 +19,7 @@ pub const STEP_KINDS: [&str; 12] = [
     "diff",
     "chain-check",
     "safe-batch",
+    "simulate",
     "receipt",
     "signoff",
     "chaos",
@@ -62,6 +63,7 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "signer_roles",
             "exclude_executor",
             "require_fingerprint",
+            "require_simulation",
         ],
         "chaos" => &["fault"],
         _ => &[],
@@ -266,6 +268,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     allow_incomplete: allow_incomplete.unwrap_or(false),
                 }
             }
+            "simulate" => StepAction::Simulate,
             "receipt" => {
                 let events = step.events.take().unwrap_or_default();
                 for (index, event) in events.iter().enumerate() {
@@ -313,6 +316,7 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
                     signer_roles: step.signer_roles.take().unwrap_or_default(),
                     exclude_executor: step.exclude_executor.unwrap_or(true),
                     require_fingerprint: step.require_fingerprint.unwrap_or(false),
+                    require_simulation: step.require_simulation.unwrap_or(false),
                 }
             }
         };

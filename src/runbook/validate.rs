@@ -172,7 +172,34 @@ impl<F: FnMut(&FieldPath, Level, String, Option<String>)> Validator<F> {
         };
         self.graph(&root, &runbook);
         self.chaos_outside_drills(&root, &runbook);
+        self.simulation_required_without_simulate(&root, &runbook);
         Some(runbook)
+    }
+
+    /// A sign-off that requires a passing simulation needs a `simulate` step in the runbook
+    /// to record one.
+    fn simulation_required_without_simulate(&mut self, root: &FieldPath, runbook: &Runbook) {
+        let simulates = runbook
+            .steps
+            .iter()
+            .any(|s| matches!(s.action, StepAction::Simulate));
+        for (index, step) in runbook.steps.iter().enumerate() {
+            if let StepAction::Signoff {
+                require_simulation: true,
+                ..
+            } = step.action
+                && !simulates
+            {
+                self.error(
+                    &root.key("steps").index(index).key("require_simulation"),
+                    format!(
+                        "sign-off `{}` requires a passing simulation, and the runbook has no `simulate` step to record one",
+                        step.id
+                    ),
+                    Some("a step with kind = \"simulate\" after the safe-batch step".into()),
+                );
+            }
+        }
     }
 
     /// A chaos step runs only in a drill run; in a runbook that is not a drill it can only

@@ -143,7 +143,7 @@ pub fn safe_call(batch: &Batch) -> Result<SafeCall, SafeCallError> {
 
 /// A transaction's calldata as the Safe app sends it: `data` when given; else encoded from
 /// `contractMethod` and `contractInputsValues`; else none (a plain transfer).
-fn calldata(tx: &Transaction) -> Result<Bytes, String> {
+pub fn calldata(tx: &Transaction) -> Result<Bytes, String> {
     if let Slot::Set(data) = &tx.data {
         return Ok(data.bytes.clone().into());
     }

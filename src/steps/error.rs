@@ -11,6 +11,16 @@ use std::path::PathBuf;
 pub enum StepError {
     #[error("the run is over")]
     RunOver,
+    #[error(
+        "the run has prepared no batch yet: nothing to simulate (a safe-batch step comes first)"
+    )]
+    NothingToSimulate,
+    #[error(
+        "run {0} reads no chain here (offline): simulate the batch on a connected machine (`owner-console simulate FILE --network N --out REPORT`) and import it with `run next {0} --simulation REPORT`"
+    )]
+    SimulateOffline(String),
+    #[error(transparent)]
+    Simulate(Box<crate::simulate::SimulateError>),
     /// `kind` with its article: "a command", "an http-check".
     #[error("step `{step}` is not {kind} step")]
     WrongKind { step: String, kind: &'static str },
@@ -153,5 +163,11 @@ pub enum StepError {
 impl From<crate::sandbox::SandboxError> for StepError {
     fn from(error: crate::sandbox::SandboxError) -> Self {
         Self::Sandbox(Box::new(error))
+    }
+}
+
+impl From<crate::simulate::SimulateError> for StepError {
+    fn from(error: crate::simulate::SimulateError) -> Self {
+        Self::Simulate(Box::new(error))
     }
 }

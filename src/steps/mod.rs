@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod http;
 pub mod receipt;
 mod recorded_diff;
+pub mod simulate;
 pub mod stale;
 
 use crate::chain::{LiveState, Target};
@@ -46,6 +47,11 @@ pub enum Act {
     },
     /// Use the network's stale snapshot anyway, for this reason.
     AcknowledgeStale(String),
+    /// Dry-run the run's prepared batch on a fork, or import the report a connected machine
+    /// made of it.
+    Simulate {
+        import: Option<PathBuf>,
+    },
 }
 
 /// A step action ready to be carried out: everything it needs is inside, so it can go to a
@@ -59,6 +65,7 @@ pub enum Prepared {
     Chaos(chaos::PreparedChaos),
     Diff(diff::PreparedDiff),
     Batch(batch::PreparedBatch),
+    Simulate(Box<simulate::PreparedSimulation>),
     Stale(Event),
 }
 
@@ -86,6 +93,9 @@ pub fn prepare(ctx: &Context, run: &Run, act: Act) -> Result<Prepared, StepError
         Act::ComputeDiff { live } => Prepared::Diff(diff::prepare(ctx, run, live)?),
         Act::PrepareBatch { live } => Prepared::Batch(batch::prepare(ctx, run, live)?),
         Act::AcknowledgeStale(reason) => Prepared::Stale(stale::acknowledge(ctx, run, &reason)?),
+        Act::Simulate { import } => {
+            Prepared::Simulate(Box::new(simulate::prepare(ctx, run, import)?))
+        }
     })
 }
 
@@ -107,6 +117,11 @@ pub fn still_to_do(run: &Run) -> Option<Act> {
         StepAction::SafeBatch { .. } if run.visit.batch.is_none() => {
             Some(Act::PrepareBatch { live: None })
         }
+        StepAction::Simulate
+            if run.visit.simulations.is_empty() || run.completion_blocker().is_some() =>
+        {
+            Some(Act::Simulate { import: None })
+        }
         _ => None,
     }
 }
@@ -123,6 +138,7 @@ impl Prepared {
             Self::Chaos(prepared) => format!("injecting: {}", prepared.describe()),
             Self::Diff(prepared) => format!("comparing: {}", prepared.describe()),
             Self::Batch(prepared) => format!("preparing the batch: {}", prepared.describe()),
+            Self::Simulate(prepared) => prepared.describe(),
             Self::Stale(_) => "acknowledging the stale snapshot".to_owned(),
         }
     }
@@ -137,6 +153,7 @@ impl Prepared {
             Self::Chaos(prepared) => prepared.execute().await?.into(),
             Self::Diff(prepared) => prepared.execute().await?,
             Self::Batch(prepared) => prepared.execute().await?.into(),
+            Self::Simulate(prepared) => prepared.execute().await?.0.into(),
             Self::Stale(event) => event.into(),
         })
     }

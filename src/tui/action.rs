@@ -21,6 +21,7 @@ pub enum Action {
     Note,
     Attach,
     Execute,
+    Simulate,
     Flowchart,
     Abort,
     Ledger,
@@ -35,7 +36,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Self::Quit,
         Self::Help,
         Self::Back,
@@ -55,6 +56,7 @@ impl Action {
         Self::Note,
         Self::Attach,
         Self::Execute,
+        Self::Simulate,
         Self::Flowchart,
         Self::Abort,
         Self::Ledger,
@@ -90,6 +92,7 @@ impl Action {
             Self::Note => "note",
             Self::Attach => "attach",
             Self::Execute => "execute",
+            Self::Simulate => "simulate",
             Self::Flowchart => "flowchart",
             Self::Abort => "abort",
             Self::Ledger => "ledger",

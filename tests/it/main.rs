@@ -78,6 +78,7 @@ mod security;
 mod sets_whole;
 mod shipped_runbooks;
 mod signoff;
+mod simulate;
 mod tui_diff;
 mod tui_keys;
 mod tui_metrics;

@@ -94,6 +94,7 @@ impl RunScreen {
             }
             Action::Open => self.open_change(ctx.shared),
             Action::Execute => return self.execute(&step.action, ctx),
+            Action::Simulate => return self.simulate(ctx),
             Action::Signoff => self.sign_off(ctx),
             Action::Abort => ctx.shared.push(Popup::prompt(
                 "Abort this run",

@@ -45,6 +45,7 @@ impl RunScreen {
                 );
             }
             StepAction::Receipt { .. } => self.ask_receipt(ctx.shared),
+            StepAction::Simulate => return self.simulate(ctx),
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } if self.stale_gate(ctx) => {}
             StepAction::SafeBatch { .. } | StepAction::Diff { .. } => {
                 let live = match self.fresh_live_state(ctx) {
@@ -70,6 +71,21 @@ impl RunScreen {
             _ => {}
         }
         None
+    }
+
+    /// The run's prepared batch dry-run on a fork, in the background (the same call as
+    /// `run next` at a simulate step).
+    pub(super) fn simulate(&mut self, ctx: &mut Ctx) -> Option<Task> {
+        if ctx.shared.busy.is_some() {
+            ctx.shared
+                .say(Status::warning("wait: something is still running"));
+            return None;
+        }
+        self.act(
+            ctx,
+            Act::Simulate { import: None },
+            Refusal::Popup("The batch cannot be simulated"),
+        )
     }
 
     /// Prepares `act` on the current step for the background; says why when it cannot start.

@@ -18,7 +18,11 @@ pub fn lines(screen: &RunScreen, step: &Step, theme: &Theme) -> Vec<Line<'static
         StepAction::Evidence { .. } => evidence(&mut lines, screen, &step.action, theme),
         StepAction::HttpCheck { .. } => http_check(&mut lines, screen, &step.action, theme),
         StepAction::Signoff { .. } => signoff(&mut lines, screen, &step.action, theme),
-        StepAction::SafeBatch { .. } => safe_batch(&mut lines, screen, &step.action, theme),
+        StepAction::SafeBatch { .. } => {
+            safe_batch(&mut lines, screen, &step.action, theme);
+            simulations(&mut lines, screen, theme);
+        }
+        StepAction::Simulate => simulations(&mut lines, screen, theme),
         StepAction::Diff { .. } => diff(&mut lines, screen, &step.action, theme),
         StepAction::ChainCheck { .. } | StepAction::Receipt { .. } => {
             lines.extend(super::chain_detail::lines(run, &step.action, theme))
@@ -234,6 +238,7 @@ fn signoff(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepActi
         signer_roles,
         exclude_executor,
         require_fingerprint,
+        require_simulation,
     } = action
     else {
         return;
@@ -256,6 +261,19 @@ fn signoff(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepActi
             "Each approver gives their own diff fingerprint, computed on their machine.",
         ));
     }
+    if *require_simulation {
+        let (text, style) = match run.simulation_missing() {
+            None => (
+                "✓ a passing simulation of the batch is recorded".to_owned(),
+                theme.ok(),
+            ),
+            Some(missing) => (
+                format!("Counts only after a passing simulation: {missing}"),
+                theme.bold(),
+            ),
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
     for signoff in &run.visit.signoffs {
         let how = if signoff.attestation_sig.is_some() {
             "attested elsewhere"
@@ -272,6 +290,45 @@ fn signoff(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepActi
         )));
     }
     lines.push(Line::from(Span::styled(format!("o signs off with your key; or `owner-console attest {}` on another machine, then `run signoff {} --import FILE`", run.id, run.id), theme.muted())));
+}
+
+/// The simulations of the run's batch recorded at this step, and how to make one.
+fn simulations(lines: &mut Vec<Line<'static>>, screen: &RunScreen, theme: &Theme) {
+    let run = &screen.run;
+    for simulation in &run.visit.simulations {
+        let (mark, style) = if simulation.passed {
+            ("✓", theme.ok())
+        } else {
+            ("✗", theme.bold())
+        };
+        let how = if simulation.imported {
+            "imported"
+        } else {
+            "simulated here"
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{mark} simulation at block #{} ({how}{}): {}",
+                simulation.fork_block,
+                if simulation.atomic {
+                    ""
+                } else {
+                    ", not atomic"
+                },
+                simulation.verdict
+            ),
+            style,
+        )));
+    }
+    if run.last_batch.is_some() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "m simulates the batch on a fork of the network; or `owner-console run next {} --simulation REPORT` with a report made on a connected machine",
+                run.id
+            ),
+            theme.muted(),
+        )));
+    }
 }
 
 /// What the batch is made of, and the batch once prepared.

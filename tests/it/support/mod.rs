@@ -12,6 +12,7 @@ pub mod library_walk;
 pub mod measured;
 pub mod pty;
 pub mod real_chain;
+pub mod real_platform;
 pub mod real_safe;
 pub mod restored;
 pub mod rpc_proxy;

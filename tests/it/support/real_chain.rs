@@ -87,6 +87,30 @@ impl RealChain {
         }
     }
 
+    /// Anvil as [`Self::start`] starts it, with the whole state `anvil_dumpState` gave of
+    /// another such node loaded (its contracts, accounts and blocks).
+    pub fn loaded(state: &str) -> Self {
+        let (node, rpc, runtime) = local_node(&["--disable-code-size-limit"]);
+        let loaded: bool = runtime
+            .block_on(rpc.request("anvil_loadState", (state,)))
+            .unwrap();
+        assert!(loaded, "anvil_loadState");
+        let deployer = runtime.block_on(sender(&rpc).accounts()).unwrap()[0];
+        Self {
+            node,
+            rpc,
+            runtime,
+            deployer,
+        }
+    }
+
+    /// The node's whole state (`anvil_dumpState`), for [`Self::loaded`].
+    pub fn dump(&self) -> String {
+        self.runtime
+            .block_on(self.rpc.request_noparams("anvil_dumpState"))
+            .unwrap()
+    }
+
     pub fn sender(&self) -> Sender<'_> {
         sender(&self.rpc)
     }
