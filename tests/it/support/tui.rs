@@ -21,7 +21,10 @@ pub const FILTERS: [(&str, &str); 8] = [
     (r#"\(\d+[dhms]( \d+[hm])? old\)[^"\n]*""#, "([AGE] old)…\""),
     (r"· \.tmp\w+", "· [WS]"),
     // The age's width varies, so the padding after it up to the border goes too.
-    (r"\b\d+[dhms]( \d+[hm])? old,([^│\n]*?) *│", "[AGE] old,${2}│"),
+    (
+        r"\b\d+[dhms]( \d+[hm])? old,([^│\n]*?) *│",
+        "[AGE] old,${2}│",
+    ),
     (r"\b\d+[dhms]( \d+[hm])? old,", "[AGE] old,"),
 ];
 
