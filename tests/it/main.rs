@@ -82,6 +82,7 @@ mod simulate;
 mod tui_diff;
 mod tui_keys;
 mod tui_metrics;
+mod tui_preview;
 mod tui_snapshots;
 mod tui_state_panel;
 mod tui_unlisted_key;

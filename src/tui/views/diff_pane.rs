@@ -2,7 +2,7 @@
 //! block it, then a table of the changes (one row each) that scrolls with the cursor.
 
 use super::step_closing::closing_lines;
-use super::text_fit::{truncate, truncate_middle, width, wrap};
+use super::text_fit::{truncate, truncate_middle, truncate_value, width, wrap};
 use crate::catalogue::risk::RiskClass;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::runbook::Step;
@@ -355,8 +355,8 @@ fn change_cell(change: &Change, max: usize, theme: &Theme) -> Line<'static> {
             let side = max.saturating_sub(3) / 2;
             plain(format!(
                 "{} → {}",
-                truncate_middle(before, side),
-                truncate_middle(after, side)
+                truncate_value(before, side),
+                truncate_value(after, side)
             ))
         }
         ChangeKind::Changed => plain(format!("{before} → {after}")),
@@ -372,7 +372,7 @@ fn members_within(members: &[String], max: usize) -> String {
     }
     let mut shown = Vec::new();
     for (index, member) in members.iter().enumerate() {
-        let short = truncate_middle(member, 14);
+        let short = truncate_value(member, 14);
         let left = members.len() - index - 1;
         let more = if left > 0 {
             format!(" ({left} more)")

@@ -31,8 +31,17 @@ pub fn closing_lines(
         Some(blocker) if !matches!(step.action, StepAction::Decision { .. }) => {
             Line::from(Span::styled(format!("⚠ open: {blocker}"), theme.warning()))
         }
+        // A preview is never started: it says what the key would do in a run.
+        Some(_) if screen.preview => Line::from(Span::styled(
+            format!("in a run, {key} chooses the option under ›"),
+            theme.muted(),
+        )),
         Some(_) => Line::from(Span::styled(
             format!("{key} chooses the option under ›"),
+            theme.muted(),
+        )),
+        None if screen.preview => Line::from(Span::styled(
+            format!("in a run, {key} completes the step"),
             theme.muted(),
         )),
         None => Line::from(Span::styled(

@@ -39,6 +39,26 @@ pub fn truncate_middle(text: &str, max: usize) -> String {
         .collect()
 }
 
+/// `text` cut to `max` columns; a value shown as `name (raw)` keeps its name whole and cuts the
+/// raw value in its middle (`beta.agent.agi.eth (0x3f…6fd)`), or when even that does not fit,
+/// keeps the start of its name; any other value is cut in its middle.
+pub fn truncate_value(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    match text.strip_suffix(')').and_then(|t| t.rsplit_once(" (")) {
+        Some((name, raw)) if !name.is_empty() => {
+            let room = max.saturating_sub(width(name) + 3);
+            if room >= 3 {
+                format!("{name} ({})", truncate_middle(raw, room))
+            } else {
+                truncate(name, max)
+            }
+        }
+        _ => truncate_middle(text, max),
+    }
+}
+
 /// `text` wrapped at spaces into lines of at most `max` columns; a word longer than a line is
 /// broken. The same lines every time, so a layout can count them before drawing.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
@@ -79,6 +99,18 @@ mod tests {
             truncate_middle("0xf777777777777777777777777777777777777777", 11),
             "0xf77…77777"
         );
+    }
+
+    #[test]
+    fn a_named_value_keeps_its_name() {
+        let alias = "beta.agent.agi.eth (0x3f5d00000000000000000000000000000005d6fd)";
+        assert_eq!(truncate_value(alias, 30), "beta.agent.agi.eth (0x3f…d6fd)");
+        assert_eq!(truncate_value(alias, 12), "beta.agent.…");
+        assert_eq!(
+            truncate_value("0xf777777777777777777777777777777777777777", 11),
+            "0xf77…77777"
+        );
+        assert_eq!(truncate_value("short (x)", 20), "short (x)");
     }
 
     #[test]
