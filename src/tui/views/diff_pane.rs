@@ -364,15 +364,16 @@ fn change_cell(change: &Change, max: usize, theme: &Theme) -> Line<'static> {
 }
 
 /// Members added (`+`) and removed (`-`), each whole when all fit; else each kept to both
-/// ends (`+0xf39F…2266`), as many as fit, and how many more (`(3 more)`; Enter shows all).
+/// ends (`+0xf39F…2266`) or to its name, as many as fit, and how many more (`(3 more)`; Enter shows all).
 fn members_within(members: &[String], max: usize) -> String {
     let whole = members.join(" ");
     if width(&whole) <= max {
         return whole;
     }
     let mut shown = Vec::new();
+    let each = (max / members.len().max(1)).max(14);
     for (index, member) in members.iter().enumerate() {
-        let short = truncate_value(member, 14);
+        let short = truncate_value(member, each);
         let left = members.len() - index - 1;
         let more = if left > 0 {
             format!(" ({left} more)")

@@ -52,7 +52,7 @@ pub fn truncate_value(text: &str, max: usize) -> String {
             if room >= 3 {
                 format!("{name} ({})", truncate_middle(raw, room))
             } else {
-                truncate(name, max)
+                truncate(text, max)
             }
         }
         _ => truncate_middle(text, max),
@@ -106,6 +106,7 @@ mod tests {
         let alias = "beta.agent.agi.eth (0x3f5d00000000000000000000000000000005d6fd)";
         assert_eq!(truncate_value(alias, 30), "beta.agent.agi.eth (0x3f…d6fd)");
         assert_eq!(truncate_value(alias, 12), "beta.agent.…");
+        assert_eq!(truncate_value(alias, 20), "beta.agent.agi.eth…");
         assert_eq!(
             truncate_value("0xf777777777777777777777777777777777777777", 11),
             "0xf77…77777"
