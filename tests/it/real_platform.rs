@@ -8,7 +8,7 @@
 //! empty; each contract limit set past its bound is refused by `plan` before a batch is
 //! written. The node is reached over plain http and over https (a TLS proxy with a test CA,
 //! trusted through the network's `ca_file`): `chain status` reads the same values both ways,
-//! and the diffs, the plan and the reads after the batch go over https.
+//! and the diffs, the plan, the reads after the batch and the guardrail refusals go over https.
 //!
 //! SystemPause is deployed with every module it takes (its constructor refuses one that is not
 //! deployed): the five the catalogue does not hold (validation, dispute, platform registry,
@@ -391,7 +391,6 @@ fn the_console_reads_plans_and_guards_the_real_platform_owned_by_a_safe() {
         .as_safe(platform.safe, system_pause, "unpauseAll()", &[]);
 
     // 4. Each contract limit set past its bound: refused before a batch is written.
-    let cli = over_http;
     for guardrail in catalogue
         .guardrails
         .iter()
