@@ -85,6 +85,7 @@ mod tui_metrics;
 mod tui_preview;
 mod tui_snapshots;
 mod tui_state_panel;
+mod tui_step_scroll;
 mod tui_unlisted_key;
 mod walk_restores;
 mod walk_shipped;

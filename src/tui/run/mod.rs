@@ -14,11 +14,12 @@ use crate::engine::{Position, Run};
 use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
 use crate::session::drafts::Drafts;
+use std::cell::Cell;
 use std::time::Instant;
 
 pub use preview::preview_run;
 
-/// The furthest a step's pane scrolls (the view stops it at the pane's end before).
+/// The furthest a step's pane scrolls before it is drawn (then the view says where it ends).
 const MAX_SCROLL: usize = 1000;
 
 pub struct RunScreen {
@@ -30,9 +31,11 @@ pub struct RunScreen {
     /// The flowchart is shown instead of the steps.
     pub flowchart: bool,
     pub flow_scroll: u16,
-    /// How far the step's pane is scrolled, on a step without a cursor (the view stops it at
-    /// the pane's end).
+    /// How far the step's pane is scrolled, on a step without a cursor.
     pub detail_scroll: usize,
+    /// The furthest the step's pane scrolls, as the view last drew it: keys past its end are
+    /// not counted, so the first key back moves the text.
+    pub detail_scroll_end: Cell<usize>,
     /// A preview: the run is not started, and nothing is recorded (see `preview.rs`).
     pub preview: bool,
     /// Where note drafts are kept.
@@ -58,6 +61,7 @@ impl RunScreen {
             flowchart: false,
             flow_scroll: 0,
             detail_scroll: 0,
+            detail_scroll_end: Cell::new(MAX_SCROLL),
             preview: false,
             drafts,
             draft_due: None,
@@ -134,8 +138,9 @@ impl RunScreen {
         if span > 0 {
             self.cursor = (self.cursor as isize + delta).clamp(0, span as isize - 1) as usize;
         } else {
-            self.detail_scroll =
-                (self.detail_scroll as isize + delta).clamp(0, MAX_SCROLL as isize) as usize;
+            let end = self.detail_scroll_end.get().min(MAX_SCROLL);
+            let from = self.detail_scroll.min(end) as isize;
+            self.detail_scroll = (from + delta).clamp(0, end as isize) as usize;
         }
     }
 
@@ -143,6 +148,7 @@ impl RunScreen {
     pub fn at_new_step(&mut self) {
         self.cursor = 0;
         self.detail_scroll = 0;
+        self.detail_scroll_end.set(MAX_SCROLL);
     }
 
     /// The mark of a step: current, or the outcome of its latest visit, or pending (not

@@ -54,7 +54,7 @@ impl Window {
 }
 
 /// `lines` wrapped to the inside of `block` and drawn in it from line `wanted` on (or around
-/// the line `cursor`, when given), with the markers of what does not show.
+/// the line `cursor`, when given), with the markers of what does not show; returns the window.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
@@ -62,7 +62,7 @@ pub fn draw(
     lines: &[Line<'_>],
     place: Place,
     marker_style: Style,
-) {
+) -> Window {
     let inner = block.inner(area);
     let wrapped = wrap_lines(lines, usize::from(inner.width));
     let visible = usize::from(inner.height);
@@ -82,6 +82,7 @@ pub fn draw(
         Paragraph::new(shown).block(window.mark(block, marker_style)),
         area,
     );
+    window
 }
 
 /// Where the window goes: from a line on (a scroll), or around a line of the text before it

@@ -51,7 +51,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, 
         Some(line) => Place::Around(line),
         None => Place::From(screen.detail_scroll),
     };
-    scroll_window::draw(frame, area, block, &lines, place, theme.accent());
+    let window = scroll_window::draw(frame, area, block, &lines, place, theme.accent());
+    screen.detail_scroll_end.set(window.offset + window.below);
 }
 
 /// A run that is over: how it ended, and each step's outcome.
@@ -77,5 +78,6 @@ fn finished(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     lines.push(Line::from("Esc returns to the start screen."));
     let block = Block::default().borders(Borders::ALL);
     let place = Place::From(screen.detail_scroll);
-    scroll_window::draw(frame, area, block, &lines, place, theme.accent());
+    let window = scroll_window::draw(frame, area, block, &lines, place, theme.accent());
+    screen.detail_scroll_end.set(window.offset + window.below);
 }
