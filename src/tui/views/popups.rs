@@ -26,13 +26,17 @@ pub struct Beneath<'a> {
 }
 
 /// The title and lines of a popup that is a text to scroll (the keys, the chain's state, a
-/// text, one change in full); none for other popups.
-fn scrolled_text(popup: &Popup, beneath: &Beneath) -> Option<(String, Vec<Line<'static>>)> {
+/// text, one change in full), for a box `cols` wide inside; none for other popups.
+fn scrolled_text(
+    popup: &Popup,
+    beneath: &Beneath,
+    cols: usize,
+) -> Option<(String, Vec<Line<'static>>)> {
     let theme = &beneath.shared.theme;
     match popup {
         Popup::Help { .. } => Some((
             "Keys".to_owned(),
-            super::help::lines(&beneath.shared.keymap, theme),
+            super::help::lines(&beneath.shared.keymap, theme, cols),
         )),
         Popup::State { .. } => {
             let now = std::time::Instant::now();
@@ -68,12 +72,12 @@ fn scrolled_rect(area: Rect) -> Rect {
 
 /// How far the top popup, a text to scroll, can scroll in `area` before its end shows.
 pub fn scroll_limit(popup: &Popup, beneath: &Beneath, area: Rect) -> Option<u16> {
-    let (_, lines) = scrolled_text(popup, beneath)?;
     let rect = scrolled_rect(area);
     let inner = (
         usize::from(rect.width.saturating_sub(2)),
         rect.height.saturating_sub(2),
     );
+    let (_, lines) = scrolled_text(popup, beneath, inner.0)?;
     let wrapped = wrap_lines(&lines, inner.0).len();
     Some(
         u16::try_from(wrapped)
@@ -84,7 +88,8 @@ pub fn scroll_limit(popup: &Popup, beneath: &Beneath, area: Rect) -> Option<u16>
 
 pub fn draw(frame: &mut Frame, area: Rect, popup: &Popup, beneath: &Beneath) {
     let theme = &beneath.shared.theme;
-    if let Some((title, lines)) = scrolled_text(popup, beneath) {
+    let cols = usize::from(scrolled_rect(area).width.saturating_sub(2));
+    if let Some((title, lines)) = scrolled_text(popup, beneath, cols) {
         let scroll = popup.scroll().unwrap_or_default();
         return scrolled(frame, area, lines, &title, scroll);
     }
