@@ -513,28 +513,15 @@ fn a_simulate_step_records_the_dry_run_and_a_signoff_waits_for_a_passing_one() {
     assert!(done.status.success(), "{:?}", text(&done));
 }
 
-/// A Safe whose own code path cannot be used (here a multisig that is no Safe v1.x: code
-/// without `VERSION()` at the Safe's address) is impersonated and its calls sent one by one;
-/// the report says the batch did not run atomically, and why.
-#[test]
-fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
+/// A batch of one call to the FeePool (`setBurnPct(pct)`), simulated on `platform`; the
+/// command's output and its JSON report.
+fn simulate_one_call(platform: &RealPlatform, pct: &str) -> (std::process::Output, Value) {
     let workspace = shipped_workspace();
-    let platform = RealPlatform::with_real_safe();
-    let _: serde_json::Value = platform
-        .chain
-        .runtime
-        .block_on(
-            platform
-                .chain
-                .rpc
-                .request("anvil_setCode", (platform.safe, "0x00")),
-        )
-        .unwrap();
     platform.describe_in(workspace.path());
     let home = Home::new();
     let batch = workspace.path().join("one.json");
     let fee_pool = platform.at("FeePool");
-    let data = owner_console::sandbox::deploy::calldata("setBurnPct(uint256)", &["4".into()])
+    let data = owner_console::sandbox::deploy::calldata("setBurnPct(uint256)", &[pct.into()])
         .unwrap()
         .to_string();
     let one = json!({
@@ -559,6 +546,55 @@ fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
     );
     let (out, err) = text(&output);
     let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+    (output, report)
+}
+
+/// One call is executed by the real Safe as itself (operation 0, no MultiSend): it succeeds,
+/// or its revert is decoded, and nothing it changes outlives the fork.
+#[test]
+fn a_single_call_runs_through_the_real_safe_as_a_plain_call() {
+    let platform = RealPlatform::with_real_safe();
+    let burn = || {
+        platform
+            .chain
+            .read(platform.modules["FeePool"], "burnPct()")
+    };
+    let before = burn();
+    assert_ne!(before, alloy_primitives::U256::from(4));
+    let (_, report) = simulate_one_call(&platform, "4");
+    let execution = &report["execution"];
+    assert_eq!(execution["mode"], "safe-exec-transaction", "{report:#}");
+    assert_eq!(execution["operation"], "call", "{report:#}");
+    assert_eq!(execution["atomic"], true, "{report:#}");
+    assert_eq!(execution["succeeded"], true, "{report:#}");
+    assert_eq!(report["calls"][0]["events"], json!(["BurnPctUpdated(4)"]));
+    let (output, report) = simulate_one_call(&platform, "101");
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["execution"]["succeeded"], false, "{report:#}");
+    assert_eq!(
+        report["calls"][0]["revert"], "InvalidPercentage()",
+        "{report:#}"
+    );
+    assert_eq!(burn(), before, "what the fork changed stays on the fork");
+}
+
+/// A Safe whose own code path cannot be used (here a multisig that is no Safe v1.x: code
+/// without `VERSION()` at the Safe's address) is impersonated and its calls sent one by one;
+/// the report says the batch did not run atomically, and why.
+#[test]
+fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
+    let platform = RealPlatform::with_real_safe();
+    let _: serde_json::Value = platform
+        .chain
+        .runtime
+        .block_on(
+            platform
+                .chain
+                .rpc
+                .request("anvil_setCode", (platform.safe, "0x00")),
+        )
+        .unwrap();
+    let (output, report) = simulate_one_call(&platform, "4");
     let execution = &report["execution"];
     assert_eq!(execution["mode"], "impersonated-one-by-one", "{report:#}");
     assert_eq!(execution["atomic"], false);
