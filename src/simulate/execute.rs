@@ -11,6 +11,7 @@ use super::SimulateError;
 use crate::chain::call_trace::{Frame, trace_transaction};
 use crate::safe::multisend::SafeCall;
 use crate::sandbox::deploy::Sender;
+use crate::sandbox::safe_exec;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_rpc_client::RpcClient;
 use alloy_sol_types::{SolCall, sol};
@@ -21,7 +22,6 @@ sol! {
     function VERSION() view returns (string);
     function getThreshold() view returns (uint256);
     function getOwners() view returns (address[]);
-    function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures) payable returns (bool success);
 }
 
 /// Safe v1.4.1's storage slot of `threshold` (after singleton, modules, owners, ownerCount).
@@ -178,23 +178,9 @@ async fn through_safe(
     threshold: U256,
 ) -> Result<Executed, SimulateError> {
     impersonate(client, owner).await?;
-    let mut signature = vec![0u8; 65];
-    signature[12..32].copy_from_slice(owner.as_slice());
-    signature[64] = 1;
-    let exec = execTransactionCall {
-        to: call.to,
-        value: call.value,
-        data: call.data.clone(),
-        operation: call.operation.code(),
-        safeTxGas: U256::ZERO,
-        baseGas: U256::ZERO,
-        gasPrice: U256::ZERO,
-        gasToken: Address::ZERO,
-        refundReceiver: Address::ZERO,
-        signatures: signature.into(),
-    };
+    let approved = safe_exec::packed_signatures(&[], &[owner]);
     let mined = sender(client)
-        .submit(owner, Some(safe), exec.abi_encode().into())
+        .submit(owner, Some(safe), safe_exec::calldata(call, approved))
         .await?;
     let trace = trace_transaction(client, mined.hash).await?;
     let found = trace.calls_made_by(safe);
