@@ -80,6 +80,7 @@ mod shipped_runbooks;
 mod signoff;
 mod simulate;
 mod tui_diff;
+mod tui_flowchart;
 mod tui_keys;
 mod tui_metrics;
 mod tui_preview;

@@ -24,7 +24,10 @@ impl RunScreen {
         match action {
             Action::Back => return Outcome::Close,
             Action::Ledger => return Outcome::OpenLedger,
-            Action::Flowchart => self.flowchart = true,
+            Action::Flowchart => {
+                self.flowchart = true;
+                self.flow_scroll = 0;
+            }
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
             Action::PageUp => self.move_cursor(-10),
@@ -48,8 +51,9 @@ impl RunScreen {
         }
     }
 
-    fn scroll_flow(&mut self, delta: i32) {
-        self.flow_scroll = (self.flow_scroll as i32 + delta).max(0) as u16;
+    fn scroll_flow(&mut self, delta: isize) {
+        let (up, down) = self.flow_bounds.get();
+        self.flow_scroll = (self.flow_scroll.clamp(up, down) + delta).clamp(up, down);
     }
 
     fn step_action(&mut self, action: Action, ctx: &mut Ctx) -> Option<Task> {

@@ -30,7 +30,10 @@ pub struct RunScreen {
     pub cursor: usize,
     /// The flowchart is shown instead of the steps.
     pub flowchart: bool,
-    pub flow_scroll: u16,
+    /// How far the flowchart is scrolled from where the current step puts it.
+    pub flow_scroll: isize,
+    /// How far `flow_scroll` goes up and down, as the view last drew the flowchart.
+    pub flow_bounds: Cell<(isize, isize)>,
     /// How far the step's pane is scrolled, on a step without a cursor.
     pub detail_scroll: usize,
     /// The furthest the step's pane scrolls, as the view last drew it: keys past its end are
@@ -60,6 +63,7 @@ impl RunScreen {
             cursor,
             flowchart: false,
             flow_scroll: 0,
+            flow_bounds: Cell::new((-(MAX_SCROLL as isize), MAX_SCROLL as isize)),
             detail_scroll: 0,
             detail_scroll_end: Cell::new(MAX_SCROLL),
             preview: false,

@@ -1,11 +1,12 @@
 use super::run::mark_style;
+use super::scroll_window::{self, Place};
 use crate::runbook::graph::{Mark, flowchart};
 use crate::tui::run::RunScreen;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     let mut current_line = 0;
@@ -48,14 +49,25 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
             }
         })
         .collect();
-    let visible = area.height.saturating_sub(2) as usize;
-    let auto = current_line.saturating_sub(visible / 2) as u16;
-    let scroll = auto.saturating_add(screen.flow_scroll);
-    let title = format!(" Flowchart: {} ", screen.run.runbook.title);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .scroll((scroll, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Flowchart: {} ", screen.run.runbook.title));
+    let inner = block.inner(area);
+    let visible = usize::from(inner.height);
+    // Where the current step puts the window, and from there where the keys moved it.
+    let current = scroll_window::wrapped_index(&lines, current_line, usize::from(inner.width));
+    let auto = current.saturating_sub(visible / 2);
+    let wanted = auto.saturating_add_signed(screen.flow_scroll);
+    let window = scroll_window::draw(
+        frame,
         area,
+        block,
+        &lines,
+        Place::From(wanted),
+        theme.accent(),
     );
+    let end = window.offset + window.below;
+    screen
+        .flow_bounds
+        .set((-(auto as isize), end as isize - auto as isize));
 }

@@ -94,7 +94,7 @@ pub enum Place {
 }
 
 /// The index, once wrapped to `width`, of the first line `source` of `lines` wraps into.
-fn wrapped_index(lines: &[Line<'_>], source: usize, width: usize) -> usize {
+pub fn wrapped_index(lines: &[Line<'_>], source: usize, width: usize) -> usize {
     wrap_lines(&lines[..source.min(lines.len())], width).len()
 }
 
