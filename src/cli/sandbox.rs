@@ -1,5 +1,6 @@
-//! `sandbox up|down|status`: a local anvil with the mock platform, per network, for drills;
-//! and `drill RUNBOOK`: a run that acts on it, flagged as a drill in every entry.
+//! `sandbox up|down|status`: a local anvil per network for drills, with the mock platform or
+//! forking the network's node (`--fork`); and `drill RUNBOOK`: a run that acts on it, flagged
+//! as a drill in every entry.
 
 use super::output::outln;
 use crate::chain::{Chain, Target};
@@ -12,12 +13,22 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Subcommand)]
 pub enum SandboxCommand {
     /// Start anvil for NETWORK's drills, deploy the mock platform seeded with the network's
-    /// snapshot (or config), and hand every module to a Safe-like contract.
+    /// snapshot (or config), and hand every module to a real Safe v1.4.1 owned by the
+    /// operators. With --fork: fork the network's node instead (its real platform and Safe).
     Up {
         #[arg(long, default_value = "demo")]
         network: String,
         #[arg(long, value_enum, default_value = "snapshot")]
         seed: SeedFrom,
+        /// Fork NETWORK's node (its RPC URL variable must be set) instead of deploying the
+        /// mock platform: the real modules at their real addresses, and the network's Safe
+        /// given the operators as owners and the profile's `sandbox_safe_threshold`, on the
+        /// fork only. anvil gets the node's URL on its command line.
+        #[arg(long, value_name = "NETWORK", conflicts_with_all = ["network", "seed"])]
+        fork: Option<String>,
+        /// The block to fork at. Default: the node's head, the block `diff` reads.
+        #[arg(long, value_name = "N", requires = "fork")]
+        block: Option<u64>,
     },
     /// Stop the network's sandbox node and forget it.
     Down {
@@ -35,8 +46,63 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
     let storage = &session.workspace.storage;
     match command {
         SandboxCommand::Up {
+            fork: Some(network),
+            block,
+            ..
+        } => {
+            let started = super::runtime::block_on_text(crate::sandbox::fork_up::up_fork(
+                session, network, *block,
+            ))?;
+            let (info, handed) = (&started.info, &started.handed);
+            let origin = info.fork.as_ref().map_or(0, |fork| fork.block);
+            outln!(
+                "sandbox of {network}: anvil at {} (pid {}, chain {}) forking the network's node at block #{origin}, log {}",
+                info.url,
+                info.pid,
+                info.chain_id,
+                started.log.display()
+            );
+            outln!(
+                "  the network's {} modules at their addresses, nothing deployed or seeded",
+                info.contracts.len()
+            );
+            let names: Vec<String> = session
+                .operators
+                .operators
+                .iter()
+                .filter(|operator| {
+                    operator
+                        .address
+                        .parse()
+                        .is_ok_and(|address| handed.added.contains(&address))
+                })
+                .map(|operator| crate::sanitize::for_terminal(&operator.name).into_owned())
+                .collect();
+            outln!(
+                "  the network's Safe {} (Safe v{}, {} of {} owners at block #{origin})",
+                info.safe.to_checksum(None),
+                handed.version,
+                handed.before.threshold,
+                handed.before.owners.len(),
+            );
+            outln!(
+                "  on the fork only: {}; threshold {}",
+                match names.is_empty() {
+                    true => "the operators owned it already".to_owned(),
+                    false => format!("the operators {} added as owners", names.join(", ")),
+                },
+                handed.threshold
+            );
+            outln!(
+                "  state in {}; drill with `owner-console drill RUNBOOK --network {network}`",
+                file_of(storage, network).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        SandboxCommand::Up {
             network,
             seed: from,
+            ..
         } => {
             let started =
                 super::runtime::block_on_text(crate::sandbox::up::up(session, network, *from))?;
@@ -92,12 +158,21 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                         head.number,
                         head.hash_hex()
                     );
-                    outln!(
-                        "  seeded from {}, since {}; Safe {}",
-                        info.seeded_from,
-                        info.started_at,
-                        info.safe.to_checksum(None)
-                    );
+                    match &info.fork {
+                        Some(fork) => outln!(
+                            "  a fork of {} at block #{}, since {}; the network's Safe {}",
+                            crate::sanitize::for_terminal(&fork.node),
+                            fork.block,
+                            info.started_at,
+                            info.safe.to_checksum(None)
+                        ),
+                        None => outln!(
+                            "  seeded from {}, since {}; Safe {}",
+                            info.seeded_from,
+                            info.started_at,
+                            info.safe.to_checksum(None)
+                        ),
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => {

@@ -1,6 +1,7 @@
 //! A running sandbox, as `sandbox up` left it: `storage/sandbox/<network>.json` names the
-//! node (loopback URL, PID) and where the mock platform's modules and Safe live on it. A drill
-//! run of that network reads and writes there.
+//! node (loopback URL, PID) and where the platform's modules and Safe live on it (the mock
+//! platform's, or on a fork the network's own). A drill run of that network reads and writes
+//! there.
 
 use super::SandboxError;
 use alloy_primitives::Address;
@@ -26,6 +27,18 @@ pub struct SandboxInfo {
     /// When a drill's chaos step stopped the node (its state saved for `restart-node`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// Set when the node is a fork of the network's node (`sandbox up --fork`): its modules and
+    /// Safe are the network's own, at their real addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<ForkOrigin>,
+}
+
+/// Where a fork sandbox's chain comes from: its network's node, at one block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForkOrigin {
+    pub block: u64,
+    /// The network's node, its URL redacted.
+    pub node: String,
 }
 
 pub fn file_of(storage: &Path, network: &str) -> PathBuf {

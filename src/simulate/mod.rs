@@ -1,14 +1,13 @@
-//! A batch dry-run before anyone signs it: anvil forks the network's node at one block, the
-//! batch is executed there as its Safe would execute it (`execute.rs`), each call's status,
-//! gas, events and revert are read from the node's call trace, and the catalogue is read on
-//! the fork and compared with the config. The simulation passes only when the batch takes
+//! A batch dry-run before anyone signs it: anvil forks the network's node at one block
+//! (`crate::sandbox::fork`), the batch is executed there as its Safe would execute it
+//! (`execute.rs`), each call's status, gas, events and revert are read from the node's call
+//! trace, and the catalogue is read on the fork and compared with the config. The simulation passes only when the batch takes
 //! effect and nothing of the config remains to change. The report (`report.rs`) is bound to
 //! the batch file's SHA-256 and to the fingerprint of the diff at the fork block.
 
 pub mod abis;
 mod error;
 pub mod execute;
-pub mod fork;
 pub mod report;
 
 pub use abis::Abis;
@@ -17,6 +16,7 @@ pub use report::Report;
 
 use crate::chain::Target;
 use crate::change::compare::{Against, compare};
+use crate::sandbox::fork::{Fork, Upstream};
 use crate::workspace::context::Context;
 use alloy_primitives::Address;
 use execute::{BatchCall, Executed, How};
@@ -117,7 +117,13 @@ impl Simulation {
         let shown = self.target.endpoint.shown();
         let anvil = self.anvil.clone();
         let fork = tokio::task::spawn_blocking(move || {
-            fork::Fork::start(&anvil, &upstream, &shown, chain_id, block)
+            let upstream = Upstream {
+                url: &upstream,
+                shown: &shown,
+                chain_id,
+                block,
+            };
+            Fork::start(&anvil, &upstream)
         })
         .await
         .map_err(|e| SimulateError::OnFork {
