@@ -76,11 +76,13 @@ pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String,
 }
 
 /// Starts a stopped node again on its port, loads the state it had, and checks that the
-/// Safe's code is back at its address.
+/// Safe's code is back at its address. A fork's node forks its network's node (`upstream`)
+/// again at the same block first: the state it saved holds only what changed on the fork.
 pub async fn restart_node(
     storage: &Path,
     info: &mut SandboxInfo,
     binary: &Path,
+    upstream: Option<&crate::chain::Endpoint>,
 ) -> Result<String, SandboxError> {
     let port = info.port()?;
     let path = state_file(storage, &info.network);
@@ -91,7 +93,20 @@ pub async fn restart_node(
     let log = storage
         .join("sandbox")
         .join(format!("{}.restarted.anvil.log", info.network));
-    let (pid, _) = super::node::start_detached(binary, info.chain_id, port, &log)?;
+    let (pid, _) = match (&info.fork, upstream) {
+        (None, _) => super::node::start_detached(binary, info.chain_id, port, &log)?,
+        (Some(origin), Some(endpoint)) => {
+            let shown = endpoint.shown();
+            let upstream = super::fork::Upstream {
+                url: endpoint.secret_url(),
+                shown: &shown,
+                chain_id: info.chain_id,
+                block: origin.block,
+            };
+            super::fork::start_detached(binary, &upstream, port, &log)?
+        }
+        (Some(_), None) => return Err(SandboxError::ForkWithoutNode(info.network.clone())),
+    };
     let rpc = client(info)?;
     let loaded: bool = rpc
         .request("anvil_loadState", (state.trim(),))
@@ -114,8 +129,12 @@ pub async fn restart_node(
     info.pid = pid;
     info.stopped = None;
     info.save(storage)?;
+    let forking = match &info.fork {
+        Some(origin) => format!(" forking the network's node at block #{}", origin.block),
+        None => String::new(),
+    };
     Ok(format!(
-        "started anvil again (pid {pid}) on port {port} with the state saved in {}; the Safe and modules are at their addresses",
+        "started anvil again (pid {pid}) on port {port}{forking} with the state saved in {}; the Safe and modules are at their addresses",
         path.display()
     ))
 }

@@ -213,6 +213,10 @@ pub enum SandboxError {
         found: String,
     },
     #[error(
+        "the sandbox of `{0}` is a fork: its node restarts forking the network's node again, which this restart was not given"
+    )]
+    ForkWithoutNode(String),
+    #[error(
         "the Safe {} did not take the operators on the fork: {what}",
         .safe.to_checksum(None)
     )]

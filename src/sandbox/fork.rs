@@ -130,15 +130,18 @@ impl Drop for Fork {
     }
 }
 
-/// Starts a fork in its own process group with its output in `log`, and leaves it running.
+/// Starts a fork in its own process group with its output in `log`, and leaves it running:
+/// `sandbox up --fork` (on a free port, `port` 0) and a chaos step's restart (on the port it
+/// had).
 /// Returns its PID and port once it listens; the node's URL anvil printed is redacted in the
 /// log then (anvil appends to it, so it keeps writing after what is rewritten).
 pub fn start_detached(
     anvil: &Path,
     upstream: &Upstream,
+    port: u16,
     log: &Path,
 ) -> Result<(u32, u16), SandboxError> {
-    let started = super::node::spawn_detached(anvil, &upstream.args(0), log, START_LIMIT);
+    let started = super::node::spawn_detached(anvil, &upstream.args(port), log, START_LIMIT);
     let redact_log = || -> Result<(), SandboxError> {
         let io = |error| SandboxError::Io {
             path: log.to_owned(),

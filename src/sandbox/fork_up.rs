@@ -69,7 +69,7 @@ pub async fn up_fork(
         chain_id: profile.chain_id,
         block,
     };
-    let (pid, port) = start_detached(&binary, &upstream, &log)?;
+    let (pid, port) = start_detached(&binary, &upstream, 0, &log)?;
     let url = format!("http://127.0.0.1:{port}");
     let handed = match hand_safe(&url, network, safe, block, &setup).await {
         Ok(handed) => handed,

@@ -27,6 +27,40 @@ sol! {
     function paused() view returns (bool);
 }
 
+/// A drill that loses the node and brings it back, then reads the pause.
+const CHAOS: &str = r#"
+id = "fork-chaos"
+title = "Lose the fork's node"
+kind = "drill"
+severity = "low"
+version = "1.0.0"
+summary = "The node stopped and started again; the pause is still there."
+networks = ["demo"]
+
+[[steps]]
+id = "stop"
+title = "Lose the node"
+kind = "chaos"
+fault = "stop-node"
+
+[[steps]]
+id = "restart"
+title = "Bring the node back"
+kind = "chaos"
+fault = "restart-node"
+
+[[steps]]
+id = "still-paused"
+title = "The pause is still there"
+kind = "chain-check"
+
+[[steps.checks]]
+contract = "JobRegistry"
+call = "paused()(bool)"
+op = "=="
+value = "true"
+"#;
+
 const PASSWORD: &str = "S3CRET-PASSWORD";
 const API_KEY: &str = "S3CRET-API-KEY";
 
@@ -345,6 +379,53 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
     expected.sort();
     assert_eq!(signers, expected, "bob's and carol's own signatures");
 
+    // A drill's chaos steps stop the fork's node and start it again: it forks the network's
+    // node again at the same block, with what the drill changed on it.
+    std::fs::write(
+        network
+            .workspace
+            .path()
+            .join("runbooks/drill/fork-chaos.toml"),
+        CHAOS,
+    )
+    .unwrap();
+    let chaos = |args: &[&str]| {
+        let mut all = vec!["--key", "alice"];
+        all.extend_from_slice(args);
+        let output = live_cli(&network.home, network.workspace.path(), &secret_url, &all);
+        let (out, err) = text(&output);
+        assert!(output.status.success(), "{args:?}: {out}{err}");
+        output
+    };
+    let run = crate::support::cli::run_of(&chaos(&["drill", "fork-chaos", "--network", "demo"]));
+    chaos(&["run", "next", &run, "--execute"]);
+    assert_no_fork_of(&secret_url);
+    chaos(&["run", "next", &run, "--execute"]);
+    let restarted = network.sandbox_info();
+    assert_eq!(restarted["url"], info["url"], "the same port");
+    assert_ne!(restarted["pid"], info["pid"]);
+    let log = std::fs::read_to_string(
+        network
+            .workspace
+            .path()
+            .join("storage/sandbox/demo.restarted.anvil.log"),
+    )
+    .unwrap();
+    assert!(log.contains("Fork") && !log.contains(API_KEY), "{log}");
+    chaos(&["run", "next", &run]);
+    let again = seen(&fork, safe, job_registry);
+    assert!(again.paused && again.owners.contains(&bob), "{again:?}");
+    assert_eq!(again.nonce, after.nonce);
+    for (name, address) in &network.platform.modules {
+        let code = rpc(&fork, "eth_getCode", json!([address, "latest"]));
+        assert!(
+            code.as_str().unwrap().len() > 2,
+            "{name} has its code again"
+        );
+    }
+    assert_eq!(seen(&upstream, safe, job_registry), before);
+
+    let info = restarted;
     let pid = info["pid"].as_u64().unwrap();
     let down = network.cli(&["sandbox", "down", "--network", "demo"]);
     assert!(down.status.success(), "{:?}", text(&down));
@@ -469,7 +550,7 @@ fn a_fork_anvil_cannot_make_is_said_in_its_last_words_redacted() {
     };
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("demo.anvil.log");
-    let detached = owner_console::sandbox::fork::start_detached(&anvil, &upstream, &log);
+    let detached = owner_console::sandbox::fork::start_detached(&anvil, &upstream, 0, &log);
     let throwaway = owner_console::sandbox::fork::Fork::start(&anvil, &upstream);
     let log = std::fs::read_to_string(&log).unwrap();
     for error in [
