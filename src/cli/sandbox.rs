@@ -93,6 +93,12 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 },
                 handed.threshold
             );
+            if handed.no_multi_send {
+                outln!(
+                    "  ! MultiSendCallOnly v1.4.1 has no code at {} on this network: a batch of several calls would execute nothing; one-call batches work",
+                    crate::safe::multisend::MULTI_SEND_CALL_ONLY.to_checksum(None)
+                );
+            }
             outln!(
                 "  state in {}; drill with `owner-console drill RUNBOOK --network {network}`",
                 file_of(storage, network).display()

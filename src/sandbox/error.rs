@@ -203,7 +203,7 @@ pub enum SandboxError {
     )]
     NoNetworkSafe(String),
     #[error(
-        "the Safe of `{network}` in config/networks.toml, {}, is not a Safe v1.x on the fork at block #{block}: {found}",
+        "the Safe of `{network}` in config/networks.toml, {}, is not a Safe (v1.3.0 or later) on the fork at block #{block}: {found}",
         .safe.to_checksum(None)
     )]
     NotASafeV1 {

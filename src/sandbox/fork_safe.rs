@@ -22,6 +22,9 @@ sol! {
 #[derive(Debug, Clone)]
 pub struct Handed {
     pub version: String,
+    /// MultiSendCallOnly v1.4.1 has no code at its canonical address on the network: a batch of
+    /// several calls (a delegatecall of it) would execute nothing there.
+    pub no_multi_send: bool,
     /// The Safe as the network has it at the fork's block.
     pub before: SafeState,
     /// The operators made owners on the fork (the others already were).
@@ -45,7 +48,8 @@ async fn request<R: alloy_json_rpc::RpcRecv>(
 }
 
 /// The Safe's version, refused (naming what was found) unless `safe` has code that answers
-/// `VERSION()` with "1.…" and the owners and threshold of a Safe.
+/// `VERSION()` with "1.…" (1.3.0 or later: the Safe transaction hash the console signs) and the
+/// owners and threshold of a Safe.
 async fn safe_v1(
     sender: &Sender<'_>,
     network: &str,
@@ -76,8 +80,18 @@ async fn safe_v1(
             ))
         })?;
     let version = crate::sanitize::for_terminal(&version).into_owned();
-    if !version.starts_with("1.") {
+    let Some(minor) = version.strip_prefix("1.") else {
         return Err(refuse(format!("its VERSION() is `{version}`, not 1.x")));
+    };
+    let minor: u32 = minor
+        .split('.')
+        .next()
+        .and_then(|minor| minor.parse().ok())
+        .ok_or_else(|| refuse(format!("its VERSION() is `{version}`, not 1.x")))?;
+    if minor < 3 {
+        return Err(refuse(format!(
+            "its VERSION() is `{version}`: the console signs the Safe transaction hash of v1.3.0 and later, which an older Safe does not check"
+        )));
     }
     let state = safe_state(sender, safe)
         .await
@@ -136,8 +150,15 @@ pub async fn hand_to_operators(
             ),
         });
     }
+    let multi_send: Bytes = request(
+        sender,
+        "eth_getCode",
+        json!([crate::safe::multisend::MULTI_SEND_CALL_ONLY, "latest"]),
+    )
+    .await?;
     Ok(Handed {
         version,
+        no_multi_send: multi_send.is_empty(),
         before,
         added,
         threshold: setup.threshold,

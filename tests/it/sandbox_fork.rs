@@ -240,6 +240,7 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
         "{out}"
     );
     assert!(out.contains("(Safe v1.4.1, 2 of 3 owners"), "{out}");
+    assert!(!out.contains("MultiSendCallOnly"), "{out}");
     assert!(
         out.contains("on the fork only: the operators ")
             && out.contains("bob, carol, dave added as owners; threshold 2"),
@@ -523,8 +524,27 @@ fn what_cannot_be_forked_is_said_and_leaves_no_sandbox() {
     std::fs::write(&path, networks.replace(&safe, nowhere)).unwrap();
     refused(
         network.cli(&["sandbox", "up", "--fork", "demo"]),
-        &[nowhere, "is not a Safe v1.x", "it has no code"],
+        &[nowhere, "is not a Safe (v1.3.0 or later)", "it has no code"],
     );
+    // A Safe older than 1.3.0: its transaction hash is not the one the console signs.
+    let old_safe = "0x00000000000000000000000000000000000011a1";
+    let mut code = hex::decode("6060600c60003960606000f3").unwrap();
+    code.extend(U256::from(0x20).to_be_bytes::<32>());
+    code.extend(U256::from(5).to_be_bytes::<32>());
+    code.extend(B256::right_padding_from(b"1.1.1".as_slice()));
+    rpc(
+        &network.platform.url(),
+        "anvil_setCode",
+        json!([old_safe, Bytes::from(code)]),
+    );
+    let networks = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, networks.replace(nowhere, old_safe)).unwrap();
+    refused(
+        network.cli(&["sandbox", "up", "--fork", "demo"]),
+        &["its VERSION() is `1.1.1`", "hash of v1.3.0 and later"],
+    );
+    let networks = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, networks.replace(old_safe, nowhere)).unwrap();
     // A contract that is not a Safe: JobRegistry has code, but no VERSION().
     let job_registry = network.platform.at("JobRegistry");
     let networks = std::fs::read_to_string(&path).unwrap();
@@ -532,6 +552,25 @@ fn what_cannot_be_forked_is_said_and_leaves_no_sandbox() {
     refused(
         network.cli(&["sandbox", "up", "--fork", "demo"]),
         &[&job_registry, "no VERSION()"],
+    );
+    // A network without MultiSendCallOnly at its canonical address: forked, and said.
+    let networks = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, networks.replace(&job_registry, &safe)).unwrap();
+    let multi_send = owner_console::safe::multisend::MULTI_SEND_CALL_ONLY;
+    rpc(
+        &network.platform.url(),
+        "anvil_setCode",
+        json!([multi_send, "0x"]),
+    );
+    let up = network.cli(&["sandbox", "up", "--fork", "demo"]);
+    let (out, err) = text(&up);
+    assert!(up.status.success(), "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "! MultiSendCallOnly v1.4.1 has no code at {} on this network",
+            multi_send.to_checksum(None)
+        )),
+        "{out}"
     );
 }
 
