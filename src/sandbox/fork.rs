@@ -3,9 +3,11 @@
 //! ([`start_detached`], for `sandbox up --fork`: it survives the command, its output in a log).
 //!
 //! anvil takes the node's URL on its command line only (`--fork-url`; it reads no environment
-//! variable for it): while the fork runs, a user of the same machine who lists processes sees
-//! it. Whatever anvil says is redacted before it is shown, and a detached fork's log has the
-//! URL it printed on start replaced by its redacted form.
+//! variable for it): a simulation gives it the URL of a loopback relay inside the console
+//! (`crate::chain::relay`), but a detached fork outlives the console, so it gets the node's own
+//! URL, which a user of the same machine who lists processes sees while it runs. Whatever anvil
+//! says is redacted before it is shown, and a detached fork's log has the URL it printed on
+//! start replaced by its redacted form.
 
 use super::SandboxError;
 use std::io::{BufRead, BufReader, Read, Seek};
@@ -18,9 +20,9 @@ const START_LIMIT: Duration = Duration::from_secs(30);
 
 /// The node forked, and where.
 pub struct Upstream<'a> {
-    /// The node's URL: a secret (it may carry an API key).
+    /// The URL anvil forks: the node's (a secret: it may carry an API key), or a relay's.
     pub url: &'a str,
-    /// The URL as it may be shown.
+    /// The node's URL as it may be shown.
     pub shown: &'a str,
     pub chain_id: u64,
     pub block: u64,

@@ -113,12 +113,15 @@ impl Simulation {
                 head: head.number,
             });
         }
-        let upstream = self.target.endpoint.secret_url().to_owned();
+        // anvil reaches the node through a relay in this process: the node's URL is not on
+        // its command line, and the profile's certificate authorities are trusted.
+        let relay = crate::chain::relay::Relay::start(&self.target.endpoint).await?;
+        let relayed = relay.url.clone();
         let shown = self.target.endpoint.shown();
         let anvil = self.anvil.clone();
         let fork = tokio::task::spawn_blocking(move || {
             let upstream = Upstream {
-                url: &upstream,
+                url: &relayed,
                 shown: &shown,
                 chain_id,
                 block,
@@ -157,6 +160,7 @@ impl Simulation {
             &|_| true,
         )?;
         drop(fork);
+        drop(relay);
 
         let names: BTreeMap<Address, String> = self
             .target
