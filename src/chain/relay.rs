@@ -1,6 +1,7 @@
 //! A loopback relay to a network's node, for a process that must reach the node but is not
-//! to be handed its URL: a simulation's fork (anvil takes its node's URL on its command line,
-//! where every user of the machine can read it, and trusts no extra certificate authority).
+//! to be handed its URL: a fork's anvil (anvil takes its node's URL on its command line, where
+//! every user of the machine can read it, and trusts no extra certificate authority). A
+//! simulation runs one in the console; a fork sandbox runs one detached (sandbox/fork_relay.rs).
 //! It listens on 127.0.0.1, reads each HTTP/1.1 request (a JSON-RPC request or batch), sends
 //! its body to the node with the console's own HTTP client (the URL stays in this process, the
 //! profile's `ca_file` is trusted), and answers with the node's status and body. It stops
@@ -18,6 +19,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 pub struct Relay {
     /// The relay's loopback URL: no secret.
     pub url: String,
+    pub port: u16,
     accepting: tokio::task::JoinHandle<()>,
 }
 
@@ -41,6 +43,7 @@ impl Relay {
         });
         Ok(Self {
             url: format!("http://127.0.0.1:{port}/"),
+            port,
             accepting,
         })
     }

@@ -23,12 +23,18 @@ pub enum SandboxCommand {
         /// Fork NETWORK's node (its RPC URL variable must be set) instead of deploying the
         /// mock platform: the real modules at their real addresses, and the network's Safe
         /// given the operators as owners and the profile's `sandbox_safe_threshold`, on the
-        /// fork only. anvil gets the node's URL on its command line.
+        /// fork only. anvil reaches the node through a relay that the console leaves running.
         #[arg(long, value_name = "NETWORK", conflicts_with_all = ["network", "seed"])]
         fork: Option<String>,
         /// The block to fork at. Default: the node's head, the block `diff` reads.
         #[arg(long, value_name = "N", requires = "fork")]
         block: Option<u64>,
+    },
+    /// A fork sandbox's relay to its network's node (started by `up --fork`, detached).
+    #[command(hide = true)]
+    Relay {
+        #[arg(long)]
+        network: String,
     },
     /// Stop the network's sandbox node and forget it.
     Down {
@@ -62,6 +68,14 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 info.chain_id,
                 started.log.display()
             );
+            if let Some(fork) = &info.fork {
+                outln!(
+                    "  it reaches {} through the console's relay at {} (pid {}), so the node's URL is on no command line",
+                    fork.node,
+                    fork.relay_url,
+                    fork.relay_pid
+                );
+            }
             outln!(
                 "  the network's {} modules at their addresses, nothing deployed or seeded",
                 info.contracts.len()
@@ -135,6 +149,14 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
             );
             Ok(ExitCode::SUCCESS)
         }
+        SandboxCommand::Relay { network } => {
+            super::runtime::block_on_text(crate::sandbox::fork_relay::serve(
+                session,
+                network,
+                |port| outln!("Listening on 127.0.0.1:{port}"),
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         SandboxCommand::Down { network } => {
             let info = SandboxInfo::load(storage, network).map_err(Report::msg)?;
             info.stop(storage).map_err(Report::msg)?;
@@ -147,6 +169,13 @@ pub fn dispatch(session: &Session, command: &SandboxCommand) -> color_eyre::Resu
                 outln!(
                     "sandbox of {network}: ✗ not running (pid {} is gone); `sandbox up` again",
                     info.pid
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if let Some(fork) = info.fork.as_ref().filter(|fork| !fork.relay_alive()) {
+                outln!(
+                    "sandbox of {network}: ✗ its relay to the network's node (pid {}) is gone; `sandbox down`, then `sandbox up --fork {network}` again",
+                    fork.relay_pid
                 );
                 return Ok(ExitCode::FAILURE);
             }

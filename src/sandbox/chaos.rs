@@ -76,13 +76,13 @@ pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String,
 }
 
 /// Starts a stopped node again on its port, loads the state it had, and checks that the
-/// Safe's code is back at its address. A fork's node forks its network's node (`upstream`)
-/// again at the same block first: the state it saved holds only what changed on the fork.
+/// Safe's code is back at its address. A fork's node forks its network's node again (through
+/// the sandbox's relay) at the same block first: the state it saved holds only what changed on
+/// the fork.
 pub async fn restart_node(
     storage: &Path,
     info: &mut SandboxInfo,
     binary: &Path,
-    upstream: Option<&crate::chain::Endpoint>,
 ) -> Result<String, SandboxError> {
     let port = info.port()?;
     let path = state_file(storage, &info.network);
@@ -93,19 +93,23 @@ pub async fn restart_node(
     let log = storage
         .join("sandbox")
         .join(format!("{}.restarted.anvil.log", info.network));
-    let (pid, _) = match (&info.fork, upstream) {
-        (None, _) => super::node::start_detached(binary, info.chain_id, port, &log)?,
-        (Some(origin), Some(endpoint)) => {
-            let shown = endpoint.shown();
+    let (pid, _) = match &info.fork {
+        None => super::node::start_detached(binary, info.chain_id, port, &log)?,
+        Some(origin) if !origin.relay_alive() => {
+            return Err(SandboxError::RelayGone {
+                network: info.network.clone(),
+                pid: origin.relay_pid,
+            });
+        }
+        Some(origin) => {
             let upstream = super::fork::Upstream {
-                url: endpoint.secret_url(),
-                shown: &shown,
+                url: &origin.relay_url,
+                shown: &origin.node,
                 chain_id: info.chain_id,
                 block: origin.block,
             };
             super::fork::start_detached(binary, &upstream, port, &log)?
         }
-        (Some(_), None) => return Err(SandboxError::ForkWithoutNode(info.network.clone())),
     };
     let rpc = client(info)?;
     let loaded: bool = rpc

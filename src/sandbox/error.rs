@@ -212,10 +212,12 @@ pub enum SandboxError {
         block: u64,
         found: String,
     },
+    #[error("the relay to the network's node did not start: {0}")]
+    RelayFailed(String),
     #[error(
-        "the sandbox of `{0}` is a fork: its node restarts forking the network's node again, which this restart was not given"
+        "the relay of the sandbox of `{network}` to the network's node (pid {pid}) is gone: `owner-console sandbox down --network {network}`, then `sandbox up --fork {network}` again"
     )]
-    ForkWithoutNode(String),
+    RelayGone { network: String, pid: u32 },
     #[error(
         "the Safe {} did not take the operators on the fork: {what}",
         .safe.to_checksum(None)

@@ -3,11 +3,10 @@
 //! ([`start_detached`], for `sandbox up --fork`: it survives the command, its output in a log).
 //!
 //! anvil takes the node's URL on its command line only (`--fork-url`; it reads no environment
-//! variable for it): a simulation gives it the URL of a loopback relay inside the console
-//! (`crate::chain::relay`), but a detached fork outlives the console, so it gets the node's own
-//! URL, which a user of the same machine who lists processes sees while it runs. Whatever anvil
-//! says is redacted before it is shown, and a detached fork's log has the URL it printed on
-//! start replaced by its redacted form.
+//! variable for it), where a user of the same machine who lists processes sees it: the console
+//! gives it a loopback relay's URL instead (`crate::chain::relay`: in the console for a
+//! simulation, detached beside a sandbox's anvil). Whatever anvil says is redacted before it is
+//! shown, and a detached fork's log has the URL it printed on start redacted.
 
 use super::SandboxError;
 use std::io::{BufRead, BufReader, Read, Seek};

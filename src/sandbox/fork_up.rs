@@ -1,6 +1,7 @@
 //! `sandbox up --fork NETWORK [--block N]`: anvil started detached as a fork of the network's
-//! node at one block (by default its head, the block `diff` and `simulate` read): the real
-//! platform at its real addresses, nothing deployed or seeded. The network's Safe is handed to
+//! node at one block (by default its head, the block `diff` and `simulate` read), reaching the
+//! node through the sandbox's relay (fork_relay.rs): the real platform at its real addresses,
+//! nothing deployed or seeded. The network's Safe is handed to
 //! the workspace's operators on the fork only (fork_safe.rs), and the sandbox's record names the
 //! network's modules and Safe, so that drills act on them as on any sandbox.
 
@@ -62,19 +63,31 @@ pub async fn up_fork(
         error,
     })?;
     let log = folder.join(format!("{network}.anvil.log"));
+    let relay_log = folder.join(format!("{network}.relay.log"));
+    let (relay_pid, relay_url) = super::fork_relay::start_detached(ctx, network, &relay_log)?;
     let shown = endpoint.shown();
     let upstream = Upstream {
-        url: endpoint.secret_url(),
+        url: &relay_url,
         shown: &shown,
         chain_id: profile.chain_id,
         block,
     };
-    let (pid, port) = start_detached(&binary, &upstream, 0, &log)?;
+    let (pid, port) = match start_detached(&binary, &upstream, 0, &log) {
+        Ok(started) => started,
+        Err(error) => {
+            terminate(relay_pid);
+            return Err(error);
+        }
+    };
     let url = format!("http://127.0.0.1:{port}");
+    let stop = || {
+        terminate(pid);
+        terminate(relay_pid);
+    };
     let handed = match hand_safe(&url, network, safe, block, &setup).await {
         Ok(handed) => handed,
         Err(error) => {
-            terminate(pid);
+            stop();
             return Err(error);
         }
     };
@@ -89,10 +102,15 @@ pub async fn up_fork(
         seeded_from: format!("the network's chain at block #{block} (a fork)"),
         not_seeded: Default::default(),
         stopped: None,
-        fork: Some(ForkOrigin { block, node: shown }),
+        fork: Some(ForkOrigin {
+            block,
+            node: shown,
+            relay_pid,
+            relay_url,
+        }),
     };
     if let Err(error) = info.save(storage) {
-        terminate(pid);
+        stop();
         return Err(error);
     }
     Ok(ForkStarted { info, handed, log })

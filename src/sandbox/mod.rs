@@ -6,6 +6,7 @@ pub mod chaos;
 pub mod deploy;
 pub mod error;
 pub mod fork;
+pub mod fork_relay;
 pub mod fork_safe;
 pub mod fork_up;
 pub mod inherited;

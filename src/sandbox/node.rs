@@ -129,11 +129,12 @@ pub fn start_detached(
     spawn_detached(binary, &args, log, Duration::from_secs(20))
 }
 
-/// Starts anvil with `args` in its own process group, its output appended to `log` (made
-/// anew), and waits up to `limit` until it says it listens. Returns the PID and the port.
+/// Starts `binary` (anvil, or the console's relay) with `args` in its own process group, its
+/// output appended to `log` (made anew), and waits up to `limit` until it says it listens
+/// (`Listening on 127.0.0.1:PORT`). Returns the PID and the port.
 pub fn spawn_detached(
     binary: &Path,
-    args: &[String],
+    args: &[impl AsRef<std::ffi::OsStr>],
     log: &Path,
     limit: Duration,
 ) -> Result<(u32, u16), SandboxError> {

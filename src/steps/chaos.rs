@@ -15,10 +15,8 @@ pub struct PreparedChaos {
     fault: Fault,
     storage: PathBuf,
     info: SandboxInfo,
-    /// For `restart-node`: the anvil binary, and for a fork sandbox the network's node it
-    /// forks again.
+    /// For `restart-node`: the anvil binary.
     anvil: Option<PathBuf>,
-    upstream: Option<crate::chain::Endpoint>,
     /// For `revert-last-change`: the sandbox snapshot taken before the run's last batch ran.
     revert_to: Option<String>,
 }
@@ -49,7 +47,6 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
     let info = SandboxInfo::running(&storage, network)?;
     let stopped = info.stopped.is_some();
     let mut anvil = None;
-    let mut upstream = None;
     let mut revert_to = None;
     match fault {
         Fault::StopNode | Fault::RevertLastChange if stopped => {
@@ -62,12 +59,7 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
                 pid: info.pid,
             });
         }
-        Fault::RestartNode => {
-            anvil = Some(crate::sandbox::node::find_for(ctx)?);
-            if info.fork.is_some() {
-                upstream = Some(crate::chain::live::endpoint(ctx, network)?);
-            }
-        }
+        Fault::RestartNode => anvil = Some(crate::sandbox::node::find_for(ctx)?),
         Fault::RevertLastChange => {
             revert_to = Some(
                 run.before_execution
@@ -82,7 +74,6 @@ pub fn prepare(ctx: &Context, run: &Run) -> Result<PreparedChaos, StepError> {
         storage,
         info,
         anvil,
-        upstream,
         revert_to,
     })
 }
@@ -103,13 +94,7 @@ impl PreparedChaos {
                 crate::sandbox::chaos::stop_node(&self.storage, &mut self.info).await?
             }
             (Fault::RestartNode, Some(anvil), _) => {
-                crate::sandbox::chaos::restart_node(
-                    &self.storage,
-                    &mut self.info,
-                    anvil,
-                    self.upstream.as_ref(),
-                )
-                .await?
+                crate::sandbox::chaos::restart_node(&self.storage, &mut self.info, anvil).await?
             }
             (Fault::RevertLastChange, _, Some(snapshot)) => {
                 crate::sandbox::chaos::revert_to(&self.info, snapshot).await?

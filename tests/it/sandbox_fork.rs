@@ -10,6 +10,7 @@ use crate::support::chain::live_cli;
 use crate::support::cli::{Home, operators_toml, text};
 use crate::support::library_walk::LibraryWalker;
 use crate::support::real_platform::RealPlatform;
+use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
 use crate::support::walk::{Walker, covering_routes};
 use alloy_primitives::{Address, B256, Bytes, Signature, U256};
 use alloy_sol_types::{SolCall, sol};
@@ -219,9 +220,17 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
         "bob is no owner on the network"
     );
 
-    // The node's URL as a provider's is: a password and an API key in it.
-    let secret_url =
-        upstream.replace("http://", &format!("http://fork:{PASSWORD}@")) + "/?key=" + API_KEY;
+    // The node as a provider's is: `https://` behind a private certificate authority (which the
+    // profile trusts and anvil could not), a password and an API key in its URL.
+    let ca = TestCa::new("owner-console test CA");
+    let proxy = TlsProxy::start(network.platform.chain.node.port, &ca, &["localhost"]);
+    std::fs::write(network.workspace.path().join("private-ca.pem"), &ca.pem).unwrap();
+    trust_in_profile(network.workspace.path(), "private-ca.pem");
+    let secret_url = proxy
+        .url()
+        .replace("https://", &format!("https://fork:{PASSWORD}@"))
+        + "?key="
+        + API_KEY;
     let up_started = Instant::now();
     let up = live_cli(
         &network.home,
@@ -289,6 +298,26 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
         log.contains(&format!("key={}", owner_console::redact::MASK)),
         "{log}"
     );
+    // anvil forks through the console's relay: the node's URL is on no command line.
+    let relay_url = info["fork"]["relay_url"].as_str().unwrap();
+    assert!(
+        command_lines()
+            .iter()
+            .any(|line| line.contains(&format!("--fork-url {relay_url}"))),
+        "anvil forks the relay"
+    );
+    assert_no_secret_on_a_command_line();
+    let relay_log = std::fs::read_to_string(
+        network
+            .workspace
+            .path()
+            .join("storage/sandbox/demo.relay.log"),
+    )
+    .unwrap();
+    assert!(
+        !relay_log.contains(PASSWORD) && !relay_log.contains(API_KEY),
+        "{relay_log}"
+    );
     let fork = info["url"].as_str().unwrap().to_owned();
     assert_ne!(fork, upstream);
     let forked = seen(&fork, safe, job_registry);
@@ -306,7 +335,7 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
     assert!(status.status.success(), "{out}{err}");
     println!("{out}");
     assert!(
-        out.contains("a fork of http://***:***@127.0.0.1:")
+        out.contains("a fork of https://***:***@localhost:")
             && out.contains(&format!("at block #{}", before.head)),
         "{out}"
     );
@@ -400,8 +429,9 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
     };
     let run = crate::support::cli::run_of(&chaos(&["drill", "fork-chaos", "--network", "demo"]));
     chaos(&["run", "next", &run, "--execute"]);
-    assert_no_fork_of(&secret_url);
+    assert_gone(info["pid"].as_u64().unwrap());
     chaos(&["run", "next", &run, "--execute"]);
+    assert_no_secret_on_a_command_line();
     let restarted = network.sandbox_info();
     assert_eq!(restarted["url"], info["url"], "the same port");
     assert_ne!(restarted["pid"], info["pid"]);
@@ -438,40 +468,81 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
             .exists(),
         "the sandbox is forgotten"
     );
-    // Its anvil is gone (or a zombie: it was the binary's child, and no one may reap it).
-    assert_no_fork_of(&secret_url);
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    assert!(
-        stat.is_empty() || stat.contains(") Z "),
-        "anvil {pid}: {stat}"
-    );
+    assert_gone(pid);
+    assert_gone(info["fork"]["relay_pid"].as_u64().unwrap());
+    assert_nothing_left(network.workspace.path());
 }
 
-/// No process forks `upstream` (given a few seconds to stop).
-fn assert_no_fork_of(upstream: &str) {
-    let forks = || -> Vec<String> {
-        std::fs::read_dir("/proc")
-            .unwrap()
-            .filter_map(|entry| {
-                let cmdline = std::fs::read(entry.ok()?.path().join("cmdline")).ok()?;
-                let args: Vec<String> = cmdline
-                    .split(|b| *b == 0)
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect();
-                args.windows(2)
-                    .any(|w| w[0] == "--fork-url" && w[1] == upstream)
-                    .then(|| args.join(" "))
-            })
+/// The command lines of the processes running now (a zombie has none).
+fn command_lines() -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let cmdline = std::fs::read(entry.ok()?.path().join("cmdline")).ok()?;
+            let args: Vec<String> = cmdline
+                .split(|b| *b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            Some(args.join(" "))
+        })
+        .collect()
+}
+
+/// Waits (5 s at most) until no process's command line holds `text`.
+fn assert_none_runs_with(text: &str) {
+    let running = || -> Vec<String> {
+        command_lines()
+            .into_iter()
+            .filter(|line| line.contains(text))
             .collect()
     };
     let deadline = Instant::now() + std::time::Duration::from_secs(5);
-    while !forks().is_empty() && Instant::now() < deadline {
+    while !running().is_empty() && Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(
-        forks(),
+        running(),
         Vec::<String>::new(),
-        "a fork of {upstream} still runs"
+        "still running with `{text}`"
+    );
+}
+
+/// Waits (5 s at most) until process `pid` is gone (or a zombie: it was the binary's child, and
+/// no one may reap it).
+fn assert_gone(pid: u64) {
+    let stat = || std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let gone = || stat().is_empty() || stat().contains(") Z ");
+    let deadline = Instant::now() + std::time::Duration::from_secs(5);
+    while !gone() && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(gone(), "pid {pid} still runs: {}", stat());
+}
+
+/// Neither a relay of the workspace's sandbox nor an anvil forking through it is left.
+fn assert_nothing_left(workspace: &Path) {
+    let relay_log = workspace.join("storage/sandbox/demo.relay.log");
+    let relay_port = std::fs::read_to_string(relay_log).ok().and_then(|log| {
+        log.lines()
+            .find_map(|line| line.trim().strip_prefix("Listening on 127.0.0.1:"))
+            .map(str::to_owned)
+    });
+    if let Some(port) = relay_port {
+        assert_none_runs_with(&format!("--fork-url http://127.0.0.1:{port}/"));
+    }
+    assert_none_runs_with(&format!("{} sandbox relay", workspace.display()));
+}
+
+/// No process has the node's password or API key on its command line.
+fn assert_no_secret_on_a_command_line() {
+    let shown: Vec<String> = command_lines()
+        .into_iter()
+        .filter(|line| line.contains(PASSWORD) || line.contains(API_KEY))
+        .collect();
+    assert_eq!(
+        shown,
+        Vec::<String>::new(),
+        "the node's URL on a command line"
     );
 }
 
@@ -491,7 +562,7 @@ fn what_cannot_be_forked_is_said_and_leaves_no_sandbox() {
             "{err}"
         );
         assert!(!state.exists(), "no sandbox left: {err}");
-        assert_no_fork_of(&network.platform.url());
+        assert_nothing_left(network.workspace.path());
     };
     refused(
         network.cli(&["sandbox", "up", "--fork", "nowhere"]),
@@ -510,7 +581,6 @@ fn what_cannot_be_forked_is_said_and_leaves_no_sandbox() {
         ),
         &["connection refused"],
     );
-    assert_no_fork_of("http://127.0.0.1:1");
     refused(
         network.cli(&["sandbox", "up", "--fork", "demo", "--block", "99999999"]),
         &["block #99999999 is past the head of `demo`"],
@@ -609,5 +679,5 @@ fn a_fork_anvil_cannot_make_is_said_in_its_last_words_redacted() {
             );
         }
     }
-    assert_no_fork_of(&url);
+    assert_none_runs_with(&url);
 }
