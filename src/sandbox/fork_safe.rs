@@ -99,6 +99,10 @@ async fn safe_v1(
             SandboxError::NotASafe { what, .. } => refuse(format!(
                 "VERSION() is {version}, but it does not answer {what}"
             )),
+            // The node answered, with an error (a revert): not a transport failure.
+            SandboxError::Rpc { what, error } if error.as_error_resp().is_some() => refuse(
+                format!("VERSION() is {version}, but it does not answer {what}"),
+            ),
             other => other,
         })?;
     Ok((version, state))
