@@ -56,23 +56,34 @@ impl Endpoint {
 
     /// A plain JSON-RPC client for the endpoint (the sandbox's writes), with its timeout.
     pub fn client(&self) -> Result<RpcClient, ChainError> {
-        let url: reqwest::Url = self.url.parse().map_err(|_| ChainError::Other {
+        Ok(RpcClient::new_http_with_client(
+            self.http()?,
+            self.parsed()?,
+        ))
+    }
+
+    /// The URL, parsed.
+    pub fn parsed(&self) -> Result<reqwest::Url, ChainError> {
+        self.url.parse().map_err(|_| ChainError::Other {
             url: self.shown(),
             detail: "not a valid URL".into(),
-        })?;
+        })
+    }
+
+    /// The HTTP client for the endpoint: its timeout, and its extra certificate authorities.
+    pub fn http(&self) -> Result<reqwest::Client, ChainError> {
         let builder = self.roots.client_builder().map_err(|e| ChainError::Other {
             url: self.shown(),
             detail: e.to_string(),
         })?;
-        let http = builder
+        builder
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
             .build()
             .map_err(|e| ChainError::Other {
                 url: self.shown(),
                 detail: e.to_string(),
-            })?;
-        Ok(RpcClient::new_http_with_client(http, url))
+            })
     }
 
     /// The URL itself, for a process that connects on its own (a fork's anvil, through its

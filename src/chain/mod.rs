@@ -14,6 +14,7 @@ pub mod getter;
 pub mod live;
 pub mod reads;
 pub mod receipt;
+pub mod relay;
 pub mod revert;
 pub mod safe_nonce;
 pub mod set_members;

@@ -76,7 +76,9 @@ pub async fn stop_node(storage: &Path, info: &mut SandboxInfo) -> Result<String,
 }
 
 /// Starts a stopped node again on its port, loads the state it had, and checks that the
-/// Safe's code is back at its address.
+/// Safe's code is back at its address. A fork's node forks its network's node again (through
+/// the sandbox's relay) at the same block first: the state it saved holds only what changed on
+/// the fork.
 pub async fn restart_node(
     storage: &Path,
     info: &mut SandboxInfo,
@@ -91,7 +93,24 @@ pub async fn restart_node(
     let log = storage
         .join("sandbox")
         .join(format!("{}.restarted.anvil.log", info.network));
-    let (pid, _) = super::node::start_detached(binary, info.chain_id, port, &log)?;
+    let (pid, _) = match &info.fork {
+        None => super::node::start_detached(binary, info.chain_id, port, &log)?,
+        Some(origin) if !origin.relay_alive() => {
+            return Err(SandboxError::RelayGone {
+                network: info.network.clone(),
+                pid: origin.relay_pid,
+            });
+        }
+        Some(origin) => {
+            let upstream = super::fork::Upstream {
+                url: &origin.relay_url,
+                shown: &origin.node,
+                chain_id: info.chain_id,
+                block: origin.block,
+            };
+            super::fork::start_detached(binary, &upstream, port, &log)?
+        }
+    };
     let rpc = client(info)?;
     let loaded: bool = rpc
         .request("anvil_loadState", (state.trim(),))
@@ -114,8 +133,12 @@ pub async fn restart_node(
     info.pid = pid;
     info.stopped = None;
     info.save(storage)?;
+    let forking = match &info.fork {
+        Some(origin) => format!(" forking the network's node at block #{}", origin.block),
+        None => String::new(),
+    };
     Ok(format!(
-        "started anvil again (pid {pid}) on port {port} with the state saved in {}; the Safe and modules are at their addresses",
+        "started anvil again (pid {pid}) on port {port}{forking} with the state saved in {}; the Safe and modules are at their addresses",
         path.display()
     ))
 }

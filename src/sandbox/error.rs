@@ -181,6 +181,48 @@ pub enum SandboxError {
     DuplicateOwner(Address),
     #[error("{} does not answer {what} as a Safe v1.4.1 does", .safe.to_checksum(None))]
     NotASafe { safe: Address, what: String },
+    #[error("anvil could not fork {node} at block #{block}: {detail}")]
+    ForkFailed {
+        block: u64,
+        node: String,
+        detail: String,
+    },
+    /// The network's node, its profile or its addresses, as a read of it says why not.
+    #[error("{0}")]
+    Network(Box<crate::chain::TargetError>),
+    #[error(
+        "block #{block} is past the head of `{network}` (#{head}): give a block the node has (--block N), or none for its head"
+    )]
+    BlockAhead {
+        network: String,
+        block: u64,
+        head: u64,
+    },
+    #[error(
+        "network `{0}` names no `safe` in config/networks.toml: a fork's drills act through the network's Safe"
+    )]
+    NoNetworkSafe(String),
+    #[error(
+        "the Safe of `{network}` in config/networks.toml, {}, is not a Safe (v1.3.0 or later) on the fork at block #{block}: {found}",
+        .safe.to_checksum(None)
+    )]
+    NotASafeV1 {
+        network: String,
+        safe: Address,
+        block: u64,
+        found: String,
+    },
+    #[error("the relay to the network's node did not start: {0}")]
+    RelayFailed(String),
+    #[error(
+        "the relay of the sandbox of `{network}` to the network's node (pid {pid}) is gone: `owner-console sandbox down --network {network}`, then `sandbox up --fork {network}` again"
+    )]
+    RelayGone { network: String, pid: u32 },
+    #[error(
+        "the Safe {} did not take the operators on the fork: {what}",
+        .safe.to_checksum(None)
+    )]
+    OwnersNotTaken { safe: Address, what: String },
     #[error(
         "the approvers signed Safe transaction {signed:#x}, but the Safe's hash of this batch at its nonce {nonce} is now {now:#x} (another Safe transaction ran since the batch was prepared): prepare the batch again and sign off anew"
     )]
@@ -189,4 +231,16 @@ pub enum SandboxError {
         now: B256,
         nonce: alloy_primitives::U256,
     },
+}
+
+impl From<crate::chain::TargetError> for SandboxError {
+    fn from(error: crate::chain::TargetError) -> Self {
+        Self::Network(Box::new(error))
+    }
+}
+
+impl From<crate::chain::ChainError> for SandboxError {
+    fn from(error: crate::chain::ChainError) -> Self {
+        Self::Network(Box::new(error.into()))
+    }
 }

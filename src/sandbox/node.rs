@@ -118,18 +118,43 @@ pub fn start_detached(
     port: u16,
     log: &Path,
 ) -> Result<(u32, u16), SandboxError> {
+    let args = [
+        "--host".to_owned(),
+        "127.0.0.1".to_owned(),
+        "--port".to_owned(),
+        port.to_string(),
+        "--chain-id".to_owned(),
+        chain_id.to_string(),
+    ];
+    spawn_detached(binary, &args, log, Duration::from_secs(20))
+}
+
+/// Starts `binary` (anvil, or the console's relay) with `args` in its own process group, its
+/// output appended to `log` (made anew), and waits up to `limit` until it says it listens
+/// (`Listening on 127.0.0.1:PORT`). Returns the PID and the port.
+pub fn spawn_detached(
+    binary: &Path,
+    args: &[impl AsRef<std::ffi::OsStr>],
+    log: &Path,
+    limit: Duration,
+) -> Result<(u32, u16), SandboxError> {
     use std::os::unix::process::CommandExt;
     let io = |error: std::io::Error| SandboxError::Io {
         path: log.to_owned(),
         error,
     };
-    let file = std::fs::File::create(log).map_err(io)?;
+    match std::fs::remove_file(log) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(error)),
+        _ => {}
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(io)?;
     let errors = file.try_clone().map_err(io)?;
     let mut child = Command::new(binary)
-        .args(["--host", "127.0.0.1", "--port"])
-        .arg(port.to_string())
-        .arg("--chain-id")
-        .arg(chain_id.to_string())
+        .args(args)
         .stdin(Stdio::null())
         .stdout(file)
         .stderr(errors)
@@ -139,7 +164,7 @@ pub fn start_detached(
             binary: binary.to_owned(),
             error,
         })?;
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let port = text
@@ -158,6 +183,7 @@ pub fn start_detached(
         std::thread::sleep(Duration::from_millis(25));
     }
     let _ = child.kill();
+    let _ = child.wait();
     Err(SandboxError::SilentSeeLog(log.to_owned()))
 }
 

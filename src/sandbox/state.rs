@@ -1,6 +1,7 @@
 //! A running sandbox, as `sandbox up` left it: `storage/sandbox/<network>.json` names the
-//! node (loopback URL, PID) and where the mock platform's modules and Safe live on it. A drill
-//! run of that network reads and writes there.
+//! node (loopback URL, PID) and where the platform's modules and Safe live on it (the mock
+//! platform's, or on a fork the network's own). A drill run of that network reads and writes
+//! there.
 
 use super::SandboxError;
 use alloy_primitives::Address;
@@ -26,6 +27,36 @@ pub struct SandboxInfo {
     /// When a drill's chaos step stopped the node (its state saved for `restart-node`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// Set when the node is a fork of the network's node (`sandbox up --fork`): its modules and
+    /// Safe are the network's own, at their real addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<ForkOrigin>,
+}
+
+/// Where a fork sandbox's chain comes from: its network's node, at one block, reached through
+/// the sandbox's relay (fork_relay.rs).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForkOrigin {
+    pub block: u64,
+    /// The network's node, its URL redacted.
+    pub node: String,
+    pub relay_pid: u32,
+    /// The relay's loopback URL, which anvil forks: no secret.
+    pub relay_url: String,
+}
+
+impl ForkOrigin {
+    pub fn relay_alive(&self) -> bool {
+        pid_alive(self.relay_pid)
+    }
+}
+
+fn pid_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 only asks whether the process exists.
+    unsafe { libc::kill(pid, 0) == 0 }
 }
 
 pub fn file_of(storage: &Path, network: &str) -> PathBuf {
@@ -63,17 +94,16 @@ impl SandboxInfo {
 
     /// Whether the node's process is still there.
     pub fn alive(&self) -> bool {
-        let Ok(pid) = libc::pid_t::try_from(self.pid) else {
-            return false;
-        };
-        // SAFETY: kill(2) with signal 0 only asks whether the process exists.
-        unsafe { libc::kill(pid, 0) == 0 }
+        pid_alive(self.pid)
     }
 
-    /// Stops the node (SIGTERM) and forgets the sandbox.
+    /// Stops the node (SIGTERM), and a fork's relay, and forgets the sandbox.
     pub fn stop(&self, storage: &Path) -> Result<(), SandboxError> {
         if self.alive() {
             super::node::terminate(self.pid);
+        }
+        if let Some(fork) = self.fork.as_ref().filter(|fork| fork.relay_alive()) {
+            super::node::terminate(fork.relay_pid);
         }
         let _ = std::fs::remove_file(state_file(storage, &self.network));
         let path = file_of(storage, &self.network);

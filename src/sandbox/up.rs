@@ -26,16 +26,7 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         return Err(SandboxError::Offline);
     }
     let storage = &ctx.workspace.storage;
-    if let Some(info) = SandboxInfo::load(storage, network)
-        .ok()
-        .filter(SandboxInfo::alive)
-    {
-        return Err(SandboxError::AlreadyRuns {
-            network: network.to_owned(),
-            url: info.url,
-            pid: info.pid,
-        });
-    }
+    refuse_running(storage, network)?;
     let profile = ctx
         .networks
         .get(network)
@@ -87,6 +78,7 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         seeded_from,
         not_seeded: deployment.not_seeded.clone(),
         stopped: None,
+        fork: None,
     };
     info.save(storage)?;
     Ok(Started {
@@ -94,6 +86,21 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
         deployment,
         log,
     })
+}
+
+/// Refuses a second sandbox of `network` while its node runs.
+pub fn refuse_running(storage: &std::path::Path, network: &str) -> Result<(), SandboxError> {
+    match SandboxInfo::load(storage, network)
+        .ok()
+        .filter(SandboxInfo::alive)
+    {
+        Some(info) => Err(SandboxError::AlreadyRuns {
+            network: network.to_owned(),
+            url: info.url,
+            pid: info.pid,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The Safe a network's sandbox gets: the workspace's operators as its owners, in the order

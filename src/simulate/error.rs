@@ -35,14 +35,6 @@ pub enum SimulateError {
         block: u64,
         head: u64,
     },
-    #[error("cannot start anvil ({}): {error}", .binary.display())]
-    AnvilStart { binary: PathBuf, error: String },
-    #[error("anvil could not fork {node} at block #{block}: {detail}")]
-    ForkFailed {
-        block: u64,
-        node: String,
-        detail: String,
-    },
     #[error("on the fork: {what}: {detail}")]
     OnFork { what: String, detail: String },
     #[error(transparent)]

@@ -1,14 +1,13 @@
-//! A batch dry-run before anyone signs it: anvil forks the network's node at one block, the
-//! batch is executed there as its Safe would execute it (`execute.rs`), each call's status,
-//! gas, events and revert are read from the node's call trace, and the catalogue is read on
-//! the fork and compared with the config. The simulation passes only when the batch takes
+//! A batch dry-run before anyone signs it: anvil forks the network's node at one block
+//! (`crate::sandbox::fork`), the batch is executed there as its Safe would execute it
+//! (`execute.rs`), each call's status, gas, events and revert are read from the node's call
+//! trace, and the catalogue is read on the fork and compared with the config. The simulation passes only when the batch takes
 //! effect and nothing of the config remains to change. The report (`report.rs`) is bound to
 //! the batch file's SHA-256 and to the fingerprint of the diff at the fork block.
 
 pub mod abis;
 mod error;
 pub mod execute;
-pub mod fork;
 pub mod report;
 
 pub use abis::Abis;
@@ -17,6 +16,7 @@ pub use report::Report;
 
 use crate::chain::Target;
 use crate::change::compare::{Against, compare};
+use crate::sandbox::fork::{Fork, Upstream};
 use crate::workspace::context::Context;
 use alloy_primitives::Address;
 use execute::{BatchCall, Executed, How};
@@ -113,11 +113,20 @@ impl Simulation {
                 head: head.number,
             });
         }
-        let upstream = self.target.endpoint.secret_url().to_owned();
+        // anvil reaches the node through a relay in this process: the node's URL is not on
+        // its command line, and the profile's certificate authorities are trusted.
+        let relay = crate::chain::relay::Relay::start(&self.target.endpoint).await?;
+        let relayed = relay.url.clone();
         let shown = self.target.endpoint.shown();
         let anvil = self.anvil.clone();
         let fork = tokio::task::spawn_blocking(move || {
-            fork::Fork::start(&anvil, &upstream, &shown, chain_id, block)
+            let upstream = Upstream {
+                url: &relayed,
+                shown: &shown,
+                chain_id,
+                block,
+            };
+            Fork::start(&anvil, &upstream)
         })
         .await
         .map_err(|e| SimulateError::OnFork {
@@ -151,6 +160,7 @@ impl Simulation {
             &|_| true,
         )?;
         drop(fork);
+        drop(relay);
 
         let names: BTreeMap<Address, String> = self
             .target

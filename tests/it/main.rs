@@ -73,6 +73,7 @@ mod safe_batch;
 mod safe_batch_cli;
 mod safe_batch_parsing;
 mod safe_tx_hash;
+mod sandbox_fork;
 mod secrets;
 mod security;
 mod sets_whole;

@@ -8,6 +8,7 @@
 use crate::support::chain::live_cli;
 use crate::support::cli::{Home, list_operator, text};
 use crate::support::real_platform::RealPlatform;
+use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
 use crate::support::workspace::shipped_workspace;
 use alloy_primitives::U256;
 use serde_json::{Value, json};
@@ -611,4 +612,82 @@ fn a_safe_that_is_not_v1_is_impersonated_and_the_report_says_not_atomic() {
     // The rest of the config is not made by this one call: named, and the simulation fails.
     assert_eq!(output.status.code(), Some(1));
     assert!(!report["remaining"].as_array().unwrap().is_empty());
+}
+
+/// The node is a provider's: `https://` behind a private certificate authority (trusted by the
+/// profile's `ca_file`), an API key in its URL. anvil cannot trust that authority, and is not
+/// given the URL: it forks through the console's loopback relay. The simulation runs, and no
+/// process's command line holds the key meanwhile.
+#[test]
+fn simulate_forks_a_private_ca_node_through_a_relay_that_keeps_its_url() {
+    let started = Instant::now();
+    let workspace = shipped_workspace();
+    let platform = RealPlatform::with_real_safe();
+    platform.describe_in(workspace.path());
+    let ca = TestCa::new("owner-console test CA");
+    let proxy = TlsProxy::start(platform.chain.node.port, &ca, &["localhost"]);
+    std::fs::write(workspace.path().join("private-ca.pem"), &ca.pem).unwrap();
+    trust_in_profile(workspace.path(), "private-ca.pem");
+    const KEY: &str = "S3CRET-RELAYED-KEY";
+    let url = format!("{}?key={KEY}", proxy.url());
+    let batch = workspace.path().join("one.json");
+    let data = owner_console::sandbox::deploy::calldata("setBurnPct(uint256)", &["4".into()])
+        .unwrap()
+        .to_string();
+    let one = json!({
+        "version": "1.0", "chainId": "31337", "createdAt": 0, "meta": {},
+        "transactions": [{"to": platform.at("FeePool"), "value": "0", "data": data}]
+    });
+    std::fs::write(&batch, one.to_string()).unwrap();
+    let home = Home::new();
+    let build = crate::support::agijobs::build();
+    let mut child = home
+        .command(
+            workspace.path(),
+            crate::support::cli::PASSPHRASE,
+            &[
+                "simulate",
+                batch.to_str().unwrap(),
+                "--network",
+                "demo",
+                "--abi",
+                build.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .env(crate::support::chain::DEMO_RPC_ENV, &url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut shown_key = Vec::new();
+    let mut anvils = 0;
+    while child.try_wait().unwrap().is_none() {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains("--fork-url") && cmdline.contains("127.0.0.1:") {
+                anvils += 1;
+            }
+            if cmdline.contains(KEY) {
+                shown_key.push(cmdline);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let (out, err) = text(&output);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+    assert_eq!(
+        report["execution"]["mode"], "safe-exec-transaction",
+        "{report:#}"
+    );
+    assert_eq!(report["execution"]["succeeded"], true, "{report:#}");
+    assert_eq!(report["calls"][0]["events"], json!(["BurnPctUpdated(4)"]));
+    assert!(!out.contains(KEY) && !err.contains(KEY), "{out}{err}");
+    assert!(anvils > 0, "the fork's anvil was seen running");
+    assert_eq!(shown_key, Vec::<String>::new(), "the key on a command line");
+    println!("test took {:?}", started.elapsed());
 }

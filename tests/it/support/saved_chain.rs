@@ -158,6 +158,7 @@ pub fn sandbox_up(workspace: &Path, network: &str, from: SeedFrom) -> Sandbox {
             seeded_from,
             not_seeded: saved.deployment.not_seeded.clone(),
             stopped: None,
+            fork: None,
         },
         storage,
         started: pid,
