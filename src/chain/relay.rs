@@ -2,15 +2,19 @@
 //! to be handed its URL: a fork's anvil (anvil takes its node's URL on its command line, where
 //! every user of the machine can read it, and trusts no extra certificate authority). A
 //! simulation runs one in the console; a fork sandbox runs one detached (sandbox/fork_relay.rs).
-//! It listens on 127.0.0.1, reads each HTTP/1.1 request (a JSON-RPC request or batch), sends
-//! its body to the node with the console's own HTTP client (the URL stays in this process, the
-//! profile's `ca_file` is trusted), and answers with the node's status and body. It stops
-//! taking connections when dropped; a connection ends when its client closes it.
+//! It listens on 127.0.0.1 and serves HTTP/1.1 (hyper): each request's body (a JSON-RPC request
+//! or batch, at most 16 MiB) goes to the node with the console's own HTTP client (the URL stays
+//! in this process, the profile's `ca_file` is trusted), and the answer is the node's status and
+//! body. It stops taking connections when dropped.
 
 use super::client::Endpoint;
 use super::error::ChainError;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
 
 /// The largest request head and body taken (a fork asks for blocks, accounts and storage).
 const MAX_HEAD: usize = 64 * 1024;
@@ -38,7 +42,17 @@ impl Relay {
         let port = listener.local_addr().map_err(cannot)?.port();
         let accepting = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, http.clone(), node.clone()));
+                // Each answer goes out at once: no wait for the client's acknowledgement (Nagle).
+                let _ = stream.set_nodelay(true);
+                let (http, node) = (http.clone(), node.clone());
+                let service = hyper::service::service_fn(move |request| {
+                    relay(http.clone(), node.clone(), request)
+                });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .max_buf_size(MAX_HEAD)
+                        .serve_connection(TokioIo::new(stream), service),
+                );
             }
         });
         Ok(Self {
@@ -55,66 +69,29 @@ impl Drop for Relay {
     }
 }
 
-/// Answers the requests of one connection in turn, until the client closes it or sends what
-/// is not a request with a length.
-async fn serve(stream: TcpStream, http: reqwest::Client, node: reqwest::Url) {
-    // Each answer goes out whole at once: no wait for the client's acknowledgement (Nagle).
-    let _ = stream.set_nodelay(true);
-    let (read, mut write) = stream.into_split();
-    let mut read = BufReader::new(read);
-    while let Some(body) = request_body(&mut read).await {
-        let (status, answer) = relayed(&http, &node, body).await;
-        let mut whole = format!(
-            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            reqwest::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|code| code.canonical_reason())
-                .unwrap_or("Relayed"),
-            answer.len()
-        )
-        .into_bytes();
-        whole.extend_from_slice(&answer);
-        if write.write_all(&whole).await.is_err() {
-            return;
-        }
-    }
-}
-
-/// The body of the next request: its head read up to the blank line, the body by its
-/// `Content-Length`. None at the end of the connection, or for a request the relay does not
-/// take (no length, chunked, too large).
-async fn request_body(read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Option<Vec<u8>> {
-    let mut length = None;
-    let mut head = 0;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let read_now = read.read_line(&mut line).await.ok()?;
-        head += read_now;
-        if read_now == 0 || head > MAX_HEAD {
-            return None;
-        }
-        let text = line.trim_end();
-        if text.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = text.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse::<usize>().ok();
-            }
-            if name.trim().eq_ignore_ascii_case("transfer-encoding") {
-                return None;
-            }
-        }
-    }
-    let length = length.filter(|length| *length <= MAX_BODY)?;
-    let mut body = vec![0; length];
-    read.read_exact(&mut body).await.ok()?;
-    Some(body)
+/// One request relayed: its body, when within the limit, sent to the node; 413 otherwise.
+async fn relay(
+    http: reqwest::Client,
+    node: reqwest::Url,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (status, answer) = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => relayed(&http, &node, body.to_bytes()).await,
+        Err(_) => (
+            StatusCode::PAYLOAD_TOO_LARGE.as_u16(),
+            b"the request is over the relay's 16 MiB, or ended early".to_vec(),
+        ),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(answer)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(response)
 }
 
 /// The node's status and answer to `body`; 502 and the failure (redacted) when it gave none.
-async fn relayed(http: &reqwest::Client, node: &reqwest::Url, body: Vec<u8>) -> (u16, Vec<u8>) {
+async fn relayed(http: &reqwest::Client, node: &reqwest::Url, body: Bytes) -> (u16, Vec<u8>) {
     let sent = http
         .post(node.clone())
         .header(reqwest::header::CONTENT_TYPE, "application/json")

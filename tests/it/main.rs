@@ -19,6 +19,7 @@ mod chain_faults;
 mod chain_https;
 mod chain_live;
 mod chain_receipts;
+mod chain_relay;
 mod chaos;
 mod cli;
 mod cli_pipes;
