@@ -104,6 +104,21 @@ pub struct Mined {
 }
 
 impl Sender<'_> {
+    /// One JSON-RPC request to the sandbox's node; its failure names `method`.
+    pub async fn request<R: alloy_json_rpc::RpcRecv>(
+        &self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<R, SandboxError> {
+        self.rpc
+            .request(method, params)
+            .await
+            .map_err(|error| SandboxError::Rpc {
+                what: method,
+                error: Box::new(error),
+            })
+    }
+
     pub async fn accounts(&self) -> Result<Vec<Address>, SandboxError> {
         self.rpc
             .request_noparams("eth_accounts")

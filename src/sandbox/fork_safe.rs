@@ -32,21 +32,6 @@ pub struct Handed {
     pub threshold: usize,
 }
 
-async fn request<R: alloy_json_rpc::RpcRecv>(
-    sender: &Sender<'_>,
-    method: &'static str,
-    params: serde_json::Value,
-) -> Result<R, SandboxError> {
-    sender
-        .rpc
-        .request(method, params)
-        .await
-        .map_err(|error| SandboxError::Rpc {
-            what: method,
-            error: Box::new(error),
-        })
-}
-
 /// The Safe's version, refused (naming what was found) unless `safe` has code that answers
 /// `VERSION()` with "1.…" (1.3.0 or later: the Safe transaction hash the console signs) and the
 /// owners and threshold of a Safe.
@@ -62,7 +47,9 @@ async fn safe_v1(
         block,
         found,
     };
-    let code: Bytes = request(sender, "eth_getCode", json!([safe, "latest"])).await?;
+    let code: Bytes = sender
+        .request("eth_getCode", json!([safe, "latest"]))
+        .await?;
     if code.is_empty() {
         return Err(refuse(
             "it has no code (an account, or nothing deployed there)".to_owned(),
@@ -118,19 +105,26 @@ pub async fn hand_to_operators(
 ) -> Result<Handed, SandboxError> {
     setup.check()?;
     let (version, before) = safe_v1(sender, network, safe, block).await?;
-    let balance: U256 = request(sender, "eth_getBalance", json!([safe, "latest"])).await?;
+    let balance: U256 = sender
+        .request("eth_getBalance", json!([safe, "latest"]))
+        .await?;
     let gas_money = U256::from(10u64).pow(U256::from(18u64));
-    let _: serde_json::Value = request(sender, "anvil_impersonateAccount", json!([safe])).await?;
-    let _: serde_json::Value = request(
-        sender,
-        "anvil_setBalance",
-        json!([safe, balance.saturating_add(gas_money)]),
-    )
-    .await?;
+    let _: serde_json::Value = sender
+        .request("anvil_impersonateAccount", json!([safe]))
+        .await?;
+    let _: serde_json::Value = sender
+        .request(
+            "anvil_setBalance",
+            json!([safe, balance.saturating_add(gas_money)]),
+        )
+        .await?;
     let changed = change_owners(sender, safe, &before, setup).await;
-    let _: serde_json::Value =
-        request(sender, "anvil_stopImpersonatingAccount", json!([safe])).await?;
-    let _: serde_json::Value = request(sender, "anvil_setBalance", json!([safe, balance])).await?;
+    let _: serde_json::Value = sender
+        .request("anvil_stopImpersonatingAccount", json!([safe]))
+        .await?;
+    let _: serde_json::Value = sender
+        .request("anvil_setBalance", json!([safe, balance]))
+        .await?;
     let added = changed?;
     let after = safe_state(sender, safe).await?;
     let missing: Vec<String> = setup
@@ -154,12 +148,12 @@ pub async fn hand_to_operators(
             ),
         });
     }
-    let multi_send: Bytes = request(
-        sender,
-        "eth_getCode",
-        json!([crate::safe::multisend::MULTI_SEND_CALL_ONLY, "latest"]),
-    )
-    .await?;
+    let multi_send: Bytes = sender
+        .request(
+            "eth_getCode",
+            json!([crate::safe::multisend::MULTI_SEND_CALL_ONLY, "latest"]),
+        )
+        .await?;
     Ok(Handed {
         version,
         no_multi_send: multi_send.is_empty(),

@@ -11,7 +11,7 @@ use super::fork::{Upstream, start_detached};
 use super::fork_safe::{Handed, hand_to_operators};
 use super::node::{find_for, terminate};
 use super::state::{ForkOrigin, SandboxInfo};
-use super::up::{refuse_running, safe_setup};
+use super::up::{safe_setup, startable};
 use crate::chain::Chain;
 use crate::workspace::context::Context;
 use std::path::PathBuf;
@@ -30,15 +30,8 @@ pub async fn up_fork(
     network: &str,
     block: Option<u64>,
 ) -> Result<ForkStarted, SandboxError> {
-    if ctx.offline {
-        return Err(SandboxError::Offline);
-    }
+    let profile = startable(ctx, network)?;
     let storage = &ctx.workspace.storage;
-    refuse_running(storage, network)?;
-    let profile = ctx
-        .networks
-        .get(network)
-        .ok_or_else(|| SandboxError::UnknownNetwork(network.to_owned()))?;
     let setup = safe_setup(ctx, profile)?;
     let catalogue = ctx.catalogue()?;
     let contracts = crate::chain::addresses::modules(ctx, &catalogue, network)

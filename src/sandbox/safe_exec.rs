@@ -184,16 +184,10 @@ async fn anvil(
     method: &'static str,
     params: serde_json::Value,
 ) -> Result<(), SandboxError> {
-    let _: serde_json::Value =
-        sender
-            .rpc
-            .request(method, params)
-            .await
-            .map_err(|error| SandboxError::Rpc {
-                what: method,
-                error: Box::new(error),
-            })?;
-    Ok(())
+    sender
+        .request::<serde_json::Value>(method, params)
+        .await
+        .map(drop)
 }
 
 /// The slot of the Safe v1.4.1's `approvedHashes` mapping (SafeStorage: singleton, modules,

@@ -22,15 +22,8 @@ pub struct Started {
 }
 
 pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started, SandboxError> {
-    if ctx.offline {
-        return Err(SandboxError::Offline);
-    }
+    let profile = startable(ctx, network)?;
     let storage = &ctx.workspace.storage;
-    refuse_running(storage, network)?;
-    let profile = ctx
-        .networks
-        .get(network)
-        .ok_or_else(|| SandboxError::UnknownNetwork(network.to_owned()))?;
     let catalogue = ctx.catalogue()?;
     let (values, seeded_from) = seed(ctx, &catalogue, network, from)?;
     let binary = find_for(ctx)?;
@@ -88,8 +81,23 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
     })
 }
 
+/// The profile of `network` when a sandbox of it may start: online, the network known, and no
+/// sandbox of it running.
+pub fn startable<'c>(
+    ctx: &'c Context,
+    network: &str,
+) -> Result<&'c crate::workspace::networks::Network, SandboxError> {
+    if ctx.offline {
+        return Err(SandboxError::Offline);
+    }
+    refuse_running(&ctx.workspace.storage, network)?;
+    ctx.networks
+        .get(network)
+        .ok_or_else(|| SandboxError::UnknownNetwork(network.to_owned()))
+}
+
 /// Refuses a second sandbox of `network` while its node runs.
-pub fn refuse_running(storage: &std::path::Path, network: &str) -> Result<(), SandboxError> {
+fn refuse_running(storage: &std::path::Path, network: &str) -> Result<(), SandboxError> {
     match SandboxInfo::load(storage, network)
         .ok()
         .filter(SandboxInfo::alive)
