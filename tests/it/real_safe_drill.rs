@@ -272,7 +272,15 @@ fn take_away(stage: &Stage, module: Address) {
         json!([{ "from": safe, "to": module, "data": data }]),
     );
     stage.rpc("anvil_stopImpersonatingAccount", json!([safe]));
-    let receipt = stage.rpc("eth_getTransactionReceipt", json!([hash]));
+    // anvil answers a sent transaction before it has mined it: its receipt comes a little later.
+    let waited = std::time::Instant::now();
+    let receipt = loop {
+        let receipt = stage.rpc("eth_getTransactionReceipt", json!([hash]));
+        if !receipt.is_null() || waited.elapsed() > std::time::Duration::from_secs(10) {
+            break receipt;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     assert_eq!(receipt["status"], "0x1", "{receipt}");
 }
 

@@ -274,15 +274,28 @@ fn signoff(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepActi
         };
         lines.push(Line::from(Span::styled(text, style)));
     }
+    if let Some(hash) = run.safe_tx_hash() {
+        lines.push(Line::from(
+            "Each sign-off also signs the Safe transaction hash, as a hardware wallet shows it:",
+        ));
+        lines.push(Line::from(Span::styled(hash.to_owned(), theme.bold())));
+    }
     for signoff in &run.visit.signoffs {
         let how = if signoff.attestation_sig.is_some() {
             "attested elsewhere"
         } else {
             "signed here"
         };
+        let safe = match &signoff.safe_tx {
+            Some(signed) if run.safe_tx_hash() == Some(signed.safe_tx_hash.as_str()) => {
+                " · Safe transaction signed"
+            }
+            Some(_) => " · signed another Safe transaction",
+            None => "",
+        };
         lines.push(Line::from(Span::styled(
             format!(
-                "  ✓ {} ({}) · {how}",
+                "  ✓ {} ({}) · {how}{safe}",
                 signoff.name,
                 signoff.roles.join(", ")
             ),
@@ -427,5 +440,102 @@ fn chaos(lines: &mut Vec<Line<'static>>, screen: &RunScreen, action: &StepAction
             format!("✓ INJECTED at {}: {}", chaos.done_at, chaos.detail),
             theme.ok(),
         )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::event::{BatchPrepared, SafeTxRecorded, SafeTxSignature, Signoff};
+    use crate::engine::run::Position;
+    use std::path::Path;
+
+    const HASH: &str = "0x3f1c9e0d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d";
+
+    /// The fee update's sign-off of the Safe signatures, after a batch whose Safe transaction
+    /// hash is [`HASH`], with `signoffs` recorded.
+    fn collecting(signoffs: Vec<Signoff>) -> (RunScreen, Step) {
+        let text = include_str!("../../../runbooks/update/fee-update.toml");
+        let book = crate::runbook::load::load_text(Path::new("fee-update.toml"), text)
+            .runbook
+            .expect("the shipped fee update loads");
+        let step = book
+            .steps
+            .iter()
+            .find(|step| step.id == "collect-signatures")
+            .expect("a collect-signatures step")
+            .clone();
+        let mut run = crate::tui::run::preview_run(std::sync::Arc::new(book), "demo", "alice");
+        run.position = Position::At(step.id.clone());
+        run.last_batch = Some(BatchPrepared {
+            safe_transaction: Some(SafeTxRecorded {
+                safe: "0x5afe".into(),
+                nonce: "7".into(),
+                domain_hash: "0xd0".into(),
+                message_hash: "0x3e".into(),
+                safe_tx_hash: HASH.into(),
+            }),
+            step: "safe-batch".into(),
+            file: "batch.json".into(),
+            sha256: "0x5a".into(),
+            file_sha256: "0x5b".into(),
+            checksum: "0x5c".into(),
+            transactions: 2,
+            diff_fingerprint: None,
+        });
+        run.visit.signoffs = signoffs;
+        let drafts = crate::session::drafts::Drafts::in_storage(Path::new("/nonexistent"));
+        (RunScreen::new(run, drafts), step)
+    }
+
+    fn signoff(name: &str, safe_tx_hash: Option<&str>) -> Signoff {
+        Signoff {
+            step: "collect-signatures".into(),
+            approver: "0xb0b".into(),
+            name: name.into(),
+            roles: vec!["approver".into()],
+            subject: "s".into(),
+            fingerprint: None,
+            attestation_sig: None,
+            attested_at: None,
+            safe_tx: safe_tx_hash.map(|hash| SafeTxSignature {
+                safe_tx_hash: hash.into(),
+                signature: "0x51".into(),
+            }),
+        }
+    }
+
+    fn text(screen: &RunScreen, step: &Step) -> String {
+        let theme = Theme::new(false, &Default::default()).unwrap();
+        lines(screen, step, &theme)
+            .iter()
+            .map(|line| line.to_string() + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn a_signoff_shows_the_safe_hash_it_signs_and_who_signed_it() {
+        let (screen, step) = collecting(vec![
+            signoff("bob", Some(HASH)),
+            signoff("carol", Some("0xdead")),
+            signoff("dave", None),
+        ]);
+        let shown = text(&screen, &step);
+        assert!(
+            shown.contains(&format!("hardware wallet shows it:\n{HASH}\n")),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("✓ bob (approver) · signed here · Safe transaction signed"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("✓ carol (approver) · signed here · signed another Safe transaction"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("✓ dave (approver) · signed here\n"),
+            "{shown}"
+        );
     }
 }
