@@ -86,12 +86,6 @@ impl Endpoint {
             })
     }
 
-    /// The URL itself, for a process that connects on its own (a fork's anvil, through its
-    /// environment): never shown, logged or recorded.
-    pub fn secret_url(&self) -> &str {
-        &self.url
-    }
-
     /// The URL as it may be shown, logged or recorded.
     pub fn shown(&self) -> String {
         redact_url(&self.url)
@@ -191,6 +185,20 @@ impl Chain {
         ChainError::Malformed {
             url: self.endpoint.shown(),
             detail: detail.to_owned(),
+        }
+    }
+
+    /// The block a fork of the node starts from: `asked`, or its head when none is; refused
+    /// when the node does not have it yet.
+    pub async fn fork_block(&self, asked: Option<u64>) -> Result<u64, ChainError> {
+        let head = self.head().await?.number;
+        match asked {
+            Some(block) if block > head => Err(ChainError::BlockAhead {
+                network: self.endpoint.network.clone(),
+                block,
+                head,
+            }),
+            asked => Ok(asked.unwrap_or(head)),
         }
     }
 

@@ -13,6 +13,14 @@ pub enum ChainError {
     NoRpcUrl { network: String, variable: String },
     #[error("offline: no network connection is opened (state comes from the snapshot)")]
     Offline,
+    #[error(
+        "block #{block} is past the head of `{network}` (#{head}): give a block the node has (--block N), or none for its head"
+    )]
+    BlockAhead {
+        network: String,
+        block: u64,
+        head: u64,
+    },
     #[error("{url}: connection refused — is the node running and the URL right?")]
     Refused { url: String },
     #[error("{url}: no answer within {seconds} s (timeout)")]

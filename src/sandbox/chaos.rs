@@ -9,14 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn client(info: &SandboxInfo) -> Result<RpcClient, SandboxError> {
-    let url = info
-        .url
-        .parse()
-        .map_err(|_| SandboxError::NotAUrl(info.url.clone()))?;
-    Ok(RpcClient::new_http_with_client(
-        crate::net::ExtraRoots::default().client()?,
-        url,
-    ))
+    super::node::client_at(&info.url)
 }
 
 /// The node's latest block, when it answers.

@@ -50,8 +50,6 @@ pub enum SandboxError {
     NoPort(String),
     #[error("the sandbox URL `{0}` is not a URL")]
     NotAUrl(String),
-    #[error("bad URL")]
-    BadLocalUrl,
     #[error(transparent)]
     Client(#[from] crate::net::RootsError),
     #[error(
@@ -190,14 +188,6 @@ pub enum SandboxError {
     /// The network's node, its profile or its addresses, as a read of it says why not.
     #[error("{0}")]
     Network(Box<crate::chain::TargetError>),
-    #[error(
-        "block #{block} is past the head of `{network}` (#{head}): give a block the node has (--block N), or none for its head"
-    )]
-    BlockAhead {
-        network: String,
-        block: u64,
-        head: u64,
-    },
     #[error(
         "network `{0}` names no `safe` in config/networks.toml: a fork's drills act through the network's Safe"
     )]

@@ -1,9 +1,9 @@
 //! `sandbox up --fork NETWORK [--block N]`: anvil started detached as a fork of the network's
 //! node at one block (by default its head, the block `diff` and `simulate` read), reaching the
 //! node through the sandbox's relay (fork_relay.rs): the real platform at its real addresses,
-//! nothing deployed or seeded. The network's Safe is handed to
-//! the workspace's operators on the fork only (fork_safe.rs), and the sandbox's record names the
-//! network's modules and Safe, so that drills act on them as on any sandbox.
+//! nothing deployed or seeded. The network's Safe is handed to the workspace's operators on the
+//! fork only (fork_safe.rs), and the sandbox's record names the network's modules and Safe, so
+//! that drills act on them as on any sandbox.
 
 use super::SandboxError;
 use super::deploy::Sender;
@@ -41,15 +41,7 @@ pub async fn up_fork(
         .ok_or_else(|| SandboxError::NoNetworkSafe(network.to_owned()))?;
     let binary = find_for(ctx)?;
     let endpoint = crate::chain::live::endpoint(ctx, network)?;
-    let head = Chain::connect(endpoint.clone())?.head().await?;
-    let block = block.unwrap_or(head.number);
-    if block > head.number {
-        return Err(SandboxError::BlockAhead {
-            network: network.to_owned(),
-            block,
-            head: head.number,
-        });
-    }
+    let block = Chain::connect(endpoint.clone())?.fork_block(block).await?;
     let folder = storage.join("sandbox");
     std::fs::create_dir_all(&folder).map_err(|error| SandboxError::Io {
         path: folder.clone(),
@@ -116,10 +108,7 @@ async fn hand_safe(
     block: u64,
     setup: &super::real_safe::SafeSetup,
 ) -> Result<Handed, SandboxError> {
-    let rpc = alloy_rpc_client::RpcClient::new_http_with_client(
-        crate::net::ExtraRoots::default().client()?,
-        url.parse().map_err(|_| SandboxError::BadLocalUrl)?,
-    );
+    let rpc = super::node::client_at(url)?;
     let sender = Sender {
         rpc: &rpc,
         timeout: Duration::from_secs(30),

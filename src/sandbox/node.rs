@@ -202,3 +202,14 @@ pub fn terminate(pid: u32) -> bool {
     // SAFETY: kill(2) with a PID this workspace's sandbox recorded.
     unsafe { libc::kill(pid, libc::SIGTERM) == 0 }
 }
+
+/// A JSON-RPC client of the sandbox's own node on loopback (`url`, as `sandbox up` made it).
+pub fn client_at(url: &str) -> Result<alloy_rpc_client::RpcClient, SandboxError> {
+    let parsed = url
+        .parse()
+        .map_err(|_| SandboxError::NotAUrl(url.to_owned()))?;
+    Ok(alloy_rpc_client::RpcClient::new_http_with_client(
+        crate::net::ExtraRoots::default().client()?,
+        parsed,
+    ))
+}

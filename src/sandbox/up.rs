@@ -37,10 +37,7 @@ pub async fn up(ctx: &Context, network: &str, from: SeedFrom) -> Result<Started,
     let log = folder.join(format!("{network}.anvil.log"));
     let (pid, port) = start_detached(&binary, profile.chain_id, 0, &log)?;
     let url = format!("http://127.0.0.1:{port}");
-    let rpc = alloy_rpc_client::RpcClient::new_http_with_client(
-        crate::net::ExtraRoots::default().client()?,
-        url.parse().map_err(|_| SandboxError::BadLocalUrl)?,
-    );
+    let rpc = super::node::client_at(&url)?;
     let sender = Sender {
         rpc: &rpc,
         timeout: Duration::from_secs(20),

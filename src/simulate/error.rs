@@ -27,14 +27,6 @@ pub enum SimulateError {
         "network `{0}` names no `safe` in config/networks.toml: there is no Safe to execute the batch"
     )]
     NoSafe(String),
-    #[error(
-        "block #{block} is past the head of `{network}` (#{head}): give a block the node has (--block N), or none for its head"
-    )]
-    BlockAhead {
-        network: String,
-        block: u64,
-        head: u64,
-    },
     #[error("on the fork: {what}: {detail}")]
     OnFork { what: String, detail: String },
     #[error(transparent)]

@@ -1,9 +1,10 @@
 //! A batch dry-run before anyone signs it: anvil forks the network's node at one block
 //! (`crate::sandbox::fork`), the batch is executed there as its Safe would execute it
 //! (`execute.rs`), each call's status, gas, events and revert are read from the node's call
-//! trace, and the catalogue is read on the fork and compared with the config. The simulation passes only when the batch takes
-//! effect and nothing of the config remains to change. The report (`report.rs`) is bound to
-//! the batch file's SHA-256 and to the fingerprint of the diff at the fork block.
+//! trace, and the catalogue is read on the fork and compared with the config. The simulation
+//! passes only when the batch takes effect and nothing of the config remains to change. The
+//! report (`report.rs`) is bound to the batch file's SHA-256 and to the fingerprint of the diff
+//! at the fork block.
 
 pub mod abis;
 mod error;
@@ -104,15 +105,7 @@ impl Simulation {
             })
             .collect::<Result<Vec<_>, SimulateError>>()?;
 
-        let head = self.target.connect()?.head().await?;
-        let block = self.block.unwrap_or(head.number);
-        if block > head.number {
-            return Err(SimulateError::BlockAhead {
-                network,
-                block,
-                head: head.number,
-            });
-        }
+        let block = self.target.connect()?.fork_block(self.block).await?;
         // anvil reaches the node through a relay in this process: the node's URL is not on
         // its command line, and the profile's certificate authorities are trusted.
         let relay = crate::chain::relay::Relay::start(&self.target.endpoint).await?;
