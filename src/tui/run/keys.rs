@@ -26,7 +26,7 @@ impl RunScreen {
             Action::Ledger => return Outcome::OpenLedger,
             Action::Flowchart => {
                 self.flowchart = true;
-                self.flow_scroll = 0;
+                self.flow_scroll.reset();
             }
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
@@ -46,14 +46,13 @@ impl RunScreen {
             Action::Down => self.scroll_flow(1),
             Action::PageUp => self.scroll_flow(-10),
             Action::PageDown => self.scroll_flow(10),
-            Action::First => self.flow_scroll = 0,
+            Action::First => self.flow_scroll.reset(),
             _ => {}
         }
     }
 
     fn scroll_flow(&mut self, delta: isize) {
-        let (up, down) = self.flow_bounds.get();
-        self.flow_scroll = (self.flow_scroll.clamp(up, down) + delta).clamp(up, down);
+        self.flow_scroll.by(delta);
     }
 
     fn step_action(&mut self, action: Action, ctx: &mut Ctx) -> Option<Task> {

@@ -7,6 +7,7 @@ mod keys;
 mod note_drafts;
 mod preview;
 mod recording;
+mod scroll;
 mod step_actions;
 
 use crate::engine::run::Outcome;
@@ -14,13 +15,10 @@ use crate::engine::{Position, Run};
 use crate::runbook::StepAction;
 use crate::runbook::graph::Mark;
 use crate::session::drafts::Drafts;
-use std::cell::Cell;
 use std::time::Instant;
 
 pub use preview::preview_run;
-
-/// The furthest a step's pane scrolls before it is drawn (then the view says where it ends).
-const MAX_SCROLL: usize = 1000;
+pub use scroll::Scroll;
 
 pub struct RunScreen {
     pub run: Run,
@@ -31,14 +29,9 @@ pub struct RunScreen {
     /// The flowchart is shown instead of the steps.
     pub flowchart: bool,
     /// How far the flowchart is scrolled from where the current step puts it.
-    pub flow_scroll: isize,
-    /// How far `flow_scroll` goes up and down, as the view last drew the flowchart.
-    pub flow_bounds: Cell<(isize, isize)>,
+    pub flow_scroll: Scroll,
     /// How far the step's pane is scrolled, on a step without a cursor.
-    pub detail_scroll: usize,
-    /// The furthest the step's pane scrolls, as the view last drew it: keys past its end are
-    /// not counted, so the first key back moves the text.
-    pub detail_scroll_end: Cell<usize>,
+    pub detail_scroll: Scroll,
     /// A preview: the run is not started, and nothing is recorded (see `preview.rs`).
     pub preview: bool,
     /// Where note drafts are kept.
@@ -62,10 +55,8 @@ impl RunScreen {
             diff: None,
             cursor,
             flowchart: false,
-            flow_scroll: 0,
-            flow_bounds: Cell::new((-(MAX_SCROLL as isize), MAX_SCROLL as isize)),
-            detail_scroll: 0,
-            detail_scroll_end: Cell::new(MAX_SCROLL),
+            flow_scroll: Scroll::both_ways(),
+            detail_scroll: Scroll::down_from_top(),
             preview: false,
             drafts,
             draft_due: None,
@@ -142,17 +133,14 @@ impl RunScreen {
         if span > 0 {
             self.cursor = (self.cursor as isize + delta).clamp(0, span as isize - 1) as usize;
         } else {
-            let end = self.detail_scroll_end.get().min(MAX_SCROLL);
-            let from = self.detail_scroll.min(end) as isize;
-            self.detail_scroll = (from + delta).clamp(0, end as isize) as usize;
+            self.detail_scroll.by(delta);
         }
     }
 
     /// The cursor and the pane's scroll back at the top, for a step newly shown.
     pub fn at_new_step(&mut self) {
         self.cursor = 0;
-        self.detail_scroll = 0;
-        self.detail_scroll_end.set(MAX_SCROLL);
+        self.detail_scroll.reset();
     }
 
     /// The mark of a step: current, or the outcome of its latest visit, or pending (not

@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     // Where the current step puts the window, and from there where the keys moved it.
     let current = scroll_window::wrapped_index(&lines, current_line, usize::from(inner.width));
     let auto = current.saturating_sub(visible / 2);
-    let wanted = auto.saturating_add_signed(screen.flow_scroll);
+    let wanted = auto.saturating_add_signed(screen.flow_scroll.at());
     let window = scroll_window::draw(
         frame,
         area,
@@ -68,6 +68,6 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     );
     let end = window.offset + window.below;
     screen
-        .flow_bounds
-        .set((-(auto as isize), end as isize - auto as isize));
+        .flow_scroll
+        .drawn_within(-(auto as isize), end as isize - auto as isize);
 }

@@ -49,10 +49,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RunScreen, keymap: &Keymap, 
         .position(|line| line.spans.first().is_some_and(|s| s.content == "› "));
     let place = match cursor {
         Some(line) => Place::Around(line),
-        None => Place::From(screen.detail_scroll),
+        None => Place::From(screen.detail_scroll.at().max(0) as usize),
     };
     let window = scroll_window::draw(frame, area, block, &lines, place, theme.accent());
-    screen.detail_scroll_end.set(window.offset + window.below);
+    screen
+        .detail_scroll
+        .drawn_within(0, (window.offset + window.below) as isize);
 }
 
 /// A run that is over: how it ended, and each step's outcome.
@@ -77,7 +79,9 @@ fn finished(frame: &mut Frame, area: Rect, screen: &RunScreen, theme: &Theme) {
     lines.push(Line::from(""));
     lines.push(Line::from("Esc returns to the start screen."));
     let block = Block::default().borders(Borders::ALL);
-    let place = Place::From(screen.detail_scroll);
+    let place = Place::From(screen.detail_scroll.at().max(0) as usize);
     let window = scroll_window::draw(frame, area, block, &lines, place, theme.accent());
-    screen.detail_scroll_end.set(window.offset + window.below);
+    screen
+        .detail_scroll
+        .drawn_within(0, (window.offset + window.below) as isize);
 }
