@@ -85,21 +85,6 @@ fn walk(
     (run, walked.is_ok())
 }
 
-/// The operators' addresses by name.
-fn address_of(stage: &Stage, name: &str) -> Address {
-    let session =
-        Session::open(Workspace::folder(stage.workspace.path()), "tester".into()).unwrap();
-    session
-        .operators
-        .operators
-        .iter()
-        .find(|o| o.name == name)
-        .unwrap()
-        .address
-        .parse()
-        .unwrap()
-}
-
 fn body<'a>(entries: &'a [Value], kind: &str) -> Vec<&'a Value> {
     entries
         .iter()
@@ -169,7 +154,7 @@ fn recorded_safe_tx_hash(entries: &[Value]) -> B256 {
 fn a_pause_drill_runs_on_the_real_safe_with_two_approvers_signatures() {
     let stage = stage();
     assert_eq!(view(&stage, getThresholdCall {}), U256::from(2));
-    assert!(view(&stage, getOwnersCall {}).contains(&address_of(&stage, "bob")));
+    assert!(view(&stage, getOwnersCall {}).contains(&crate::support::team::address("bob")));
     let nonce = safe_nonce(&stage);
     assert_eq!(stage.sandbox_values()["JobRegistry.paused"], json!(false));
 
@@ -369,7 +354,7 @@ fn a_signoff_whose_safe_signature_is_not_its_approvers_stops_the_run() {
         let forged = owner_console::safe::approval::sign(&hash, &carol).unwrap();
         let signoff = owner_console::engine::Signoff {
             step: step.into(),
-            approver: address_of(&stage, "dave").to_checksum(None),
+            approver: crate::support::team::address("dave").to_checksum(None),
             name: "dave".into(),
             roles: vec!["approver".into()],
             subject: run.subject(),
@@ -390,8 +375,8 @@ fn a_signoff_whose_safe_signature_is_not_its_approvers_stops_the_run() {
     let session =
         Session::open(Workspace::folder(stage.workspace.path()), "tester".into()).unwrap();
     let refused = session.open_run(&run).unwrap_err().to_string();
-    let carol = address_of(&stage, "carol").to_checksum(None);
-    let dave = address_of(&stage, "dave").to_checksum(None);
+    let carol = crate::support::team::address("carol").to_checksum(None);
+    let dave = crate::support::team::address("dave").to_checksum(None);
     assert!(
         refused.contains("bad signature")
             && refused.contains(&format!("is by {carol}, not by the approver {dave}")),

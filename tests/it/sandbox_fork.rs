@@ -7,7 +7,7 @@
 //! forked is said, and leaves no sandbox behind.
 
 use crate::support::chain::live_cli;
-use crate::support::cli::{Home, operators_toml, text};
+use crate::support::cli::{Home, text};
 use crate::support::library_walk::LibraryWalker;
 use crate::support::real_platform::RealPlatform;
 use crate::support::tls_proxy::{TestCa, TlsProxy, trust_in_profile};
@@ -78,15 +78,7 @@ fn network() -> Network {
     let started = Instant::now();
     let workspace = crate::support::workspace::shipped_workspace();
     let home = Home::empty();
-    let team = crate::support::team::give_keys(&home);
-    let listed: Vec<(&str, &str, &[&str])> = team
-        .iter()
-        .map(|(name, address, roles)| (*name, address.as_str(), *roles))
-        .collect();
-    let path = workspace.path().join("config/operators.toml");
-    let mut operators = std::fs::read_to_string(&path).unwrap();
-    operators.push_str(&operators_toml(&listed));
-    std::fs::write(path, operators).unwrap();
+    crate::support::team::list_in(workspace.path(), &home);
     let platform = RealPlatform::with_real_safe();
     platform.describe_in(workspace.path());
     Network {
@@ -108,22 +100,7 @@ impl Network {
     }
 
     fn sandbox_info(&self) -> Value {
-        let path = self.workspace.path().join("storage/sandbox/demo.json");
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
-
-    fn address_of(&self, name: &str) -> Address {
-        let session =
-            Session::open(Workspace::folder(self.workspace.path()), "tester".into()).unwrap();
-        session
-            .operators
-            .operators
-            .iter()
-            .find(|o| o.name == name)
-            .unwrap()
-            .address
-            .parse()
-            .unwrap()
+        crate::support::stage::sandbox_record(self.workspace.path())
     }
 }
 
@@ -214,7 +191,10 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
     let before = seen(&upstream, safe, job_registry);
     assert!(!before.paused);
     assert_eq!(before.threshold, U256::from(2));
-    let (bob, carol) = (network.address_of("bob"), network.address_of("carol"));
+    let (bob, carol) = (
+        crate::support::team::address("bob"),
+        crate::support::team::address("carol"),
+    );
     assert!(
         !before.owners.contains(&bob),
         "bob is no owner on the network"
@@ -323,7 +303,9 @@ fn a_pause_drill_runs_on_a_fork_of_the_network_through_its_real_safe() {
     let forked = seen(&fork, safe, job_registry);
     for operator in ["alice", "bob", "carol", "dave"] {
         assert!(
-            forked.owners.contains(&network.address_of(operator)),
+            forked
+                .owners
+                .contains(&crate::support::team::address(operator)),
             "{operator} owns the Safe on the fork: {forked:?}"
         );
     }

@@ -6,7 +6,7 @@
 //! Between routes the chain goes back to the state it had after `sandbox up` (anvil's
 //! `evm_snapshot` / `evm_revert`).
 
-use super::cli::{Home, PASSPHRASE, operators_toml, text};
+use super::cli::{Home, PASSPHRASE, text};
 use super::library_walk::{Answer, LibraryWalker};
 use super::walk::{Route, Walker, covering_routes};
 use owner_console::runbook::Runbook;
@@ -38,15 +38,7 @@ pub fn stage() -> Stage {
 pub fn stage_seeded_from(seed: SeedFrom) -> Stage {
     let workspace = super::workspace::shipped_workspace();
     let home = Home::empty();
-    let team = super::team::give_keys(&home);
-    let listed: Vec<(&str, &str, &[&str])> = team
-        .iter()
-        .map(|(name, address, roles)| (*name, address.as_str(), *roles))
-        .collect();
-    let path = workspace.path().join("config/operators.toml");
-    let mut operators = std::fs::read_to_string(&path).unwrap();
-    operators.push_str(&operators_toml(&listed));
-    std::fs::write(path, operators).unwrap();
+    super::team::list_in(workspace.path(), &home);
 
     let sandbox = super::saved_chain::sandbox_up(workspace.path(), "demo", seed);
 
@@ -303,8 +295,7 @@ impl Stage {
 
     /// What `sandbox up` recorded: the node, the modules and the Safe.
     pub fn sandbox_info(&self) -> serde_json::Value {
-        let path = self.workspace.path().join("storage/sandbox/demo.json");
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        sandbox_record(self.workspace.path())
     }
 
     /// Every catalogue value the sandbox holds now, read as a drill reads it.
@@ -429,4 +420,10 @@ impl Stage {
             None,
         )
     }
+}
+
+/// The record `sandbox up` keeps of the demo network's sandbox in `workspace`.
+pub fn sandbox_record(workspace: &std::path::Path) -> serde_json::Value {
+    let path = workspace.join("storage/sandbox/demo.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

@@ -3,11 +3,12 @@
 //! stage's home as `keys new` leaves them (0600 files in a 0700 folder), and each key unlocked
 //! once, for the walks that run through the library.
 
-use super::cli::{Home, PASSPHRASE};
+use super::cli::{Home, PASSPHRASE, operators_toml};
+use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
 use owner_console::keys::KeyStore;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Each member's name and roles.
@@ -73,6 +74,24 @@ pub fn give_keys(home: &Home) -> Vec<(&'static str, String, &'static [&'static s
             (*name, member.address.clone(), *roles)
         })
         .collect()
+}
+
+/// Gives `home` the team's keys and lists the team in `workspace`'s config/operators.toml.
+pub fn list_in(workspace: &Path, home: &Home) {
+    let team = give_keys(home);
+    let listed: Vec<(&str, &str, &[&str])> = team
+        .iter()
+        .map(|(name, address, roles)| (*name, address.as_str(), *roles))
+        .collect();
+    let path = workspace.join("config/operators.toml");
+    let mut operators = std::fs::read_to_string(&path).unwrap();
+    operators.push_str(&operators_toml(&listed));
+    std::fs::write(path, operators).unwrap();
+}
+
+/// A member's address.
+pub fn address(name: &str) -> Address {
+    signer(name).address()
 }
 
 /// A member's key, unlocked.
